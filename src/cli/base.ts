@@ -1,0 +1,61 @@
+/**
+ * kubepath command base
+ * =====================
+ *
+ * What every command shares: reading INPUT... into a snapshot, the output flags,
+ * warnings on stderr, and turning errors into exit codes (2 for bad usage or bad
+ * input with one clear line, 1 for an internal error). Commands stay thin: they
+ * parse flags, call library code, and write what it returns.
+ */
+import {Command, Errors, Flags} from '@oclif/core';
+import {InputError, UsageError} from '../snapshot/errors.js';
+import {loadInputs, type LoadResult} from '../snapshot/load.js';
+import {safe} from '../output/summary.js';
+
+export const outputFileFlag = Flags.string({description: 'write machine output to this file instead of stdout (written whole or not at all)'});
+export const verboseFlag = Flags.boolean({char: 'v', description: 'say more: name skipped kinds and every input file', default: false});
+export const jsonFlag = Flags.boolean({description: 'same as -o json', default: false});
+
+export abstract class KubepathCommand extends Command {
+  protected warn_(message: string): void {
+    process.stderr.write(`kubepath: warning: ${safe(message)}\n`);
+  }
+
+  /** Loads the command's INPUT arguments; live collection arrives with the collector. */
+  protected async load(inputs: string[]): Promise<LoadResult> {
+    if (inputs.length === 0) {
+      throw new UsageError(
+        'no INPUT given: name snapshot files, manifest files or folders, or - for stdin (reading a live cluster is not available yet)',
+      );
+    }
+    const result = await loadInputs(inputs);
+    for (const warning of result.warnings) this.warn_(warning);
+    return result;
+  }
+
+  override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<void> {
+    if (error instanceof InputError || error instanceof UsageError) {
+      process.stderr.write(`kubepath: error: ${safe(error.message)}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    // oclif's own parse errors (unknown flag, bad option) are usage errors too.
+    if (error instanceof Errors.CLIError && error.oclif?.exit === 2) {
+      process.stderr.write(`kubepath: error: ${safe(error.message.split('\n')[0] ?? '')}\n`);
+      process.stderr.write(`See more help with --help\n`);
+      process.exitCode = 2;
+      return;
+    }
+    if (error instanceof Errors.ExitError) throw error;
+    process.stderr.write(`kubepath: internal error: ${safe(error.message)}\n`);
+    if (process.env.KUBEPATH_DEBUG) process.stderr.write(`${error.stack ?? ''}\n`);
+    else process.stderr.write('kubepath: set KUBEPATH_DEBUG=1 to see where it happened, and please report it\n');
+    process.exitCode = 1;
+  }
+}
+
+/** `-o json` or `--json`, checked against the formats a command offers. */
+export function outputFormat<T extends string>(flags: {output?: string; json?: boolean}, fallback: T): T {
+  if (flags.json) return 'json' as T;
+  return (flags.output ?? fallback) as T;
+}

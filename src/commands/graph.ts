@@ -1,0 +1,28 @@
+import {Flags} from '@oclif/core';
+import {jsonFlag, KubepathCommand, outputFileFlag, outputFormat, verboseFlag} from '../cli/base.js';
+import {buildGraph} from '../graph/build.js';
+import {buildModel} from '../graph/model.js';
+import {graphJsonChunks, graphToJson} from '../output/graph-json.js';
+import {writeOutput} from '../output/write.js';
+
+export default class Graph extends KubepathCommand {
+  static override summary = 'Print the attack graph: every node and edge, with evidence';
+  static override usage = 'graph INPUT... -o json';
+  static override examples = ['<%= config.bin %> graph examples/multi-tenant -o json > graph.json'];
+  // INPUT... is variadic: files, folders and `-`.
+  static override strict = false;
+  static override flags = {
+    output: Flags.string({char: 'o', description: 'output format', options: ['json'], default: 'json'}),
+    json: jsonFlag,
+    'output-file': outputFileFlag,
+    verbose: verboseFlag,
+  };
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(Graph);
+    outputFormat(flags, 'json');
+    const {snapshot} = await this.load(argv as string[]);
+    const graph = buildGraph(buildModel(snapshot));
+    await writeOutput(graphJsonChunks(graphToJson(graph)), flags['output-file']);
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * kubepath commands
+ * =================
+ *
+ * The command list oclif reads (explicit strategy: no folder scanning at start-up).
+ */
+import Analyze from './analyze.js';
+import Collect from './collect.js';
+import Graph from './graph.js';
+
+export const COMMANDS = {
+  analyze: Analyze,
+  collect: Collect,
+  graph: Graph,
+};

@@ -1,0 +1,206 @@
+/**
+ * kubepath graph build
+ * ====================
+ *
+ * The cluster model as one graphology MultiDirectedGraph: DESIGN's nodes, the context
+ * edges that describe the cluster, identity membership, then the attack edges of
+ * every rule. Insertion follows the model's sorted order, so the graph is the same
+ * for the same snapshot.
+ */
+import {MultiDirectedGraph} from 'graphology';
+import {matchesLabelMap, matchesSelector} from '../engines/selectors.js';
+import {RULES} from '../edges/index.js';
+import type {EdgeRule} from '../edges/rule.js';
+import {objectKey} from '../snapshot/snapshot.js';
+import type {Subject} from '../snapshot/schema.js';
+import * as ids from './ids.js';
+import type {ClusterModel} from './model.js';
+import type {AttackEdgeAttributes, ContextEdgeAttributes, ContextEdgeType, KubeGraph, NodeAttributes} from './types.js';
+
+type Extra = Record<string, unknown>;
+
+function addNode(graph: KubeGraph, id: string, kind: NodeAttributes['kind'], name: string, namespace?: string, extra: Extra = {}): void {
+  if (graph.hasNode(id)) return;
+  const attributes: NodeAttributes = namespace === undefined ? {id, kind, name, ...extra} : {id, kind, name, namespace, ...extra};
+  graph.addNode(id, attributes);
+}
+
+function addContextEdge(graph: KubeGraph, source: string, target: string, type: ContextEdgeType, extra: Extra = {}): void {
+  const attributes: ContextEdgeAttributes = {type, attack: false, ...extra};
+  graph.addEdge(source, target, attributes);
+}
+
+function addNamespaced(graph: KubeGraph, id: string, kind: NodeAttributes['kind'], namespace: string, name: string, extra: Extra = {}): void {
+  addNode(graph, id, kind, name, namespace, extra);
+  addContextEdge(graph, id, ids.namespaceId(namespace), 'IN_NAMESPACE');
+}
+
+/** The graph node of a binding subject; undefined when the subject cannot be resolved. */
+function subjectNode(
+  subject: Subject,
+  bindingNamespace: string | undefined,
+): {id: string; kind: 'User' | 'Group' | 'ServiceAccount'; name: string; namespace?: string} | undefined {
+  if (!subject.name) return undefined;
+  switch (subject.kind) {
+    case 'User':
+      return {id: ids.userId(subject.name), kind: 'User', name: subject.name};
+    case 'Group':
+      return {id: ids.groupId(subject.name), kind: 'Group', name: subject.name};
+    case 'ServiceAccount': {
+      // A RoleBinding's ServiceAccount subject may omit its namespace (the binding's applies);
+      // a ClusterRoleBinding's may not, and the API server rejects it.
+      const namespace = subject.namespace || bindingNamespace;
+      return namespace ? {id: ids.serviceAccountId(namespace, subject.name), kind: 'ServiceAccount', name: subject.name, namespace} : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+export function buildGraph(model: ClusterModel, rules: readonly EdgeRule[] = RULES): KubeGraph {
+  const graph: KubeGraph = new MultiDirectedGraph();
+  const objects = model.snapshot.objects;
+
+  addNode(graph, ids.INTERNET, 'Internet', 'internet');
+  addNode(graph, ids.CLUSTER_ADMIN, 'ClusterAdmin', 'cluster-admin');
+  for (const ns of model.namespaces.values()) {
+    addNode(graph, ids.namespaceId(ns.name), 'Namespace', ns.name, undefined, {declared: ns.declared, labels: ns.labels});
+  }
+  for (const node of model.nodes.values()) addNode(graph, ids.nodeId(node.name), 'Node', node.name, undefined, {declared: node.declared});
+
+  for (const workload of model.workloads) {
+    addNamespaced(graph, workload.id, 'Workload', workload.namespace, workload.name, {workloadKind: workload.kind, declared: workload.declared});
+  }
+  for (const sa of model.serviceAccounts.values()) {
+    const extra: Extra = {declared: sa.declared};
+    if (sa.object?.automountServiceAccountToken != null) extra.automountServiceAccountToken = sa.object.automountServiceAccountToken;
+    addNamespaced(graph, sa.id, 'ServiceAccount', sa.namespace, sa.name, extra);
+  }
+  for (const pod of model.pods) {
+    const extra: Extra = {
+      representative: pod.representative,
+      nodeName: pod.nodeName,
+      serviceAccount: pod.serviceAccount,
+      labels: pod.labels,
+      images: pod.spec.containers.map((c) => c.image ?? ''),
+    };
+    if (pod.workload) extra.workload = pod.workload.id;
+    addNamespaced(graph, pod.id, 'Pod', pod.namespace, pod.name, extra);
+    addContextEdge(graph, pod.id, ids.nodeId(pod.nodeName), 'RUNS_ON', {field: `${pod.source.specPath}.nodeName`});
+    if (pod.workload) addContextEdge(graph, pod.workload.id, pod.id, 'CONTROLS', {representative: pod.representative});
+  }
+
+  for (const svc of objects.services) {
+    const namespace = svc.metadata.namespace!;
+    const id = ids.serviceId(namespace, svc.metadata.name);
+    addNamespaced(graph, id, 'Service', namespace, svc.metadata.name, {serviceType: svc.spec?.type ?? 'ClusterIP'});
+    const selector = svc.spec?.selector;
+    for (const pod of model.podsByNamespace.get(namespace) ?? []) {
+      if (matchesLabelMap(selector, pod.labels)) addContextEdge(graph, id, pod.id, 'SELECTS');
+    }
+  }
+
+  for (const secret of objects.secrets) {
+    const namespace = secret.metadata.namespace!;
+    addNamespaced(graph, ids.secretId(namespace, secret.metadata.name), 'Secret', namespace, secret.metadata.name, {
+      secretType: secret.type ?? 'Opaque',
+    });
+  }
+
+  for (const policy of objects.networkPolicies) {
+    const namespace = policy.metadata.namespace!;
+    const id = ids.networkPolicyId(namespace, policy.metadata.name);
+    addNamespaced(graph, id, 'NetworkPolicy', namespace, policy.metadata.name);
+    // An absent podSelector is treated as the empty one: every pod of the namespace.
+    const selector = policy.spec.podSelector ?? {};
+    for (const pod of model.podsByNamespace.get(namespace) ?? []) {
+      if (matchesSelector(selector, pod.labels)) addContextEdge(graph, id, pod.id, 'APPLIES_TO');
+    }
+  }
+
+  addRbac(graph, model);
+  addMembership(graph, model);
+
+  for (const rule of rules) {
+    for (const edge of rule.build(model)) {
+      if (!graph.hasNode(edge.source) || !graph.hasNode(edge.target)) {
+        throw new Error(`rule ${rule.id} drew an edge between unknown nodes ${edge.source} -> ${edge.target}`);
+      }
+      graph.addEdge(edge.source, edge.target, edge.attributes);
+    }
+  }
+  return graph;
+}
+
+function addRbac(graph: KubeGraph, model: ClusterModel): void {
+  const objects = model.snapshot.objects;
+  for (const role of objects.roles) {
+    const namespace = role.metadata.namespace!;
+    addNamespaced(graph, ids.roleId(namespace, role.metadata.name), 'Role', namespace, role.metadata.name, {declared: true});
+  }
+  for (const role of objects.clusterRoles) {
+    addNode(graph, ids.clusterRoleId(role.metadata.name), 'ClusterRole', role.metadata.name, undefined, {declared: true});
+  }
+  const bindings = [
+    ...objects.clusterRoleBindings.map((binding) => ({binding, kind: 'ClusterRoleBinding', namespace: undefined})),
+    ...objects.roleBindings.map((binding) => ({binding, kind: 'RoleBinding', namespace: binding.metadata.namespace})),
+  ];
+  for (const {binding, kind, namespace} of bindings) {
+    const ref = binding.roleRef;
+    let target: string;
+    if (ref.kind === 'Role') {
+      // A Role is looked up in the binding's own namespace only; a ClusterRoleBinding cannot name one.
+      if (!namespace) continue;
+      target = ids.roleId(namespace, ref.name);
+      addNamespaced(graph, target, 'Role', namespace, ref.name, {declared: false});
+    } else {
+      target = ids.clusterRoleId(ref.name);
+      addNode(graph, target, 'ClusterRole', ref.name, undefined, {declared: false});
+    }
+    const bindingKey = objectKey(kind, namespace, binding.metadata.name);
+    (binding.subjects ?? []).forEach((subject, index) => {
+      const node = subjectNode(subject, namespace);
+      if (!node) return;
+      if (node.namespace === undefined) addNode(graph, node.id, node.kind, node.name);
+      else if (!graph.hasNode(node.id)) addNamespaced(graph, node.id, node.kind, node.namespace, node.name, {declared: false});
+      addContextEdge(graph, node.id, target, 'HAS_ROLE', {binding: bindingKey, subject: index, scope: namespace ?? 'cluster'});
+    });
+  }
+}
+
+/**
+ * Group membership the authenticator grants: every service account is in
+ * `system:serviceaccounts` and `system:serviceaccounts:<ns>`, every authenticated
+ * identity in `system:authenticated`, `system:anonymous` in `system:unauthenticated`.
+ * Edges are drawn only to groups that some binding names, since only those grant anything.
+ */
+function addMembership(graph: KubeGraph, model: ClusterModel): void {
+  const member = (source: string, group: string, evidence: AttackEdgeAttributes['evidence'][number]): void => {
+    const target = ids.groupId(group);
+    if (!graph.hasNode(target)) return;
+    const attributes: AttackEdgeAttributes = {
+      type: 'MEMBER_OF',
+      attack: true,
+      technique: 'MEMBER_OF',
+      mitre: 'T1078.004',
+      certainty: 'definite',
+      cost: 0,
+      evidence: [evidence],
+    };
+    graph.addEdge(source, target, attributes);
+  };
+  for (const sa of model.serviceAccounts.values()) {
+    const evidence = {object: objectKey('ServiceAccount', sa.namespace, sa.name), note: 'service account tokens authenticate with these groups'};
+    member(sa.id, 'system:serviceaccounts', evidence);
+    member(sa.id, `system:serviceaccounts:${sa.namespace}`, evidence);
+    member(sa.id, 'system:authenticated', evidence);
+  }
+  graph.forEachNode((id, attributes) => {
+    if (attributes.kind !== 'User') return;
+    const anonymous = attributes.name === 'system:anonymous';
+    member(id, anonymous ? 'system:unauthenticated' : 'system:authenticated', {
+      object: id,
+      note: anonymous ? 'unauthenticated requests run as system:anonymous' : 'every authenticated user is in system:authenticated',
+    });
+  });
+}

@@ -1,0 +1,38 @@
+/**
+ * kubepath graph JSON
+ * ===================
+ *
+ * `graph -o json`: `{"nodes":[{"id","kind","name","namespace",...}],"edges":[{"source",
+ * "target","type","attack",...}]}`, nodes by id, edges by source, target, type and
+ * then their attributes, so the same graph always gives the same bytes.
+ */
+import type {KubeGraph} from '../graph/types.js';
+
+export interface GraphJson {
+  nodes: Array<Record<string, unknown>>;
+  edges: Array<Record<string, unknown>>;
+}
+
+export function graphToJson(graph: KubeGraph): GraphJson {
+  const nodes = graph
+    .mapNodes((_key, attributes) => ({...attributes}))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const edges = graph
+    .mapEdges((_key, attributes, source, target) => {
+      const {type, attack, ...rest} = attributes;
+      const edge: Record<string, unknown> = {source, target, type, attack, ...rest};
+      return {edge, sortKey: `${source}\u0000${target}\u0000${type}\u0000${JSON.stringify(rest)}`};
+    })
+    .sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0))
+    .map(({edge}) => edge);
+  return {nodes, edges};
+}
+
+/** One node or edge per line: readable, diffable, and never one giant string. */
+export function* graphJsonChunks(json: GraphJson): Generator<string> {
+  yield '{"nodes":[';
+  for (let i = 0; i < json.nodes.length; i++) yield `${i === 0 ? '' : ','}\n${JSON.stringify(json.nodes[i])}`;
+  yield '\n],"edges":[';
+  for (let i = 0; i < json.edges.length; i++) yield `${i === 0 ? '' : ','}\n${JSON.stringify(json.edges[i])}`;
+  yield '\n]}\n';
+}

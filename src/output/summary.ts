@@ -1,0 +1,114 @@
+/**
+ * kubepath load summary
+ * =====================
+ *
+ * What `analyze` reports until it grows into the findings command: what was read,
+ * what manifest mode filled in, the graph's size, and what was skipped or missing.
+ */
+import type {ClusterModel} from '../graph/model.js';
+import type {KubeGraph} from '../graph/types.js';
+import {KINDS} from '../snapshot/kinds.js';
+import type {CoverageGap, SkippedKind, SnapshotSource} from '../snapshot/snapshot.js';
+
+export interface LoadSummary {
+  source: SnapshotSource;
+  objects: Record<string, number>;
+  model: {
+    namespaces: {total: number; implicit: number};
+    nodes: {total: number; implicit: number};
+    workloads: {total: number; implicit: number};
+    pods: {total: number; representative: number};
+    serviceAccounts: {total: number; implicit: number};
+  };
+  graph: {nodes: number; edges: number; attackEdges: number; nodesByKind: Record<string, number>; edgesByType: Record<string, number>};
+  skipped: SkippedKind[];
+  coverageGaps: CoverageGap[];
+  warnings: string[];
+}
+
+function countBy<T>(items: Iterable<T>, key: (item: T) => string): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return Object.fromEntries([...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+export function summarize(model: ClusterModel, graph: KubeGraph, warnings: readonly string[]): LoadSummary {
+  const {snapshot} = model;
+  const objects: Record<string, number> = {};
+  for (const spec of KINDS) {
+    const count = (snapshot.objects as unknown as Record<string, unknown[]>)[spec.key]!.length;
+    if (count > 0) objects[spec.kind] = count;
+  }
+  const implicit = <T extends {declared: boolean}>(items: Iterable<T>): number => [...items].filter((i) => !i.declared).length;
+  let attackEdges = 0;
+  graph.forEachEdge((_key, attributes) => {
+    if (attributes.attack) attackEdges++;
+  });
+  return {
+    source: snapshot.source,
+    objects,
+    model: {
+      namespaces: {total: model.namespaces.size, implicit: implicit(model.namespaces.values())},
+      nodes: {total: model.nodes.size, implicit: implicit(model.nodes.values())},
+      workloads: {total: model.workloads.length, implicit: implicit(model.workloads)},
+      pods: {total: model.pods.length, representative: model.pods.filter((p) => p.representative).length},
+      serviceAccounts: {total: model.serviceAccounts.size, implicit: implicit(model.serviceAccounts.values())},
+    },
+    graph: {
+      nodes: graph.order,
+      edges: graph.size,
+      attackEdges,
+      nodesByKind: countBy(graph.nodes(), (id) => graph.getNodeAttribute(id, 'kind')),
+      edgesByType: countBy(graph.edges(), (id) => graph.getEdgeAttribute(id, 'type')),
+    },
+    skipped: snapshot.coverage.skipped,
+    coverageGaps: snapshot.coverage.gaps,
+    warnings: [...warnings],
+  };
+}
+
+const pad = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - text.length));
+
+function table(rows: Array<[string, string]>): string[] {
+  const width = Math.max(0, ...rows.map(([label]) => label.length));
+  return rows.map(([label, value]) => `  ${pad(label, width)}  ${value}`);
+}
+
+/** Plain-text summary for terminals; names from the cluster are printed as data, with control characters escaped. */
+export function renderSummaryText(summary: LoadSummary, verbose: boolean): string {
+  const m = summary.model;
+  const lines: string[] = [];
+  const inputs = summary.source.inputs;
+  lines.push(`kubepath: ${summary.source.mode} snapshot from ${inputs.length} input file${inputs.length === 1 ? '' : 's'}`);
+  if (verbose) for (const input of inputs) lines.push(`  ${safe(input.path)}: ${input.objects} objects`);
+  lines.push('', 'Objects read:');
+  lines.push(...table(Object.entries(summary.objects).map(([kind, count]) => [kind, String(count)])));
+  lines.push('', 'Cluster model:');
+  lines.push(
+    ...table([
+      ['namespaces', `${m.namespaces.total} (${m.namespaces.implicit} implicit)`],
+      ['nodes', `${m.nodes.total} (${m.nodes.implicit} implicit)`],
+      ['workloads', `${m.workloads.total} (${m.workloads.implicit} known only from owner references)`],
+      ['pods', `${m.pods.total} (${m.pods.representative} representative, from workload templates)`],
+      ['service accounts', `${m.serviceAccounts.total} (${m.serviceAccounts.implicit} implicit)`],
+    ]),
+  );
+  lines.push('', `Graph: ${summary.graph.nodes} nodes, ${summary.graph.edges} edges (${summary.graph.attackEdges} attack edges)`);
+  lines.push(...table(Object.entries(summary.graph.edgesByType).map(([type, count]) => [type, String(count)])));
+  const skippedTotal = summary.skipped.reduce((sum, s) => sum + s.count, 0);
+  if (skippedTotal > 0) {
+    lines.push('', `Skipped ${skippedTotal} object${skippedTotal === 1 ? '' : 's'} of kinds kubepath does not read${verbose ? ':' : ' (--verbose names them)'}`);
+    if (verbose) lines.push(...table(summary.skipped.map((s) => [`${safe(s.apiVersion)} ${safe(s.kind)}`, String(s.count)])));
+  }
+  if (summary.coverageGaps.length > 0) {
+    lines.push('', 'Coverage gaps (conclusions may miss what these hide):');
+    for (const gap of summary.coverageGaps) lines.push(`  ${safe(gap.kind)}${gap.namespace ? ` in ${safe(gap.namespace)}` : ''}: ${gap.reason}: ${safe(gap.message)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Escapes control characters (ANSI escapes included) so cluster data cannot drive the terminal. */
+export function safe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -1,0 +1,42 @@
+/**
+ * kubepath output writing
+ * =======================
+ *
+ * Machine output goes to stdout or, with --output-file, to a file written whole or
+ * not at all: the text lands in a temporary file beside the target, which is renamed
+ * into place only when complete.
+ */
+import {closeSync, openSync, renameSync, rmSync, writeSync} from 'node:fs';
+import {basename, dirname, join} from 'node:path';
+import {once} from 'node:events';
+
+export async function writeOutput(chunks: Iterable<string>, outputFile?: string): Promise<void> {
+  if (outputFile === undefined || outputFile === '-') {
+    for (const chunk of chunks) {
+      if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+    }
+    return;
+  }
+  const temporary = join(dirname(outputFile), `.${basename(outputFile)}.${process.pid}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(temporary, 'w');
+    // Join small chunks so large outputs take few system calls.
+    let buffer = '';
+    for (const chunk of chunks) {
+      buffer += chunk;
+      if (buffer.length > 1 << 20) {
+        writeSync(fd, buffer);
+        buffer = '';
+      }
+    }
+    writeSync(fd, buffer);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(temporary, outputFile);
+  } catch (error) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(temporary, {force: true});
+    throw error;
+  }
+}

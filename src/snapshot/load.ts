@@ -1,0 +1,310 @@
+/**
+ * kubepath loaders
+ * ================
+ *
+ * Turns any mix of inputs into one snapshot: saved snapshots, `kubectl get -o
+ * json|yaml` output (`List` and typed lists such as `PodList`), multi-document YAML
+ * and JSON, folders read recursively, and `-` for stdin. Every object is redacted at
+ * the door, then checked against its kind's schema; kinds kubepath does not read
+ * (ConfigMaps, CRDs, ...) are skipped and counted.
+ */
+import {readdirSync, readFileSync, statSync} from 'node:fs';
+import {join} from 'node:path';
+import {parseDocuments, type DocPath, type InputDocument} from './documents.js';
+import {InputError} from './errors.js';
+import {KINDS, kindSpecFor, type KindSpec} from './kinds.js';
+import {redactObject} from './redact.js';
+import {SNAPSHOT_KIND} from './schema.js';
+import {
+  emptyObjects,
+  objectKey,
+  snapshotEnvelopeSchema,
+  type CoverageGap,
+  type InputRecord,
+  type Location,
+  type Snapshot,
+  type SnapshotSource,
+} from './snapshot.js';
+import {SNAPSHOT_API_VERSION, SNAPSHOT_VERSION} from './schema.js';
+import type {z} from 'zod';
+
+export const STDIN = '-';
+const MANIFEST_FILE = /\.(ya?ml|json)$/i;
+const MAX_DUPLICATE_WARNINGS = 10;
+
+export interface LoadOptions {
+  /** Reads standard input; replaceable in tests. */
+  readStdin?: () => Promise<string>;
+}
+
+export interface LoadResult {
+  snapshot: Snapshot;
+  /** Things the user should hear about that do not stop the analysis. */
+  warnings: string[];
+}
+
+type Json = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+async function readStdinText(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The files an input names: itself, or every manifest file below a folder, sorted. */
+function expandInput(input: string): string[] {
+  let stats;
+  try {
+    stats = statSync(input);
+  } catch {
+    throw new InputError(input, undefined, 'no such file or folder');
+  }
+  if (!stats.isDirectory()) return [input];
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    const entries = readdirSync(dir, {withFileTypes: true}).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue; // .git, editor files
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile() && MANIFEST_FILE.test(entry.name)) files.push(path);
+    }
+  };
+  walk(input);
+  return files;
+}
+
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let text = '';
+  for (const part of path) text += typeof part === 'number' ? `[${part}]` : `${text ? '.' : ''}${String(part)}`;
+  return text;
+}
+
+function describe(kind: string, metadata: unknown): string {
+  const meta = isRecord(metadata) ? metadata : {};
+  const name = typeof meta.name === 'string' && meta.name ? meta.name : '(unnamed)';
+  return typeof meta.namespace === 'string' ? `${kind} ${meta.namespace}/${name}` : `${kind} ${name}`;
+}
+
+/** Accumulates objects from every input, then builds one sorted snapshot. */
+class SnapshotBuilder {
+  private readonly byKind = new Map<string, Map<string, unknown>>(KINDS.map((k) => [k.kind, new Map()]));
+  private readonly locations = new Map<string, Location>();
+  private readonly skipped = new Map<string, number>();
+  private readonly gaps = new Map<string, CoverageGap>();
+  readonly inputs: InputRecord[] = [];
+  readonly warnings: string[] = [];
+  liveSource: SnapshotSource | undefined;
+  private duplicates = 0;
+
+  add(spec: KindSpec, object: Json, location: Location): void {
+    const metadata = object.metadata as {name: string; namespace?: string};
+    const key = objectKey(spec.kind, metadata.namespace, metadata.name);
+    const objects = this.byKind.get(spec.kind)!;
+    if (objects.has(key) && ++this.duplicates <= MAX_DUPLICATE_WARNINGS) {
+      const first = this.locations.get(key);
+      const where = first ? ` (first in ${first.file}${first.line ? `:${first.line}` : ''})` : '';
+      this.warnings.push(
+        `${location.file}${location.line ? `:${location.line}` : ''}: ${describe(spec.kind, metadata)} appears again${where}; the later one is used`,
+      );
+    }
+    objects.set(key, object);
+    this.locations.set(key, location);
+  }
+
+  skip(apiVersion: string, kind: string, count = 1): void {
+    const key = `${apiVersion}\u0000${kind}`;
+    this.skipped.set(key, (this.skipped.get(key) ?? 0) + count);
+  }
+
+  gap(gap: CoverageGap): void {
+    this.gaps.set(`${gap.kind}\u0000${gap.namespace ?? ''}\u0000${gap.reason}`, gap);
+  }
+
+  build(): Snapshot {
+    if (this.duplicates > MAX_DUPLICATE_WARNINGS) {
+      this.warnings.push(`${this.duplicates - MAX_DUPLICATE_WARNINGS} more objects appear more than once; the later one is used each time`);
+    }
+    const objects = emptyObjects();
+    for (const spec of KINDS) {
+      const entries = [...this.byKind.get(spec.kind)!.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      (objects as unknown as Record<string, unknown[]>)[spec.key] = entries.map(([, object]) => object);
+    }
+    const locations: Record<string, Location> = {};
+    for (const key of [...this.locations.keys()].sort()) locations[key] = this.locations.get(key)!;
+    const skipped = [...this.skipped.entries()]
+      .map(([key, count]) => {
+        const [apiVersion, kind] = key.split('\u0000') as [string, string];
+        return {apiVersion, kind, count};
+      })
+      .sort((a, b) => (a.kind === b.kind ? compare(a.apiVersion, b.apiVersion) : compare(a.kind, b.kind)));
+    const gaps = [...this.gaps.values()].sort((a, b) => compare(`${a.kind}/${a.namespace ?? ''}`, `${b.kind}/${b.namespace ?? ''}`));
+    const source: SnapshotSource =
+      this.liveSource && this.inputs.length === 1 ? this.liveSource : {mode: 'offline', inputs: this.inputs};
+    return {
+      apiVersion: SNAPSHOT_API_VERSION,
+      kind: SNAPSHOT_KIND,
+      version: SNAPSHOT_VERSION,
+      source,
+      coverage: {gaps, skipped},
+      objects,
+      locations,
+    };
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function looksLikeKubernetes(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(looksLikeKubernetes);
+  return isRecord(value) && typeof value.kind === 'string' && typeof value.apiVersion === 'string';
+}
+
+/** Checks one Kubernetes object and hands it to the builder; returns 1 if kept. */
+function addObject(
+  builder: SnapshotBuilder,
+  file: string,
+  doc: InputDocument,
+  path: DocPath,
+  raw: Json,
+  exactLines: boolean,
+  savedLocation?: Location,
+): number {
+  const kind = raw.kind as string;
+  const apiVersion = raw.apiVersion as string;
+  const spec = kindSpecFor(kind, apiVersion);
+  if (!spec) {
+    builder.skip(apiVersion, kind);
+    return 0;
+  }
+  const object = redactObject(raw);
+  if (isRecord(object.metadata)) {
+    const namespace = object.metadata.namespace;
+    if (spec.namespaced && (namespace === undefined || namespace === null || namespace === '')) {
+      // As `kubectl apply` without -n: a manifest without a namespace lands in `default`.
+      object.metadata = {...object.metadata, namespace: 'default'};
+    } else if (!spec.namespaced && namespace !== undefined) {
+      const {namespace: _ignored, ...rest} = object.metadata;
+      object.metadata = rest;
+    }
+  }
+  const checked = spec.schema.safeParse(object);
+  if (!checked.success) throw schemaError(file, doc, path, kind, object.metadata, checked.error);
+  const line = exactLines || path.length === 0 ? doc.lineOf(path) : undefined;
+  builder.add(spec, checked.data as Json, savedLocation ?? (line === undefined ? {file} : {file, line}));
+  return 1;
+}
+
+function schemaError(file: string, doc: InputDocument, path: DocPath, kind: string, metadata: unknown, error: z.ZodError): InputError {
+  const issue = error.issues[0]!;
+  const at = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  const message = issue.message.replace(/^Invalid input: (expected \w+), received undefined$/, 'missing ($1)').replace(/^Invalid input: /, '');
+  return new InputError(file, doc.lineOf([...path, ...at]), `${describe(kind, metadata)}: ${formatPath(at) || '(object)'}: ${message}`);
+}
+
+/** Reads one top-level value of a document: an object, a list of objects, or an array. */
+function addValue(builder: SnapshotBuilder, file: string, doc: InputDocument, path: DocPath, value: unknown, exactLines: boolean): number {
+  if (Array.isArray(value)) {
+    let kept = 0;
+    value.forEach((item, i) => (kept += addValue(builder, file, doc, [...path, i], item, exactLines)));
+    return kept;
+  }
+  const line = doc.lineOf(path);
+  if (!isRecord(value)) throw new InputError(file, line, 'not a Kubernetes object: expected a mapping with apiVersion and kind');
+  if (typeof value.kind !== 'string' || value.kind === '') {
+    throw new InputError(file, line, 'not a Kubernetes object: it has no kind');
+  }
+  if (typeof value.apiVersion !== 'string' || value.apiVersion === '') {
+    throw new InputError(file, line, `not a Kubernetes object: ${value.kind} has no apiVersion`);
+  }
+  if (value.kind.endsWith('List') && Array.isArray(value.items)) return addList(builder, file, doc, path, value, exactLines);
+  return addObject(builder, file, doc, path, value, exactLines);
+}
+
+/** `kind: List` items carry their own kind; a typed list (`PodList`) names it for them. */
+function addList(builder: SnapshotBuilder, file: string, doc: InputDocument, path: DocPath, list: Json, exactLines: boolean): number {
+  const listKind = list.kind as string;
+  const itemKind = listKind === 'List' ? undefined : listKind.slice(0, -'List'.length);
+  let kept = 0;
+  (list.items as unknown[]).forEach((item, i) => {
+    const itemPath = [...path, 'items', i];
+    if (isRecord(item) && itemKind !== undefined) {
+      item = {...item, kind: item.kind ?? itemKind, apiVersion: item.apiVersion ?? list.apiVersion};
+    }
+    kept += addValue(builder, file, doc, itemPath, item, exactLines);
+  });
+  return kept;
+}
+
+/** Merges a saved snapshot, checking it as thoroughly as fresh input. */
+function addSnapshot(builder: SnapshotBuilder, file: string, doc: InputDocument, value: Json): number {
+  const envelope = snapshotEnvelopeSchema.safeParse(value);
+  if (!envelope.success) {
+    const issue = envelope.error.issues[0]!;
+    const at = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    throw new InputError(file, doc.lineOf(at), `kubepath snapshot: ${formatPath(at) || '(document)'}: ${issue.message.replace(/^Invalid input: /, '')}`);
+  }
+  const saved = envelope.data;
+  let kept = 0;
+  for (const [key, objects] of Object.entries(saved.objects)) {
+    const spec = KINDS.find((k) => k.key === key)!;
+    (objects ?? []).forEach((object, i) => {
+      const path = ['objects', key, i];
+      if (!isRecord(object) || object.kind !== spec.kind) {
+        throw new InputError(file, doc.lineOf(path), `kubepath snapshot: objects.${key}[${i}] is not a ${spec.kind}`);
+      }
+      // A saved object keeps the location it was first read from.
+      const metadata = isRecord(object.metadata) ? object.metadata : {};
+      const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
+      const savedLocation = saved.locations[objectKey(spec.kind, namespace, String(metadata.name))];
+      kept += addObject(builder, file, doc, path, object, false, savedLocation);
+    });
+  }
+  for (const gap of saved.coverage.gaps) builder.gap(gap);
+  for (const skipped of saved.coverage.skipped) builder.skip(skipped.apiVersion, skipped.kind, skipped.count);
+  if (saved.source.mode === 'live') builder.liveSource = saved.source;
+  return kept;
+}
+
+/** Loads every input into one snapshot. Throws InputError on the first bad input. */
+export async function loadInputs(inputs: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
+  const builder = new SnapshotBuilder();
+  const readStdin = options.readStdin ?? readStdinText;
+  for (const input of inputs) {
+    const files = input === STDIN ? [STDIN] : expandInput(input);
+    const inFolder = files.length !== 1 || files[0] !== input;
+    if (files.length === 0) builder.warnings.push(`${input}: no .yaml, .yml or .json files in this folder`);
+    for (const file of files) {
+      const name = file === STDIN ? '<stdin>' : file;
+      let text: string;
+      try {
+        text = file === STDIN ? await readStdin() : readFileSync(file, 'utf8');
+      } catch (error) {
+        throw new InputError(name, undefined, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      }
+      const documents = parseDocuments(name, text);
+      // A folder may hold other YAML and JSON (Helm values, tool output): a file found
+      // there with no Kubernetes object in it is passed over; one named directly is not.
+      if (inFolder && documents.length > 0 && !documents.some((doc) => looksLikeKubernetes(doc.value))) {
+        builder.warnings.push(`${name}: skipped, it holds no Kubernetes objects (no apiVersion and kind)`);
+        continue;
+      }
+      // Exact lines are cheap for YAML (positions are kept while parsing) and
+      // costly for JSON, where only a top-level object gets its line.
+      const exactLines = !/^\s*[[{]/.test(text);
+      let kept = 0;
+      for (const doc of documents) {
+        if (isRecord(doc.value) && doc.value.kind === SNAPSHOT_KIND) kept += addSnapshot(builder, name, doc, doc.value);
+        else kept += addValue(builder, name, doc, [], doc.value, exactLines);
+      }
+      builder.inputs.push({path: name, objects: kept});
+    }
+  }
+  return {snapshot: builder.build(), warnings: builder.warnings};
+}

@@ -1,0 +1,39 @@
+/**
+ * kubepath redaction
+ * ==================
+ *
+ * Applied to every object at the door, before validation, so that no secret value
+ * can reach the snapshot, an error message or any output. A Secret keeps only what
+ * identifies it (metadata and type); every object loses its managedFields and the
+ * last-applied-configuration annotation, which can hold a full copy of a Secret.
+ */
+export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
+
+type Json = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Returns the object as the snapshot may hold it; the input is not modified. */
+export function redactObject(object: Json): Json {
+  const metadata = isRecord(object.metadata) ? redactMetadata(object.metadata) : object.metadata;
+  if (object.kind === 'Secret') {
+    const kept: Json = {apiVersion: object.apiVersion, kind: object.kind, metadata};
+    if (object.type !== undefined) kept.type = object.type;
+    return kept;
+  }
+  return metadata === object.metadata ? object : {...object, metadata};
+}
+
+function redactMetadata(metadata: Json): Json {
+  const annotations = metadata.annotations;
+  const hasLastApplied = isRecord(annotations) && LAST_APPLIED_ANNOTATION in annotations;
+  if (!('managedFields' in metadata) && !hasLastApplied) return metadata;
+  const {managedFields: _managedFields, ...rest} = metadata;
+  if (hasLastApplied) {
+    const {[LAST_APPLIED_ANNOTATION]: _lastApplied, ...otherAnnotations} = annotations;
+    rest.annotations = otherAnnotations;
+  }
+  return rest;
+}

@@ -1,0 +1,365 @@
+/**
+ * kubepath snapshot schema
+ * ========================
+ *
+ * The snapshot is the only thing the analysis reads. Each Kubernetes kind is checked
+ * on the fields that kubepath reasons about; everything else in an object is kept as
+ * it came (loose objects), so evidence can point at the object the user wrote.
+ * Types follow the Kubernetes API: where the API server would reject a value
+ * (a label that is a number, `containers` that is a string), so does kubepath.
+ */
+import {z} from 'zod';
+
+export const SNAPSHOT_KIND = 'KubepathSnapshot';
+export const SNAPSHOT_API_VERSION = 'kubepath.dev/v1alpha1';
+export const SNAPSHOT_VERSION = 1;
+
+const stringMap = z.record(z.string(), z.string());
+const intOrString = z.union([z.number().int(), z.string()]);
+const optionalBool = z.boolean().optional();
+
+export const labelSelector = z.looseObject({
+  matchLabels: stringMap.nullish(),
+  matchExpressions: z
+    .array(
+      z.looseObject({
+        key: z.string(),
+        operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
+        values: z.array(z.string()).nullish(),
+      }),
+    )
+    .nullish(),
+});
+export type LabelSelector = z.infer<typeof labelSelector>;
+
+const ownerReference = z.looseObject({
+  apiVersion: z.string().optional(),
+  kind: z.string().optional(),
+  name: z.string().optional(),
+  uid: z.string().optional(),
+  controller: optionalBool,
+});
+
+const objectMeta = z.looseObject({
+  name: z.string().min(1),
+  namespace: z.string().optional(),
+  uid: z.string().optional(),
+  labels: stringMap.nullish(),
+  annotations: stringMap.nullish(),
+  ownerReferences: z.array(ownerReference).nullish(),
+});
+export type ObjectMeta = z.infer<typeof objectMeta>;
+
+const capabilities = z.looseObject({
+  add: z.array(z.string()).nullish(),
+  drop: z.array(z.string()).nullish(),
+});
+
+const securityContext = z.looseObject({
+  privileged: z.boolean().nullish(),
+  allowPrivilegeEscalation: z.boolean().nullish(),
+  readOnlyRootFilesystem: z.boolean().nullish(),
+  runAsNonRoot: z.boolean().nullish(),
+  runAsUser: z.number().int().nullish(),
+  runAsGroup: z.number().int().nullish(),
+  procMount: z.string().nullish(),
+  capabilities: capabilities.nullish(),
+});
+
+const podSecurityContext = z.looseObject({
+  runAsNonRoot: z.boolean().nullish(),
+  runAsUser: z.number().int().nullish(),
+  runAsGroup: z.number().int().nullish(),
+});
+
+const containerPort = z.looseObject({
+  containerPort: z.number().int().optional(),
+  name: z.string().optional(),
+  protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional(),
+  hostPort: z.number().int().optional(),
+  hostIP: z.string().optional(),
+});
+
+const secretKeySelector = z.looseObject({name: z.string().optional(), key: z.string().optional(), optional: optionalBool});
+
+const container = z.looseObject({
+  name: z.string().optional(),
+  image: z.string().optional(),
+  command: z.array(z.string()).nullish(),
+  args: z.array(z.string()).nullish(),
+  ports: z.array(containerPort).nullish(),
+  securityContext: securityContext.nullish(),
+  volumeMounts: z
+    .array(
+      z.looseObject({
+        name: z.string().optional(),
+        mountPath: z.string().optional(),
+        readOnly: optionalBool,
+        subPath: z.string().optional(),
+      }),
+    )
+    .nullish(),
+  env: z
+    .array(
+      z.looseObject({
+        name: z.string().optional(),
+        value: z.string().optional(),
+        valueFrom: z.looseObject({secretKeyRef: secretKeySelector.nullish()}).nullish(),
+      }),
+    )
+    .nullish(),
+  envFrom: z
+    .array(z.looseObject({secretRef: z.looseObject({name: z.string().optional(), optional: optionalBool}).nullish()}))
+    .nullish(),
+});
+export type Container = z.infer<typeof container>;
+
+const projectedSource = z.looseObject({
+  secret: z.looseObject({name: z.string().optional(), optional: optionalBool}).nullish(),
+  serviceAccountToken: z
+    .looseObject({path: z.string().optional(), audience: z.string().optional(), expirationSeconds: z.number().int().optional()})
+    .nullish(),
+});
+
+const volume = z.looseObject({
+  name: z.string().optional(),
+  hostPath: z.looseObject({path: z.string().optional(), type: z.string().optional()}).nullish(),
+  secret: z.looseObject({secretName: z.string().optional(), optional: optionalBool}).nullish(),
+  projected: z.looseObject({sources: z.array(projectedSource).nullish()}).nullish(),
+});
+
+export const podSpec = z.looseObject({
+  containers: z.array(container),
+  initContainers: z.array(container).nullish(),
+  ephemeralContainers: z.array(container).nullish(),
+  volumes: z.array(volume).nullish(),
+  serviceAccountName: z.string().optional(),
+  serviceAccount: z.string().optional(),
+  automountServiceAccountToken: z.boolean().nullish(),
+  nodeName: z.string().optional(),
+  hostNetwork: optionalBool,
+  hostPID: optionalBool,
+  hostIPC: optionalBool,
+  securityContext: podSecurityContext.nullish(),
+});
+export type PodSpec = z.infer<typeof podSpec>;
+
+const podTemplate = z.looseObject({
+  metadata: z.looseObject({labels: stringMap.nullish(), annotations: stringMap.nullish()}).nullish(),
+  spec: podSpec,
+});
+
+function kubeObject<K extends string, S extends z.ZodRawShape>(kind: K, shape: S) {
+  return z.looseObject({
+    apiVersion: z.string(),
+    kind: z.literal(kind),
+    metadata: objectMeta,
+    ...shape,
+  });
+}
+
+const ipAddresses = z.array(z.looseObject({ip: z.string()})).nullish();
+
+export const podSchema = kubeObject('Pod', {
+  spec: podSpec,
+  status: z
+    .looseObject({phase: z.string().optional(), podIP: z.string().optional(), podIPs: ipAddresses, hostIP: z.string().optional()})
+    .nullish(),
+});
+
+export const namespaceSchema = kubeObject('Namespace', {});
+
+export const nodeSchema = kubeObject('Node', {
+  spec: z.looseObject({podCIDR: z.string().optional(), unschedulable: optionalBool}).nullish(),
+  status: z
+    .looseObject({
+      addresses: z.array(z.looseObject({type: z.string(), address: z.string()})).nullish(),
+      nodeInfo: z.looseObject({kubeletVersion: z.string().optional()}).nullish(),
+    })
+    .nullish(),
+});
+
+const templatedSpec = z.looseObject({selector: labelSelector.nullish(), template: podTemplate});
+export const deploymentSchema = kubeObject('Deployment', {spec: templatedSpec});
+export const statefulSetSchema = kubeObject('StatefulSet', {spec: templatedSpec});
+export const daemonSetSchema = kubeObject('DaemonSet', {spec: templatedSpec});
+export const replicaSetSchema = kubeObject('ReplicaSet', {spec: templatedSpec});
+export const jobSchema = kubeObject('Job', {spec: z.looseObject({template: podTemplate})});
+export const cronJobSchema = kubeObject('CronJob', {
+  spec: z.looseObject({jobTemplate: z.looseObject({spec: z.looseObject({template: podTemplate})})}),
+});
+export const replicationControllerSchema = kubeObject('ReplicationController', {
+  // A ReplicationController's selector is a plain label map, not a LabelSelector.
+  spec: z.looseObject({selector: stringMap.nullish(), template: podTemplate}),
+});
+
+const servicePort = z.looseObject({
+  name: z.string().optional(),
+  port: z.number().int().optional(),
+  targetPort: intOrString.optional(),
+  protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional(),
+  nodePort: z.number().int().optional(),
+});
+
+export const serviceSchema = kubeObject('Service', {
+  spec: z
+    .looseObject({
+      type: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']).optional(),
+      selector: stringMap.nullish(),
+      ports: z.array(servicePort).nullish(),
+      clusterIP: z.string().optional(),
+      externalIPs: z.array(z.string()).nullish(),
+      externalName: z.string().optional(),
+      loadBalancerSourceRanges: z.array(z.string()).nullish(),
+    })
+    .nullish(),
+});
+
+const endpointTarget = z.looseObject({kind: z.string().optional(), name: z.string().optional(), namespace: z.string().optional()});
+
+export const endpointsSchema = kubeObject('Endpoints', {
+  subsets: z
+    .array(
+      z.looseObject({
+        addresses: z.array(z.looseObject({ip: z.string(), targetRef: endpointTarget.nullish()})).nullish(),
+        ports: z.array(z.looseObject({port: z.number().int(), name: z.string().optional(), protocol: z.string().optional()})).nullish(),
+      }),
+    )
+    .nullish(),
+});
+
+export const endpointSliceSchema = kubeObject('EndpointSlice', {
+  addressType: z.string().optional(),
+  endpoints: z.array(z.looseObject({addresses: z.array(z.string()), targetRef: endpointTarget.nullish()})).nullish(),
+  ports: z.array(z.looseObject({port: z.number().int().nullish(), name: z.string().nullish(), protocol: z.string().nullish()})).nullish(),
+});
+
+const ingressBackend = z.looseObject({
+  service: z.looseObject({name: z.string(), port: z.looseObject({number: z.number().int().optional(), name: z.string().optional()}).nullish()}).nullish(),
+  // extensions/v1beta1 and networking.k8s.io/v1beta1 spelling
+  serviceName: z.string().optional(),
+  servicePort: intOrString.optional(),
+});
+
+export const ingressSchema = kubeObject('Ingress', {
+  spec: z
+    .looseObject({
+      ingressClassName: z.string().optional(),
+      defaultBackend: ingressBackend.nullish(),
+      backend: ingressBackend.nullish(),
+      rules: z
+        .array(
+          z.looseObject({
+            host: z.string().optional(),
+            http: z.looseObject({paths: z.array(z.looseObject({path: z.string().optional(), backend: ingressBackend}))}).nullish(),
+          }),
+        )
+        .nullish(),
+    })
+    .nullish(),
+});
+
+const networkPolicyPort = z.looseObject({
+  protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional(),
+  port: intOrString.optional(),
+  endPort: z.number().int().optional(),
+});
+
+const networkPolicyPeer = z.looseObject({
+  podSelector: labelSelector.nullish(),
+  namespaceSelector: labelSelector.nullish(),
+  ipBlock: z.looseObject({cidr: z.string(), except: z.array(z.string()).nullish()}).nullish(),
+});
+
+export const networkPolicySchema = kubeObject('NetworkPolicy', {
+  spec: z.looseObject({
+    podSelector: labelSelector.nullish(),
+    policyTypes: z.array(z.enum(['Ingress', 'Egress'])).nullish(),
+    ingress: z.array(z.looseObject({from: z.array(networkPolicyPeer).nullish(), ports: z.array(networkPolicyPort).nullish()})).nullish(),
+    egress: z.array(z.looseObject({to: z.array(networkPolicyPeer).nullish(), ports: z.array(networkPolicyPort).nullish()})).nullish(),
+  }),
+});
+
+// AdminNetworkPolicy (policy.networking.k8s.io/v1alpha1): checked on its outline here;
+// the network engine reads the rules in detail.
+const adminPolicySpec = z.looseObject({
+  subject: z.looseObject({}),
+  ingress: z.array(z.looseObject({action: z.string(), from: z.array(z.looseObject({}))})).nullish(),
+  egress: z.array(z.looseObject({action: z.string(), to: z.array(z.looseObject({}))})).nullish(),
+});
+export const adminNetworkPolicySchema = kubeObject('AdminNetworkPolicy', {
+  spec: adminPolicySpec.extend({priority: z.number().int()}),
+});
+export const baselineAdminNetworkPolicySchema = kubeObject('BaselineAdminNetworkPolicy', {spec: adminPolicySpec});
+
+export const serviceAccountSchema = kubeObject('ServiceAccount', {
+  automountServiceAccountToken: z.boolean().nullish(),
+  secrets: z.array(z.looseObject({name: z.string().optional()})).nullish(),
+});
+
+const policyRule = z.looseObject({
+  apiGroups: z.array(z.string()).nullish(),
+  resources: z.array(z.string()).nullish(),
+  resourceNames: z.array(z.string()).nullish(),
+  nonResourceURLs: z.array(z.string()).nullish(),
+  verbs: z.array(z.string()).nullish(),
+});
+export type PolicyRule = z.infer<typeof policyRule>;
+
+export const roleSchema = kubeObject('Role', {rules: z.array(policyRule).nullish()});
+export const clusterRoleSchema = kubeObject('ClusterRole', {
+  rules: z.array(policyRule).nullish(),
+  aggregationRule: z.looseObject({clusterRoleSelectors: z.array(labelSelector).nullish()}).nullish(),
+});
+
+const subject = z.looseObject({
+  kind: z.string().optional(),
+  name: z.string().optional(),
+  namespace: z.string().optional(),
+  apiGroup: z.string().optional(),
+});
+export type Subject = z.infer<typeof subject>;
+const roleRef = z.looseObject({kind: z.enum(['Role', 'ClusterRole']), name: z.string(), apiGroup: z.string().optional()});
+
+export const roleBindingSchema = kubeObject('RoleBinding', {subjects: z.array(subject).nullish(), roleRef});
+export const clusterRoleBindingSchema = kubeObject('ClusterRoleBinding', {subjects: z.array(subject).nullish(), roleRef});
+
+// Secrets are reduced to metadata and type before they are checked (see redact.ts).
+export const secretSchema = z.strictObject({
+  apiVersion: z.string(),
+  kind: z.literal('Secret'),
+  metadata: objectMeta,
+  type: z.string().optional(),
+});
+
+export type PodObject = z.infer<typeof podSchema>;
+export type NamespaceObject = z.infer<typeof namespaceSchema>;
+export type NodeObject = z.infer<typeof nodeSchema>;
+export type ServiceObject = z.infer<typeof serviceSchema>;
+export type IngressObject = z.infer<typeof ingressSchema>;
+export type NetworkPolicyObject = z.infer<typeof networkPolicySchema>;
+export type ServiceAccountObject = z.infer<typeof serviceAccountSchema>;
+export type RoleObject = z.infer<typeof roleSchema>;
+export type ClusterRoleObject = z.infer<typeof clusterRoleSchema>;
+export type RoleBindingObject = z.infer<typeof roleBindingSchema>;
+export type ClusterRoleBindingObject = z.infer<typeof clusterRoleBindingSchema>;
+export type SecretObject = z.infer<typeof secretSchema>;
+export type EndpointsObject = z.infer<typeof endpointsSchema>;
+export type EndpointSliceObject = z.infer<typeof endpointSliceSchema>;
+export type AdminNetworkPolicyObject = z.infer<typeof adminNetworkPolicySchema>;
+export type BaselineAdminNetworkPolicyObject = z.infer<typeof baselineAdminNetworkPolicySchema>;
+export type DeploymentObject = z.infer<typeof deploymentSchema>;
+export type StatefulSetObject = z.infer<typeof statefulSetSchema>;
+export type DaemonSetObject = z.infer<typeof daemonSetSchema>;
+export type ReplicaSetObject = z.infer<typeof replicaSetSchema>;
+export type JobObject = z.infer<typeof jobSchema>;
+export type CronJobObject = z.infer<typeof cronJobSchema>;
+export type ReplicationControllerObject = z.infer<typeof replicationControllerSchema>;
+export type WorkloadObject =
+  | DeploymentObject
+  | StatefulSetObject
+  | DaemonSetObject
+  | ReplicaSetObject
+  | JobObject
+  | CronJobObject
+  | ReplicationControllerObject;

@@ -1,0 +1,121 @@
+/**
+ * kubepath snapshot document
+ * ==========================
+ *
+ * One versioned JSON document: the objects by kind, where they came from, what could
+ * not be read (coverage gaps) and what was skipped. Serialization is deterministic:
+ * objects are sorted, and an offline snapshot carries no clock time, so the same
+ * inputs give the same bytes.
+ */
+import {z} from 'zod';
+import {KINDS} from './kinds.js';
+import {SNAPSHOT_API_VERSION, SNAPSHOT_KIND, SNAPSHOT_VERSION} from './schema.js';
+import type * as s from './schema.js';
+
+export interface SnapshotObjects {
+  namespaces: s.NamespaceObject[];
+  nodes: s.NodeObject[];
+  pods: s.PodObject[];
+  deployments: s.DeploymentObject[];
+  statefulSets: s.StatefulSetObject[];
+  daemonSets: s.DaemonSetObject[];
+  replicaSets: s.ReplicaSetObject[];
+  jobs: s.JobObject[];
+  cronJobs: s.CronJobObject[];
+  replicationControllers: s.ReplicationControllerObject[];
+  services: s.ServiceObject[];
+  endpoints: s.EndpointsObject[];
+  endpointSlices: s.EndpointSliceObject[];
+  ingresses: s.IngressObject[];
+  networkPolicies: s.NetworkPolicyObject[];
+  adminNetworkPolicies: s.AdminNetworkPolicyObject[];
+  baselineAdminNetworkPolicies: s.BaselineAdminNetworkPolicyObject[];
+  serviceAccounts: s.ServiceAccountObject[];
+  roles: s.RoleObject[];
+  clusterRoles: s.ClusterRoleObject[];
+  roleBindings: s.RoleBindingObject[];
+  clusterRoleBindings: s.ClusterRoleBindingObject[];
+  secrets: s.SecretObject[];
+}
+
+export const coverageGapSchema = z.strictObject({
+  kind: z.string(),
+  namespace: z.string().optional(),
+  reason: z.enum(['forbidden', 'not-served', 'error']),
+  message: z.string(),
+});
+export type CoverageGap = z.infer<typeof coverageGapSchema>;
+
+export const skippedKindSchema = z.strictObject({apiVersion: z.string(), kind: z.string(), count: z.number().int()});
+export type SkippedKind = z.infer<typeof skippedKindSchema>;
+
+export const inputRecordSchema = z.strictObject({path: z.string(), objects: z.number().int()});
+export type InputRecord = z.infer<typeof inputRecordSchema>;
+
+export const locationSchema = z.strictObject({file: z.string(), line: z.number().int().optional()});
+export type Location = z.infer<typeof locationSchema>;
+
+export const sourceSchema = z.strictObject({
+  mode: z.enum(['offline', 'live']),
+  inputs: z.array(inputRecordSchema),
+  cluster: z.string().optional(),
+  context: z.string().optional(),
+  server: z.string().optional(),
+  collectedAt: z.string().optional(),
+});
+export type SnapshotSource = z.infer<typeof sourceSchema>;
+
+/** The envelope; the objects inside are checked kind by kind (see load.ts). */
+export const snapshotEnvelopeSchema = z.strictObject({
+  apiVersion: z.literal(SNAPSHOT_API_VERSION),
+  kind: z.literal(SNAPSHOT_KIND),
+  version: z.literal(SNAPSHOT_VERSION),
+  source: sourceSchema,
+  coverage: z.strictObject({gaps: z.array(coverageGapSchema), skipped: z.array(skippedKindSchema)}),
+  objects: z.partialRecord(z.enum(KINDS.map((k) => k.key) as [string, ...string[]]), z.array(z.unknown())),
+  locations: z.record(z.string(), locationSchema),
+});
+
+export interface Snapshot {
+  apiVersion: typeof SNAPSHOT_API_VERSION;
+  kind: typeof SNAPSHOT_KIND;
+  version: typeof SNAPSHOT_VERSION;
+  source: SnapshotSource;
+  coverage: {gaps: CoverageGap[]; skipped: SkippedKind[]};
+  objects: SnapshotObjects;
+  /** Where each object was read from, by objectKey, for manifest inputs. */
+  locations: Record<string, Location>;
+}
+
+/** `Pod/shop/web-0`, `Node/worker-1`: the key of an object within a snapshot. */
+export function objectKey(kind: string, namespace: string | undefined, name: string): string {
+  return namespace === undefined ? `${kind}/${name}` : `${kind}/${namespace}/${name}`;
+}
+
+export function emptyObjects(): SnapshotObjects {
+  return Object.fromEntries(KINDS.map((k) => [k.key, []])) as unknown as SnapshotObjects;
+}
+
+/**
+ * Stable JSON in pieces: one object per line, so large snapshots never become one
+ * giant string and two snapshots diff line by line. Objects are already sorted.
+ */
+export function* serializeSnapshot(snapshot: Snapshot): Generator<string> {
+  const {objects, locations, ...head} = snapshot;
+  const headJson = JSON.stringify(head, null, 1);
+  yield `${headJson.slice(0, -2)},\n "objects": {`;
+  let firstKind = true;
+  for (const {key} of KINDS) {
+    const list = objects[key as keyof SnapshotObjects] as unknown[];
+    yield `${firstKind ? '' : ','}\n  ${JSON.stringify(key)}: [`;
+    firstKind = false;
+    for (let i = 0; i < list.length; i++) yield `${i === 0 ? '' : ','}\n   ${JSON.stringify(list[i])}`;
+    yield list.length === 0 ? ']' : '\n  ]';
+  }
+  yield '\n },\n "locations": {';
+  const keys = Object.keys(locations).sort();
+  for (let i = 0; i < keys.length; i++) {
+    yield `${i === 0 ? '' : ','}\n  ${JSON.stringify(keys[i])}: ${JSON.stringify(locations[keys[i]!])}`;
+  }
+  yield keys.length === 0 ? '}\n}\n' : '\n }\n}\n';
+}
