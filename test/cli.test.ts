@@ -1,0 +1,70 @@
+/**
+ * The commands as users run them on the bundled example: analyze's summary in both
+ * formats, graph's JSON shape, collect's snapshot, and --output-file.
+ */
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {EXAMPLE, runCli, tempDir} from './helpers/cli.js';
+
+describe('kubepath analyze', () => {
+  it('summarizes the bundled example', () => {
+    const result = runCli(['analyze', EXAMPLE]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^kubepath: offline snapshot from \d+ input files\n/);
+    expect(result.stdout).toContain('Cluster model:');
+    expect(result.stdout).toMatch(/pods +\d+ \(\d+ representative, from workload templates\)/);
+  });
+
+  it('gives the same facts as JSON, and the example is as large as promised', () => {
+    const result = runCli(['analyze', EXAMPLE, '-o', 'json']);
+    expect(result.status, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.model.namespaces.total).toBeGreaterThanOrEqual(8);
+    expect(summary.model.workloads.total).toBeGreaterThanOrEqual(30);
+    for (const kind of ['Service', 'Ingress', 'NetworkPolicy', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'Secret', 'ServiceAccount']) {
+      expect(summary.objects[kind], kind).toBeGreaterThan(0);
+    }
+    expect(summary.model.pods.representative).toBe(summary.model.workloads.total);
+    expect(summary.graph.edgesByType.HAS_ROLE).toBeGreaterThan(0);
+    expect(summary.graph.edgesByType.SELECTS).toBeGreaterThan(0);
+    expect(summary.graph.edgesByType.APPLIES_TO).toBeGreaterThan(0);
+  });
+
+  it('writes to --output-file and nothing to stdout', () => {
+    const file = join(tempDir(), 'summary.json');
+    const result = runCli(['analyze', EXAMPLE, '--json', '--output-file', file]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(JSON.parse(readFileSync(file, 'utf8')).source.mode).toBe('offline');
+  });
+});
+
+describe('kubepath graph', () => {
+  it("prints DESIGN's JSON shape", () => {
+    const result = runCli(['graph', EXAMPLE, '-o', 'json']);
+    expect(result.status, result.stderr).toBe(0);
+    const graph = JSON.parse(result.stdout);
+    for (const node of graph.nodes) {
+      expect(Object.keys(node).slice(0, 3)).toEqual(['id', 'kind', 'name']);
+    }
+    for (const edge of graph.edges) expect(Object.keys(edge).slice(0, 4)).toEqual(['source', 'target', 'type', 'attack']);
+    const ids = new Set(graph.nodes.map((n: {id: string}) => n.id));
+    expect(ids.has('internet') && ids.has('cluster-admin')).toBe(true);
+    for (const edge of graph.edges) expect(ids.has(edge.source) && ids.has(edge.target)).toBe(true);
+  });
+});
+
+describe('kubepath collect', () => {
+  it('writes a versioned snapshot that records its inputs', () => {
+    const file = join(tempDir(), 'snapshot.json');
+    const result = runCli(['collect', EXAMPLE, '--out', file]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/^kubepath: wrote \d+ objects to /);
+    const snapshot = JSON.parse(readFileSync(file, 'utf8'));
+    expect(snapshot).toMatchObject({apiVersion: 'kubepath.dev/v1alpha1', kind: 'KubepathSnapshot', version: 1, source: {mode: 'offline'}});
+    expect(snapshot.source.inputs.length).toBeGreaterThan(1);
+    expect(snapshot.source.collectedAt).toBeUndefined();
+  });
+});

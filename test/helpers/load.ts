@@ -1,0 +1,26 @@
+/** Loads inputs through the library pipeline: snapshot, model and graph. */
+import {writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {buildGraph} from '../../src/graph/build.js';
+import {buildModel} from '../../src/graph/model.js';
+import {loadInputs} from '../../src/snapshot/load.js';
+import {tempDir} from './cli.js';
+
+export async function loadAll(inputs: string[], stdin?: string) {
+  const {snapshot, warnings} = await loadInputs(inputs, stdin === undefined ? {} : {readStdin: async () => stdin});
+  const model = buildModel(snapshot);
+  const graph = buildGraph(model);
+  return {snapshot, warnings, model, graph};
+}
+
+/** Writes files into a fresh temporary folder and returns its path. */
+export function writeFiles(files: Record<string, string>): string {
+  const dir = tempDir();
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+export async function loadYaml(text: string) {
+  const dir = writeFiles({'input.yaml': text});
+  return loadAll([join(dir, 'input.yaml')]);
+}
