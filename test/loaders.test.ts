@@ -72,6 +72,7 @@ describe('input forms', () => {
     expect(again.snapshot.objects).toEqual(first.snapshot.objects);
     expect(again.snapshot.locations).toEqual(first.snapshot.locations);
     expect(again.snapshot.coverage).toEqual(first.snapshot.coverage);
+    expect(again.snapshot.source).toEqual(first.snapshot.source);
   });
 });
 

@@ -20,6 +20,11 @@ export interface InputDocument {
   line: number;
   /** Line on which the value at `path` starts, or the document's line when unknown. */
   lineOf(path: DocPath): number;
+  /**
+   * True when lineOf is cheap enough to ask for every object: YAML keeps positions
+   * while parsing; JSON has to be parsed again to find them.
+   */
+  cheapLines: boolean;
 }
 
 const YAML_OPTIONS = {version: '1.1', merge: true, uniqueKeys: true, prettyErrors: false} as const;
@@ -60,7 +65,7 @@ function parseYaml(file: string, text: string): InputDocument[] {
       throw new InputError(file, line, `invalid YAML: ${firstLine((error as Error).message)}`);
     }
     if (value === null || value === undefined) continue; // an empty document between `---` markers
-    result.push({value, line, lineOf: lineLocator(doc, counter, line)});
+    result.push({value, line, lineOf: lineLocator(doc, counter, line), cheapLines: true});
   }
   return result;
 }
@@ -125,7 +130,7 @@ function parseJson(file: string, text: string): InputDocument[] {
       }
       return line + located(path) - 1;
     };
-    return {value, line, lineOf};
+    return {value, line, lineOf, cheapLines: false};
   });
 }
 

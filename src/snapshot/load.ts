@@ -98,7 +98,8 @@ class SnapshotBuilder {
   private readonly gaps = new Map<string, CoverageGap>();
   readonly inputs: InputRecord[] = [];
   readonly warnings: string[] = [];
-  liveSource: SnapshotSource | undefined;
+  /** The source recorded in a saved snapshot, kept when that snapshot is the only input. */
+  savedSource: SnapshotSource | undefined;
   private duplicates = 0;
 
   add(spec: KindSpec, object: Json, location: Location): void {
@@ -144,7 +145,7 @@ class SnapshotBuilder {
       .sort((a, b) => (a.kind === b.kind ? compare(a.apiVersion, b.apiVersion) : compare(a.kind, b.kind)));
     const gaps = [...this.gaps.values()].sort((a, b) => compare(`${a.kind}/${a.namespace ?? ''}`, `${b.kind}/${b.namespace ?? ''}`));
     const source: SnapshotSource =
-      this.liveSource && this.inputs.length === 1 ? this.liveSource : {mode: 'offline', inputs: this.inputs};
+      this.savedSource && this.inputs.length === 1 ? this.savedSource : {mode: 'offline', inputs: this.inputs};
     return {
       apiVersion: SNAPSHOT_API_VERSION,
       kind: SNAPSHOT_KIND,
@@ -173,7 +174,6 @@ function addObject(
   doc: InputDocument,
   path: DocPath,
   raw: Json,
-  exactLines: boolean,
   savedLocation?: Location,
 ): number {
   const kind = raw.kind as string;
@@ -196,7 +196,7 @@ function addObject(
   }
   const checked = spec.schema.safeParse(object);
   if (!checked.success) throw schemaError(file, doc, path, kind, object.metadata, checked.error);
-  const line = exactLines || path.length === 0 ? doc.lineOf(path) : undefined;
+  const line = doc.cheapLines || path.length === 0 ? doc.lineOf(path) : undefined;
   builder.add(spec, checked.data as Json, savedLocation ?? (line === undefined ? {file} : {file, line}));
   return 1;
 }
@@ -209,10 +209,10 @@ function schemaError(file: string, doc: InputDocument, path: DocPath, kind: stri
 }
 
 /** Reads one top-level value of a document: an object, a list of objects, or an array. */
-function addValue(builder: SnapshotBuilder, file: string, doc: InputDocument, path: DocPath, value: unknown, exactLines: boolean): number {
+function addValue(builder: SnapshotBuilder, file: string, doc: InputDocument, path: DocPath, value: unknown): number {
   if (Array.isArray(value)) {
     let kept = 0;
-    value.forEach((item, i) => (kept += addValue(builder, file, doc, [...path, i], item, exactLines)));
+    value.forEach((item, i) => (kept += addValue(builder, file, doc, [...path, i], item)));
     return kept;
   }
   const line = doc.lineOf(path);
@@ -223,12 +223,12 @@ function addValue(builder: SnapshotBuilder, file: string, doc: InputDocument, pa
   if (typeof value.apiVersion !== 'string' || value.apiVersion === '') {
     throw new InputError(file, line, `not a Kubernetes object: ${value.kind} has no apiVersion`);
   }
-  if (value.kind.endsWith('List') && Array.isArray(value.items)) return addList(builder, file, doc, path, value, exactLines);
-  return addObject(builder, file, doc, path, value, exactLines);
+  if (value.kind.endsWith('List') && Array.isArray(value.items)) return addList(builder, file, doc, path, value);
+  return addObject(builder, file, doc, path, value);
 }
 
 /** `kind: List` items carry their own kind; a typed list (`PodList`) names it for them. */
-function addList(builder: SnapshotBuilder, file: string, doc: InputDocument, path: DocPath, list: Json, exactLines: boolean): number {
+function addList(builder: SnapshotBuilder, file: string, doc: InputDocument, path: DocPath, list: Json): number {
   const listKind = list.kind as string;
   const itemKind = listKind === 'List' ? undefined : listKind.slice(0, -'List'.length);
   let kept = 0;
@@ -237,7 +237,7 @@ function addList(builder: SnapshotBuilder, file: string, doc: InputDocument, pat
     if (isRecord(item) && itemKind !== undefined) {
       item = {...item, kind: item.kind ?? itemKind, apiVersion: item.apiVersion ?? list.apiVersion};
     }
-    kept += addValue(builder, file, doc, itemPath, item, exactLines);
+    kept += addValue(builder, file, doc, itemPath, item);
   });
   return kept;
 }
@@ -263,12 +263,12 @@ function addSnapshot(builder: SnapshotBuilder, file: string, doc: InputDocument,
       const metadata = isRecord(object.metadata) ? object.metadata : {};
       const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
       const savedLocation = saved.locations[objectKey(spec.kind, namespace, String(metadata.name))];
-      kept += addObject(builder, file, doc, path, object, false, savedLocation);
+      kept += addObject(builder, file, doc, path, object, savedLocation);
     });
   }
   for (const gap of saved.coverage.gaps) builder.gap(gap);
   for (const skipped of saved.coverage.skipped) builder.skip(skipped.apiVersion, skipped.kind, skipped.count);
-  if (saved.source.mode === 'live') builder.liveSource = saved.source;
+  builder.savedSource = saved.source;
   return kept;
 }
 
@@ -295,13 +295,10 @@ export async function loadInputs(inputs: readonly string[], options: LoadOptions
         builder.warnings.push(`${name}: skipped, it holds no Kubernetes objects (no apiVersion and kind)`);
         continue;
       }
-      // Exact lines are cheap for YAML (positions are kept while parsing) and
-      // costly for JSON, where only a top-level object gets its line.
-      const exactLines = !/^\s*[[{]/.test(text);
       let kept = 0;
       for (const doc of documents) {
         if (isRecord(doc.value) && doc.value.kind === SNAPSHOT_KIND) kept += addSnapshot(builder, name, doc, doc.value);
-        else kept += addValue(builder, name, doc, [], doc.value, exactLines);
+        else kept += addValue(builder, name, doc, [], doc.value);
       }
       builder.inputs.push({path: name, objects: kept});
     }
