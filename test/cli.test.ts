@@ -2,10 +2,11 @@
  * The commands as users run them on the bundled example: analyze's summary in both
  * formats, graph's JSON shape, collect's snapshot, and --output-file.
  */
+import {spawnSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {EXAMPLE, runCli, tempDir} from './helpers/cli.js';
+import {EXAMPLE, ROOT, runCli, tempDir} from './helpers/cli.js';
 
 describe('kubepath analyze', () => {
   it('summarizes the bundled example', () => {
@@ -53,6 +54,17 @@ describe('kubepath graph', () => {
     const ids = new Set(graph.nodes.map((n: {id: string}) => n.id));
     expect(ids.has('internet') && ids.has('cluster-admin')).toBe(true);
     for (const edge of graph.edges) expect(ids.has(edge.source) && ids.has(edge.target)).toBe(true);
+  });
+});
+
+describe('stdout closed early', () => {
+  it('ends quietly with exit 0 when the reader stops (graph | head)', () => {
+    const result = spawnSync('bash', ['-c', `set -o pipefail; node bin/run.js graph "${EXAMPLE}" -o json | head -c 100 >/dev/null`], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
   });
 });
 

@@ -10,8 +10,21 @@ import {closeSync, openSync, renameSync, rmSync, writeSync} from 'node:fs';
 import {basename, dirname, join} from 'node:path';
 import {once} from 'node:events';
 
+let quietOnClosedPipe = false;
+
+/** `kubepath graph ... | head` closes stdout early: that ends the command quietly, as for any Unix tool. */
+function endQuietlyOnClosedPipe(): void {
+  if (quietOnClosedPipe) return;
+  quietOnClosedPipe = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 export async function writeOutput(chunks: Iterable<string>, outputFile?: string): Promise<void> {
   if (outputFile === undefined || outputFile === '-') {
+    endQuietlyOnClosedPipe();
     for (const chunk of chunks) {
       if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
     }
