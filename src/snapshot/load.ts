@@ -215,13 +215,13 @@ function addValue(builder: SnapshotBuilder, file: string, doc: InputDocument, pa
     value.forEach((item, i) => (kept += addValue(builder, file, doc, [...path, i], item)));
     return kept;
   }
-  const line = doc.lineOf(path);
-  if (!isRecord(value)) throw new InputError(file, line, 'not a Kubernetes object: expected a mapping with apiVersion and kind');
+  // Lines are looked up only for errors: for JSON that means parsing the text again.
+  if (!isRecord(value)) throw new InputError(file, doc.lineOf(path), 'not a Kubernetes object: expected a mapping with apiVersion and kind');
   if (typeof value.kind !== 'string' || value.kind === '') {
-    throw new InputError(file, line, 'not a Kubernetes object: it has no kind');
+    throw new InputError(file, doc.lineOf(path), 'not a Kubernetes object: it has no kind');
   }
   if (typeof value.apiVersion !== 'string' || value.apiVersion === '') {
-    throw new InputError(file, line, `not a Kubernetes object: ${value.kind} has no apiVersion`);
+    throw new InputError(file, doc.lineOf(path), `not a Kubernetes object: ${value.kind} has no apiVersion`);
   }
   if (value.kind.endsWith('List') && Array.isArray(value.items)) return addList(builder, file, doc, path, value);
   return addObject(builder, file, doc, path, value);

@@ -1,0 +1,256 @@
+/**
+ * kubepath benchmark
+ * ==================
+ *
+ * `npm run bench [-- --sizes 1000,10000 --seed 1]` runs the real pipeline on
+ * generated clusters. For each size it generates a cluster file (timing the
+ * generator as its own process), then loads it, builds the model and the graph in
+ * a fresh Node process (pipeline.ts), so each run's peak memory is its own, read
+ * from `/usr/bin/time -v` where present. Prints a markdown table and rewrites
+ * BENCHMARKS.md. Generated files live in a temporary folder and are deleted.
+ */
+import {spawnSync, type SpawnSyncReturns} from 'node:child_process';
+import {existsSync, mkdtempSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {cpus, platform, release, tmpdir, totalmem} from 'node:os';
+import {join} from 'node:path';
+import {performance} from 'node:perf_hooks';
+import {fileURLToPath} from 'node:url';
+import {parseArgs} from 'node:util';
+import type {PipelineFigures} from './pipeline.js';
+
+const DEFAULT_SIZES = [1_000, 10_000, 50_000, 150_000];
+const GENERATOR = fileURLToPath(new URL('../generate/cli.js', import.meta.url));
+const PIPELINE = fileURLToPath(new URL('./pipeline.js', import.meta.url));
+const BENCHMARKS_FILE = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
+const TIME = '/usr/bin/time';
+/** The pipeline child's heap limit: room to measure past the 3 GB target rather than die at Node's default. */
+const CHILD_HEAP_MB = 8192;
+const MiB = 1024 * 1024;
+
+/** The aims DESIGN sets: the largest cluster Kubernetes supports, on one 2-core machine. */
+const TARGET = {pods: 150_000, genSeconds: 60, loadSeconds: 20, rssMiB: 3 * 1024};
+
+interface Options {
+  sizes: number[];
+  seed: number;
+  timeoutSeconds: number;
+}
+
+interface Measured {
+  seconds: number;
+  /** Peak resident memory from /usr/bin/time -v, when it is there. */
+  maxRssMiB?: number;
+  failure?: string;
+}
+
+interface Row {
+  pods: number;
+  fileMiB?: number;
+  gen: Measured;
+  pipeline?: PipelineFigures;
+  pipelineRun?: Measured;
+}
+
+class UsageProblem extends Error {}
+
+function parseOptions(argv: string[]): Options {
+  let values;
+  try {
+    ({values} = parseArgs({args: argv, options: {sizes: {type: 'string'}, seed: {type: 'string'}, timeout: {type: 'string'}}, strict: true, allowPositionals: false}));
+  } catch (error) {
+    throw new UsageProblem((error as Error).message.split('. ')[0]!);
+  }
+  const sizes = values.sizes === undefined ? DEFAULT_SIZES : values.sizes.split(',').map((s) => s.trim().replaceAll('_', ''));
+  for (const size of sizes) {
+    if (!/^\d+$/.test(String(size)) || Number(size) < 1) throw new UsageProblem(`--sizes takes pod counts separated by commas, e.g. 1000,10000; not ${JSON.stringify(values.sizes)}`);
+  }
+  const seed = values.seed ?? '1';
+  if (!/^-?\d+$/.test(seed)) throw new UsageProblem(`--seed must be an integer, not ${JSON.stringify(seed)}`);
+  const timeout = values.timeout ?? '1200';
+  if (!/^\d+$/.test(timeout) || Number(timeout) < 1) throw new UsageProblem(`--timeout must be a number of seconds, not ${JSON.stringify(timeout)}`);
+  return {sizes: sizes.map(Number), seed: Number(seed), timeoutSeconds: Number(timeout)};
+}
+
+/** GNU time's -v report, which gives the peak RSS of the process it ran. */
+function hasGnuTime(): boolean {
+  if (!existsSync(TIME)) return false;
+  const probe = spawnSync(TIME, ['-v', process.execPath, '-e', ''], {encoding: 'utf8'});
+  return probe.status === 0 && /Maximum resident set size/.test(probe.stderr);
+}
+
+function peakRss(stderr: string): number | undefined {
+  const match = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+  return match ? Number(match[1]) / 1024 : undefined;
+}
+
+/** The child's own last words, without GNU time's report. */
+function failureReason(result: SpawnSyncReturns<string>, timeoutSeconds: number): string {
+  const error = result.error as NodeJS.ErrnoException | undefined;
+  if (error?.code === 'ETIMEDOUT') return `timed out after ${timeoutSeconds} s`;
+  if (error) return error.message;
+  const ownLines = result.stderr
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !/^\t/.test(line) && !/^Command (exited|terminated)/.test(line));
+  const oom = ownLines.find((line) => /heap out of memory|Reached heap limit|Invalid string length|ERR_STRING_TOO_LONG|Cannot create a string/.test(line));
+  const last = oom ?? ownLines[ownLines.length - 1] ?? '';
+  const how = result.signal ? `killed by ${result.signal}` : `exit ${result.status}`;
+  return `${how}${last ? `: ${last.trim().slice(0, 160)}` : ''}`;
+}
+
+function run(command: string, args: string[], timeTool: boolean, timeoutSeconds: number): {result: SpawnSyncReturns<string>; measured: Measured} {
+  const started = performance.now();
+  const result = timeTool
+    ? spawnSync(TIME, ['-v', command, ...args], {encoding: 'utf8', maxBuffer: 64 * MiB, timeout: timeoutSeconds * 1000})
+    : spawnSync(command, args, {encoding: 'utf8', maxBuffer: 64 * MiB, timeout: timeoutSeconds * 1000});
+  const measured: Measured = {seconds: (performance.now() - started) / 1000};
+  const rss = timeTool ? peakRss(result.stderr ?? '') : undefined;
+  if (rss !== undefined) measured.maxRssMiB = rss;
+  if (result.status !== 0 || result.error) measured.failure = failureReason(result, timeoutSeconds);
+  return {result, measured};
+}
+
+function benchSize(pods: number, options: Options, timeTool: boolean): Row {
+  const folder = mkdtempSync(join(tmpdir(), 'kubepath-bench-'));
+  const file = join(folder, `cluster-${pods}.json`);
+  try {
+    progress(`${pods} pods: generating`);
+    const gen = run(process.execPath, [GENERATOR, '--pods', String(pods), '--seed', String(options.seed), '--out', file], timeTool, options.timeoutSeconds);
+    const row: Row = {pods, gen: gen.measured};
+    if (gen.measured.failure) return row;
+    row.fileMiB = statSync(file).size / MiB;
+    progress(`${pods} pods: ${row.fileMiB.toFixed(0)} MB in ${gen.measured.seconds.toFixed(1)} s; loading into the graph`);
+    const pipeline = run(process.execPath, [`--max-old-space-size=${CHILD_HEAP_MB}`, PIPELINE, file], timeTool, options.timeoutSeconds);
+    row.pipelineRun = pipeline.measured;
+    if (!pipeline.measured.failure) {
+      const line = pipeline.result.stdout.trim().split('\n').pop() ?? '';
+      try {
+        row.pipeline = JSON.parse(line) as PipelineFigures;
+      } catch {
+        row.pipelineRun.failure = `no figures from the pipeline run: ${JSON.stringify(line.slice(0, 120))}`;
+      }
+    }
+    if (row.pipeline && row.pipeline.snapshotPods !== pods) {
+      progress(`warning: ${pods} pods generated but ${row.pipeline.snapshotPods} loaded`);
+    }
+    progress(`${pods} pods: ${row.pipelineRun.failure ? `failed (${row.pipelineRun.failure})` : `${row.pipeline!.totalSeconds.toFixed(1)} s, ${peakOf(row)?.toFixed(0)} MB`}`);
+    return row;
+  } finally {
+    rmSync(folder, {recursive: true, force: true});
+  }
+}
+
+function progress(message: string): void {
+  process.stderr.write(`kubepath bench: ${message}\n`);
+}
+
+function peakOf(row: Row): number | undefined {
+  return row.pipelineRun?.maxRssMiB ?? row.pipeline?.maxRssMiB;
+}
+
+const seconds = (value: number | undefined): string => (value === undefined ? '–' : value < 10 ? value.toFixed(2) : value.toFixed(1));
+const whole = (value: number | undefined): string => (value === undefined ? '–' : Math.round(value).toLocaleString('en-US'));
+
+function table(rows: readonly Row[]): string {
+  const lines = [
+    '| pods | file MB | gen s | load s | model s | graph s | total s | peak RSS MB | graph nodes | edges |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const row of rows) {
+    const p = row.pipeline;
+    if (row.gen.failure) {
+      lines.push(`| ${whole(row.pods)} | – | failed: ${row.gen.failure} | | | | | | | |`);
+    } else if (!p) {
+      const failure = `failed after ${seconds(row.pipelineRun?.seconds)} s: ${row.pipelineRun?.failure ?? 'unknown'}`;
+      lines.push(`| ${whole(row.pods)} | ${whole(row.fileMiB)} | ${seconds(row.gen.seconds)} | ${failure.replaceAll('|', '/')} | – | – | – | ${whole(peakOf(row))} | – | – |`);
+    } else {
+      lines.push(
+        `| ${whole(row.pods)} | ${whole(row.fileMiB)} | ${seconds(row.gen.seconds)} | ${seconds(p.loadSeconds)} | ${seconds(p.modelSeconds)} | ${seconds(p.graphSeconds)} | ${seconds(p.totalSeconds)} | ${whole(peakOf(row))} | ${whole(p.graphNodes)} | ${whole(p.graphEdges)} |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+function verdict(ok: boolean | undefined): string {
+  return ok === undefined ? 'not measured' : ok ? '**met**' : '**missed**';
+}
+
+function targetNotes(rows: readonly Row[]): string {
+  const largest = rows.find((row) => row.pods === TARGET.pods);
+  const lines = [
+    `Targets (DESIGN: the largest cluster Kubernetes supports, ${TARGET.pods.toLocaleString('en-US')} pods, on one 2-core machine):`,
+    '',
+  ];
+  if (!largest) {
+    lines.push(`- not measured in this run: it did not include ${TARGET.pods.toLocaleString('en-US')} pods.`);
+    return lines.join('\n');
+  }
+  const genOk = largest.gen.failure ? false : largest.gen.seconds < TARGET.genSeconds;
+  const loadOk = largest.pipeline ? largest.pipeline.totalSeconds < TARGET.loadSeconds : largest.pipelineRun ? false : undefined;
+  const peak = peakOf(largest);
+  const rssOk = largest.pipeline ? (peak === undefined ? undefined : peak < TARGET.rssMiB) : largest.pipelineRun ? false : undefined;
+  lines.push(`- generate ${TARGET.pods.toLocaleString('en-US')} pods in under ${TARGET.genSeconds} s: ${verdict(genOk)} (${seconds(largest.gen.seconds)} s).`);
+  lines.push(
+    `- load into the graph (load + model + graph) in under ${TARGET.loadSeconds} s: ${verdict(loadOk)} (${largest.pipeline ? `${seconds(largest.pipeline.totalSeconds)} s` : largest.pipelineRun?.failure ?? 'not run'}).`,
+  );
+  lines.push(`- and in under 3 GB peak RSS: ${verdict(rssOk)} (${whole(peak)} MB).`);
+  return lines.join('\n');
+}
+
+/** The commit measured, and whether the source differed from it. */
+function codeVersion(): string {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], {cwd: root, encoding: 'utf8'});
+  if (commit.status !== 0) return 'unknown (not a git checkout)';
+  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'src'], {cwd: root, encoding: 'utf8'});
+  return `${commit.stdout.trim()}${dirty.stdout.trim() ? ' with uncommitted changes under src/' : ''}`;
+}
+
+function markdown(rows: readonly Row[], options: Options, timeTool: boolean, command: string, code: string): string {
+  const cpuList = cpus();
+  const now = new Date();
+  return `# kubepath benchmarks
+
+Written by \`npm run bench\` (src/bench/bench.ts); rerun it to refresh this page.
+
+- Machine: ${cpuList.length} CPUs (${cpuList[0]?.model.trim() ?? 'unknown model'}), ${(totalmem() / 1024 ** 3).toFixed(1)} GB memory, ${platform()} ${release()}
+- Node ${process.version}
+- Date: ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC
+- Command: \`${command}\`
+- Code: ${code}
+
+Each cluster is generated with seed ${options.seed} (\`node dist/generate/cli.js --pods N --seed ${options.seed}\`:
+one \`kind: List\` JSON document, as \`kubectl get -o json\` writes it). The pipeline then runs in a
+fresh Node process (\`--max-old-space-size=${CHILD_HEAP_MB}\`): \`loadInputs\` (read, parse, redact,
+validate), \`buildModel\`, \`buildGraph\`. "total s" is load + model + graph; "peak RSS MB" is that
+process's maximum resident set size${timeTool ? ' from `/usr/bin/time -v`' : ' from process.resourceUsage()'}. MB are 2^20 bytes.
+
+${table(rows)}
+
+${targetNotes(rows)}
+`;
+}
+
+function main(): void {
+  let options: Options;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof UsageProblem) {
+      process.stderr.write(`kubepath bench: error: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const code = codeVersion();
+  const timeTool = hasGnuTime();
+  if (!timeTool) progress('no GNU /usr/bin/time: peak memory comes from the pipeline process itself, and is missing for failed runs');
+  const rows = options.sizes.map((size) => benchSize(size, options, timeTool));
+  const args = process.argv.slice(2);
+  const command = `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`;
+  process.stdout.write(`${table(rows)}\n\n${targetNotes(rows)}\n`);
+  writeFileSync(BENCHMARKS_FILE, markdown(rows, options, timeTool, command, code));
+  progress(`wrote ${BENCHMARKS_FILE}`);
+}
+
+main();
