@@ -3,7 +3,7 @@
  * namespaces, service accounts and nodes, and the context edges with their meaning.
  */
 import {describe, expect, it} from 'vitest';
-import {matchesLabelMap, matchesSelector} from '../src/engines/selectors.js';
+import {compileLabelMap, compileSelector} from '../src/engines/selectors.js';
 import type {KubeGraph} from '../src/graph/types.js';
 import {loadYaml} from './helpers/load.js';
 
@@ -294,12 +294,13 @@ describe('label selectors', () => {
     [{matchExpressions: [{key: 'app', operator: 'DoesNotExist' as const}]}, false],
     [{matchLabels: {app: 'web'}, matchExpressions: [{key: 'zone', operator: 'Exists' as const}]}, false],
   ])('%j matches %s', (selector, expected) => {
-    expect(matchesSelector(selector, labels)).toBe(expected);
+    expect(compileSelector(selector)(labels)).toBe(expected);
   });
 
   it('treats an empty Service selector as selecting nothing', () => {
-    expect(matchesLabelMap({}, labels)).toBe(false);
-    expect(matchesLabelMap(undefined, labels)).toBe(false);
-    expect(matchesLabelMap({app: 'web'}, labels)).toBe(true);
+    expect(compileLabelMap({})(labels)).toBe(false);
+    expect(compileLabelMap(undefined)(labels)).toBe(false);
+    expect(compileLabelMap({app: 'web'})(labels)).toBe(true);
+    expect(compileLabelMap({app: 'web', tier: 'back'})(labels)).toBe(false);
   });
 });

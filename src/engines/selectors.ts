@@ -6,34 +6,37 @@
  * NotIn, Exists, DoesNotExist; NotIn and DoesNotExist match objects without the
  * key; an empty selector matches everything. Whether an absent selector means
  * "everything" or "nothing" depends on the field, so callers decide that.
+ * Selectors are compiled once and then applied to many label sets.
  */
 import type {LabelSelector} from '../snapshot/schema.js';
 
 export type Labels = Readonly<Record<string, string>>;
+export type LabelMatcher = (labels: Labels) => boolean;
 
-export function matchesSelector(selector: LabelSelector, labels: Labels): boolean {
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
-    if (labels[key] !== value) return false;
-  }
-  for (const expression of selector.matchExpressions ?? []) {
-    const has = Object.hasOwn(labels, expression.key);
-    const values = expression.values ?? [];
-    switch (expression.operator) {
-      case 'In':
-        if (!has || !values.includes(labels[expression.key]!)) return false;
-        break;
-      case 'NotIn':
-        if (has && values.includes(labels[expression.key]!)) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
+export function compileSelector(selector: LabelSelector): LabelMatcher {
+  const required = Object.entries(selector.matchLabels ?? {});
+  const expressions = (selector.matchExpressions ?? []).map((e) => ({key: e.key, operator: e.operator, values: new Set(e.values ?? [])}));
+  return (labels) => {
+    for (const [key, value] of required) if (labels[key] !== value) return false;
+    for (const {key, operator, values} of expressions) {
+      const has = Object.hasOwn(labels, key);
+      switch (operator) {
+        case 'In':
+          if (!has || !values.has(labels[key]!)) return false;
+          break;
+        case 'NotIn':
+          if (has && values.has(labels[key]!)) return false;
+          break;
+        case 'Exists':
+          if (!has) return false;
+          break;
+        case 'DoesNotExist':
+          if (has) return false;
+          break;
+      }
     }
-  }
-  return true;
+    return true;
+  };
 }
 
 /**
@@ -41,8 +44,8 @@ export function matchesSelector(selector: LabelSelector, labels: Labels): boolea
  * match. An empty map selects nothing: a Service without a selector has its
  * endpoints managed by hand.
  */
-export function matchesLabelMap(selector: Labels | null | undefined, labels: Labels): boolean {
+export function compileLabelMap(selector: Labels | null | undefined): LabelMatcher {
   const entries = Object.entries(selector ?? {});
-  if (entries.length === 0) return false;
-  return entries.every(([key, value]) => labels[key] === value);
+  if (entries.length === 0) return () => false;
+  return (labels) => entries.every(([key, value]) => labels[key] === value);
 }

@@ -8,7 +8,7 @@
  * for the same snapshot.
  */
 import {MultiDirectedGraph} from 'graphology';
-import {matchesLabelMap, matchesSelector} from '../engines/selectors.js';
+import {compileLabelMap, compileSelector} from '../engines/selectors.js';
 import {RULES} from '../edges/index.js';
 import type {EdgeRule} from '../edges/rule.js';
 import {objectKey} from '../snapshot/snapshot.js';
@@ -94,9 +94,9 @@ export function buildGraph(model: ClusterModel, rules: readonly EdgeRule[] = RUL
     const namespace = svc.metadata.namespace!;
     const id = ids.serviceId(namespace, svc.metadata.name);
     addNamespaced(graph, id, 'Service', namespace, svc.metadata.name, {serviceType: svc.spec?.type ?? 'ClusterIP'});
-    const selector = svc.spec?.selector;
+    const selects = compileLabelMap(svc.spec?.selector);
     for (const pod of model.podsByNamespace.get(namespace) ?? []) {
-      if (matchesLabelMap(selector, pod.labels)) addContextEdge(graph, id, pod.id, 'SELECTS');
+      if (selects(pod.labels)) addContextEdge(graph, id, pod.id, 'SELECTS');
     }
   }
 
@@ -112,9 +112,9 @@ export function buildGraph(model: ClusterModel, rules: readonly EdgeRule[] = RUL
     const id = ids.networkPolicyId(namespace, policy.metadata.name);
     addNamespaced(graph, id, 'NetworkPolicy', namespace, policy.metadata.name);
     // An absent podSelector is treated as the empty one: every pod of the namespace.
-    const selector = policy.spec.podSelector ?? {};
+    const applies = compileSelector(policy.spec.podSelector ?? {});
     for (const pod of model.podsByNamespace.get(namespace) ?? []) {
-      if (matchesSelector(selector, pod.labels)) addContextEdge(graph, id, pod.id, 'APPLIES_TO');
+      if (applies(pod.labels)) addContextEdge(graph, id, pod.id, 'APPLIES_TO');
     }
   }
 

@@ -5,11 +5,11 @@
  * Turns the text of one input (a file or stdin) into its top-level documents, each
  * able to say on which line any path inside it starts, so errors and findings can
  * point at the line a user wrote. YAML is read with YAML 1.1 rules, as the API
- * server's decoder reads it; JSON may be one value or several concatenated ones
- * (`kubectl get a -o json; kubectl get b -o json`).
+ * server's decoder reads it; JSON is read by json.ts.
  */
-import {LineCounter, parseAllDocuments, parseDocument, type Document} from 'yaml';
+import {LineCounter, parseAllDocuments, type Document} from 'yaml';
 import {InputError} from './errors.js';
+import {parseJsonBytes} from './json.js';
 
 export type DocPath = ReadonlyArray<string | number>;
 
@@ -29,10 +29,10 @@ export interface InputDocument {
 
 const YAML_OPTIONS = {version: '1.1', merge: true, uniqueKeys: true, prettyErrors: false} as const;
 
-/** Parses text as JSON when it looks like JSON (by name or first character), else as YAML. */
-export function parseDocuments(file: string, text: string): InputDocument[] {
-  const looksLikeJson = /\.json$/i.test(file) || (!/\.ya?ml$/i.test(file) && /^\s*[[{]/.test(text));
-  return looksLikeJson ? parseJson(file, text) : parseYaml(file, text);
+/** Parses bytes as JSON when they look like JSON (by name or first character), else as YAML. */
+export function parseDocuments(file: string, bytes: Buffer): InputDocument[] {
+  const looksLikeJson = /\.json$/i.test(file) || (!/\.ya?ml$/i.test(file) && /^\s*[[{]/.test(bytes.toString('latin1', 0, 256)));
+  return looksLikeJson ? parseJsonBytes(file, bytes) : parseYaml(file, bytes.toString('utf8'));
 }
 
 function lineLocator(doc: Document, counter: LineCounter, fallback: number): (path: DocPath) => number {
@@ -68,78 +68,6 @@ function parseYaml(file: string, text: string): InputDocument[] {
     result.push({value, line, lineOf: lineLocator(doc, counter, line), cheapLines: true});
   }
   return result;
-}
-
-interface JsonSegment {
-  text: string;
-  offset: number;
-}
-
-/** Splits a text into its top-level JSON values without parsing them. */
-function splitJsonStream(text: string): JsonSegment[] {
-  const segments: JsonSegment[] = [];
-  let depth = 0;
-  let start = -1;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \ */) i++;
-      else if (c === 34 /* " */) inString = false;
-      continue;
-    }
-    if (c === 32 || c === 10 || c === 13 || c === 9) continue;
-    if (start < 0) start = i;
-    if (c === 34) inString = true;
-    else if (c === 123 || c === 91) depth++;
-    else if (c === 125 || c === 93) depth--;
-    if (depth <= 0 && (c === 125 || c === 93)) {
-      segments.push({text: text.slice(start, i + 1), offset: start});
-      start = -1;
-      depth = 0;
-    }
-  }
-  if (start >= 0) segments.push({text: text.slice(start), offset: start});
-  return segments;
-}
-
-function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
-
-function parseJson(file: string, text: string): InputDocument[] {
-  const segments = splitJsonStream(text);
-  return segments.map((segment) => {
-    const line = lineAt(text, segment.offset);
-    let value: unknown;
-    try {
-      value = JSON.parse(segment.text);
-    } catch (error) {
-      throw new InputError(file, line + jsonErrorLine(segment.text) - 1, `invalid JSON: ${firstLine((error as Error).message)}`);
-    }
-    // Lines inside JSON are found only when asked (for an error or a finding): the
-    // YAML parser reads JSON and keeps positions, and is too slow to run on every file.
-    let located: ((path: DocPath) => number) | undefined;
-    const lineOf = (path: DocPath): number => {
-      if (!located) {
-        const counter = new LineCounter();
-        const doc = parseDocument(segment.text, {...YAML_OPTIONS, lineCounter: counter});
-        located = doc.errors.length > 0 ? () => 1 : lineLocator(doc, counter, 1);
-      }
-      return line + located(path) - 1;
-    };
-    return {value, line, lineOf, cheapLines: false};
-  });
-}
-
-/** The line of a JSON syntax error inside a segment, found through the YAML parser. */
-function jsonErrorLine(segmentText: string): number {
-  const counter = new LineCounter();
-  const doc = parseDocument(segmentText, {...YAML_OPTIONS, lineCounter: counter});
-  const problem = doc.errors[0];
-  return problem ? counter.linePos(problem.pos[0]).line : 1;
 }
 
 function firstLine(message: string): string {

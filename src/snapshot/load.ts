@@ -34,7 +34,7 @@ const MAX_DUPLICATE_WARNINGS = 10;
 
 export interface LoadOptions {
   /** Reads standard input; replaceable in tests. */
-  readStdin?: () => Promise<string>;
+  readStdin?: () => Promise<Buffer>;
 }
 
 export interface LoadResult {
@@ -49,10 +49,10 @@ function isRecord(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-async function readStdinText(): Promise<string> {
+async function readStdinBytes(): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** The files an input names: itself, or every manifest file below a folder, sorted. */
@@ -197,7 +197,8 @@ function addObject(
   const checked = spec.schema.safeParse(object);
   if (!checked.success) throw schemaError(file, doc, path, kind, object.metadata, checked.error);
   const line = doc.cheapLines || path.length === 0 ? doc.lineOf(path) : undefined;
-  builder.add(spec, checked.data as Json, savedLocation ?? (line === undefined ? {file} : {file, line}));
+  // Keep the object as read (zod's copy adds nothing and would double the memory).
+  builder.add(spec, object, savedLocation ?? (line === undefined ? {file} : {file, line}));
   return 1;
 }
 
@@ -275,20 +276,20 @@ function addSnapshot(builder: SnapshotBuilder, file: string, doc: InputDocument,
 /** Loads every input into one snapshot. Throws InputError on the first bad input. */
 export async function loadInputs(inputs: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
   const builder = new SnapshotBuilder();
-  const readStdin = options.readStdin ?? readStdinText;
+  const readStdin = options.readStdin ?? readStdinBytes;
   for (const input of inputs) {
     const files = input === STDIN ? [STDIN] : expandInput(input);
     const inFolder = files.length !== 1 || files[0] !== input;
     if (files.length === 0) builder.warnings.push(`${input}: no .yaml, .yml or .json files in this folder`);
     for (const file of files) {
       const name = file === STDIN ? '<stdin>' : file;
-      let text: string;
+      let bytes: Buffer;
       try {
-        text = file === STDIN ? await readStdin() : readFileSync(file, 'utf8');
+        bytes = file === STDIN ? await readStdin() : readFileSync(file);
       } catch (error) {
         throw new InputError(name, undefined, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       }
-      const documents = parseDocuments(name, text);
+      const documents = parseDocuments(name, bytes);
       // A folder may hold other YAML and JSON (Helm values, tool output): a file found
       // there with no Kubernetes object in it is passed over; one named directly is not.
       if (inFolder && documents.length > 0 && !documents.some((doc) => looksLikeKubernetes(doc.value))) {

@@ -7,7 +7,7 @@ import {loadInputs} from '../../src/snapshot/load.js';
 import {tempDir} from './cli.js';
 
 export async function loadAll(inputs: string[], stdin?: string) {
-  const {snapshot, warnings} = await loadInputs(inputs, stdin === undefined ? {} : {readStdin: async () => stdin});
+  const {snapshot, warnings} = await loadInputs(inputs, stdin === undefined ? {} : {readStdin: async () => Buffer.from(stdin)});
   const model = buildModel(snapshot);
   const graph = buildGraph(model);
   return {snapshot, warnings, model, graph};
