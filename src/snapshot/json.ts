@@ -31,22 +31,26 @@ function isSpace(byte: number | undefined): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
 
-function skipSpace(bytes: Uint8Array, at: number, end: number): number {
+function skipSpace(bytes: Buffer, at: number, end: number): number {
   while (at < end && isSpace(bytes[at])) at++;
   return at;
 }
 
 /**
- * The end (exclusive) of the value starting at `at`: the first `,`, `:`-free closing
- * bracket or separator at depth zero. Quotes and backslashes are ASCII, so scanning
- * UTF-8 bytes is safe.
+ * The end (exclusive) of the value starting at `at`, or -1 when it runs past `limit`.
+ * Quotes and backslashes are ASCII, so scanning UTF-8 bytes is safe; strings, most of
+ * the bytes, are crossed with the native indexOf.
  */
-function valueEnd(bytes: Uint8Array, at: number, end: number): number {
+function valueEnd(bytes: Buffer, at: number, end: number, limit = end): number {
   let depth = 0;
-  for (let i = at; i < end; i++) {
+  const stop = Math.min(end, limit);
+  for (let i = at; i < stop; i++) {
     const byte = bytes[i]!;
     if (byte === QUOTE) {
-      for (i++; i < end && bytes[i] !== QUOTE; i++) if (bytes[i] === BACKSLASH) i++;
+      let quote = bytes.indexOf(QUOTE, i + 1);
+      while (quote >= 0 && quote < end && isEscaped(bytes, quote)) quote = bytes.indexOf(QUOTE, quote + 1);
+      if (quote < 0 || quote >= end) return end; // unterminated: JSON.parse will say so
+      i = quote;
       if (depth === 0) return i + 1;
     } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth++;
     else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
@@ -54,19 +58,14 @@ function valueEnd(bytes: Uint8Array, at: number, end: number): number {
       if (--depth === 0) return i + 1;
     } else if (depth === 0 && (byte === COMMA || isSpace(byte))) return i;
   }
-  return end;
+  return stop === end ? end : -1;
 }
 
-/** Byte ranges of the top-level values of a stream of concatenated JSON values. */
-function topLevelRanges(bytes: Uint8Array): Array<[number, number]> {
-  const ranges: Array<[number, number]> = [];
-  let at = skipSpace(bytes, 0, bytes.length);
-  while (at < bytes.length) {
-    const end = Math.max(valueEnd(bytes, at, bytes.length), at + 1);
-    ranges.push([at, end]);
-    at = skipSpace(bytes, end, bytes.length);
-  }
-  return ranges;
+/** True when the quote at `at` is preceded by an odd number of backslashes. */
+function isEscaped(bytes: Buffer, at: number): boolean {
+  let backslashes = 0;
+  for (let i = at - 1; bytes[i] === BACKSLASH; i--) backslashes++;
+  return backslashes % 2 === 1;
 }
 
 /** A problem at a byte offset; `reparse` when JSON.parse failed there and the exact spot is still to be found. */
@@ -80,33 +79,37 @@ class JsonRangeError extends Error {
   }
 }
 
-/** Parses bytes[start, end); splits values larger than `chunk`, recording where each piece began. */
-function parseRange(bytes: Buffer, start: number, end: number, chunk: number, offsets: WeakMap<object, number>): unknown {
-  if (end - start <= chunk) {
+/**
+ * Parses the value at `at`: whole when it ends within a chunk, else member by member
+ * (recording where each piece began). Returns the value and where it stopped.
+ */
+function parseAt(bytes: Buffer, at: number, end: number, chunk: number, offsets: WeakMap<object, number>): [unknown, number] {
+  const stop = valueEnd(bytes, at, end, at + chunk);
+  if (stop === at) throw new JsonRangeError(at, 'expected a value');
+  if (stop >= 0) {
     try {
-      return JSON.parse(bytes.toString('utf8', start, end));
+      return [JSON.parse(bytes.toString('utf8', at, stop)), stop];
     } catch (error) {
-      throw new JsonRangeError(start, (error as Error).message, true);
+      throw new JsonRangeError(at, (error as Error).message, true);
     }
   }
-  const open = bytes[start];
-  if (open !== OPEN_BRACKET && open !== OPEN_BRACE) throw new JsonRangeError(start, 'a single JSON value is too large to read');
+  const open = bytes[at];
+  if (open !== OPEN_BRACKET && open !== OPEN_BRACE) throw new JsonRangeError(at, 'a single JSON value is too large to read');
   const close = open === OPEN_BRACKET ? CLOSE_BRACKET : CLOSE_BRACE;
   const result: unknown[] | Record<string, unknown> = open === OPEN_BRACKET ? [] : {};
-  let at = skipSpace(bytes, start + 1, end);
-  while (at < end && bytes[at] !== close) {
+  at = skipSpace(bytes, at + 1, end);
+  while (bytes[at] !== close) {
+    if (at >= end) throw new JsonRangeError(at, `expected '${String.fromCharCode(close)}', found the end of the input`);
     let key: string | undefined;
     if (open === OPEN_BRACE) {
-      const keyEnd = valueEnd(bytes, at, end);
       if (bytes[at] !== QUOTE) throw new JsonRangeError(at, 'expected a quoted member name');
+      const keyEnd = valueEnd(bytes, at, end);
       key = JSON.parse(bytes.toString('utf8', at, keyEnd)) as string;
       at = skipSpace(bytes, keyEnd, end);
       if (bytes[at] !== COLON) throw new JsonRangeError(at, "expected ':' after a member name");
       at = skipSpace(bytes, at + 1, end);
     }
-    const valueStop = valueEnd(bytes, at, end);
-    if (valueStop === at) throw new JsonRangeError(at, 'expected a value');
-    const value = parseRange(bytes, at, valueStop, chunk, offsets);
+    const [value, valueStop] = parseAt(bytes, at, end, chunk, offsets);
     if (typeof value === 'object' && value !== null) offsets.set(value, at);
     if (key === undefined) (result as unknown[]).push(value);
     else (result as Record<string, unknown>)[key] = value;
@@ -114,7 +117,7 @@ function parseRange(bytes: Buffer, start: number, end: number, chunk: number, of
     if (bytes[at] === COMMA) at = skipSpace(bytes, at + 1, end);
     else if (bytes[at] !== close) throw new JsonRangeError(at, `expected ',' or '${String.fromCharCode(close)}'`);
   }
-  return result;
+  return [result, at + 1];
 }
 
 function lineAt(bytes: Uint8Array, offset: number): number {
@@ -127,7 +130,7 @@ function lineAt(bytes: Uint8Array, offset: number): number {
  * Where JSON.parse gave up, and why: V8's messages do not always carry a position,
  * so the first error is found again with a small grammar check over the bytes.
  */
-function firstSyntaxError(bytes: Uint8Array, start: number, end: number): {offset: number; problem: string} {
+function firstSyntaxError(bytes: Buffer, start: number, end: number): {offset: number; problem: string} {
   let at = start;
   const fail = (problem: string): never => {
     throw {offset: at, problem};
@@ -248,13 +251,19 @@ export function parseJsonBytes(file: string, bytes: Buffer, chunk = JSON_CHUNK_B
       // Several concatenated values, or a syntax error: read value by value below.
     }
   }
-  return topLevelRanges(bytes).map(([start, end]) => {
+  const documents: InputDocument[] = [];
+  for (let at = skipSpace(bytes, 0, bytes.length); at < bytes.length; at = skipSpace(bytes, at, bytes.length)) {
     try {
-      return document(start, end, parseRange(bytes, start, end, chunk, offsets));
+      const [value, stop] = parseAt(bytes, at, bytes.length, chunk, offsets);
+      documents.push(document(at, stop, value));
+      at = stop;
     } catch (error) {
       if (!(error instanceof JsonRangeError)) throw error;
-      const found = error.reparse ? firstSyntaxError(bytes, error.offset, valueEnd(bytes, error.offset, end)) : {offset: error.offset, problem: error.message};
+      const found = error.reparse
+        ? firstSyntaxError(bytes, error.offset, valueEnd(bytes, error.offset, bytes.length))
+        : {offset: error.offset, problem: error.message};
       throw new InputError(file, lineAt(bytes, found.offset), `invalid JSON: ${found.problem}`);
     }
-  });
+  }
+  return documents;
 }
