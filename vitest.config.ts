@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 300_000,
     // CLI tests spawn the built CLI; two workers match the two cores CI has.
     maxWorkers: 2,
+    reporters: ['default', './test/helpers/plain-summary-reporter.ts'],
   },
 });

@@ -3,7 +3,7 @@
  * formats, graph's JSON shape, collect's snapshot, and --output-file.
  */
 import {spawnSync} from 'node:child_process';
-import {readFileSync} from 'node:fs';
+import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {EXAMPLE, ROOT, runCli, tempDir} from './helpers/cli.js';
@@ -54,6 +54,18 @@ describe('kubepath graph', () => {
     const ids = new Set(graph.nodes.map((n: {id: string}) => n.id));
     expect(ids.has('internet') && ids.has('cluster-admin')).toBe(true);
     for (const edge of graph.edges) expect(ids.has(edge.source) && ids.has(edge.target)).toBe(true);
+  });
+});
+
+describe('hostile names', () => {
+  it('prints names from the input as inert text: control characters and ANSI escapes are escaped', () => {
+    const dir = tempDir();
+    const evil = 'Evil\u001b[31mRED\u001b]8;;http://x\u0007';
+    writeFileSync(join(dir, 'evil.yaml'), `apiVersion: example.com/v1\nkind: "${evil.replace(/\u001b/g, '\\e').replace(/\u0007/g, '\\a')}"\nmetadata: {name: x}\n`);
+    const result = runCli(['analyze', join(dir, 'evil.yaml'), '--verbose']);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    expect(result.stdout).toContain('Evil\\u001b[31mRED\\u001b]8;;http://x\\u0007');
   });
 });
 
