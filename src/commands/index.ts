@@ -7,9 +7,11 @@
 import Analyze from './analyze.js';
 import Collect from './collect.js';
 import Graph from './graph.js';
+import Reach from './reach.js';
 
 export const COMMANDS = {
   analyze: Analyze,
   collect: Collect,
   graph: Graph,
+  reach: Reach,
 };

@@ -1,0 +1,73 @@
+/**
+ * kubepath address ranges
+ * =======================
+ *
+ * IPv4 blocks as inclusive [first, last] integer ranges, ipBlock `cidr` minus
+ * `except`, and the cut of the whole address space into atoms at every block
+ * boundary, so that each atom is either wholly inside or wholly outside every block.
+ * IPv6 blocks are recognised and kept apart: they never contain an IPv4 atom.
+ */
+export type AddressRange = readonly [number, number];
+
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+export const ALL_ADDRESSES: AddressRange = [0, 2 ** 32 - 1];
+
+/** The range of an IPv4 CIDR; null for an IPv6 one; throws on text that is neither. */
+export function parseCidr(cidr: string): AddressRange | null {
+  const match = IPV4.exec(cidr.trim());
+  if (!match) {
+    if (cidr.includes(':') && /^[0-9a-fA-F:.]+\/\d{1,3}$/.test(cidr.trim())) return null;
+    throw new Error(`not a CIDR: ${JSON.stringify(cidr)}`);
+  }
+  const octets = match.slice(1, 5).map(Number);
+  const bits = Number(match[5]);
+  if (octets.some((o) => o > 255) || bits > 32) throw new Error(`not a CIDR: ${JSON.stringify(cidr)}`);
+  const address = octets.reduce((value, octet) => value * 256 + octet, 0);
+  const size = 2 ** (32 - bits);
+  const first = Math.floor(address / size) * size;
+  return [first, first + size - 1];
+}
+
+/** An ipBlock: its cidr less its excepts, as sorted disjoint ranges. */
+export function blockRanges(cidr: string, except: readonly string[] = []): AddressRange[] {
+  const whole = parseCidr(cidr);
+  if (!whole) return [];
+  let ranges: AddressRange[] = [whole];
+  for (const hole of except.map(parseCidr)) {
+    if (!hole) continue;
+    ranges = ranges.flatMap(([first, last]): AddressRange[] => {
+      if (hole[1] < first || hole[0] > last) return [[first, last]];
+      const pieces: AddressRange[] = [];
+      if (hole[0] > first) pieces.push([first, hole[0] - 1]);
+      if (hole[1] < last) pieces.push([hole[1] + 1, last]);
+      return pieces;
+    });
+  }
+  return ranges;
+}
+
+export function rangesContain(ranges: readonly AddressRange[], atom: AddressRange): boolean {
+  return ranges.some(([first, last]) => first <= atom[0] && atom[1] <= last);
+}
+
+/** The address space cut at every boundary of the given ranges. */
+export function addressAtoms(blocks: ReadonlyArray<readonly AddressRange[]>): AddressRange[] {
+  const cuts = new Set<number>([ALL_ADDRESSES[0], ALL_ADDRESSES[1] + 1]);
+  for (const ranges of blocks) {
+    for (const [first, last] of ranges) {
+      cuts.add(first);
+      cuts.add(last + 1);
+    }
+  }
+  const points = [...cuts].sort((a, b) => a - b);
+  return points.slice(0, -1).map((first, i): AddressRange => [first, points[i + 1]! - 1]);
+}
+
+function dotted(address: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join('.');
+}
+
+/** `a.b.c.d-e.f.g.h`, as netpol-analyzer prints external peers. */
+export function formatAtom([first, last]: AddressRange): string {
+  return `${dotted(first)}-${dotted(last)}`;
+}

@@ -1,0 +1,165 @@
+/**
+ * kubepath network engine
+ * =======================
+ *
+ * Which connections (protocol and port ranges) each peer may open to each other peer
+ * and to each external address atom, with the tiers of the Kubernetes network policy
+ * APIs: AdminNetworkPolicy (by priority, rules in order, Allow / Deny / Pass), then
+ * NetworkPolicy (isolation per direction, the union of rules), then the
+ * BaselineAdminNetworkPolicy, then allow. A connection needs the source's egress and
+ * the destination's ingress.
+ */
+import type {ClusterModel, PodInfo} from '../../graph/model.js';
+import {addressAtoms, type AddressRange} from './addresses.js';
+import {
+  adminRuleMatches,
+  compileAdminPolicy,
+  compileNetworkPolicy,
+  npRuleAllows,
+  type CompiledAdminPolicy,
+  type CompiledNetworkPolicy,
+  type ContainerPort,
+  type Endpoint,
+  type NetworkPeer,
+} from './policies.js';
+import {PortSet} from './ports.js';
+
+export type Direction = 'ingress' | 'egress';
+
+export interface NetworkEngine {
+  peers: readonly NetworkPeer[];
+  /** External atoms that may reach in (cut by ingress ipBlocks) and that may be reached (egress blocks, networks). */
+  sourceAtoms: readonly AddressRange[];
+  destinationAtoms: readonly AddressRange[];
+  connection(source: Endpoint, destination: Endpoint): PortSet;
+}
+
+/** The netpol-analyzer peer a pod belongs to: its top workload, else itself (or an owner it names without a kind). */
+function peerIdentity(pod: PodInfo): {key: string; name: string} {
+  if (pod.workload) {
+    return {key: pod.workload.id, name: `${pod.namespace}/${pod.workload.name}[${pod.workload.kind}]`};
+  }
+  const owner = pod.object?.metadata.ownerReferences?.find((ref) => ref.controller) ?? pod.object?.metadata.ownerReferences?.[0];
+  const name = owner && !owner.kind && owner.name ? owner.name : pod.name;
+  return {key: `${pod.namespace}/${name}[Pod]`, name: `${pod.namespace}/${name}[Pod]`};
+}
+
+function containerPorts(pod: PodInfo): ContainerPort[] {
+  return pod.spec.containers.flatMap((container) =>
+    (container.ports ?? []).flatMap((port) =>
+      port.containerPort === undefined ? [] : [{name: port.name, port: port.containerPort, protocol: port.protocol ?? 'TCP'}],
+    ),
+  );
+}
+
+/** Live pods that carry traffic: a pod the API reports without a host IP is not running anywhere yet. */
+function carriesTraffic(pod: PodInfo): boolean {
+  const status = pod.object?.status;
+  return !status || status.hostIP !== undefined || (status.podIPs?.length ?? 0) > 0 || status.podIP !== undefined;
+}
+
+export function buildPeers(model: ClusterModel): NetworkPeer[] {
+  const peers = new Map<string, {name: string; pods: PodInfo[]}>();
+  for (const pod of model.pods) {
+    if (!carriesTraffic(pod)) continue;
+    const {key, name} = peerIdentity(pod);
+    const entry = peers.get(key);
+    if (entry) entry.pods.push(pod);
+    else peers.set(key, {name, pods: [pod]});
+  }
+  return [...peers.values()]
+    .map(({name, pods}) => {
+      const first = pods[0]!;
+      return {
+        name,
+        namespace: first.namespace,
+        labels: first.labels,
+        namespaceLabels: model.namespaces.get(first.namespace)?.labels ?? {'kubernetes.io/metadata.name': first.namespace},
+        ports: containerPorts(first),
+        pods: pods.map((p) => p.id),
+      };
+    })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+interface AdminSpecLike {
+  metadata: {name: string};
+  spec: unknown;
+}
+
+export function buildNetworkEngine(model: ClusterModel): NetworkEngine {
+  const objects = model.snapshot.objects;
+  const peers = buildPeers(model);
+  const policies = objects.networkPolicies.map(compileNetworkPolicy);
+  const policiesByNamespace = new Map<string, CompiledNetworkPolicy[]>();
+  for (const policy of policies) {
+    const list = policiesByNamespace.get(policy.namespace) ?? [];
+    list.push(policy);
+    policiesByNamespace.set(policy.namespace, list);
+  }
+  const admin = (objects.adminNetworkPolicies as AdminSpecLike[])
+    .map((p) => compileAdminPolicy('AdminNetworkPolicy', p.metadata.name, p.spec as Parameters<typeof compileAdminPolicy>[2]))
+    .sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const baseline = (objects.baselineAdminNetworkPolicies as AdminSpecLike[]).map((p) =>
+    compileAdminPolicy('BaselineAdminNetworkPolicy', p.metadata.name, p.spec as Parameters<typeof compileAdminPolicy>[2]),
+  );
+
+  const ingressBlocks = policies.flatMap((p) => p.ingressBlocks);
+  const egressBlocks = [...policies.flatMap((p) => p.egressBlocks), ...[...admin, ...baseline].flatMap((p) => p.networkBlocks)];
+
+  /** What `subject` allows in one direction towards or from `other`, through the three tiers. */
+  const allowed = (subject: NetworkPeer, direction: Direction, other: Endpoint, destination: NetworkPeer | undefined): PortSet => {
+    // Admin tier: the first matching rule decides each port; Pass hands the port down.
+    let allow = PortSet.NONE;
+    let passed = PortSet.NONE;
+    let decided = PortSet.NONE;
+    for (const policy of admin) {
+      if (!policy.subject(subject)) continue;
+      for (const rule of policy[direction]) {
+        const ports = adminRuleMatches(rule, other, destination).subtract(decided);
+        if (ports.isEmpty()) continue;
+        if (rule.action === 'Allow') allow = allow.union(ports);
+        else if (rule.action === 'Pass') passed = passed.union(ports);
+        decided = decided.union(ports);
+      }
+    }
+    const rest = PortSet.ALL.subtract(decided).union(passed);
+    // NetworkPolicy tier: once a policy isolates the pod in this direction, it decides everything left.
+    const selecting = (policiesByNamespace.get(subject.namespace) ?? []).filter(
+      (p) => (direction === 'ingress' ? p.isolatesIngress : p.isolatesEgress) && p.selects(subject.labels),
+    );
+    if (selecting.length > 0) {
+      let npAllow = PortSet.NONE;
+      for (const policy of selecting) for (const rule of policy[direction]) npAllow = npAllow.union(npRuleAllows(rule, other, destination));
+      return allow.union(rest.intersect(npAllow));
+    }
+    // Baseline tier, then the default: allow.
+    let baselineDeny = PortSet.NONE;
+    let baselineDecided = PortSet.NONE;
+    for (const policy of baseline) {
+      if (!policy.subject(subject)) continue;
+      for (const rule of policy[direction]) {
+        const ports = adminRuleMatches(rule, other, destination).subtract(baselineDecided);
+        if (rule.action === 'Deny') baselineDeny = baselineDeny.union(ports);
+        baselineDecided = baselineDecided.union(ports);
+      }
+    }
+    return allow.union(rest.subtract(baselineDeny));
+  };
+
+  const connection = (source: Endpoint, destination: Endpoint): PortSet => {
+    const destinationPeer = destination.kind === 'pod' ? destination.peer : undefined;
+    const egress = source.kind === 'pod' ? allowed(source.peer, 'egress', destination, destinationPeer) : PortSet.ALL;
+    if (egress.isEmpty()) return egress;
+    const ingress = destination.kind === 'pod' ? allowed(destination.peer, 'ingress', source, destination.peer) : PortSet.ALL;
+    return egress.intersect(ingress);
+  };
+
+  return {
+    peers,
+    sourceAtoms: addressAtoms(ingressBlocks),
+    destinationAtoms: addressAtoms(egressBlocks),
+    connection,
+  };
+}
+
