@@ -29,6 +29,10 @@ export function connectivityList(engine: NetworkEngine): ConnectionLine[] {
     for (const atom of engine.destinationAtoms) add(peer.name, `${formatAtom(atom)}[External]`, endpoint, {kind: 'external', atom});
     for (const other of engine.peers) if (other !== peer) add(peer.name, other.name, endpoint, {kind: 'pod', peer: other});
   }
+  for (const {peer, ports} of engine.ingressTargets) {
+    const allowed = ports.intersect(engine.connection({kind: 'ingress-controller'}, {kind: 'pod', peer}));
+    if (!allowed.isEmpty()) lines.push({src: '{ingress-controller}', dst: peer.name, conn: allowed.format()});
+  }
   return lines.sort((a, b) => (a.src === b.src ? compare(a.dst, b.dst) : compare(a.src, b.src)));
 }
 

@@ -10,6 +10,7 @@
  * the destination's ingress.
  */
 import type {ClusterModel, PodInfo} from '../../graph/model.js';
+import {compileLabelMap} from '../selectors.js';
 import {addressAtoms, type AddressRange} from './addresses.js';
 import {
   adminRuleMatches,
@@ -32,6 +33,8 @@ export interface NetworkEngine {
   sourceAtoms: readonly AddressRange[];
   destinationAtoms: readonly AddressRange[];
   connection(source: Endpoint, destination: Endpoint): PortSet;
+  /** Peers that Ingress objects route to, with the pod ports the routes reach. */
+  ingressTargets: ReadonlyArray<{peer: NetworkPeer; ports: PortSet}>;
 }
 
 /** The netpol-analyzer peer a pod belongs to: its top workload, else itself (or an owner it names without a kind). */
@@ -80,6 +83,41 @@ export function buildPeers(model: ClusterModel): NetworkPeer[] {
       };
     })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * What Ingress objects route to: backend Service (in the Ingress's namespace) and
+ * port, mapped through the Service's targetPort (named ports resolved per peer) to
+ * the peers its selector picks.
+ */
+function ingressTargets(model: ClusterModel, peers: readonly NetworkPeer[]): Array<{peer: NetworkPeer; ports: PortSet}> {
+  const objects = model.snapshot.objects;
+  const services = new Map(objects.services.map((svc) => [`${svc.metadata.namespace}/${svc.metadata.name}`, svc]));
+  const reached = new Map<NetworkPeer, PortSet>();
+  for (const ingress of objects.ingresses) {
+    const namespace = ingress.metadata.namespace!;
+    const spec = ingress.spec ?? {};
+    const backends = [spec.defaultBackend, spec.backend, ...(spec.rules ?? []).flatMap((rule) => (rule.http?.paths ?? []).map((path) => path.backend))];
+    for (const backend of backends) {
+      if (!backend) continue;
+      const serviceName = backend.service?.name ?? backend.serviceName;
+      const wanted = backend.service?.port?.number ?? backend.service?.port?.name ?? backend.servicePort;
+      const service = serviceName ? services.get(`${namespace}/${serviceName}`) : undefined;
+      if (!service || wanted === undefined) continue;
+      const servicePort = (service.spec?.ports ?? []).find((p) => (typeof wanted === 'number' ? p.port === wanted : p.name === wanted));
+      if (!servicePort) continue;
+      const selects = compileLabelMap(service.spec?.selector);
+      const protocol = servicePort.protocol ?? 'TCP';
+      for (const peer of peers) {
+        if (peer.namespace !== namespace || !selects(peer.labels)) continue;
+        const target = servicePort.targetPort ?? servicePort.port;
+        const number = typeof target === 'number' ? target : peer.ports.find((p) => p.name === target && p.protocol === protocol)?.port;
+        if (number === undefined) continue;
+        reached.set(peer, (reached.get(peer) ?? PortSet.NONE).union(PortSet.range(protocol, number)));
+      }
+    }
+  }
+  return [...reached.entries()].map(([peer, ports]) => ({peer, ports}));
 }
 
 interface AdminSpecLike {
@@ -157,6 +195,7 @@ export function buildNetworkEngine(model: ClusterModel): NetworkEngine {
 
   return {
     peers,
+    ingressTargets: ingressTargets(model, peers),
     sourceAtoms: addressAtoms(ingressBlocks),
     destinationAtoms: addressAtoms(egressBlocks),
     connection,

@@ -15,8 +15,11 @@ import type {LabelSelector, NetworkPolicyObject} from '../../snapshot/schema.js'
 import {blockRanges, type AddressRange} from './addresses.js';
 import {PortSet, type Protocol} from './ports.js';
 
-/** One side of a connection, as policies see it. */
-export type Endpoint = {kind: 'pod'; peer: NetworkPeer} | {kind: 'external'; atom: AddressRange};
+/**
+ * One side of a connection, as policies see it. The ingress controller is a source
+ * whose namespace and labels are unknown: only rules that admit any source admit it.
+ */
+export type Endpoint = {kind: 'pod'; peer: NetworkPeer} | {kind: 'external'; atom: AddressRange} | {kind: 'ingress-controller'};
 
 export interface ContainerPort {
   name?: string | undefined;
