@@ -20,7 +20,7 @@ const cases: Case[] = [
     name: 'broken YAML',
     file: 'broken.yaml',
     text: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n\tlabels: {app: web}\nspec: {containers: []}\n',
-    expected: /broken\.yaml:5: invalid YAML: Tabs are not allowed as indentation$/,
+    expected: /broken\.yaml:5: invalid YAML: a tab used as indentation \(TAB_AS_INDENT\)$/,
   },
   {
     name: 'a pod whose containers is a string',

@@ -17,7 +17,7 @@ export const verboseFlag = Flags.boolean({char: 'v', description: 'say more: nam
 export const jsonFlag = Flags.boolean({description: 'same as -o json', default: false});
 
 export abstract class KubepathCommand extends Command {
-  protected warn_(message: string): void {
+  protected warning(message: string): void {
     process.stderr.write(`kubepath: warning: ${safe(message)}\n`);
   }
 
@@ -29,7 +29,7 @@ export abstract class KubepathCommand extends Command {
       );
     }
     const result = await loadInputs(inputs);
-    for (const warning of result.warnings) this.warn_(warning);
+    for (const warning of result.warnings) this.warning(warning);
     return result;
   }
 
@@ -54,7 +54,7 @@ export abstract class KubepathCommand extends Command {
   }
 }
 
-/** `-o json` or `--json`, checked against the formats a command offers. */
+/** `-o json` or `--json` (oclif checks `-o` against the formats each command offers). */
 export function outputFormat<T extends string>(flags: {output?: string; json?: boolean}, fallback: T): T {
   if (flags.json) return 'json' as T;
   return (flags.output ?? fallback) as T;

@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core';
 import {KubepathCommand, verboseFlag} from '../cli/base.js';
 import {writeOutput} from '../output/write.js';
 import {serializeSnapshot} from '../snapshot/snapshot.js';
+import {safe} from '../output/summary.js';
 
 export default class Collect extends KubepathCommand {
   static override summary = 'Read inputs into one redacted, validated snapshot';
@@ -23,9 +24,11 @@ export default class Collect extends KubepathCommand {
     const {argv, flags} = await this.parse(Collect);
     const {snapshot} = await this.load(argv as string[]);
     await writeOutput(serializeSnapshot(snapshot), flags.out);
-    if (flags.out) {
-      const total = Object.values(snapshot.objects).reduce((sum, list) => sum + list.length, 0);
-      process.stderr.write(`kubepath: wrote ${total} objects to ${flags.out}\n`);
+    const total = Object.values(snapshot.objects).reduce((sum, list) => sum + list.length, 0);
+    if (flags.out && flags.out !== '-') process.stderr.write(`kubepath: wrote ${total} objects to ${safe(flags.out)}\n`);
+    if (flags.verbose) {
+      for (const input of snapshot.source.inputs) process.stderr.write(`kubepath: ${safe(input.path)}: ${input.objects} objects\n`);
+      for (const skipped of snapshot.coverage.skipped) process.stderr.write(`kubepath: skipped ${skipped.count} ${safe(skipped.apiVersion)} ${safe(skipped.kind)}\n`);
     }
   }
 }

@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core';
-import {jsonFlag, KubepathCommand, outputFileFlag, outputFormat, verboseFlag} from '../cli/base.js';
+import {jsonFlag, KubepathCommand, outputFileFlag} from '../cli/base.js';
 import {buildGraph} from '../graph/build.js';
 import {buildModel} from '../graph/model.js';
 import {graphJsonChunks, graphToJson} from '../output/graph-json.js';
@@ -15,12 +15,10 @@ export default class Graph extends KubepathCommand {
     output: Flags.string({char: 'o', description: 'output format', options: ['json'], default: 'json'}),
     json: jsonFlag,
     'output-file': outputFileFlag,
-    verbose: verboseFlag,
   };
 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Graph);
-    outputFormat(flags, 'json');
     const {snapshot} = await this.load(argv as string[]);
     const graph = buildGraph(buildModel(snapshot));
     await writeOutput(graphJsonChunks(graphToJson(graph)), flags['output-file']);

@@ -14,7 +14,7 @@ import type {EdgeRule} from '../edges/rule.js';
 import {objectKey} from '../snapshot/snapshot.js';
 import type {Subject} from '../snapshot/schema.js';
 import * as ids from './ids.js';
-import type {ClusterModel} from './model.js';
+import {subjectServiceAccount, type ClusterModel} from './model.js';
 import type {AttackEdgeAttributes, ContextEdgeAttributes, ContextEdgeType, KubeGraph, NodeAttributes} from './types.js';
 
 type Extra = Record<string, unknown>;
@@ -40,21 +40,12 @@ function subjectNode(
   subject: Subject,
   bindingNamespace: string | undefined,
 ): {id: string; kind: 'User' | 'Group' | 'ServiceAccount'; name: string; namespace?: string} | undefined {
+  const account = subjectServiceAccount(subject, bindingNamespace);
+  if (account) return {id: ids.serviceAccountId(account.namespace, account.name), kind: 'ServiceAccount', ...account};
   if (!subject.name) return undefined;
-  switch (subject.kind) {
-    case 'User':
-      return {id: ids.userId(subject.name), kind: 'User', name: subject.name};
-    case 'Group':
-      return {id: ids.groupId(subject.name), kind: 'Group', name: subject.name};
-    case 'ServiceAccount': {
-      // A RoleBinding's ServiceAccount subject may omit its namespace (the binding's applies);
-      // a ClusterRoleBinding's may not, and the API server rejects it.
-      const namespace = subject.namespace || bindingNamespace;
-      return namespace ? {id: ids.serviceAccountId(namespace, subject.name), kind: 'ServiceAccount', name: subject.name, namespace} : undefined;
-    }
-    default:
-      return undefined;
-  }
+  if (subject.kind === 'User') return {id: ids.userId(subject.name), kind: 'User', name: subject.name};
+  if (subject.kind === 'Group') return {id: ids.groupId(subject.name), kind: 'Group', name: subject.name};
+  return undefined;
 }
 
 export function buildGraph(model: ClusterModel, rules: readonly EdgeRule[] = RULES): KubeGraph {
@@ -94,7 +85,8 @@ export function buildGraph(model: ClusterModel, rules: readonly EdgeRule[] = RUL
     const namespace = svc.metadata.namespace!;
     const id = ids.serviceId(namespace, svc.metadata.name);
     addNamespaced(graph, id, 'Service', namespace, svc.metadata.name, {serviceType: svc.spec?.type ?? 'ClusterIP'});
-    const selects = compileLabelMap(svc.spec?.selector);
+    // An ExternalName Service is a DNS alias: it has no endpoints, whatever its selector says.
+    const selects = compileLabelMap(svc.spec?.type === 'ExternalName' ? undefined : svc.spec?.selector);
     for (const pod of model.podsByNamespace.get(namespace) ?? []) {
       if (selects(pod.labels)) addContextEdge(graph, id, pod.id, 'SELECTS');
     }
@@ -112,7 +104,7 @@ export function buildGraph(model: ClusterModel, rules: readonly EdgeRule[] = RUL
     const id = ids.networkPolicyId(namespace, policy.metadata.name);
     addNamespaced(graph, id, 'NetworkPolicy', namespace, policy.metadata.name);
     // An absent podSelector is treated as the empty one: every pod of the namespace.
-    const applies = compileSelector(policy.spec.podSelector ?? {});
+    const applies = compileSelector(policy.spec?.podSelector ?? {});
     for (const pod of model.podsByNamespace.get(namespace) ?? []) {
       if (applies(pod.labels)) addContextEdge(graph, id, pod.id, 'APPLIES_TO');
     }
@@ -152,7 +144,7 @@ function addRbac(graph: KubeGraph, model: ClusterModel): void {
       // A Role is looked up in the binding's own namespace only; a ClusterRoleBinding cannot name one.
       if (!namespace) continue;
       target = ids.roleId(namespace, ref.name);
-      addNamespaced(graph, target, 'Role', namespace, ref.name, {declared: false});
+      if (!graph.hasNode(target)) addNamespaced(graph, target, 'Role', namespace, ref.name, {declared: false});
     } else {
       target = ids.clusterRoleId(ref.name);
       addNode(graph, target, 'ClusterRole', ref.name, undefined, {declared: false});
@@ -195,11 +187,16 @@ function addMembership(graph: KubeGraph, model: ClusterModel): void {
     member(sa.id, `system:serviceaccounts:${sa.namespace}`, evidence);
     member(sa.id, 'system:authenticated', evidence);
   }
+  // Users exist in the graph because a binding names them: that binding is the evidence.
+  const namedBy = new Map<string, string>();
+  graph.forEachEdge((_edge, attributes, source) => {
+    if (attributes.type === 'HAS_ROLE' && !namedBy.has(source)) namedBy.set(source, attributes.binding as string);
+  });
   graph.forEachNode((id, attributes) => {
     if (attributes.kind !== 'User') return;
     const anonymous = attributes.name === 'system:anonymous';
     member(id, anonymous ? 'system:unauthenticated' : 'system:authenticated', {
-      object: id,
+      object: namedBy.get(id)!,
       note: anonymous ? 'unauthenticated requests run as system:anonymous' : 'every authenticated user is in system:authenticated',
     });
   });

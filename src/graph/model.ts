@@ -13,7 +13,8 @@
  *   service accounts that pods name; pods without a node on `<unscheduled>`.
  */
 import {objectKey, type Snapshot} from '../snapshot/snapshot.js';
-import type {NamespaceObject, NodeObject, PodObject, PodSpec, ServiceAccountObject, WorkloadObject} from '../snapshot/schema.js';
+import type {NamespaceObject, NodeObject, PodObject, PodSpec, ServiceAccountObject, Subject, WorkloadObject} from '../snapshot/schema.js';
+import {compareStrings} from '../util/order.js';
 import {podId, serviceAccountId, UNSCHEDULED, workloadId} from './ids.js';
 
 /** Controllers whose pods kubepath groups as one workload, in their order of precedence. */
@@ -90,9 +91,9 @@ export interface ClusterModel {
 }
 
 interface OwnerReference {
-  kind?: string | undefined;
-  name?: string | undefined;
-  controller?: boolean | undefined;
+  kind?: string | null | undefined;
+  name?: string | null | undefined;
+  controller?: boolean | null | undefined;
 }
 
 function controllerOf(refs: readonly OwnerReference[] | null | undefined): OwnerReference | undefined {
@@ -100,8 +101,8 @@ function controllerOf(refs: readonly OwnerReference[] | null | undefined): Owner
   return refs.find((ref) => ref.controller) ?? refs[0];
 }
 
-function isWorkloadKind(kind: string | undefined): kind is WorkloadKind {
-  return (WORKLOAD_KINDS as readonly (string | undefined)[]).includes(kind);
+function isWorkloadKind(kind: string | null | undefined): kind is WorkloadKind {
+  return (WORKLOAD_KINDS as readonly (string | null | undefined)[]).includes(kind);
 }
 
 function templateOf(workload: WorkloadObject): {labels: Record<string, string>; spec: PodSpec; specPath: string} {
@@ -141,15 +142,37 @@ export function buildModel(snapshot: Snapshot): ClusterModel {
     return info;
   };
 
-  /** Follows controller references up through the controllers present; bounded by their count. */
+  /**
+   * The owner a controller missing from the input stands for, when its name says so
+   * and that owner is present: a ReplicaSet `web-5d8f9` of Deployment `web`, a Job
+   * `report-28301` of CronJob `report` (`kubectl get pods,deploy` lists no ReplicaSets).
+   */
+  const impliedOwner = (namespace: string, ref: {kind: WorkloadKind; name: string}): OwnerReference | undefined => {
+    const [ownerKind, suffix] = ref.kind === 'ReplicaSet' ? (['Deployment', /^(.+)-[a-z0-9]{1,10}$/] as const) : ref.kind === 'Job' ? (['CronJob', /^(.+)-\d+$/] as const) : [];
+    const owner = ownerKind && suffix.exec(ref.name)?.[1];
+    return owner && controllers.has(objectKey(ownerKind, namespace, owner)) ? {kind: ownerKind, name: owner} : undefined;
+  };
+
+  /** The top of each controller chain, by controller key: computed once, safe against owner cycles. */
+  const topOf = new Map<string, {kind: WorkloadKind; name: string} | undefined>();
   const topController = (namespace: string, first: OwnerReference | undefined): WorkloadInfo | undefined => {
-    let top: OwnerReference | undefined;
+    let top: {kind: WorkloadKind; name: string} | undefined;
+    const chain: string[] = [];
     let ref = first;
-    for (let hops = 0; ref && isWorkloadKind(ref.kind) && ref.name && hops <= controllers.size; hops++) {
-      top = ref;
-      ref = controllerOf(controllers.get(objectKey(ref.kind, namespace, ref.name))?.metadata.ownerReferences);
+    while (ref && isWorkloadKind(ref.kind) && ref.name) {
+      const key = objectKey(ref.kind, namespace, ref.name);
+      if (topOf.has(key)) {
+        top = topOf.get(key) ?? top;
+        break;
+      }
+      if (chain.includes(key)) break; // an owner cycle: the chain so far decides
+      chain.push(key);
+      top = {kind: ref.kind, name: ref.name};
+      const object = controllers.get(key);
+      ref = object ? controllerOf(object.metadata.ownerReferences) : impliedOwner(namespace, top);
     }
-    return top ? workloadFor(top.kind as WorkloadKind, namespace, top.name!) : undefined;
+    for (const key of chain) topOf.set(key, top);
+    return top ? workloadFor(top.kind, namespace, top.name) : undefined;
   };
 
   const pods: PodInfo[] = [];
@@ -175,31 +198,31 @@ export function buildModel(snapshot: Snapshot): ClusterModel {
     pods.push(info);
   }
 
-  // Top-level controllers in the input: those not controlled by another workload kind.
+  // Workloads with no pods in the input stand in with a pod from their template: the
+  // top controller's when it is present, else that of the controller found below it.
   const podIds = new Set(pods.map((pod) => pod.id));
-  for (const [key, object] of [...controllers.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const owner = controllerOf(object.metadata.ownerReferences);
-    if (owner && isWorkloadKind(owner.kind)) continue;
+  for (const [key, object] of [...controllers.entries()].sort(([a], [b]) => compareStrings(a, b))) {
     const kind = key.slice(0, key.indexOf('/')) as WorkloadKind;
     const namespace = object.metadata.namespace!;
-    const workload = workloadFor(kind, namespace, object.metadata.name);
+    const workload = topController(namespace, {kind, name: object.metadata.name})!;
     if (workload.pods.length > 0) continue;
-    const template = templateOf(object);
-    // Two workloads of one name (a Deployment and a StatefulSet `web`) cannot share an id.
-    let id = podId(namespace, object.metadata.name);
-    if (podIds.has(id)) id = podId(namespace, `${object.metadata.name}.${kind.toLowerCase()}`);
+    const holder = workload.object ?? object;
+    const template = templateOf(holder);
+    // Ids must stay unique: a Deployment and a StatefulSet `web`, or a real pod named like a stand-in.
+    let id = podId(namespace, workload.name);
+    for (let n = 1; podIds.has(id); n++) id = podId(namespace, `${workload.name}.${workload.kind.toLowerCase()}${n > 1 ? `.${n}` : ''}`);
     podIds.add(id);
     const representative: PodInfo = {
       id,
       namespace,
-      name: object.metadata.name,
+      name: workload.name,
       labels: template.labels,
       spec: template.spec,
       nodeName: template.spec.nodeName || UNSCHEDULED,
       serviceAccount: serviceAccountName(template.spec),
       representative: true,
       workload,
-      source: {object: key, specPath: template.specPath},
+      source: {object: objectKey(holder.kind, namespace, holder.metadata.name), specPath: template.specPath},
     };
     workload.pods.push(representative);
     pods.push(representative);
@@ -231,8 +254,8 @@ export function buildModel(snapshot: Snapshot): ClusterModel {
   for (const pod of pods) addServiceAccount(pod.namespace, pod.serviceAccount);
   for (const binding of [...objects.roleBindings, ...objects.clusterRoleBindings]) {
     for (const subject of binding.subjects ?? []) {
-      const namespace = subject.namespace || binding.metadata.namespace;
-      if (subject.kind === 'ServiceAccount' && namespace && subject.name) addServiceAccount(namespace, subject.name);
+      const account = subjectServiceAccount(subject, binding.metadata.namespace);
+      if (account) addServiceAccount(account.namespace, account.name);
     }
   }
 
@@ -261,11 +284,30 @@ function collectNamespaces(snapshot: Snapshot): Map<string, NamespaceInfo> {
     for (const object of list) if (object.metadata.namespace) add(object.metadata.namespace);
   }
   for (const binding of [...snapshot.objects.roleBindings, ...snapshot.objects.clusterRoleBindings]) {
-    for (const subject of binding.subjects ?? []) if (subject.kind === 'ServiceAccount' && subject.namespace) add(subject.namespace);
+    for (const subject of binding.subjects ?? []) {
+      const account = subjectServiceAccount(subject, binding.metadata.namespace);
+      if (account) add(account.namespace);
+    }
   }
   return namespaces;
 }
 
 function sortedMap<V>(map: Map<string, V>): Map<string, V> {
   return new Map([...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * The service account a binding subject names, if any: a ServiceAccount subject (a
+ * RoleBinding's may omit its namespace, a ClusterRoleBinding's may not), or a User
+ * named `system:serviceaccount:<ns>:<name>`, which is how that account's token
+ * authenticates.
+ */
+export function subjectServiceAccount(subject: Subject, bindingNamespace: string | undefined): {namespace: string; name: string} | undefined {
+  if (!subject.name) return undefined;
+  if (subject.kind === 'ServiceAccount') {
+    const namespace = subject.namespace || bindingNamespace;
+    return namespace ? {namespace, name: subject.name} : undefined;
+  }
+  const user = subject.kind === 'User' ? /^system:serviceaccount:([^:]+):([^:]+)$/.exec(subject.name) : null;
+  return user ? {namespace: user[1]!, name: user[2]!} : undefined;
 }

@@ -6,7 +6,8 @@
  * not at all: the text lands in a temporary file beside the target, which is renamed
  * into place only when complete.
  */
-import {closeSync, openSync, renameSync, rmSync, writeSync} from 'node:fs';
+import {closeSync, existsSync, openSync, renameSync, rmSync, statSync, writeSync} from 'node:fs';
+import {UsageError} from '../snapshot/errors.js';
 import {basename, dirname, join} from 'node:path';
 import {once} from 'node:events';
 
@@ -29,6 +30,9 @@ export async function writeOutput(chunks: Iterable<string>, outputFile?: string)
       if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
     }
     return;
+  }
+  if (!existsSync(dirname(outputFile)) || !statSync(dirname(outputFile)).isDirectory()) {
+    throw new UsageError(`cannot write ${outputFile}: the folder ${dirname(outputFile)} does not exist`);
   }
   const temporary = join(dirname(outputFile), `.${basename(outputFile)}.${process.pid}.tmp`);
   let fd: number | undefined;

@@ -7,7 +7,7 @@
  * point at the line a user wrote. YAML is read with YAML 1.1 rules, as the API
  * server's decoder reads it; JSON is read by json.ts.
  */
-import {LineCounter, parseAllDocuments, type Document} from 'yaml';
+import {LineCounter, parseAllDocuments, type Document, type ErrorCode, type Tags} from 'yaml';
 import {InputError} from './errors.js';
 import {parseJsonBytes} from './json.js';
 
@@ -27,12 +27,58 @@ export interface InputDocument {
   cheapLines: boolean;
 }
 
-const YAML_OPTIONS = {version: '1.1', merge: true, uniqueKeys: true, prettyErrors: false} as const;
+/**
+ * YAML 1.1 as go-yaml v2 (kubectl, the API server) reads it into Kubernetes objects:
+ * `yes` is a boolean and `0644` octal, but timestamps and `12:30` stay strings.
+ */
+export const YAML_OPTIONS = {
+  version: '1.1',
+  merge: true,
+  uniqueKeys: true,
+  prettyErrors: false,
+  customTags: (tags: Tags) => tags.filter((tag) => typeof tag === 'string' || (tag.format !== 'TIME' && tag.tag !== 'tag:yaml.org,2002:timestamp')),
+} as const;
+
+/**
+ * What each YAML error code means, said without quoting the input: the parser's own
+ * messages repeat the text near the error, which may be a secret value.
+ */
+const YAML_PROBLEMS: Partial<Record<ErrorCode, string>> = {
+  BAD_ALIAS: 'an alias (*name) that refers to no anchor',
+  BAD_DQ_ESCAPE: 'a bad escape in a double-quoted string',
+  BAD_INDENT: 'bad indentation',
+  BAD_SCALAR_START: 'a plain value that cannot start with this character',
+  BLOCK_AS_IMPLICIT_KEY: 'a nested block used as a key',
+  BLOCK_IN_FLOW: 'a block inside a flow collection ([...] or {...})',
+  DUPLICATE_KEY: 'a key that appears twice in one mapping',
+  MISSING_CHAR: 'a missing closing quote or bracket',
+  MULTILINE_IMPLICIT_KEY: 'a key that spans lines',
+  RESOURCE_EXHAUSTION: 'too many alias expansions',
+  TAB_AS_INDENT: 'a tab used as indentation',
+  UNEXPECTED_TOKEN: 'an unexpected character',
+};
+
+function yamlProblem(code: ErrorCode): string {
+  return `${YAML_PROBLEMS[code] ?? 'a syntax error'} (${code})`;
+}
 
 /** Parses bytes as JSON when they look like JSON (by name or first character), else as YAML. */
 export function parseDocuments(file: string, bytes: Buffer): InputDocument[] {
-  const looksLikeJson = /\.json$/i.test(file) || (!/\.ya?ml$/i.test(file) && /^\s*[[{]/.test(bytes.toString('latin1', 0, 256)));
-  return looksLikeJson ? parseJsonBytes(file, bytes) : parseYaml(file, bytes.toString('utf8'));
+  // kubectl ignores a UTF-8 byte order mark; so does kubepath.
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+  if (/\.json$/i.test(file)) return parseJsonBytes(file, bytes);
+  if (/\.ya?ml$/i.test(file) || !/^\s*[[{]/.test(bytes.toString('latin1', 0, 256))) return parseYaml(file, bytes.toString('utf8'));
+  // Unnamed input that opens like JSON may still be flow-style YAML.
+  try {
+    return parseJsonBytes(file, bytes);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    try {
+      return parseYaml(file, bytes.toString('utf8'));
+    } catch {
+      throw error;
+    }
+  }
 }
 
 function lineLocator(doc: Document, counter: LineCounter, fallback: number): (path: DocPath) => number {
@@ -54,22 +100,29 @@ function parseYaml(file: string, text: string): InputDocument[] {
   for (const doc of docs) {
     const problem = doc.errors[0];
     if (problem) {
-      throw new InputError(file, counter.linePos(problem.pos[0]).line, `invalid YAML: ${firstLine(problem.message)}`);
+      throw new InputError(file, counter.linePos(problem.pos[0]).line, `invalid YAML: ${yamlProblem(problem.code)}`);
     }
     const start = doc.contents?.range?.[0] ?? doc.range[0];
     const line = counter.linePos(start).line;
     let value: unknown;
     try {
       value = doc.toJS({maxAliasCount: 1000});
-    } catch (error) {
-      throw new InputError(file, line, `invalid YAML: ${firstLine((error as Error).message)}`);
+    } catch {
+      throw new InputError(file, line, `invalid YAML: ${yamlProblem('RESOURCE_EXHAUSTION')}`);
     }
+    if (hasCycle(value)) throw new InputError(file, line, 'invalid YAML: an alias that contains itself');
     if (value === null || value === undefined) continue; // an empty document between `---` markers
     result.push({value, line, lineOf: lineLocator(doc, counter, line), cheapLines: true});
   }
   return result;
 }
 
-function firstLine(message: string): string {
-  return message.split('\n')[0]!.trim();
+/** Aliases can make a document contain itself, which no Kubernetes object does. */
+function hasCycle(value: unknown, ancestors = new Set<object>()): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (ancestors.has(value)) return true;
+  ancestors.add(value);
+  const found = Object.values(value).some((child) => hasCycle(child, ancestors));
+  ancestors.delete(value);
+  return found;
 }

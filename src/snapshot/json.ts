@@ -104,7 +104,11 @@ function parseAt(bytes: Buffer, at: number, end: number, chunk: number, offsets:
     if (open === OPEN_BRACE) {
       if (bytes[at] !== QUOTE) throw new JsonRangeError(at, 'expected a quoted member name');
       const keyEnd = valueEnd(bytes, at, end);
-      key = JSON.parse(bytes.toString('utf8', at, keyEnd)) as string;
+      try {
+        key = JSON.parse(bytes.toString('utf8', at, keyEnd)) as string;
+      } catch (error) {
+        throw new JsonRangeError(at, (error as Error).message, true);
+      }
       at = skipSpace(bytes, keyEnd, end);
       if (bytes[at] !== COLON) throw new JsonRangeError(at, "expected ':' after a member name");
       at = skipSpace(bytes, at + 1, end);
@@ -114,8 +118,10 @@ function parseAt(bytes: Buffer, at: number, end: number, chunk: number, offsets:
     if (key === undefined) (result as unknown[]).push(value);
     else (result as Record<string, unknown>)[key] = value;
     at = skipSpace(bytes, valueStop, end);
-    if (bytes[at] === COMMA) at = skipSpace(bytes, at + 1, end);
-    else if (bytes[at] !== close) throw new JsonRangeError(at, `expected ',' or '${String.fromCharCode(close)}'`);
+    if (bytes[at] === COMMA) {
+      at = skipSpace(bytes, at + 1, end);
+      if (bytes[at] === close) throw new JsonRangeError(at, `expected a value before '${String.fromCharCode(close)}'`);
+    } else if (bytes[at] !== close) throw new JsonRangeError(at, `expected ',' or '${String.fromCharCode(close)}'`);
   }
   return [result, at + 1];
 }
@@ -203,8 +209,7 @@ function firstSyntaxError(bytes: Buffer, start: number, end: number): {offset: n
  * Finds lines inside a parsed value: exactly, by parsing the text again with positions,
  * when the value is small; else at the nearest enclosing piece whose offset was recorded.
  */
-function locator(bytes: Buffer, start: number, end: number, value: unknown, offsets: WeakMap<object, number>): (path: DocPath) => number {
-  const startLine = lineAt(bytes, start);
+function locator(bytes: Buffer, start: number, end: number, startLine: number, value: unknown, offsets: WeakMap<object, number>): (path: DocPath) => number {
   let exact: ((path: DocPath) => number) | undefined;
   return (path) => {
     if (end - start <= EXACT_LINES_BYTES) {
@@ -235,12 +240,13 @@ function locator(bytes: Buffer, start: number, end: number, value: unknown, offs
 
 export function parseJsonBytes(file: string, bytes: Buffer, chunk = JSON_CHUNK_BYTES): InputDocument[] {
   const offsets = new WeakMap<object, number>();
-  const document = (start: number, end: number, value: unknown): InputDocument => ({
-    value,
-    line: lineAt(bytes, start),
-    lineOf: locator(bytes, start, end, value, offsets),
-    cheapLines: false,
-  });
+  // Documents come in order: count lines onwards from the previous one (JSON Lines can hold many).
+  let countedTo = 0;
+  let countedLine = 1;
+  const document = (start: number, end: number, value: unknown): InputDocument => {
+    for (; countedTo < start; countedTo++) if (bytes[countedTo] === 0x0a) countedLine++;
+    return {value, line: countedLine, lineOf: locator(bytes, start, end, countedLine, value, offsets), cheapLines: false};
+  };
   // The common case first: one value that fits in a chunk.
   if (bytes.length <= chunk) {
     try {

@@ -70,7 +70,3 @@ export function kindSpecFor(kind: string, apiVersion: string): KindSpec | undefi
   const found = byKind.get(kind);
   return found && found.groups.includes(apiGroup(apiVersion)) ? found : undefined;
 }
-
-export function kindSpec(kind: string): KindSpec | undefined {
-  return byKind.get(kind);
-}

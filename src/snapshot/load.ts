@@ -8,13 +8,14 @@
  * the door, then checked against its kind's schema; kinds kubepath does not read
  * (ConfigMaps, CRDs, ...) are skipped and counted.
  */
-import {readdirSync, readFileSync, statSync} from 'node:fs';
+import {readdirSync, readFileSync, realpathSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 import {parseDocuments, type DocPath, type InputDocument} from './documents.js';
 import {InputError} from './errors.js';
 import {KINDS, kindSpecFor, type KindSpec} from './kinds.js';
-import {redactObject} from './redact.js';
-import {SNAPSHOT_KIND} from './schema.js';
+import {isRecord, redactObject} from './redact.js';
+import {SNAPSHOT_API_VERSION, SNAPSHOT_KIND, SNAPSHOT_VERSION} from './schema.js';
+import {compareStrings} from '../util/order.js';
 import {
   emptyObjects,
   objectKey,
@@ -25,7 +26,6 @@ import {
   type Snapshot,
   type SnapshotSource,
 } from './snapshot.js';
-import {SNAPSHOT_API_VERSION, SNAPSHOT_VERSION} from './schema.js';
 import type {z} from 'zod';
 
 export const STDIN = '-';
@@ -45,10 +45,6 @@ export interface LoadResult {
 
 type Json = Record<string, unknown>;
 
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 async function readStdinBytes(): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -65,13 +61,29 @@ function expandInput(input: string): string[] {
   }
   if (!stats.isDirectory()) return [input];
   const files: string[] = [];
+  // Links are followed (ConfigMap-mounted folders are links); each real folder is read once.
+  const seen = new Set<string>();
   const walk = (dir: string): void => {
-    const entries = readdirSync(dir, {withFileTypes: true}).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-      if (entry.name.startsWith('.')) continue; // .git, editor files
-      const path = join(dir, entry.name);
+    let entries;
+    try {
+      const real = realpathSync(dir);
+      if (seen.has(real)) return;
+      seen.add(real);
+      entries = readdirSync(dir).sort(compareStrings);
+    } catch (error) {
+      throw new InputError(dir, undefined, `cannot read this folder: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    for (const name of entries) {
+      if (name.startsWith('.')) continue; // .git, editor files, ConfigMap ..data links
+      const path = join(dir, name);
+      let entry;
+      try {
+        entry = statSync(path);
+      } catch {
+        continue; // a dangling link
+      }
       if (entry.isDirectory()) walk(path);
-      else if (entry.isFile() && MANIFEST_FILE.test(entry.name)) files.push(path);
+      else if (entry.isFile() && MANIFEST_FILE.test(name)) files.push(path);
     }
   };
   walk(input);
@@ -132,7 +144,7 @@ class SnapshotBuilder {
     }
     const objects = emptyObjects();
     for (const spec of KINDS) {
-      const entries = [...this.byKind.get(spec.kind)!.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const entries = [...this.byKind.get(spec.kind)!.entries()].sort(([a], [b]) => compareStrings(a, b));
       (objects as unknown as Record<string, unknown[]>)[spec.key] = entries.map(([, object]) => object);
     }
     const locations: Record<string, Location> = {};
@@ -142,8 +154,8 @@ class SnapshotBuilder {
         const [apiVersion, kind] = key.split('\u0000') as [string, string];
         return {apiVersion, kind, count};
       })
-      .sort((a, b) => (a.kind === b.kind ? compare(a.apiVersion, b.apiVersion) : compare(a.kind, b.kind)));
-    const gaps = [...this.gaps.values()].sort((a, b) => compare(`${a.kind}/${a.namespace ?? ''}`, `${b.kind}/${b.namespace ?? ''}`));
+      .sort((a, b) => (a.kind === b.kind ? compareStrings(a.apiVersion, b.apiVersion) : compareStrings(a.kind, b.kind)));
+    const gaps = [...this.gaps.values()].sort((a, b) => compareStrings(`${a.kind}/${a.namespace ?? ''}`, `${b.kind}/${b.namespace ?? ''}`));
     const source: SnapshotSource =
       this.savedSource && this.inputs.length === 1 ? this.savedSource : {mode: 'offline', inputs: this.inputs};
     return {
@@ -158,9 +170,6 @@ class SnapshotBuilder {
   }
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 function looksLikeKubernetes(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(looksLikeKubernetes);
@@ -184,6 +193,10 @@ function addObject(
     return 0;
   }
   const object = redactObject(raw);
+  if (isRecord(object.metadata) && !object.metadata.name && typeof object.metadata.generateName === 'string') {
+    // `kubectl create` objects: the API server would add a random suffix; the prefix stands for it.
+    object.metadata = {...object.metadata, name: object.metadata.generateName};
+  }
   if (isRecord(object.metadata)) {
     const namespace = object.metadata.namespace;
     if (spec.namespaced && (namespace === undefined || namespace === null || namespace === '')) {
@@ -196,7 +209,8 @@ function addObject(
   }
   const checked = spec.schema.safeParse(object);
   if (!checked.success) throw schemaError(file, doc, path, kind, object.metadata, checked.error);
-  const line = doc.cheapLines || path.length === 0 ? doc.lineOf(path) : undefined;
+  // Where lines are costly (JSON), only a document's own start line is recorded.
+  const line = doc.cheapLines ? doc.lineOf(path) : path.length === 0 ? doc.line : undefined;
   // Keep the object as read (zod's copy adds nothing and would double the memory).
   builder.add(spec, object, savedLocation ?? (line === undefined ? {file} : {file, line}));
   return 1;
@@ -210,8 +224,13 @@ function schemaError(file: string, doc: InputDocument, path: DocPath, kind: stri
 }
 
 /** Reads one top-level value of a document: an object, a list of objects, or an array. */
+/** Lists inside lists are legal but rare; deeper nesting is refused, never recursed into without bound. */
+const MAX_LIST_DEPTH = 4;
+
 function addValue(builder: SnapshotBuilder, file: string, doc: InputDocument, path: DocPath, value: unknown): number {
+  if (path.length > MAX_LIST_DEPTH * 2) throw new InputError(file, doc.lineOf(path), 'lists nested too deeply');
   if (Array.isArray(value)) {
+    if (path.length > 0) throw new InputError(file, doc.lineOf(path), 'not a Kubernetes object: an array inside a list');
     let kept = 0;
     value.forEach((item, i) => (kept += addValue(builder, file, doc, [...path, i], item)));
     return kept;
@@ -222,10 +241,17 @@ function addValue(builder: SnapshotBuilder, file: string, doc: InputDocument, pa
     throw new InputError(file, doc.lineOf(path), 'not a Kubernetes object: it has no kind');
   }
   if (typeof value.apiVersion !== 'string' || value.apiVersion === '') {
-    throw new InputError(file, doc.lineOf(path), `not a Kubernetes object: ${value.kind} has no apiVersion`);
+    const problem = value.apiVersion === undefined || value.apiVersion === '' ? 'has no apiVersion' : 'has an apiVersion that is not a string';
+    throw new InputError(file, doc.lineOf(path), `not a Kubernetes object: ${value.kind} ${problem}`);
   }
-  if (value.kind.endsWith('List') && Array.isArray(value.items)) return addList(builder, file, doc, path, value);
+  if (isList(value.kind, value.apiVersion) && Array.isArray(value.items)) return addList(builder, file, doc, path, value);
   return addObject(builder, file, doc, path, value);
+}
+
+/** `v1 List`, or the typed list of a kind kubepath reads (`PodList`); a CRD's `FooList` is just an unknown kind. */
+function isList(kind: string, apiVersion: string): boolean {
+  if (kind === 'List') return true;
+  return kind.endsWith('List') && kindSpecFor(kind.slice(0, -'List'.length), apiVersion) !== undefined;
 }
 
 /** `kind: List` items carry their own kind; a typed list (`PodList`) names it for them. */

@@ -5,8 +5,9 @@
  * The snapshot is the only thing the analysis reads. Each Kubernetes kind is checked
  * on the fields that kubepath reasons about; everything else in an object is kept as
  * it came (loose objects), so evidence can point at the object the user wrote.
- * Types follow the Kubernetes API: where the API server would reject a value
- * (a label that is a number, `containers` that is a string), so does kubepath.
+ * Types follow the Kubernetes API: a value of the wrong type (a label that is a
+ * number, `containers` that is a string) is refused as the API server refuses it,
+ * while fields kubepath does not need may be missing or null.
  */
 import {z} from 'zod';
 
@@ -16,7 +17,7 @@ export const SNAPSHOT_VERSION = 1;
 
 const stringMap = z.record(z.string(), z.string());
 const intOrString = z.union([z.number().int(), z.string()]);
-const optionalBool = z.boolean().optional();
+const optionalBool = z.boolean().nullish();
 
 export const labelSelector = z.looseObject({
   matchLabels: stringMap.nullish(),
@@ -33,17 +34,20 @@ export const labelSelector = z.looseObject({
 export type LabelSelector = z.infer<typeof labelSelector>;
 
 const ownerReference = z.looseObject({
-  apiVersion: z.string().optional(),
-  kind: z.string().optional(),
-  name: z.string().optional(),
-  uid: z.string().optional(),
+  apiVersion: z.string().nullish(),
+  kind: z.string().nullish(),
+  name: z.string().nullish(),
+  uid: z.string().nullish(),
   controller: optionalBool,
 });
 
+/** Names become ids and keys (`Pod/ns/name`): a `/` or `%` in one, or `.`/`..`, is refused as the API server refuses it. */
+const objectName = z.string().regex(/^(?!\.\.?$)[^/%]+$/, 'a name must be non-empty, without / or %, and not . or ..');
+
 const objectMeta = z.looseObject({
-  name: z.string().min(1),
-  namespace: z.string().optional(),
-  uid: z.string().optional(),
+  name: objectName,
+  namespace: objectName.optional(), // never null once loaded: the loader defaults it
+  uid: z.string().nullish(),
   labels: stringMap.nullish(),
   annotations: stringMap.nullish(),
   ownerReferences: z.array(ownerReference).nullish(),
@@ -73,18 +77,18 @@ const podSecurityContext = z.looseObject({
 });
 
 const containerPort = z.looseObject({
-  containerPort: z.number().int().optional(),
-  name: z.string().optional(),
-  protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional(),
-  hostPort: z.number().int().optional(),
-  hostIP: z.string().optional(),
+  containerPort: z.number().int().nullish(),
+  name: z.string().nullish(),
+  protocol: z.enum(['TCP', 'UDP', 'SCTP']).nullish(),
+  hostPort: z.number().int().nullish(),
+  hostIP: z.string().nullish(),
 });
 
-const secretKeySelector = z.looseObject({name: z.string().optional(), key: z.string().optional(), optional: optionalBool});
+const secretKeySelector = z.looseObject({name: z.string().nullish(), key: z.string().nullish(), optional: optionalBool});
 
 const container = z.looseObject({
-  name: z.string().optional(),
-  image: z.string().optional(),
+  name: z.string().nullish(),
+  image: z.string().nullish(),
   command: z.array(z.string()).nullish(),
   args: z.array(z.string()).nullish(),
   ports: z.array(containerPort).nullish(),
@@ -92,39 +96,39 @@ const container = z.looseObject({
   volumeMounts: z
     .array(
       z.looseObject({
-        name: z.string().optional(),
-        mountPath: z.string().optional(),
+        name: z.string().nullish(),
+        mountPath: z.string().nullish(),
         readOnly: optionalBool,
-        subPath: z.string().optional(),
+        subPath: z.string().nullish(),
       }),
     )
     .nullish(),
   env: z
     .array(
       z.looseObject({
-        name: z.string().optional(),
-        value: z.string().optional(),
+        name: z.string().nullish(),
+        value: z.string().nullish(),
         valueFrom: z.looseObject({secretKeyRef: secretKeySelector.nullish()}).nullish(),
       }),
     )
     .nullish(),
   envFrom: z
-    .array(z.looseObject({secretRef: z.looseObject({name: z.string().optional(), optional: optionalBool}).nullish()}))
+    .array(z.looseObject({secretRef: z.looseObject({name: z.string().nullish(), optional: optionalBool}).nullish()}))
     .nullish(),
 });
 export type Container = z.infer<typeof container>;
 
 const projectedSource = z.looseObject({
-  secret: z.looseObject({name: z.string().optional(), optional: optionalBool}).nullish(),
+  secret: z.looseObject({name: z.string().nullish(), optional: optionalBool}).nullish(),
   serviceAccountToken: z
-    .looseObject({path: z.string().optional(), audience: z.string().optional(), expirationSeconds: z.number().int().optional()})
+    .looseObject({path: z.string().nullish(), audience: z.string().nullish(), expirationSeconds: z.number().int().nullish()})
     .nullish(),
 });
 
 const volume = z.looseObject({
-  name: z.string().optional(),
-  hostPath: z.looseObject({path: z.string().optional(), type: z.string().optional()}).nullish(),
-  secret: z.looseObject({secretName: z.string().optional(), optional: optionalBool}).nullish(),
+  name: z.string().nullish(),
+  hostPath: z.looseObject({path: z.string().nullish(), type: z.string().nullish()}).nullish(),
+  secret: z.looseObject({secretName: z.string().nullish(), optional: optionalBool}).nullish(),
   projected: z.looseObject({sources: z.array(projectedSource).nullish()}).nullish(),
 });
 
@@ -133,10 +137,10 @@ export const podSpec = z.looseObject({
   initContainers: z.array(container).nullish(),
   ephemeralContainers: z.array(container).nullish(),
   volumes: z.array(volume).nullish(),
-  serviceAccountName: z.string().optional(),
-  serviceAccount: z.string().optional(),
+  serviceAccountName: z.string().nullish(),
+  serviceAccount: z.string().nullish(),
   automountServiceAccountToken: z.boolean().nullish(),
-  nodeName: z.string().optional(),
+  nodeName: z.string().nullish(),
   hostNetwork: optionalBool,
   hostPID: optionalBool,
   hostIPC: optionalBool,
@@ -163,18 +167,18 @@ const ipAddresses = z.array(z.looseObject({ip: z.string()})).nullish();
 export const podSchema = kubeObject('Pod', {
   spec: podSpec,
   status: z
-    .looseObject({phase: z.string().optional(), podIP: z.string().optional(), podIPs: ipAddresses, hostIP: z.string().optional()})
+    .looseObject({phase: z.string().nullish(), podIP: z.string().nullish(), podIPs: ipAddresses, hostIP: z.string().nullish()})
     .nullish(),
 });
 
 export const namespaceSchema = kubeObject('Namespace', {});
 
 export const nodeSchema = kubeObject('Node', {
-  spec: z.looseObject({podCIDR: z.string().optional(), unschedulable: optionalBool}).nullish(),
+  spec: z.looseObject({podCIDR: z.string().nullish(), unschedulable: optionalBool}).nullish(),
   status: z
     .looseObject({
       addresses: z.array(z.looseObject({type: z.string(), address: z.string()})).nullish(),
-      nodeInfo: z.looseObject({kubeletVersion: z.string().optional()}).nullish(),
+      nodeInfo: z.looseObject({kubeletVersion: z.string().nullish()}).nullish(),
     })
     .nullish(),
 });
@@ -194,64 +198,64 @@ export const replicationControllerSchema = kubeObject('ReplicationController', {
 });
 
 const servicePort = z.looseObject({
-  name: z.string().optional(),
-  port: z.number().int().optional(),
-  targetPort: intOrString.optional(),
-  protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional(),
-  nodePort: z.number().int().optional(),
+  name: z.string().nullish(),
+  port: z.number().int().nullish(),
+  targetPort: intOrString.nullish(),
+  protocol: z.enum(['TCP', 'UDP', 'SCTP']).nullish(),
+  nodePort: z.number().int().nullish(),
 });
 
 export const serviceSchema = kubeObject('Service', {
   spec: z
     .looseObject({
-      type: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']).optional(),
+      type: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']).nullish(),
       selector: stringMap.nullish(),
       ports: z.array(servicePort).nullish(),
-      clusterIP: z.string().optional(),
+      clusterIP: z.string().nullish(),
       externalIPs: z.array(z.string()).nullish(),
-      externalName: z.string().optional(),
+      externalName: z.string().nullish(),
       loadBalancerSourceRanges: z.array(z.string()).nullish(),
     })
     .nullish(),
 });
 
-const endpointTarget = z.looseObject({kind: z.string().optional(), name: z.string().optional(), namespace: z.string().optional()});
+const endpointTarget = z.looseObject({kind: z.string().nullish(), name: z.string().nullish(), namespace: z.string().nullish()});
 
 export const endpointsSchema = kubeObject('Endpoints', {
   subsets: z
     .array(
       z.looseObject({
         addresses: z.array(z.looseObject({ip: z.string(), targetRef: endpointTarget.nullish()})).nullish(),
-        ports: z.array(z.looseObject({port: z.number().int(), name: z.string().optional(), protocol: z.string().optional()})).nullish(),
+        ports: z.array(z.looseObject({port: z.number().int(), name: z.string().nullish(), protocol: z.string().nullish()})).nullish(),
       }),
     )
     .nullish(),
 });
 
 export const endpointSliceSchema = kubeObject('EndpointSlice', {
-  addressType: z.string().optional(),
+  addressType: z.string().nullish(),
   endpoints: z.array(z.looseObject({addresses: z.array(z.string()), targetRef: endpointTarget.nullish()})).nullish(),
   ports: z.array(z.looseObject({port: z.number().int().nullish(), name: z.string().nullish(), protocol: z.string().nullish()})).nullish(),
 });
 
 const ingressBackend = z.looseObject({
-  service: z.looseObject({name: z.string(), port: z.looseObject({number: z.number().int().optional(), name: z.string().optional()}).nullish()}).nullish(),
+  service: z.looseObject({name: z.string(), port: z.looseObject({number: z.number().int().nullish(), name: z.string().nullish()}).nullish()}).nullish(),
   // extensions/v1beta1 and networking.k8s.io/v1beta1 spelling
-  serviceName: z.string().optional(),
-  servicePort: intOrString.optional(),
+  serviceName: z.string().nullish(),
+  servicePort: intOrString.nullish(),
 });
 
 export const ingressSchema = kubeObject('Ingress', {
   spec: z
     .looseObject({
-      ingressClassName: z.string().optional(),
+      ingressClassName: z.string().nullish(),
       defaultBackend: ingressBackend.nullish(),
       backend: ingressBackend.nullish(),
       rules: z
         .array(
           z.looseObject({
-            host: z.string().optional(),
-            http: z.looseObject({paths: z.array(z.looseObject({path: z.string().optional(), backend: ingressBackend}))}).nullish(),
+            host: z.string().nullish(),
+            http: z.looseObject({paths: z.array(z.looseObject({path: z.string().nullish(), backend: ingressBackend}))}).nullish(),
           }),
         )
         .nullish(),
@@ -260,9 +264,9 @@ export const ingressSchema = kubeObject('Ingress', {
 });
 
 const networkPolicyPort = z.looseObject({
-  protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional(),
-  port: intOrString.optional(),
-  endPort: z.number().int().optional(),
+  protocol: z.enum(['TCP', 'UDP', 'SCTP']).nullish(),
+  port: intOrString.nullish(),
+  endPort: z.number().int().nullish(),
 });
 
 const networkPolicyPeer = z.looseObject({
@@ -272,12 +276,13 @@ const networkPolicyPeer = z.looseObject({
 });
 
 export const networkPolicySchema = kubeObject('NetworkPolicy', {
+  // A policy without a spec selects every pod of its namespace for ingress: a deny-all.
   spec: z.looseObject({
     podSelector: labelSelector.nullish(),
     policyTypes: z.array(z.enum(['Ingress', 'Egress'])).nullish(),
     ingress: z.array(z.looseObject({from: z.array(networkPolicyPeer).nullish(), ports: z.array(networkPolicyPort).nullish()})).nullish(),
     egress: z.array(z.looseObject({to: z.array(networkPolicyPeer).nullish(), ports: z.array(networkPolicyPort).nullish()})).nullish(),
-  }),
+  }).nullish(),
 });
 
 // AdminNetworkPolicy (policy.networking.k8s.io/v1alpha1): checked on its outline here;
@@ -294,7 +299,7 @@ export const baselineAdminNetworkPolicySchema = kubeObject('BaselineAdminNetwork
 
 export const serviceAccountSchema = kubeObject('ServiceAccount', {
   automountServiceAccountToken: z.boolean().nullish(),
-  secrets: z.array(z.looseObject({name: z.string().optional()})).nullish(),
+  secrets: z.array(z.looseObject({name: z.string().nullish()})).nullish(),
 });
 
 const policyRule = z.looseObject({
@@ -313,13 +318,13 @@ export const clusterRoleSchema = kubeObject('ClusterRole', {
 });
 
 const subject = z.looseObject({
-  kind: z.string().optional(),
-  name: z.string().optional(),
-  namespace: z.string().optional(),
-  apiGroup: z.string().optional(),
+  kind: z.string().nullish(),
+  name: z.string().nullish(),
+  namespace: z.string().nullish(),
+  apiGroup: z.string().nullish(),
 });
 export type Subject = z.infer<typeof subject>;
-const roleRef = z.looseObject({kind: z.enum(['Role', 'ClusterRole']), name: z.string(), apiGroup: z.string().optional()});
+const roleRef = z.looseObject({kind: z.enum(['Role', 'ClusterRole']), name: z.string(), apiGroup: z.string().nullish()});
 
 export const roleBindingSchema = kubeObject('RoleBinding', {subjects: z.array(subject).nullish(), roleRef});
 export const clusterRoleBindingSchema = kubeObject('ClusterRoleBinding', {subjects: z.array(subject).nullish(), roleRef});
@@ -329,7 +334,7 @@ export const secretSchema = z.strictObject({
   apiVersion: z.string(),
   kind: z.literal('Secret'),
   metadata: objectMeta,
-  type: z.string().optional(),
+  type: z.string().nullish(),
 });
 
 export type PodObject = z.infer<typeof podSchema>;

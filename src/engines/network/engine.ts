@@ -50,7 +50,7 @@ function peerIdentity(pod: PodInfo): {key: string; name: string} {
 function containerPorts(pod: PodInfo): ContainerPort[] {
   return pod.spec.containers.flatMap((container) =>
     (container.ports ?? []).flatMap((port) =>
-      port.containerPort === undefined ? [] : [{name: port.name, port: port.containerPort, protocol: port.protocol ?? 'TCP'}],
+      port.containerPort == null ? [] : [{name: port.name, port: port.containerPort, protocol: port.protocol ?? 'TCP'}],
     ),
   );
 }
@@ -58,7 +58,7 @@ function containerPorts(pod: PodInfo): ContainerPort[] {
 /** Live pods that carry traffic: a pod the API reports without a host IP is not running anywhere yet. */
 function carriesTraffic(pod: PodInfo): boolean {
   const status = pod.object?.status;
-  return !status || status.hostIP !== undefined || (status.podIPs?.length ?? 0) > 0 || status.podIP !== undefined;
+  return !status || status.hostIP != null || (status.podIPs?.length ?? 0) > 0 || status.podIP != null;
 }
 
 export function buildPeers(model: ClusterModel): NetworkPeer[] {

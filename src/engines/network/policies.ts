@@ -22,7 +22,7 @@ import {PortSet, type Protocol} from './ports.js';
 export type Endpoint = {kind: 'pod'; peer: NetworkPeer} | {kind: 'external'; atom: AddressRange} | {kind: 'ingress-controller'};
 
 export interface ContainerPort {
-  name?: string | undefined;
+  name?: string | null | undefined;
   port: number;
   protocol: Protocol;
 }
@@ -58,8 +58,8 @@ function resolvePorts(entries: readonly PortEntry[] | 'all', destination: Networ
   return set;
 }
 
-function numericPorts(protocol: Protocol, port: number | undefined, endPort: number | undefined): PortSet {
-  if (port === undefined) return PortSet.protocol(protocol);
+function numericPorts(protocol: Protocol, port: number | null | undefined, endPort: number | null | undefined): PortSet {
+  if (port == null) return PortSet.protocol(protocol);
   return PortSet.range(protocol, port, endPort ?? port);
 }
 
@@ -86,7 +86,8 @@ export interface CompiledNetworkPolicy {
   egressBlocks: AddressRange[][];
 }
 
-type NpPeerSpec = NonNullable<NonNullable<NetworkPolicyObject['spec']['ingress']>[number]['from']>[number];
+type NpSpec = NonNullable<NetworkPolicyObject['spec']>;
+type NpPeerSpec = NonNullable<NonNullable<NpSpec['ingress']>[number]['from']>[number];
 
 function npBlocks(rules: Array<{from?: NpPeerSpec[] | null; to?: NpPeerSpec[] | null}> | null | undefined): AddressRange[][] {
   return (rules ?? []).flatMap((rule) => [...(rule.from ?? []), ...(rule.to ?? [])].flatMap((peer) => (peer.ipBlock ? [blockRanges(peer.ipBlock.cidr, peer.ipBlock.except ?? [])] : [])));
@@ -109,7 +110,7 @@ function npPeer(policyNamespace: string, peer: NpPeerSpec): PeerMatcher {
   };
 }
 
-function npPorts(ports: NonNullable<NonNullable<NetworkPolicyObject['spec']['ingress']>[number]['ports']> | null | undefined): PortEntry[] | 'all' {
+function npPorts(ports: NonNullable<NonNullable<NpSpec['ingress']>[number]['ports']> | null | undefined): PortEntry[] | 'all' {
   if (!ports || ports.length === 0) return 'all';
   return ports.map((entry): PortEntry => {
     const protocol = entry.protocol ?? 'TCP';
@@ -120,7 +121,7 @@ function npPorts(ports: NonNullable<NonNullable<NetworkPolicyObject['spec']['ing
 
 export function compileNetworkPolicy(policy: NetworkPolicyObject): CompiledNetworkPolicy {
   const namespace = policy.metadata.namespace!;
-  const spec = policy.spec;
+  const spec = policy.spec ?? {};
   // policyTypes default: Ingress always, Egress only when there are egress rules.
   const types = spec.policyTypes ?? (spec.egress && spec.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress']);
   const rules = (list: Array<{from?: unknown; to?: unknown; ports?: unknown}> | null | undefined, field: 'from' | 'to'): NetworkPolicyRule[] =>
