@@ -96,6 +96,10 @@ interface OwnerReference {
   controller?: boolean | null | undefined;
 }
 
+/**
+ * The managing owner: the reference marked `controller`. Trimmed dumps often drop that
+ * flag, so a lone or first reference stands in for it (netpol-analyzer reads them so too).
+ */
 function controllerOf(refs: readonly OwnerReference[] | null | undefined): OwnerReference | undefined {
   if (!refs || refs.length === 0) return undefined;
   return refs.find((ref) => ref.controller) ?? refs[0];

@@ -81,7 +81,8 @@ export function parseDocuments(file: string, bytes: Buffer): InputDocument[] {
   }
 }
 
-function lineLocator(doc: Document, counter: LineCounter, fallback: number): (path: DocPath) => number {
+/** Finds the line where the node at a path starts, walking up to the nearest node that has a position. */
+export function lineLocator(doc: Document, counter: LineCounter, fallback: number): (path: DocPath) => number {
   return (path) => {
     // Walk up the path until a node with a source range is found.
     for (let depth = path.length; depth >= 0; depth--) {

@@ -10,7 +10,7 @@
  * error inside it can still name its line.
  */
 import {LineCounter, parseDocument} from 'yaml';
-import type {DocPath, InputDocument} from './documents.js';
+import {lineLocator, type DocPath, type InputDocument} from './documents.js';
 import {InputError} from './errors.js';
 
 /** Values up to this many bytes are parsed whole; larger ones are split. */
@@ -215,14 +215,8 @@ function locator(bytes: Buffer, start: number, end: number, startLine: number, v
     if (end - start <= EXACT_LINES_BYTES) {
       if (!exact) {
         const counter = new LineCounter();
-        const doc = parseDocument(bytes.toString('utf8', start, end), {version: '1.1', lineCounter: counter});
-        exact = (at) => {
-          for (let depth = at.length; depth >= 0; depth--) {
-            const node = doc.getIn(at.slice(0, depth), true) as {range?: [number, number, number]} | undefined;
-            if (node && typeof node === 'object' && node.range) return startLine + counter.linePos(node.range[0]).line - 1;
-          }
-          return startLine;
-        };
+        const located = lineLocator(parseDocument(bytes.toString('utf8', start, end), {version: '1.1', lineCounter: counter}), counter, 1);
+        exact = (at) => startLine + located(at) - 1;
       }
       return exact(path);
     }
