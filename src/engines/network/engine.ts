@@ -17,6 +17,7 @@ import {
   compileAdminPolicy,
   compileNetworkPolicy,
   npRuleAllows,
+  type AdminAction,
   type CompiledAdminPolicy,
   type CompiledNetworkPolicy,
   type ContainerPort,
@@ -145,23 +146,26 @@ export function buildNetworkEngine(model: ClusterModel): NetworkEngine {
   const ingressBlocks = policies.flatMap((p) => p.ingressBlocks);
   const egressBlocks = [...policies.flatMap((p) => p.egressBlocks), ...[...admin, ...baseline].flatMap((p) => p.networkBlocks)];
 
-  /** What `subject` allows in one direction towards or from `other`, through the three tiers. */
-  const allowed = (subject: NetworkPeer, direction: Direction, other: Endpoint, destination: NetworkPeer | undefined): PortSet => {
-    // Admin tier: the first matching rule decides each port; Pass hands the port down.
-    let allow = PortSet.NONE;
-    let passed = PortSet.NONE;
+  /** Walks one admin tier's rules in order: the first rule that matches a port decides it. */
+  const decide = (tier: readonly CompiledAdminPolicy[], subject: NetworkPeer, direction: Direction, other: Endpoint, destination: NetworkPeer | undefined) => {
+    const decisions: Record<AdminAction, PortSet> = {Allow: PortSet.NONE, Deny: PortSet.NONE, Pass: PortSet.NONE};
     let decided = PortSet.NONE;
-    for (const policy of admin) {
+    for (const policy of tier) {
       if (!policy.subject(subject)) continue;
       for (const rule of policy[direction]) {
         const ports = adminRuleMatches(rule, other, destination).subtract(decided);
         if (ports.isEmpty()) continue;
-        if (rule.action === 'Allow') allow = allow.union(ports);
-        else if (rule.action === 'Pass') passed = passed.union(ports);
+        decisions[rule.action] = decisions[rule.action].union(ports);
         decided = decided.union(ports);
       }
     }
-    const rest = PortSet.ALL.subtract(decided).union(passed);
+    return {...decisions, undecided: PortSet.ALL.subtract(decided)};
+  };
+
+  /** What `subject` allows in one direction towards or from `other`, through the three tiers. */
+  const allowed = (subject: NetworkPeer, direction: Direction, other: Endpoint, destination: NetworkPeer | undefined): PortSet => {
+    const adminTier = decide(admin, subject, direction, other, destination);
+    const rest = adminTier.undecided.union(adminTier.Pass);
     // NetworkPolicy tier: once a policy isolates the pod in this direction, it decides everything left.
     const selecting = (policiesByNamespace.get(subject.namespace) ?? []).filter(
       (p) => (direction === 'ingress' ? p.isolatesIngress : p.isolatesEgress) && p.selects(subject.labels),
@@ -169,20 +173,10 @@ export function buildNetworkEngine(model: ClusterModel): NetworkEngine {
     if (selecting.length > 0) {
       let npAllow = PortSet.NONE;
       for (const policy of selecting) for (const rule of policy[direction]) npAllow = npAllow.union(npRuleAllows(rule, other, destination));
-      return allow.union(rest.intersect(npAllow));
+      return adminTier.Allow.union(rest.intersect(npAllow));
     }
     // Baseline tier, then the default: allow.
-    let baselineDeny = PortSet.NONE;
-    let baselineDecided = PortSet.NONE;
-    for (const policy of baseline) {
-      if (!policy.subject(subject)) continue;
-      for (const rule of policy[direction]) {
-        const ports = adminRuleMatches(rule, other, destination).subtract(baselineDecided);
-        if (rule.action === 'Deny') baselineDeny = baselineDeny.union(ports);
-        baselineDecided = baselineDecided.union(ports);
-      }
-    }
-    return allow.union(rest.subtract(baselineDeny));
+    return adminTier.Allow.union(rest.subtract(decide(baseline, subject, direction, other, destination).Deny));
   };
 
   const connection = (source: Endpoint, destination: Endpoint): PortSet => {
