@@ -91,4 +91,12 @@ describe('kubepath collect', () => {
     expect(snapshot.source.inputs.length).toBeGreaterThan(1);
     expect(snapshot.source.collectedAt).toBeUndefined();
   });
+
+  it('names each input and skipped kind with --verbose, on stderr', () => {
+    const result = runCli(['collect', EXAMPLE, '--verbose']);
+    expect(result.status, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).kind).toBe('KubepathSnapshot');
+    expect(result.stderr).toMatch(/^kubepath: .*00-namespaces\.yaml: 11 objects$/m);
+    expect(result.stderr).toMatch(/^kubepath: skipped 7 v1 ConfigMap$/m);
+  });
 });

@@ -62,7 +62,7 @@ async function checkFixture(rule: EdgeRule, file: string): Promise<void> {
     expect(edge.attributes.technique).toBe(rule.id);
     expect(edge.attributes.evidence.length, `${edge.source} -> ${edge.target} explains itself`).toBeGreaterThan(0);
     for (const evidence of edge.attributes.evidence) {
-      expect(objects.has(evidence.object) || evidence.object.includes(':'), `evidence names ${evidence.object}`).toBe(true);
+      expect(objects.has(evidence.object), `evidence names a snapshot object: ${evidence.object}`).toBe(true);
     }
   }
   if (file.startsWith('negative.')) {

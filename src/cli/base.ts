@@ -10,7 +10,7 @@
 import {Command, Errors, Flags} from '@oclif/core';
 import {InputError, UsageError} from '../snapshot/errors.js';
 import {loadInputs, type LoadResult} from '../snapshot/load.js';
-import {safe} from '../output/summary.js';
+import {safe} from '../output/escape.js';
 
 export const outputFileFlag = Flags.string({description: 'write machine output to this file instead of stdout (written whole or not at all)'});
 export const verboseFlag = Flags.boolean({char: 'v', description: 'say more: name skipped kinds and every input file', default: false});

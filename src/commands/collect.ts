@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core';
 import {KubepathCommand, verboseFlag} from '../cli/base.js';
 import {writeOutput} from '../output/write.js';
 import {serializeSnapshot} from '../snapshot/snapshot.js';
-import {safe} from '../output/summary.js';
+import {safe} from '../output/escape.js';
 
 export default class Collect extends KubepathCommand {
   static override summary = 'Read inputs into one redacted, validated snapshot';

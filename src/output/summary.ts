@@ -9,6 +9,7 @@ import type {ClusterModel} from '../graph/model.js';
 import type {KubeGraph} from '../graph/types.js';
 import {KINDS} from '../snapshot/kinds.js';
 import type {CoverageGap, SkippedKind, SnapshotSource} from '../snapshot/snapshot.js';
+import {safe} from './escape.js';
 
 export interface LoadSummary {
   source: SnapshotSource;
@@ -105,10 +106,4 @@ export function renderSummaryText(summary: LoadSummary, verbose: boolean): strin
     for (const gap of summary.coverageGaps) lines.push(`  ${safe(gap.kind)}${gap.namespace ? ` in ${safe(gap.namespace)}` : ''}: ${gap.reason}: ${safe(gap.message)}`);
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** Escapes control characters (ANSI escapes included) so cluster data cannot drive the terminal. */
-export function safe(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
