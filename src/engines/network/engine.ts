@@ -146,8 +146,22 @@ export function buildNetworkEngine(model: ClusterModel): NetworkEngine {
   const ingressBlocks = policies.flatMap((p) => p.ingressBlocks);
   const egressBlocks = [...policies.flatMap((p) => p.egressBlocks), ...[...admin, ...baseline].flatMap((p) => p.networkBlocks)];
 
+  /** The NetworkPolicies isolating a peer in a direction: found once per peer, asked for every pair. */
+  const isolatingCache = new Map<NetworkPeer, Record<Direction, CompiledNetworkPolicy[]>>();
+  const isolating = (subject: NetworkPeer, direction: Direction): CompiledNetworkPolicy[] => {
+    let cached = isolatingCache.get(subject);
+    if (!cached) {
+      const selecting = (policiesByNamespace.get(subject.namespace) ?? []).filter((p) => p.selects(subject.labels));
+      cached = {ingress: selecting.filter((p) => p.isolatesIngress), egress: selecting.filter((p) => p.isolatesEgress)};
+      isolatingCache.set(subject, cached);
+    }
+    return cached[direction];
+  };
+
   /** Walks one admin tier's rules in order: the first rule that matches a port decides it. */
+  const NOTHING_DECIDED = {Allow: PortSet.NONE, Deny: PortSet.NONE, Pass: PortSet.NONE, undecided: PortSet.ALL};
   const decide = (tier: readonly CompiledAdminPolicy[], subject: NetworkPeer, direction: Direction, other: Endpoint, destination: NetworkPeer | undefined) => {
+    if (tier.length === 0) return NOTHING_DECIDED; // most clusters have no admin policies: keep the per-pair path light
     const decisions: Record<AdminAction, PortSet> = {Allow: PortSet.NONE, Deny: PortSet.NONE, Pass: PortSet.NONE};
     let decided = PortSet.NONE;
     for (const policy of tier) {
@@ -167,9 +181,7 @@ export function buildNetworkEngine(model: ClusterModel): NetworkEngine {
     const adminTier = decide(admin, subject, direction, other, destination);
     const rest = adminTier.undecided.union(adminTier.Pass);
     // NetworkPolicy tier: once a policy isolates the pod in this direction, it decides everything left.
-    const selecting = (policiesByNamespace.get(subject.namespace) ?? []).filter(
-      (p) => (direction === 'ingress' ? p.isolatesIngress : p.isolatesEgress) && p.selects(subject.labels),
-    );
+    const selecting = isolating(subject, direction);
     if (selecting.length > 0) {
       let npAllow = PortSet.NONE;
       for (const policy of selecting) for (const rule of policy[direction]) npAllow = npAllow.union(npRuleAllows(rule, other, destination));
