@@ -6,7 +6,9 @@
 import {mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
+import {createRuleContext} from '../src/edges/context.js';
 import {RULES} from '../src/edges/index.js';
+import {CNI_PROFILES} from '../src/engines/network/profile.js';
 import type {EdgeRule} from '../src/edges/rule.js';
 import {buildModel} from '../src/graph/model.js';
 import {loadInputs} from '../src/snapshot/load.js';
@@ -55,7 +57,11 @@ describe('edge rule conventions', () => {
 async function checkFixture(rule: EdgeRule, file: string): Promise<void> {
   const path = join(FIXTURES, rule.id, file);
   const {snapshot} = await loadInputs([path]);
-  const edges = rule.build(buildModel(snapshot));
+  const model = buildModel(snapshot);
+  const cni = /^#\s*cni:\s*(\S+)\s*$/m.exec(readFileSync(path, 'utf8'))?.[1];
+  const context = createRuleContext(model, cni ? {cni: CNI_PROFILES[cni]!} : {});
+  // Rules too big to draw answer per source node: ask them for every pod.
+  const edges = [...rule.build(context), ...(rule.edgesFrom ? model.pods.flatMap((pod) => rule.edgesFrom!(context, pod.id)) : [])];
   const objects = new Set(Object.keys(snapshot.locations));
   for (const edge of edges) {
     expect(edge.attributes.type).toBe(rule.type);

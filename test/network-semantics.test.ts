@@ -4,6 +4,7 @@
  */
 import {describe, expect, it} from 'vitest';
 import {buildNetworkEngine} from '../src/engines/network/engine.js';
+import {ingressRoutes} from '../src/engines/network/routes.js';
 import {connectivityList} from '../src/output/connlist.js';
 import {loadYaml} from './helpers/load.js';
 
@@ -16,7 +17,8 @@ const policy = (namespace: string, name: string, spec: string) =>
 /** `src => dst` to CONN, for every connection reach reports. */
 async function reach(yaml: string): Promise<Record<string, string>> {
   const {model} = await loadYaml(yaml);
-  return Object.fromEntries(connectivityList(buildNetworkEngine(model)).map((l) => [`${l.src} => ${l.dst}`, l.conn]));
+  const engine = buildNetworkEngine(model);
+  return Object.fromEntries(connectivityList(engine, ingressRoutes(model, engine)).map((l) => [`${l.src} => ${l.dst}`, l.conn]));
 }
 
 const ANY = '0.0.0.0-255.255.255.255[External]';

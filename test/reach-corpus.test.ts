@@ -5,11 +5,9 @@
 import {readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {buildNetworkEngine} from '../src/engines/network/engine.js';
-import {buildModel} from '../src/graph/model.js';
-import {connectivityList, formatConnectivityText} from '../src/output/connlist.js';
-import {loadInputs} from '../src/snapshot/load.js';
+import {formatConnectivityText} from '../src/output/connlist.js';
 import {CORPUS, runCli} from './helpers/cli.js';
+import {reachLines} from './helpers/reach.js';
 
 const NETPOL = join(CORPUS, 'netpol-analyzer');
 const cases = readdirSync(join(NETPOL, 'cases')).sort();
@@ -18,8 +16,7 @@ const cases = readdirSync(join(NETPOL, 'cases')).sort();
 const KNOWN_DIFFERENCES: Record<string, string> = {};
 
 async function reachText(caseName: string): Promise<string> {
-  const {snapshot} = await loadInputs([join(NETPOL, 'cases', caseName)]);
-  return formatConnectivityText(connectivityList(buildNetworkEngine(buildModel(snapshot))));
+  return formatConnectivityText(await reachLines([join(NETPOL, 'cases', caseName)]));
 }
 
 describe('reach on the netpol-analyzer corpus', () => {

@@ -4,9 +4,10 @@
  *
  * `npm run bench [-- --sizes 1000,10000 --seed 1]` runs the real pipeline on
  * generated clusters. For each size it generates a cluster file (timing the
- * generator as its own process), then loads it, builds the model and the graph in
- * a fresh Node process (pipeline.ts), so each run's peak memory is its own, read
- * from `/usr/bin/time -v` where present. Prints a markdown table and rewrites
+ * generator as its own process), then, each in a fresh Node process (pipeline.ts),
+ * loads it and builds the model and the graph, and loads it and computes network
+ * reachability, so each run's peak memory is its own, read from `/usr/bin/time -v`
+ * where present. Prints a markdown table and rewrites
  * BENCHMARKS.md. Generated files live in a temporary folder and are deleted.
  */
 import {spawnSync, type SpawnSyncReturns} from 'node:child_process';
@@ -16,7 +17,7 @@ import {join} from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
-import type {PipelineFigures} from './pipeline.js';
+import type {Phase, PipelineFigures} from './pipeline.js';
 
 const DEFAULT_SIZES = [1_000, 10_000, 50_000, 150_000];
 const GENERATOR = fileURLToPath(new URL('../generate/cli.js', import.meta.url));
@@ -29,6 +30,8 @@ const MiB = 1024 * 1024;
 
 /** The aims DESIGN sets: the largest cluster Kubernetes supports, on one 2-core machine. */
 const TARGET = {pods: 150_000, genSeconds: 60, loadSeconds: 20, rssMiB: 3 * 1024};
+/** The network issue's aims: reach computation at 10k pods, and at 150k pods within a memory bound. */
+const REACH_TARGET = {smallPods: 10_000, smallSeconds: 3, seconds: 30, rssMiB: 4 * 1024};
 
 interface Options {
   sizes: number[];
@@ -49,6 +52,8 @@ interface Row {
   gen: Measured;
   pipeline?: PipelineFigures;
   pipelineRun?: Measured;
+  reach?: PipelineFigures;
+  reachRun?: Measured;
 }
 
 class UsageProblem extends Error {}
@@ -119,24 +124,37 @@ function benchSize(pods: number, options: Options, timeTool: boolean): Row {
     if (gen.measured.failure) return row;
     row.fileMiB = statSync(file).size / MiB;
     progress(`${pods} pods: ${row.fileMiB.toFixed(0)} MB in ${gen.measured.seconds.toFixed(1)} s; loading into the graph`);
-    const pipeline = run(process.execPath, [`--max-old-space-size=${CHILD_HEAP_MB}`, PIPELINE, file], timeTool, options.timeoutSeconds);
-    row.pipelineRun = pipeline.measured;
-    if (!pipeline.measured.failure) {
-      const line = pipeline.result.stdout.trim().split('\n').pop() ?? '';
-      try {
-        row.pipeline = JSON.parse(line) as PipelineFigures;
-      } catch {
-        row.pipelineRun.failure = `no figures from the pipeline run: ${JSON.stringify(line.slice(0, 120))}`;
-      }
-    }
+    [row.pipeline, row.pipelineRun] = runPipeline('graph', file, timeTool, options);
     if (row.pipeline && row.pipeline.snapshotPods !== pods) {
       progress(`warning: ${pods} pods generated but ${row.pipeline.snapshotPods} loaded`);
     }
-    progress(`${pods} pods: ${row.pipelineRun.failure ? `failed (${row.pipelineRun.failure})` : `${row.pipeline!.totalSeconds.toFixed(1)} s, ${peakOf(row)?.toFixed(0)} MB`}`);
+    progress(`${pods} pods: ${row.pipelineRun.failure ? `failed (${row.pipelineRun.failure})` : `${row.pipeline!.totalSeconds.toFixed(1)} s, ${peakOf(row)?.toFixed(0)} MB`}; computing reachability`);
+    [row.reach, row.reachRun] = runPipeline('reach', file, timeTool, options);
+    progress(`${pods} pods: ${row.reachRun.failure ? `reach failed (${row.reachRun.failure})` : `reach ${reachSeconds(row.reach)?.toFixed(1)} s, ${reachPeakOf(row)?.toFixed(0)} MB`}`);
     return row;
   } finally {
     rmSync(folder, {recursive: true, force: true});
   }
+}
+
+function runPipeline(phase: Phase, file: string, timeTool: boolean, options: Options): [PipelineFigures | undefined, Measured] {
+  const {result, measured} = run(process.execPath, [`--max-old-space-size=${CHILD_HEAP_MB}`, PIPELINE, phase, file], timeTool, options.timeoutSeconds);
+  if (measured.failure) return [undefined, measured];
+  const line = result.stdout.trim().split('\n').pop() ?? '';
+  try {
+    return [JSON.parse(line) as PipelineFigures, measured];
+  } catch {
+    measured.failure = `no figures from the ${phase} run: ${JSON.stringify(line.slice(0, 120))}`;
+    return [undefined, measured];
+  }
+}
+
+function reachSeconds(figures: PipelineFigures | undefined): number | undefined {
+  return figures?.reach ? figures.reach.engineSeconds + figures.reach.sweepSeconds : undefined;
+}
+
+function reachPeakOf(row: Row): number | undefined {
+  return row.reachRun?.maxRssMiB ?? row.reach?.maxRssMiB;
 }
 
 function progress(message: string): void {
@@ -167,6 +185,52 @@ function table(rows: readonly Row[]): string {
         `| ${whole(row.pods)} | ${whole(row.fileMiB)} | ${seconds(row.gen.seconds)} | ${seconds(p.loadSeconds)} | ${seconds(p.modelSeconds)} | ${seconds(p.graphSeconds)} | ${seconds(p.totalSeconds)} | ${whole(peakOf(row))} | ${whole(p.graphNodes)} | ${whole(p.graphEdges)} |`,
       );
     }
+  }
+  return lines.join('\n');
+}
+
+function reachTable(rows: readonly Row[]): string {
+  const lines = [
+    '| pods | workload peers | classes | engine s | sweep s | reach s | class pairs reached | peak RSS MB |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const row of rows) {
+    const r = row.reach?.reach;
+    if (!r) {
+      lines.push(`| ${whole(row.pods)} | ${`failed: ${row.reachRun?.failure ?? row.gen.failure ?? 'not run'}`.replaceAll('|', '/')} | | | | | | ${whole(reachPeakOf(row))} |`);
+      continue;
+    }
+    lines.push(
+      `| ${whole(row.pods)} | ${whole(r.peers)} | ${whole(r.classes)} | ${seconds(r.engineSeconds)} | ${seconds(r.sweepSeconds)} | ${seconds(reachSeconds(row.reach))} | ${whole(r.classPairs)} | ${whole(reachPeakOf(row))} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function reachNotes(rows: readonly Row[]): string {
+  const small = rows.find((row) => row.pods === REACH_TARGET.smallPods);
+  const large = rows.find((row) => row.pods === TARGET.pods);
+  const lines = ['Targets (network issue):', ''];
+  const smallSeconds = reachSeconds(small?.reach);
+  lines.push(
+    small
+      ? `- ${whole(REACH_TARGET.smallPods)} pods in under ${REACH_TARGET.smallSeconds} s: ${verdict(smallSeconds === undefined ? false : smallSeconds < REACH_TARGET.smallSeconds)} (${seconds(smallSeconds)} s).`
+      : `- ${whole(REACH_TARGET.smallPods)} pods: not measured in this run.`,
+  );
+  if (large) {
+    const largeSeconds = reachSeconds(large.reach);
+    const peak = reachPeakOf(large);
+    const ok = largeSeconds !== undefined && largeSeconds < REACH_TARGET.seconds && (peak === undefined || peak < REACH_TARGET.rssMiB);
+    lines.push(`- ${whole(TARGET.pods)} pods in under ${REACH_TARGET.seconds} s and 4 GB: ${verdict(large.reachRun ? ok : undefined)} (${seconds(largeSeconds)} s, ${whole(peak)} MB peak for the whole run, loading included).`);
+  } else lines.push(`- ${whole(TARGET.pods)} pods: not measured in this run.`);
+  const measured = rows.filter((row) => row.reach?.reach);
+  if (measured.length >= 2) {
+    const first = measured[0]!.reach!;
+    const last = measured[measured.length - 1]!.reach!;
+    const growth = (a: number, b: number) => (b / a).toFixed(1);
+    lines.push(
+      `- growth from ${whole(first.snapshotPods)} to ${whole(last.snapshotPods)} pods: classes x${growth(first.reach!.classes, last.reach!.classes)}, engine build x${growth(first.reach!.engineSeconds, last.reach!.engineSeconds)}, sweep x${growth(first.reach!.sweepSeconds, last.reach!.sweepSeconds)} (the sweep's answer, class pairs reached, grows x${growth(first.reach!.classPairs, last.reach!.classPairs)}).`,
+    );
   }
   return lines.join('\n');
 }
@@ -228,6 +292,19 @@ process's maximum resident set size${timeTool ? ' from `/usr/bin/time -v`' : ' f
 ${table(rows)}
 
 ${targetNotes(rows)}
+
+## Network reachability
+
+A second fresh process loads the same file, builds the model, then the network engine
+(\`buildNetworkEngine\`: pods grouped into classes, policies compiled, each rule's class set),
+and sweeps every class (\`reachableFrom\`): the whole class-level reachability relation that path
+search reads, exact to the port. "reach s" is engine + sweep; the peak RSS is the whole process,
+loading included. Listing every connected pair as text (\`kubepath reach\` without \`--from\`) is
+output-bound, quadratic in workloads by nature, and not what this table measures.
+
+${reachTable(rows)}
+
+${reachNotes(rows)}
 `;
 }
 
@@ -248,7 +325,7 @@ function main(): void {
   const rows = options.sizes.map((size) => benchSize(size, options, timeTool));
   const args = process.argv.slice(2);
   const command = `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`;
-  process.stdout.write(`${table(rows)}\n\n${targetNotes(rows)}\n`);
+  process.stdout.write(`${table(rows)}\n\n${targetNotes(rows)}\n\n${reachTable(rows)}\n\n${reachNotes(rows)}\n`);
   writeFileSync(BENCHMARKS_FILE, markdown(rows, options, timeTool, command, code));
   progress(`wrote ${BENCHMARKS_FILE}`);
 }

@@ -3,23 +3,42 @@
  * ===============================
  *
  * One measured run of the real pipeline on one input file: loadInputs (read,
- * parse, redact, validate), buildModel, buildGraph, each timed. It runs in a
- * process of its own, started by bench.ts, so that the peak memory it reports is
- * this run's alone. Prints one JSON line of figures on stdout.
+ * parse, redact, validate), buildModel, then either buildGraph (`graph`) or the
+ * network engine (`reach`: build the classes and compiled policies, then ask every
+ * class what it reaches, which is the whole class-level reachability relation), each
+ * timed. It runs in a process of its own, started by bench.ts, so that the peak
+ * memory it reports is this run's alone. Prints one JSON line of figures on stdout.
  */
 import {statSync} from 'node:fs';
 import {performance} from 'node:perf_hooks';
+import {buildNetworkEngine} from '../engines/network/engine.js';
 import {buildGraph} from '../graph/build.js';
 import {buildModel} from '../graph/model.js';
 import {loadInputs} from '../snapshot/load.js';
 
+export type Phase = 'graph' | 'reach';
+
+export interface ReachFigures {
+  /** Classes, compiled policies and rule class sets. */
+  engineSeconds: number;
+  /** Every class's reachable set. */
+  sweepSeconds: number;
+  classes: number;
+  peers: number;
+  /** Ordered class pairs with some port open (a class reaching itself counts). */
+  classPairs: number;
+}
+
 export interface PipelineFigures {
   file: string;
+  phase: Phase;
   bytes: number;
   loadSeconds: number;
   modelSeconds: number;
+  /** buildGraph, or for the reach phase the engine build and the sweep. */
   graphSeconds: number;
   totalSeconds: number;
+  reach?: ReachFigures;
   snapshotObjects: number;
   snapshotPods: number;
   modelPods: number;
@@ -36,9 +55,9 @@ export interface PipelineFigures {
 const MiB = 1024 * 1024;
 
 async function main(): Promise<void> {
-  const file = process.argv[2];
-  if (!file || process.argv.length > 3) {
-    process.stderr.write('usage: node dist/bench/pipeline.js FILE\n');
+  const [phase, file] = process.argv.slice(2);
+  if ((phase !== 'graph' && phase !== 'reach') || !file || process.argv.length > 4) {
+    process.stderr.write('usage: node dist/bench/pipeline.js graph|reach FILE\n');
     process.exit(2);
   }
   const bytes = statSync(file).size;
@@ -50,7 +69,21 @@ async function main(): Promise<void> {
   const model = buildModel(snapshot);
   const modelled = performance.now();
   const rssAfterModel = process.memoryUsage.rss();
-  const graph = buildGraph(model);
+  let graphOrder = 0;
+  let graphSize = 0;
+  let reach: ReachFigures | undefined;
+  if (phase === 'graph') {
+    const graph = buildGraph(model);
+    graphOrder = graph.order;
+    graphSize = graph.size;
+  } else {
+    const engine = buildNetworkEngine(model);
+    const built = performance.now();
+    let classPairs = 0;
+    for (const cls of engine.classes) classPairs += engine.reachableFrom(cls).count();
+    const engineSeconds = (built - modelled) / 1000;
+    reach = {engineSeconds, sweepSeconds: (performance.now() - built) / 1000, classes: engine.classes.length, peers: engine.peers.length, classPairs};
+  }
   const graphed = performance.now();
   const rssAfterGraph = process.memoryUsage.rss();
 
@@ -58,6 +91,7 @@ async function main(): Promise<void> {
   for (const list of Object.values(snapshot.objects) as unknown[][]) snapshotObjects += list.length;
   const figures: PipelineFigures = {
     file,
+    phase,
     bytes,
     loadSeconds: (loaded - started) / 1000,
     modelSeconds: (modelled - loaded) / 1000,
@@ -66,8 +100,8 @@ async function main(): Promise<void> {
     snapshotObjects,
     snapshotPods: snapshot.objects.pods.length,
     modelPods: model.pods.length,
-    graphNodes: graph.order,
-    graphEdges: graph.size,
+    graphNodes: graphOrder,
+    graphEdges: graphSize,
     warnings: warnings.length,
     rssAfterLoadMiB: rssAfterLoad / MiB,
     rssAfterModelMiB: rssAfterModel / MiB,
@@ -75,6 +109,7 @@ async function main(): Promise<void> {
     // maxRSS is in KiB on Linux and macOS.
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
   };
+  if (reach) figures.reach = reach;
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
 

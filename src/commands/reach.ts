@@ -1,21 +1,36 @@
 import {Flags} from '@oclif/core';
 import {jsonFlag, KubepathCommand, outputFileFlag, outputFormat, verboseFlag} from '../cli/base.js';
 import {buildNetworkEngine} from '../engines/network/engine.js';
+import {CNI_PROFILES} from '../engines/network/profile.js';
+import {ingressRoutes} from '../engines/network/routes.js';
 import {buildModel} from '../graph/model.js';
 import {connectivityList, formatConnectivityText} from '../output/connlist.js';
+import {checkFilterMatches, explainPairs, formatExplanations, peerFilter} from '../output/explain.js';
 import {writeOutput} from '../output/write.js';
+import {UsageError} from '../snapshot/errors.js';
 
 export default class Reach extends KubepathCommand {
   static override summary = 'List which workloads can connect to which, and on what ports';
-  static override description =
-    'Evaluates NetworkPolicy, AdminNetworkPolicy and BaselineAdminNetworkPolicy exactly. -o txt prints the netpol-analyzer connectivity-list format (SRC => DST : CONN); -o json gives the same facts as [{"src","dst","conn"}].';
-  static override usage = 'reach INPUT... [-o txt|json]';
-  static override examples = ['<%= config.bin %> reach examples/multi-tenant', '<%= config.bin %> reach manifests/ -o json'];
+  static override description = [
+    'Evaluates NetworkPolicy, AdminNetworkPolicy and BaselineAdminNetworkPolicy exactly. -o txt prints the netpol-analyzer connectivity-list format (SRC => DST : CONN); -o json gives the same facts as [{"src","dst","conn"}].',
+    'SEL is a node id (pod:shop/web-0, workload:shop/Deployment/web, internet), a wildcard (pod:shop/*) or ns:NAME; internet stands for outside addresses and the ingress controller.',
+    '--explain SRC DST names the policy rule behind every allowed or denied part of each matching connection.',
+  ].join('\n\n');
+  static override usage = 'reach INPUT... [-o txt|json] [--from SEL] [--to SEL] [--explain SRC DST] [--cni generic|calico|cilium]';
+  static override examples = [
+    '<%= config.bin %> reach examples/multi-tenant',
+    '<%= config.bin %> reach manifests/ -o json --from ns:shop',
+    '<%= config.bin %> reach examples/multi-tenant --explain pod:shop/web pod:payments/api',
+  ];
   // INPUT... is variadic: files, folders and `-`.
   static override strict = false;
   static override flags = {
     output: Flags.string({char: 'o', description: 'output format', options: ['txt', 'json'], default: 'txt'}),
     json: jsonFlag,
+    from: Flags.string({description: 'only connections from peers matching SEL (repeatable)', multiple: true, helpValue: 'SEL'}),
+    to: Flags.string({description: 'only connections to peers matching SEL (repeatable)', multiple: true, helpValue: 'SEL'}),
+    explain: Flags.string({description: 'explain the connections from SRC to DST (two selectors)', multiple: true, helpValue: 'SRC DST'}),
+    cni: Flags.string({description: 'network plugin behaviour where the API leaves it open (docs/network.md)', options: Object.keys(CNI_PROFILES), default: 'generic'}),
     'output-file': outputFileFlag,
     verbose: verboseFlag,
   };
@@ -23,9 +38,23 @@ export default class Reach extends KubepathCommand {
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Reach);
     const format = outputFormat<'txt' | 'json'>(flags, 'txt');
+    if (flags.explain && flags.explain.length !== 2) throw new UsageError(`--explain takes two selectors, SRC and DST, not ${flags.explain.length}`);
+    const from = peerFilter(flags.explain ? [flags.explain[0]!] : flags.from);
+    const to = peerFilter(flags.explain ? [flags.explain[1]!] : flags.to);
     const {snapshot} = await this.load(argv as string[]);
-    const lines = connectivityList(buildNetworkEngine(buildModel(snapshot)));
-    const text = format === 'json' ? `${JSON.stringify(lines, null, 2)}\n` : formatConnectivityText(lines);
+    const model = buildModel(snapshot);
+    const engine = buildNetworkEngine(model, CNI_PROFILES[flags.cni]);
+    checkFilterMatches(from, engine.peers);
+    checkFilterMatches(to, engine.peers);
+    const routes = ingressRoutes(model, engine);
+    let text: string;
+    if (flags.explain) {
+      const explanations = explainPairs(engine, routes, from, to);
+      text = format === 'json' ? `${JSON.stringify(explanations, null, 2)}\n` : formatExplanations(explanations);
+    } else {
+      const lines = connectivityList(engine, routes, {from, to});
+      text = format === 'json' ? `${JSON.stringify(lines, null, 2)}\n` : formatConnectivityText(lines);
+    }
     await writeOutput([text], flags['output-file']);
   }
 }

@@ -2,11 +2,13 @@
  * kubepath edge rules
  * ===================
  *
- * One attack technique, one rule file. A rule reads the cluster model and returns
- * the edges it proves, each with its evidence. Every rule has a page
- * `docs/edges/<id>.md` and fixtures `test/fixtures/edges/<id>/positive.*.yaml` and
- * `negative.*.yaml` (checked by test/edges.test.ts).
+ * One attack technique, one rule file. A rule reads the cluster model (and the
+ * engines in its context) and returns the edges it proves, each with its evidence.
+ * Every rule has a page `docs/edges/<id>.md` and fixtures
+ * `test/fixtures/edges/<id>/positive.*.yaml` and `negative.*.yaml` (checked by
+ * test/edges.test.ts).
  */
+import type {NetworkEngine} from '../engines/network/engine.js';
 import type {ClusterModel} from '../graph/model.js';
 import type {AttackEdgeAttributes, AttackEdgeType} from '../graph/types.js';
 
@@ -14,6 +16,12 @@ export interface AttackEdge {
   source: string;
   target: string;
   attributes: AttackEdgeAttributes;
+}
+
+/** What rules read: the model, and the engines they share, each built once on first use. */
+export interface RuleContext {
+  model: ClusterModel;
+  readonly network: NetworkEngine;
 }
 
 export interface EdgeRule {
@@ -24,5 +32,12 @@ export interface EdgeRule {
   /** MITRE ATT&CK technique id, e.g. `T1611`. */
   mitre: string;
   summary: string;
-  build(model: ClusterModel): AttackEdge[];
+  /** The edges drawn into the graph. */
+  build(context: RuleContext): AttackEdge[];
+  /**
+   * For a rule whose edges are too many to draw (pod-to-pod reachability grows with
+   * pods squared): the edges leaving one node, computed when path search asks.
+   * Such a rule's `build` draws only what is bounded by the number of nodes.
+   */
+  edgesFrom?(context: RuleContext, source: string): AttackEdge[];
 }

@@ -10,7 +10,8 @@
 import {MultiDirectedGraph} from 'graphology';
 import {compileLabelMap, compileSelector} from '../engines/selectors.js';
 import {RULES} from '../edges/index.js';
-import type {EdgeRule} from '../edges/rule.js';
+import {createRuleContext} from '../edges/context.js';
+import type {EdgeRule, RuleContext} from '../edges/rule.js';
 import {objectKey} from '../snapshot/snapshot.js';
 import type {Subject} from '../snapshot/schema.js';
 import * as ids from './ids.js';
@@ -48,7 +49,7 @@ function subjectNode(
   return undefined;
 }
 
-export function buildGraph(model: ClusterModel, rules: readonly EdgeRule[] = RULES): KubeGraph {
+export function buildGraph(model: ClusterModel, rules: readonly EdgeRule[] = RULES, context: RuleContext = createRuleContext(model)): KubeGraph {
   const graph: KubeGraph = new MultiDirectedGraph();
   const objects = model.snapshot.objects;
 
@@ -114,7 +115,7 @@ export function buildGraph(model: ClusterModel, rules: readonly EdgeRule[] = RUL
   addMembership(graph, model);
 
   for (const rule of rules) {
-    for (const edge of rule.build(model)) {
+    for (const edge of rule.build(context)) {
       if (!graph.hasNode(edge.source) || !graph.hasNode(edge.target)) {
         throw new Error(`rule ${rule.id} drew an edge between unknown nodes ${edge.source} -> ${edge.target}`);
       }

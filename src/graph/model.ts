@@ -87,6 +87,9 @@ export interface ClusterModel {
   workloads: WorkloadInfo[];
   pods: PodInfo[];
   podsByNamespace: Map<string, PodInfo[]>;
+  podsById: Map<string, PodInfo>;
+  /** Pods by the node they run on (`<unscheduled>` included). */
+  podsByNode: Map<string, PodInfo[]>;
   serviceAccounts: Map<string, ServiceAccountInfo>;
 }
 
@@ -120,7 +123,17 @@ function serviceAccountName(spec: PodSpec): string {
   return spec.serviceAccountName || spec.serviceAccount || 'default';
 }
 
-const byId = <T extends {id: string}>(a: T, b: T): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
+}
+
+const byId = <T extends {id: string}>(a: T, b: T): number => compareStrings(a.id, b.id);
 
 export function buildModel(snapshot: Snapshot): ClusterModel {
   const objects = snapshot.objects;
@@ -233,12 +246,8 @@ export function buildModel(snapshot: Snapshot): ClusterModel {
   }
   pods.sort(byId);
 
-  const podsByNamespace = new Map<string, PodInfo[]>();
-  for (const pod of pods) {
-    let list = podsByNamespace.get(pod.namespace);
-    if (!list) podsByNamespace.set(pod.namespace, (list = []));
-    list.push(pod);
-  }
+  const podsByNamespace = groupBy(pods, (pod) => pod.namespace);
+  const podsByNode = groupBy(pods, (pod) => pod.nodeName);
 
   const namespaces = collectNamespaces(snapshot);
   const nodes = new Map<string, NodeInfo>();
@@ -270,6 +279,8 @@ export function buildModel(snapshot: Snapshot): ClusterModel {
     workloads: [...workloads.values()].sort(byId),
     pods,
     podsByNamespace,
+    podsById: new Map(pods.map((pod) => [pod.id, pod])),
+    podsByNode,
     serviceAccounts: sortedMap(serviceAccounts),
   };
 }
@@ -297,7 +308,7 @@ function collectNamespaces(snapshot: Snapshot): Map<string, NamespaceInfo> {
 }
 
 function sortedMap<V>(map: Map<string, V>): Map<string, V> {
-  return new Map([...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return new Map([...map.entries()].sort(([a], [b]) => compareStrings(a, b)));
 }
 
 /**

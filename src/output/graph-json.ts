@@ -7,6 +7,7 @@
  * then their attributes, so the same graph always gives the same bytes.
  */
 import type {KubeGraph} from '../graph/types.js';
+import {compareStrings} from '../util/order.js';
 
 export interface GraphJson {
   nodes: Array<Record<string, unknown>>;
@@ -16,14 +17,14 @@ export interface GraphJson {
 export function graphToJson(graph: KubeGraph): GraphJson {
   const nodes = graph
     .mapNodes((_key, attributes) => ({...attributes}))
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    .sort((a, b) => compareStrings(a.id, b.id));
   const edges = graph
     .mapEdges((_key, attributes, source, target) => {
       const {type, attack, ...rest} = attributes;
       const edge: Record<string, unknown> = {source, target, type, attack, ...rest};
       return {edge, sortKey: `${source}\u0000${target}\u0000${type}\u0000${JSON.stringify(rest)}`};
     })
-    .sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0))
+    .sort((a, b) => compareStrings(a.sortKey, b.sortKey))
     .map(({edge}) => edge);
   return {nodes, edges};
 }

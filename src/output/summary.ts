@@ -10,6 +10,7 @@ import type {KubeGraph} from '../graph/types.js';
 import {KINDS} from '../snapshot/kinds.js';
 import type {CoverageGap, SkippedKind, SnapshotSource} from '../snapshot/snapshot.js';
 import {safe} from './escape.js';
+import {compareStrings} from '../util/order.js';
 
 export interface LoadSummary {
   source: SnapshotSource;
@@ -30,7 +31,7 @@ export interface LoadSummary {
 function countBy<T>(items: Iterable<T>, key: (item: T) => string): Record<string, number> {
   const counts = new Map<string, number>();
   for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
-  return Object.fromEntries([...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries([...counts.entries()].sort(([a], [b]) => compareStrings(a, b)));
 }
 
 export function summarize(model: ClusterModel, graph: KubeGraph, warnings: readonly string[]): LoadSummary {

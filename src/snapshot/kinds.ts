@@ -40,6 +40,9 @@ export const KINDS: readonly KindSpec[] = [
   spec('Endpoints', 'endpoints', [''], true, s.endpointsSchema),
   spec('EndpointSlice', 'endpointSlices', ['discovery.k8s.io'], true, s.endpointSliceSchema),
   spec('Ingress', 'ingresses', ['networking.k8s.io', 'extensions'], true, s.ingressSchema),
+  spec('Gateway', 'gateways', ['gateway.networking.k8s.io'], true, s.gatewaySchema),
+  spec('HTTPRoute', 'httpRoutes', ['gateway.networking.k8s.io'], true, s.httpRouteSchema),
+  spec('ReferenceGrant', 'referenceGrants', ['gateway.networking.k8s.io'], true, s.referenceGrantSchema),
   spec('NetworkPolicy', 'networkPolicies', ['networking.k8s.io', 'extensions'], true, s.networkPolicySchema),
   spec('AdminNetworkPolicy', 'adminNetworkPolicies', ['policy.networking.k8s.io'], false, s.adminNetworkPolicySchema),
   spec(

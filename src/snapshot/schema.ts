@@ -92,6 +92,8 @@ const container = z.looseObject({
   command: z.array(z.string()).nullish(),
   args: z.array(z.string()).nullish(),
   ports: z.array(containerPort).nullish(),
+  // `Always` on an init container makes it a sidecar that runs, and serves, beside the others.
+  restartPolicy: z.string().nullish(),
   securityContext: securityContext.nullish(),
   volumeMounts: z
     .array(
@@ -213,6 +215,7 @@ export const serviceSchema = kubeObject('Service', {
       ports: z.array(servicePort).nullish(),
       clusterIP: z.string().nullish(),
       externalIPs: z.array(z.string()).nullish(),
+      externalTrafficPolicy: z.enum(['Cluster', 'Local']).nullish(),
       externalName: z.string().nullish(),
       loadBalancerSourceRanges: z.array(z.string()).nullish(),
     })
@@ -259,6 +262,49 @@ export const ingressSchema = kubeObject('Ingress', {
           }),
         )
         .nullish(),
+    })
+    .nullish(),
+});
+
+// Gateway API (gateway.networking.k8s.io). A Gateway is kept for context; routes and
+// reference grants are read for what they send to Services.
+export const gatewaySchema = kubeObject('Gateway', {spec: z.looseObject({}).nullish()});
+
+const backendObjectReference = z.looseObject({
+  group: z.string().nullish(),
+  kind: z.string().nullish(),
+  name: z.string().nullish(),
+  namespace: z.string().nullish(),
+  port: z.number().int().nullish(),
+});
+
+const httpRouteFilter = z.looseObject({
+  type: z.string().nullish(),
+  requestMirror: z.looseObject({backendRef: backendObjectReference.nullish()}).nullish(),
+});
+
+const httpBackendRef = backendObjectReference.extend({
+  weight: z.number().int().nullish(),
+  filters: z.array(httpRouteFilter).nullish(),
+});
+
+export const httpRouteSchema = kubeObject('HTTPRoute', {
+  spec: z
+    .looseObject({
+      parentRefs: z
+        .array(z.looseObject({group: z.string().nullish(), kind: z.string().nullish(), name: z.string().nullish(), namespace: z.string().nullish()}))
+        .nullish(),
+      hostnames: z.array(z.string()).nullish(),
+      rules: z.array(z.looseObject({backendRefs: z.array(httpBackendRef).nullish(), filters: z.array(httpRouteFilter).nullish()})).nullish(),
+    })
+    .nullish(),
+});
+
+export const referenceGrantSchema = kubeObject('ReferenceGrant', {
+  spec: z
+    .looseObject({
+      from: z.array(z.looseObject({group: z.string().nullish(), kind: z.string().nullish(), namespace: z.string().nullish()})).nullish(),
+      to: z.array(z.looseObject({group: z.string().nullish(), kind: z.string().nullish(), name: z.string().nullish()})).nullish(),
     })
     .nullish(),
 });
@@ -342,6 +388,11 @@ export type NamespaceObject = z.infer<typeof namespaceSchema>;
 export type NodeObject = z.infer<typeof nodeSchema>;
 export type ServiceObject = z.infer<typeof serviceSchema>;
 export type IngressObject = z.infer<typeof ingressSchema>;
+export type GatewayObject = z.infer<typeof gatewaySchema>;
+export type HTTPRouteObject = z.infer<typeof httpRouteSchema>;
+export type ReferenceGrantObject = z.infer<typeof referenceGrantSchema>;
+export type BackendObjectReference = z.infer<typeof backendObjectReference>;
+export type HTTPRouteFilter = z.infer<typeof httpRouteFilter>;
 export type NetworkPolicyObject = z.infer<typeof networkPolicySchema>;
 export type ServiceAccountObject = z.infer<typeof serviceAccountSchema>;
 export type RoleObject = z.infer<typeof roleSchema>;

@@ -27,6 +27,9 @@ export interface SnapshotObjects {
   endpoints: s.EndpointsObject[];
   endpointSlices: s.EndpointSliceObject[];
   ingresses: s.IngressObject[];
+  gateways: s.GatewayObject[];
+  httpRoutes: s.HTTPRouteObject[];
+  referenceGrants: s.ReferenceGrantObject[];
   networkPolicies: s.NetworkPolicyObject[];
   adminNetworkPolicies: s.AdminNetworkPolicyObject[];
   baselineAdminNetworkPolicies: s.BaselineAdminNetworkPolicyObject[];

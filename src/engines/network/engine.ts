@@ -2,209 +2,368 @@
  * kubepath network engine
  * =======================
  *
- * Which connections (protocol and port ranges) each peer may open to each other peer
- * and to each external address atom, with the tiers of the Kubernetes network policy
- * APIs: AdminNetworkPolicy (by priority, rules in order, Allow / Deny / Pass), then
+ * Which connections (protocol and port ranges) pods may open to each other and to
+ * outside addresses, with the tiers of the Kubernetes network policy APIs:
+ * AdminNetworkPolicy (by priority, rules in order, Allow / Deny / Pass), then
  * NetworkPolicy (isolation per direction, the union of rules), then the
  * BaselineAdminNetworkPolicy, then allow. A connection needs the source's egress and
  * the destination's ingress.
+ *
+ * Two ways in, with one meaning: `connection` evaluates one pair of endpoints exactly
+ * (and `explain` names the rule behind each verdict); `reachableFrom` gives every
+ * class some port of one source class reaches, with bitsets over classes: the
+ * destinations whose ingress is open, plus, per egress rule of the source and per
+ * ingress rule that admits the source, the classes that rule's policy selects. No
+ * structure is ever pods by pods; path search asks `reachableFrom` class by class.
  */
-import type {ClusterModel, PodInfo} from '../../graph/model.js';
-import {compileLabelMap} from '../selectors.js';
+import type {ClusterModel} from '../../graph/model.js';
+import {objectKey} from '../../snapshot/snapshot.js';
+import {InputError} from '../../snapshot/errors.js';
 import {addressAtoms, type AddressRange} from './addresses.js';
+import {buildClasses, selectorKeys, type ClassIndex} from './classes.js';
+import {ClassSet} from './classset.js';
+import {buildPeers, type NetworkPeer} from './peers.js';
 import {
-  adminRuleMatches,
   compileAdminPolicy,
   compileNetworkPolicy,
-  npRuleAllows,
-  type AdminAction,
+  podsPeerMatches,
+  resolvePorts,
+  rulePorts,
+  type AdminSpec,
   type CompiledAdminPolicy,
   type CompiledNetworkPolicy,
-  type ContainerPort,
   type Endpoint,
-  type NetworkPeer,
+  type Invalid,
+  type NamedPort,
+  type NetworkClass,
+  type Peer,
+  type PolicyRule,
+  type PortMatch,
+  type RuleAction,
 } from './policies.js';
 import {PortSet} from './ports.js';
+import {DEFAULT_PROFILE, type CniProfile} from './profile.js';
+import type {LabelSelector, NetworkPolicyObject} from '../../snapshot/schema.js';
+import {compareStrings} from '../../util/order.js';
 
 export type Direction = 'ingress' | 'egress';
+export type Tier = 'AdminNetworkPolicy' | 'NetworkPolicy' | 'BaselineAdminNetworkPolicy' | 'default';
+
+/** One decision about some ports of a connection, and what made it. */
+export interface Verdict {
+  tier: Tier;
+  action: RuleAction;
+  ports: PortSet;
+  /** The deciding rule: the policy's snapshot key and the rule's field; none for the default or a deny by isolation. */
+  rule?: {policy: string; field: string};
+  /** Why, in words, when no single rule decided: isolation, or the default. */
+  reason?: string;
+  /** For a deny by isolation: the isolating policies' snapshot keys. */
+  policies?: string[];
+}
+
+export interface ConnectionExplanation {
+  ports: PortSet;
+  /** Undefined for the side outside the cluster, where no policy applies. */
+  egress: Verdict[] | undefined;
+  ingress: Verdict[] | undefined;
+}
 
 export interface NetworkEngine {
+  profile: CniProfile;
+  classes: readonly NetworkClass[];
   peers: readonly NetworkPeer[];
+  classOfPod(podId: string): NetworkClass | undefined;
   /** External atoms that may reach in (cut by ingress ipBlocks) and that may be reached (egress blocks, networks). */
   sourceAtoms: readonly AddressRange[];
   destinationAtoms: readonly AddressRange[];
   connection(source: Endpoint, destination: Endpoint): PortSet;
-  /** Peers that Ingress objects route to, with the pod ports the routes reach. */
-  ingressTargets: ReadonlyArray<{peer: NetworkPeer; ports: PortSet}>;
+  explain(source: Endpoint, destination: Endpoint): ConnectionExplanation;
+  /** Every class that some port of `source` reaches (itself included when its pods may talk to each other). */
+  reachableFrom(source: NetworkClass): ClassSet;
 }
 
-/** The netpol-analyzer peer a pod belongs to: its top workload, else itself (or an owner it names without a kind). */
-function peerIdentity(pod: PodInfo): {key: string; name: string} {
-  if (pod.workload) {
-    return {key: pod.workload.id, name: `${pod.namespace}/${pod.workload.name}[${pod.workload.kind}]`};
-  }
-  const owner = pod.object?.metadata.ownerReferences?.find((ref) => ref.controller) ?? pod.object?.metadata.ownerReferences?.[0];
-  const name = owner && !owner.kind && owner.name ? owner.name : pod.name;
-  return {key: `${pod.namespace}/${name}[Pod]`, name: `${pod.namespace}/${name}[Pod]`};
-}
-
-function containerPorts(pod: PodInfo): ContainerPort[] {
-  return pod.spec.containers.flatMap((container) =>
-    (container.ports ?? []).flatMap((port) =>
-      port.containerPort == null ? [] : [{name: port.name, port: port.containerPort, protocol: port.protocol ?? 'TCP'}],
-    ),
-  );
-}
-
-/** Live pods that carry traffic: a pod the API reports without a host IP is not running anywhere yet. */
-function carriesTraffic(pod: PodInfo): boolean {
-  const status = pod.object?.status;
-  return !status || status.hostIP != null || (status.podIPs?.length ?? 0) > 0 || status.podIP != null;
-}
-
-export function buildPeers(model: ClusterModel): NetworkPeer[] {
-  const peers = new Map<string, {name: string; pods: PodInfo[]}>();
-  for (const pod of model.pods) {
-    if (!carriesTraffic(pod)) continue;
-    const {key, name} = peerIdentity(pod);
-    const entry = peers.get(key);
-    if (entry) entry.pods.push(pod);
-    else peers.set(key, {name, pods: [pod]});
-  }
-  return [...peers.values()]
-    .map(({name, pods}) => {
-      const first = pods[0]!;
-      return {
-        name,
-        namespace: first.namespace,
-        labels: first.labels,
-        namespaceLabels: model.namespaces.get(first.namespace)?.labels ?? {'kubernetes.io/metadata.name': first.namespace},
-        ports: containerPorts(first),
-        pods: pods.map((p) => p.id),
-      };
-    })
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-
-/**
- * What Ingress objects route to: backend Service (in the Ingress's namespace) and
- * port, mapped through the Service's targetPort (named ports resolved per peer) to
- * the peers its selector picks.
- */
-function ingressTargets(model: ClusterModel, peers: readonly NetworkPeer[]): Array<{peer: NetworkPeer; ports: PortSet}> {
-  const objects = model.snapshot.objects;
-  const services = new Map(objects.services.map((svc) => [`${svc.metadata.namespace}/${svc.metadata.name}`, svc]));
-  const reached = new Map<NetworkPeer, PortSet>();
-  for (const ingress of objects.ingresses) {
-    const namespace = ingress.metadata.namespace!;
-    const spec = ingress.spec ?? {};
-    const backends = [spec.defaultBackend, spec.backend, ...(spec.rules ?? []).flatMap((rule) => (rule.http?.paths ?? []).map((path) => path.backend))];
-    for (const backend of backends) {
-      if (!backend) continue;
-      const serviceName = backend.service?.name ?? backend.serviceName;
-      const wanted = backend.service?.port?.number ?? backend.service?.port?.name ?? backend.servicePort;
-      const service = serviceName ? services.get(`${namespace}/${serviceName}`) : undefined;
-      if (!service || wanted === undefined) continue;
-      const servicePort = (service.spec?.ports ?? []).find((p) => (typeof wanted === 'number' ? p.port === wanted : p.name === wanted));
-      if (!servicePort) continue;
-      const selects = compileLabelMap(service.spec?.selector);
-      const protocol = servicePort.protocol ?? 'TCP';
-      for (const peer of peers) {
-        if (peer.namespace !== namespace || !selects(peer.labels)) continue;
-        const target = servicePort.targetPort ?? servicePort.port;
-        const number = typeof target === 'number' ? target : peer.ports.find((p) => p.name === target && p.protocol === protocol)?.port;
-        if (number === undefined) continue;
-        reached.set(peer, (reached.get(peer) ?? PortSet.NONE).union(PortSet.range(protocol, number)));
-      }
-    }
-  }
-  return [...reached.entries()].map(([peer, ports]) => ({peer, ports}));
-}
-
-interface AdminSpecLike {
+interface AdminObject {
   metadata: {name: string};
   spec: unknown;
 }
 
-export function buildNetworkEngine(model: ClusterModel): NetworkEngine {
+/** An InputError at the policy's file and line, naming the field the API server would reject. */
+function invalidAt(model: ClusterModel, key: string): Invalid {
+  return (field, detail) => {
+    const location = model.snapshot.locations[key];
+    throw new InputError(location?.file ?? key, location?.line, `${key}: ${field}: ${detail}`);
+  };
+}
+
+function policySelectors(objects: ClusterModel['snapshot']['objects']): Array<LabelSelector | null | undefined> {
+  const selectors: Array<LabelSelector | null | undefined> = [];
+  for (const policy of objects.networkPolicies as NetworkPolicyObject[]) {
+    const spec = policy.spec ?? {};
+    selectors.push(spec.podSelector);
+    for (const rule of [...(spec.ingress ?? []).map((r) => r.from), ...(spec.egress ?? []).map((r) => r.to)]) {
+      for (const peer of rule ?? []) selectors.push(peer.podSelector);
+    }
+  }
+  for (const policy of [...objects.adminNetworkPolicies, ...objects.baselineAdminNetworkPolicies] as AdminObject[]) {
+    const spec = policy.spec as AdminSpec;
+    selectors.push(spec.subject?.pods?.podSelector);
+    for (const rule of [...(spec.ingress ?? []).flatMap((r) => r.from ?? []), ...(spec.egress ?? []).flatMap((r) => r.to ?? [])]) {
+      selectors.push(rule.pods?.podSelector);
+    }
+  }
+  return selectors;
+}
+
+function blocksOf(rules: readonly PolicyRule[]): AddressRange[][] {
+  return rules.flatMap((rule) => (rule.peers === 'any' ? [] : rule.peers.flatMap((peer) => (peer.kind === 'block' ? [peer.ranges] : []))));
+}
+
+export function buildNetworkEngine(model: ClusterModel, profile: CniProfile = DEFAULT_PROFILE): NetworkEngine {
   const objects = model.snapshot.objects;
-  const peers = buildPeers(model);
-  const policies = objects.networkPolicies.map(compileNetworkPolicy);
+  const policies = (objects.networkPolicies as NetworkPolicyObject[]).map((p) => compileNetworkPolicy(p, invalidAt(model, objectKey('NetworkPolicy', p.metadata.namespace ?? undefined, p.metadata.name))));
+  const admin = (objects.adminNetworkPolicies as AdminObject[])
+    .map((p) => compileAdminPolicy('AdminNetworkPolicy', p.metadata.name, p.spec as AdminSpec, invalidAt(model, `AdminNetworkPolicy/${p.metadata.name}`)))
+    .sort((a, b) => a.priority - b.priority || compareStrings(a.id, b.id));
+  const baseline = (objects.baselineAdminNetworkPolicies as AdminObject[]).map((p) =>
+    compileAdminPolicy('BaselineAdminNetworkPolicy', p.metadata.name, p.spec as AdminSpec, invalidAt(model, `BaselineAdminNetworkPolicy/${p.metadata.name}`)),
+  );
+
+  const ingressBlocks = blocksOf(policies.flatMap((p) => p.ingress));
+  const egressBlocks = [...blocksOf(policies.flatMap((p) => p.egress)), ...blocksOf([...admin, ...baseline].flatMap((p) => p.egress))];
+  const sourceAtoms = addressAtoms(ingressBlocks);
+  const destinationAtoms = addressAtoms(egressBlocks);
+  const index = buildClasses(model, profile, selectorKeys(policySelectors(objects)), addressAtoms([...ingressBlocks, ...egressBlocks]));
+  const {classes} = index;
+
   const policiesByNamespace = new Map<string, CompiledNetworkPolicy[]>();
   for (const policy of policies) {
     const list = policiesByNamespace.get(policy.namespace) ?? [];
     list.push(policy);
     policiesByNamespace.set(policy.namespace, list);
   }
-  const admin = (objects.adminNetworkPolicies as AdminSpecLike[])
-    .map((p) => compileAdminPolicy('AdminNetworkPolicy', p.metadata.name, p.spec as Parameters<typeof compileAdminPolicy>[2]))
-    .sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const baseline = (objects.baselineAdminNetworkPolicies as AdminSpecLike[]).map((p) =>
-    compileAdminPolicy('BaselineAdminNetworkPolicy', p.metadata.name, p.spec as Parameters<typeof compileAdminPolicy>[2]),
-  );
-
-  const ingressBlocks = policies.flatMap((p) => p.ingressBlocks);
-  const egressBlocks = [...policies.flatMap((p) => p.egressBlocks), ...[...admin, ...baseline].flatMap((p) => p.networkBlocks)];
-
-  /** The NetworkPolicies isolating a peer in a direction: found once per peer, asked for every pair. */
-  const isolatingCache = new Map<NetworkPeer, Record<Direction, CompiledNetworkPolicy[]>>();
-  const isolating = (subject: NetworkPeer, direction: Direction): CompiledNetworkPolicy[] => {
-    let cached = isolatingCache.get(subject);
-    if (!cached) {
-      const selecting = (policiesByNamespace.get(subject.namespace) ?? []).filter((p) => p.selects(subject.labels));
-      cached = {ingress: selecting.filter((p) => p.isolatesIngress), egress: selecting.filter((p) => p.isolatesEgress)};
-      isolatingCache.set(subject, cached);
+  /** The classes each NetworkPolicy selects (in its own namespace; never node traffic). */
+  const subjects = new Map<CompiledNetworkPolicy, Int32Array>();
+  const isolating: Record<Direction, CompiledNetworkPolicy[][]> = {ingress: classes.map(() => []), egress: classes.map(() => [])};
+  for (const policy of policies) {
+    const [first, end] = index.namespaceRange.get(policy.namespace) ?? [0, 0];
+    const selected: number[] = [];
+    for (let c = first; c < end; c++) {
+      const cls = classes[c]!;
+      if (cls.nodeNetwork || !policy.selects(cls.labels)) continue;
+      selected.push(c);
+      if (policy.isolatesIngress) isolating.ingress[c]!.push(policy);
+      if (policy.isolatesEgress) isolating.egress[c]!.push(policy);
     }
-    return cached[direction];
+    subjects.set(policy, Int32Array.from(selected));
+  }
+
+  const evaluate = evaluator(profile, admin, baseline, isolating);
+  const connection = (source: Endpoint, destination: Endpoint, explanation?: ConnectionExplanation): PortSet => {
+    const destinationClass = destination.kind === 'pod' ? destination.cls : undefined;
+    const egress = source.kind === 'pod' ? evaluate(source.cls, 'egress', destination, destinationClass, explanation?.egress) : PortSet.ALL;
+    if (egress.isEmpty() && !explanation) return egress;
+    const ingress = destinationClass ? evaluate(destinationClass, 'ingress', source, destinationClass, explanation?.ingress) : PortSet.ALL;
+    return egress.intersect(ingress);
+  };
+  const explain = (source: Endpoint, destination: Endpoint): ConnectionExplanation => {
+    const explanation: ConnectionExplanation = {
+      ports: PortSet.NONE,
+      egress: source.kind === 'pod' ? [] : undefined,
+      ingress: destination.kind === 'pod' ? [] : undefined,
+    };
+    explanation.ports = connection(source, destination, explanation);
+    return explanation;
   };
 
+  const reachableFrom =
+    admin.length > 0 || baseline.length > 0
+      ? // Admin tiers decide port by port and rule by rule; evaluate each destination class exactly.
+        (source: NetworkClass): ClassSet =>
+          ClassSet.of(
+            classes.length,
+            classes.filter((d) => !connection({kind: 'pod', cls: source}, {kind: 'pod', cls: d}).isEmpty()).map((d) => d.index),
+          )
+      : bulkReachability(index, profile, policies, subjects, isolating);
+
+  const peers = buildPeers(model, index);
+  return {
+    profile,
+    classes,
+    peers,
+    classOfPod: (podId) => index.classOfPod.get(podId),
+    sourceAtoms,
+    destinationAtoms,
+    connection: (source, destination) => connection(source, destination),
+    explain,
+    reachableFrom,
+  };
+}
+
+const NOTHING_DECIDED: Record<RuleAction, PortSet> & {undecided: PortSet} = {Allow: PortSet.NONE, Deny: PortSet.NONE, Pass: PortSet.NONE, undecided: PortSet.ALL};
+
+/** The exact evaluation of one side of a connection through the three tiers, recording verdicts when asked. */
+function evaluator(
+  profile: CniProfile,
+  admin: readonly CompiledAdminPolicy[],
+  baseline: readonly CompiledAdminPolicy[],
+  isolating: Record<Direction, CompiledNetworkPolicy[][]>,
+) {
   /** Walks one admin tier's rules in order: the first rule that matches a port decides it. */
-  const NOTHING_DECIDED = {Allow: PortSet.NONE, Deny: PortSet.NONE, Pass: PortSet.NONE, undecided: PortSet.ALL};
-  const decide = (tier: readonly CompiledAdminPolicy[], subject: NetworkPeer, direction: Direction, other: Endpoint, destination: NetworkPeer | undefined) => {
+  const decide = (tier: readonly CompiledAdminPolicy[], name: Tier, subject: NetworkClass, direction: Direction, other: Endpoint, destination: NetworkClass | undefined, record: Verdict[] | undefined) => {
     if (tier.length === 0) return NOTHING_DECIDED; // most clusters have no admin policies: keep the per-pair path light
-    const decisions: Record<AdminAction, PortSet> = {Allow: PortSet.NONE, Deny: PortSet.NONE, Pass: PortSet.NONE};
+    const decisions: Record<RuleAction, PortSet> = {Allow: PortSet.NONE, Deny: PortSet.NONE, Pass: PortSet.NONE};
     let decided = PortSet.NONE;
     for (const policy of tier) {
       if (!policy.subject(subject)) continue;
       for (const rule of policy[direction]) {
-        const ports = adminRuleMatches(rule, other, destination).subtract(decided);
+        const ports = rulePorts(rule, other, destination, profile).subtract(decided);
         if (ports.isEmpty()) continue;
         decisions[rule.action] = decisions[rule.action].union(ports);
         decided = decided.union(ports);
+        record?.push({tier: name, action: rule.action, ports, rule: {policy: rule.policy, field: rule.field}});
       }
     }
     return {...decisions, undecided: PortSet.ALL.subtract(decided)};
   };
 
-  /** What `subject` allows in one direction towards or from `other`, through the three tiers. */
-  const allowed = (subject: NetworkPeer, direction: Direction, other: Endpoint, destination: NetworkPeer | undefined): PortSet => {
-    const adminTier = decide(admin, subject, direction, other, destination);
+  /** What `subject` allows in one direction towards or from `other`. */
+  return (subject: NetworkClass, direction: Direction, other: Endpoint, destination: NetworkClass | undefined, record?: Verdict[]): PortSet => {
+    const adminTier = decide(admin, 'AdminNetworkPolicy', subject, direction, other, destination, record);
     const rest = adminTier.undecided.union(adminTier.Pass);
     // NetworkPolicy tier: once a policy isolates the pod in this direction, it decides everything left.
-    const selecting = isolating(subject, direction);
+    const selecting = isolating[direction][subject.index]!;
     if (selecting.length > 0) {
       let npAllow = PortSet.NONE;
-      for (const policy of selecting) for (const rule of policy[direction]) npAllow = npAllow.union(npRuleAllows(rule, other, destination));
+      for (const policy of selecting) {
+        for (const rule of policy[direction]) {
+          const ports = rulePorts(rule, other, destination, profile);
+          if (ports.isEmpty()) continue;
+          npAllow = npAllow.union(ports);
+          const granted = rest.intersect(ports);
+          if (record && !granted.isEmpty()) record.push({tier: 'NetworkPolicy', action: 'Allow', ports: granted, rule: {policy: rule.policy, field: rule.field}});
+        }
+      }
+      const denied = rest.subtract(npAllow);
+      if (record && !denied.isEmpty()) {
+        const policies = selecting.map((p) => p.id);
+        record.push({tier: 'NetworkPolicy', action: 'Deny', ports: denied, policies, reason: `isolated for ${direction} by ${policies.join(', ')}, and no rule of theirs allows these`});
+      }
       return adminTier.Allow.union(rest.intersect(npAllow));
     }
     // Baseline tier, then the default: allow.
-    return adminTier.Allow.union(rest.subtract(decide(baseline, subject, direction, other, destination).Deny));
-  };
-
-  const connection = (source: Endpoint, destination: Endpoint): PortSet => {
-    const destinationPeer = destination.kind === 'pod' ? destination.peer : undefined;
-    const egress = source.kind === 'pod' ? allowed(source.peer, 'egress', destination, destinationPeer) : PortSet.ALL;
-    if (egress.isEmpty()) return egress;
-    const ingress = destination.kind === 'pod' ? allowed(destination.peer, 'ingress', source, destination.peer) : PortSet.ALL;
-    return egress.intersect(ingress);
-  };
-
-  return {
-    peers,
-    ingressTargets: ingressTargets(model, peers),
-    sourceAtoms: addressAtoms(ingressBlocks),
-    destinationAtoms: addressAtoms(egressBlocks),
-    connection,
+    const baselineTier = decide(baseline, 'BaselineAdminNetworkPolicy', subject, direction, other, destination, record);
+    const open = rest.intersect(baselineTier.undecided);
+    if (record && !open.isEmpty()) {
+      const why = subject.nodeNetwork
+        ? `host network: outside NetworkPolicy under the ${profile.name} CNI profile`
+        : `no NetworkPolicy selects it for ${direction}`;
+      record.push({tier: 'default', action: 'Allow', ports: open, reason: why});
+    }
+    return adminTier.Allow.union(rest.subtract(baselineTier.Deny));
   };
 }
 
+/**
+ * `reachableFrom` for clusters without admin policies, over bitsets of classes. For a
+ * source s and a destination d, some port passes when an egress term of s (a rule of
+ * an isolating policy, or "everything" when s is not egress-isolated) covers d and
+ * either d's ingress is open or an ingress rule admitting s, of a policy selecting d,
+ * shares a port with that term at d. Rules are indexed by the sources they admit, so
+ * one source touches only its own rules and the classes their policies select.
+ */
+function bulkReachability(
+  index: ClassIndex,
+  profile: CniProfile,
+  policies: readonly CompiledNetworkPolicy[],
+  subjects: ReadonlyMap<CompiledNetworkPolicy, Int32Array>,
+  isolating: Record<Direction, CompiledNetworkPolicy[][]>,
+): (source: NetworkClass) => ClassSet {
+  const {classes} = index;
+  const size = classes.length;
+  const everything = ClassSet.all(size);
+  const openIngress = ClassSet.of(size, classes.filter((c) => isolating.ingress[c.index]!.length === 0).map((c) => c.index));
+
+  const peerClasses = (peer: Peer, into: ClassSet): void => {
+    if (peer.kind === 'block') {
+      if (!profile.ipBlockMatchesPods) return;
+      for (const cls of classes) {
+        const address = cls.address;
+        if (address !== undefined && peer.ranges.some(([a, b]) => a <= address && address <= b)) into.add(cls.index);
+      }
+      return;
+    }
+    if (peer.kind === 'nothing') return;
+    const namespaces = typeof peer.namespaces === 'string' ? [peer.namespaces] : [...index.namespaceRange.keys()];
+    for (const namespace of namespaces) {
+      const [first, end] = index.namespaceRange.get(namespace) ?? [0, 0];
+      if (first === end || (typeof peer.namespaces !== 'string' && !peer.namespaces(classes[first]!.namespaceLabels))) continue;
+      for (let c = first; c < end; c++) if (podsPeerMatches(peer, classes[c]!)) into.add(c);
+    }
+  };
+  const ruleClasses = new Map<PolicyRule, ClassSet>();
+  const classesOf = (rule: PolicyRule): ClassSet => {
+    if (rule.peers === 'any') return everything;
+    let set = ruleClasses.get(rule);
+    if (!set) {
+      set = new ClassSet(size);
+      for (const peer of rule.peers) peerClasses(peer, set);
+      ruleClasses.set(rule, set);
+    }
+    return set;
+  };
+
+  interface IngressTerm {
+    rule: PolicyRule;
+    admits: ClassSet;
+    targets: Int32Array;
+  }
+  // Ingress rules by the sources they admit: rules admitting most classes are tested per source instead.
+  const admittedBy: IngressTerm[][] = classes.map(() => []);
+  const wide: IngressTerm[] = [];
+  for (const policy of policies) {
+    for (const rule of policy.ingress) {
+      const admits = classesOf(rule);
+      const term = {rule, admits, targets: subjects.get(policy)!};
+      if (term.targets.length === 0) continue;
+      if (admits === everything || admits.count() > size / 8) wide.push(term);
+      else for (const s of admits.members()) admittedBy[s]!.push(term);
+    }
+  }
+
+  const namedClasses = new Map<string, ClassSet>();
+  const openWithNamedPort = (port: NamedPort): ClassSet => {
+    const key = `${port.name}/${port.protocol ?? '*'}`;
+    let set = namedClasses.get(key);
+    if (!set) {
+      set = ClassSet.of(
+        size,
+        classes.filter((c) => openIngress.has(c.index) && c.ports.some((p) => p.name === port.name && (port.protocol === undefined || port.protocol === p.protocol))).map((c) => c.index),
+      );
+      namedClasses.set(key, set);
+    }
+    return set;
+  };
+  const everyPort: PortMatch = {numeric: PortSet.ALL, named: []};
+
+  return (source) => {
+    const reached = new ClassSet(size);
+    const egress = isolating.egress[source.index]!;
+    const terms = egress.length === 0 ? [{reaches: everything, ports: everyPort}] : egress.flatMap((p) => p.egress.map((rule) => ({reaches: classesOf(rule), ports: rule.ports})));
+    const ingress = [...admittedBy[source.index]!, ...wide.filter((term) => term.admits.has(source.index))];
+    for (const term of terms) {
+      if (!term.ports.numeric.isEmpty()) reached.unionWithIntersection(term.reaches, openIngress);
+      for (const port of term.ports.named) reached.unionWithIntersection(term.reaches, openWithNamedPort(port));
+      for (const {rule, targets} of ingress) {
+        const everywhere = !term.ports.numeric.intersect(rule.ports.numeric).isEmpty();
+        if (!everywhere && term.ports.named.length === 0 && rule.ports.named.length === 0) continue;
+        for (const d of targets) {
+          if (reached.has(d) || !term.reaches.has(d)) continue;
+          const destination = classes[d]!;
+          if (everywhere || !resolvePorts(term.ports, destination).intersect(resolvePorts(rule.ports, destination)).isEmpty()) reached.add(d);
+        }
+      }
+    }
+    return reached;
+  };
+}

@@ -3,23 +3,20 @@
  * ===================================
  *
  * NetworkPolicy v1 and AdminNetworkPolicy / BaselineAdminNetworkPolicy (v1alpha1)
- * turned once into matchers over peers, so that evaluating a connection never
- * re-reads a manifest. The semantics follow the API definitions (see
+ * turned once into rules with structured peers, so that the engine can both test one
+ * connection and compute whole sets of classes (see engine.ts), and `--explain` can
+ * name the rule behind every verdict. The semantics follow the API definitions (see
  * docs/network.md): policyTypes defaulting, empty versus absent selectors and peers,
  * AND within one peer and OR across peers, a podSelector-only peer meaning the
  * policy's own namespace, ports with TCP as the default protocol, endPort ranges,
- * named ports resolved against the destination, ipBlock `except`.
+ * named ports resolved against the destination, ipBlock `except`. What the API would
+ * reject is reported, not guessed.
  */
-import {compileSelector, type LabelMatcher} from '../selectors.js';
+import {compileSelector, type LabelMatcher, type Labels} from '../selectors.js';
 import type {LabelSelector, NetworkPolicyObject} from '../../snapshot/schema.js';
 import {blockRanges, type AddressRange} from './addresses.js';
 import {PortSet, type Protocol} from './ports.js';
-
-/**
- * One side of a connection, as policies see it. The ingress controller is a source
- * whose namespace and labels are unknown: only rules that admit any source admit it.
- */
-export type Endpoint = {kind: 'pod'; peer: NetworkPeer} | {kind: 'external'; atom: AddressRange} | {kind: 'ingress-controller'};
+import type {CniProfile} from './profile.js';
 
 export interface ContainerPort {
   name?: string | null | undefined;
@@ -27,50 +24,170 @@ export interface ContainerPort {
   protocol: Protocol;
 }
 
-/** Pods that every policy treats alike: one workload, or one bare pod. */
-export interface NetworkPeer {
-  /** netpol-analyzer's name: `ns/name[Kind]`. */
-  name: string;
+/**
+ * Pods that every policy treats alike: same namespace, same values for every label
+ * key a selector reads, same named ports, same host networking (and, when ipBlocks
+ * match pods, the same address atom). Classes are what the engine computes over.
+ */
+export interface NetworkClass {
+  index: number;
   namespace: string;
-  labels: Readonly<Record<string, string>>;
-  namespaceLabels: Readonly<Record<string, string>>;
+  /** The labels of the class's first pod; the class shares the values selectors read. */
+  labels: Labels;
+  namespaceLabels: Labels;
   ports: readonly ContainerPort[];
-  /** Graph ids of the pods this peer stands for. */
-  pods: readonly string[];
+  /** The profile treats these pods as node traffic, outside NetworkPolicy. */
+  nodeNetwork: boolean;
+  /** The pod address, when the profile lets ipBlocks match pods and the snapshot has it. */
+  address: number | undefined;
+  /** Graph ids of its pods. */
+  pods: string[];
 }
 
-type PortEntry = {protocol: Protocol; ports: PortSet} | {protocol: Protocol | undefined; name: string};
+/**
+ * One side of a connection, as policies see it. The ingress controller is a source
+ * whose namespace and labels are unknown: only rules that admit any source admit it.
+ */
+export type Endpoint = {kind: 'pod'; cls: NetworkClass} | {kind: 'external'; atom: AddressRange} | {kind: 'ingress-controller'};
 
-/** The ports a rule allows towards one destination peer; named ports resolve there. */
-function resolvePorts(entries: readonly PortEntry[] | 'all', destination: NetworkPeer | undefined): PortSet {
-  if (entries === 'all') return PortSet.ALL;
-  let set = PortSet.NONE;
-  for (const entry of entries) {
-    if ('ports' in entry) set = set.union(entry.ports);
-    else if (destination) {
-      for (const port of destination.ports) {
-        if (port.name === entry.name && (entry.protocol === undefined || entry.protocol === port.protocol)) {
-          set = set.union(PortSet.range(port.protocol, port.port));
-        }
+/** A rule's peer: pods by selectors, addresses by block, or nothing kubepath can match. */
+export type PodsPeer = {kind: 'pods'; namespaces: string | LabelMatcher; pods: LabelMatcher | undefined};
+export type Peer =
+  | PodsPeer
+  | {kind: 'block'; ranges: AddressRange[]}
+  | {kind: 'nothing'};
+
+export interface NamedPort {
+  name: string;
+  /** Undefined for AdminNetworkPolicy `namedPort`, which matches the name on any protocol. */
+  protocol: Protocol | undefined;
+}
+
+/** Numeric ports plus named ports that resolve against each destination. */
+export interface PortMatch {
+  numeric: PortSet;
+  named: readonly NamedPort[];
+}
+
+const ALL_PORTS: PortMatch = {numeric: PortSet.ALL, named: []};
+
+export type RuleAction = 'Allow' | 'Deny' | 'Pass';
+
+export interface PolicyRule {
+  /** `NetworkPolicy/ns/name`, `AdminNetworkPolicy/name`: the snapshot key of the policy. */
+  policy: string;
+  /** Where in the policy, e.g. `spec.ingress[1]`. */
+  field: string;
+  action: RuleAction;
+  /** Absent or empty NetworkPolicy `from`/`to`: every source or destination, outside the cluster too. */
+  peers: Peer[] | 'any';
+  ports: PortMatch;
+}
+
+/** Reports a policy the API server would reject: field path and what is wrong. */
+export type Invalid = (field: string, detail: string) => never;
+
+export function peerMatches(peer: Peer, endpoint: Endpoint, profile: CniProfile): boolean {
+  switch (peer.kind) {
+    case 'pods':
+      return endpoint.kind === 'pod' && podsPeerMatches(peer, endpoint.cls);
+    case 'block':
+      if (endpoint.kind === 'external') return peer.ranges.some(([a, b]) => a <= endpoint.atom[0] && endpoint.atom[1] <= b);
+      if (endpoint.kind === 'pod' && profile.ipBlockMatchesPods && endpoint.cls.address !== undefined) {
+        const address = endpoint.cls.address;
+        return peer.ranges.some(([a, b]) => a <= address && address <= b);
+      }
+      return false;
+    case 'nothing':
+      return false;
+  }
+}
+
+export function ruleMatchesPeer(rule: PolicyRule, other: Endpoint, profile: CniProfile): boolean {
+  return rule.peers === 'any' || rule.peers.some((peer) => peerMatches(peer, other, profile));
+}
+
+/** The ports a match allows towards one destination; named ports resolve there (none outside the cluster). */
+export function resolvePorts(match: PortMatch, destination: NetworkClass | undefined): PortSet {
+  let set = match.numeric;
+  if (!destination) return set;
+  for (const entry of match.named) {
+    for (const port of destination.ports) {
+      if (port.name === entry.name && (entry.protocol === undefined || entry.protocol === port.protocol)) {
+        set = set.union(PortSet.range(port.protocol, port.port));
       }
     }
   }
   return set;
 }
 
-function numericPorts(protocol: Protocol, port: number | null | undefined, endPort: number | null | undefined): PortSet {
-  if (port == null) return PortSet.protocol(protocol);
-  return PortSet.range(protocol, port, endPort ?? port);
+/** The ports a rule allows between `other` and the destination class, if it matches at all. */
+export function rulePorts(rule: PolicyRule, other: Endpoint, destination: NetworkClass | undefined, profile: CniProfile): PortSet {
+  return ruleMatchesPeer(rule, other, profile) ? resolvePorts(rule.ports, destination) : PortSet.NONE;
+}
+
+function cidrRanges(cidr: string, except: readonly string[], field: string, invalid: Invalid): AddressRange[] {
+  try {
+    return blockRanges(cidr, except);
+  } catch (error) {
+    return invalid(field, (error as Error).message);
+  }
+}
+
+function selector(value: LabelSelector, field: string, invalid: Invalid): LabelMatcher {
+  for (const [i, expression] of (value.matchExpressions ?? []).entries()) {
+    const needsValues = expression.operator === 'In' || expression.operator === 'NotIn';
+    if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(expression.operator)) {
+      invalid(`${field}.matchExpressions[${i}].operator`, `unknown selector operator ${JSON.stringify(expression.operator)}`);
+    }
+    if (needsValues !== (expression.values?.length ?? 0) > 0) {
+      invalid(`${field}.matchExpressions[${i}]`, needsValues ? `${expression.operator} needs values` : `${expression.operator} takes no values`);
+    }
+  }
+  return compileSelector(value);
 }
 
 // ---------------------------------------------------------------- NetworkPolicy v1
 
-type PeerMatcher = (endpoint: Endpoint) => boolean;
+type NpSpec = NonNullable<NetworkPolicyObject['spec']>;
+type NpRuleSpec = {from?: NpPeerSpec[] | null; to?: NpPeerSpec[] | null; ports?: NpPortSpec[] | null};
+type NpPeerSpec = NonNullable<NonNullable<NpSpec['ingress']>[number]['from']>[number];
+type NpPortSpec = NonNullable<NonNullable<NpSpec['ingress']>[number]['ports']>[number];
 
-interface NetworkPolicyRule {
-  /** Absent or empty `from`/`to`: every source or destination, outside the cluster too. */
-  peers: PeerMatcher[] | 'any';
-  ports: PortEntry[] | 'all';
+function npPeer(namespace: string, peer: NpPeerSpec, field: string, invalid: Invalid): Peer {
+  const selectors = peer.podSelector != null || peer.namespaceSelector != null;
+  if (peer.ipBlock) {
+    if (selectors) invalid(field, 'ipBlock cannot be combined with podSelector or namespaceSelector');
+    return {kind: 'block', ranges: cidrRanges(peer.ipBlock.cidr, peer.ipBlock.except ?? [], `${field}.ipBlock`, invalid)};
+  }
+  if (!selectors) invalid(field, 'a peer needs podSelector, namespaceSelector or ipBlock');
+  return {
+    kind: 'pods',
+    namespaces: peer.namespaceSelector ? selector(peer.namespaceSelector, `${field}.namespaceSelector`, invalid) : namespace,
+    pods: peer.podSelector ? selector(peer.podSelector, `${field}.podSelector`, invalid) : undefined,
+  };
+}
+
+function npPorts(ports: readonly NpPortSpec[] | null | undefined, field: string, invalid: Invalid): PortMatch {
+  if (!ports || ports.length === 0) return ALL_PORTS;
+  let numeric = PortSet.NONE;
+  const named: NamedPort[] = [];
+  for (const [i, entry] of ports.entries()) {
+    const protocol = entry.protocol ?? 'TCP';
+    const at = `${field}.ports[${i}]`;
+    if (typeof entry.port === 'string') {
+      if (entry.endPort != null) invalid(at, `endPort cannot be used with the named port ${JSON.stringify(entry.port)}`);
+      named.push({name: entry.port, protocol});
+    } else if (entry.port == null) {
+      if (entry.endPort != null) invalid(at, 'endPort needs port');
+      numeric = numeric.union(PortSet.protocol(protocol));
+    } else {
+      const last = entry.endPort ?? entry.port;
+      if (last < entry.port) invalid(at, `endPort ${last} is below port ${entry.port}`);
+      numeric = numeric.union(PortSet.range(protocol, entry.port, last));
+    }
+  }
+  return {numeric, named};
 }
 
 export interface CompiledNetworkPolicy {
@@ -79,181 +196,145 @@ export interface CompiledNetworkPolicy {
   selects: LabelMatcher;
   isolatesIngress: boolean;
   isolatesEgress: boolean;
-  ingress: NetworkPolicyRule[];
-  egress: NetworkPolicyRule[];
-  /** The address blocks its rules name, which cut the external address space into atoms. */
-  ingressBlocks: AddressRange[][];
-  egressBlocks: AddressRange[][];
+  ingress: PolicyRule[];
+  egress: PolicyRule[];
 }
 
-type NpSpec = NonNullable<NetworkPolicyObject['spec']>;
-type NpPeerSpec = NonNullable<NonNullable<NpSpec['ingress']>[number]['from']>[number];
-
-function npBlocks(rules: Array<{from?: NpPeerSpec[] | null; to?: NpPeerSpec[] | null}> | null | undefined): AddressRange[][] {
-  return (rules ?? []).flatMap((rule) => [...(rule.from ?? []), ...(rule.to ?? [])].flatMap((peer) => (peer.ipBlock ? [blockRanges(peer.ipBlock.cidr, peer.ipBlock.except ?? [])] : [])));
-}
-
-function npPeer(policyNamespace: string, peer: NpPeerSpec): PeerMatcher {
-  if (peer.ipBlock) {
-    const ranges = blockRanges(peer.ipBlock.cidr, peer.ipBlock.except ?? []);
-    // Pods are never matched by ipBlocks in the default profile (as netpol-analyzer and Cilium).
-    return (endpoint) => endpoint.kind === 'external' && ranges.some(([a, b]) => a <= endpoint.atom[0] && endpoint.atom[1] <= b);
-  }
-  const pods = peer.podSelector ? compileSelector(peer.podSelector) : undefined;
-  const namespaces = peer.namespaceSelector ? compileSelector(peer.namespaceSelector) : undefined;
-  if (!pods && !namespaces) return () => false; // a peer with no field set matches nothing (the API rejects it)
-  return (endpoint) => {
-    if (endpoint.kind !== 'pod') return false;
-    const {peer: other} = endpoint;
-    const namespaceOk = namespaces ? namespaces(other.namespaceLabels) : other.namespace === policyNamespace;
-    return namespaceOk && (!pods || pods(other.labels));
-  };
-}
-
-function npPorts(ports: NonNullable<NonNullable<NpSpec['ingress']>[number]['ports']> | null | undefined): PortEntry[] | 'all' {
-  if (!ports || ports.length === 0) return 'all';
-  return ports.map((entry): PortEntry => {
-    const protocol = entry.protocol ?? 'TCP';
-    if (typeof entry.port === 'string') return {protocol, name: entry.port};
-    return {protocol, ports: numericPorts(protocol, entry.port, entry.endPort)};
-  });
-}
-
-export function compileNetworkPolicy(policy: NetworkPolicyObject): CompiledNetworkPolicy {
+export function compileNetworkPolicy(policy: NetworkPolicyObject, invalid: Invalid): CompiledNetworkPolicy {
   const namespace = policy.metadata.namespace!;
+  const id = `NetworkPolicy/${namespace}/${policy.metadata.name}`;
   const spec = policy.spec ?? {};
   // policyTypes default: Ingress always, Egress only when there are egress rules.
   const types = spec.policyTypes ?? (spec.egress && spec.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress']);
-  const rules = (list: Array<{from?: unknown; to?: unknown; ports?: unknown}> | null | undefined, field: 'from' | 'to'): NetworkPolicyRule[] =>
-    (list ?? []).map((rule) => {
-      const peers = rule[field] as Parameters<typeof npPeer>[1][] | null | undefined;
+  const rules = (list: readonly NpRuleSpec[] | null | undefined, direction: 'ingress' | 'egress'): PolicyRule[] =>
+    (list ?? []).map((rule, i) => {
+      const field = `spec.${direction}[${i}]`;
+      const peerField = direction === 'ingress' ? 'from' : 'to';
+      const peers = rule[peerField];
       return {
-        peers: !peers || peers.length === 0 ? 'any' : peers.map((p) => npPeer(namespace, p)),
-        ports: npPorts(rule.ports as Parameters<typeof npPorts>[0]),
+        policy: id,
+        field,
+        action: 'Allow',
+        peers: !peers || peers.length === 0 ? 'any' : peers.map((p, j) => npPeer(namespace, p, `${field}.${peerField}[${j}]`, invalid)),
+        ports: npPorts(rule.ports, field, invalid),
       };
     });
   return {
-    id: `NetworkPolicy/${namespace}/${policy.metadata.name}`,
+    id,
     namespace,
-    selects: compileSelector(spec.podSelector ?? {}),
+    selects: selector(spec.podSelector ?? {}, 'spec.podSelector', invalid),
     isolatesIngress: types.includes('Ingress'),
     isolatesEgress: types.includes('Egress'),
-    ingress: types.includes('Ingress') ? rules(spec.ingress, 'from') : [],
-    egress: types.includes('Egress') ? rules(spec.egress, 'to') : [],
-    ingressBlocks: types.includes('Ingress') ? npBlocks(spec.ingress) : [],
-    egressBlocks: types.includes('Egress') ? npBlocks(spec.egress) : [],
+    ingress: types.includes('Ingress') ? rules(spec.ingress, 'ingress') : [],
+    egress: types.includes('Egress') ? rules(spec.egress, 'egress') : [],
   };
 }
 
-export function npRuleAllows(rule: NetworkPolicyRule, other: Endpoint, destination: NetworkPeer | undefined): PortSet {
-  if (rule.peers !== 'any' && !rule.peers.some((match) => match(other))) return PortSet.NONE;
-  return resolvePorts(rule.ports, destination);
-}
-
 // ------------------------------------------- AdminNetworkPolicy, BaselineAdminNetworkPolicy
-
-export type AdminAction = 'Allow' | 'Deny' | 'Pass';
-
-interface AdminRule {
-  action: AdminAction;
-  peers: PeerMatcher[];
-  ports: PortEntry[] | 'all';
-}
-
-export interface CompiledAdminPolicy {
-  id: string;
-  /** Lower runs first; the baseline policy has none. */
-  priority: number;
-  subject: (peer: NetworkPeer) => boolean;
-  ingress: AdminRule[];
-  egress: AdminRule[];
-  /** Egress `networks` blocks, which cut the external address space into atoms. */
-  networkBlocks: AddressRange[][];
-}
 
 interface AdminPodsSelector {
   namespaceSelector?: LabelSelector;
   podSelector?: LabelSelector;
 }
-interface AdminPeer {
+interface AdminPeerSpec {
   namespaces?: LabelSelector;
   pods?: AdminPodsSelector;
   networks?: string[];
 }
-interface AdminPort {
+interface AdminPortSpec {
   portNumber?: {protocol?: Protocol; port: number};
   portRange?: {protocol?: Protocol; start: number; end: number};
   namedPort?: string;
 }
 interface AdminRuleSpec {
-  action: AdminAction;
-  from?: AdminPeer[];
-  to?: AdminPeer[];
-  ports?: AdminPort[];
+  action: string;
+  from?: AdminPeerSpec[];
+  to?: AdminPeerSpec[];
+  ports?: AdminPortSpec[];
 }
-interface AdminSpec {
+export interface AdminSpec {
   priority?: number;
   subject: {namespaces?: LabelSelector; pods?: AdminPodsSelector};
   ingress?: AdminRuleSpec[] | null;
   egress?: AdminRuleSpec[] | null;
 }
 
-function podsMatcher(pods: AdminPodsSelector): (peer: NetworkPeer) => boolean {
-  const namespaces = compileSelector(pods.namespaceSelector ?? {});
-  const selected = compileSelector(pods.podSelector ?? {});
-  return (peer) => namespaces(peer.namespaceLabels) && selected(peer.labels);
+export interface CompiledAdminPolicy {
+  id: string;
+  /** Lower runs first; the baseline policy has none. */
+  priority: number;
+  /** Which classes the policy governs; host-networked pods are never subjects. */
+  subject: (cls: NetworkClass) => boolean;
+  ingress: PolicyRule[];
+  egress: PolicyRule[];
 }
 
-function adminPeer(peer: AdminPeer): PeerMatcher {
-  if (peer.networks) {
-    const ranges = peer.networks.flatMap((cidr) => blockRanges(cidr));
-    return (endpoint) => endpoint.kind === 'external' && ranges.some(([a, b]) => a <= endpoint.atom[0] && endpoint.atom[1] <= b);
-  }
-  if (peer.namespaces) {
-    const namespaces = compileSelector(peer.namespaces);
-    return (endpoint) => endpoint.kind === 'pod' && namespaces(endpoint.peer.namespaceLabels);
-  }
-  if (peer.pods) {
-    const pods = podsMatcher(peer.pods);
-    return (endpoint) => endpoint.kind === 'pod' && pods(endpoint.peer);
-  }
-  return () => false; // `nodes` and `domainNames` peers match no pod and no external atom here
-}
-
-function adminPorts(ports: AdminPort[] | undefined): PortEntry[] | 'all' {
-  if (!ports || ports.length === 0) return 'all';
-  return ports.flatMap((entry): PortEntry[] => {
-    if (entry.portNumber) {
-      const protocol = entry.portNumber.protocol ?? 'TCP';
-      return [{protocol, ports: PortSet.range(protocol, entry.portNumber.port)}];
-    }
-    if (entry.portRange) {
-      const protocol = entry.portRange.protocol ?? 'TCP';
-      return [{protocol, ports: PortSet.range(protocol, entry.portRange.start, entry.portRange.end)}];
-    }
-    return entry.namedPort ? [{protocol: undefined, name: entry.namedPort}] : [];
-  });
-}
-
-export function compileAdminPolicy(kind: string, name: string, spec: AdminSpec): CompiledAdminPolicy {
-  const subject = spec.subject.namespaces
-    ? ((selects: LabelMatcher) => (peer: NetworkPeer) => selects(peer.namespaceLabels))(compileSelector(spec.subject.namespaces))
-    : spec.subject.pods
-      ? podsMatcher(spec.subject.pods)
-      : () => false;
-  const rules = (list: AdminRuleSpec[] | null | undefined, field: 'from' | 'to'): AdminRule[] =>
-    (list ?? []).map((rule) => ({action: rule.action, peers: (rule[field] ?? []).map(adminPeer), ports: adminPorts(rule.ports)}));
+function podsPeer(pods: AdminPodsSelector, field: string, invalid: Invalid): PodsPeer {
   return {
-    id: `${kind}/${name}`,
-    priority: spec.priority ?? Number.POSITIVE_INFINITY,
-    subject,
-    ingress: rules(spec.ingress, 'from'),
-    egress: rules(spec.egress, 'to'),
-    networkBlocks: (spec.egress ?? []).flatMap((rule) => (rule.to ?? []).flatMap((peer) => (peer.networks ? [peer.networks.flatMap((cidr) => blockRanges(cidr))] : []))),
+    kind: 'pods',
+    namespaces: selector(pods.namespaceSelector ?? {}, `${field}.namespaceSelector`, invalid),
+    pods: selector(pods.podSelector ?? {}, `${field}.podSelector`, invalid),
   };
 }
 
-export function adminRuleMatches(rule: AdminRule, other: Endpoint, destination: NetworkPeer | undefined): PortSet {
-  if (!rule.peers.some((match) => match(other))) return PortSet.NONE;
-  return resolvePorts(rule.ports, destination);
+function adminPeer(peer: AdminPeerSpec, field: string, invalid: Invalid): Peer {
+  if (peer.networks) return {kind: 'block', ranges: peer.networks.flatMap((cidr, i) => cidrRanges(cidr, [], `${field}.networks[${i}]`, invalid))};
+  if (peer.namespaces) return {kind: 'pods', namespaces: selector(peer.namespaces, `${field}.namespaces`, invalid), pods: undefined};
+  if (peer.pods) return podsPeer(peer.pods, `${field}.pods`, invalid);
+  return {kind: 'nothing'}; // `nodes` and `domainNames` peers match no pod and no outside address here
+}
+
+function adminPorts(ports: AdminPortSpec[] | undefined): PortMatch {
+  if (!ports || ports.length === 0) return ALL_PORTS;
+  let numeric = PortSet.NONE;
+  const named: NamedPort[] = [];
+  for (const entry of ports) {
+    if (entry.portNumber) numeric = numeric.union(PortSet.range(entry.portNumber.protocol ?? 'TCP', entry.portNumber.port));
+    else if (entry.portRange) numeric = numeric.union(PortSet.range(entry.portRange.protocol ?? 'TCP', entry.portRange.start, entry.portRange.end));
+    else if (entry.namedPort) named.push({name: entry.namedPort, protocol: undefined});
+  }
+  return {numeric, named};
+}
+
+const ADMIN_ACTIONS: readonly string[] = ['Allow', 'Deny', 'Pass'];
+
+export function compileAdminPolicy(kind: 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy', name: string, spec: AdminSpec, invalid: Invalid): CompiledAdminPolicy {
+  const id = `${kind}/${name}`;
+  const subjectSpec = spec.subject;
+  let subject: (cls: NetworkClass) => boolean = () => false;
+  if (subjectSpec.namespaces) {
+    const namespaces = selector(subjectSpec.namespaces, 'spec.subject.namespaces', invalid);
+    subject = (cls) => !cls.nodeNetwork && namespaces(cls.namespaceLabels);
+  } else if (subjectSpec.pods) {
+    const pods = podsPeer(subjectSpec.pods, 'spec.subject.pods', invalid);
+    subject = (cls) => podsPeerMatches(pods, cls);
+  }
+  const rules = (list: AdminRuleSpec[] | null | undefined, direction: 'ingress' | 'egress'): PolicyRule[] =>
+    (list ?? []).map((rule, i) => {
+      const field = `spec.${direction}[${i}]`;
+      const allowed = kind === 'AdminNetworkPolicy' ? ADMIN_ACTIONS : ['Allow', 'Deny'];
+      if (!allowed.includes(rule.action)) invalid(`${field}.action`, `${kind} action must be one of ${allowed.join(', ')}, not ${JSON.stringify(rule.action)}`);
+      const peerField = direction === 'ingress' ? 'from' : 'to';
+      return {
+        policy: id,
+        field,
+        action: rule.action as RuleAction,
+        peers: (rule[peerField] ?? []).map((peer, j) => adminPeer(peer, `${field}.${peerField}[${j}]`, invalid)),
+        ports: adminPorts(rule.ports),
+      };
+    });
+  return {
+    id,
+    priority: spec.priority ?? Number.POSITIVE_INFINITY,
+    subject,
+    ingress: rules(spec.ingress, 'ingress'),
+    egress: rules(spec.egress, 'egress'),
+  };
+}
+
+/** Pod and namespace selectors never pick node traffic. */
+export function podsPeerMatches(peer: PodsPeer, cls: NetworkClass): boolean {
+  if (cls.nodeNetwork) return false;
+  const namespaceOk = typeof peer.namespaces === 'string' ? cls.namespace === peer.namespaces : peer.namespaces(cls.namespaceLabels);
+  return namespaceOk && (!peer.pods || peer.pods(cls.labels));
 }

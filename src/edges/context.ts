@@ -1,0 +1,26 @@
+/**
+ * kubepath rule context
+ * =====================
+ *
+ * The engines rules share, built lazily: a cluster without network rules in play
+ * never pays for the network engine, and every rule that needs it gets the same one.
+ */
+import {buildNetworkEngine, type NetworkEngine} from '../engines/network/engine.js';
+import {DEFAULT_PROFILE, type CniProfile} from '../engines/network/profile.js';
+import type {ClusterModel} from '../graph/model.js';
+import type {RuleContext} from './rule.js';
+
+export interface ContextOptions {
+  cni?: CniProfile;
+}
+
+export function createRuleContext(model: ClusterModel, options: ContextOptions = {}): RuleContext {
+  let network: NetworkEngine | undefined;
+  return {
+    model,
+    get network() {
+      network ??= buildNetworkEngine(model, options.cni ?? DEFAULT_PROFILE);
+      return network;
+    },
+  };
+}

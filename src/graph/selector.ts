@@ -1,0 +1,37 @@
+/**
+ * kubepath node selectors
+ * =======================
+ *
+ * The `SEL` of the command line (DESIGN): a node id (`pod:shop/web-0`, `internet`),
+ * a wildcard over ids of one kind (`pod:shop/*`, `secret:*`, `node:*`; `*` matches
+ * any run of characters), or `ns:<name>` for the namespace and everything in it.
+ */
+import {UsageError} from '../snapshot/errors.js';
+import {CLUSTER_ADMIN, INTERNET} from './ids.js';
+
+const PREFIXES = ['node', 'ns', 'workload', 'pod', 'svc', 'sa', 'user', 'group', 'role', 'clusterrole', 'secret', 'netpol'] as const;
+
+export interface NodeSelector {
+  text: string;
+  /** Whether the node with this id (in this namespace, if namespaced) is selected. */
+  matches(id: string, namespace?: string): boolean;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export function parseSelector(text: string): NodeSelector {
+  if (text === INTERNET || text === CLUSTER_ADMIN) return {text, matches: (id) => id === text};
+  const colon = text.indexOf(':');
+  const prefix = text.slice(0, colon);
+  const rest = text.slice(colon + 1);
+  if (colon < 0 || !(PREFIXES as readonly string[]).includes(prefix) || rest === '') {
+    throw new UsageError(
+      `unknown selector ${JSON.stringify(text)}: use a node id such as pod:shop/web-0 or internet, a wildcard such as pod:shop/*, or ns:<name> (kinds: ${PREFIXES.join(', ')})`,
+    );
+  }
+  if (prefix === 'ns' && !rest.includes('*')) return {text, matches: (id, namespace) => id === text || namespace === rest};
+  const pattern = new RegExp(`^${escapeRegExp(text).replace(/\*/g, '.*')}$`);
+  return {text, matches: (id) => pattern.test(id)};
+}
