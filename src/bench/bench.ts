@@ -296,8 +296,8 @@ ${targetNotes(rows)}
 ## Network reachability
 
 A second fresh process loads the same file, builds the model, then the network engine
-(\`buildNetworkEngine\`: pods grouped into classes, policies compiled, each rule's class set),
-and sweeps every class (\`reachableFrom\`): the whole class-level reachability relation that path
+(\`buildNetworkEngine\`: pods grouped into classes, policies compiled), and sweeps every class
+(\`reachableFrom\`, which first builds each rule's class set): the whole class-level reachability relation that path
 search reads, exact to the port. "reach s" is engine + sweep; the peak RSS is the whole process,
 loading included. Listing every connected pair as text (\`kubepath reach\` without \`--from\`) is
 output-bound, quadratic in workloads by nature, and not what this table measures.

@@ -19,9 +19,9 @@ import {loadInputs} from '../snapshot/load.js';
 export type Phase = 'graph' | 'reach';
 
 export interface ReachFigures {
-  /** Classes, compiled policies and rule class sets. */
+  /** Classes and compiled policies. */
   engineSeconds: number;
-  /** Every class's reachable set. */
+  /** Each rule's class set (built on the first question), then every class's reachable set. */
   sweepSeconds: number;
   classes: number;
   peers: number;

@@ -63,6 +63,14 @@ export function addressAtoms(blocks: ReadonlyArray<readonly AddressRange[]>): Ad
   return points.slice(0, -1).map((first, i): AddressRange => [first, points[i + 1]! - 1]);
 }
 
+/** An IPv4 address as a number; undefined for anything else (IPv6, empty, malformed). */
+export function parseIPv4(text: string | null | undefined): number | undefined {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text ?? '');
+  if (!match) return undefined;
+  const octets = match.slice(1).map(Number);
+  return octets.some((o) => o > 255) ? undefined : octets.reduce((value, octet) => value * 256 + octet, 0);
+}
+
 function dotted(address: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join('.');
 }

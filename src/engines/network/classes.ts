@@ -11,7 +11,7 @@
  */
 import type {ClusterModel, PodInfo} from '../../graph/model.js';
 import type {LabelSelector} from '../../snapshot/schema.js';
-import type {AddressRange} from './addresses.js';
+import {parseIPv4, type AddressRange} from './addresses.js';
 import type {ContainerPort, NetworkClass} from './policies.js';
 import type {CniProfile} from './profile.js';
 import {compareStrings} from '../../util/order.js';
@@ -47,13 +47,6 @@ export function selectorKeys(selectors: Iterable<LabelSelector | null | undefine
     for (const expression of value.matchExpressions ?? []) keys.add(expression.key);
   }
   return keys;
-}
-
-function parseIPv4(text: string | null | undefined): number | undefined {
-  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text ?? '');
-  if (!match) return undefined;
-  const octets = match.slice(1).map(Number);
-  return octets.some((o) => o > 255) ? undefined : octets.reduce((value, octet) => value * 256 + octet, 0);
 }
 
 /** Index of the atom holding an address (binary search over sorted, disjoint atoms). */

@@ -19,7 +19,7 @@
 import type {ClusterModel} from '../../graph/model.js';
 import {objectKey} from '../../snapshot/snapshot.js';
 import {InputError} from '../../snapshot/errors.js';
-import {addressAtoms, type AddressRange} from './addresses.js';
+import {addressAtoms, parseIPv4, type AddressRange} from './addresses.js';
 import {buildClasses, selectorKeys, type ClassIndex} from './classes.js';
 import {ClassSet} from './classset.js';
 import {buildPeers, type NetworkPeer} from './peers.js';
@@ -36,6 +36,7 @@ import {
   type Invalid,
   type NamedPort,
   type NetworkClass,
+  type NodeAddresses,
   type Peer,
   type PolicyRule,
   type PortMatch,
@@ -115,6 +116,16 @@ function policySelectors(objects: ClusterModel['snapshot']['objects']): Array<La
   return selectors;
 }
 
+/** Node addresses by node labels, for admin `nodes` peers: every IPv4 address a Node reports. */
+function nodeAddresses(model: ClusterModel): NodeAddresses {
+  return (selects) =>
+    model.snapshot.objects.nodes
+      .filter((node) => selects(node.metadata.labels ?? {}))
+      .flatMap((node) => (node.status?.addresses ?? []).map((a) => parseIPv4(a.address)))
+      .filter((address): address is number => address !== undefined)
+      .map((address): AddressRange => [address, address]);
+}
+
 function blocksOf(rules: readonly PolicyRule[]): AddressRange[][] {
   return rules.flatMap((rule) => (rule.peers === 'any' ? [] : rule.peers.flatMap((peer) => (peer.kind === 'block' ? [peer.ranges] : []))));
 }
@@ -122,11 +133,12 @@ function blocksOf(rules: readonly PolicyRule[]): AddressRange[][] {
 export function buildNetworkEngine(model: ClusterModel, profile: CniProfile = DEFAULT_PROFILE): NetworkEngine {
   const objects = model.snapshot.objects;
   const policies = (objects.networkPolicies as NetworkPolicyObject[]).map((p) => compileNetworkPolicy(p, invalidAt(model, objectKey('NetworkPolicy', p.metadata.namespace ?? undefined, p.metadata.name))));
+  const nodes = nodeAddresses(model);
   const admin = (objects.adminNetworkPolicies as AdminObject[])
-    .map((p) => compileAdminPolicy('AdminNetworkPolicy', p.metadata.name, p.spec as AdminSpec, invalidAt(model, `AdminNetworkPolicy/${p.metadata.name}`)))
+    .map((p) => compileAdminPolicy('AdminNetworkPolicy', p.metadata.name, p.spec as AdminSpec, invalidAt(model, `AdminNetworkPolicy/${p.metadata.name}`), nodes))
     .sort((a, b) => a.priority - b.priority || compareStrings(a.id, b.id));
   const baseline = (objects.baselineAdminNetworkPolicies as AdminObject[]).map((p) =>
-    compileAdminPolicy('BaselineAdminNetworkPolicy', p.metadata.name, p.spec as AdminSpec, invalidAt(model, `BaselineAdminNetworkPolicy/${p.metadata.name}`)),
+    compileAdminPolicy('BaselineAdminNetworkPolicy', p.metadata.name, p.spec as AdminSpec, invalidAt(model, `BaselineAdminNetworkPolicy/${p.metadata.name}`), nodes),
   );
 
   const ingressBlocks = blocksOf(policies.flatMap((p) => p.ingress));
@@ -176,15 +188,16 @@ export function buildNetworkEngine(model: ClusterModel, profile: CniProfile = DE
     return explanation;
   };
 
-  const reachableFrom =
-    admin.length > 0 || baseline.length > 0
-      ? // Admin tiers decide port by port and rule by rule; evaluate each destination class exactly.
-        (source: NetworkClass): ClassSet =>
-          ClassSet.of(
-            classes.length,
-            classes.filter((d) => !connection({kind: 'pod', cls: source}, {kind: 'pod', cls: d}).isEmpty()).map((d) => d.index),
-          )
-      : bulkReachability(index, profile, policies, subjects, isolating);
+  // Built on first use: exposure and `--explain` need only `connection`.
+  let sweep: ((source: NetworkClass) => ClassSet) | undefined;
+  const reachableFrom = (source: NetworkClass): ClassSet => {
+    sweep ??=
+      admin.length > 0 || baseline.length > 0
+        ? // Admin tiers decide port by port and rule by rule; evaluate each destination class exactly.
+          (from) => ClassSet.of(classes.length, classes.filter((d) => !connection({kind: 'pod', cls: from}, {kind: 'pod', cls: d}).isEmpty()).map((d) => d.index))
+        : bulkReachability(index, profile, policies, subjects, isolating);
+    return sweep(source);
+  };
 
   const peers = buildPeers(model, index);
   return {

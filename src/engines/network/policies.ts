@@ -240,7 +240,11 @@ interface AdminPeerSpec {
   namespaces?: LabelSelector;
   pods?: AdminPodsSelector;
   networks?: string[];
+  nodes?: LabelSelector;
 }
+
+/** The addresses of the nodes a selector picks, as /32 ranges. */
+export type NodeAddresses = (nodes: LabelMatcher) => AddressRange[];
 interface AdminPortSpec {
   portNumber?: {protocol?: Protocol; port: number};
   portRange?: {protocol?: Protocol; start: number; end: number};
@@ -277,11 +281,13 @@ function podsPeer(pods: AdminPodsSelector, field: string, invalid: Invalid): Pod
   };
 }
 
-function adminPeer(peer: AdminPeerSpec, field: string, invalid: Invalid): Peer {
+function adminPeer(peer: AdminPeerSpec, field: string, invalid: Invalid, nodeAddresses: NodeAddresses): Peer {
+  // Traffic to nodes is traffic to their addresses, outside the pod network.
+  if (peer.nodes) return {kind: 'block', ranges: nodeAddresses(selector(peer.nodes, `${field}.nodes`, invalid))};
   if (peer.networks) return {kind: 'block', ranges: peer.networks.flatMap((cidr, i) => cidrRanges(cidr, [], `${field}.networks[${i}]`, invalid))};
   if (peer.namespaces) return {kind: 'pods', namespaces: selector(peer.namespaces, `${field}.namespaces`, invalid), pods: undefined};
   if (peer.pods) return podsPeer(peer.pods, `${field}.pods`, invalid);
-  return {kind: 'nothing'}; // `nodes` and `domainNames` peers match no pod and no outside address here
+  return {kind: 'nothing'}; // `domainNames` peers (FQDNs) match no pod and no address kubepath knows
 }
 
 function adminPorts(ports: AdminPortSpec[] | undefined): PortMatch {
@@ -298,7 +304,13 @@ function adminPorts(ports: AdminPortSpec[] | undefined): PortMatch {
 
 const ADMIN_ACTIONS: readonly string[] = ['Allow', 'Deny', 'Pass'];
 
-export function compileAdminPolicy(kind: 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy', name: string, spec: AdminSpec, invalid: Invalid): CompiledAdminPolicy {
+export function compileAdminPolicy(
+  kind: 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy',
+  name: string,
+  spec: AdminSpec,
+  invalid: Invalid,
+  nodeAddresses: NodeAddresses,
+): CompiledAdminPolicy {
   const id = `${kind}/${name}`;
   const subjectSpec = spec.subject;
   let subject: (cls: NetworkClass) => boolean = () => false;
@@ -319,7 +331,7 @@ export function compileAdminPolicy(kind: 'AdminNetworkPolicy' | 'BaselineAdminNe
         policy: id,
         field,
         action: rule.action as RuleAction,
-        peers: (rule[peerField] ?? []).map((peer, j) => adminPeer(peer, `${field}.${peerField}[${j}]`, invalid)),
+        peers: (rule[peerField] ?? []).map((peer, j) => adminPeer(peer, `${field}.${peerField}[${j}]`, invalid, nodeAddresses)),
         ports: adminPorts(rule.ports),
       };
     });
