@@ -8,6 +8,8 @@ import {spawnSync} from 'node:child_process';
 import {readdirSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
+import {createRuleContext} from '../src/edges/context.js';
+import {podNetworkReach} from '../src/edges/pod-network-reach.js';
 import {ClassSet} from '../src/engines/network/classset.js';
 import {buildNetworkEngine, type NetworkEngine} from '../src/engines/network/engine.js';
 import {CNI_PROFILES} from '../src/engines/network/profile.js';
@@ -181,5 +183,85 @@ describe('class sets', () => {
     expect([...into.members()]).toEqual([69]);
     expect(ClassSet.all(33).count()).toBe(33);
     expect(() => new ClassSet(-1)).toThrow(RangeError);
+  });
+});
+
+describe('review regressions', () => {
+  it('node-local edges carry every port, and run both ways', async () => {
+    const {model} = await loadYaml(`
+apiVersion: v1
+kind: Pod
+metadata: {name: agent, namespace: kube-system, labels: {app: agent}}
+spec: {nodeName: n1, hostNetwork: true, containers: [{name: agent}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop, labels: {app: web}}
+spec: {nodeName: n1, containers: [{name: web}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web, namespace: shop}
+spec: {podSelector: {}, policyTypes: [Ingress, Egress], ingress: [{ports: [{port: 80}]}]}
+`);
+    const context = createRuleContext(model, {cni: CNI_PROFILES.cilium});
+    const ports = (from: string) => podNetworkReach.edgesFrom!(context, from).map((e) => `${e.target} ${e.attributes.ports}`);
+    expect(ports('pod:kube-system/agent')).toEqual(['pod:shop/web All Connections']);
+    expect(ports('pod:shop/web')).toEqual(['pod:kube-system/agent All Connections']);
+  });
+
+  it('explains only the baseline verdicts on ports the admin tier left open', async () => {
+    const {model} = await loadYaml(`
+apiVersion: v1
+kind: Pod
+metadata: {name: client, namespace: a, labels: {app: client}}
+spec: {containers: [{name: c}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: server, namespace: b, labels: {app: server}}
+spec: {containers: [{name: c}]}
+---
+apiVersion: policy.networking.k8s.io/v1alpha1
+kind: AdminNetworkPolicy
+metadata: {name: web}
+spec:
+  priority: 1
+  subject: {namespaces: {matchLabels: {kubernetes.io/metadata.name: b}}}
+  ingress: [{action: Allow, from: [{namespaces: {}}], ports: [{portNumber: {port: 80}}]}]
+---
+apiVersion: policy.networking.k8s.io/v1alpha1
+kind: BaselineAdminNetworkPolicy
+metadata: {name: default}
+spec:
+  subject: {namespaces: {}}
+  ingress: [{action: Deny, from: [{namespaces: {}}]}]
+`);
+    const engine = buildNetworkEngine(model);
+    const explained = engine.explain({kind: 'pod', cls: engine.classOfPod('pod:a/client')!}, {kind: 'pod', cls: engine.classOfPod('pod:b/server')!});
+    expect(explained.ports.format()).toBe('TCP 80');
+    expect(explained.ingress!.map((v) => `${v.action} ${v.ports.format()} ${v.tier}`)).toEqual([
+      'Allow TCP 80 AdminNetworkPolicy',
+      'Deny SCTP 1-65535,TCP 1-79,81-65535,UDP 1-65535 BaselineAdminNetworkPolicy',
+    ]);
+  });
+
+  it('a finished pod stands for its next run, as netpol-analyzer keeps it; a pod without a host IP carries nothing', async () => {
+    const {model} = await loadYaml(`
+apiVersion: v1
+kind: Pod
+metadata: {name: job-x, namespace: a}
+spec: {containers: [{name: c}]}
+status: {phase: Succeeded, hostIP: 10.0.0.1, podIP: 10.1.0.1}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: pending, namespace: a}
+spec: {containers: [{name: c}]}
+status: {phase: Pending}
+`);
+    const engine = buildNetworkEngine(model);
+    expect(engine.classOfPod('pod:a/job-x')).toBeDefined();
+    expect(engine.classOfPod('pod:a/pending')).toBeUndefined();
   });
 });

@@ -168,3 +168,43 @@ ${spec}
     }
   });
 });
+
+describe('admin policies the API server would reject', () => {
+  const admin = (kind: string, name: string, spec: string) => `apiVersion: policy.networking.k8s.io/v1alpha1
+kind: ${kind}
+metadata: {name: ${name}}
+spec:
+${spec}
+`;
+  it.each([
+    ['networks as a string', admin('AdminNetworkPolicy', 'x', '  priority: 1\n  subject: {namespaces: {}}\n  egress: [{action: Deny, to: [{networks: 10.0.0.0/8}]}]'), ':7: AdminNetworkPolicy x: spec.egress[0].to[0].networks: expected array, received string'],
+    ['a lower-case protocol', admin('AdminNetworkPolicy', 'x', '  priority: 1\n  subject: {namespaces: {}}\n  egress: [{action: Deny, to: [{namespaces: {}}], ports: [{portNumber: {protocol: tcp, port: 80}}]}]'), 'spec.egress[0].ports[0].portNumber.protocol: Invalid option'],
+    ['a port number without port', admin('AdminNetworkPolicy', 'x', '  priority: 1\n  subject: {namespaces: {}}\n  ingress: [{action: Deny, from: [{namespaces: {}}], ports: [{portNumber: {protocol: TCP}}]}]'), 'spec.ingress[0].ports[0].portNumber.port: missing'],
+    ['an inverted port range', admin('AdminNetworkPolicy', 'x', '  priority: 1\n  subject: {namespaces: {}}\n  ingress: [{action: Deny, from: [{namespaces: {}}], ports: [{portRange: {start: 90, end: 80}}]}]'), 'a portRange needs start below end'],
+    ['a subject with neither namespaces nor pods', admin('AdminNetworkPolicy', 'x', '  priority: 1\n  subject: {namespaceSelector: {}}'), 'spec.subject: a subject sets exactly one of namespaces, pods'],
+    ['a nodes peer on ingress', admin('AdminNetworkPolicy', 'x', '  priority: 1\n  subject: {namespaces: {}}\n  ingress: [{action: Deny, from: [{nodes: {}}]}]'), 'spec.ingress[0].from[0]: an ingress peer sets exactly one of namespaces, pods'],
+    ['a Pass in the baseline', admin('BaselineAdminNetworkPolicy', 'default', '  subject: {namespaces: {}}\n  ingress: [{action: Pass, from: [{namespaces: {}}]}]'), 'spec.ingress[0].action: BaselineAdminNetworkPolicy action must be one of Allow, Deny, not "Pass"'],
+    ['a baseline not named default', admin('BaselineAdminNetworkPolicy', 'other', '  subject: {namespaces: {}}'), 'metadata.name: the BaselineAdminNetworkPolicy is a singleton named default'],
+  ])('%s: exit 2 with the file and what is wrong', (_name, text, detail) => {
+    const dir = writeFiles({'bad.yaml': text});
+    const result = runCli(['reach', join(dir, 'bad.yaml')]);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`kubepath: error: ${join(dir, 'bad.yaml')}`);
+    expect(result.stderr).toContain(detail);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('a NetworkPolicy port outside 1-65535, a numeric string port, or an except outside its cidr', () => {
+    for (const [rule, detail] of [
+      ['ingress: [{ports: [{port: 0}]}]', 'a port is 1 to 65535'],
+      ['ingress: [{ports: [{port: "8080"}]}]', 'a port name is 1 to 15 lower-case letters'],
+      ['ingress: [{from: [{ipBlock: {cidr: 10.0.0.0/16, except: [10.1.0.0/24]}}]}]', 'except "10.1.0.0/24" is not inside cidr "10.0.0.0/16"'],
+    ]) {
+      const dir = writeFiles({'bad.yaml': `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec:\n  podSelector: {}\n  ${rule}\n`});
+      const result = runCli(['reach', join(dir, 'bad.yaml')]);
+      expect(result.status, rule).toBe(2);
+      expect(result.stderr, rule).toContain(detail);
+    }
+  });
+});

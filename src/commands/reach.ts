@@ -39,6 +39,7 @@ export default class Reach extends KubepathCommand {
     const {argv, flags} = await this.parse(Reach);
     const format = outputFormat<'txt' | 'json'>(flags, 'txt');
     if (flags.explain && flags.explain.length !== 2) throw new UsageError(`--explain takes two selectors, SRC and DST, not ${flags.explain.length}`);
+    if (flags.explain && (flags.from || flags.to)) throw new UsageError('--explain SRC DST names both ends already: leave out --from and --to');
     const from = peerFilter(flags.explain ? [flags.explain[0]!] : flags.from);
     const to = peerFilter(flags.explain ? [flags.explain[1]!] : flags.to);
     const {snapshot} = await this.load(argv as string[]);

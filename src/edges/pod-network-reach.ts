@@ -13,6 +13,7 @@ import type {PodInfo} from '../graph/model.js';
 import type {AttackEdgeAttributes, Evidence} from '../graph/types.js';
 import {connectionEvidence} from './network-evidence.js';
 import type {AttackEdge, EdgeRule} from './rule.js';
+import {compareStrings} from '../util/order.js';
 
 function reachEdge(source: string, target: PodInfo, ports: PortSet, evidence: Evidence[]): AttackEdge {
   const attributes: AttackEdgeAttributes = {
@@ -38,33 +39,35 @@ export const podNetworkReach: EdgeRule = {
     const pod = model.podsById.get(source);
     const cls = pod && network.classOfPod(source);
     if (!pod || !cls) return [];
+    // Traffic between a pod and its own node is always let in, both ways: under profiles
+    // where host networking is the node, that joins host-networked pods and their neighbours.
+    const nodeLocal = new Map<string, PodInfo>();
+    if (pod.nodeName !== UNSCHEDULED) {
+      for (const neighbour of model.podsByNode.get(pod.nodeName) ?? []) {
+        const neighbourClass = network.classOfPod(neighbour.id);
+        if (neighbour.id !== source && neighbourClass && (cls.nodeNetwork || neighbourClass.nodeNetwork)) nodeLocal.set(neighbour.id, neighbour);
+      }
+    }
     const edges: AttackEdge[] = [];
-    const reached = new Set<string>([source]);
     for (const d of network.reachableFrom(cls).members()) {
       const destination = network.classes[d]!;
       const explanation = network.explain({kind: 'pod', cls}, {kind: 'pod', cls: destination});
       for (const target of destination.pods) {
-        if (reached.has(target)) continue;
-        reached.add(target);
+        if (target === source || nodeLocal.has(target)) continue;
         const targetPod = model.podsById.get(target)!;
         edges.push(reachEdge(source, targetPod, explanation.ports, connectionEvidence(explanation, pod, targetPod)));
       }
     }
-    if (cls.nodeNetwork && pod.nodeName !== UNSCHEDULED) {
-      const evidence: Evidence[] = [
-        {
-          object: pod.source.object,
-          field: `${pod.source.specPath}.hostNetwork`,
-          value: true,
-          note: `node-local traffic is always let in, and a host-networked pod sends from its node's address (${network.profile.name} CNI profile)`,
-        },
-      ];
-      for (const neighbour of model.podsByNode.get(pod.nodeName) ?? []) {
-        if (reached.has(neighbour.id) || !network.classOfPod(neighbour.id)) continue;
-        reached.add(neighbour.id);
-        edges.push(reachEdge(source, neighbour, PortSet.ALL, evidence));
-      }
+    for (const neighbour of nodeLocal.values()) {
+      const host = cls.nodeNetwork ? pod : neighbour;
+      const evidence: Evidence = {
+        object: host.source.object,
+        field: `${host.source.specPath}.hostNetwork`,
+        value: true,
+        note: `traffic between a pod and its own node is always let in, and a host-networked pod is its node's address (${network.profile.name} CNI profile)`,
+      };
+      edges.push(reachEdge(source, neighbour, PortSet.ALL, [evidence]));
     }
-    return edges;
+    return edges.sort((a, b) => compareStrings(a.target, b.target));
   },
 };

@@ -31,7 +31,8 @@ export function parseSelector(text: string): NodeSelector {
       `unknown selector ${JSON.stringify(text)}: use a node id such as pod:shop/web-0 or internet, a wildcard such as pod:shop/*, or ns:<name> (kinds: ${PREFIXES.join(', ')})`,
     );
   }
-  if (prefix === 'ns' && !rest.includes('*')) return {text, matches: (id, namespace) => id === text || namespace === rest};
   const pattern = new RegExp(`^${escapeRegExp(text).replace(/\*/g, '.*')}$`);
+  // `ns:shop` and `ns:team-*` pick the namespaces and everything in them.
+  if (prefix === 'ns') return {text, matches: (id, namespace) => pattern.test(id) || (namespace !== undefined && pattern.test(`ns:${namespace}`))};
   return {text, matches: (id) => pattern.test(id)};
 }

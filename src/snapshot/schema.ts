@@ -309,10 +309,15 @@ export const referenceGrantSchema = kubeObject('ReferenceGrant', {
     .nullish(),
 });
 
+const protocol = z.enum(['TCP', 'UDP', 'SCTP']);
+const portNumber = z.number().int().min(1, 'a port is 1 to 65535').max(65535, 'a port is 1 to 65535');
+/** An IANA service name, as the API requires of named ports: at most 15 characters, with a letter. */
+const portName = z.string().regex(/^(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/, 'a port name is 1 to 15 lower-case letters, digits and dashes, with a letter');
+
 const networkPolicyPort = z.looseObject({
-  protocol: z.enum(['TCP', 'UDP', 'SCTP']).nullish(),
-  port: intOrString.nullish(),
-  endPort: z.number().int().nullish(),
+  protocol: protocol.nullish(),
+  port: z.union([portNumber, portName]).nullish(),
+  endPort: portNumber.nullish(),
 });
 
 const networkPolicyPeer = z.looseObject({
@@ -331,15 +336,51 @@ export const networkPolicySchema = kubeObject('NetworkPolicy', {
   }).nullish(),
 });
 
-// AdminNetworkPolicy (policy.networking.k8s.io/v1alpha1): checked on its outline here;
-// the network engine reads the rules in detail.
+// AdminNetworkPolicy and BaselineAdminNetworkPolicy (policy.networking.k8s.io/v1alpha1),
+// checked as the API server's validation would: one field per subject, peer and port entry.
+const exactlyOne = (fields: readonly string[]) => (value: Record<string, unknown>) => fields.filter((f) => value[f] != null).length === 1;
+// An omitted selector is the empty one, as netpol-analyzer and the reference cases read it.
+const adminPods = z.looseObject({namespaceSelector: labelSelector.nullish(), podSelector: labelSelector.nullish()});
+const adminSubject = z
+  .looseObject({namespaces: labelSelector.nullish(), pods: adminPods.nullish()})
+  .refine(exactlyOne(['namespaces', 'pods']), 'a subject sets exactly one of namespaces, pods');
+const adminIngressPeer = z
+  .looseObject({namespaces: labelSelector.nullish(), pods: adminPods.nullish()})
+  .refine(exactlyOne(['namespaces', 'pods']), 'an ingress peer sets exactly one of namespaces, pods');
+const ADMIN_EGRESS_PEERS = ['namespaces', 'pods', 'networks', 'nodes', 'domainNames'];
+const adminEgressPeer = z
+  .looseObject({
+    namespaces: labelSelector.nullish(),
+    pods: adminPods.nullish(),
+    networks: z.array(z.string()).min(1).nullish(),
+    nodes: labelSelector.nullish(),
+    domainNames: z.array(z.string()).min(1).nullish(),
+  })
+  .refine(exactlyOne(ADMIN_EGRESS_PEERS), `an egress peer sets exactly one of ${ADMIN_EGRESS_PEERS.join(', ')}`);
+const adminPort = z
+  .looseObject({
+    portNumber: z.looseObject({protocol: protocol.nullish(), port: portNumber}).nullish(),
+    portRange: z
+      .looseObject({protocol: protocol.nullish(), start: portNumber, end: portNumber})
+      .refine((range) => range.start < range.end, 'a portRange needs start below end')
+      .nullish(),
+    namedPort: portName.nullish(),
+  })
+  .refine(exactlyOne(['portNumber', 'portRange', 'namedPort']), 'a port entry sets exactly one of portNumber, portRange, namedPort');
+const adminRule = <P extends z.ZodType>(peers: 'from' | 'to', peer: P) =>
+  z.looseObject({
+    name: z.string().nullish(),
+    action: z.enum(['Allow', 'Deny', 'Pass']),
+    [peers]: z.array(peer).min(1, `${peers} needs at least one peer`),
+    ports: z.array(adminPort).nullish(),
+  });
 const adminPolicySpec = z.looseObject({
-  subject: z.looseObject({}),
-  ingress: z.array(z.looseObject({action: z.string(), from: z.array(z.looseObject({}))})).nullish(),
-  egress: z.array(z.looseObject({action: z.string(), to: z.array(z.looseObject({}))})).nullish(),
+  subject: adminSubject,
+  ingress: z.array(adminRule('from', adminIngressPeer)).max(100).nullish(),
+  egress: z.array(adminRule('to', adminEgressPeer)).max(100).nullish(),
 });
 export const adminNetworkPolicySchema = kubeObject('AdminNetworkPolicy', {
-  spec: adminPolicySpec.extend({priority: z.number().int()}),
+  spec: adminPolicySpec.extend({priority: z.number().int().min(0).max(1000)}),
 });
 export const baselineAdminNetworkPolicySchema = kubeObject('BaselineAdminNetworkPolicy', {spec: adminPolicySpec});
 

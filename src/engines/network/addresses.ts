@@ -33,8 +33,9 @@ export function blockRanges(cidr: string, except: readonly string[] = []): Addre
   const whole = parseCidr(cidr);
   if (!whole) return [];
   let ranges: AddressRange[] = [whole];
-  for (const hole of except.map(parseCidr)) {
+  for (const [i, hole] of except.map(parseCidr).entries()) {
     if (!hole) continue;
+    if (hole[0] < whole[0] || hole[1] > whole[1]) throw new Error(`except ${JSON.stringify(except[i])} is not inside cidr ${JSON.stringify(cidr)}`);
     ranges = ranges.flatMap(([first, last]): AddressRange[] => {
       if (hole[1] < first || hole[0] > last) return [[first, last]];
       const pieces: AddressRange[] = [];
@@ -46,8 +47,15 @@ export function blockRanges(cidr: string, except: readonly string[] = []): Addre
   return ranges;
 }
 
-export function rangesContain(ranges: readonly AddressRange[], atom: AddressRange): boolean {
-  return ranges.some(([first, last]) => first <= atom[0] && atom[1] <= last);
+/** Sorted ranges with overlapping and touching ones joined: 2,000 node addresses in a row are one range. */
+export function mergeRanges(ranges: readonly AddressRange[]): AddressRange[] {
+  const merged: Array<[number, number]> = [];
+  for (const [first, last] of [...ranges].sort((a, b) => a[0] - b[0])) {
+    const previous = merged[merged.length - 1];
+    if (previous && first <= previous[1] + 1) previous[1] = Math.max(previous[1], last);
+    else merged.push([first, last]);
+  }
+  return merged;
 }
 
 /** The address space cut at every boundary of the given ranges. */

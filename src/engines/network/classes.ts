@@ -10,7 +10,7 @@
  * numbered in namespace order, so one namespace is one contiguous index range.
  */
 import type {ClusterModel, PodInfo} from '../../graph/model.js';
-import type {LabelSelector} from '../../snapshot/schema.js';
+import type {Container, LabelSelector, PodSpec} from '../../snapshot/schema.js';
 import {parseIPv4, type AddressRange} from './addresses.js';
 import type {ContainerPort, NetworkClass} from './policies.js';
 import type {CniProfile} from './profile.js';
@@ -24,14 +24,23 @@ export interface ClassIndex {
   namespaceRange: Map<string, readonly [number, number]>;
 }
 
-/** Live pods that carry traffic: a pod the API reports without a host IP is not running anywhere yet. */
+/**
+ * Live pods that carry traffic: a pod the API reports without a host IP is not
+ * running anywhere yet. A finished pod (Succeeded, Failed) is kept, as netpol-analyzer
+ * keeps it: it stands for its Job's or CronJob's next run, which will look alike.
+ */
 export function carriesTraffic(pod: PodInfo): boolean {
   const status = pod.object?.status;
   return !status || status.hostIP != null || (status.podIPs?.length ?? 0) > 0 || status.podIP != null;
 }
 
+/** Containers that serve traffic: the regular ones and sidecars (init containers with `restartPolicy: Always`). */
+export function servingContainers(spec: PodSpec): Container[] {
+  return [...spec.containers, ...(spec.initContainers ?? []).filter((container) => container.restartPolicy === 'Always')];
+}
+
 export function containerPorts(pod: PodInfo): ContainerPort[] {
-  return pod.spec.containers.flatMap((container) =>
+  return servingContainers(pod.spec).flatMap((container) =>
     (container.ports ?? []).flatMap((port) =>
       port.containerPort == null ? [] : [{name: port.name, port: port.containerPort, protocol: port.protocol ?? 'TCP'}],
     ),

@@ -44,13 +44,6 @@ export class ClassSet {
     return (this.words[member >>> 5]! & (1 << (member & 31))) !== 0;
   }
 
-  /** this |= other */
-  unionWith(other: ClassSet): void {
-    const words = this.words;
-    const from = other.words;
-    for (let i = 0; i < words.length; i++) words[i]! |= from[i]!;
-  }
-
   /** this |= a & b */
   unionWithIntersection(a: ClassSet, b: ClassSet): void {
     const words = this.words;

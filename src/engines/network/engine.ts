@@ -19,7 +19,7 @@
 import type {ClusterModel} from '../../graph/model.js';
 import {objectKey} from '../../snapshot/snapshot.js';
 import {InputError} from '../../snapshot/errors.js';
-import {addressAtoms, parseIPv4, type AddressRange} from './addresses.js';
+import {addressAtoms, mergeRanges, parseIPv4, type AddressRange} from './addresses.js';
 import {buildClasses, selectorKeys, type ClassIndex} from './classes.js';
 import {ClassSet} from './classset.js';
 import {buildPeers, type NetworkPeer} from './peers.js';
@@ -119,11 +119,13 @@ function policySelectors(objects: ClusterModel['snapshot']['objects']): Array<La
 /** Node addresses by node labels, for admin `nodes` peers: every IPv4 address a Node reports. */
 function nodeAddresses(model: ClusterModel): NodeAddresses {
   return (selects) =>
-    model.snapshot.objects.nodes
-      .filter((node) => selects(node.metadata.labels ?? {}))
-      .flatMap((node) => (node.status?.addresses ?? []).map((a) => parseIPv4(a.address)))
-      .filter((address): address is number => address !== undefined)
-      .map((address): AddressRange => [address, address]);
+    mergeRanges(
+      model.snapshot.objects.nodes
+        .filter((node) => selects(node.metadata.labels ?? {}))
+        .flatMap((node) => (node.status?.addresses ?? []).map((a) => parseIPv4(a.address)))
+        .filter((address): address is number => address !== undefined)
+        .map((address): AddressRange => [address, address]),
+    );
 }
 
 function blocksOf(rules: readonly PolicyRule[]): AddressRange[][] {
@@ -137,9 +139,11 @@ export function buildNetworkEngine(model: ClusterModel, profile: CniProfile = DE
   const admin = (objects.adminNetworkPolicies as AdminObject[])
     .map((p) => compileAdminPolicy('AdminNetworkPolicy', p.metadata.name, p.spec as AdminSpec, invalidAt(model, `AdminNetworkPolicy/${p.metadata.name}`), nodes))
     .sort((a, b) => a.priority - b.priority || compareStrings(a.id, b.id));
-  const baseline = (objects.baselineAdminNetworkPolicies as AdminObject[]).map((p) =>
-    compileAdminPolicy('BaselineAdminNetworkPolicy', p.metadata.name, p.spec as AdminSpec, invalidAt(model, `BaselineAdminNetworkPolicy/${p.metadata.name}`), nodes),
-  );
+  const baseline = (objects.baselineAdminNetworkPolicies as AdminObject[]).map((p) => {
+    const invalid = invalidAt(model, `BaselineAdminNetworkPolicy/${p.metadata.name}`);
+    if (p.metadata.name !== 'default') invalid('metadata.name', 'the BaselineAdminNetworkPolicy is a singleton named default');
+    return compileAdminPolicy('BaselineAdminNetworkPolicy', p.metadata.name, p.spec as AdminSpec, invalid, nodes);
+  });
 
   const ingressBlocks = blocksOf(policies.flatMap((p) => p.ingress));
   const egressBlocks = [...blocksOf(policies.flatMap((p) => p.egress)), ...blocksOf([...admin, ...baseline].flatMap((p) => p.egress))];
@@ -213,7 +217,6 @@ export function buildNetworkEngine(model: ClusterModel, profile: CniProfile = DE
   };
 }
 
-const NOTHING_DECIDED: Record<RuleAction, PortSet> & {undecided: PortSet} = {Allow: PortSet.NONE, Deny: PortSet.NONE, Pass: PortSet.NONE, undecided: PortSet.ALL};
 
 /** The exact evaluation of one side of a connection through the three tiers, recording verdicts when asked. */
 function evaluator(
@@ -222,11 +225,23 @@ function evaluator(
   baseline: readonly CompiledAdminPolicy[],
   isolating: Record<Direction, CompiledNetworkPolicy[][]>,
 ) {
-  /** Walks one admin tier's rules in order: the first rule that matches a port decides it. */
-  const decide = (tier: readonly CompiledAdminPolicy[], name: Tier, subject: NetworkClass, direction: Direction, other: Endpoint, destination: NetworkClass | undefined, record: Verdict[] | undefined) => {
-    if (tier.length === 0) return NOTHING_DECIDED; // most clusters have no admin policies: keep the per-pair path light
+  /**
+   * Walks one admin tier's rules in order: the first rule that matches a port decides it.
+   * Only `open` ports are left to this tier (the baseline sees what the tiers above left).
+   */
+  const decide = (
+    tier: readonly CompiledAdminPolicy[],
+    name: Tier,
+    open: PortSet,
+    subject: NetworkClass,
+    direction: Direction,
+    other: Endpoint,
+    destination: NetworkClass | undefined,
+    record: Verdict[] | undefined,
+  ) => {
     const decisions: Record<RuleAction, PortSet> = {Allow: PortSet.NONE, Deny: PortSet.NONE, Pass: PortSet.NONE};
-    let decided = PortSet.NONE;
+    if (tier.length === 0) return {...decisions, undecided: open}; // most clusters have no admin policies: keep the per-pair path light
+    let decided = PortSet.ALL.subtract(open);
     for (const policy of tier) {
       if (!policy.subject(subject)) continue;
       for (const rule of policy[direction]) {
@@ -237,12 +252,12 @@ function evaluator(
         record?.push({tier: name, action: rule.action, ports, rule: {policy: rule.policy, field: rule.field}});
       }
     }
-    return {...decisions, undecided: PortSet.ALL.subtract(decided)};
+    return {...decisions, undecided: open.subtract(decided)};
   };
 
   /** What `subject` allows in one direction towards or from `other`. */
   return (subject: NetworkClass, direction: Direction, other: Endpoint, destination: NetworkClass | undefined, record?: Verdict[]): PortSet => {
-    const adminTier = decide(admin, 'AdminNetworkPolicy', subject, direction, other, destination, record);
+    const adminTier = decide(admin, 'AdminNetworkPolicy', PortSet.ALL, subject, direction, other, destination, record);
     const rest = adminTier.undecided.union(adminTier.Pass);
     // NetworkPolicy tier: once a policy isolates the pod in this direction, it decides everything left.
     const selecting = isolating[direction][subject.index]!;
@@ -265,8 +280,8 @@ function evaluator(
       return adminTier.Allow.union(rest.intersect(npAllow));
     }
     // Baseline tier, then the default: allow.
-    const baselineTier = decide(baseline, 'BaselineAdminNetworkPolicy', subject, direction, other, destination, record);
-    const open = rest.intersect(baselineTier.undecided);
+    const baselineTier = decide(baseline, 'BaselineAdminNetworkPolicy', rest, subject, direction, other, destination, record);
+    const open = baselineTier.undecided;
     if (record && !open.isEmpty()) {
       const why = subject.nodeNetwork
         ? `host network: outside NetworkPolicy under the ${profile.name} CNI profile`

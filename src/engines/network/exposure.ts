@@ -24,6 +24,7 @@ import type {
 import {objectKey} from '../../snapshot/snapshot.js';
 import {compareStrings} from '../../util/order.js';
 import {compileLabelMap} from '../selectors.js';
+import {servingContainers} from './classes.js';
 import {MAX_PORT, MIN_PORT, PortSet, type Protocol} from './ports.js';
 
 export type ExposureWay = 'LoadBalancer' | 'NodePort' | 'ExternalIP' | 'Ingress' | 'HTTPRoute' | 'HostPort' | 'HostNetwork';
@@ -143,11 +144,6 @@ function namedContainerPort(spec: PodSpec, name: string, protocol: Protocol): nu
     }
   }
   return undefined;
-}
-
-/** Containers that serve traffic: the regular ones and sidecars (init containers with `restartPolicy: Always`). */
-function servingContainers(spec: PodSpec): Container[] {
-  return [...spec.containers, ...(spec.initContainers ?? []).filter((container) => container.restartPolicy === 'Always')];
 }
 
 function targetText(servicePort: ServicePort, target: PodTarget): string {

@@ -204,8 +204,8 @@ export function compileNetworkPolicy(policy: NetworkPolicyObject, invalid: Inval
   const namespace = policy.metadata.namespace!;
   const id = `NetworkPolicy/${namespace}/${policy.metadata.name}`;
   const spec = policy.spec ?? {};
-  // policyTypes default: Ingress always, Egress only when there are egress rules.
-  const types = spec.policyTypes ?? (spec.egress && spec.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress']);
+  // policyTypes default (absent or empty, as the API server fills it in): Ingress always, Egress only with egress rules.
+  const types = spec.policyTypes?.length ? spec.policyTypes : spec.egress && spec.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
   const rules = (list: readonly NpRuleSpec[] | null | undefined, direction: 'ingress' | 'egress'): PolicyRule[] =>
     (list ?? []).map((rule, i) => {
       const field = `spec.${direction}[${i}]`;
