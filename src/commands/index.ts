@@ -8,10 +8,12 @@ import Analyze from './analyze.js';
 import Collect from './collect.js';
 import Graph from './graph.js';
 import Reach from './reach.js';
+import WhoCan from './who-can.js';
 
 export const COMMANDS = {
   analyze: Analyze,
   collect: Collect,
   graph: Graph,
   reach: Reach,
+  'who-can': WhoCan,
 };

@@ -7,7 +7,15 @@
  * fixtures.
  */
 import {internetExposure} from './internet-exposure.js';
+import {memberOf} from './member-of.js';
 import {podNetworkReach} from './pod-network-reach.js';
+import {usesToken} from './uses-token.js';
+import {mountsSecret} from './mounts-secret.js';
+import {holdsToken} from './holds-token.js';
+import {escapesTo} from './escapes-to.js';
+import {stealsTokens} from './steals-tokens.js';
+import {hosts} from './hosts.js';
+import {controlPlane} from './control-plane.js';
 import type {EdgeRule} from './rule.js';
 
-export const RULES: readonly EdgeRule[] = [internetExposure, podNetworkReach];
+export const RULES: readonly EdgeRule[] = [internetExposure, podNetworkReach, memberOf, usesToken, mountsSecret, holdsToken, escapesTo, stealsTokens, hosts, controlPlane];

@@ -13,6 +13,7 @@ import {PortSet} from '../engines/network/ports.js';
 import {INTERNET} from '../graph/ids.js';
 import type {PodInfo} from '../graph/model.js';
 import type {Evidence} from '../graph/types.js';
+import {uniqueEvidence} from './edge-collector.js';
 import {connectionEvidence} from './network-evidence.js';
 import type {AttackEdge, EdgeRule, RuleContext} from './rule.js';
 
@@ -58,14 +59,6 @@ function controllerEvidence(controller: PodInfo): Evidence {
   };
 }
 
-function unique(evidence: Evidence[]): Evidence[] {
-  const seen = new Set<string>();
-  return evidence.filter((item) => {
-    const key = JSON.stringify(item);
-    return seen.has(key) ? false : (seen.add(key), true);
-  });
-}
-
 export const internetExposure: EdgeRule = {
   id: 'INTERNET_EXPOSURE',
   type: 'CAN_REACH',
@@ -101,7 +94,7 @@ export const internetExposure: EdgeRule = {
           way: exposure.way,
           via: exposure.via,
           ports: ports.format(),
-          evidence: unique([{object: exposure.via, field: exposure.field, value: ports.format(), note: exposure.detail}, ...policyEvidence]),
+          evidence: uniqueEvidence([{object: exposure.via, field: exposure.field, value: ports.format(), note: exposure.detail}, ...policyEvidence]),
         },
       });
     }

@@ -9,6 +9,7 @@
  * test/edges.test.ts).
  */
 import type {NetworkEngine} from '../engines/network/engine.js';
+import type {RbacEngine} from '../engines/rbac/engine.js';
 import type {ClusterModel} from '../graph/model.js';
 import type {AttackEdgeAttributes, AttackEdgeType} from '../graph/types.js';
 
@@ -22,6 +23,7 @@ export interface AttackEdge {
 export interface RuleContext {
   model: ClusterModel;
   readonly network: NetworkEngine;
+  readonly rbac: RbacEngine;
 }
 
 export interface EdgeRule {

@@ -3,20 +3,21 @@
  * ====================
  *
  * The cluster model as one graphology MultiDirectedGraph: DESIGN's nodes, the context
- * edges that describe the cluster, identity membership, then the attack edges of
- * every rule. Insertion follows the model's sorted order, so the graph is the same
- * for the same snapshot.
+ * edges that describe the cluster, then the attack edges of every rule (identity
+ * membership, MEMBER_OF, is one: src/edges/member-of.ts). Insertion follows the
+ * model's sorted order, so the graph is the same for the same snapshot.
  */
 import {MultiDirectedGraph} from 'graphology';
 import {compileLabelMap, compileSelector} from '../engines/selectors.js';
 import {RULES} from '../edges/index.js';
 import {createRuleContext} from '../edges/context.js';
 import type {EdgeRule, RuleContext} from '../edges/rule.js';
+import {secretReferences} from '../edges/pod-spec.js';
 import {objectKey} from '../snapshot/snapshot.js';
 import type {Subject} from '../snapshot/schema.js';
 import * as ids from './ids.js';
 import {subjectServiceAccount, type ClusterModel} from './model.js';
-import type {AttackEdgeAttributes, ContextEdgeAttributes, ContextEdgeType, KubeGraph, NodeAttributes} from './types.js';
+import type {ContextEdgeAttributes, ContextEdgeType, KubeGraph, NodeAttributes} from './types.js';
 
 type Extra = Record<string, unknown>;
 
@@ -97,7 +98,15 @@ export function buildGraph(model: ClusterModel, rules: readonly EdgeRule[] = RUL
     const namespace = secret.metadata.namespace!;
     addNamespaced(graph, ids.secretId(namespace, secret.metadata.name), 'Secret', namespace, secret.metadata.name, {
       secretType: secret.type ?? 'Opaque',
+      declared: true,
     });
+  }
+  // Secrets pods consume that the input lacks (manifests rarely carry them): MOUNTS_SECRET draws to these.
+  for (const pod of model.pods) {
+    for (const {name} of secretReferences(pod)) {
+      const id = ids.secretId(pod.namespace, name);
+      if (!graph.hasNode(id)) addNamespaced(graph, id, 'Secret', pod.namespace, name, {declared: false});
+    }
   }
 
   for (const policy of objects.networkPolicies) {
@@ -112,7 +121,6 @@ export function buildGraph(model: ClusterModel, rules: readonly EdgeRule[] = RUL
   }
 
   addRbac(graph, model);
-  addMembership(graph, model);
 
   for (const rule of rules) {
     for (const edge of rule.build(context)) {
@@ -159,46 +167,4 @@ function addRbac(graph: KubeGraph, model: ClusterModel): void {
       addContextEdge(graph, node.id, target, 'HAS_ROLE', {binding: bindingKey, subject: index, scope: namespace ?? 'cluster'});
     });
   }
-}
-
-/**
- * Group membership the authenticator grants: every service account is in
- * `system:serviceaccounts` and `system:serviceaccounts:<ns>`, every authenticated
- * identity in `system:authenticated`, `system:anonymous` in `system:unauthenticated`.
- * Edges are drawn only to groups that some binding names, since only those grant anything.
- */
-function addMembership(graph: KubeGraph, model: ClusterModel): void {
-  const member = (source: string, group: string, evidence: AttackEdgeAttributes['evidence'][number]): void => {
-    const target = ids.groupId(group);
-    if (!graph.hasNode(target)) return;
-    const attributes: AttackEdgeAttributes = {
-      type: 'MEMBER_OF',
-      attack: true,
-      technique: 'MEMBER_OF',
-      mitre: 'T1078.004',
-      certainty: 'definite',
-      cost: 0,
-      evidence: [evidence],
-    };
-    graph.addEdge(source, target, attributes);
-  };
-  for (const sa of model.serviceAccounts.values()) {
-    const evidence = {object: objectKey('ServiceAccount', sa.namespace, sa.name), note: 'service account tokens authenticate with these groups'};
-    member(sa.id, 'system:serviceaccounts', evidence);
-    member(sa.id, `system:serviceaccounts:${sa.namespace}`, evidence);
-    member(sa.id, 'system:authenticated', evidence);
-  }
-  // Users exist in the graph because a binding names them: that binding is the evidence.
-  const namedBy = new Map<string, string>();
-  graph.forEachEdge((_edge, attributes, source) => {
-    if (attributes.type === 'HAS_ROLE' && !namedBy.has(source)) namedBy.set(source, attributes.binding as string);
-  });
-  graph.forEachNode((id, attributes) => {
-    if (attributes.kind !== 'User') return;
-    const anonymous = attributes.name === 'system:anonymous';
-    member(id, anonymous ? 'system:unauthenticated' : 'system:authenticated', {
-      object: namedBy.get(id)!,
-      note: anonymous ? 'unauthenticated requests run as system:anonymous' : 'every authenticated user is in system:authenticated',
-    });
-  });
 }

@@ -1,0 +1,54 @@
+/**
+ * kubepath edge collection
+ * ========================
+ *
+ * Rules that find the same edge several times (one escape in two containers, one
+ * secret by volume and by env) draw it once: evidence merged, the strongest
+ * certainty kept. Shared by the rules.
+ */
+import type {AttackEdgeAttributes, AttackEdgeType, Certainty, Evidence} from '../graph/types.js';
+import type {AttackEdge, EdgeRule} from './rule.js';
+
+/** Items deduplicated by content, first occurrence kept. */
+export function uniqueEvidence(evidence: Evidence[]): Evidence[] {
+  const seen = new Set<string>();
+  return evidence.filter((item) => {
+    const key = JSON.stringify(item);
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}
+
+/** Collects edges by key, merging evidence and keeping the strongest certainty. */
+export class EdgeCollector {
+  private readonly edges = new Map<string, AttackEdge>();
+
+  constructor(private readonly rule: Pick<EdgeRule, 'id' | 'type' | 'mitre'> & {type: AttackEdgeType}) {}
+
+  add(source: string, target: string, certainty: Certainty, cost: number, evidence: Evidence[], extra: Record<string, unknown> = {}, key = `${source}\u0000${target}`): void {
+    const existing = this.edges.get(key);
+    if (existing) {
+      const attributes = existing.attributes;
+      attributes.evidence = uniqueEvidence([...attributes.evidence, ...evidence]);
+      if (certainty === 'definite' && attributes.certainty !== 'definite') {
+        attributes.certainty = 'definite';
+        attributes.cost = cost;
+      }
+      return;
+    }
+    const attributes: AttackEdgeAttributes = {
+      type: this.rule.type,
+      attack: true,
+      technique: this.rule.id,
+      mitre: this.rule.mitre,
+      certainty,
+      cost,
+      ...extra,
+      evidence,
+    };
+    this.edges.set(key, {source, target, attributes});
+  }
+
+  list(): AttackEdge[] {
+    return [...this.edges.values()];
+  }
+}

@@ -1,0 +1,252 @@
+/**
+ * ESCAPES_TO: code in a pod becomes root on the node it runs on. One rule, one edge
+ * per pod and escape technique (attribute `escape`), each with the fields that make it
+ * true in any container, init container or ephemeral container. The techniques and the
+ * host paths that count are the two tables below. See docs/edges/ESCAPES_TO.md.
+ */
+import {nodeId} from '../graph/ids.js';
+import type {PodInfo} from '../graph/model.js';
+import type {Certainty, Evidence} from '../graph/types.js';
+import type {EdgeRule} from './rule.js';
+import {EdgeCollector} from './edge-collector.js';
+import {
+  containersOf,
+  field,
+  grantedCapability,
+  hostPathMounts,
+  isPrivileged,
+  isWithin,
+  mountEvidence,
+  noNewPrivileges,
+  nonRootEvidence,
+  podAnnotations,
+  type ContainerRef,
+} from './pod-spec.js';
+
+export type Escape =
+  | 'privileged'
+  | 'nsenter'
+  | 'sys-ptrace'
+  | 'sys-module'
+  | 'sys-admin'
+  | 'dac-read-search'
+  | 'host-process'
+  | 'host-path-write'
+  | 'core-pattern'
+  | 'runtime-socket'
+  | 'kubelet-dir'
+  | 'sysfs-write'
+  | 'host-device';
+
+/** The techniques: how sure the escape is when its preconditions hold, and how it goes. */
+export const TECHNIQUES: Record<Escape, {certainty: Certainty; how: string}> = {
+  privileged: {certainty: 'definite', how: 'privileged: every capability and host device, no seccomp or AppArmor; mount the host disk, or use a cgroup release_agent'},
+  nsenter: {certainty: 'definite', how: "privileged in the host's PID namespace: nsenter -t 1 -a gives a root shell on the node"},
+  'sys-ptrace': {
+    certainty: 'conditional',
+    how: "SYS_ADMIN and SYS_PTRACE in the host's PID namespace: nsenter into PID 1 or inject into a host process; the runtime's default AppArmor profile denies ptrace of host processes on AppArmor nodes",
+  },
+  'sys-module': {certainty: 'definite', how: 'SYS_MODULE: load a kernel module built for the node kernel'},
+  'sys-admin': {
+    certainty: 'conditional',
+    how: 'SYS_ADMIN: mount a cgroup v1 hierarchy and set release_agent (needs cgroup v1, and no AppArmor or SELinux confinement of mount)',
+  },
+  'dac-read-search': {
+    certainty: 'conditional',
+    how: 'DAC_READ_SEARCH: open_by_handle_at ("shocker") reads any file on the filesystem of a host bind mount such as /etc/hosts; root once it writes there too (DAC_OVERRIDE, kept by default)',
+  },
+  'host-process': {certainty: 'definite', how: 'a Windows HostProcess container runs as a process on the node'},
+  'host-path-write': {certainty: 'definite', how: 'writes host files that root runs or trusts: cron, systemd units, SSH keys, static pod manifests, binaries'},
+  'core-pattern': {certainty: 'definite', how: 'writes /proc/sys/kernel/core_pattern (or modprobe, binfmt_misc): the kernel runs the given program as root on the node'},
+  'runtime-socket': {certainty: 'definite', how: 'talks to the container runtime socket (read-only mounts too): starts a privileged container or execs into any container on the node'},
+  'kubelet-dir': {
+    certainty: 'conditional',
+    how: "writes the kubelet's directory: other pods' volumes, plugin and device-plugin sockets, its config; node root once a pod runs what was written or the kubelet restarts",
+  },
+  'sysfs-write': {certainty: 'conditional', how: 'writes /sys: uevent_helper or a cgroup v1 release_agent runs a program as root (where the kernel offers them)'},
+  'host-device': {certainty: 'conditional', how: "sees the node's /dev: the raw disks, where the device cgroup lets it open them"},
+};
+
+interface HostPathEntry {
+  path: string;
+  escape: Escape;
+  /** Paths below `path` count too (a file in a cron directory); ancestors always count. */
+  within?: boolean;
+  /** Counts even when mounted read-only. */
+  readOnly?: boolean;
+  certainty?: Certainty;
+  note?: string;
+}
+
+/**
+ * Host paths that hand over the node, in order of preference: a mount counts for the
+ * first entry whose path it is, contains, or (with `within`) lies below. Runtime
+ * sockets live under /run (/var/run is read as /run); every other entry needs a
+ * writable mount.
+ */
+export const HOST_PATHS: readonly HostPathEntry[] = [
+  ...['/etc/crontab', '/etc/cron.d', '/etc/cron.hourly', '/etc/cron.daily', '/etc/cron.weekly', '/etc/cron.monthly', '/var/spool/cron'].map(
+    (path) => ({path, escape: 'host-path-write' as const, within: true, note: 'cron runs it as root'}),
+  ),
+  ...['/etc/systemd', '/lib/systemd', '/usr/lib/systemd', '/etc/init.d', '/etc/rc.local'].map((path) => ({path, escape: 'host-path-write' as const, within: true, note: 'init runs it as root'})),
+  {path: '/etc/kubernetes', escape: 'host-path-write', within: true, note: 'static pod manifests and the cluster PKI'},
+  ...['/root', '/etc/ssh', '/etc/passwd', '/etc/shadow', '/etc/sudoers', '/etc/sudoers.d', '/etc/ld.so.preload', '/etc/profile', '/etc/profile.d'].map((path) => ({
+    path,
+    escape: 'host-path-write' as const,
+    within: true,
+    note: 'root logins and credentials',
+  })),
+  ...['/usr', '/bin', '/sbin', '/lib', '/lib64', '/opt/cni/bin'].map((path) => ({
+    path,
+    escape: 'host-path-write' as const,
+    within: true,
+    note: 'programs the node runs as root (the kubelet runs mount and the CNI plugins)',
+  })),
+  {path: '/proc/sys', escape: 'core-pattern', within: true},
+  ...[
+    '/run/docker.sock',
+    '/run/dockershim.sock',
+    '/run/cri-dockerd.sock',
+    '/run/containerd/containerd.sock',
+    '/run/crio/crio.sock',
+    '/run/k3s/containerd/containerd.sock',
+    '/run/podman/podman.sock',
+  ].map((path) => ({path, escape: 'runtime-socket' as const, readOnly: true})),
+  {path: '/var/lib/kubelet', escape: 'kubelet-dir', within: true},
+  {path: '/sys', escape: 'sysfs-write', within: true},
+  {path: '/dev', escape: 'host-device', within: true},
+  {path: '/home', escape: 'host-path-write', within: true, certainty: 'conditional', note: "users' SSH keys and shell profiles: a login as a node user, often with sudo"},
+  {path: '/boot', escape: 'host-path-write', within: true, certainty: 'conditional', note: 'the kernel and initrd: effective at the next boot'},
+];
+
+const entryCache = new Map<string, HostPathEntry | undefined>();
+
+/** The first table entry a mount of `path` (read-only or not) hands over. */
+export function hostPathEntry(path: string, readOnly: boolean): HostPathEntry | undefined {
+  const key = `${readOnly ? 'ro' : 'rw'}:${path}`;
+  if (entryCache.has(key)) return entryCache.get(key);
+  const entry = HOST_PATHS.find((e) => (e.readOnly || !readOnly) && (isWithin(e.path, path) || (e.within === true && isWithin(path, e.path))));
+  // Host paths repeat across pods; hostile input could make them all different, so the cache is bounded.
+  if (entryCache.size < 10_000) entryCache.set(key, entry);
+  return entry;
+}
+
+interface Finding {
+  escape: Escape;
+  certainty: Certainty;
+  evidence: Evidence[];
+}
+
+/** AppArmor explicitly off for the container (field, pod field, or the beta annotation). */
+function appArmorUnconfined(pod: PodInfo, ref: ContainerRef): Evidence | undefined {
+  const own = field(ref.container.securityContext, 'appArmorProfile', 'type');
+  if (own === 'Unconfined') return {object: pod.source.object, field: `${ref.path}.securityContext.appArmorProfile.type`, value: 'Unconfined'};
+  if (own == null && field(pod.spec.securityContext, 'appArmorProfile', 'type') === 'Unconfined') {
+    return {object: pod.source.object, field: `${pod.source.specPath}.securityContext.appArmorProfile.type`, value: 'Unconfined'};
+  }
+  const key = `container.apparmor.security.beta.kubernetes.io/${ref.container.name ?? ''}`;
+  if (own == null && podAnnotations(pod)[key] === 'unconfined') {
+    return {object: pod.source.object, field: `${pod.source.specPath.replace(/spec$/, 'metadata')}.annotations["${key}"]`, value: 'unconfined'};
+  }
+  return undefined;
+}
+
+/** What one container offers, before the question of who it runs as. */
+function containerFindings(pod: PodInfo, ref: ContainerRef): Finding[] {
+  const context = ref.container.securityContext;
+  const podHostProcess = field(pod.spec.securityContext, 'windowsOptions', 'hostProcess');
+  if (!context && podHostProcess == null) return [];
+  const findings: Finding[] = [];
+  const found = (escape: Escape, evidence: Evidence[], certainty = TECHNIQUES[escape].certainty): void => {
+    const [first, ...rest] = evidence;
+    findings.push({escape, certainty, evidence: [{...first!, note: TECHNIQUES[escape].how}, ...rest]});
+  };
+  const at = (fieldPath: string, value: string | boolean): Evidence => ({object: pod.source.object, field: fieldPath, value});
+  const hostPID = pod.spec.hostPID === true ? at(`${pod.source.specPath}.hostPID`, true) : undefined;
+
+  if (isPrivileged(ref)) {
+    const privileged = at(`${ref.path}.securityContext.privileged`, true);
+    found('privileged', [privileged]);
+    if (hostPID) found('nsenter', [privileged, hostPID]);
+  } else if (context?.capabilities?.add?.length) {
+    const capability = (name: string): Evidence | undefined => {
+      const granted = grantedCapability(ref, name);
+      return granted && at(granted.field, granted.value);
+    };
+    const sysModule = capability('SYS_MODULE');
+    const sysAdmin = capability('SYS_ADMIN');
+    const sysPtrace = capability('SYS_PTRACE');
+    const dacReadSearch = capability('DAC_READ_SEARCH');
+    if (sysModule) found('sys-module', [sysModule]);
+    if (sysAdmin) found('sys-admin', [sysAdmin]);
+    if (dacReadSearch) found('dac-read-search', [dacReadSearch]);
+    if (hostPID && sysAdmin && sysPtrace) {
+      const unconfined = appArmorUnconfined(pod, ref);
+      found('sys-ptrace', [sysPtrace, sysAdmin, hostPID, ...(unconfined ? [unconfined] : [])], unconfined ? 'definite' : 'conditional');
+    }
+  }
+  // The container's setting wins over the pod's.
+  const ownHostProcess = field(context, 'windowsOptions', 'hostProcess');
+  if (ownHostProcess === true) found('host-process', [at(`${ref.path}.securityContext.windowsOptions.hostProcess`, true)]);
+  else if (ownHostProcess == null && podHostProcess === true) found('host-process', [at(`${pod.source.specPath}.securityContext.windowsOptions.hostProcess`, true)]);
+  return findings;
+}
+
+/** What the pod's host path mounts offer, by container. */
+function hostPathFindings(pod: PodInfo): Map<ContainerRef['path'], Finding[]> | undefined {
+  const mounts = hostPathMounts(pod);
+  if (mounts.length === 0) return undefined;
+  const byContainer = new Map<string, Finding[]>();
+  for (const mount of mounts) {
+    const entry = hostPathEntry(mount.path, mount.readOnly);
+    if (!entry) continue;
+    const technique = TECHNIQUES[entry.escape];
+    const shown = mount.path === mount.declared ? mount.declared : `${mount.declared} (read as ${mount.path})`;
+    const note = `${technique.how}; ${shown} reaches ${entry.path}${entry.note ? ` (${entry.note})` : ''}`;
+    const evidence = mountEvidence(pod, mount, `${mount.volumePath}.hostPath.path`, mount.declared, note);
+    const list = byContainer.get(mount.container.path) ?? [];
+    list.push({escape: entry.escape, certainty: entry.certainty ?? technique.certainty, evidence});
+    byContainer.set(mount.container.path, list);
+  }
+  return byContainer;
+}
+
+/**
+ * Every technique was written for root in the container. A container the spec makes
+ * non-root regains root only through a setuid binary in its image, which
+ * `allowPrivilegeEscalation: false` rules out; a runtime socket also opens to the
+ * socket's group.
+ */
+function asUser(pod: PodInfo, ref: ContainerRef, finding: Finding): Finding | undefined {
+  const nonRoot = nonRootEvidence(pod, ref);
+  if (!nonRoot) return finding;
+  if (noNewPrivileges(ref) && finding.escape !== 'runtime-socket') return undefined;
+  const note =
+    finding.escape === 'runtime-socket'
+      ? 'runs as non-root: needs the socket group, or a setuid-root binary in the image'
+      : 'runs as non-root: needs a setuid-root binary in the image to regain root';
+  return {...finding, certainty: 'conditional', evidence: [...finding.evidence, {...nonRoot, note}]};
+}
+
+export const escapesTo: EdgeRule = {
+  id: 'ESCAPES_TO',
+  type: 'ESCAPES_TO',
+  mitre: 'T1611',
+  summary: 'A container escapes to its node: privileged, host namespaces with capabilities, dangerous capabilities, host paths, runtime sockets',
+  build({model}) {
+    const edges = new EdgeCollector(escapesTo);
+    for (const pod of model.pods) {
+      const mounts = hostPathFindings(pod);
+      for (const ref of containersOf(pod)) {
+        for (const raw of [...containerFindings(pod, ref), ...(mounts?.get(ref.path) ?? [])]) {
+          const finding = asUser(pod, ref, raw);
+          if (!finding) continue;
+          const target = nodeId(pod.nodeName);
+          const cost = finding.certainty === 'definite' ? 2 : 3;
+          edges.add(pod.id, target, finding.certainty, cost, finding.evidence, {escape: finding.escape}, `${pod.id}\u0000${finding.escape}`);
+        }
+      }
+    }
+    return edges.list();
+  },
+};

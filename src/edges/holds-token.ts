@@ -1,0 +1,25 @@
+/**
+ * HOLDS_TOKEN: a legacy `kubernetes.io/service-account-token` Secret carries a
+ * non-expiring token of the service account its `kubernetes.io/service-account.name`
+ * annotation names (same namespace): whoever reads the Secret is that account.
+ * See docs/edges/HOLDS_TOKEN.md.
+ */
+import {secretId} from '../graph/ids.js';
+import type {EdgeRule} from './rule.js';
+import {EdgeCollector} from './edge-collector.js';
+import {tokenSecretAccount} from './pod-tokens.js';
+
+export const holdsToken: EdgeRule = {
+  id: 'HOLDS_TOKEN',
+  type: 'HOLDS_TOKEN',
+  mitre: 'T1528',
+  summary: 'A kubernetes.io/service-account-token Secret holds a token of the service account its annotation names',
+  build({model}) {
+    const edges = new EdgeCollector(holdsToken);
+    for (const secret of model.snapshot.objects.secrets) {
+      const token = tokenSecretAccount(model, secret);
+      if (token) edges.add(secretId(secret.metadata.namespace!, secret.metadata.name), token.serviceAccount, 'definite', 0, [token.evidence]);
+    }
+    return edges.list();
+  },
+};

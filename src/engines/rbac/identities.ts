@@ -1,0 +1,98 @@
+/**
+ * kubepath RBAC identities
+ * ========================
+ *
+ * Who asks: service accounts, users and groups, with DESIGN's graph ids
+ * (`sa:<ns>/<name>`, `user:<name>`, `group:<name>`) and the groups the
+ * authenticator puts them in. RBAC never lists group members, so the implicit ones
+ * are expanded here (research/rbac-escapes.md §a.10):
+ * - a service account authenticates as `system:serviceaccount:<ns>:<name>`, in
+ *   `system:serviceaccounts`, `system:serviceaccounts:<ns>` and `system:authenticated`;
+ * - `system:anonymous` is in `system:unauthenticated`, every other user in
+ *   `system:authenticated`; a kubelet's `system:node:<name>` is also in
+ *   `system:nodes` (the Node authorizer requires that group of kubelet credentials).
+ * Other group memberships (OIDC groups, certificate organisations) are not in the
+ * cluster's objects: a caller that knows them builds the identity with them.
+ */
+import {groupId, serviceAccountId, userId} from '../../graph/ids.js';
+import {subjectServiceAccount} from '../../graph/model.js';
+import type {Subject} from '../../snapshot/schema.js';
+
+export const MASTERS_GROUP = 'system:masters';
+export const AUTHENTICATED_GROUP = 'system:authenticated';
+export const UNAUTHENTICATED_GROUP = 'system:unauthenticated';
+export const SERVICE_ACCOUNTS_GROUP = 'system:serviceaccounts';
+export const NODES_GROUP = 'system:nodes';
+export const ANONYMOUS_USER = 'system:anonymous';
+
+/**
+ * Where an identity is known from: `input`, a service account of the model or a
+ * user or group an input binding names (each is a graph node); `bootstrap`, named
+ * only by an added bootstrap binding (and `system:masters`); `unlisted`, built for
+ * a question about an identity nothing names.
+ */
+export type IdentitySource = 'input' | 'bootstrap' | 'unlisted';
+
+export interface Identity {
+  id: string;
+  kind: 'ServiceAccount' | 'User' | 'Group';
+  name: string;
+  /** A service account's namespace. */
+  namespace?: string;
+  /** The user name the API server sees; none for a group. */
+  username?: string;
+  /** The groups the identity is in (a group is "in" itself), sorted. */
+  groups: readonly string[];
+  source: IdentitySource;
+}
+
+const SERVICE_ACCOUNT_USER = /^system:serviceaccount:([^:]+):([^:]+)$/;
+
+export function serviceAccountIdentity(namespace: string, name: string, source: IdentitySource = 'unlisted'): Identity {
+  const groups = [AUTHENTICATED_GROUP, SERVICE_ACCOUNTS_GROUP, `${SERVICE_ACCOUNTS_GROUP}:${namespace}`].sort();
+  return {id: serviceAccountId(namespace, name), kind: 'ServiceAccount', name, namespace, username: `system:serviceaccount:${namespace}:${name}`, groups, source};
+}
+
+/** A user; a service account's user name gives that service account. */
+export function userIdentity(name: string, source: IdentitySource = 'unlisted'): Identity {
+  const account = SERVICE_ACCOUNT_USER.exec(name);
+  if (account) return serviceAccountIdentity(account[1]!, account[2]!, source);
+  const groups = name === ANONYMOUS_USER ? [UNAUTHENTICATED_GROUP] : name.startsWith('system:node:') ? [AUTHENTICATED_GROUP, NODES_GROUP] : [AUTHENTICATED_GROUP];
+  return {id: userId(name), kind: 'User', name, username: name, groups, source};
+}
+
+export function groupIdentity(name: string, source: IdentitySource = 'unlisted'): Identity {
+  return {id: groupId(name), kind: 'Group', name, groups: [name], source};
+}
+
+/** The identity a graph id names (`sa:<ns>/<name>`, `user:<name>`, `group:<name>`); throws on anything else. */
+export function identityFromId(id: string, source: IdentitySource = 'unlisted'): Identity {
+  const [, kind, rest] = /^(sa|user|group):(.+)$/.exec(id) ?? [];
+  if (kind === 'user') return userIdentity(rest!, source);
+  if (kind === 'group') return groupIdentity(rest!, source);
+  const slash = rest?.indexOf('/') ?? -1;
+  if (kind === 'sa' && slash > 0 && slash < rest!.length - 1 && !rest!.slice(slash + 1).includes('/')) {
+    return serviceAccountIdentity(rest!.slice(0, slash), rest!.slice(slash + 1), source);
+  }
+  throw new TypeError(`kubepath rbac: not an identity id: ${JSON.stringify(id)} (expected sa:<ns>/<name>, user:<name> or group:<name>)`);
+}
+
+/**
+ * The identity id a binding subject names, as the authorizer matches it: User and
+ * Group by exact name, a ServiceAccount by namespace (a RoleBinding's subject may
+ * omit it and means the binding's namespace; a ClusterRoleBinding's then matches
+ * nothing). Undefined for subjects that match nobody (unknown kind, no name).
+ */
+export function subjectIdentityId(subject: Subject, bindingNamespace: string | undefined): string | undefined {
+  const account = subjectServiceAccount(subject, bindingNamespace);
+  if (account) return serviceAccountId(account.namespace, account.name);
+  if (subject.kind === 'ServiceAccount' || !subject.name) return undefined;
+  if (subject.kind === 'User') return userId(subject.name);
+  if (subject.kind === 'Group') return groupId(subject.name);
+  return undefined;
+}
+
+/** The ids a binding subject may name to grant this identity something: its own and its groups'. */
+export function subjectIdsOf(identity: Identity): string[] {
+  return [...new Set([identity.id, ...identity.groups.map(groupId)])];
+}
