@@ -125,6 +125,17 @@ function automount(model: ClusterModel, pod: PodInfo): TokenSource | undefined {
  * and legacy token Secrets mounted as volumes or projected sources.
  */
 export function podTokens(model: ClusterModel, pod: PodInfo): TokenSource[] {
+  // USES_TOKEN and STEALS_TOKENS both ask for every pod: work it out once.
+  let cache = tokensByModel.get(model);
+  if (!cache) tokensByModel.set(model, (cache = new Map()));
+  let sources = cache.get(pod);
+  if (!sources) cache.set(pod, (sources = findTokens(model, pod)));
+  return sources;
+}
+
+const tokensByModel = new WeakMap<ClusterModel, Map<PodInfo, TokenSource[]>>();
+
+function findTokens(model: ClusterModel, pod: PodInfo): TokenSource[] {
   const sources: TokenSource[] = [];
   const auto = automount(model, pod);
   if (auto) sources.push(auto);
