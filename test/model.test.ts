@@ -275,7 +275,7 @@ describe('RBAC context and membership', () => {
     expect(member).not.toContain('sa:shop/deployer -> group:system:serviceaccounts:ci');
     expect(member).not.toContain('user:system:anonymous -> group:system:authenticated');
     expect(member.some((e) => e.endsWith('group:system:serviceaccounts'))).toBe(false); // no binding names it
-    const edge = graph.edges('sa:ci/runner', 'group:system:serviceaccounts:ci')[0]!;
+    const edge = graph.edges('sa:ci/runner', 'group:system:serviceaccounts:ci').find((e) => graph.getEdgeAttribute(e, 'type') === 'MEMBER_OF')!;
     expect(graph.getEdgeAttributes(edge)).toMatchObject({attack: true, technique: 'MEMBER_OF', certainty: 'definite', cost: 0, evidence: [{object: 'ServiceAccount/ci/runner'}]});
   });
 });

@@ -189,6 +189,32 @@ function table(rows: readonly Row[]): string {
   return lines.join('\n');
 }
 
+/** Network rules versus everything else: issue 4 times the privilege edges on their own. */
+const NETWORK_RULES = new Set(['INTERNET_EXPOSURE', 'POD_NETWORK_REACH']);
+
+function rulesTable(rows: readonly Row[]): string {
+  const measured = rows.filter((row) => row.pipeline?.rules);
+  if (measured.length === 0) return '';
+  const ids = measured[0]!.pipeline!.rules!.map((r) => r.rule);
+  const lines = [`| rule | ${measured.map((row) => `${whole(row.pods)} pods s (edges)`).join(' | ')} |`, `|---|${measured.map(() => '---:').join('|')}|`];
+  for (const id of ids) {
+    lines.push(`| ${id} | ${measured.map((row) => {
+      const r = row.pipeline!.rules!.find((x) => x.rule === id);
+      return r ? `${seconds(r.seconds)} (${whole(r.edges)})` : '–';
+    }).join(' | ')} |`);
+  }
+  const privilege = (row: Row) => row.pipeline!.rules!.filter((r) => !NETWORK_RULES.has(r.rule)).reduce((sum, r) => sum + r.seconds, 0);
+  lines.push(`| **privilege rules, RBAC engine included** | ${measured.map((row) => `**${seconds(privilege(row))}**`).join(' | ')} |`);
+  return lines.join('\n');
+}
+
+function rulesNote(rows: readonly Row[]): string {
+  const largest = rows.find((row) => row.pods === TARGET.pods && row.pipeline?.rules);
+  if (!largest) return `- privilege edges at ${whole(TARGET.pods)} pods: not measured in this run.`;
+  const total = largest.pipeline!.rules!.filter((r) => !NETWORK_RULES.has(r.rule)).reduce((sum, r) => sum + r.seconds, 0);
+  return `- evaluate RBAC and build every privilege edge at ${whole(TARGET.pods)} pods in under 20 s: ${verdict(total < 20)} (${seconds(total)} s).`;
+}
+
 function reachTable(rows: readonly Row[]): string {
   const lines = [
     '| pods | workload peers | classes | engine s | sweep s | reach s | class pairs reached | peak RSS MB |',
@@ -292,6 +318,16 @@ process's maximum resident set size${timeTool ? ' from `/usr/bin/time -v`' : ' f
 ${table(rows)}
 
 ${targetNotes(rows)}
+
+## Attack-edge rules
+
+Time each rule's \`build\` took inside the graph phase above (an engine it is the first to need is
+built in that time: the network engine in INTERNET_EXPOSURE, the RBAC engine in the first RBAC rule),
+and the edges it drew. POD_NETWORK_REACH draws nothing into the graph; path search asks it per pod.
+
+${rulesTable(rows)}
+
+${rulesNote(rows)}
 
 ## Network reachability
 

@@ -12,6 +12,8 @@
 import {statSync} from 'node:fs';
 import {performance} from 'node:perf_hooks';
 import {buildNetworkEngine} from '../engines/network/engine.js';
+import {createRuleContext} from '../edges/context.js';
+import {RULES} from '../edges/index.js';
 import {buildGraph} from '../graph/build.js';
 import {buildModel} from '../graph/model.js';
 import {loadInputs} from '../snapshot/load.js';
@@ -37,6 +39,8 @@ export interface PipelineFigures {
   modelSeconds: number;
   /** buildGraph, or for the reach phase the engine build and the sweep. */
   graphSeconds: number;
+  /** Within buildGraph: each rule's build (engines it needs included) and the edges it drew. */
+  rules?: Array<{rule: string; seconds: number; edges: number}>;
   totalSeconds: number;
   reach?: ReachFigures;
   snapshotObjects: number;
@@ -72,8 +76,9 @@ async function main(): Promise<void> {
   let graphOrder = 0;
   let graphSize = 0;
   let reach: ReachFigures | undefined;
+  const rules: NonNullable<PipelineFigures['rules']> = [];
   if (phase === 'graph') {
-    const graph = buildGraph(model);
+    const graph = buildGraph(model, RULES, createRuleContext(model), (rule, seconds, edges) => rules.push({rule, seconds, edges}));
     graphOrder = graph.order;
     graphSize = graph.size;
   } else {
@@ -110,6 +115,7 @@ async function main(): Promise<void> {
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
   };
   if (reach) figures.reach = reach;
+  if (phase === 'graph') figures.rules = rules;
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
 

@@ -9,10 +9,10 @@
 import type {AttackEdgeAttributes, AttackEdgeType, Certainty, Evidence} from '../graph/types.js';
 import type {AttackEdge, EdgeRule} from './rule.js';
 
-/** Items deduplicated by content, first occurrence kept. */
+/** Items deduplicated by content, first occurrence kept (shared items are dropped by identity first, cheaply). */
 export function uniqueEvidence(evidence: Evidence[]): Evidence[] {
   const seen = new Set<string>();
-  return evidence.filter((item) => {
+  return [...new Set(evidence)].filter((item) => {
     const key = JSON.stringify(item);
     return seen.has(key) ? false : (seen.add(key), true);
   });
@@ -21,6 +21,8 @@ export function uniqueEvidence(evidence: Evidence[]): Evidence[] {
 /** Collects edges by key, merging evidence and keeping the strongest certainty. */
 export class EdgeCollector {
   private readonly edges = new Map<string, AttackEdge>();
+  /** Evidence of repeated finds, merged once in `list` rather than on every find. */
+  private readonly more = new Map<string, Evidence[]>();
 
   constructor(private readonly rule: Pick<EdgeRule, 'id' | 'type' | 'mitre'> & {type: AttackEdgeType}) {}
 
@@ -28,7 +30,9 @@ export class EdgeCollector {
     const existing = this.edges.get(key);
     if (existing) {
       const attributes = existing.attributes;
-      attributes.evidence = uniqueEvidence([...attributes.evidence, ...evidence]);
+      const more = this.more.get(key);
+      if (more) more.push(...evidence);
+      else this.more.set(key, [...evidence]);
       if (certainty === 'definite' && attributes.certainty !== 'definite') {
         attributes.certainty = 'definite';
         attributes.cost = cost;
@@ -49,6 +53,11 @@ export class EdgeCollector {
   }
 
   list(): AttackEdge[] {
+    for (const [key, evidence] of this.more) {
+      const attributes = this.edges.get(key)!.attributes;
+      attributes.evidence = uniqueEvidence([...attributes.evidence, ...evidence]);
+    }
+    this.more.clear();
     return [...this.edges.values()];
   }
 }

@@ -1,0 +1,174 @@
+/**
+ * kubepath RBAC grants → edges
+ * ============================
+ *
+ * What the RBAC-based rules share: ask the engine who can make a request, keep the
+ * identities that are graph nodes, and turn each grant into evidence.
+ * - Sources are the subjects the grants name (`grant.via`): a grant to a group draws
+ *   from the group, and MEMBER_OF carries its members there; a grant to a user or
+ *   service account draws from it. Only identities that are graph nodes are sources:
+ *   the model's service accounts and the subjects input bindings name (so groups only
+ *   the bootstrap bindings name, such as `system:authenticated`, draw nothing).
+ * - Evidence names the binding (`roleRef`, with verb, resource and scope in the note)
+ *   and, when the role is in the input, the rule (`rules[i]`); for a bootstrap binding
+ *   or role it names the input object that makes the grant apply and says so.
+ * - Objects named in a `resourceNames` list are asked by name; every other object of
+ *   a namespace shares the nameless answer, so a rule costs one query per namespace.
+ */
+import type {Grant, RbacEngine, RuleGrant} from '../engines/rbac/engine.js';
+import type {ResourceRequest} from '../engines/rbac/request.js';
+import type {ClusterModel} from '../graph/model.js';
+import type {Evidence} from '../graph/types.js';
+import {objectKey} from '../snapshot/snapshot.js';
+import type {RuleContext} from './rule.js';
+
+/** Grants by the graph identity they draw from (the subject a binding names), in whoCan order. */
+export type GrantsBySource = Map<string, Grant[]>;
+
+const grantKey = (grant: Grant): string => (grant.kind === 'rbac' ? `${grant.binding}\u0000${grant.subjectIndex}\u0000${grant.ruleIndex}` : grant.kind);
+
+/** Whether the identity id is a graph node: a model service account or a subject some input binding names. */
+export function isIdentityNode(model: ClusterModel, rbac: RbacEngine, id: string): boolean {
+  if (model.serviceAccounts.has(id)) return true;
+  const named = rbac.namedBy(id);
+  return named !== undefined && !named.binding.bootstrap;
+}
+
+/** Who can make the request, by source node, grants deduplicated (a group's grant is listed once, for the group). */
+export function grantsBySource({model, rbac}: RuleContext, request: ResourceRequest): GrantsBySource {
+  const bySource: GrantsBySource = new Map();
+  const seen = new Set<string>();
+  for (const entry of rbac.whoCan(request)) {
+    for (const grant of entry.grants) {
+      const key = `${grant.via}\u0000${grantKey(grant)}`;
+      if (seen.has(key) || !isIdentityNode(model, rbac, grant.via)) continue;
+      seen.add(key);
+      const list = bySource.get(grant.via);
+      if (list) list.push(grant);
+      else bySource.set(grant.via, [grant]);
+    }
+  }
+  return bySource;
+}
+
+/** Merges several answers (e.g. one per verb) into one, first answer first, each grant once per source. */
+export function mergeGrants(...answers: GrantsBySource[]): GrantsBySource {
+  const merged: GrantsBySource = new Map();
+  const seen = new Set<string>();
+  for (const answer of answers) {
+    for (const [source, grants] of answer) {
+      for (const grant of grants) {
+        const key = `${source}\u0000${grantKey(grant)}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        merged.set(source, [...(merged.get(source) ?? []), grant]);
+      }
+    }
+  }
+  return merged;
+}
+
+/** Every name any rule's resourceNames lists: only objects so named need a query by name. */
+export function namesInResourceNames(rbac: RbacEngine): Set<string> {
+  const names = new Set<string>();
+  for (const role of rbac.policy.roles.values()) for (const {rule} of role.rules) for (const name of rule.resourceNames) names.add(name);
+  return names;
+}
+
+/**
+ * Who can make `request(name)` on each object of a namespace: the nameless answer
+ * (rules without resourceNames), plus, for an object some resourceNames list names,
+ * the answer by name (unless `byName` is false: list and watch are asked without a
+ * name, since a name reaches the authorizer only through a field selector on newer
+ * servers). Memoised per namespace and name.
+ */
+export function namedGrants(
+  context: RuleContext,
+  request: (namespace: string, name?: string) => ResourceRequest,
+  byName = true,
+): (namespace: string, name: string) => GrantsBySource {
+  const named = byName ? namesInResourceNames(context.rbac) : new Set<string>();
+  const cache = new Map<string, GrantsBySource>();
+  const ask = (namespace: string, name?: string): GrantsBySource => {
+    const key = `${namespace}\u0000${name ?? ''}`;
+    let answer = cache.get(key);
+    if (!answer) cache.set(key, (answer = grantsBySource(context, request(namespace, name))));
+    return answer;
+  };
+  // A name with a slash cannot be asked for (user names may be URLs): rules naming it are not counted.
+  return (namespace, name) => (named.has(name) && !name.includes('/') ? ask(namespace, name) : ask(namespace));
+}
+
+const identityEvidenceCache = new WeakMap<RbacEngine, Map<string, Evidence | undefined>>();
+
+/** The input object that makes a bootstrap binding apply to the identity (memoised per engine). */
+function identityEvidence(model: ClusterModel, rbac: RbacEngine, id: string): Evidence | undefined {
+  let cache = identityEvidenceCache.get(rbac);
+  if (!cache) identityEvidenceCache.set(rbac, (cache = new Map()));
+  if (!cache.has(id)) cache.set(id, findIdentityEvidence(model, rbac, id));
+  return cache.get(id);
+}
+
+/** Its ServiceAccount, the input binding naming it, or a pod running as it. */
+function findIdentityEvidence(model: ClusterModel, rbac: RbacEngine, id: string): Evidence | undefined {
+  const account = model.serviceAccounts.get(id);
+  if (account?.declared) return {object: objectKey('ServiceAccount', account.namespace, account.name)};
+  const named = rbac.namedBy(id);
+  if (named && !named.binding.bootstrap) return {object: named.binding.key, field: `subjects[${named.subjectIndex}]`};
+  const pod = account && (model.podsByNamespace.get(account.namespace) ?? []).find((p) => p.serviceAccount === account.name);
+  if (pod) return {object: pod.source.object, field: pod.source.specPath, note: 'a pod runs as this service account'};
+  const namespace = account && objectKey('Namespace', undefined, account.namespace);
+  return namespace && namespace in model.snapshot.locations ? {object: namespace, note: `every namespace has its default service account`} : undefined;
+}
+
+const describeRule = (grant: RuleGrant): string =>
+  `verbs [${grant.rule.verbs.join(', ')}] on [${grant.rule.resources.join(', ')}] in API groups [${grant.rule.apiGroups.map((g) => (g === '' ? '""' : g)).join(', ')}]` +
+  (grant.rule.resourceNames.length ? ` named [${grant.rule.resourceNames.join(', ')}]` : '');
+
+/**
+ * Evidence for one grant: the binding (or, for a bootstrap binding, the input object
+ * naming the identity) and the role's rule when the input holds it. `what` says what
+ * the grant allows here, e.g. `get secrets`.
+ */
+export function grantEvidence({model, rbac}: RuleContext, grant: Grant, what: string): Evidence[] {
+  if (grant.kind !== 'rbac') {
+    const named = identityEvidence(model, rbac, grant.via);
+    return named ? [{...named, note: `${what}: ${grant.reason}`}] : [];
+  }
+  const scope = grant.scope === 'cluster' ? 'cluster-wide' : `in namespace ${grant.scope}`;
+  const rule = describeRule(grant);
+  const roleNote = grant.origin.bootstrap ? `; ${grant.role} is a built-in (bootstrap) role, not in the input, whose rules[${grant.ruleIndex}] grants ${rule}` : '';
+  const named = grant.bindingBootstrap ? identityEvidence(model, rbac, grant.via) : undefined;
+  if (grant.bindingBootstrap && !named) return [];
+  const binding: Evidence = named
+    ? {...named, note: `${what} ${scope}: the built-in binding ${grant.binding} (not in the input) grants ${grant.role} to ${grant.via}${roleNote}`}
+    : {
+        object: grant.binding,
+        field: 'roleRef',
+        value: grant.role,
+        note: `${what} ${scope}: subjects[${grant.subjectIndex}] (${grant.via}) holds ${grant.role}${roleNote}`,
+      };
+  if (grant.origin.bootstrap) return [binding];
+  const via = grant.origin.role === grant.role ? '' : ` (aggregated into ${grant.role})`;
+  return [binding, {object: grant.origin.role, field: `rules[${grant.origin.rule}]`, value: rule, note: `the rule that allows ${what}${via}`}];
+}
+
+/** Evidence for every grant of a source, deduplicated by the caller's collector. */
+const evidenceCache = new WeakMap<readonly Grant[], Map<string, Evidence[]>>();
+
+export function grantsEvidence(context: RuleContext, grants: readonly Grant[], what: (grant: Grant) => string): Evidence[] {
+  // Answers are shared between the objects of a namespace: build each grant list's evidence once per wording.
+  const whats = grants.map(what);
+  const key = whats.join('\u0000');
+  let byWhat = evidenceCache.get(grants);
+  if (!byWhat) evidenceCache.set(grants, (byWhat = new Map()));
+  let evidence = byWhat.get(key);
+  if (!evidence) byWhat.set(key, (evidence = grants.flatMap((grant, i) => grantEvidence(context, grant, whats[i]!))));
+  return [...evidence];
+}
+
+/** The verbs of `verbs` the grant's rule allows (all of them for system:masters). */
+export function grantedVerbs(grant: Grant, verbs: readonly string[]): string[] {
+  if (grant.kind !== 'rbac') return [...verbs];
+  return verbs.filter((verb) => grant.rule.verbs.includes(verb) || grant.rule.verbs.includes('*'));
+}
