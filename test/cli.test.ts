@@ -55,6 +55,19 @@ describe('kubepath graph', () => {
     expect(ids.has('internet') && ids.has('cluster-admin')).toBe(true);
     for (const edge of graph.edges) expect(ids.has(edge.source) && ids.has(edge.target)).toBe(true);
   });
+
+  it('lists the edges asked per identity, which the graph does not hold, and analyze counts the same edges', () => {
+    const graph = JSON.parse(runCli(['graph', EXAMPLE, '-o', 'json']).stdout) as {edges: Array<{source: string; target: string; type: string}>};
+    const byType: Record<string, number> = {};
+    for (const edge of graph.edges) byType[edge.type] = (byType[edge.type] ?? 0) + 1;
+    const exec = graph.edges.filter((e) => e.type === 'CAN_EXEC').map((e) => `${e.source} -> ${e.target}`);
+    expect(exec).toContain('sa:ci/gitlab-runner -> pod:ci/docker-builder');
+    expect(exec.filter((e) => e.startsWith('sa:logging/fluent-bit -> '))).toHaveLength(43);
+    for (const type of ['CAN_READ_SECRET', 'CAN_PATCH', 'CAN_CREATE_POD_AS', 'CAN_CREATE_PRIVILEGED_POD', 'CAN_MINT_TOKEN', 'CAN_IMPERSONATE']) expect(byType[type], type).toBeGreaterThan(0);
+    const summary = JSON.parse(runCli(['analyze', EXAMPLE, '--json']).stdout);
+    expect(summary.graph.edgesByType).toEqual(Object.fromEntries(Object.entries(byType).sort(([a], [b]) => (a < b ? -1 : 1))));
+    expect(summary.graph.edges).toBe(graph.edges.length);
+  });
 });
 
 describe('hostile names', () => {

@@ -9,7 +9,7 @@ import {describe, expect, it} from 'vitest';
 import {createRuleContext} from '../src/edges/context.js';
 import {RULES} from '../src/edges/index.js';
 import {CNI_PROFILES} from '../src/engines/network/profile.js';
-import type {EdgeRule} from '../src/edges/rule.js';
+import {ruleEdges, type EdgeRule} from '../src/edges/rule.js';
 import {buildModel} from '../src/graph/model.js';
 import {loadInputs} from '../src/snapshot/load.js';
 import {ROOT, tempDir} from './helpers/cli.js';
@@ -60,8 +60,8 @@ async function checkFixture(rule: EdgeRule, file: string): Promise<void> {
   const model = buildModel(snapshot);
   const cni = /^#\s*cni:\s*(\S+)\s*$/m.exec(readFileSync(path, 'utf8'))?.[1];
   const context = createRuleContext(model, cni ? {cni: CNI_PROFILES[cni]!} : {});
-  // Rules too big to draw answer per source node: ask them for every pod.
-  const edges = [...rule.build(context), ...(rule.edgesFrom ? model.pods.flatMap((pod) => rule.edgesFrom!(context, pod.id)) : [])];
+  // Every edge, those asked per source included (pod-to-pod reachability lists no sources: ask it for every pod).
+  const edges = ruleEdges(rule, context, rule.sources?.(context) ?? model.pods.map((pod) => pod.id));
   const objects = new Set(Object.keys(snapshot.locations));
   for (const edge of edges) {
     expect(edge.attributes.type).toBe(rule.type);

@@ -17,7 +17,7 @@ import {canPatch} from '../src/edges/can-patch.js';
 import {canReadSecret} from '../src/edges/can-read-secret.js';
 import {createRuleContext} from '../src/edges/context.js';
 import {isClusterAdmin} from '../src/edges/is-cluster-admin.js';
-import type {AttackEdge} from '../src/edges/rule.js';
+import {ruleEdges, type AttackEdge} from '../src/edges/rule.js';
 import {buildGraph} from '../src/graph/build.js';
 import {buildModel} from '../src/graph/model.js';
 import {loadInputs} from '../src/snapshot/load.js';
@@ -35,7 +35,7 @@ beforeAll(async () => {
   const {snapshot} = await loadInputs([join(ROOT, 'examples', 'multi-tenant')]);
   const model = buildModel(snapshot);
   const context = createRuleContext(model);
-  edges = new Map([isClusterAdmin, canReadSecret, canExec, canCreatePodAs, canCreatePrivilegedPod, canPatch, canMintToken, canImpersonate, canEscalate].map((rule) => [rule.type, rule.build(context)]));
+  edges = new Map([isClusterAdmin, canReadSecret, canExec, canCreatePodAs, canCreatePrivilegedPod, canPatch, canMintToken, canImpersonate, canEscalate].map((rule) => [rule.type, ruleEdges(rule, context)]));
   graphBuilds = () => buildGraph(model);
   secrets = snapshot.objects.secrets.map((s) => `secret:${s.metadata.namespace}/${s.metadata.name}`).sort();
 });

@@ -4,7 +4,6 @@
  * prints), on every class pair of the reference corpus, the bundled example and
  * generated clusters, under every CNI profile. Plus the class grouping and the bitsets.
  */
-import {spawnSync} from 'node:child_process';
 import {readdirSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
@@ -13,7 +12,7 @@ import {podNetworkReach} from '../src/edges/pod-network-reach.js';
 import {ClassSet} from '../src/engines/network/classset.js';
 import {buildNetworkEngine, type NetworkEngine} from '../src/engines/network/engine.js';
 import {CNI_PROFILES} from '../src/engines/network/profile.js';
-import {CORPUS, EXAMPLE, ROOT, tempDir} from './helpers/cli.js';
+import {CORPUS, EXAMPLE, generatedCluster} from './helpers/cli.js';
 import {loadAll, loadYaml} from './helpers/load.js';
 
 /** Class pairs where the sweep and the exact evaluation disagree (empty when they agree). */
@@ -27,13 +26,6 @@ function disagreements(engine: NetworkEngine): string[] {
     }
   }
   return problems;
-}
-
-function generated(pods: number, seed: number): string {
-  const file = join(tempDir(), `cluster-${pods}-${seed}.json`);
-  const result = spawnSync(process.execPath, [join(ROOT, 'dist', 'generate', 'cli.js'), '--pods', String(pods), '--seed', String(seed), '--out', file], {encoding: 'utf8'});
-  if (result.status !== 0) throw new Error(result.stderr);
-  return file;
 }
 
 const NETPOL_CASES = readdirSync(join(CORPUS, 'netpol-analyzer', 'cases')).sort();
@@ -54,7 +46,7 @@ describe('reachableFrom agrees with connection on every class pair', () => {
     [1500, 2],
     [3000, 5],
   ])('a generated cluster of %i pods (seed %i), under every profile', async (pods, seed) => {
-    const {model} = await loadAll([generated(pods, seed)]);
+    const {model} = await loadAll([generatedCluster(pods, seed)]);
     for (const profile of Object.values(CNI_PROFILES)) {
       const engine = buildNetworkEngine(model, profile);
       expect(engine.classes.length).toBeGreaterThan(20);

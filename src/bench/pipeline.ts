@@ -14,6 +14,7 @@ import {performance} from 'node:perf_hooks';
 import {buildNetworkEngine} from '../engines/network/engine.js';
 import {createRuleContext} from '../edges/context.js';
 import {RULES} from '../edges/index.js';
+import type {RuleContext} from '../edges/rule.js';
 import {buildGraph} from '../graph/build.js';
 import {buildModel} from '../graph/model.js';
 import {loadInputs} from '../snapshot/load.js';
@@ -39,8 +40,12 @@ export interface PipelineFigures {
   modelSeconds: number;
   /** buildGraph, or for the reach phase the engine build and the sweep. */
   graphSeconds: number;
-  /** Within buildGraph: each rule's build (engines it needs included) and the edges it drew. */
-  rules?: Array<{rule: string; seconds: number; edges: number}>;
+  /**
+   * Within buildGraph: each rule's build (engines it needs included) and the edges it
+   * drew; after it, for rules asked per source, the time to list every edge they hold
+   * (each source's edgesFrom, counted, not kept) and how many.
+   */
+  rules?: Array<{rule: string; seconds: number; edges: number; listedSeconds?: number; listedEdges?: number}>;
   totalSeconds: number;
   reach?: ReachFigures;
   snapshotObjects: number;
@@ -57,6 +62,19 @@ export interface PipelineFigures {
 }
 
 const MiB = 1024 * 1024;
+
+/** Every edge of the rules asked per source, as graph output lists them: timed and counted, not kept. */
+function listImplicitEdges(context: RuleContext, rules: NonNullable<PipelineFigures['rules']>): void {
+  for (const rule of RULES) {
+    if (!rule.sources || !rule.edgesFrom) continue;
+    const started = performance.now();
+    let listed = 0;
+    for (const source of rule.sources(context)) listed += rule.edgesFrom(context, source).length;
+    const figures = rules.find((r) => r.rule === rule.id)!;
+    figures.listedSeconds = (performance.now() - started) / 1000;
+    figures.listedEdges = listed;
+  }
+}
 
 async function main(): Promise<void> {
   const [phase, file] = process.argv.slice(2);
@@ -77,8 +95,9 @@ async function main(): Promise<void> {
   let graphSize = 0;
   let reach: ReachFigures | undefined;
   const rules: NonNullable<PipelineFigures['rules']> = [];
+  const context = createRuleContext(model);
   if (phase === 'graph') {
-    const graph = buildGraph(model, RULES, createRuleContext(model), (rule, seconds, edges) => rules.push({rule, seconds, edges}));
+    const graph = buildGraph(model, RULES, context, (rule, seconds, edges) => rules.push({rule, seconds, edges}));
     graphOrder = graph.order;
     graphSize = graph.size;
   } else {
@@ -91,6 +110,7 @@ async function main(): Promise<void> {
   }
   const graphed = performance.now();
   const rssAfterGraph = process.memoryUsage.rss();
+  if (phase === 'graph') listImplicitEdges(context, rules);
 
   let snapshotObjects = 0;
   for (const list of Object.values(snapshot.objects) as unknown[][]) snapshotObjects += list.length;

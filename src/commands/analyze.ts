@@ -1,5 +1,8 @@
 import {Flags} from '@oclif/core';
 import {jsonFlag, KubepathCommand, outputFileFlag, outputFormat, verboseFlag} from '../cli/base.js';
+import {createRuleContext} from '../edges/context.js';
+import {RULES} from '../edges/index.js';
+import {listedEdges} from '../edges/rule.js';
 import {buildGraph} from '../graph/build.js';
 import {buildModel} from '../graph/model.js';
 import {renderSummaryText, summarize} from '../output/summary.js';
@@ -25,7 +28,8 @@ export default class Analyze extends KubepathCommand {
     const format = outputFormat<'table' | 'json'>(flags, 'table');
     const {snapshot, warnings} = await this.load(argv as string[]);
     const model = buildModel(snapshot);
-    const summary = summarize(model, buildGraph(model), warnings);
+    const context = createRuleContext(model);
+    const summary = summarize(model, buildGraph(model, RULES, context), warnings, listedEdges(RULES, context));
     const text = format === 'json' ? `${JSON.stringify(summary, null, 2)}\n` : renderSummaryText(summary, flags.verbose);
     await writeOutput([text], flags['output-file']);
   }

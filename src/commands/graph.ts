@@ -1,5 +1,8 @@
 import {Flags} from '@oclif/core';
 import {jsonFlag, KubepathCommand, outputFileFlag} from '../cli/base.js';
+import {createRuleContext} from '../edges/context.js';
+import {RULES} from '../edges/index.js';
+import {listedEdges} from '../edges/rule.js';
 import {buildGraph} from '../graph/build.js';
 import {buildModel} from '../graph/model.js';
 import {graphJsonChunks, graphToJson} from '../output/graph-json.js';
@@ -20,7 +23,9 @@ export default class Graph extends KubepathCommand {
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Graph);
     const {snapshot} = await this.load(argv as string[]);
-    const graph = buildGraph(buildModel(snapshot));
-    await writeOutput(graphJsonChunks(graphToJson(graph)), flags['output-file']);
+    const model = buildModel(snapshot);
+    const context = createRuleContext(model);
+    const graph = buildGraph(model, RULES, context);
+    await writeOutput(graphJsonChunks(graphToJson(graph, listedEdges(RULES, context))), flags['output-file']);
   }
 }

@@ -7,13 +7,16 @@
  * nodes/proxy (the kubelet maps a WebSocket GET to `get`) depends on the version:
  * those edges are conditional. resourceNames are honoured (a representative pod of a
  * workload has no known name, so only rules without resourceNames reach it).
+ * Asked per identity (grant-groups.ts): a cluster-wide grant reaches every pod.
  * See docs/edges/CAN_EXEC.md.
  */
 import {UNSCHEDULED} from '../graph/ids.js';
+import type {PodInfo} from '../graph/model.js';
 import type {Certainty, Evidence} from '../graph/types.js';
+import {objectKey} from '../snapshot/snapshot.js';
+import {grantEdges, type GrantFacet} from './grant-groups.js';
 import type {EdgeRule, RuleContext} from './rule.js';
-import {EdgeCollector} from './edge-collector.js';
-import {grantsEvidence, namedGrants, type GrantsBySource} from './rbac-grants.js';
+import {foundGrants, namedGrants} from './rbac-grants.js';
 
 interface Route {
   verb: string;
@@ -41,42 +44,52 @@ const ROUTES: Route[] = [
   },
 ];
 
-/** Who can take each route to a pod: namespaced routes by the pod's name, nodes/proxy by its node's name. */
-function routeAsks(context: RuleContext): Array<{route: Route; ask: (namespace: string, name: string) => GrantsBySource}> {
-  return ROUTES.map((route) => ({
-    route,
-    ask: namedGrants(context, (namespace, name) => ({
+const RULE = {id: 'CAN_EXEC', type: 'CAN_EXEC', mitre: 'T1609'} as const;
+
+/** Each route as a facet: namespaced routes grouped by the pod's namespace (and name, where named), nodes/proxy by its node. */
+function routeFacets(context: RuleContext): Array<GrantFacet<PodInfo>> {
+  const {model} = context;
+  // Where the pod runs, one item shared by both nodes/proxy routes and every source: the Node when the input has it, else the pod's nodeName.
+  const onNodes = new Map<string, Evidence>();
+  const nodeEvidence = (name: string): Evidence => {
+    let evidence = onNodes.get(name);
+    if (!evidence) onNodes.set(name, (evidence = {object: objectKey('Node', undefined, name), field: 'metadata.name', value: name, note: `nodes/proxy reaches the kubelet of node ${name}, which runs the pod`}));
+    return evidence;
+  };
+  const runsOn = new Map<PodInfo, Evidence>();
+  const podEvidence = (pod: PodInfo): Evidence | undefined => {
+    if (model.nodes.get(pod.nodeName)?.declared) return undefined;
+    let evidence = runsOn.get(pod);
+    if (!evidence) runsOn.set(pod, (evidence = {object: pod.source.object, field: `${pod.source.specPath}.nodeName`, value: pod.nodeName, note: `the pod runs on node ${pod.nodeName}`}));
+    return evidence;
+  };
+  return ROUTES.map((route) => {
+    const onNode = route.resource === 'nodes';
+    const ask = namedGrants(context, (namespace, name) => ({
       verb: route.verb,
       group: '',
       resource: route.resource,
       subresource: route.subresource,
-      ...(route.resource === 'pods' ? {namespace} : {}),
+      ...(onNode ? {} : {namespace}),
       ...(name ? {name} : {}),
-    })),
-  }));
+    }));
+    // A representative pod of a workload has no known name; an unscheduled pod's node is any node.
+    const scope = (pod: PodInfo): [string, string] =>
+      onNode ? ['', pod.nodeName === UNSCHEDULED ? '' : pod.nodeName] : [pod.namespace, pod.representative ? '' : pod.name];
+    return {
+      group: (pod) => ask.group(...scope(pod)),
+      answer(pod) {
+        const found = foundGrants(context, ask(...scope(pod)), route.certainty, () => route.why);
+        if (onNode && model.nodes.get(pod.nodeName)?.declared) for (const {evidence} of found.values()) evidence.push(nodeEvidence(pod.nodeName));
+        return found;
+      },
+      ...(onNode ? {targetEvidence: podEvidence} : {}),
+    };
+  });
 }
 
 export const canExec: EdgeRule = {
-  id: 'CAN_EXEC',
-  type: 'CAN_EXEC',
-  mitre: 'T1609',
+  ...RULE,
   summary: 'create pods/exec or pods/attach, patch pods/ephemeralcontainers, or nodes/proxy on the pod\'s node (get alone: conditional, version-dependent)',
-  build(context) {
-    const asks = routeAsks(context);
-    const edges = new EdgeCollector(canExec);
-    for (const pod of context.model.pods) {
-      const podName = pod.representative ? '' : pod.name;
-      for (const {route, ask} of asks) {
-        const onNode = route.resource === 'nodes';
-        const answer = onNode ? ask('', pod.nodeName === UNSCHEDULED ? '' : pod.nodeName) : ask(pod.namespace, podName);
-        for (const [source, grants] of answer) {
-          const evidence: Evidence[] = grantsEvidence(context, grants, () => route.why);
-          if (evidence.length === 0) continue;
-          if (onNode) evidence.push({object: pod.source.object, field: pod.source.specPath, value: pod.nodeName, note: `the pod runs on node ${pod.nodeName}`});
-          edges.add(source, pod.id, route.certainty, 2, evidence);
-        }
-      }
-    }
-    return edges.list();
-  },
+  ...grantEdges<PodInfo>({rule: RULE, cost: 2, targets: ({model}) => model.pods, id: (pod) => pod.id, facets: routeFacets}),
 };

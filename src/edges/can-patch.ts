@@ -4,43 +4,72 @@
  * pod's account, mounts and host access), or on the workload that controls it (a new
  * template replaces the pod; see pod-creation.ts for which kinds count), in the pod's
  * namespace, resourceNames honoured (a representative pod has no known name, so only
- * rules without resourceNames reach it as a pod). See docs/edges/CAN_PATCH.md.
+ * rules without resourceNames reach it as a pod). Asked per identity (grant-groups.ts).
+ * See docs/edges/CAN_PATCH.md.
  */
-import type {Certainty} from '../graph/types.js';
-import type {EdgeRule} from './rule.js';
-import {EdgeCollector} from './edge-collector.js';
-import {grantsEvidence, namedGrants} from './rbac-grants.js';
+import type {PodInfo} from '../graph/model.js';
+import type {Evidence} from '../graph/types.js';
+import {grantEdges, type GrantFacet} from './grant-groups.js';
+import type {EdgeRule, RuleContext} from './rule.js';
+import {foundGrants, namedGrants} from './rbac-grants.js';
 import {KINDS, kindRequest, retemplating} from './pod-creation.js';
 
 const VERBS = ['patch', 'update'];
+const RULE = {id: 'CAN_PATCH', type: 'CAN_PATCH', mitre: 'T1610'} as const;
+const POD_WHAT = "the pod: its containers' images are mutable, the new image runs with the pod's account and mounts";
+
+/** Why a pod follows its controller's template: shared by both verbs and every source. */
+function controllerEvidence(): (pod: PodInfo) => Evidence {
+  const memo = new Map<PodInfo, Evidence>();
+  return (pod) => {
+    let evidence = memo.get(pod);
+    if (evidence) return evidence;
+    const {kind, name} = pod.workload!;
+    evidence = pod.representative
+      ? {object: pod.source.object, field: pod.source.specPath, note: `the pod is the template of ${kind}/${name}`}
+      : {object: pod.source.object, field: 'metadata.ownerReferences', note: `the pod's top controller is ${kind}/${name}`};
+    memo.set(pod, evidence);
+    return evidence;
+  };
+}
+
+/**
+ * Per verb, the pod itself (grouped by namespace, and name where named) and its
+ * controller (grouped by namespace and kind, and name where named: rules without
+ * resourceNames reach every workload of the kind).
+ */
+function patchFacets(context: RuleContext): Array<GrantFacet<PodInfo>> {
+  const controlledBy = controllerEvidence();
+  // A representative pod of a workload has no known name; a Job's template is immutable.
+  const podName = (pod: PodInfo): string => (pod.representative ? '' : pod.name);
+  const controller = (pod: PodInfo) => (pod.workload && pod.workload.kind !== 'Job' ? pod.workload : undefined);
+  return VERBS.flatMap((verb): Array<GrantFacet<PodInfo>> => {
+    const onPod = namedGrants(context, kindRequest(verb, 'Pod'));
+    const onWorkload = new Map((Object.keys(KINDS) as Array<keyof typeof KINDS>).map((kind) => [kind, namedGrants(context, kindRequest(verb, kind))]));
+    return [
+      {
+        group: (pod) => onPod.group(pod.namespace, podName(pod)),
+        answer: (pod) => foundGrants(context, onPod(pod.namespace, podName(pod)), 'definite', () => `${verb} pods on ${POD_WHAT}`),
+      },
+      {
+        group(pod) {
+          const workload = controller(pod);
+          return workload && `${workload.kind}\u0000${onWorkload.get(workload.kind)!.group(pod.namespace, workload.name)}`;
+        },
+        answer(pod) {
+          const workload = controller(pod)!;
+          const {certainty, when} = retemplating(workload.kind);
+          const what = `${verb} ${KINDS[workload.kind].resource} on the pod's controlling ${workload.kind}: ${when}`;
+          return foundGrants(context, onWorkload.get(workload.kind)!(pod.namespace, workload.name), certainty, () => what);
+        },
+        targetEvidence: controlledBy,
+      },
+    ];
+  });
+}
 
 export const canPatch: EdgeRule = {
-  id: 'CAN_PATCH',
-  type: 'CAN_PATCH',
-  mitre: 'T1610',
+  ...RULE,
   summary: "patch/update on the pod (its images), or on the workload controlling it (its template), in the pod's namespace",
-  build(context) {
-    const kinds = Object.keys(KINDS) as Array<keyof typeof KINDS>;
-    const asks = new Map(kinds.map((kind) => [kind, VERBS.map((verb) => ({verb, ask: namedGrants(context, kindRequest(verb, kind))}))]));
-    const edges = new EdgeCollector(canPatch);
-    for (const pod of context.model.pods) {
-      const targets: Array<{kind: keyof typeof KINDS; name: string; certainty: Certainty; what: string}> = [
-        {kind: 'Pod', name: pod.representative ? '' : pod.name, certainty: 'definite', what: "the pod: its containers' images are mutable, the new image runs with the pod's account and mounts"},
-      ];
-      const workload = pod.workload;
-      if (workload && workload.kind !== 'Job') {
-        const {certainty, when} = retemplating(workload.kind);
-        targets.push({kind: workload.kind, name: workload.name, certainty, what: `its controller ${workload.kind}/${workload.name}: ${when}`});
-      }
-      for (const {kind, name, certainty, what} of targets) {
-        for (const {verb, ask} of asks.get(kind)!) {
-          for (const [source, grants] of ask(pod.namespace, name)) {
-            const evidence = grantsEvidence(context, grants, () => `${verb} ${KINDS[kind].resource} on ${what}`);
-            if (evidence.length > 0) edges.add(source, pod.id, certainty, 2, evidence);
-          }
-        }
-      }
-    }
-    return edges.list();
-  },
+  ...grantEdges<PodInfo>({rule: RULE, cost: 2, targets: ({model}) => model.pods, id: (pod) => pod.id, facets: patchFacets}),
 };

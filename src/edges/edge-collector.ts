@@ -9,11 +9,20 @@
 import type {AttackEdgeAttributes, AttackEdgeType, Certainty, Evidence} from '../graph/types.js';
 import type {AttackEdge, EdgeRule} from './rule.js';
 
+/** Each evidence item's content key, worked out once per item: items are shared by the many edges one grant explains. */
+const contentKeys = new WeakMap<Evidence, string>();
+
+function contentKey(item: Evidence): string {
+  let key = contentKeys.get(item);
+  if (key === undefined) contentKeys.set(item, (key = JSON.stringify(item)));
+  return key;
+}
+
 /** Items deduplicated by content, first occurrence kept (shared items are dropped by identity first, cheaply). */
 export function uniqueEvidence(evidence: Evidence[]): Evidence[] {
   const seen = new Set<string>();
   return [...new Set(evidence)].filter((item) => {
-    const key = JSON.stringify(item);
+    const key = contentKey(item);
     return seen.has(key) ? false : (seen.add(key), true);
   });
 }

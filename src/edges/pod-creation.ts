@@ -51,17 +51,30 @@ export function retemplating(kind: WorkloadKind): {certainty: Certainty; when: s
   return {certainty: 'definite', when: 'the new template rolls out'};
 }
 
-/** Who can run a pod of their design in a namespace, by source identity; memoised per namespace. */
+const creatorsByContext = new WeakMap<RuleContext, (namespace: string) => ReadonlyMap<string, PodCreator>>();
+
+/**
+ * Who can run a pod of their design in a namespace, by source identity; memoised per
+ * namespace and shared by the rules of a context. Re-templating is asked once per
+ * workload kind of the namespace (rules without resourceNames reach every workload of
+ * the kind, so the evidence names one and counts the rest), and by name only for
+ * workloads some resourceNames list names.
+ */
 export function podCreators(context: RuleContext): (namespace: string) => ReadonlyMap<string, PodCreator> {
+  const known = creatorsByContext.get(context);
+  if (known) return known;
   const kinds = Object.keys(KINDS) as Array<keyof typeof KINDS>;
   const creates = kinds.map((kind) => ({kind, ask: namedGrants(context, kindRequest('create', kind))}));
   const writes = new Map(kinds.map((kind) => [kind, ['patch', 'update'].map((verb) => ({verb, ask: namedGrants(context, kindRequest(verb, kind))}))]));
-  const workloads = new Map<string, WorkloadInfo[]>();
+  const workloads = new Map<string, Map<WorkloadKind, WorkloadInfo[]>>();
   for (const workload of context.model.workloads) {
-    if (workload.kind !== 'Job') workloads.set(workload.namespace, [...(workloads.get(workload.namespace) ?? []), workload]);
+    if (workload.kind === 'Job') continue;
+    let byKind = workloads.get(workload.namespace);
+    if (!byKind) workloads.set(workload.namespace, (byKind = new Map()));
+    byKind.set(workload.kind, [...(byKind.get(workload.kind) ?? []), workload]);
   }
   const cache = new Map<string, Map<string, PodCreator>>();
-  return (namespace) => {
+  const creatorsOf = (namespace: string): ReadonlyMap<string, PodCreator> => {
     let creators = cache.get(namespace);
     if (creators) return creators;
     const found = (creators = new Map<string, PodCreator>());
@@ -78,13 +91,21 @@ export function podCreators(context: RuleContext): (namespace: string) => Readon
       }
     };
     for (const {kind, ask} of creates) add(ask(namespace, ''), 'definite', `create ${KINDS[kind].resource}: a new ${kind} with any pod template`);
-    for (const workload of workloads.get(namespace) ?? []) {
-      const {certainty, when} = retemplating(workload.kind);
-      for (const {verb, ask} of writes.get(workload.kind)!) {
-        add(ask(namespace, workload.name), certainty, `${verb} ${KINDS[workload.kind].resource} on the existing ${workload.kind}/${workload.name}: ${when}`);
+    for (const [kind, list] of workloads.get(namespace) ?? []) {
+      const {certainty, when} = retemplating(kind);
+      const others = list.length > 1 ? ` (or any other of the ${list.length} ${KINDS[kind].resource} of the namespace)` : '';
+      for (const {verb, ask} of writes.get(kind)!) {
+        add(ask(namespace, ''), certainty, `${verb} ${KINDS[kind].resource} on the existing ${kind}/${list[0]!.name}${others}: ${when}`);
+        for (const workload of list) {
+          if (ask.group(namespace, workload.name) === ask.group(namespace, '')) continue;
+          const byName = new Map([...ask(namespace, workload.name)].filter(([source]) => !ask(namespace, '').has(source)));
+          add(byName, certainty, `${verb} ${KINDS[kind].resource} on the existing ${kind}/${workload.name}: ${when}`);
+        }
       }
     }
     cache.set(namespace, creators);
     return creators;
   };
+  creatorsByContext.set(context, creatorsOf);
+  return creatorsOf;
 }

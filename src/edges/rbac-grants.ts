@@ -18,8 +18,9 @@
 import type {Grant, RbacEngine, RuleGrant} from '../engines/rbac/engine.js';
 import type {ResourceRequest} from '../engines/rbac/request.js';
 import type {ClusterModel} from '../graph/model.js';
-import type {Evidence} from '../graph/types.js';
+import type {Certainty, Evidence} from '../graph/types.js';
 import {objectKey} from '../snapshot/snapshot.js';
+import type {Found} from './grant-groups.js';
 import type {RuleContext} from './rule.js';
 
 /** Grants by the graph identity they draw from (the subject a binding names), in whoCan order. */
@@ -75,28 +76,50 @@ export function namesInResourceNames(rbac: RbacEngine): Set<string> {
   return names;
 }
 
+/** Who can make a request on an object of a namespace, and the group of objects sharing that answer. */
+export interface NamedGrants {
+  (namespace: string, name: string): GrantsBySource;
+  /** Objects with the same group get the same answer: the namespace, and the name where a resourceNames list names it. */
+  group(namespace: string, name: string): string;
+}
+
 /**
  * Who can make `request(name)` on each object of a namespace: the nameless answer
  * (rules without resourceNames), plus, for an object some resourceNames list names,
  * the answer by name (unless `byName` is false: list and watch are asked without a
  * name, since a name reaches the authorizer only through a field selector on newer
- * servers). Memoised per namespace and name.
+ * servers). Memoised per group.
  */
 export function namedGrants(
   context: RuleContext,
   request: (namespace: string, name?: string) => ResourceRequest,
   byName = true,
-): (namespace: string, name: string) => GrantsBySource {
+): NamedGrants {
   const named = byName ? namesInResourceNames(context.rbac) : new Set<string>();
   const cache = new Map<string, GrantsBySource>();
-  const ask = (namespace: string, name?: string): GrantsBySource => {
-    const key = `${namespace}\u0000${name ?? ''}`;
+  // A name with a slash cannot be asked for (user names may be URLs): rules naming it are not counted.
+  const askedName = (name: string): string => (named.has(name) && !name.includes('/') ? name : '');
+  const group = (namespace: string, name: string): string => `${namespace}\u0000${askedName(name)}`;
+  const ask = (namespace: string, name: string): GrantsBySource => {
+    const key = group(namespace, name);
     let answer = cache.get(key);
-    if (!answer) cache.set(key, (answer = grantsBySource(context, request(namespace, name))));
+    if (!answer) {
+      const asked = askedName(name);
+      cache.set(key, (answer = grantsBySource(context, request(namespace, asked || undefined))));
+    }
     return answer;
   };
-  // A name with a slash cannot be asked for (user names may be URLs): rules naming it are not counted.
-  return (namespace, name) => (named.has(name) && !name.includes('/') ? ask(namespace, name) : ask(namespace));
+  return Object.assign(ask, {group});
+}
+
+/** An answer as facets give it (grant-groups.ts): each source's evidence, sources without any dropped. */
+export function foundGrants(context: RuleContext, answer: GrantsBySource, certainty: Certainty, what: (grant: Grant) => string): Map<string, Found> {
+  const found = new Map<string, Found>();
+  for (const [source, grants] of answer) {
+    const evidence = grantsEvidence(context, grants, what);
+    if (evidence.length > 0) found.set(source, {certainty, evidence});
+  }
+  return found;
 }
 
 const identityEvidenceCache = new WeakMap<RbacEngine, Map<string, Evidence | undefined>>();

@@ -38,8 +38,30 @@ export interface EdgeRule {
   build(context: RuleContext): AttackEdge[];
   /**
    * For a rule whose edges are too many to draw (pod-to-pod reachability grows with
-   * pods squared): the edges leaving one node, computed when path search asks.
-   * Such a rule's `build` draws only what is bounded by the number of nodes.
+   * pods squared; a cluster-wide grant to exec reaches every pod): the edges leaving
+   * one node, computed when path search asks, sorted by target. Such a rule's `build`
+   * draws only what is bounded by the number of nodes.
    */
   edgesFrom?(context: RuleContext, source: string): AttackEdge[];
+  /**
+   * The sources `edgesFrom` has edges from, sorted: for listing every edge (graph
+   * output, exports, the bench). Absent where such a list is not an answer anyone
+   * reads (every pod pair: `kubepath reach` lists connectivity by workload).
+   */
+  sources?(context: RuleContext): readonly string[];
+}
+
+/** Every edge of a rule: those it draws, then those `edgesFrom` gives for its sources (or the sources given). */
+export function ruleEdges(rule: EdgeRule, context: RuleContext, sources: readonly string[] = rule.sources?.(context) ?? []): AttackEdge[] {
+  const edges = rule.build(context);
+  if (rule.edgesFrom) for (const source of sources) for (const edge of rule.edgesFrom(context, source)) edges.push(edge);
+  return edges;
+}
+
+/** The edges of the rules asked per source, for each of their `sources`: what graph output and exports add to the graph. */
+export function* listedEdges(rules: readonly EdgeRule[], context: RuleContext): Generator<AttackEdge> {
+  for (const rule of rules) {
+    if (!rule.sources || !rule.edgesFrom) continue;
+    for (const source of rule.sources(context)) yield* rule.edgesFrom(context, source);
+  }
 }

@@ -3,10 +3,12 @@
  * ===================
  *
  * `graph -o json`: `{"nodes":[{"id","kind","name","namespace",...}],"edges":[{"source",
- * "target","type","attack",...}]}`, nodes by id, edges by source, target, type and
+ * "target","type","attack",...}]}`, the edges rules are asked for per source included
+ * (they are not held in the graph), nodes by id, edges by source, target, type and
  * then their attributes, so the same graph always gives the same bytes.
  */
-import type {KubeGraph} from '../graph/types.js';
+import type {AttackEdge} from '../edges/rule.js';
+import type {EdgeAttributes, KubeGraph} from '../graph/types.js';
 import {compareStrings} from '../util/order.js';
 
 export interface GraphJson {
@@ -14,18 +16,19 @@ export interface GraphJson {
   edges: Array<Record<string, unknown>>;
 }
 
-export function graphToJson(graph: KubeGraph): GraphJson {
+/** The graph's nodes and edges, and the edges rules are asked for per source (`listed`, which the graph does not hold). */
+export function graphToJson(graph: KubeGraph, listed: Iterable<AttackEdge> = []): GraphJson {
   const nodes = graph
     .mapNodes((_key, attributes) => ({...attributes}))
     .sort((a, b) => compareStrings(a.id, b.id));
-  const edges = graph
-    .mapEdges((_key, attributes, source, target) => {
-      const {type, attack, ...rest} = attributes;
-      const edge: Record<string, unknown> = {source, target, type, attack, ...rest};
-      return {edge, sortKey: `${source}\u0000${target}\u0000${type}\u0000${JSON.stringify(rest)}`};
-    })
-    .sort((a, b) => compareStrings(a.sortKey, b.sortKey))
-    .map(({edge}) => edge);
+  const entry = (source: string, target: string, attributes: EdgeAttributes) => {
+    const {type, attack, ...rest} = attributes;
+    const edge: Record<string, unknown> = {source, target, type, attack, ...rest};
+    return {edge, sortKey: `${source}\u0000${target}\u0000${type}\u0000${JSON.stringify(rest)}`};
+  };
+  const entries = graph.mapEdges((_key, attributes, source, target) => entry(source, target, attributes));
+  for (const {source, target, attributes} of listed) entries.push(entry(source, target, attributes));
+  const edges = entries.sort((a, b) => compareStrings(a.sortKey, b.sortKey)).map(({edge}) => edge);
   return {nodes, edges};
 }
 

@@ -6,6 +6,7 @@
  * what manifest mode filled in, the graph's size, and what was skipped or missing.
  */
 import type {ClusterModel} from '../graph/model.js';
+import type {AttackEdge} from '../edges/rule.js';
 import type {KubeGraph} from '../graph/types.js';
 import {KINDS} from '../snapshot/kinds.js';
 import type {CoverageGap, SkippedKind, SnapshotSource} from '../snapshot/snapshot.js';
@@ -34,7 +35,8 @@ function countBy<T>(items: Iterable<T>, key: (item: T) => string): Record<string
   return Object.fromEntries([...counts.entries()].sort(([a], [b]) => compareStrings(a, b)));
 }
 
-export function summarize(model: ClusterModel, graph: KubeGraph, warnings: readonly string[]): LoadSummary {
+/** `listed`: the edges rules are asked for per source, which the graph does not hold; counted with its own. */
+export function summarize(model: ClusterModel, graph: KubeGraph, warnings: readonly string[], listed: Iterable<AttackEdge> = []): LoadSummary {
   const {snapshot} = model;
   const objects: Record<string, number> = {};
   for (const spec of KINDS) {
@@ -43,9 +45,20 @@ export function summarize(model: ClusterModel, graph: KubeGraph, warnings: reado
   }
   const implicit = <T extends {declared: boolean}>(items: Iterable<T>): number => [...items].filter((i) => !i.declared).length;
   let attackEdges = 0;
+  const types = new Map<string, number>();
+  const count = (type: string): void => {
+    types.set(type, (types.get(type) ?? 0) + 1);
+  };
   graph.forEachEdge((_key, attributes) => {
     if (attributes.attack) attackEdges++;
+    count(attributes.type);
   });
+  let listedCount = 0;
+  for (const edge of listed) {
+    listedCount++;
+    count(edge.attributes.type);
+  }
+  attackEdges += listedCount;
   return {
     source: snapshot.source,
     objects,
@@ -58,10 +71,10 @@ export function summarize(model: ClusterModel, graph: KubeGraph, warnings: reado
     },
     graph: {
       nodes: graph.order,
-      edges: graph.size,
+      edges: graph.size + listedCount,
       attackEdges,
       nodesByKind: countBy(graph.nodes(), (id) => graph.getNodeAttribute(id, 'kind')),
-      edgesByType: countBy(graph.edges(), (id) => graph.getEdgeAttribute(id, 'type')),
+      edgesByType: Object.fromEntries([...types].sort(([a], [b]) => compareStrings(a, b))),
     },
     skipped: snapshot.coverage.skipped,
     coverageGaps: snapshot.coverage.gaps,

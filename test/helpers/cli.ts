@@ -31,3 +31,11 @@ export function runCli(args: string[], options: {input?: string; cwd?: string; e
 export function tempDir(prefix = 'kubepath-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
+
+/** A cluster from the seeded generator (dist/generate/cli.js), as a `kind: List` JSON file in a temporary folder. */
+export function generatedCluster(pods: number, seed: number): string {
+  const file = join(tempDir(), `cluster-${pods}-${seed}.json`);
+  const result = spawnSync(process.execPath, [join(ROOT, 'dist', 'generate', 'cli.js'), '--pods', String(pods), '--seed', String(seed), '--out', file], {encoding: 'utf8'});
+  if (result.status !== 0) throw new Error(result.stderr);
+  return file;
+}
