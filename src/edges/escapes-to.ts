@@ -7,8 +7,10 @@
 import {nodeId} from '../graph/ids.js';
 import type {PodInfo} from '../graph/model.js';
 import type {Certainty, Evidence} from '../graph/types.js';
-import type {EdgeRule} from './rule.js';
+import type {EdgeRule, RuleContext} from './rule.js';
 import {EdgeCollector} from './edge-collector.js';
+import {podTokens} from './pod-tokens.js';
+import {grantEvidence} from './rbac-grants.js';
 import {
   containersOf,
   field,
@@ -36,7 +38,8 @@ export type Escape =
   | 'runtime-socket'
   | 'kubelet-dir'
   | 'sysfs-write'
-  | 'host-device';
+  | 'host-device'
+  | 'var-log-symlink';
 
 /** The techniques: how sure the escape is when its preconditions hold, and how it goes. */
 export const TECHNIQUES: Record<Escape, {certainty: Certainty; how: string}> = {
@@ -65,6 +68,10 @@ export const TECHNIQUES: Record<Escape, {certainty: Certainty; how: string}> = {
   },
   'sysfs-write': {certainty: 'conditional', how: 'writes /sys: uevent_helper or a cgroup v1 release_agent runs a program as root (where the kernel offers them)'},
   'host-device': {certainty: 'conditional', how: "sees the node's /dev: the raw disks, where the device cgroup lets it open them"},
+  'var-log-symlink': {
+    certainty: 'conditional',
+    how: "writes /var/log/pods: replaces its own container's log file with a symlink to any host file, which the kubelet (root) then serves to `kubectl logs`: the kubelet's client credential, every pod's token, /etc/shadow; node root takes one more step from there",
+  },
 };
 
 interface HostPathEntry {
@@ -113,6 +120,7 @@ export const HOST_PATHS: readonly HostPathEntry[] = [
     '/run/podman/podman.sock',
   ].map((path) => ({path, escape: 'runtime-socket' as const, readOnly: true})),
   {path: '/var/lib/kubelet', escape: 'kubelet-dir', within: true},
+  {path: '/var/log/pods', escape: 'var-log-symlink', note: "the kubelet's container log directory; the escape also needs get pods/log"},
   {path: '/sys', escape: 'sysfs-write', within: true},
   {path: '/dev', escape: 'host-device', within: true},
   {path: '/home', escape: 'host-path-write', within: true, certainty: 'conditional', note: "users' SSH keys and shell profiles: a login as a node user, often with sudo"},
@@ -228,18 +236,39 @@ function asUser(pod: PodInfo, ref: ContainerRef, finding: Finding): Finding | un
   return {...finding, certainty: 'conditional', evidence: [...finding.evidence, {...nonRoot, note}]};
 }
 
+/**
+ * The RBAC half of var-log-symlink: a token the pod holds may `get pods/log` on the pod
+ * itself (by name; a workload's stand-in has none, so only rules without resourceNames
+ * count). Its evidence, or undefined when no token may.
+ */
+function ownLogReader(context: RuleContext, pod: PodInfo): Evidence[] | undefined {
+  const request = {verb: 'get', group: '', resource: 'pods', subresource: 'log', namespace: pod.namespace, ...(pod.representative ? {} : {name: pod.name})};
+  for (const token of podTokens(context.model, pod)) {
+    const grant = context.rbac.can(token.serviceAccount, request)[0];
+    if (!grant) continue;
+    const evidence = grantEvidence(context, grant, `get pods/log for ${token.serviceAccount}, whose token the pod holds`);
+    if (evidence.length > 0) return [{...token.where, note: `${token.where.note ?? 'holds the token'}: ${token.serviceAccount} asks the kubelet for the planted log`}, ...evidence];
+  }
+  return undefined;
+}
+
 export const escapesTo: EdgeRule = {
   id: 'ESCAPES_TO',
   type: 'ESCAPES_TO',
   mitre: 'T1611',
-  summary: 'A container escapes to its node: privileged, host namespaces with capabilities, dangerous capabilities, host paths, runtime sockets',
-  build({model}) {
+  summary: 'A container escapes to its node: privileged, host namespaces with capabilities, dangerous capabilities, host paths, runtime sockets, /var/log with pods/log',
+  build(context) {
     const edges = new EdgeCollector(escapesTo);
-    for (const pod of model.pods) {
+    for (const pod of context.model.pods) {
       const mounts = hostPathFindings(pod);
+      let logReader: Evidence[] | undefined | null = null;
       for (const ref of containersOf(pod)) {
         for (const raw of [...containerFindings(pod, ref), ...(mounts?.get(ref.path) ?? [])]) {
-          const finding = asUser(pod, ref, raw);
+          let finding = asUser(pod, ref, raw);
+          if (finding?.escape === 'var-log-symlink') {
+            if (logReader === null) logReader = ownLogReader(context, pod);
+            finding = logReader && {...finding, evidence: [...finding.evidence, ...logReader]};
+          }
           if (!finding) continue;
           const target = nodeId(pod.nodeName);
           const cost = finding.certainty === 'definite' ? 2 : 3;
