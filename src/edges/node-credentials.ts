@@ -4,11 +4,14 @@
  * user `system:node:<name>` in group `system:nodes`. The Node authorizer lets it read
  * what the node's own pods use (their secrets, configmaps, PVCs, service-account
  * tokens) and pods, services and nodes cluster-wide; those moves are already HOSTS
- * then the pods' edges. This edge adds what RBAC grants beyond that: it is drawn only
- * to a `user:system:node:<name>` an input binding names (the graph's user nodes).
+ * then the pods' edges. This edge adds what RBAC grants beyond that: it is drawn to a
+ * `user:system:node:<name>` an input binding names (MEMBER_OF then leads on to
+ * `system:nodes`), or else, when an input binding names the group `system:nodes`,
+ * to that group, which every kubelet credential carries.
  * See docs/edges/NODE_CREDENTIALS.md.
  */
-import {nodeId, UNSCHEDULED, userId} from '../graph/ids.js';
+import {NODES_GROUP} from '../engines/rbac/identities.js';
+import {groupId, nodeId, UNSCHEDULED, userId} from '../graph/ids.js';
 import type {Evidence} from '../graph/types.js';
 import {objectKey} from '../snapshot/snapshot.js';
 import type {EdgeRule} from './rule.js';
@@ -18,19 +21,27 @@ export const nodeCredentials: EdgeRule = {
   id: 'NODE_CREDENTIALS',
   type: 'NODE_CREDENTIALS',
   mitre: 'T1552.004',
-  summary: "Root on the node holds the kubelet's credential, user system:node:<name>; drawn where an input binding names that user",
+  summary: "Root on the node holds the kubelet's credential, user system:node:<name> in group system:nodes; drawn where an input binding names the user or the group",
   build({model, rbac}) {
     const edges = new EdgeCollector(nodeCredentials);
+    const inInput = (id: string) => {
+      const named = rbac.namedBy(id);
+      return named && !named.binding.bootstrap ? named : undefined;
+    };
+    const nodesGroup = inInput(groupId(NODES_GROUP));
     for (const node of model.nodes.values()) {
       const user = userId(`system:node:${node.name}`);
-      const named = rbac.namedBy(user);
-      if (node.name === UNSCHEDULED || !named || named.binding.bootstrap) continue; // no input binding names it: no user node
+      const namedUser = inInput(user);
+      const named = namedUser ?? nodesGroup;
+      if (node.name === UNSCHEDULED || !named) continue; // no input binding names the user or its group: nothing beyond the Node authorizer
       const pod = model.podsByNode.get(node.name)?.[0];
       const where: Evidence | undefined = node.declared
         ? {object: objectKey('Node', undefined, node.name), field: 'metadata.name', value: node.name, note: `the kubelet on this node authenticates as system:node:${node.name}, in group system:nodes`}
         : pod && {object: pod.source.object, field: `${pod.source.specPath}.nodeName`, value: node.name, note: `a pod runs on node ${node.name}, whose kubelet authenticates as system:node:${node.name}`};
-      const binding: Evidence = {object: named.binding.key, field: `subjects[${named.subjectIndex}]`, value: `User system:node:${node.name}`, note: 'this binding grants the kubelet identity RBAC rights beyond the Node authorizer'};
-      edges.add(nodeId(node.name), user, 'definite', 1, where ? [where, binding] : [binding]);
+      const binding: Evidence = namedUser
+        ? {object: named.binding.key, field: `subjects[${named.subjectIndex}]`, value: `User system:node:${node.name}`, note: 'this binding grants the kubelet identity RBAC rights beyond the Node authorizer'}
+        : {object: named.binding.key, field: `subjects[${named.subjectIndex}]`, value: `Group ${NODES_GROUP}`, note: `this binding grants every kubelet credential (group ${NODES_GROUP}) RBAC rights beyond the Node authorizer`};
+      edges.add(nodeId(node.name), namedUser ? user : groupId(NODES_GROUP), 'definite', 1, where ? [where, binding] : [binding]);
     }
     return edges.list();
   },
