@@ -9,6 +9,7 @@
  */
 import type {PodInfo} from '../graph/model.js';
 import type {Evidence} from '../graph/types.js';
+import {objectKey} from '../snapshot/snapshot.js';
 import {grantEdges, type GrantFacet} from './grant-groups.js';
 import type {EdgeRule, RuleContext} from './rule.js';
 import {foundGrants, namedGrants} from './rbac-grants.js';
@@ -18,17 +19,23 @@ const VERBS = ['patch', 'update'];
 const RULE = {id: 'CAN_PATCH', type: 'CAN_PATCH', mitre: 'T1610'} as const;
 const POD_WHAT = "the pod: its containers' images are mutable, the new image runs with the pod's account and mounts";
 
-/** Why a pod follows its controller's template: shared by both verbs and every source. */
+/**
+ * Why a pod follows its controller's template, one item per workload where the input
+ * holds it (shared by its pods, both verbs and every source), else the pod's owner
+ * references.
+ */
 function controllerEvidence(): (pod: PodInfo) => Evidence {
-  const memo = new Map<PodInfo, Evidence>();
+  const memo = new Map<string, Evidence>();
   return (pod) => {
-    let evidence = memo.get(pod);
+    const {id, kind, name, declared} = pod.workload!;
+    const key = declared || pod.representative ? id : pod.id;
+    let evidence = memo.get(key);
     if (evidence) return evidence;
-    const {kind, name} = pod.workload!;
-    evidence = pod.representative
-      ? {object: pod.source.object, field: pod.source.specPath, note: `the pod is the template of ${kind}/${name}`}
+    const template = kind === 'CronJob' ? 'spec.jobTemplate.spec.template' : 'spec.template';
+    evidence = declared
+      ? {object: objectKey(kind, pod.namespace, name), field: template, note: `the pod template of ${kind}/${name}, which controls the pod`}
       : {object: pod.source.object, field: 'metadata.ownerReferences', note: `the pod's top controller is ${kind}/${name}`};
-    memo.set(pod, evidence);
+    memo.set(key, evidence);
     return evidence;
   };
 }

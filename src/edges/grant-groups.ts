@@ -45,10 +45,11 @@ export interface GrantEdgeSpec<T> {
   facets(context: RuleContext): ReadonlyArray<GrantFacet<T>>;
 }
 
-interface Group<T> {
-  facet: GrantFacet<T>;
+interface Group {
   /** Positions in the index's targets, ascending. */
   members: number[];
+  /** Per member, the facet's evidence for that target (none when the facet has none). */
+  extras?: Array<Evidence | undefined>;
   answer: ReadonlyMap<string, Found>;
 }
 
@@ -56,7 +57,7 @@ interface Index<T> {
   targets: readonly T[];
   ids: string[];
   /** Per source identity, the groups whose answer names it, in facet then target order. */
-  bySource: Map<string, Array<Group<T>>>;
+  bySource: Map<string, Array<Group>>;
   sources: string[];
 }
 
@@ -67,7 +68,7 @@ function indexer<T>(spec: GrantEdgeSpec<T>): (context: RuleContext) => Index<T> 
     let index = indexes.get(context);
     if (index) return index;
     const targets = spec.targets(context);
-    const bySource = new Map<string, Array<Group<T>>>();
+    const bySource = new Map<string, Array<Group>>();
     for (const facet of spec.facets(context)) {
       const groups = new Map<string, number[]>();
       targets.forEach((target, position) => {
@@ -78,7 +79,8 @@ function indexer<T>(spec: GrantEdgeSpec<T>): (context: RuleContext) => Index<T> 
         else groups.set(key, [position]);
       });
       for (const members of groups.values()) {
-        const group: Group<T> = {facet, members, answer: facet.answer(targets[members[0]!]!)};
+        const group: Group = {members, answer: facet.answer(targets[members[0]!]!)};
+        if (facet.targetEvidence) group.extras = members.map((position) => facet.targetEvidence!(targets[position]!));
         for (const grant of group.answer.values()) Object.freeze(grant.evidence);
         for (const source of group.answer.keys()) {
           const list = bySource.get(source);
@@ -102,6 +104,8 @@ interface Joined {
   next: Map<Evidence[], Joined>;
   /** The attributes of edges with just this evidence, by certainty: shared, frozen. */
   attributes: Partial<Record<Certainty, AttackEdgeAttributes>>;
+  /** The same, for edges with one target item more (targets sharing the item share them). */
+  withItem?: Map<Evidence, Partial<Record<Certainty, AttackEdgeAttributes>>>;
 }
 
 function join(from: Joined | undefined, part: Evidence[]): Joined {
@@ -147,20 +151,19 @@ export function grantEdges<T>(spec: GrantEdgeSpec<T>): Pick<EdgeRule, 'build' | 
         const grant = group.answer.get(source)!;
         let root = roots.get(grant.evidence);
         if (!root) roots.set(grant.evidence, (root = join(undefined, grant.evidence)));
-        for (const position of group.members) {
+        for (let m = 0; m < group.members.length; m++) {
+          const position = group.members[m]!;
           let slot = get(position);
           if (!slot) set(position, (slot = {joined: root, certainty: grant.certainty}));
           else {
             slot.joined = join(slot.joined, grant.evidence);
             if (grant.certainty === 'definite') slot.certainty = 'definite';
           }
-          if (group.facet.targetEvidence) {
-            // Facets share a target's item (e.g. both nodes/proxy routes): kept once.
-            const item = group.facet.targetEvidence(targets[position]!);
-            if (!item) continue;
-            if (!slot.extra) slot.extra = [item];
-            else if (!slot.extra.includes(item)) slot.extra.push(item);
-          }
+          const item = group.extras?.[m];
+          // Facets share a target's item (e.g. both nodes/proxy routes): kept once.
+          if (!item) continue;
+          if (!slot.extra) slot.extra = [item];
+          else if (!slot.extra.includes(item)) slot.extra.push(item);
         }
       }
       const positions = slots instanceof Map ? [...slots.keys()].sort((a, b) => a - b) : slots.keys();
@@ -169,9 +172,18 @@ export function grantEdges<T>(spec: GrantEdgeSpec<T>): Pick<EdgeRule, 'build' | 
         const slot = get(position);
         const target = ids[position]!;
         if (!slot || target === source) continue;
-        const attributes = slot.extra
-          ? attributesOf(spec, slot.certainty, slot.joined.evidence.concat(slot.extra))
-          : (slot.joined.attributes[slot.certainty] ??= Object.freeze(attributesOf(spec, slot.certainty, slot.joined.evidence)));
+        const {joined, certainty, extra} = slot;
+        let shared = joined.attributes;
+        if (extra?.length === 1) {
+          joined.withItem ??= new Map();
+          const known = joined.withItem.get(extra[0]!);
+          if (known) shared = known;
+          else joined.withItem.set(extra[0]!, (shared = {}));
+        }
+        const attributes =
+          extra && extra.length > 1
+            ? attributesOf(spec, certainty, joined.evidence.concat(extra))
+            : (shared[certainty] ??= Object.freeze(attributesOf(spec, certainty, extra ? joined.evidence.concat(extra) : joined.evidence)));
         edges.push({source, target, attributes});
       }
       return edges;

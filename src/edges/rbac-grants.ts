@@ -99,7 +99,15 @@ export function namedGrants(
   const cache = new Map<string, GrantsBySource>();
   // A name with a slash cannot be asked for (user names may be URLs): rules naming it are not counted.
   const askedName = (name: string): string => (named.has(name) && !name.includes('/') ? name : '');
-  const group = (namespace: string, name: string): string => `${namespace}\u0000${askedName(name)}`;
+  // Most objects share their namespace's nameless group: its key is built once per namespace.
+  const nameless = new Map<string, string>();
+  const group = (namespace: string, name: string): string => {
+    const asked = askedName(name);
+    if (asked) return `${namespace}\u0000${asked}`;
+    let key = nameless.get(namespace);
+    if (key === undefined) nameless.set(namespace, (key = `${namespace}\u0000`));
+    return key;
+  };
   const ask = (namespace: string, name: string): GrantsBySource => {
     const key = group(namespace, name);
     let answer = cache.get(key);
