@@ -3,9 +3,11 @@
  * ===============================
  *
  * One measured run of the real pipeline on one input file: loadInputs (read,
- * parse, redact, validate), buildModel, then either buildGraph (`graph`) or the
+ * parse, redact, validate), buildModel, then one of: buildGraph (`graph`); the
  * network engine (`reach`: build the classes and compiled policies, then ask every
- * class what it reaches, which is the whole class-level reachability relation), each
+ * class what it reaches, which is the whole class-level reachability relation); or
+ * the privilege edges (`privilege`: the RBAC engine, then every rule but the network
+ * ones, each drawing its edges and listing those it is asked for per identity), each
  * timed. It runs in a process of its own, started by bench.ts, so that the peak
  * memory it reports is this run's alone. Prints one JSON line of figures on stdout.
  */
@@ -14,12 +16,12 @@ import {performance} from 'node:perf_hooks';
 import {buildNetworkEngine} from '../engines/network/engine.js';
 import {createRuleContext} from '../edges/context.js';
 import {RULES} from '../edges/index.js';
-import type {RuleContext} from '../edges/rule.js';
+import type {EdgeRule, RuleContext} from '../edges/rule.js';
 import {buildGraph} from '../graph/build.js';
 import {buildModel} from '../graph/model.js';
 import {loadInputs} from '../snapshot/load.js';
 
-export type Phase = 'graph' | 'reach';
+export type Phase = 'graph' | 'reach' | 'privilege';
 
 export interface ReachFigures {
   /** Classes and compiled policies. */
@@ -32,20 +34,30 @@ export interface ReachFigures {
   classPairs: number;
 }
 
+export interface RuleFigures {
+  rule: string;
+  seconds: number;
+  edges: number;
+  /** Whether the rule is asked per identity (its edges are not held in the graph). */
+  perSource?: boolean;
+}
+
 export interface PipelineFigures {
   file: string;
   phase: Phase;
   bytes: number;
   loadSeconds: number;
   modelSeconds: number;
-  /** buildGraph, or for the reach phase the engine build and the sweep. */
+  /** buildGraph; for the reach phase the engine build and the sweep; for the privilege phase the RBAC engine and every privilege edge. */
   graphSeconds: number;
   /**
-   * Within buildGraph: each rule's build (engines it needs included) and the edges it
-   * drew; after it, for rules asked per source, the time to list every edge they hold
-   * (each source's edgesFrom, counted, not kept) and how many.
+   * `graph`: within buildGraph, each rule's build (engines it needs included) and the
+   * edges it drew. `privilege`: each rule's build plus listing the edges it is asked
+   * for per identity (each source's edgesFrom, counted, not kept), and all its edges.
    */
-  rules?: Array<{rule: string; seconds: number; edges: number; listedSeconds?: number; listedEdges?: number}>;
+  rules?: RuleFigures[];
+  /** `privilege`: the RBAC engine's build, before any rule. */
+  rbacSeconds?: number;
   totalSeconds: number;
   reach?: ReachFigures;
   snapshotObjects: number;
@@ -63,23 +75,23 @@ export interface PipelineFigures {
 
 const MiB = 1024 * 1024;
 
-/** Every edge of the rules asked per source, as graph output lists them: timed and counted, not kept. */
-function listImplicitEdges(context: RuleContext, rules: NonNullable<PipelineFigures['rules']>): void {
-  for (const rule of RULES) {
-    if (!rule.sources || !rule.edgesFrom) continue;
+/** Network rules (CAN_REACH) are the network issue's; every other rule draws a privilege edge. */
+export const isPrivilegeRule = (rule: EdgeRule): boolean => rule.type !== 'CAN_REACH';
+
+/** Every privilege edge: each rule's drawn edges, and those it lists per identity (counted, not kept). */
+function privilegeEdges(context: RuleContext): RuleFigures[] {
+  return RULES.filter(isPrivilegeRule).map((rule) => {
     const started = performance.now();
-    let listed = 0;
-    for (const source of rule.sources(context)) listed += rule.edgesFrom(context, source).length;
-    const figures = rules.find((r) => r.rule === rule.id)!;
-    figures.listedSeconds = (performance.now() - started) / 1000;
-    figures.listedEdges = listed;
-  }
+    let edges = rule.build(context).length;
+    if (rule.sources && rule.edgesFrom) for (const source of rule.sources(context)) edges += rule.edgesFrom(context, source).length;
+    return {rule: rule.id, seconds: (performance.now() - started) / 1000, edges, ...(rule.sources ? {perSource: true} : {})};
+  });
 }
 
 async function main(): Promise<void> {
   const [phase, file] = process.argv.slice(2);
-  if ((phase !== 'graph' && phase !== 'reach') || !file || process.argv.length > 4) {
-    process.stderr.write('usage: node dist/bench/pipeline.js graph|reach FILE\n');
+  if ((phase !== 'graph' && phase !== 'reach' && phase !== 'privilege') || !file || process.argv.length > 4) {
+    process.stderr.write('usage: node dist/bench/pipeline.js graph|reach|privilege FILE\n');
     process.exit(2);
   }
   const bytes = statSync(file).size;
@@ -94,10 +106,17 @@ async function main(): Promise<void> {
   let graphOrder = 0;
   let graphSize = 0;
   let reach: ReachFigures | undefined;
-  const rules: NonNullable<PipelineFigures['rules']> = [];
+  let rules: RuleFigures[] = [];
+  let rbacSeconds: number | undefined;
   const context = createRuleContext(model);
-  if (phase === 'graph') {
-    const graph = buildGraph(model, RULES, context, (rule, seconds, edges) => rules.push({rule, seconds, edges}));
+  if (phase === 'privilege') {
+    const rbacStarted = performance.now();
+    void context.rbac;
+    rbacSeconds = (performance.now() - rbacStarted) / 1000;
+    rules = privilegeEdges(context);
+  } else if (phase === 'graph') {
+    const perSource = new Set(RULES.filter((rule) => rule.sources).map((rule) => rule.id));
+    const graph = buildGraph(model, RULES, context, (rule, seconds, edges) => rules.push({rule, seconds, edges, ...(perSource.has(rule) ? {perSource: true} : {})}));
     graphOrder = graph.order;
     graphSize = graph.size;
   } else {
@@ -110,7 +129,6 @@ async function main(): Promise<void> {
   }
   const graphed = performance.now();
   const rssAfterGraph = process.memoryUsage.rss();
-  if (phase === 'graph') listImplicitEdges(context, rules);
 
   let snapshotObjects = 0;
   for (const list of Object.values(snapshot.objects) as unknown[][]) snapshotObjects += list.length;
@@ -135,7 +153,8 @@ async function main(): Promise<void> {
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
   };
   if (reach) figures.reach = reach;
-  if (phase === 'graph') figures.rules = rules;
+  if (phase !== 'reach') figures.rules = rules;
+  if (rbacSeconds !== undefined) figures.rbacSeconds = rbacSeconds;
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
 
