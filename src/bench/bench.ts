@@ -196,13 +196,14 @@ function table(rows: readonly Row[]): string {
   return lines.join('\n');
 }
 
-function rulesTable(rows: readonly Row[]): string {
-  const measured = rows.filter((row) => row.pipeline?.rules);
+/** One row per rule, one column per cluster size: seconds (edges), from the phase `figures` picks. */
+function perRuleTable(rows: readonly Row[], figures: (row: Row) => PipelineFigures | undefined): string {
+  const measured = rows.filter((row) => figures(row)?.rules);
   if (measured.length === 0) return '';
   const lines = [`| rule | ${measured.map((row) => `${whole(row.pods)} pods s (edges)`).join(' | ')} |`, `|---|${measured.map(() => '---:').join('|')}|`];
-  for (const {rule, perSource} of measured[0]!.pipeline!.rules!) {
+  for (const {rule, perSource} of figures(measured[0]!)!.rules!) {
     lines.push(`| ${rule}${perSource ? ' *' : ''} | ${measured.map((row) => {
-      const r = row.pipeline!.rules!.find((x) => x.rule === rule);
+      const r = figures(row)!.rules!.find((x) => x.rule === rule);
       return r ? `${seconds(r.seconds)} (${whole(r.edges)})` : '–';
     }).join(' | ')} |`);
   }
@@ -221,17 +222,7 @@ function privilegeTable(rows: readonly Row[]): string {
     const edges = p.rules.reduce((sum, r) => sum + r.edges, 0);
     lines.push(`| ${whole(row.pods)} | ${seconds(p.rbacSeconds)} | ${seconds(ruleSeconds)} | ${seconds(p.graphSeconds)} | ${whole(edges)} | ${whole(row.privilegeRun?.maxRssMiB ?? p.maxRssMiB)} |`);
   }
-  const measured = rows.filter((row) => row.privilege?.rules);
-  if (measured.length > 0) {
-    lines.push('', `| rule | ${measured.map((row) => `${whole(row.pods)} pods s (edges)`).join(' | ')} |`, `|---|${measured.map(() => '---:').join('|')}|`);
-    for (const {rule, perSource} of measured[0]!.privilege!.rules!) {
-      lines.push(`| ${rule}${perSource ? ' *' : ''} | ${measured.map((row) => {
-        const r = row.privilege!.rules!.find((x) => x.rule === rule);
-        return r ? `${seconds(r.seconds)} (${whole(r.edges)})` : '–';
-      }).join(' | ')} |`);
-    }
-  }
-  return lines.join('\n');
+  return `${lines.join('\n')}\n\n${perRuleTable(rows, (row) => row.privilege)}`;
 }
 
 function privilegeNote(rows: readonly Row[]): string {
@@ -354,7 +345,7 @@ grant reaches every pod) and, like POD_NETWORK_REACH, draw nothing: path search 
 (\`edgesFrom\`; src/edges/grant-groups.ts), and graph output and exports list them. The next table
 counts and times them.
 
-${rulesTable(rows)}
+${perRuleTable(rows, (row) => row.pipeline)}
 
 ## Privilege edges
 
