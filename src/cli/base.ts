@@ -8,12 +8,15 @@
  * parse flags, call library code, and write what it returns.
  */
 import {Command, Errors, Flags} from '@oclif/core';
+import {CNI_PROFILES} from '../engines/network/profile.js';
 import {InputError, UsageError} from '../snapshot/errors.js';
 import {loadInputs, type LoadResult} from '../snapshot/load.js';
 import {safe} from '../output/escape.js';
 
 export const outputFileFlag = Flags.string({description: 'write machine output to this file instead of stdout (written whole or not at all)'});
 export const verboseFlag = Flags.boolean({char: 'v', description: 'say more: name skipped kinds and every input file', default: false});
+/** The network plugin behaviour where the API leaves it open (docs/network.md). */
+export const cniFlag = Flags.string({description: 'network plugin behaviour where the API leaves it open (docs/network.md)', options: Object.keys(CNI_PROFILES), default: 'generic'});
 export const jsonFlag = Flags.boolean({description: 'same as -o json', default: false});
 
 export abstract class KubepathCommand extends Command {

@@ -7,6 +7,7 @@
 import Analyze from './analyze.js';
 import Collect from './collect.js';
 import Graph from './graph.js';
+import Paths from './paths.js';
 import Reach from './reach.js';
 import WhoCan from './who-can.js';
 
@@ -14,6 +15,7 @@ export const COMMANDS = {
   analyze: Analyze,
   collect: Collect,
   graph: Graph,
+  paths: Paths,
   reach: Reach,
   'who-can': WhoCan,
 };

@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core';
-import {jsonFlag, KubepathCommand, outputFileFlag, outputFormat, verboseFlag} from '../cli/base.js';
+import {cniFlag, jsonFlag, KubepathCommand, outputFileFlag, outputFormat, verboseFlag} from '../cli/base.js';
 import {buildNetworkEngine} from '../engines/network/engine.js';
 import {CNI_PROFILES} from '../engines/network/profile.js';
 import {ingressRoutes} from '../engines/network/routes.js';
@@ -30,7 +30,7 @@ export default class Reach extends KubepathCommand {
     from: Flags.string({description: 'only connections from peers matching SEL (repeatable)', multiple: true, helpValue: 'SEL'}),
     to: Flags.string({description: 'only connections to peers matching SEL (repeatable)', multiple: true, helpValue: 'SEL'}),
     explain: Flags.string({description: 'explain the connections from SRC to DST (two selectors)', multiple: true, helpValue: 'SRC DST'}),
-    cni: Flags.string({description: 'network plugin behaviour where the API leaves it open (docs/network.md)', options: Object.keys(CNI_PROFILES), default: 'generic'}),
+    cni: cniFlag,
     'output-file': outputFileFlag,
     verbose: verboseFlag,
   };

@@ -12,7 +12,7 @@ import {UNSCHEDULED} from '../graph/ids.js';
 import type {PodInfo} from '../graph/model.js';
 import type {AttackEdgeAttributes, Evidence} from '../graph/types.js';
 import {connectionEvidence} from './network-evidence.js';
-import type {AttackEdge, EdgeRule} from './rule.js';
+import type {AttackEdge, EdgeRule, RuleContext} from './rule.js';
 import {compareStrings} from '../util/order.js';
 
 function reachEdge(source: string, target: PodInfo, ports: PortSet, evidence: Evidence[]): AttackEdge {
@@ -29,45 +29,68 @@ function reachEdge(source: string, target: PodInfo, ports: PortSet, evidence: Ev
   return {source, target: target.id, attributes};
 }
 
+/** Whether traffic between the two pods is node-local: same node, and either is the node's address under the profile. */
+function nodeLocal({network}: RuleContext, pod: PodInfo, other: PodInfo): boolean {
+  if (pod.nodeName === UNSCHEDULED || other.nodeName !== pod.nodeName || other.id === pod.id) return false;
+  const [cls, otherClass] = [network.classOfPod(pod.id), network.classOfPod(other.id)];
+  return Boolean(cls && otherClass && (cls.nodeNetwork || otherClass.nodeNetwork));
+}
+
+function nodeLocalEdge({network}: RuleContext, pod: PodInfo, neighbour: PodInfo): AttackEdge {
+  const host = network.classOfPod(pod.id)!.nodeNetwork ? pod : neighbour;
+  const evidence: Evidence = {
+    object: host.source.object,
+    field: `${host.source.specPath}.hostNetwork`,
+    value: true,
+    note: `traffic between a pod and its own node is always let in, and a host-networked pod is its node's address (${network.profile.name} CNI profile)`,
+  };
+  return reachEdge(pod.id, neighbour, PortSet.ALL, [evidence]);
+}
+
+/** The edge from one pod to another, if the network lets some port through (path search asks this for the steps it reports). */
+export function podReachEdge(context: RuleContext, source: string, target: string): AttackEdge | undefined {
+  const {model, network} = context;
+  const pod = model.podsById.get(source);
+  const other = model.podsById.get(target);
+  const cls = pod && network.classOfPod(source);
+  const otherClass = other && network.classOfPod(target);
+  if (!pod || !other || !cls || !otherClass || source === target) return undefined;
+  if (nodeLocal(context, pod, other)) return nodeLocalEdge(context, pod, other);
+  const explanation = network.explain({kind: 'pod', cls}, {kind: 'pod', cls: otherClass});
+  return explanation.ports.isEmpty() ? undefined : reachEdge(source, other, explanation.ports, connectionEvidence(explanation, pod, other));
+}
+
+/** Pods on the same node that the pod reaches node-locally, whatever policies say. */
+export function nodeLocalNeighbours(context: RuleContext, pod: PodInfo): PodInfo[] {
+  return pod.nodeName === UNSCHEDULED ? [] : (context.model.podsByNode.get(pod.nodeName) ?? []).filter((other) => nodeLocal(context, pod, other));
+}
+
 export const podNetworkReach: EdgeRule = {
   id: 'POD_NETWORK_REACH',
   type: 'CAN_REACH',
   mitre: 'T1210',
   summary: "A pod can connect to another pod: the source's egress and the destination's ingress policies both allow some port",
   build: () => [],
-  edgesFrom({model, network}, source) {
+  edgesFrom(context, source) {
+    const {model, network} = context;
     const pod = model.podsById.get(source);
     const cls = pod && network.classOfPod(source);
     if (!pod || !cls) return [];
     // Traffic between a pod and its own node is always let in, both ways: under profiles
     // where host networking is the node, that joins host-networked pods and their neighbours.
-    const nodeLocal = new Map<string, PodInfo>();
-    if (pod.nodeName !== UNSCHEDULED) {
-      for (const neighbour of model.podsByNode.get(pod.nodeName) ?? []) {
-        const neighbourClass = network.classOfPod(neighbour.id);
-        if (neighbour.id !== source && neighbourClass && (cls.nodeNetwork || neighbourClass.nodeNetwork)) nodeLocal.set(neighbour.id, neighbour);
-      }
-    }
+    const local = nodeLocalNeighbours(context, pod);
+    const localIds = new Set(local.map((neighbour) => neighbour.id));
     const edges: AttackEdge[] = [];
     for (const d of network.reachableFrom(cls).members()) {
       const destination = network.classes[d]!;
       const explanation = network.explain({kind: 'pod', cls}, {kind: 'pod', cls: destination});
       for (const target of destination.pods) {
-        if (target === source || nodeLocal.has(target)) continue;
+        if (target === source || localIds.has(target)) continue;
         const targetPod = model.podsById.get(target)!;
         edges.push(reachEdge(source, targetPod, explanation.ports, connectionEvidence(explanation, pod, targetPod)));
       }
     }
-    for (const neighbour of nodeLocal.values()) {
-      const host = cls.nodeNetwork ? pod : neighbour;
-      const evidence: Evidence = {
-        object: host.source.object,
-        field: `${host.source.specPath}.hostNetwork`,
-        value: true,
-        note: `traffic between a pod and its own node is always let in, and a host-networked pod is its node's address (${network.profile.name} CNI profile)`,
-      };
-      edges.push(reachEdge(source, neighbour, PortSet.ALL, [evidence]));
-    }
+    for (const neighbour of local) edges.push(nodeLocalEdge(context, pod, neighbour));
     return edges.sort((a, b) => compareStrings(a.target, b.target));
   },
 };

@@ -7,6 +7,7 @@
  * any run of characters), or `ns:<name>` for the namespace and everything in it.
  */
 import {UsageError} from '../snapshot/errors.js';
+import {compareStrings} from '../util/order.js';
 import {CLUSTER_ADMIN, INTERNET} from './ids.js';
 
 const PREFIXES = ['node', 'ns', 'workload', 'pod', 'svc', 'sa', 'user', 'group', 'role', 'clusterrole', 'secret', 'netpol'] as const;
@@ -35,4 +36,21 @@ export function parseSelector(text: string): NodeSelector {
   // `ns:shop` and `ns:team-*` pick the namespaces and everything in them.
   if (prefix === 'ns') return {text, matches: (id, namespace) => pattern.test(id) || (namespace !== undefined && pattern.test(`ns:${namespace}`))};
   return {text, matches: (id) => pattern.test(id)};
+}
+
+/** The graph nodes the selectors pick, in id order; a selector that picks nothing is a usage error naming the flag. */
+export function selectNodes(graph: {forEachNode(callback: (id: string, attributes: {namespace?: string}) => void): void}, texts: readonly string[], flag: string): string[] {
+  const picked = new Set<string>();
+  for (const text of texts) {
+    const selector = parseSelector(text);
+    let matched = false;
+    graph.forEachNode((id, attributes) => {
+      if (selector.matches(id, attributes.namespace)) {
+        picked.add(id);
+        matched = true;
+      }
+    });
+    if (!matched) throw new UsageError(`${flag} ${JSON.stringify(text)} matches no node of the graph`);
+  }
+  return [...picked].sort(compareStrings);
 }

@@ -1,0 +1,56 @@
+import {Flags} from '@oclif/core';
+import {cniFlag, jsonFlag, KubepathCommand, outputFileFlag, outputFormat, verboseFlag} from '../cli/base.js';
+import {createRuleContext} from '../edges/context.js';
+import {RULES} from '../edges/index.js';
+import {CNI_PROFILES} from '../engines/network/profile.js';
+import {buildGraph} from '../graph/build.js';
+import {buildModel} from '../graph/model.js';
+import {selectNodes} from '../graph/selector.js';
+import {formatPathsTable, pathsToJson, reachedSummary} from '../output/paths.js';
+import {writeOutput} from '../output/write.js';
+import {AttackMoves} from '../paths/moves.js';
+import {cheapestPaths, reachedFrom, type SearchOptions} from '../paths/search.js';
+
+export default class Paths extends KubepathCommand {
+  static override summary = 'Find the cheapest attack paths from one set of nodes to another';
+  static override description = [
+    'Follows attack edges only (network reach, tokens, secrets, escapes, nodes, RBAC), cost being the sum of the edges\' attacker-effort costs (docs/edges/README.md); returns the K cheapest loop-free paths, cheapest first, each step with its evidence.',
+    'SEL is a node id (pod:shop/web-0, sa:ci/deployer, cluster-admin, internet), a wildcard (pod:shop/*, node:*) or ns:NAME. With no path, says how far the sources get.',
+  ].join('\n\n');
+  static override usage = 'paths INPUT... --from SEL --to SEL [--max-paths K] [--max-depth D] [--certainty any|definite] [-o table|json]';
+  static override examples = [
+    '<%= config.bin %> paths examples/multi-tenant --from internet --to cluster-admin',
+    '<%= config.bin %> paths examples/multi-tenant --from pod:shop/storefront --to "secret:payments/*" -o json',
+  ];
+  // INPUT... is variadic: files, folders and `-`.
+  static override strict = false;
+  static override flags = {
+    from: Flags.string({description: 'where the attacker starts (repeatable)', multiple: true, required: true, helpValue: 'SEL'}),
+    to: Flags.string({description: 'what the attacker wants (repeatable)', multiple: true, required: true, helpValue: 'SEL'}),
+    'max-paths': Flags.integer({description: 'how many paths (K)', default: 5, min: 1, max: 1000}),
+    'max-depth': Flags.integer({description: 'the most steps a path may take', default: 12, min: 1, max: 100}),
+    certainty: Flags.string({description: 'definite: follow only edges that need no assumption (no network hops, which assume an exploitable service)', options: ['any', 'definite'], default: 'any'}),
+    output: Flags.string({char: 'o', description: 'output format', options: ['table', 'json'], default: 'table'}),
+    json: jsonFlag,
+    cni: cniFlag,
+    'output-file': outputFileFlag,
+    verbose: verboseFlag,
+  };
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(Paths);
+    const format = outputFormat<'table' | 'json'>(flags, 'table');
+    const {snapshot} = await this.load(argv as string[]);
+    const model = buildModel(snapshot);
+    const context = createRuleContext(model, {cni: CNI_PROFILES[flags.cni]});
+    const graph = buildGraph(model, RULES, context);
+    const sources = selectNodes(graph, flags.from, '--from');
+    const targets = new Set(selectNodes(graph, flags.to, '--to'));
+    const moves = new AttackMoves(graph, context, RULES);
+    const options: SearchOptions = {maxPaths: flags['max-paths'], maxDepth: flags['max-depth'], definiteOnly: flags.certainty === 'definite'};
+    const paths = cheapestPaths(moves, sources, targets, options);
+    const json = pathsToJson(paths, paths.length === 0 ? reachedSummary(graph, reachedFrom(moves, sources, options)) : undefined);
+    const text = format === 'json' ? `${JSON.stringify(json, null, 2)}\n` : formatPathsTable(json, flags.from, flags.to);
+    await writeOutput([text], flags['output-file']);
+  }
+}

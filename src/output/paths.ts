@@ -1,0 +1,81 @@
+/**
+ * kubepath paths output
+ * =====================
+ *
+ * `paths -o json`: DESIGN's shape, `{"paths":[{"source","target","cost","steps":[{"from",
+ * "to","type","technique","certainty","cost",...,"evidence"}]}]}`, cheapest first; with
+ * no path, `"reached"` says how far the sources get. `-o table`: the same, readable.
+ */
+import type {KubeGraph} from '../graph/types.js';
+import type {AttackPath} from '../paths/search.js';
+import {compareStrings} from '../util/order.js';
+import {safe} from './escape.js';
+
+/** How far the sources get when no path reaches a target: counts by kind, and the cheapest nodes of the kinds that matter most. */
+export interface Reached {
+  nodes: number;
+  byKind: Record<string, number>;
+  /** Up to 10 reached nodes of the privileged kinds (cluster-admin, nodes, identities, secrets), cheapest first. */
+  notable: Array<{node: string; cost: number}>;
+}
+
+export interface PathsJson {
+  paths: Array<{source: string; target: string; cost: number; steps: Array<Record<string, unknown>>}>;
+  reached?: Reached;
+}
+
+const NOTABLE_KINDS = new Set(['ClusterAdmin', 'Node', 'User', 'Group', 'ServiceAccount', 'Secret']);
+
+export function reachedSummary(graph: KubeGraph, reached: ReadonlyArray<{node: string; cost: number}>): Reached {
+  const kindOf = (node: string): string => (graph.hasNode(node) ? String(graph.getNodeAttribute(node, 'kind')) : 'unknown');
+  const byKind = new Map<string, number>();
+  for (const {node} of reached) byKind.set(kindOf(node), (byKind.get(kindOf(node)) ?? 0) + 1);
+  return {
+    nodes: reached.length,
+    byKind: Object.fromEntries([...byKind].sort(([a], [b]) => compareStrings(a, b))),
+    notable: reached.filter(({node}) => NOTABLE_KINDS.has(kindOf(node))).slice(0, 10),
+  };
+}
+
+export function pathsToJson(paths: readonly AttackPath[], reached?: Reached): PathsJson {
+  const json: PathsJson = {
+    paths: paths.map(({source, target, cost, steps}) => ({
+      source,
+      target,
+      cost,
+      steps: steps.map(({from, to, attributes}) => {
+        const {type, technique, certainty, cost: stepCost, evidence, attack: _attack, mitre, ...extra} = attributes;
+        return {from, to, type, technique, certainty, cost: stepCost, mitre, ...extra, evidence};
+      }),
+    })),
+  };
+  if (reached) json.reached = reached;
+  return json;
+}
+
+export function formatPathsTable(json: PathsJson, from: readonly string[], to: readonly string[]): string {
+  const lines: string[] = [];
+  if (json.paths.length === 0) {
+    lines.push(`No attack path from ${from.map(safe).join(', ')} to ${to.map(safe).join(', ')}.`);
+    const reached = json.reached;
+    if (reached) {
+      const kinds = Object.entries(reached.byKind).map(([kind, count]) => `${count} ${kind}`);
+      lines.push(reached.nodes === 0 ? 'The sources reach nothing: no attack edge leaves them.' : `The sources reach ${reached.nodes} nodes: ${kinds.join(', ')}.`);
+      if (reached.notable.length > 0) lines.push('Among them, cheapest first:', ...reached.notable.map(({node, cost}) => `  ${safe(node)} (cost ${cost})`));
+    }
+    return `${lines.join('\n')}\n`;
+  }
+  json.paths.forEach((path, index) => {
+    if (index > 0) lines.push('');
+    lines.push(`Path ${index + 1} of ${json.paths.length}, cost ${path.cost}: ${[path.source, ...path.steps.map((s) => String(s.to))].map(safe).join(' -> ')}`);
+    path.steps.forEach((step, i) => {
+      lines.push(`  ${i + 1}. ${safe(String(step.from))} -> ${safe(String(step.to))}  ${step.type} (${step.technique}), ${step.certainty}, cost ${step.cost}`);
+      for (const item of step.evidence as Array<{object: string; field?: string; value?: unknown; note?: string}>) {
+        const where = [item.object, item.field].filter(Boolean).join(' ');
+        const value = item.value === undefined ? '' : ` = ${JSON.stringify(item.value)}`;
+        lines.push(`       ${safe(where)}${safe(value)}${item.note ? `: ${safe(item.note)}` : ''}`);
+      }
+    });
+  });
+  return `${lines.join('\n')}\n`;
+}
