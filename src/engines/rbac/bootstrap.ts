@@ -8,15 +8,32 @@
  * are what most bindings name, so the RBAC engine adds each one the input lacks
  * (by name; an input object of the same name wins).
  *
- * Source: the role contents documented by the bootstrap policy's golden files,
- * kubernetes/kubernetes `plugin/pkg/auth/authorizer/rbac/bootstrappolicy/testdata/`
- * (`cluster-roles.yaml`, `cluster-role-bindings.yaml`, `namespace-roles.yaml`,
- * `namespace-role-bindings.yaml`), written out here as data; rules keep the
- * documented order, so rule indexes match `kubectl get clusterrole -o yaml` on a
- * cluster of that version. Left out (docs/rbac.md): the `system:controller:*`
- * roles and bindings (controller-manager service accounts, present only with
- * `--use-service-account-credentials`), the `system::leader-locking-*` Roles,
- * and roles behind feature gates that are off by default.
+ * Source: the bootstrap policy's golden files, kubernetes/kubernetes
+ * `plugin/pkg/auth/authorizer/rbac/bootstrappolicy/testdata/` (`cluster-roles.yaml`,
+ * `cluster-role-bindings.yaml`, `controller-roles.yaml`, `controller-role-bindings.yaml`,
+ * `namespace-roles.yaml`, `namespace-role-bindings.yaml`) and `controller_policy.go`,
+ * written out here as data; rules keep the documented order, so rule indexes match
+ * `kubectl get clusterrole -o yaml` on a cluster of that version. The golden files
+ * are generated with the default feature gates. No copy at the v1.30.0 tag was at
+ * hand; the v1.30.0 content was read off the neighbouring copies (docs/rbac.md, "Bootstrap
+ * policy", lists them and the changes between them). Patch releases from v1.30.5 also
+ * give `statefulset-controller` list/watch on PVCs and update on pods/finalizers
+ * (kubernetes/kubernetes#127067); that is not in here.
+ *
+ * Included: the 31 ClusterRoles and 12 ClusterRoleBindings of cluster-roles.yaml and
+ * cluster-role-bindings.yaml; the 33 `system:controller:*` ClusterRoles that exist with
+ * v1.30's default feature gates, each bound by `system:controller:<name>` to the
+ * ServiceAccount `kube-system/<name>` (those accounts exist only when the controller
+ * manager runs with `--use-service-account-credentials`, kubeadm's default); the
+ * `kube-system`/`kube-public` Roles and RoleBindings below.
+ *
+ * Left out (docs/rbac.md): controller roles behind feature gates off by default in
+ * v1.30, namely `resource-claim-controller` (DynamicResourceAllocation, alpha),
+ * `service-cidrs-controller` (MultiCIDRServiceAllocator, alpha),
+ * `storage-version-garbage-collector` (StorageVersionAPI, alpha),
+ * `storage-version-migrator-controller` (StorageVersionMigrator, alpha) and, where the
+ * release has it, `volumeattributesclass-protection-controller` (VolumeAttributesClass,
+ * alpha); the other gated rules of those gates; the `system::leader-locking-*` Roles.
  *
  * The `system:node` ClusterRoleBinding has no subjects since v1.8: kubelets are
  * authorized by the Node authorizer (and NodeRestriction admission), which is not
@@ -289,7 +306,11 @@ const CLUSTER_ROLES: readonly ClusterRoleData[] = [
     ],
   },
   {name: 'system:public-info-viewer', rules: [urls(['/healthz', '/livez', '/readyz', '/version', '/version/'], ['get'])]},
-  {name: 'system:service-account-issuer-discovery', rules: [urls(['/.well-known/openid-configuration', '/openid/v1/jwks'], ['get'])]},
+  {
+    name: 'system:service-account-issuer-discovery',
+    // The slash-ended forms (what the OpenAPI document names) since v1.28, kubernetes/kubernetes#117511.
+    rules: [urls(['/.well-known/openid-configuration', '/.well-known/openid-configuration/', '/openid/v1/jwks', '/openid/v1/jwks/'], ['get'])],
+  },
   {
     name: 'system:volume-scheduler',
     rules: [
@@ -299,6 +320,291 @@ const CLUSTER_ROLES: readonly ClusterRoleData[] = [
     ],
   },
   {name: 'view', aggregatesInto: ['edit'], aggregatesFrom: 'view', rules: []},
+];
+
+/** `system:controller:<controller>`, bound to the ServiceAccount `kube-system/<controller>`. */
+export const CONTROLLER_ROLE_PREFIX = 'system:controller:';
+
+/** The event rule most controller roles end with (the `eventsRule()` of controller_policy.go). */
+const events = (): PolicyRule => rule([CORE, 'events.k8s.io'], ['events'], EVENT_WRITE);
+/** Every verb but `deletecollection`, as several controller rules spell it. */
+const MANAGE = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
+
+/**
+ * The controller roles of controller-roles.yaml with v1.30's default feature gates, by
+ * controller (the ServiceAccount name), in the golden file's order.
+ */
+const CONTROLLER_ROLES: ReadonlyArray<{controller: string; rules: PolicyRule[]}> = [
+  {
+    controller: 'attachdetach-controller',
+    rules: [
+      rule([CORE], ['persistentvolumeclaims', 'persistentvolumes'], ['list', 'watch']),
+      rule([CORE], ['nodes'], READ),
+      rule([CORE], ['nodes/status'], ['patch', 'update']),
+      rule([CORE], ['pods'], ['list', 'watch']),
+      events(),
+      rule(['storage.k8s.io'], ['volumeattachments'], ['create', 'delete', 'get', 'list', 'watch']),
+      rule(['storage.k8s.io'], ['csidrivers'], READ),
+      rule(['storage.k8s.io'], ['csinodes'], READ),
+    ],
+  },
+  {
+    controller: 'certificate-controller',
+    rules: [
+      rule(['certificates.k8s.io'], ['certificatesigningrequests'], ['delete', 'get', 'list', 'watch']),
+      rule(['certificates.k8s.io'], ['certificatesigningrequests/approval', 'certificatesigningrequests/status'], ['update']),
+      rule(['certificates.k8s.io'], ['signers'], ['approve'], ['kubernetes.io/kube-apiserver-client-kubelet']),
+      rule(
+        ['certificates.k8s.io'],
+        ['signers'],
+        ['sign'],
+        ['kubernetes.io/kube-apiserver-client', 'kubernetes.io/kube-apiserver-client-kubelet', 'kubernetes.io/kubelet-serving', 'kubernetes.io/legacy-unknown'],
+      ),
+      rule(['authorization.k8s.io'], ['subjectaccessreviews'], ['create']),
+      events(),
+    ],
+  },
+  {
+    controller: 'clusterrole-aggregation-controller',
+    rules: [rule(['rbac.authorization.k8s.io'], ['clusterroles'], ['escalate', 'get', 'list', 'patch', 'update', 'watch'])],
+  },
+  {
+    controller: 'cronjob-controller',
+    rules: [
+      rule(['batch'], ['cronjobs'], ['get', 'list', 'update', 'watch']),
+      rule(['batch'], ['jobs'], MANAGE),
+      rule(['batch'], ['cronjobs/status'], ['update']),
+      rule(['batch'], ['cronjobs/finalizers'], ['update']),
+      rule([CORE], ['pods'], ['delete', 'list']),
+      events(),
+    ],
+  },
+  {
+    controller: 'daemon-set-controller',
+    rules: [
+      rule(['apps', 'extensions'], ['daemonsets'], READ),
+      rule(['apps', 'extensions'], ['daemonsets/status'], ['update']),
+      rule(['apps', 'extensions'], ['daemonsets/finalizers'], ['update']),
+      rule([CORE], ['nodes'], ['list', 'watch']),
+      rule([CORE], ['pods'], ['create', 'delete', 'list', 'patch', 'watch']),
+      rule([CORE], ['pods/binding'], ['create']),
+      rule(['apps'], ['controllerrevisions'], MANAGE),
+      events(),
+    ],
+  },
+  {
+    controller: 'deployment-controller',
+    rules: [
+      rule(['apps', 'extensions'], ['deployments'], ['get', 'list', 'update', 'watch']),
+      rule(['apps', 'extensions'], ['deployments/status'], ['update']),
+      rule(['apps', 'extensions'], ['deployments/finalizers'], ['update']),
+      rule(['apps', 'extensions'], ['replicasets'], MANAGE),
+      rule([CORE], ['pods'], ['get', 'list', 'update', 'watch']),
+      events(),
+    ],
+  },
+  {
+    controller: 'disruption-controller',
+    rules: [
+      rule(['apps', 'extensions'], ['deployments'], READ),
+      rule(['apps', 'extensions'], ['replicasets'], READ),
+      rule([CORE], ['replicationcontrollers'], READ),
+      rule(['policy'], ['poddisruptionbudgets'], READ),
+      rule(['apps'], ['statefulsets'], READ),
+      rule(['policy'], ['poddisruptionbudgets/status'], ['update']),
+      rule(['*'], ['*/scale'], ['get']),
+      events(),
+      // Appended while PodDisruptionConditions was a gate (on by default; GA and merged in v1.31).
+      rule([CORE], ['pods/status'], ['patch', 'update']),
+    ],
+  },
+  {
+    controller: 'endpoint-controller',
+    rules: [
+      rule([CORE], ['pods', 'services'], READ),
+      rule([CORE], ['endpoints'], ['create', 'delete', 'get', 'list', 'update']),
+      rule([CORE], ['endpoints/restricted'], ['create']),
+      events(),
+    ],
+  },
+  {
+    controller: 'endpointslice-controller',
+    rules: [
+      rule([CORE], ['nodes', 'pods', 'services'], READ),
+      rule([CORE], ['services/finalizers'], ['update']),
+      rule(['discovery.k8s.io'], ['endpointslices'], ['create', 'delete', 'get', 'list', 'update']),
+      events(),
+    ],
+  },
+  {
+    controller: 'endpointslicemirroring-controller',
+    rules: [
+      rule([CORE], ['endpoints', 'services'], READ),
+      rule([CORE], ['services/finalizers'], ['update']),
+      rule([CORE], ['endpoints/finalizers'], ['update']),
+      rule(['discovery.k8s.io'], ['endpointslices'], ['create', 'delete', 'get', 'list', 'update']),
+      events(),
+    ],
+  },
+  {
+    controller: 'ephemeral-volume-controller',
+    rules: [
+      rule([CORE], ['pods'], READ),
+      rule([CORE], ['pods/finalizers'], ['update']),
+      rule([CORE], ['persistentvolumeclaims'], ['create', 'get', 'list', 'watch']),
+      events(),
+    ],
+  },
+  {
+    controller: 'expand-controller',
+    rules: [
+      rule([CORE], ['persistentvolumes'], ['get', 'list', 'patch', 'update', 'watch']),
+      rule([CORE], ['persistentvolumeclaims/status'], ['patch', 'update']),
+      rule([CORE], ['persistentvolumeclaims'], READ),
+      // Left from the removed glusterfs plugin until v1.31 (kubernetes/kubernetes#125995).
+      rule(['storage.k8s.io'], ['storageclasses'], READ),
+      rule([CORE], ['endpoints', 'services'], ['get']),
+      rule([CORE], ['secrets'], ['get']),
+      events(),
+    ],
+  },
+  {
+    controller: 'generic-garbage-collector',
+    rules: [rule(['*'], ['*'], ['delete', 'get', 'list', 'patch', 'update', 'watch']), events()],
+  },
+  {
+    controller: 'horizontal-pod-autoscaler',
+    rules: [
+      rule(['autoscaling'], ['horizontalpodautoscalers'], READ),
+      rule(['autoscaling'], ['horizontalpodautoscalers/status'], ['update']),
+      rule(['*'], ['*/scale'], ['get', 'update']),
+      rule([CORE], ['pods'], ['list']),
+      rule(['metrics.k8s.io'], ['pods'], ['list']),
+      rule(['custom.metrics.k8s.io'], ['*'], ['get', 'list']),
+      rule(['external.metrics.k8s.io'], ['*'], ['get', 'list']),
+      events(),
+    ],
+  },
+  {
+    controller: 'job-controller',
+    rules: [
+      rule(['batch'], ['jobs'], ['get', 'list', 'patch', 'update', 'watch']),
+      rule(['batch'], ['jobs/status'], ['update']),
+      rule(['batch'], ['jobs/finalizers'], ['update']),
+      rule([CORE], ['pods'], ['create', 'delete', 'list', 'patch', 'watch']),
+      events(),
+    ],
+  },
+  {
+    controller: 'legacy-service-account-token-cleaner',
+    rules: [
+      rule([CORE], ['configmaps'], ['get'], ['kube-apiserver-legacy-service-account-token-tracking']),
+      rule([CORE], ['secrets'], ['delete', 'patch']),
+    ],
+  },
+  {
+    controller: 'namespace-controller',
+    rules: [
+      rule([CORE], ['namespaces'], ['delete', 'get', 'list', 'watch']),
+      rule([CORE], ['namespaces/finalize', 'namespaces/status'], ['update']),
+      rule(['*'], ['*'], ['delete', 'deletecollection', 'get', 'list']),
+    ],
+  },
+  {
+    controller: 'node-controller',
+    rules: [
+      rule([CORE], ['nodes'], ['delete', 'get', 'list', 'patch', 'update']),
+      rule([CORE], ['nodes/status'], ['patch', 'update']),
+      rule([CORE], ['pods/status'], ['patch', 'update']),
+      rule([CORE], ['pods'], ['delete', 'list']),
+      events(),
+      // Appended while PodDisruptionConditions was a gate (on by default).
+      rule([CORE], ['pods'], ['get']),
+    ],
+  },
+  {
+    controller: 'persistent-volume-binder',
+    rules: [
+      rule([CORE], ['persistentvolumes'], ['create', 'delete', 'get', 'list', 'update', 'watch']),
+      rule([CORE], ['persistentvolumes/status'], ['update']),
+      rule([CORE], ['persistentvolumeclaims'], ['get', 'list', 'update', 'watch']),
+      rule([CORE], ['persistentvolumeclaims/status'], ['update']),
+      rule([CORE], ['pods'], ['create', 'delete', 'get', 'list', 'watch']),
+      rule(['storage.k8s.io'], ['storageclasses'], READ),
+      // glusterfs (until v1.31, kubernetes/kubernetes#125995), then openstack.
+      rule([CORE], ['endpoints'], ['create', 'delete', 'get', 'update']),
+      rule([CORE], ['services'], ['create', 'delete', 'get']),
+      rule([CORE], ['secrets'], ['get']),
+      rule([CORE], ['nodes'], ['get', 'list']),
+      rule([CORE], ['events'], ['watch']),
+      events(),
+    ],
+  },
+  {
+    controller: 'pod-garbage-collector',
+    rules: [rule([CORE], ['pods'], ['delete', 'list', 'watch']), rule([CORE], ['nodes'], ['get', 'list']), rule([CORE], ['pods/status'], ['patch'])],
+  },
+  {controller: 'pv-protection-controller', rules: [rule([CORE], ['persistentvolumes'], ['get', 'list', 'update', 'watch']), events()]},
+  {
+    controller: 'pvc-protection-controller',
+    rules: [rule([CORE], ['persistentvolumeclaims'], ['get', 'list', 'update', 'watch']), rule([CORE], ['pods'], READ), events()],
+  },
+  {
+    controller: 'replicaset-controller',
+    rules: [
+      rule(['apps', 'extensions'], ['replicasets'], ['get', 'list', 'update', 'watch']),
+      rule(['apps', 'extensions'], ['replicasets/status'], ['update']),
+      rule(['apps', 'extensions'], ['replicasets/finalizers'], ['update']),
+      rule([CORE], ['pods'], ['create', 'delete', 'list', 'patch', 'watch']),
+      events(),
+    ],
+  },
+  {
+    controller: 'replication-controller',
+    rules: [
+      rule([CORE], ['replicationcontrollers'], ['get', 'list', 'update', 'watch']),
+      rule([CORE], ['replicationcontrollers/status'], ['update']),
+      rule([CORE], ['replicationcontrollers/finalizers'], ['update']),
+      rule([CORE], ['pods'], ['create', 'delete', 'list', 'patch', 'watch']),
+      events(),
+    ],
+  },
+  {
+    controller: 'resourcequota-controller',
+    rules: [rule(['*'], ['*'], ['list', 'watch']), rule([CORE], ['resourcequotas/status'], ['update']), events()],
+  },
+  {controller: 'root-ca-cert-publisher', rules: [rule([CORE], ['configmaps'], ['create', 'update']), events()]},
+  {controller: 'route-controller', rules: [rule([CORE], ['nodes'], ['list', 'watch']), rule([CORE], ['nodes/status'], ['patch']), events()]},
+  {controller: 'service-account-controller', rules: [rule([CORE], ['serviceaccounts'], ['create']), events()]},
+  {
+    controller: 'service-controller',
+    rules: [rule([CORE], ['services'], READ), rule([CORE], ['services/status'], ['patch', 'update']), rule([CORE], ['nodes'], ['list', 'watch']), events()],
+  },
+  {
+    controller: 'statefulset-controller',
+    rules: [
+      rule([CORE], ['pods'], ['list', 'watch']),
+      rule(['apps'], ['statefulsets'], READ),
+      rule(['apps'], ['statefulsets/status'], ['update']),
+      rule(['apps'], ['statefulsets/finalizers'], ['update']),
+      rule([CORE], ['pods'], ['create', 'delete', 'get', 'patch', 'update']),
+      rule(['apps'], ['controllerrevisions'], MANAGE),
+      rule([CORE], ['persistentvolumeclaims'], ['create', 'get']),
+      events(),
+      // Appended while StatefulSetAutoDeletePVC is a gate (beta, on by default).
+      rule([CORE], ['persistentvolumeclaims'], ['delete', 'update']),
+    ],
+  },
+  {controller: 'ttl-after-finished-controller', rules: [rule(['batch'], ['jobs'], ['delete', 'get', 'list', 'watch']), events()]},
+  {controller: 'ttl-controller', rules: [rule([CORE], ['nodes'], ['list', 'patch', 'update', 'watch']), events()]},
+  {
+    controller: 'validatingadmissionpolicy-status-controller',
+    rules: [
+      rule(['admissionregistration.k8s.io'], ['validatingadmissionpolicies'], READ),
+      rule(['admissionregistration.k8s.io'], ['validatingadmissionpolicies/status'], ['get', 'patch', 'update']),
+      events(),
+    ],
+  },
 ];
 
 const user = (name: string): Subject => ({kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name});
@@ -320,6 +626,8 @@ const CLUSTER_ROLE_BINDINGS: ReadonlyArray<{name: string; subjects: Subject[]}> 
   {name: 'system:public-info-viewer', subjects: [group('system:authenticated'), group('system:unauthenticated')]},
   {name: 'system:service-account-issuer-discovery', subjects: [group('system:serviceaccounts')]},
   {name: 'system:volume-scheduler', subjects: [user('system:kube-scheduler')]},
+  // controller-role-bindings.yaml: each controller role to its kube-system ServiceAccount.
+  ...CONTROLLER_ROLES.map(({controller}) => ({name: CONTROLLER_ROLE_PREFIX + controller, subjects: [serviceAccount('kube-system', controller)]})),
 ];
 
 const NAMESPACE_ROLES: ReadonlyArray<{namespace: string; name: string; rules: PolicyRule[]}> = [
@@ -368,7 +676,7 @@ const roleRef = (kind: 'Role' | 'ClusterRole', name: string) => ({apiGroup: 'rba
 /** The bootstrap policy as API objects, fresh on every call (callers may keep references). */
 export function bootstrapPolicy(): BootstrapPolicy {
   return {
-    clusterRoles: CLUSTER_ROLES.map((role) => {
+    clusterRoles: [...CLUSTER_ROLES, ...CONTROLLER_ROLES.map(({controller, rules}): ClusterRoleData => ({name: CONTROLLER_ROLE_PREFIX + controller, rules}))].map((role) => {
       const labels: Record<string, string> = {...BOOTSTRAP_LABEL};
       for (const target of role.aggregatesInto ?? []) labels[AGGREGATE(target)] = 'true';
       const object: ClusterRoleObject = {apiVersion: API_VERSION, kind: 'ClusterRole', metadata: {name: role.name, labels}, rules: structuredClone(role.rules)};
