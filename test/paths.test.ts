@@ -8,28 +8,17 @@
 import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
-import {createRuleContext} from '../src/edges/context.js';
-import {RULES} from '../src/edges/index.js';
-import {buildGraph} from '../src/graph/build.js';
-import {buildModel} from '../src/graph/model.js';
 import {selectNodes} from '../src/graph/selector.js';
-import {AttackMoves} from '../src/paths/moves.js';
+import type {AttackMoves} from '../src/paths/moves.js';
 import {cheapestPaths, reachedFrom, type AttackPath, type SearchOptions} from '../src/paths/search.js';
-import {loadInputs} from '../src/snapshot/load.js';
 import {EXAMPLE, runCli, tempDir} from './helpers/cli.js';
+import {attackMovesOf} from './helpers/load.js';
 
 const OPTIONS: SearchOptions = {maxPaths: 5, maxDepth: 12, definiteOnly: false};
 
-async function movesOf(input: string): Promise<AttackMoves> {
-  const {snapshot} = await loadInputs([input]);
-  const model = buildModel(snapshot);
-  const context = createRuleContext(model);
-  return new AttackMoves(buildGraph(model, RULES, context), context, RULES);
-}
-
 let example: AttackMoves;
 beforeAll(async () => {
-  example = await movesOf(EXAMPLE);
+  example = await attackMovesOf(EXAMPLE);
 });
 
 function search(moves: AttackMoves, from: string[], to: string[], options: Partial<SearchOptions> = {}): AttackPath[] {
@@ -147,7 +136,7 @@ describe('network reach at class level', () => {
         'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: c}\nspec: {podSelector: {}, policyTypes: [Ingress]}',
       ].join('\n---\n'),
     );
-    const moves = await movesOf(file);
+    const moves = await attackMovesOf(file);
     expect(search(moves, ['pod:a/client'], ['pod:c/closed'])).toEqual([]);
     const [open] = search(moves, ['pod:a/client'], ['pod:b/open']);
     expect(open!.steps.map((s) => `${s.attributes.technique} ${s.attributes.ports}`)).toEqual(['POD_NETWORK_REACH All Connections']);

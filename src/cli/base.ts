@@ -17,6 +17,8 @@ export const outputFileFlag = Flags.string({description: 'write machine output t
 export const verboseFlag = Flags.boolean({char: 'v', description: 'say more: name skipped kinds and every input file', default: false});
 /** The network plugin behaviour where the API leaves it open (docs/network.md). */
 export const cniFlag = Flags.string({description: 'network plugin behaviour where the API leaves it open (docs/network.md)', options: Object.keys(CNI_PROFILES), default: 'generic'});
+/** Path search's bound on steps (docs/paths.md). */
+export const maxDepthFlag = Flags.integer({description: 'the most steps a path may take', default: 12, min: 1, max: 100});
 export const jsonFlag = Flags.boolean({description: 'same as -o json', default: false});
 
 export abstract class KubepathCommand extends Command {

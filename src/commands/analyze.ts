@@ -1,24 +1,40 @@
 import {Flags} from '@oclif/core';
-import {jsonFlag, KubepathCommand, outputFileFlag, outputFormat, verboseFlag} from '../cli/base.js';
+import {cniFlag, jsonFlag, KubepathCommand, maxDepthFlag, outputFileFlag, outputFormat, verboseFlag} from '../cli/base.js';
 import {createRuleContext} from '../edges/context.js';
 import {RULES} from '../edges/index.js';
 import {listedEdges} from '../edges/rule.js';
 import {buildGraph} from '../graph/build.js';
+import {CNI_PROFILES} from '../engines/network/profile.js';
+import {INTERNET} from '../graph/ids.js';
 import {buildModel} from '../graph/model.js';
+import {selectNodes} from '../graph/selector.js';
+import {findingsToJson, formatFindingsText} from '../output/findings.js';
+import {findings} from '../paths/findings.js';
+import {AttackMoves} from '../paths/moves.js';
 import {renderSummaryText, summarize} from '../output/summary.js';
 import {writeOutput} from '../output/write.js';
 
 export default class Analyze extends KubepathCommand {
-  static override summary = 'Analyze a cluster: what was loaded and what the graph holds';
-  static override description =
-    'Loads the inputs, builds the cluster model and graph, and summarizes them: objects read, what manifest mode filled in (representative pods, implicit namespaces and service accounts), the graph, skipped kinds and coverage gaps.';
-  static override usage = 'analyze INPUT... [-o table|json]';
-  static override examples = ['<%= config.bin %> analyze examples/multi-tenant', 'kubectl get pods,deploy -A -o json | <%= config.bin %> analyze -'];
+  static override summary = 'Analyze a cluster: ranked attack paths from entry points to crown jewels';
+  static override description = [
+    'Finds the attack paths from the Internet (and pods named by --assume-breach) to the crown jewels: cluster-admin, nodes, secrets, kube-system, and whatever --crown-jewel or the label kubepath.io/crown-jewel=true marks. One finding per root cause, ranked by severity then cost (docs/findings.md).',
+    'Also summarizes what was loaded: objects read, what manifest mode filled in, the graph, skipped kinds and coverage gaps.',
+  ].join('\n\n');
+  static override usage = 'analyze INPUT... [--assume-breach SEL] [--crown-jewel SEL] [-o table|json]';
+  static override examples = [
+    '<%= config.bin %> analyze examples/multi-tenant',
+    '<%= config.bin %> analyze examples/multi-tenant --assume-breach pod:shop/storefront -o json',
+    'kubectl get pods,deploy -A -o json | <%= config.bin %> analyze -',
+  ];
   // INPUT... is variadic: files, folders and `-`.
   static override strict = false;
   static override flags = {
     output: Flags.string({char: 'o', description: 'output format', options: ['table', 'json'], default: 'table'}),
     json: jsonFlag,
+    'assume-breach': Flags.string({description: 'also start from these pods, as if breached (repeatable)', multiple: true, helpValue: 'SEL'}),
+    'crown-jewel': Flags.string({description: 'also treat these nodes as crown jewels (repeatable)', multiple: true, helpValue: 'SEL'}),
+    'max-depth': maxDepthFlag,
+    cni: cniFlag,
     'output-file': outputFileFlag,
     verbose: verboseFlag,
   };
@@ -28,9 +44,15 @@ export default class Analyze extends KubepathCommand {
     const format = outputFormat<'table' | 'json'>(flags, 'table');
     const {snapshot, warnings} = await this.load(argv as string[]);
     const model = buildModel(snapshot);
-    const context = createRuleContext(model);
-    const summary = summarize(model, buildGraph(model, RULES, context), warnings, listedEdges(RULES, context));
-    const text = format === 'json' ? `${JSON.stringify(summary, null, 2)}\n` : renderSummaryText(summary, flags.verbose);
+    const context = createRuleContext(model, {cni: CNI_PROFILES[flags.cni]});
+    const graph = buildGraph(model, RULES, context);
+    const summary = summarize(model, graph, warnings, listedEdges(RULES, context));
+    const assumeBreach = flags['assume-breach'] ? selectNodes(graph, flags['assume-breach'], '--assume-breach') : [];
+    const crownJewels = flags['crown-jewel'] ? selectNodes(graph, flags['crown-jewel'], '--crown-jewel') : [];
+    const moves = new AttackMoves(graph, context, RULES);
+    const found = findings(moves, {assumeBreach, crownJewels, pathsPerEntry: 5, search: {maxDepth: flags['max-depth'], definiteOnly: false}});
+    const report = findingsToJson(found, [...(graph.hasNode(INTERNET) ? [INTERNET] : []), ...assumeBreach]);
+    const text = format === 'json' ? `${JSON.stringify({...summary, ...report}, null, 2)}\n` : renderSummaryText(summary, flags.verbose) + formatFindingsText(report);
     await writeOutput([text], flags['output-file']);
   }
 }

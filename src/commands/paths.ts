@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core';
-import {cniFlag, jsonFlag, KubepathCommand, outputFileFlag, outputFormat, verboseFlag} from '../cli/base.js';
+import {cniFlag, jsonFlag, KubepathCommand, maxDepthFlag, outputFileFlag, outputFormat, verboseFlag} from '../cli/base.js';
 import {createRuleContext} from '../edges/context.js';
 import {RULES} from '../edges/index.js';
 import {CNI_PROFILES} from '../engines/network/profile.js';
@@ -28,7 +28,7 @@ export default class Paths extends KubepathCommand {
     from: Flags.string({description: 'where the attacker starts (repeatable)', multiple: true, required: true, helpValue: 'SEL'}),
     to: Flags.string({description: 'what the attacker wants (repeatable)', multiple: true, required: true, helpValue: 'SEL'}),
     'max-paths': Flags.integer({description: 'how many paths (K)', default: 5, min: 1, max: 1000}),
-    'max-depth': Flags.integer({description: 'the most steps a path may take', default: 12, min: 1, max: 100}),
+    'max-depth': maxDepthFlag,
     certainty: Flags.string({description: 'definite: follow only edges that need no assumption (no network hops, which assume an exploitable service)', options: ['any', 'definite'], default: 'any'}),
     output: Flags.string({char: 'o', description: 'output format', options: ['table', 'json'], default: 'table'}),
     json: jsonFlag,

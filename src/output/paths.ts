@@ -7,7 +7,7 @@
  * no path, `"reached"` says how far the sources get. `-o table`: the same, readable.
  */
 import type {KubeGraph} from '../graph/types.js';
-import type {AttackPath} from '../paths/search.js';
+import type {AttackPath, PathStep} from '../paths/search.js';
 import {compareStrings} from '../util/order.js';
 import {safe} from './escape.js';
 
@@ -37,18 +37,18 @@ export function reachedSummary(graph: KubeGraph, reached: ReadonlyArray<{node: s
   };
 }
 
+/** One step as JSON: DESIGN's keys first, then the edge's own attributes (ports, escape, way), evidence last. */
+export function stepToJson({from, to, attributes}: PathStep): Record<string, unknown> {
+  const {type, technique, certainty, cost, evidence, attack: _attack, mitre, ...extra} = attributes;
+  return {from, to, type, technique, certainty, cost, mitre, ...extra, evidence};
+}
+
+export function pathToJson({source, target, cost, steps}: AttackPath): PathsJson['paths'][number] {
+  return {source, target, cost, steps: steps.map(stepToJson)};
+}
+
 export function pathsToJson(paths: readonly AttackPath[], reached?: Reached): PathsJson {
-  const json: PathsJson = {
-    paths: paths.map(({source, target, cost, steps}) => ({
-      source,
-      target,
-      cost,
-      steps: steps.map(({from, to, attributes}) => {
-        const {type, technique, certainty, cost: stepCost, evidence, attack: _attack, mitre, ...extra} = attributes;
-        return {from, to, type, technique, certainty, cost: stepCost, mitre, ...extra, evidence};
-      }),
-    })),
-  };
+  const json: PathsJson = {paths: paths.map(pathToJson)};
   if (reached) json.reached = reached;
   return json;
 }
@@ -68,14 +68,21 @@ export function formatPathsTable(json: PathsJson, from: readonly string[], to: r
   json.paths.forEach((path, index) => {
     if (index > 0) lines.push('');
     lines.push(`Path ${index + 1} of ${json.paths.length}, cost ${path.cost}: ${[path.source, ...path.steps.map((s) => String(s.to))].map(safe).join(' -> ')}`);
-    path.steps.forEach((step, i) => {
-      lines.push(`  ${i + 1}. ${safe(String(step.from))} -> ${safe(String(step.to))}  ${step.type} (${step.technique}), ${step.certainty}, cost ${step.cost}`);
-      for (const item of step.evidence as Array<{object: string; field?: string; value?: unknown; note?: string}>) {
-        const where = [item.object, item.field].filter(Boolean).join(' ');
-        const value = item.value === undefined ? '' : ` = ${JSON.stringify(item.value)}`;
-        lines.push(`       ${safe(where)}${safe(value)}${item.note ? `: ${safe(item.note)}` : ''}`);
-      }
-    });
+    lines.push(...stepLines(path.steps, '  '));
   });
   return `${lines.join('\n')}\n`;
+}
+
+/** Each step of a path, then its evidence (object, field, value, note), indented. */
+export function stepLines(steps: ReadonlyArray<Record<string, unknown>>, indent: string): string[] {
+  const lines: string[] = [];
+  steps.forEach((step, i) => {
+    lines.push(`${indent}${i + 1}. ${safe(String(step.from))} -> ${safe(String(step.to))}  ${step.type} (${step.technique}), ${step.certainty}, cost ${step.cost}`);
+    for (const item of step.evidence as Array<{object: string; field?: string; value?: unknown; note?: string}>) {
+      const where = [item.object, item.field].filter(Boolean).join(' ');
+      const value = item.value === undefined ? '' : ` = ${JSON.stringify(item.value)}`;
+      lines.push(`${indent}     ${safe(where)}${safe(value)}${item.note ? `: ${safe(item.note)}` : ''}`);
+    }
+  });
+  return lines;
 }

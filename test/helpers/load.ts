@@ -1,8 +1,11 @@
 /** Loads inputs through the library pipeline: snapshot, model and graph. */
 import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
+import {createRuleContext} from '../../src/edges/context.js';
+import {RULES} from '../../src/edges/index.js';
 import {buildGraph} from '../../src/graph/build.js';
 import {buildModel} from '../../src/graph/model.js';
+import {AttackMoves} from '../../src/paths/moves.js';
 import {loadInputs} from '../../src/snapshot/load.js';
 import {tempDir} from './cli.js';
 
@@ -23,4 +26,12 @@ export function writeFiles(files: Record<string, string>): string {
 export async function loadYaml(text: string) {
   const dir = writeFiles({'input.yaml': text});
   return loadAll([join(dir, 'input.yaml')]);
+}
+
+/** What path search follows on the inputs: their graph, rule context and moves. */
+export async function attackMovesOf(input: string): Promise<AttackMoves> {
+  const {snapshot} = await loadInputs([input]);
+  const model = buildModel(snapshot);
+  const context = createRuleContext(model);
+  return new AttackMoves(buildGraph(model, RULES, context), context, RULES);
 }

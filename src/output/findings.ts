@@ -1,0 +1,50 @@
+/**
+ * kubepath findings output
+ * ========================
+ *
+ * `analyze`'s findings: as JSON (each with its cheapest path in `paths`' shape), and
+ * as a table of findings by severity, each with its path and root cause.
+ */
+import type {Finding, Severity} from '../paths/findings.js';
+import {SEVERITIES} from '../paths/findings.js';
+import {safe} from './escape.js';
+import {pathToJson, stepLines, stepToJson} from './paths.js';
+
+export interface FindingsJson {
+  counts: Record<Severity, number>;
+  entryPoints: string[];
+  findings: Array<Record<string, unknown>>;
+}
+
+export function findingsToJson(findings: readonly Finding[], entryPoints: readonly string[]): FindingsJson {
+  const counts = Object.fromEntries(SEVERITIES.map((severity) => [severity, findings.filter((f) => f.severity === severity).length])) as Record<Severity, number>;
+  return {
+    counts,
+    entryPoints: [...entryPoints],
+    findings: findings.map((f) => ({
+      id: f.id,
+      severity: f.severity,
+      category: f.category,
+      title: f.title,
+      certainty: f.certainty,
+      cost: f.path.cost,
+      entryPoints: f.entryPoints,
+      paths: f.paths,
+      rootCause: stepToJson(f.rootCause),
+      path: pathToJson(f.path),
+    })),
+  };
+}
+
+export function formatFindingsText(json: FindingsJson): string {
+  const lines = ['', `Findings: ${SEVERITIES.map((severity) => `${json.counts[severity]} ${severity}`).join(', ')} (entry points: ${json.entryPoints.map(safe).join(', ') || 'none'})`];
+  if (json.findings.length === 0) lines.push('  No entry point reaches a crown jewel.');
+  json.findings.forEach((finding, index) => {
+    const path = finding.path as {source: string; steps: Array<Record<string, unknown>>};
+    lines.push('', `${index + 1}. [${String(finding.severity).toUpperCase()}] ${safe(String(finding.title))}`);
+    lines.push(`   cost ${finding.cost}, ${finding.certainty} after the entry, ${finding.paths} path${finding.paths === 1 ? '' : 's'} found through this root cause; entry points: ${(finding.entryPoints as string[]).map(safe).join(', ')}`);
+    lines.push(`   ${[path.source, ...path.steps.map((s) => String(s.to))].map(safe).join(' -> ')}`);
+    lines.push(...stepLines(path.steps, '   '));
+  });
+  return `${lines.join('\n')}\n`;
+}
