@@ -96,6 +96,16 @@ describe('examples/multi-tenant: the README paths', () => {
     expect(escape.attributes.escape).toBe('runtime-socket');
   });
 
+  it('P8: release-bot binds cluster-admin to itself in platform-ops, then takes the operator token; the step says so and costs the write', () => {
+    const [first] = search(example, ['sa:ci/release-bot'], ['cluster-admin'], {maxPaths: 1});
+    const step = first!.steps[0]!;
+    expect(first!.steps[first!.steps.length - 2]!.to).toBe('sa:platform-ops/cluster-operator');
+    expect(step.attributes.evidence[0]!.note).toContain('holds only after an escalation: sa:ci/release-bot writes a RoleBinding in namespace platform-ops');
+    expect(step.attributes.evidence.map((e) => e.object)).toContain('ClusterRole/namespace-rbac-admin');
+    // Its cost is the rule's plus one deliberate write (the binding).
+    expect(step.attributes.cost).toBe(3);
+  });
+
   it('P10: the rbac-manager account escalates to cluster-admin', () => {
     const [first] = search(example, ['sa:platform-ops/rbac-manager'], ['cluster-admin'], {maxPaths: 1});
     expect(first!.steps.map((s) => s.attributes.type)).toEqual(['CAN_ESCALATE']);

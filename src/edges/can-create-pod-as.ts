@@ -21,8 +21,8 @@ function creatorFacet(context: RuleContext): GrantFacet<ServiceAccountInfo> {
     answer({namespace}) {
       const note = `a pod spec may name any service account of ${namespace} in serviceAccountName`;
       const found = new Map<string, Found>();
-      for (const [source, {certainty, evidence}] of creators(namespace)) {
-        found.set(source, {certainty, evidence: evidence.map((item, i) => (i === 0 ? {...item, note: `${item.note}; ${note}`} : item))});
+      for (const [source, creator] of creators(namespace)) {
+        found.set(source, {...creator, evidence: creator.evidence.map((item, i) => (i === 0 ? {...item, note: `${item.note}; ${note}`} : item))});
       }
       return found;
     },

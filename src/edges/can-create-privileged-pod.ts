@@ -37,16 +37,17 @@ function admittingFacet(context: RuleContext): GrantFacet<NodeInfo> {
             ? {object: objectKey('Namespace', undefined, namespace.name), field: `metadata.labels["${ENFORCE_LABEL}"]`, value: level, note: 'Pod Security admits privileged pods'}
             : {object: objectKey('Namespace', undefined, namespace.name), field: 'metadata.labels', note: `no ${ENFORCE_LABEL} label: the cluster default applies, privileged unless the API server's AdmissionConfiguration sets another`}
           : undefined;
-        for (const [source, {certainty, evidence}] of creators(namespace.name)) {
+        for (const [source, {certainty, evidence, escalated}] of creators(namespace.name)) {
           const withAdmission = admission
             ? [...evidence, admission]
             : evidence.map((item, i) => (i === 0 ? {...item, note: `${item.note}; namespace ${namespace.name} is not in the input, so its Pod Security labels are unknown (assumed unset: privileged)`} : item));
           const found = bySource.get(source);
           const sure = admission ? certainty : 'conditional';
-          if (!found) bySource.set(source, {certainty: sure, evidence: withAdmission});
+          if (!found) bySource.set(source, escalated ? {certainty: sure, evidence: withAdmission, escalated} : {certainty: sure, evidence: withAdmission});
           else {
             found.evidence.push(...withAdmission);
             if (sure === 'definite') found.certainty = 'definite';
+            if (!escalated) delete found.escalated;
           }
         }
       }

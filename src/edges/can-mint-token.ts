@@ -12,7 +12,7 @@ import type {ResourceRequest} from '../engines/rbac/request.js';
 import type {ServiceAccountInfo} from '../graph/model.js';
 import {grantEdges, type Found, type GrantFacet} from './grant-groups.js';
 import type {EdgeRule, RuleContext} from './rule.js';
-import {foundGrants, grantedVerbs, grantsEvidence, mergeGrants, namedGrants} from './rbac-grants.js';
+import {foundGrants, grantedVerbs, grantsEvidence, isEscalation, mergeGrants, namedGrants} from './rbac-grants.js';
 
 const READ_VERBS = ['get', 'list', 'watch'];
 const secrets = (verb: string) => (namespace: string): ResourceRequest => ({verb, group: '', resource: 'secrets', namespace});
@@ -41,7 +41,9 @@ function mintFacets(context: RuleContext): Array<GrantFacet<ServiceAccountInfo>>
             ...grantsEvidence(context, creates, () => `create secrets: a kubernetes.io/service-account-token Secret annotated kubernetes.io/service-account.name with any account of ${namespace}`),
             ...grantsEvidence(context, reads, (grant) => `${grantedVerbs(grant, READ_VERBS).join('/')} secrets: read the token the controller writes into it`),
           ];
-          if (evidence.length > 0) found.set(source, {certainty: 'definite', evidence});
+          // Either half may need a binding written first.
+          const escalated = creates.every(isEscalation) || reads.every(isEscalation);
+          if (evidence.length > 0) found.set(source, escalated ? {certainty: 'definite', evidence, escalated} : {certainty: 'definite', evidence});
         }
         return found;
       },

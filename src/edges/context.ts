@@ -26,7 +26,8 @@ export function createRuleContext(model: ClusterModel, options: ContextOptions =
       return network;
     },
     get rbac() {
-      rbac ??= buildRbacEngine(model);
+      // With the bindings identities could write for themselves: edges they make possible say so in their evidence.
+      rbac ??= buildRbacEngine(model, {escalations: true});
       return rbac;
     },
   };

@@ -24,7 +24,12 @@ import type {AttackEdge, EdgeRule, RuleContext} from './rule.js';
 export interface Found {
   certainty: Certainty;
   evidence: Evidence[];
+  /** Holds only after the identity writes a binding for itself: the edge costs that write more. */
+  escalated?: boolean;
 }
+
+/** What writing a binding for oneself adds to an edge's cost: one deliberate action (docs/edges/README.md). */
+export const ESCALATION_COST = 2;
 
 /** One way to the objects, e.g. `create pods/exec` in the pod's namespace. */
 export interface GrantFacet<T> {
@@ -102,10 +107,10 @@ function indexer<T>(spec: GrantEdgeSpec<T>): (context: RuleContext) => Index<T> 
 interface Joined {
   evidence: Evidence[];
   next: Map<Evidence[], Joined>;
-  /** The attributes of edges with just this evidence, by certainty: shared, frozen. */
-  attributes: Partial<Record<Certainty, AttackEdgeAttributes>>;
+  /** The attributes of edges with just this evidence, by certainty and escalation: shared, frozen. */
+  attributes: Partial<Record<string, AttackEdgeAttributes>>;
   /** The same, for edges with one target item more (targets sharing the item share them). */
-  withItem?: Map<Evidence, Partial<Record<Certainty, AttackEdgeAttributes>>>;
+  withItem?: Map<Evidence, Partial<Record<string, AttackEdgeAttributes>>>;
 }
 
 function join(from: Joined | undefined, part: Evidence[]): Joined {
@@ -119,16 +124,20 @@ function join(from: Joined | undefined, part: Evidence[]): Joined {
 interface Slot {
   joined: Joined;
   certainty: Certainty;
+  /** Every way to the target needs an escalation first. */
+  escalated: boolean;
   extra?: Evidence[];
 }
 
-function attributesOf(spec: GrantEdgeSpec<unknown>, certainty: Certainty, evidence: Evidence[]): AttackEdgeAttributes {
-  return {type: spec.rule.type, attack: true, technique: spec.rule.id, mitre: spec.rule.mitre, certainty, cost: spec.cost, evidence};
+function attributesOf(spec: GrantEdgeSpec<unknown>, slot: Slot, evidence: Evidence[]): AttackEdgeAttributes {
+  const cost = spec.cost + (slot.escalated ? ESCALATION_COST : 0);
+  return {type: spec.rule.type, attack: true, technique: spec.rule.id, mitre: spec.rule.mitre, certainty: slot.certainty, cost, evidence};
 }
 
 /**
  * The `build`, `sources` and `edgesFrom` of a rule whose edges are asked per identity:
- * one edge per object, evidence of every facet and group joined, definite if any is.
+ * one edge per object, evidence of every facet and group joined, definite if any is,
+ * costing an escalation more when every way to it needs one.
  * No identity gets an edge to itself (running as yourself gains nothing). Answers'
  * evidence arrays, and the attributes of edges with the same evidence, are frozen and
  * shared by the edges they explain.
@@ -154,10 +163,11 @@ export function grantEdges<T>(spec: GrantEdgeSpec<T>): Pick<EdgeRule, 'build' | 
         for (let m = 0; m < group.members.length; m++) {
           const position = group.members[m]!;
           let slot = get(position);
-          if (!slot) set(position, (slot = {joined: root, certainty: grant.certainty}));
+          if (!slot) set(position, (slot = {joined: root, certainty: grant.certainty, escalated: grant.escalated === true}));
           else {
             slot.joined = join(slot.joined, grant.evidence);
             if (grant.certainty === 'definite') slot.certainty = 'definite';
+            if (!grant.escalated) slot.escalated = false;
           }
           const item = group.extras?.[m];
           // Facets share a target's item (e.g. both nodes/proxy routes): kept once.
@@ -172,7 +182,8 @@ export function grantEdges<T>(spec: GrantEdgeSpec<T>): Pick<EdgeRule, 'build' | 
         const slot = get(position);
         const target = ids[position]!;
         if (!slot || target === source) continue;
-        const {joined, certainty, extra} = slot;
+        const {joined, extra} = slot;
+        const key = `${slot.certainty}${slot.escalated ? ' escalated' : ''}`;
         let shared = joined.attributes;
         if (extra?.length === 1) {
           joined.withItem ??= new Map();
@@ -182,8 +193,8 @@ export function grantEdges<T>(spec: GrantEdgeSpec<T>): Pick<EdgeRule, 'build' | 
         }
         const attributes =
           extra && extra.length > 1
-            ? attributesOf(spec, certainty, joined.evidence.concat(extra))
-            : (shared[certainty] ??= Object.freeze(attributesOf(spec, certainty, extra ? joined.evidence.concat(extra) : joined.evidence)));
+            ? attributesOf(spec, slot, joined.evidence.concat(extra))
+            : (shared[key] ??= Object.freeze(attributesOf(spec, slot, extra ? joined.evidence.concat(extra) : joined.evidence)));
         edges.push({source, target, attributes});
       }
       return edges;

@@ -17,7 +17,7 @@ import type {ResourceRequest} from '../engines/rbac/request.js';
 import type {WorkloadInfo, WorkloadKind} from '../graph/model.js';
 import type {Certainty, Evidence} from '../graph/types.js';
 import type {RuleContext} from './rule.js';
-import {grantsEvidence, namedGrants, type GrantsBySource} from './rbac-grants.js';
+import {grantsEvidence, isEscalation, namedGrants, type GrantsBySource} from './rbac-grants.js';
 
 /** The API group and resource of pods and of each workload kind. */
 export const KINDS: Record<WorkloadKind | 'Pod', {group: string; resource: string}> = {
@@ -35,6 +35,8 @@ export const KINDS: Record<WorkloadKind | 'Pod', {group: string; resource: strin
 export interface PodCreator {
   certainty: Certainty;
   evidence: Evidence[];
+  /** Every way needs a binding the identity writes for itself first. */
+  escalated?: boolean;
 }
 
 export const kindRequest = (verb: string, kind: keyof typeof KINDS) => (namespace: string, name?: string): ResourceRequest => ({
@@ -82,11 +84,13 @@ export function podCreators(context: RuleContext): (namespace: string) => Readon
       for (const [source, grants] of answer) {
         const evidence = grantsEvidence(context, grants, () => what);
         if (evidence.length === 0) continue;
+        const escalated = grants.every(isEscalation);
         const creator = found.get(source);
-        if (!creator) found.set(source, {certainty, evidence});
+        if (!creator) found.set(source, escalated ? {certainty, evidence, escalated} : {certainty, evidence});
         else {
           creator.evidence.push(...evidence);
           if (certainty === 'definite') creator.certainty = 'definite';
+          if (!escalated) delete creator.escalated;
         }
       }
     };

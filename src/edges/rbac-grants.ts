@@ -49,8 +49,15 @@ export function grantsBySource({model, rbac}: RuleContext, request: ResourceRequ
       else bySource.set(grant.via, [grant]);
     }
   }
+  // A source allowed outright needs no escalation: its escalation grants would only blur the evidence.
+  for (const [source, grants] of bySource) {
+    if (grants.some(isEscalation) && !grants.every(isEscalation)) bySource.set(source, grants.filter((grant) => !isEscalation(grant)));
+  }
   return bySource;
 }
+
+/** A grant that holds only once the identity writes a binding for itself (src/engines/rbac/escalation.ts). */
+export const isEscalation = (grant: Grant): boolean => grant.kind === 'rbac' && grant.escalation !== undefined;
 
 /** Merges several answers (e.g. one per verb) into one, first answer first, each grant once per source. */
 export function mergeGrants(...answers: GrantsBySource[]): GrantsBySource {
@@ -125,7 +132,7 @@ export function foundGrants(context: RuleContext, answer: GrantsBySource, certai
   const found = new Map<string, Found>();
   for (const [source, grants] of answer) {
     const evidence = grantsEvidence(context, grants, what);
-    if (evidence.length > 0) found.set(source, {certainty, evidence});
+    if (evidence.length > 0) found.set(source, grants.every(isEscalation) ? {certainty, evidence, escalated: true} : {certainty, evidence});
   }
   return found;
 }
@@ -161,7 +168,9 @@ const describeRule = (grant: RuleGrant): string =>
  * naming the identity) and the role's rule when the input holds it. `what` says what
  * the grant allows here, e.g. `get secrets`.
  */
-export function grantEvidence({model, rbac}: RuleContext, grant: Grant, what: string): Evidence[] {
+export function grantEvidence(context: RuleContext, grant: Grant, what: string): Evidence[] {
+  const {model, rbac} = context;
+  if (grant.kind === 'rbac' && grant.escalation) return escalatedEvidence(context, grant, what);
   if (grant.kind !== 'rbac') {
     const named = identityEvidence(model, rbac, grant.via);
     return named ? [{...named, note: `${what}: ${grant.reason}`}] : [];
@@ -182,6 +191,25 @@ export function grantEvidence({model, rbac}: RuleContext, grant: Grant, what: st
   if (grant.origin.bootstrap) return [binding];
   const via = grant.origin.role === grant.role ? '' : ` (aggregated into ${grant.role})`;
   return [binding, {object: grant.origin.role, field: `rules[${grant.origin.rule}]`, value: rule, note: `the rule that allows ${what}${via}`}];
+}
+
+/**
+ * Evidence for a grant that holds only after an escalation (src/engines/rbac/escalation.ts):
+ * the identity's own grants to create the binding and bind the role, then the role's rule.
+ */
+function escalatedEvidence(context: RuleContext, grant: RuleGrant, what: string): Evidence[] {
+  const [create, bind] = grant.escalation!.grants;
+  const where = grant.scope === 'cluster' ? 'cluster-wide' : `in namespace ${grant.scope}`;
+  const binding = grant.scope === 'cluster' ? 'ClusterRoleBinding' : 'RoleBinding';
+  const steps = [
+    ...grantEvidence(context, create!, `create ${binding.toLowerCase()}s`),
+    ...grantEvidence(context, bind!, `bind ${grant.role}`),
+  ];
+  if (steps.length === 0) return [];
+  const [first, ...rest] = steps;
+  const escalation = `holds only after an escalation: ${grant.via} writes a ${binding} ${where} granting ${grant.role} to itself, whose rules[${grant.ruleIndex}] then allow ${what}`;
+  const rule: Evidence[] = grant.origin.bootstrap ? [] : [{object: grant.origin.role, field: `rules[${grant.origin.rule}]`, value: describeRule(grant), note: `the rule that allows ${what} once bound`}];
+  return [{...first!, note: `${escalation}; ${first!.note}`}, ...rest, ...rule];
 }
 
 /** Evidence for every grant of a source, deduplicated by the caller's collector. */

@@ -19,6 +19,7 @@
  */
 import type {ClusterModel} from '../../graph/model.js';
 import {compareStrings} from '../../util/order.js';
+import {escalationBindings, type Escalation} from './escalation.js';
 import {BOOTSTRAP_VERSION} from './bootstrap.js';
 import {
   groupIdentity,
@@ -55,6 +56,8 @@ export interface RuleGrant {
   origin: RuleOrigin;
   /** The binding's namespace, or `cluster`. */
   scope: string;
+  /** The binding is one the subject could write for itself (escalation.ts): the grant holds only after that. */
+  escalation?: Escalation;
 }
 
 /** `system:masters` bypasses RBAC: no binding, no rule. */
@@ -82,6 +85,8 @@ export interface IdentityRules {
 export interface RbacEngineOptions {
   /** Add the bootstrap roles and bindings the input lacks (default true). */
   bootstrap?: boolean;
+  /** Add the bindings identities could write for themselves (escalation.ts), marked so (default false: what the API server allows today). */
+  escalations?: boolean;
 }
 
 export interface RbacEngine {
@@ -137,7 +142,8 @@ function listIdentities(model: ClusterModel, bindings: readonly ResolvedBinding[
   const ordered = [...bindings.filter((b) => !b.bootstrap), ...bindings.filter((b) => b.bootstrap)];
   for (const binding of ordered) {
     // A ClusterRoleBinding to a Role is refused by the API server and grants nothing: its subjects are not listed (nor graph nodes).
-    if (binding.kind === 'ClusterRoleBinding' && binding.roleRef.kind === 'Role') continue;
+    // An escalation binding is not in the cluster: it names no one.
+    if ((binding.kind === 'ClusterRoleBinding' && binding.roleRef.kind === 'Role') || binding.escalation) continue;
     binding.subjects.forEach((subject, subjectIndex) => {
       const id = subjectIdentityId(subject, binding.namespace);
       if (!id) return;
@@ -152,7 +158,11 @@ function listIdentities(model: ClusterModel, bindings: readonly ResolvedBinding[
 export function buildRbacEngine(model: ClusterModel, options: RbacEngineOptions = {}): RbacEngine {
   if (!model?.snapshot?.objects || !(model.serviceAccounts instanceof Map)) throw new TypeError('kubepath rbac: buildRbacEngine expects a ClusterModel');
   const bootstrap = options.bootstrap ?? true;
-  const policy = resolvePolicy(model.snapshot.objects, {bootstrap});
+  let policy = resolvePolicy(model.snapshot.objects, {bootstrap});
+  if (options.escalations) {
+    const written = escalationBindings(model, buildRbacEngine(model, {bootstrap}));
+    policy = {roles: policy.roles, bindings: [...policy.bindings, ...written].sort((a, b) => compareStrings(a.key, b.key))};
+  }
 
   // Bindings by the identity id each subject names, and by where they apply.
   const bySubject = new Map<string, SubjectRef[]>();
@@ -216,6 +226,7 @@ export function buildRbacEngine(model: ClusterModel, options: RbacEngineOptions 
       rule: effective.rule,
       origin: effective.origin,
       scope: binding.scope,
+      ...(binding.escalation ? {escalation: binding.escalation} : {}),
     };
   };
 

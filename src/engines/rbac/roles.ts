@@ -16,6 +16,7 @@
  *   grants nothing until the role appears (a latent binding).
  */
 import {compileSelector, type LabelMatcher} from '../selectors.js';
+import type {Escalation} from './escalation.js';
 import {objectKey} from '../../snapshot/snapshot.js';
 import type {ClusterRoleBindingObject, ClusterRoleObject, PolicyRule, RoleBindingObject, RoleObject, Subject} from '../../snapshot/schema.js';
 import type {SnapshotObjects} from '../../snapshot/snapshot.js';
@@ -64,6 +65,8 @@ export interface ResolvedBinding {
   /** The role it resolves to; undefined when the role is missing or a ClusterRoleBinding names a Role. */
   role: ResolvedRole | undefined;
   subjects: readonly Subject[];
+  /** Not in the cluster: a binding the subject could write for itself (escalation.ts), and the grants that let it. */
+  escalation?: Escalation;
 }
 
 export interface RbacPolicy {

@@ -1,0 +1,115 @@
+/**
+ * kubepath RBAC escalation by binding
+ * ===================================
+ *
+ * An identity allowed to create RoleBindings in a namespace and to `bind` a role there
+ * can bind that role to itself: from then on it holds the role's rules in that
+ * namespace (the API server's escalation check passes on `bind`; creating bindings
+ * alone is not escalation, since it then requires holding every permission of the
+ * role). Likewise `create` on clusterrolebindings plus `bind` on a ClusterRole,
+ * cluster-wide; a ClusterRole with cluster-admin power bound that way is CAN_ESCALATE's
+ * (src/edges/can-escalate.ts) and is left out here.
+ *
+ * These are the bindings an attacker would write, marked `escalation`: the RBAC engine
+ * built with `{escalations: true}` (the one rules read) adds them, so every edge they
+ * make possible is drawn, and its evidence says it holds only after that write. One
+ * round: a binding written this way is not used to write further ones. Per identity
+ * and namespace, a bindable role with cluster-admin power stands for all the others.
+ */
+import type {ClusterModel} from '../../graph/model.js';
+import type {Grant, RbacEngine} from './engine.js';
+import {subjectIdentityId} from './identities.js';
+import {CLUSTER_SCOPE, type ResolvedBinding, type ResolvedRole} from './roles.js';
+
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+/** Why an added binding holds: the grants that let the identity write it. */
+export interface Escalation {
+  /** The identity (binding subject id) that writes the binding for itself. */
+  by: string;
+  /** Its `create` grant on the binding kind, then its `bind` grant on the role. */
+  grants: Grant[];
+}
+
+const hasAll = (list: readonly string[]): boolean => list.includes('*');
+const adminPower = (role: ResolvedRole): boolean => role.rules.some(({rule}) => hasAll(rule.verbs) && hasAll(rule.resources) && hasAll(rule.apiGroups));
+
+/** Subjects of bindings whose role has some `bind` rule on roles or clusterroles: the only ones worth asking. */
+function possibleBinders(engine: RbacEngine): Set<string> {
+  const binders = new Set<string>();
+  for (const binding of engine.policy.bindings) {
+    const binds = binding.role?.rules.some(({rule}) => {
+      const verb = rule.verbs.includes('bind') || hasAll(rule.verbs);
+      const group = rule.apiGroups.includes(RBAC_GROUP) || hasAll(rule.apiGroups);
+      return verb && group && rule.resources.some((resource) => resource === 'roles' || resource === 'clusterroles' || resource === '*');
+    });
+    if (!binds) continue;
+    for (const subject of binding.subjects) {
+      const id = subjectIdentityId(subject, binding.namespace);
+      if (id) binders.add(id);
+    }
+  }
+  return binders;
+}
+
+function escalationBinding(by: string, grants: Grant[], role: ResolvedRole, namespace: string | undefined): ResolvedBinding {
+  const kind = namespace === undefined ? 'ClusterRoleBinding' : 'RoleBinding';
+  const name = `kubepath-escalation:${by}:${role.key}`;
+  const [subjectKind, subjectName] = by.startsWith('sa:') ? ['ServiceAccount', by.slice(3)] : by.startsWith('user:') ? ['User', by.slice(5)] : ['Group', by.slice(6)];
+  const subject =
+    subjectKind === 'ServiceAccount'
+      ? {kind: 'ServiceAccount', namespace: subjectName!.split('/')[0]!, name: subjectName!.split('/')[1]!}
+      : {kind: subjectKind!, name: subjectName!, apiGroup: RBAC_GROUP};
+  const binding: ResolvedBinding = {
+    key: namespace === undefined ? `${kind}/${name}` : `${kind}/${namespace}/${name}`,
+    kind,
+    name,
+    bootstrap: false,
+    scope: namespace ?? CLUSTER_SCOPE,
+    roleRef: {kind: role.kind, name: role.name},
+    roleKey: role.key,
+    role,
+    subjects: [subject],
+    escalation: {by, grants},
+  };
+  if (namespace !== undefined) binding.namespace = namespace;
+  return binding;
+}
+
+/** The bindings identities of the graph could write for themselves, as above. */
+export function escalationBindings(model: ClusterModel, engine: RbacEngine): ResolvedBinding[] {
+  const binders = possibleBinders(engine);
+  if (binders.size === 0) return [];
+  const admins = new Set(engine.whoCan({verb: '*', group: '*', resource: '*'}).map((entry) => entry.identity.id));
+  const inGraph = (id: string): boolean => model.serviceAccounts.has(id) || (engine.namedBy(id)?.binding.bootstrap === false);
+  const roles = [...engine.policy.roles.values()].filter((role) => role.rules.length > 0);
+  const added: ResolvedBinding[] = [];
+
+  /** For each subject allowed to create the binding kind: the roles it may bind there, one with admin power standing for all. */
+  const escalate = (creators: ReturnType<RbacEngine['whoCan']>, namespace: string | undefined): void => {
+    const seen = new Set<string>();
+    for (const {grants} of creators) {
+      for (const create of grants) {
+        const by = create.via;
+        if (seen.has(by) || !binders.has(by) || admins.has(by) || !inGraph(by)) continue;
+        seen.add(by);
+        const bindable = roles.flatMap((role) => {
+          if (role.kind === 'Role' && role.key.split('/')[1] !== namespace) return [];
+          const resource = role.kind === 'ClusterRole' ? 'clusterroles' : 'roles';
+          const bind = engine.can(by, {verb: 'bind', group: RBAC_GROUP, resource, name: role.name, ...(namespace === undefined ? {} : {namespace})})[0];
+          return bind ? [{role, bind}] : [];
+        });
+        const strongest = bindable.find(({role}) => adminPower(role));
+        // Cluster-wide, admin power is CAN_ESCALATE's; in a namespace it stands for every other role.
+        const chosen = namespace === undefined ? bindable.filter(({role}) => !adminPower(role)) : strongest ? [strongest] : bindable;
+        for (const {role, bind} of chosen) added.push(escalationBinding(by, [create, bind], role, namespace));
+      }
+    }
+  };
+
+  for (const namespace of model.namespaces.keys()) {
+    escalate(engine.whoCan({verb: 'create', group: RBAC_GROUP, resource: 'rolebindings', namespace}), namespace);
+  }
+  escalate(engine.whoCan({verb: 'create', group: RBAC_GROUP, resource: 'clusterrolebindings'}), undefined);
+  return added;
+}
