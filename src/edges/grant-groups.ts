@@ -121,17 +121,13 @@ function join(from: Joined | undefined, part: Evidence[]): Joined {
   return joined;
 }
 
-interface Slot {
-  joined: Joined;
-  certainty: Certainty;
-  /** Every way to the target needs an escalation first. */
-  escalated: boolean;
-  extra?: Evidence[];
-}
+/** Per target reached: some way to it is definite; some way to it needs no escalation. */
+const DEFINITE = 1;
+const DIRECT = 2;
 
-function attributesOf(spec: GrantEdgeSpec<unknown>, slot: Slot, evidence: Evidence[]): AttackEdgeAttributes {
-  const cost = spec.cost + (slot.escalated ? ESCALATION_COST : 0);
-  return {type: spec.rule.type, attack: true, technique: spec.rule.id, mitre: spec.rule.mitre, certainty: slot.certainty, cost, evidence};
+function attributesOf(spec: GrantEdgeSpec<unknown>, certainty: Certainty, escalated: boolean, evidence: Evidence[]): AttackEdgeAttributes {
+  const cost = spec.cost + (escalated ? ESCALATION_COST : 0);
+  return {type: spec.rule.type, attack: true, technique: spec.rule.id, mitre: spec.rule.mitre, certainty, cost, evidence};
 }
 
 /**
@@ -151,52 +147,72 @@ export function grantEdges<T>(spec: GrantEdgeSpec<T>): Pick<EdgeRule, 'build' | 
       const {targets, ids, bySource} = index(context);
       const groups = bySource.get(source) ?? [];
       const roots = new Map<Evidence[], Joined>();
-      // By target position; a sparse Map where the groups cover few targets.
+      // Per target reached, in columns: by position where the groups cover many targets, else compacted through a Map.
       const covered = groups.reduce((sum, group) => sum + group.members.length, 0);
-      const slots: Map<number, Slot> | Array<Slot | undefined> = covered * 8 < targets.length ? new Map() : new Array<Slot | undefined>(targets.length);
-      const get = slots instanceof Map ? (i: number) => slots.get(i) : (i: number) => slots[i];
-      const set = slots instanceof Map ? (i: number, slot: Slot) => slots.set(i, slot) : (i: number, slot: Slot) => (slots[i] = slot);
+      const compact = covered * 8 < targets.length ? new Map<number, number>() : undefined;
+      const size = compact ? covered : targets.length;
+      const positions: number[] = [];
+      const joinedAt = new Array<Joined | undefined>(size);
+      const flags = new Uint8Array(size);
+      // A target's own evidence: one item in a column, more (rare) in a Map.
+      const extraAt = new Array<Evidence | undefined>(size);
+      const moreExtras = new Map<number, Evidence[]>();
+      const slotOf = (position: number): number => {
+        if (!compact) return position;
+        let slot = compact.get(position);
+        if (slot === undefined) compact.set(position, (slot = compact.size));
+        return slot;
+      };
       for (const group of groups) {
         const grant = group.answer.get(source)!;
         let root = roots.get(grant.evidence);
         if (!root) roots.set(grant.evidence, (root = join(undefined, grant.evidence)));
+        const grantFlags = (grant.certainty === 'definite' ? DEFINITE : 0) | (grant.escalated ? 0 : DIRECT);
         for (let m = 0; m < group.members.length; m++) {
           const position = group.members[m]!;
-          let slot = get(position);
-          if (!slot) set(position, (slot = {joined: root, certainty: grant.certainty, escalated: grant.escalated === true}));
-          else {
-            slot.joined = join(slot.joined, grant.evidence);
-            if (grant.certainty === 'definite') slot.certainty = 'definite';
-            if (!grant.escalated) slot.escalated = false;
-          }
+          const slot = slotOf(position);
+          const joined = joinedAt[slot];
+          if (!joined) {
+            joinedAt[slot] = root;
+            if (compact) positions.push(position);
+          } else joinedAt[slot] = join(joined, grant.evidence);
+          flags[slot]! |= grantFlags;
           const item = group.extras?.[m];
           // Facets share a target's item (e.g. both nodes/proxy routes): kept once.
           if (!item) continue;
-          if (!slot.extra) slot.extra = [item];
-          else if (!slot.extra.includes(item)) slot.extra.push(item);
+          const first = extraAt[slot];
+          if (!first) extraAt[slot] = item;
+          else if (first !== item) {
+            const more = moreExtras.get(slot);
+            if (!more) moreExtras.set(slot, [first, item]);
+            else if (!more.includes(item)) more.push(item);
+          }
         }
       }
-      const positions = slots instanceof Map ? [...slots.keys()].sort((a, b) => a - b) : slots.keys();
       const edges: AttackEdge[] = [];
-      for (const position of positions) {
-        const slot = get(position);
+      const emit = (position: number, slot: number): void => {
+        const joined = joinedAt[slot];
         const target = ids[position]!;
-        if (!slot || target === source) continue;
-        const {joined, extra} = slot;
-        const key = `${slot.certainty}${slot.escalated ? ' escalated' : ''}`;
+        if (!joined || target === source) return;
+        const certainty: Certainty = flags[slot]! & DEFINITE ? 'definite' : 'conditional';
+        const escalated = !(flags[slot]! & DIRECT);
+        const item = extraAt[slot];
+        const more = item && moreExtras.get(slot);
+        const key = `${certainty}${escalated ? ' escalated' : ''}`;
         let shared = joined.attributes;
-        if (extra?.length === 1) {
+        if (item && !more) {
           joined.withItem ??= new Map();
-          const known = joined.withItem.get(extra[0]!);
+          const known = joined.withItem.get(item);
           if (known) shared = known;
-          else joined.withItem.set(extra[0]!, (shared = {}));
+          else joined.withItem.set(item, (shared = {}));
         }
-        const attributes =
-          extra && extra.length > 1
-            ? attributesOf(spec, slot, joined.evidence.concat(extra))
-            : (shared[key] ??= Object.freeze(attributesOf(spec, slot, extra ? joined.evidence.concat(extra) : joined.evidence)));
+        const attributes = more
+          ? attributesOf(spec, certainty, escalated, joined.evidence.concat(more))
+          : (shared[key] ??= Object.freeze(attributesOf(spec, certainty, escalated, item ? [...joined.evidence, item] : joined.evidence)));
         edges.push({source, target, attributes});
-      }
+      };
+      if (compact) for (const position of positions.sort((x, y) => x - y)) emit(position, compact.get(position)!);
+      else for (let position = 0; position < size; position++) emit(position, position);
       return edges;
     },
   };

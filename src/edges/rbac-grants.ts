@@ -199,7 +199,7 @@ export function grantEvidence(context: RuleContext, grant: Grant, what: string):
  */
 function escalatedEvidence(context: RuleContext, grant: RuleGrant, what: string): Evidence[] {
   const [create, bind] = grant.escalation!.grants;
-  const where = grant.scope === 'cluster' ? 'cluster-wide' : `in namespace ${grant.scope}`;
+  const where = grant.scope === 'cluster' ? 'cluster-wide' : grant.escalation!.everyNamespace ? 'in every namespace' : `in namespace ${grant.scope}`;
   const binding = grant.scope === 'cluster' ? 'ClusterRoleBinding' : 'RoleBinding';
   const steps = [
     ...grantEvidence(context, create!, `create ${binding.toLowerCase()}s`),

@@ -199,8 +199,9 @@ export function buildRbacEngine(model: ClusterModel, options: RbacEngineOptions 
   };
 
   /** Bindings that can apply to the request: ClusterRoleBindings, and RoleBindings of its namespace. */
+  // An escalation binding for every namespace (escalation.ts) applies to namespaced requests only.
   const bindingApplies = (binding: ResolvedBinding, request: NormalizedRequest): boolean =>
-    binding.namespace === undefined || (request.kind === 'resource' && binding.namespace === request.namespace);
+    binding.escalation?.everyNamespace ? request.namespace !== '' : binding.namespace === undefined || (request.kind === 'resource' && binding.namespace === request.namespace);
 
   const matchingRules = (role: ResolvedRole, request: NormalizedRequest): number[] => {
     const indexes: number[] = [];
@@ -251,6 +252,7 @@ export function buildRbacEngine(model: ClusterModel, options: RbacEngineOptions 
     const candidates = normalized.namespace === '' ? clusterBindings : [...clusterBindings, ...(roleBindingsByNamespace.get(normalized.namespace) ?? [])];
     const rulesByRole = new Map<ResolvedRole, number[]>();
     for (const binding of candidates) {
+      if (!bindingApplies(binding, normalized)) continue;
       const role = binding.role!;
       let indexes = rulesByRole.get(role);
       if (!indexes) rulesByRole.set(role, (indexes = matchingRules(role, normalized)));
