@@ -16,6 +16,14 @@ import {cheapestPaths, type AttackPath, type PathStep, type SearchOptions} from 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
+/** DESIGN's exit code for findings at or above `--fail-on`. */
+export const FINDINGS_EXIT_CODE = 3;
+
+/** Whether some finding is at or above the severity. */
+export function atOrAbove(findings: readonly Finding[], severity: Severity): boolean {
+  return findings.some((finding) => SEVERITIES.indexOf(finding.severity) <= SEVERITIES.indexOf(severity));
+}
+
 /** What a crown jewel gives its holder, most to least. */
 export const JEWEL_CATEGORIES = ['cluster-admin', 'node', 'secret', 'kube-system', 'marked'] as const;
 export type JewelCategory = (typeof JEWEL_CATEGORIES)[number];
