@@ -10,7 +10,7 @@ import {buildModel} from '../graph/model.js';
 import {selectNodes} from '../graph/selector.js';
 import {findingsToJson, formatFindingsText} from '../output/findings.js';
 import {findingsMarkdown} from '../output/markdown.js';
-import {atOrAbove, findings, FINDINGS_EXIT_CODE, SEVERITIES, type Severity} from '../paths/findings.js';
+import {atOrAbove, chokePoints, findings, FINDINGS_EXIT_CODE, SEVERITIES, type Severity} from '../paths/findings.js';
 import {AttackMoves} from '../paths/moves.js';
 import {renderSummaryText, summarize} from '../output/summary.js';
 import {writeOutput} from '../output/write.js';
@@ -53,7 +53,7 @@ export default class Analyze extends KubepathCommand {
     const crownJewels = flags['crown-jewel'] ? selectNodes(graph, flags['crown-jewel'], '--crown-jewel') : [];
     const moves = new AttackMoves(graph, context, RULES);
     const found = findings(moves, {assumeBreach, crownJewels, pathsPerEntry: 5, search: {maxDepth: flags['max-depth'], definiteOnly: false}});
-    const report = findingsToJson(found, [...(graph.hasNode(INTERNET) ? [INTERNET] : []), ...assumeBreach]);
+    const report = findingsToJson(found, [...(graph.hasNode(INTERNET) ? [INTERNET] : []), ...assumeBreach], chokePoints(found));
     const text =
       format === 'json'
         ? `${JSON.stringify({...summary, ...report}, null, 2)}\n`

@@ -5,6 +5,7 @@
  * `analyze`'s findings: as JSON (each with its cheapest path in `paths`' shape), and
  * as a table of findings by severity, each with its path and root cause.
  */
+import type {RankedFix} from '../paths/fixes.js';
 import type {Finding, Severity} from '../paths/findings.js';
 import {SEVERITIES} from '../paths/findings.js';
 import {safe} from './escape.js';
@@ -13,14 +14,17 @@ import {pathToJson, stepLines, stepToJson} from './paths.js';
 export interface FindingsJson {
   counts: Record<Severity, number>;
   entryPoints: string[];
+  /** The changes that cut the most paths of all findings, with how many each cuts. */
+  chokePoints: RankedFix[];
   findings: Array<Record<string, unknown>>;
 }
 
-export function findingsToJson(findings: readonly Finding[], entryPoints: readonly string[]): FindingsJson {
+export function findingsToJson(findings: readonly Finding[], entryPoints: readonly string[], choke: readonly RankedFix[]): FindingsJson {
   const counts = Object.fromEntries(SEVERITIES.map((severity) => [severity, findings.filter((f) => f.severity === severity).length])) as Record<Severity, number>;
   return {
     counts,
     entryPoints: [...entryPoints],
+    chokePoints: [...choke],
     findings: findings.map((f) => ({
       id: f.id,
       severity: f.severity,
@@ -31,6 +35,7 @@ export function findingsToJson(findings: readonly Finding[], entryPoints: readon
       entryPoints: f.entryPoints,
       paths: f.paths,
       rootCause: stepToJson(f.rootCause),
+      fixes: f.fixes,
       path: pathToJson(f.path),
     })),
   };
@@ -39,11 +44,17 @@ export function findingsToJson(findings: readonly Finding[], entryPoints: readon
 export function formatFindingsText(json: FindingsJson): string {
   const lines = ['', `Findings: ${SEVERITIES.map((severity) => `${json.counts[severity]} ${severity}`).join(', ')} (entry points: ${json.entryPoints.map(safe).join(', ') || 'none'})`];
   if (json.findings.length === 0) lines.push('  No entry point reaches a crown jewel.');
+  if (json.chokePoints.length > 0) {
+    const total = json.findings.reduce((sum, finding) => sum + (finding.paths as number), 0);
+    lines.push('', `Choke points (of the ${total} paths found):`);
+    for (const fix of json.chokePoints) lines.push(`  cuts ${fix.paths}: ${safe(fix.action)}`);
+  }
   json.findings.forEach((finding, index) => {
     const path = finding.path as {source: string; steps: Array<Record<string, unknown>>};
     lines.push('', `${index + 1}. [${String(finding.severity).toUpperCase()}] ${safe(String(finding.title))}`);
     lines.push(`   cost ${finding.cost}, ${finding.certainty} after the entry, ${finding.paths} path${finding.paths === 1 ? '' : 's'} found through this root cause; entry points: ${(finding.entryPoints as string[]).map(safe).join(', ')}`);
     lines.push(`   ${[path.source, ...path.steps.map((s) => String(s.to))].map(safe).join(' -> ')}`);
+    for (const fix of finding.fixes as RankedFix[]) lines.push(`   fix (cuts ${fix.paths} of ${finding.paths}): ${safe(fix.action)}`);
     lines.push(...stepLines(path.steps, '   '));
   });
   return `${lines.join('\n')}\n`;

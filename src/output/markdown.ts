@@ -59,9 +59,15 @@ export function findingsMarkdown(json: FindingsJson): string {
     ];
     lines.push(`| ${row.map(cell).join(' | ')} |`);
   });
+  if (json.chokePoints.length > 0) {
+    lines.push('', '**Choke points** (paths each change cuts, of all found):', '');
+    for (const fix of json.chokePoints) lines.push(`- cuts ${fix.paths}: ${codeSpan(fix.action)}`);
+  }
   json.findings.forEach((finding, index) => {
     const path = finding.path as {source: string; steps: Step[]};
     lines.push('', `### ${index + 1}. ${finding.severity}: ${finding.category}`, '');
+    for (const fix of finding.fixes as Array<{action: string; paths: number}>) lines.push(`- fix (cuts ${fix.paths} of ${finding.paths}): ${codeSpan(fix.action)}`);
+    if ((finding.fixes as unknown[]).length > 0) lines.push('');
     lines.push(`Path (cost ${finding.cost}, ${finding.certainty} after the entry, ${finding.paths} found through this root cause): ${chain(path)}`, '');
     lines.push(...stepsMarkdown(path.steps));
   });

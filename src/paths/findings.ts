@@ -10,6 +10,7 @@
 import {CLUSTER_ADMIN, INTERNET} from '../graph/ids.js';
 import type {KubeGraph, NodeAttributes} from '../graph/types.js';
 import {compareStrings} from '../util/order.js';
+import {rankFixes, type RankedFix} from './fixes.js';
 import type {AttackMoves} from './moves.js';
 import {cheapestPaths, type AttackPath, type PathStep, type SearchOptions} from './search.js';
 
@@ -43,6 +44,10 @@ export interface Finding {
   path: AttackPath;
   /** How many of the paths found share this root cause. */
   paths: number;
+  /** Every path found through this root cause. */
+  allPaths: AttackPath[];
+  /** The changes that cut the most of them (fixes.ts). */
+  fixes: RankedFix[];
   /** The first move that gains the attacker something new (see rootCause below). */
   rootCause: PathStep;
   /** Whether every step after the entry hop is definite. */
@@ -124,10 +129,11 @@ export function findings(moves: AttackMoves, options: FindingsOptions): Finding[
         const certainty = path.steps.slice(1).every((step) => step.attributes.certainty === 'definite') ? 'definite' : 'conditional';
         const known = byKey.get(id);
         if (!known) {
-          byKey.set(id, {id, severity, category, title: titleOf(category, path, cause), entryPoints: [entry], path, paths: 1, rootCause: cause, certainty});
+          byKey.set(id, {id, severity, category, title: titleOf(category, path, cause), entryPoints: [entry], path, paths: 1, allPaths: [path], fixes: [], rootCause: cause, certainty});
           continue;
         }
         known.paths++;
+        known.allPaths.push(path);
         if (!known.entryPoints.includes(entry)) known.entryPoints.push(entry);
         // The finding keeps its gravest entry, then its cheapest path.
         if (SEVERITIES.indexOf(severity) < SEVERITIES.indexOf(known.severity) || (severity === known.severity && path.cost < known.path.cost)) {
@@ -137,6 +143,11 @@ export function findings(moves: AttackMoves, options: FindingsOptions): Finding[
     }
   }
   return [...byKey.values()]
-    .map((finding) => ({...finding, entryPoints: [...finding.entryPoints].sort(compareStrings)}))
+    .map((finding) => ({...finding, entryPoints: [...finding.entryPoints].sort(compareStrings), fixes: rankFixes(finding.allPaths, 3)}))
     .sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || a.path.cost - b.path.cost || compareStrings(a.id, b.id));
+}
+
+/** The changes that cut the most paths of all findings: the cluster's choke points. */
+export function chokePoints(found: readonly Finding[], limit = 10): RankedFix[] {
+  return rankFixes(found.flatMap((finding) => finding.allPaths), limit);
 }
