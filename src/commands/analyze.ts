@@ -10,6 +10,7 @@ import {buildModel} from '../graph/model.js';
 import {selectNodes} from '../graph/selector.js';
 import {findingsToJson, formatFindingsText} from '../output/findings.js';
 import {findingsMarkdown} from '../output/markdown.js';
+import {findingsSarif} from '../output/sarif.js';
 import {atOrAbove, chokePoints, findings, FINDINGS_EXIT_CODE, SEVERITIES, type Severity} from '../paths/findings.js';
 import {AttackMoves} from '../paths/moves.js';
 import {renderSummaryText, summarize} from '../output/summary.js';
@@ -21,7 +22,7 @@ export default class Analyze extends KubepathCommand {
     'Finds the attack paths from the Internet (and pods named by --assume-breach) to the crown jewels: cluster-admin, nodes, secrets, kube-system, and whatever --crown-jewel or the label kubepath.io/crown-jewel=true marks. One finding per root cause, ranked by severity then cost (docs/findings.md).',
     'Also summarizes what was loaded: objects read, what manifest mode filled in, the graph, skipped kinds and coverage gaps.',
   ].join('\n\n');
-  static override usage = 'analyze INPUT... [--assume-breach SEL] [--crown-jewel SEL] [-o table|json|markdown] [--fail-on SEVERITY]';
+  static override usage = 'analyze INPUT... [--assume-breach SEL] [--crown-jewel SEL] [-o table|json|markdown|sarif] [--fail-on SEVERITY]';
   static override examples = [
     '<%= config.bin %> analyze examples/multi-tenant',
     '<%= config.bin %> analyze examples/multi-tenant --assume-breach pod:shop/storefront -o json',
@@ -30,7 +31,7 @@ export default class Analyze extends KubepathCommand {
   // INPUT... is variadic: files, folders and `-`.
   static override strict = false;
   static override flags = {
-    output: Flags.string({char: 'o', description: 'output format', options: ['table', 'json', 'markdown'], default: 'table'}),
+    output: Flags.string({char: 'o', description: 'output format', options: ['table', 'json', 'markdown', 'sarif'], default: 'table'}),
     'fail-on': Flags.string({description: 'exit with code 3 when a finding is at or above this severity (for CI)', options: [...SEVERITIES]}),
     json: jsonFlag,
     'assume-breach': Flags.string({description: 'also start from these pods, as if breached (repeatable)', multiple: true, helpValue: 'SEL'}),
@@ -43,7 +44,7 @@ export default class Analyze extends KubepathCommand {
 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Analyze);
-    const format = outputFormat<'table' | 'json' | 'markdown'>(flags, 'table');
+    const format = outputFormat<'table' | 'json' | 'markdown' | 'sarif'>(flags, 'table');
     const {snapshot, warnings} = await this.load(argv as string[]);
     const model = buildModel(snapshot);
     const context = createRuleContext(model, {cni: CNI_PROFILES[flags.cni]});
@@ -59,7 +60,9 @@ export default class Analyze extends KubepathCommand {
         ? `${JSON.stringify({...summary, ...report}, null, 2)}\n`
         : format === 'markdown'
           ? findingsMarkdown(report)
-          : renderSummaryText(summary, flags.verbose) + formatFindingsText(report);
+          : format === 'sarif'
+            ? `${JSON.stringify(findingsSarif(found, {version: this.config.version, locations: snapshot.locations}), null, 2)}\n`
+            : renderSummaryText(summary, flags.verbose) + formatFindingsText(report);
     await writeOutput([text], flags['output-file']);
     if (flags['fail-on'] && atOrAbove(found, flags['fail-on'] as Severity)) process.exitCode = FINDINGS_EXIT_CODE;
   }

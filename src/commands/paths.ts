@@ -7,6 +7,7 @@ import {buildGraph} from '../graph/build.js';
 import {buildModel} from '../graph/model.js';
 import {selectNodes} from '../graph/selector.js';
 import {pathsMarkdown} from '../output/markdown.js';
+import {pathsSarif} from '../output/sarif.js';
 import {formatPathsTable, pathsToJson, reachedSummary} from '../output/paths.js';
 import {writeOutput} from '../output/write.js';
 import {AttackMoves} from '../paths/moves.js';
@@ -18,7 +19,7 @@ export default class Paths extends KubepathCommand {
     'Follows attack edges only (network reach, tokens, secrets, escapes, nodes, RBAC), cost being the sum of the edges\' attacker-effort costs (docs/edges/README.md); returns the K cheapest loop-free paths, cheapest first, each step with its evidence.',
     'SEL is a node id (pod:shop/web-0, sa:ci/deployer, cluster-admin, internet), a wildcard (pod:shop/*, node:*) or ns:NAME. With no path, says how far the sources get.',
   ].join('\n\n');
-  static override usage = 'paths INPUT... --from SEL --to SEL [--max-paths K] [--max-depth D] [--certainty any|definite] [-o table|json|markdown]';
+  static override usage = 'paths INPUT... --from SEL --to SEL [--max-paths K] [--max-depth D] [--certainty any|definite] [-o table|json|markdown|sarif]';
   static override examples = [
     '<%= config.bin %> paths examples/multi-tenant --from internet --to cluster-admin',
     '<%= config.bin %> paths examples/multi-tenant --from pod:shop/storefront --to "secret:payments/*" -o json',
@@ -31,7 +32,7 @@ export default class Paths extends KubepathCommand {
     'max-paths': Flags.integer({description: 'how many paths (K)', default: 5, min: 1, max: 1000}),
     'max-depth': maxDepthFlag,
     certainty: Flags.string({description: 'definite: follow only edges that need no assumption (no network hops, which assume an exploitable service)', options: ['any', 'definite'], default: 'any'}),
-    output: Flags.string({char: 'o', description: 'output format', options: ['table', 'json', 'markdown'], default: 'table'}),
+    output: Flags.string({char: 'o', description: 'output format', options: ['table', 'json', 'markdown', 'sarif'], default: 'table'}),
     json: jsonFlag,
     cni: cniFlag,
     'output-file': outputFileFlag,
@@ -40,7 +41,7 @@ export default class Paths extends KubepathCommand {
 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Paths);
-    const format = outputFormat<'table' | 'json' | 'markdown'>(flags, 'table');
+    const format = outputFormat<'table' | 'json' | 'markdown' | 'sarif'>(flags, 'table');
     const {snapshot} = await this.load(argv as string[]);
     const model = buildModel(snapshot);
     const context = createRuleContext(model, {cni: CNI_PROFILES[flags.cni]});
@@ -52,7 +53,13 @@ export default class Paths extends KubepathCommand {
     const paths = cheapestPaths(moves, sources, targets, options);
     const json = pathsToJson(paths, paths.length === 0 ? reachedSummary(graph, reachedFrom(moves, sources, options)) : undefined);
     const text =
-      format === 'json' ? `${JSON.stringify(json, null, 2)}\n` : format === 'markdown' ? pathsMarkdown(json, flags.from, flags.to) : formatPathsTable(json, flags.from, flags.to);
+      format === 'json'
+        ? `${JSON.stringify(json, null, 2)}\n`
+        : format === 'markdown'
+          ? pathsMarkdown(json, flags.from, flags.to)
+          : format === 'sarif'
+            ? `${JSON.stringify(pathsSarif(paths, {version: this.config.version, locations: snapshot.locations}), null, 2)}\n`
+            : formatPathsTable(json, flags.from, flags.to);
     await writeOutput([text], flags['output-file']);
   }
 }
