@@ -1,18 +1,13 @@
 import {Flags} from '@oclif/core';
 import {cniFlag, jsonFlag, KubepathCommand, maxDepthFlag, outputFileFlag, outputFormat, verboseFlag} from '../cli/base.js';
-import {createRuleContext} from '../edges/context.js';
 import {RULES} from '../edges/index.js';
 import {listedEdges} from '../edges/rule.js';
-import {buildGraph} from '../graph/build.js';
 import {CNI_PROFILES} from '../engines/network/profile.js';
-import {INTERNET} from '../graph/ids.js';
-import {buildModel} from '../graph/model.js';
-import {selectNodes} from '../graph/selector.js';
 import {findingsToJson, formatFindingsText} from '../output/findings.js';
 import {findingsMarkdown} from '../output/markdown.js';
 import {findingsSarif} from '../output/sarif.js';
-import {atOrAbove, chokePoints, findings, FINDINGS_EXIT_CODE, SEVERITIES, type Severity} from '../paths/findings.js';
-import {AttackMoves} from '../paths/moves.js';
+import {analyze} from '../paths/analysis.js';
+import {atOrAbove, FINDINGS_EXIT_CODE, SEVERITIES, type Severity} from '../paths/findings.js';
 import {renderSummaryText, summarize} from '../output/summary.js';
 import {writeOutput} from '../output/write.js';
 
@@ -46,15 +41,14 @@ export default class Analyze extends KubepathCommand {
     const {argv, flags} = await this.parse(Analyze);
     const format = outputFormat<'table' | 'json' | 'markdown' | 'sarif'>(flags, 'table');
     const {snapshot, warnings} = await this.load(argv as string[]);
-    const model = buildModel(snapshot);
-    const context = createRuleContext(model, {cni: CNI_PROFILES[flags.cni]});
-    const graph = buildGraph(model, RULES, context);
+    const {model, context, graph, entryPoints, findings: found, chokePoints} = analyze(snapshot, {
+      cni: CNI_PROFILES[flags.cni]!,
+      assumeBreach: flags['assume-breach'],
+      crownJewels: flags['crown-jewel'],
+      maxDepth: flags['max-depth'],
+    });
     const summary = summarize(model, graph, warnings, listedEdges(RULES, context));
-    const assumeBreach = flags['assume-breach'] ? selectNodes(graph, flags['assume-breach'], '--assume-breach') : [];
-    const crownJewels = flags['crown-jewel'] ? selectNodes(graph, flags['crown-jewel'], '--crown-jewel') : [];
-    const moves = new AttackMoves(graph, context, RULES);
-    const found = findings(moves, {assumeBreach, crownJewels, pathsPerEntry: 5, search: {maxDepth: flags['max-depth'], definiteOnly: false}});
-    const report = findingsToJson(found, [...(graph.hasNode(INTERNET) ? [INTERNET] : []), ...assumeBreach], chokePoints(found));
+    const report = findingsToJson(found, entryPoints, chokePoints);
     const text =
       format === 'json'
         ? `${JSON.stringify({...summary, ...report}, null, 2)}\n`

@@ -6,6 +6,7 @@
  */
 import Analyze from './analyze.js';
 import Collect from './collect.js';
+import Diff from './diff.js';
 import Graph from './graph.js';
 import Paths from './paths.js';
 import Reach from './reach.js';
@@ -14,6 +15,7 @@ import WhoCan from './who-can.js';
 export const COMMANDS = {
   analyze: Analyze,
   collect: Collect,
+  diff: Diff,
   graph: Graph,
   paths: Paths,
   reach: Reach,

@@ -5,6 +5,7 @@
  * `analyze`'s findings: as JSON (each with its cheapest path in `paths`' shape), and
  * as a table of findings by severity, each with its path and root cause.
  */
+import type {FindingChange, FindingsDiff} from '../paths/diff.js';
 import type {RankedFix} from '../paths/fixes.js';
 import type {Finding, Severity} from '../paths/findings.js';
 import {SEVERITIES} from '../paths/findings.js';
@@ -19,25 +20,30 @@ export interface FindingsJson {
   findings: Array<Record<string, unknown>>;
 }
 
+/** One finding as JSON: its summary, root cause, fixes and cheapest path. */
+export function findingToJson(f: Finding): Record<string, unknown> {
+  return {
+    id: f.id,
+    severity: f.severity,
+    category: f.category,
+    title: f.title,
+    certainty: f.certainty,
+    cost: f.path.cost,
+    entryPoints: f.entryPoints,
+    paths: f.paths,
+    rootCause: stepToJson(f.rootCause),
+    fixes: f.fixes,
+    path: pathToJson(f.path),
+  };
+}
+
 export function findingsToJson(findings: readonly Finding[], entryPoints: readonly string[], choke: readonly RankedFix[]): FindingsJson {
   const counts = Object.fromEntries(SEVERITIES.map((severity) => [severity, findings.filter((f) => f.severity === severity).length])) as Record<Severity, number>;
   return {
     counts,
     entryPoints: [...entryPoints],
     chokePoints: [...choke],
-    findings: findings.map((f) => ({
-      id: f.id,
-      severity: f.severity,
-      category: f.category,
-      title: f.title,
-      certainty: f.certainty,
-      cost: f.path.cost,
-      entryPoints: f.entryPoints,
-      paths: f.paths,
-      rootCause: stepToJson(f.rootCause),
-      fixes: f.fixes,
-      path: pathToJson(f.path),
-    })),
+    findings: findings.map(findingToJson),
   };
 }
 
@@ -57,5 +63,33 @@ export function formatFindingsText(json: FindingsJson): string {
     for (const fix of finding.fixes as RankedFix[]) lines.push(`   fix (cuts ${fix.paths} of ${finding.paths}): ${safe(fix.action)}`);
     lines.push(...stepLines(path.steps, '   '));
   });
+  return `${lines.join('\n')}\n`;
+}
+
+/** `diff -o json`: findings added and removed (each with the changed objects behind it), severity moves, path counts. */
+export function diffToJson(diff: FindingsDiff): Record<string, unknown> {
+  const entry = ({finding, changedObjects}: FindingChange) => ({...findingToJson(finding), changedObjects});
+  return {paths: diff.paths, added: diff.added.map(entry), removed: diff.removed.map(entry), severityChanged: diff.severityChanged};
+}
+
+export function formatDiffText(diff: FindingsDiff): string {
+  const lines = [
+    `kubepath diff: ${diff.added.length} finding${diff.added.length === 1 ? '' : 's'} added, ${diff.removed.length} removed; ${diff.paths.added} paths added, ${diff.paths.removed} removed`,
+  ];
+  const section = (title: string, changes: readonly FindingChange[]): void => {
+    if (changes.length === 0) return;
+    lines.push('', `${title}:`);
+    for (const {finding, changedObjects} of changes) {
+      lines.push(`  [${finding.severity.toUpperCase()}] ${safe(finding.title)}`);
+      lines.push(`     ${[finding.path.source, ...finding.path.steps.map((s) => s.to)].map(safe).join(' -> ')}`);
+      lines.push(`     changed: ${changedObjects.map((c) => `${safe(c.object)} (${c.change})`).join(', ') || 'no changed object found on or near its paths'}`);
+    }
+  };
+  section('Added', diff.added);
+  section('Removed', diff.removed);
+  if (diff.severityChanged.length > 0) {
+    lines.push('', 'Severity changed:');
+    for (const change of diff.severityChanged) lines.push(`  ${safe(change.id)}: ${change.before} -> ${change.after}`);
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -73,6 +73,12 @@ export class AttackMoves {
     return info ? nodeLocalNeighbours(this.context, info).map((neighbour) => neighbour.id) : [];
   }
 
+  /** Whether the input still has the step's edge (same ends, same rule). */
+  hasStep(from: string, to: string, technique: string): boolean {
+    if (technique === 'POD_NETWORK_REACH') return podReachEdge(this.context, from, to) !== undefined;
+    return this.edgesFrom(from).some((edge) => edge.target === to && edge.attributes.technique === technique);
+  }
+
   /** The network edge between two pods, with its evidence, for a step of a reported path. */
   networkEdge(source: string, target: string): AttackEdge {
     const edge = podReachEdge(this.context, source, target);

@@ -1,0 +1,44 @@
+import {Args, Flags} from '@oclif/core';
+import {cniFlag, jsonFlag, KubepathCommand, maxDepthFlag, outputFileFlag, outputFormat} from '../cli/base.js';
+import {CNI_PROFILES} from '../engines/network/profile.js';
+import {diffToJson, formatDiffText} from '../output/findings.js';
+import {writeOutput} from '../output/write.js';
+import {analyze} from '../paths/analysis.js';
+import {changedObjects, diffFindings, pathHolds} from '../paths/diff.js';
+import {atOrAbove, FINDINGS_EXIT_CODE, SEVERITIES, type Severity} from '../paths/findings.js';
+
+export default class Diff extends KubepathCommand {
+  static override summary = 'Compare the attack paths of two inputs, for pull-request gating';
+  static override description =
+    'Analyzes BEFORE and AFTER (each a snapshot, a manifest file or a folder) as analyze does, and lists the findings added and removed, each attributed to the objects that changed, and how many paths appeared or went. --fail-on applies to added findings (docs/findings.md).';
+  static override usage = 'diff BEFORE AFTER [--assume-breach SEL] [--fail-on SEVERITY] [-o table|json]';
+  static override examples = ['<%= config.bin %> diff rendered-main/ rendered-pr/ --fail-on high'];
+  static override args = {
+    before: Args.string({description: 'the input before the change', required: true}),
+    after: Args.string({description: 'the input after the change', required: true}),
+  };
+  static override flags = {
+    output: Flags.string({char: 'o', description: 'output format', options: ['table', 'json'], default: 'table'}),
+    json: jsonFlag,
+    'assume-breach': Flags.string({description: 'also start from these pods, as if breached (repeatable; must match in both)', multiple: true, helpValue: 'SEL'}),
+    'crown-jewel': Flags.string({description: 'also treat these nodes as crown jewels (repeatable)', multiple: true, helpValue: 'SEL'}),
+    'fail-on': Flags.string({description: 'exit with code 3 when an added finding is at or above this severity', options: [...SEVERITIES]}),
+    'max-depth': maxDepthFlag,
+    cni: cniFlag,
+    'output-file': outputFileFlag,
+  };
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Diff);
+    const format = outputFormat<'table' | 'json'>(flags, 'table');
+    const options = {cni: CNI_PROFILES[flags.cni]!, assumeBreach: flags['assume-breach'], crownJewels: flags['crown-jewel'], maxDepth: flags['max-depth']};
+    const before = (await this.load([args.before])).snapshot;
+    const after = (await this.load([args.after])).snapshot;
+    const [old, now] = [analyze(before, options), analyze(after, options)];
+    const diff = diffFindings(old.findings, now.findings, changedObjects(before, after), {before: pathHolds(old.moves), after: pathHolds(now.moves)});
+    const text = format === 'json' ? `${JSON.stringify(diffToJson(diff), null, 2)}\n` : formatDiffText(diff);
+    await writeOutput([text], flags['output-file']);
+    const added = diff.added.map((change) => change.finding);
+    if (flags['fail-on'] && atOrAbove(added, flags['fail-on'] as Severity)) process.exitCode = FINDINGS_EXIT_CODE;
+  }
+}

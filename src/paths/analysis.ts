@@ -1,0 +1,52 @@
+/**
+ * kubepath analysis
+ * =================
+ *
+ * One snapshot, analysed end to end: the model, the rule context, the graph, the moves
+ * path search follows, and the findings from the entry points to the crown jewels
+ * (findings.ts). Shared by `analyze` and `diff`, so both conclude the same from the same
+ * input.
+ */
+import {createRuleContext} from '../edges/context.js';
+import {RULES} from '../edges/index.js';
+import type {RuleContext} from '../edges/rule.js';
+import type {CniProfile} from '../engines/network/profile.js';
+import {buildGraph} from '../graph/build.js';
+import {INTERNET} from '../graph/ids.js';
+import {buildModel, type ClusterModel} from '../graph/model.js';
+import {selectNodes} from '../graph/selector.js';
+import type {KubeGraph} from '../graph/types.js';
+import type {Snapshot} from '../snapshot/snapshot.js';
+import {chokePoints, findings, type Finding} from './findings.js';
+import type {RankedFix} from './fixes.js';
+import {AttackMoves} from './moves.js';
+
+export interface AnalysisOptions {
+  cni: CniProfile;
+  /** Selectors (`--assume-breach`, `--crown-jewel`); one that matches nothing is a usage error. */
+  assumeBreach?: readonly string[];
+  crownJewels?: readonly string[];
+  maxDepth: number;
+}
+
+export interface Analysis {
+  model: ClusterModel;
+  context: RuleContext;
+  graph: KubeGraph;
+  moves: AttackMoves;
+  entryPoints: string[];
+  findings: Finding[];
+  chokePoints: RankedFix[];
+}
+
+export function analyze(snapshot: Snapshot, options: AnalysisOptions): Analysis {
+  const model = buildModel(snapshot);
+  const context = createRuleContext(model, {cni: options.cni});
+  const graph = buildGraph(model, RULES, context);
+  const assumeBreach = options.assumeBreach?.length ? selectNodes(graph, options.assumeBreach, '--assume-breach') : [];
+  const crownJewels = options.crownJewels?.length ? selectNodes(graph, options.crownJewels, '--crown-jewel') : [];
+  const moves = new AttackMoves(graph, context, RULES);
+  const found = findings(moves, {assumeBreach, crownJewels, pathsPerEntry: 5, search: {maxDepth: options.maxDepth, definiteOnly: false}});
+  const entryPoints = [...(graph.hasNode(INTERNET) ? [INTERNET] : []), ...assumeBreach];
+  return {model, context, graph, moves, entryPoints, findings: found, chokePoints: chokePoints(found)};
+}
