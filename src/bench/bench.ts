@@ -31,6 +31,12 @@ const MiB = 1024 * 1024;
 
 /** The aims DESIGN sets: the largest cluster Kubernetes supports, on one 2-core machine. */
 const TARGET = {pods: 150_000, genSeconds: 60, loadSeconds: 20, rssMiB: 3 * 1024};
+/** The paths issue's aims: analyze end to end at 10k and 150k pods, and one query on the built graph. */
+const ANALYZE_TARGETS = [
+  {pods: 10_000, seconds: 10},
+  {pods: 150_000, seconds: 60, rssMiB: 4 * 1024},
+] as const;
+const QUERY_TARGET_SECONDS = 1;
 /** The privilege issue's aim: RBAC and every privilege edge at 150k pods. */
 const PRIVILEGE_TARGET_SECONDS = 20;
 /** The network issue's aims: reach computation at 10k pods, and at 150k pods within a memory bound. */
@@ -59,6 +65,8 @@ interface Row {
   reachRun?: Measured;
   privilege?: PipelineFigures;
   privilegeRun?: Measured;
+  analysis?: PipelineFigures;
+  analysisRun?: Measured;
 }
 
 class UsageProblem extends Error {}
@@ -138,6 +146,11 @@ function benchSize(pods: number, options: Options, timeTool: boolean): Row {
     progress(`${pods} pods: ${row.reachRun.failure ? `reach failed (${row.reachRun.failure})` : `reach ${reachSeconds(row.reach)?.toFixed(1)} s, ${reachPeakOf(row)?.toFixed(0)} MB`}; building privilege edges`);
     [row.privilege, row.privilegeRun] = runPipeline('privilege', file, timeTool, options);
     progress(`${pods} pods: ${row.privilegeRun.failure ? `privilege failed (${row.privilegeRun.failure})` : `privilege edges ${row.privilege!.graphSeconds.toFixed(1)} s`}`);
+    if (ANALYZE_TARGETS.some((target) => target.pods === pods)) {
+      progress(`${pods} pods: analyzing end to end`);
+      [row.analysis, row.analysisRun] = runPipeline('analyze', file, timeTool, options);
+      progress(`${pods} pods: ${row.analysisRun.failure ? `analyze failed (${row.analysisRun.failure})` : `analyze ${row.analysis!.totalSeconds.toFixed(1)} s`}`);
+    }
     return row;
   } finally {
     rmSync(folder, {recursive: true, force: true});
@@ -230,6 +243,35 @@ function privilegeNote(rows: readonly Row[]): string {
   const total = largest?.privilege?.graphSeconds;
   if (!largest?.privilege) return `- privilege edges at ${whole(TARGET.pods)} pods: not measured in this run.`;
   return `- evaluate RBAC and build every privilege edge at ${whole(TARGET.pods)} pods in under ${PRIVILEGE_TARGET_SECONDS} s: ${verdict(total! < PRIVILEGE_TARGET_SECONDS)} (${seconds(total)} s).`;
+}
+
+function analyzeTable(rows: readonly Row[]): string {
+  const lines = [
+    '| pods | load s | model s | graph + findings s | total s | findings | query s (5 paths) | peak RSS MB |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const row of rows.filter((r) => r.analysisRun)) {
+    const a = row.analysis;
+    const peak = row.analysisRun?.maxRssMiB ?? a?.maxRssMiB;
+    if (!a?.analysis) {
+      lines.push(`| ${whole(row.pods)} | ${`failed: ${row.analysisRun?.failure ?? 'not run'}`.replaceAll('|', '/')} | | | | | | ${whole(peak)} |`);
+      continue;
+    }
+    lines.push(
+      `| ${whole(row.pods)} | ${seconds(a.loadSeconds)} | ${seconds(a.modelSeconds)} | ${seconds(a.graphSeconds)} | ${seconds(a.totalSeconds)} | ${whole(a.analysis.findings)} | ${seconds(a.analysis.querySeconds)} | ${whole(peak)} |`,
+    );
+  }
+  const notes = ANALYZE_TARGETS.map((target) => {
+    const row = rows.find((r) => r.pods === target.pods);
+    if (!row?.analysisRun) return `- ${whole(target.pods)} pods: not measured in this run.`;
+    const a = row.analysis;
+    const peak = row.analysisRun.maxRssMiB ?? a?.maxRssMiB;
+    const memory = 'rssMiB' in target ? ` and ${target.rssMiB / 1024} GB` : '';
+    const ok = a !== undefined && a.totalSeconds < target.seconds && (!('rssMiB' in target) || (peak ?? Infinity) < target.rssMiB);
+    const query = a?.analysis ? `; one query ${seconds(a.analysis.querySeconds)} s (under ${QUERY_TARGET_SECONDS} s: ${verdict(a.analysis.querySeconds < QUERY_TARGET_SECONDS)})` : '';
+    return `- ${whole(target.pods)} pods end to end in under ${target.seconds} s${memory}: ${verdict(a ? ok : undefined)} (${a ? `${seconds(a.totalSeconds)} s, ` : ''}${whole(peak)} MB peak)${query}.`;
+  });
+  return `${lines.join('\n')}\n\n${notes.join('\n')}`;
 }
 
 function reachTable(rows: readonly Row[]): string {
@@ -358,6 +400,15 @@ RBAC engine plus all rules: every privilege edge of the cluster, worked out and 
 ${privilegeTable(rows)}
 
 ${privilegeNote(rows)}
+
+## Analyze end to end
+
+At ${ANALYZE_TARGETS.map((t) => whole(t.pods)).join(' and ')} pods, a fourth fresh process loads the file and runs
+\`analyze\`'s work: model, graph (engines included), and the findings from the Internet to every crown
+jewel category (5 paths each, src/paths/findings.ts). Then, on the graph built, one query:
+\`paths --from internet --to cluster-admin\` for 5 paths (Yen over Dijkstra, src/paths/search.ts).
+
+${analyzeTable(rows)}
 
 ## Network reachability
 

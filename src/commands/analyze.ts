@@ -6,6 +6,7 @@ import {CNI_PROFILES} from '../engines/network/profile.js';
 import {findingsToJson, formatFindingsText} from '../output/findings.js';
 import {findingsMarkdown} from '../output/markdown.js';
 import {findingsSarif} from '../output/sarif.js';
+import {buildModel} from '../graph/model.js';
 import {analyze} from '../paths/analysis.js';
 import {atOrAbove, FINDINGS_EXIT_CODE, SEVERITIES, type Severity} from '../paths/findings.js';
 import {renderSummaryText, summarize} from '../output/summary.js';
@@ -41,7 +42,7 @@ export default class Analyze extends KubepathCommand {
     const {argv, flags} = await this.parse(Analyze);
     const format = outputFormat<'table' | 'json' | 'markdown' | 'sarif'>(flags, 'table');
     const {snapshot, warnings} = await this.load(argv as string[]);
-    const {model, context, graph, entryPoints, findings: found, chokePoints} = analyze(snapshot, {
+    const {model, context, graph, entryPoints, findings: found, chokePoints} = analyze(buildModel(snapshot), {
       cni: CNI_PROFILES[flags.cni]!,
       assumeBreach: flags['assume-breach'],
       crownJewels: flags['crown-jewel'],

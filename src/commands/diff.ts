@@ -3,6 +3,7 @@ import {cniFlag, jsonFlag, KubepathCommand, maxDepthFlag, outputFileFlag, output
 import {CNI_PROFILES} from '../engines/network/profile.js';
 import {diffToJson, formatDiffText} from '../output/findings.js';
 import {writeOutput} from '../output/write.js';
+import {buildModel} from '../graph/model.js';
 import {analyze} from '../paths/analysis.js';
 import {changedObjects, diffFindings, pathHolds} from '../paths/diff.js';
 import {atOrAbove, FINDINGS_EXIT_CODE, SEVERITIES, type Severity} from '../paths/findings.js';
@@ -34,7 +35,7 @@ export default class Diff extends KubepathCommand {
     const options = {cni: CNI_PROFILES[flags.cni]!, assumeBreach: flags['assume-breach'], crownJewels: flags['crown-jewel'], maxDepth: flags['max-depth']};
     const before = (await this.load([args.before])).snapshot;
     const after = (await this.load([args.after])).snapshot;
-    const [old, now] = [analyze(before, options), analyze(after, options)];
+    const [old, now] = [analyze(buildModel(before), options), analyze(buildModel(after), options)];
     const diff = diffFindings(old.findings, now.findings, changedObjects(before, after), {before: pathHolds(old.moves), after: pathHolds(now.moves)});
     const text = format === 'json' ? `${JSON.stringify(diffToJson(diff), null, 2)}\n` : formatDiffText(diff);
     await writeOutput([text], flags['output-file']);

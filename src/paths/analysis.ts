@@ -2,7 +2,7 @@
  * kubepath analysis
  * =================
  *
- * One snapshot, analysed end to end: the model, the rule context, the graph, the moves
+ * One cluster model, analysed end to end: the rule context, the graph, the moves
  * path search follows, and the findings from the entry points to the crown jewels
  * (findings.ts). Shared by `analyze` and `diff`, so both conclude the same from the same
  * input.
@@ -13,10 +13,9 @@ import type {RuleContext} from '../edges/rule.js';
 import type {CniProfile} from '../engines/network/profile.js';
 import {buildGraph} from '../graph/build.js';
 import {INTERNET} from '../graph/ids.js';
-import {buildModel, type ClusterModel} from '../graph/model.js';
+import type {ClusterModel} from '../graph/model.js';
 import {selectNodes} from '../graph/selector.js';
 import type {KubeGraph} from '../graph/types.js';
-import type {Snapshot} from '../snapshot/snapshot.js';
 import {chokePoints, findings, type Finding} from './findings.js';
 import type {RankedFix} from './fixes.js';
 import {AttackMoves} from './moves.js';
@@ -39,8 +38,7 @@ export interface Analysis {
   chokePoints: RankedFix[];
 }
 
-export function analyze(snapshot: Snapshot, options: AnalysisOptions): Analysis {
-  const model = buildModel(snapshot);
+export function analyze(model: ClusterModel, options: AnalysisOptions): Analysis {
   const context = createRuleContext(model, {cni: options.cni});
   const graph = buildGraph(model, RULES, context);
   const assumeBreach = options.assumeBreach?.length ? selectNodes(graph, options.assumeBreach, '--assume-breach') : [];

@@ -41,7 +41,8 @@ export class AttackMoves {
           if (attributes.attack) edges!.push({source, target, attributes: attributes as AttackEdgeAttributes});
         });
       }
-      for (const rule of this.perSource) edges.push(...this.askedOf(rule, node));
+      // A loop, not push(...): an identity with a cluster-wide grant has an edge to every pod.
+      for (const rule of this.perSource) for (const edge of this.askedOf(rule, node)) edges.push(edge);
       this.explicit.set(node, edges);
     }
     return edges;

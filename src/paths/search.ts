@@ -66,7 +66,8 @@ function dijkstra(
   const heap = new MinHeap<string>();
   const classes = moves.classes().length;
   const expandedClasses = new Uint8Array(classes);
-  const relaxedClasses = new Uint8Array(classes);
+  // A bitset like the engine's class sets: new destinations are found a 32-class word at a time.
+  const relaxedClasses = new Uint32Array(Math.ceil(classes / 32));
   for (const source of sources) {
     if (restrictions.nodes.has(source) || labels.has(source)) continue;
     labels.set(source, {cost: 0, hops: 0});
@@ -103,15 +104,21 @@ function dijkstra(
     // and a destination class relaxed once cannot be relaxed cheaper later. A pod with banned moves goes alone.
     if (banned || !expandedClasses[cls.index]) {
       if (!banned) expandedClasses[cls.index] = 1;
-      for (const d of moves.reachableFrom(cls).members()) {
-        if (relaxedClasses[d]) continue;
-        let skipped = false;
-        for (const pod of moves.classes()[d]!.pods) {
-          if (pod === node) continue;
-          if (networkBanned(pod)) skipped = true;
-          else relax(pod, cost, hops, node);
+      const reach = moves.reachableFrom(cls).words;
+      for (let w = 0; w < reach.length; w++) {
+        let fresh = reach[w]! & ~relaxedClasses[w]!;
+        while (fresh !== 0) {
+          const low = fresh & -fresh;
+          fresh ^= low;
+          const d = w * 32 + (31 - Math.clz32(low));
+          let skipped = false;
+          for (const pod of moves.classes()[d]!.pods) {
+            if (pod === node) continue;
+            if (networkBanned(pod)) skipped = true;
+            else relax(pod, cost, hops, node);
+          }
+          if (!skipped) relaxedClasses[w]! |= low;
         }
-        if (!skipped) relaxedClasses[d] = 1;
       }
     }
     for (const pod of moves.nodeLocal(node)) if (!networkBanned(pod)) relax(pod, cost, hops, node);
