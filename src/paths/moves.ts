@@ -17,10 +17,13 @@ import type {AttackEdgeAttributes, KubeGraph} from '../graph/types.js';
 /** The pod-to-pod network rule's cost and certainty (POD_NETWORK_REACH): every network move has them. */
 export const NETWORK_MOVE = {cost: 3, certainty: 'conditional'} as const;
 
+const NONE: readonly string[] = Object.freeze([]);
+
 export class AttackMoves {
   private readonly perSource: readonly EdgeRule[];
   private readonly explicit = new Map<string, AttackEdge[]>();
   private readonly asked = new Map<string, AttackEdge[]>();
+  private readonly local = new Map<string, readonly string[]>();
 
   constructor(
     readonly graph: KubeGraph,
@@ -68,10 +71,15 @@ export class AttackMoves {
     return this.context.network.classes;
   }
 
-  /** Pods a pod reaches on its own node whatever policies say (host networking under node profiles). */
-  nodeLocal(pod: string): string[] {
-    const info = this.context.model.podsById.get(pod);
-    return info ? nodeLocalNeighbours(this.context, info).map((neighbour) => neighbour.id) : [];
+  /** Pods a pod reaches on its own node whatever policies say (host networking under node profiles); worked out once per pod. */
+  nodeLocal(pod: string): readonly string[] {
+    let local = this.local.get(pod);
+    if (!local) {
+      const info = this.context.model.podsById.get(pod);
+      const found = info ? nodeLocalNeighbours(this.context, info).map((neighbour) => neighbour.id) : [];
+      this.local.set(pod, (local = found.length > 0 ? found : NONE));
+    }
+    return local;
   }
 
   /** Whether the input still has the step's edge (same ends, same rule). */

@@ -73,10 +73,12 @@ function dijkstra(
     labels.set(source, {cost: 0, hops: 0});
     heap.push(0, source);
   }
+  const restricted = restrictions.nodes.size > 0;
   const relax = (node: string, cost: number, hops: number, from: string, edge?: AttackEdge): void => {
-    if (settled.has(node) || restrictions.nodes.has(node)) return;
+    // A settled node's cost is at most any later one (costs are not negative): the label test covers it.
     const known = labels.get(node);
     if (known && known.cost <= cost) return;
+    if (restricted && restrictions.nodes.has(node)) return;
     labels.set(node, edge ? {cost, hops, from, edge} : {cost, hops, from});
     heap.push(cost, node);
   };
