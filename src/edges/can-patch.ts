@@ -9,7 +9,6 @@
  */
 import type {PodInfo} from '../graph/model.js';
 import type {Evidence} from '../graph/types.js';
-import {objectKey} from '../snapshot/snapshot.js';
 import {grantEdges, type GrantFacet} from './grant-groups.js';
 import type {EdgeRule, RuleContext} from './rule.js';
 import {foundGrants, namedGrants} from './rbac-grants.js';
@@ -20,22 +19,18 @@ const RULE = {id: 'CAN_PATCH', type: 'CAN_PATCH', mitre: 'T1610'} as const;
 const POD_WHAT = "the pod: its containers' images are mutable, the new image runs with the pod's account and mounts";
 
 /**
- * Why a pod follows its controller's template, one item per workload where the input
- * holds it (shared by its pods, both verbs and every source), else the pod's owner
- * references.
+ * Why a pod follows its controller, where the graph cannot show it: a controller the
+ * input lacks, named only by the pod's owner references (one item per pod, shared by
+ * both verbs and every source). A controller the input holds is the pod's `workload`
+ * and its CONTROLS edge, and the grant's note names its kind.
  */
-function controllerEvidence(): (pod: PodInfo) => Evidence {
+function controllerEvidence(): (pod: PodInfo) => Evidence | undefined {
   const memo = new Map<string, Evidence>();
   return (pod) => {
-    const {id, kind, name, declared} = pod.workload!;
-    const key = declared || pod.representative ? id : pod.id;
-    let evidence = memo.get(key);
-    if (evidence) return evidence;
-    const template = kind === 'CronJob' ? 'spec.jobTemplate.spec.template' : 'spec.template';
-    evidence = declared
-      ? {object: objectKey(kind, pod.namespace, name), field: template, note: `the pod template of ${kind}/${name}, which controls the pod`}
-      : {object: pod.source.object, field: 'metadata.ownerReferences', note: `the pod's top controller is ${kind}/${name}`};
-    memo.set(key, evidence);
+    const {kind, name, declared} = pod.workload!;
+    if (declared) return undefined;
+    let evidence = memo.get(pod.id);
+    if (!evidence) memo.set(pod.id, (evidence = {object: pod.source.object, field: 'metadata.ownerReferences', note: `the pod's top controller is ${kind}/${name}, which the input does not hold`}));
     return evidence;
   };
 }
