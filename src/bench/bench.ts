@@ -247,7 +247,7 @@ function privilegeNote(rows: readonly Row[]): string {
 
 function analyzeTable(rows: readonly Row[]): string {
   const lines = [
-    '| pods | load s | model s | graph + findings s | total s | findings | query s (5 paths) | peak RSS MB |',
+    '| pods | load s | model s | graph, summary + findings s | total s | findings | query s (5 paths) | peak RSS MB |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const row of rows.filter((r) => r.analysisRun)) {
@@ -404,8 +404,9 @@ ${privilegeNote(rows)}
 ## Analyze end to end
 
 At ${ANALYZE_TARGETS.map((t) => whole(t.pods)).join(' and ')} pods, a fourth fresh process loads the file and runs
-\`analyze\`'s work: model, graph (engines included), and the findings from the Internet to every crown
-jewel category (5 paths each, src/paths/findings.ts). Then, on the graph built, one query:
+\`analyze\`'s work: model, graph (engines included), the summary (which counts every edge, those asked
+per identity included), and the findings from the Internet to every crown jewel category (5 paths
+each, src/paths/findings.ts). Then, on the graph built, one query:
 \`paths --from internet --to cluster-admin\` for 5 paths (Yen over Dijkstra, src/paths/search.ts).
 
 ${analyzeTable(rows)}

@@ -6,20 +6,12 @@
  * See docs/edges/MEMBER_OF.md.
  */
 import type {Identity} from '../engines/rbac/identities.js';
-import type {RbacEngine} from '../engines/rbac/engine.js';
 import {groupId, serviceAccountId} from '../graph/ids.js';
 import type {ClusterModel} from '../graph/model.js';
 import type {Evidence} from '../graph/types.js';
 import {objectKey} from '../snapshot/snapshot.js';
 import type {AttackEdge, EdgeRule} from './rule.js';
-
-/** Where an input binding names the identity or group: its subject. */
-function namingSubject(rbac: RbacEngine, id: string): Evidence | undefined {
-  const ref = rbac.namedBy(id);
-  if (!ref || ref.binding.bootstrap) return undefined;
-  const subject = ref.binding.subjects[ref.subjectIndex]!;
-  return {object: ref.binding.key, field: `subjects[${ref.subjectIndex}]`, value: `${subject.kind} ${subject.name}`};
-}
+import {namingSubject} from './rbac-grants.js';
 
 /** The first pod (by id) running as each service account, and the field that says so (none for `default`). */
 function podsByServiceAccount(model: ClusterModel): Map<string, Evidence> {

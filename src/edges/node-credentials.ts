@@ -16,6 +16,7 @@ import type {Evidence} from '../graph/types.js';
 import {objectKey} from '../snapshot/snapshot.js';
 import type {EdgeRule} from './rule.js';
 import {EdgeCollector} from './edge-collector.js';
+import {namingSubject} from './rbac-grants.js';
 
 export const nodeCredentials: EdgeRule = {
   id: 'NODE_CREDENTIALS',
@@ -24,23 +25,20 @@ export const nodeCredentials: EdgeRule = {
   summary: "Root on the node holds the kubelet's credential, user system:node:<name> in group system:nodes; drawn where an input binding names the user or the group",
   build({model, rbac}) {
     const edges = new EdgeCollector(nodeCredentials);
-    const inInput = (id: string) => {
-      const named = rbac.namedBy(id);
-      return named && !named.binding.bootstrap ? named : undefined;
-    };
-    const nodesGroup = inInput(groupId(NODES_GROUP));
+    const nodesGroup = namingSubject(rbac, groupId(NODES_GROUP));
     for (const node of model.nodes.values()) {
       const user = userId(`system:node:${node.name}`);
-      const namedUser = inInput(user);
+      const namedUser = namingSubject(rbac, user);
       const named = namedUser ?? nodesGroup;
       if (node.name === UNSCHEDULED || !named) continue; // no input binding names the user or its group: nothing beyond the Node authorizer
       const pod = model.podsByNode.get(node.name)?.[0];
       const where: Evidence | undefined = node.declared
         ? {object: objectKey('Node', undefined, node.name), field: 'metadata.name', value: node.name, note: `the kubelet on this node authenticates as system:node:${node.name}, in group system:nodes`}
         : pod && {object: pod.source.object, field: `${pod.source.specPath}.nodeName`, value: node.name, note: `a pod runs on node ${node.name}, whose kubelet authenticates as system:node:${node.name}`};
-      const binding: Evidence = namedUser
-        ? {object: named.binding.key, field: `subjects[${named.subjectIndex}]`, value: `User system:node:${node.name}`, note: 'this binding grants the kubelet identity RBAC rights beyond the Node authorizer'}
-        : {object: named.binding.key, field: `subjects[${named.subjectIndex}]`, value: `Group ${NODES_GROUP}`, note: `this binding grants every kubelet credential (group ${NODES_GROUP}) RBAC rights beyond the Node authorizer`};
+      const binding: Evidence = {
+        ...named,
+        note: namedUser ? 'this binding grants the kubelet identity RBAC rights beyond the Node authorizer' : `this binding grants every kubelet credential (group ${NODES_GROUP}) RBAC rights beyond the Node authorizer`,
+      };
       edges.add(nodeId(node.name), namedUser ? user : groupId(NODES_GROUP), 'definite', 1, where ? [where, binding] : [binding]);
     }
     return edges.list();

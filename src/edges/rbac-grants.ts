@@ -137,6 +137,14 @@ export function foundGrants(context: RuleContext, answer: GrantsBySource, certai
   return found;
 }
 
+/** Where an input binding names the identity or group: its subject (none when only a bootstrap binding does). */
+export function namingSubject(rbac: RbacEngine, id: string): Evidence | undefined {
+  const ref = rbac.namedBy(id);
+  if (!ref || ref.binding.bootstrap) return undefined;
+  const subject = ref.binding.subjects[ref.subjectIndex]!;
+  return {object: ref.binding.key, field: `subjects[${ref.subjectIndex}]`, value: `${subject.kind} ${subject.name}`};
+}
+
 const identityEvidenceCache = new WeakMap<RbacEngine, Map<string, Evidence | undefined>>();
 
 /** The input object that makes a bootstrap binding apply to the identity (memoised per engine). */

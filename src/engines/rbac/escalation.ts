@@ -18,7 +18,7 @@
  */
 import type {ClusterModel} from '../../graph/model.js';
 import type {Grant, RbacEngine} from './engine.js';
-import {subjectIdentityId} from './identities.js';
+import {identityFromId, subjectIdentityId} from './identities.js';
 import {CLUSTER_SCOPE, type ResolvedBinding, type ResolvedRole} from './roles.js';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
@@ -67,11 +67,8 @@ function escalationBinding(by: string, grants: Grant[], role: ResolvedRole, name
   const everyNamespace = namespace === ANY_NAMESPACE;
   const kind = namespace === undefined ? 'ClusterRoleBinding' : 'RoleBinding';
   const name = `kubepath-escalation:${by}:${role.key}`;
-  const [subjectKind, subjectName] = by.startsWith('sa:') ? ['ServiceAccount', by.slice(3)] : by.startsWith('user:') ? ['User', by.slice(5)] : ['Group', by.slice(6)];
-  const subject =
-    subjectKind === 'ServiceAccount'
-      ? {kind: 'ServiceAccount', namespace: subjectName!.split('/')[0]!, name: subjectName!.split('/')[1]!}
-      : {kind: subjectKind!, name: subjectName!, apiGroup: RBAC_GROUP};
+  const identity = identityFromId(by);
+  const subject = identity.kind === 'ServiceAccount' ? {kind: identity.kind, namespace: identity.namespace!, name: identity.name} : {kind: identity.kind, name: identity.name, apiGroup: RBAC_GROUP};
   const binding: ResolvedBinding = {
     key: namespace === undefined || everyNamespace ? `${kind}/${name}` : `${kind}/${namespace}/${name}`,
     kind,
