@@ -10,6 +10,7 @@ import {canExec} from '../src/edges/can-exec.js';
 import {canReadSecret} from '../src/edges/can-read-secret.js';
 import {createRuleContext} from '../src/edges/context.js';
 import {grantsBySource, grantsEvidence} from '../src/edges/rbac-grants.js';
+import {RULES} from '../src/edges/index.js';
 import {ruleEdges, type RuleContext} from '../src/edges/rule.js';
 import type {ResourceRequest} from '../src/engines/rbac/request.js';
 import {UNSCHEDULED} from '../src/graph/ids.js';
@@ -86,5 +87,41 @@ describe('grouped answers equal asking about each object alone', () => {
       expect(targets).toEqual([...new Set(targets)].sort());
     }
     expect(canExec.edgesFrom!(context, 'sa:nowhere/nobody')).toEqual([]);
+  });
+});
+
+describe('what path search follows (groups, single edges, counts) agrees with edgesFrom', () => {
+  it.each([inputs[0]!, inputs[2]!])('%s', async (_name, input) => {
+    const {snapshot} = await loadInputs([input()]);
+    const context = createRuleContext(buildModel(snapshot));
+    const grouped = RULES.filter((rule) => rule.groupsFrom);
+    expect(grouped.map((rule) => rule.id).sort()).toEqual(RULES.filter((rule) => rule.sources).map((rule) => rule.id).sort());
+    let checked = 0;
+    for (const rule of grouped) {
+      for (const source of rule.sources!(context)) {
+        const edges = rule.edgesFrom!(context, source);
+        expect(rule.countFrom!(context, source), `${rule.id} ${source}`).toBe(edges.length);
+        // Per target: the cheapest group, definite if any group is.
+        const byTarget = new Map<string, {cost: number; definite: boolean}>();
+        for (const {group, cost, certainty} of rule.groupsFrom!(context, source)) {
+          expect(rule.groupsTo!(context, group.targets[0]!), `${rule.id}: groupsTo finds the group back`).toContain(group);
+          expect(group.sources.some((entry) => entry.source === source && entry.cost === cost && entry.certainty === certainty)).toBe(true);
+          for (const target of group.targets) {
+            if (target === source) continue;
+            const known = byTarget.get(target);
+            byTarget.set(target, {cost: Math.min(known?.cost ?? Infinity, cost), definite: (known?.definite ?? false) || certainty === 'definite'});
+          }
+        }
+        expect([...byTarget.keys()].sort(), `${rule.id} ${source}: the groups hold the targets`).toEqual(edges.map((edge) => edge.target));
+        for (const edge of edges) {
+          expect(rule.edgeBetween!(context, source, edge.target), `${rule.id} ${source} -> ${edge.target}`).toEqual(edge);
+          const expected = byTarget.get(edge.target)!;
+          expect([edge.attributes.cost, edge.attributes.certainty === 'definite']).toEqual([expected.cost, expected.definite]);
+          checked++;
+        }
+      }
+      expect(rule.edgeBetween!(context, 'sa:nowhere/nobody', rule.sources!(context)[0] ?? 'x')).toBeUndefined();
+    }
+    expect(checked).toBeGreaterThan(100);
   });
 });

@@ -16,7 +16,7 @@ import {performance} from 'node:perf_hooks';
 import {buildNetworkEngine} from '../engines/network/engine.js';
 import {createRuleContext} from '../edges/context.js';
 import {RULES} from '../edges/index.js';
-import {listedEdges, type EdgeRule, type RuleContext} from '../edges/rule.js';
+import {listedEdgeCounts, type EdgeRule, type RuleContext} from '../edges/rule.js';
 import {buildGraph} from '../graph/build.js';
 import {CLUSTER_ADMIN, INTERNET} from '../graph/ids.js';
 import {buildModel} from '../graph/model.js';
@@ -128,7 +128,7 @@ async function main(): Promise<void> {
   if (phase === 'analyze') {
     const {graph, context: analysed, moves, findings} = analyze(model, {cni: DEFAULT_PROFILE, maxDepth: 12});
     // The command's summary counts every edge, those asked per identity included: timed as the command does it.
-    summarize(model, graph, warnings, listedEdges(RULES, analysed));
+    summarize(model, graph, warnings, listedEdgeCounts(RULES, analysed));
     graphOrder = graph.order;
     graphSize = graph.size;
     const queried = performance.now();

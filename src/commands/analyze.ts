@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core';
 import {cniFlag, jsonFlag, KubepathCommand, maxDepthFlag, outputFileFlag, outputFormat, verboseFlag} from '../cli/base.js';
 import {RULES} from '../edges/index.js';
-import {listedEdges} from '../edges/rule.js';
+import {listedEdgeCounts} from '../edges/rule.js';
 import {CNI_PROFILES} from '../engines/network/profile.js';
 import {findingsToJson, formatFindingsText} from '../output/findings.js';
 import {findingsMarkdown} from '../output/markdown.js';
@@ -48,7 +48,7 @@ export default class Analyze extends KubepathCommand {
       crownJewels: flags['crown-jewel'],
       maxDepth: flags['max-depth'],
     });
-    const summary = summarize(model, graph, warnings, listedEdges(RULES, context));
+    const summary = summarize(model, graph, warnings, listedEdgeCounts(RULES, context));
     const report = findingsToJson(found, entryPoints, chokePoints);
     const text =
       format === 'json'

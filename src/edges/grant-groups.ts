@@ -18,7 +18,7 @@
  */
 import type {AttackEdgeAttributes, Certainty, Evidence} from '../graph/types.js';
 import {compareStrings} from '../util/order.js';
-import type {AttackEdge, EdgeRule, RuleContext} from './rule.js';
+import type {AttackEdge, EdgeRule, MoveGroup, RuleContext} from './rule.js';
 
 /** One identity's grant toward a group's objects. */
 export interface Found {
@@ -50,7 +50,7 @@ export interface GrantEdgeSpec<T> {
   facets(context: RuleContext): ReadonlyArray<GrantFacet<T>>;
 }
 
-interface Group {
+interface Group extends MoveGroup {
   /** Positions in the index's targets, ascending. */
   members: number[];
   /** Per member, the facet's evidence for that target (none when the facet has none). */
@@ -61,10 +61,15 @@ interface Group {
 interface Index<T> {
   targets: readonly T[];
   ids: string[];
+  positionOf: Map<string, number>;
+  /** Per facet, the group of each target position (undefined where the facet does not apply). */
+  groupAt: Array<Array<Group | undefined>>;
   /** Per source identity, the groups whose answer names it, in facet then target order. */
   bySource: Map<string, Array<Group>>;
   sources: string[];
 }
+
+const costOf = (spec: GrantEdgeSpec<unknown>, grant: Found): number => spec.cost + (grant.escalated ? ESCALATION_COST : 0);
 
 /** Who has what toward which group, worked out once per rule and context. */
 function indexer<T>(spec: GrantEdgeSpec<T>): (context: RuleContext) => Index<T> {
@@ -73,7 +78,9 @@ function indexer<T>(spec: GrantEdgeSpec<T>): (context: RuleContext) => Index<T> 
     let index = indexes.get(context);
     if (index) return index;
     const targets = spec.targets(context);
+    const ids = targets.map(spec.id);
     const bySource = new Map<string, Array<Group>>();
+    const groupAt: Array<Array<Group | undefined>> = [];
     for (const facet of spec.facets(context)) {
       const groups = new Map<string, number[]>();
       targets.forEach((target, position) => {
@@ -83,21 +90,38 @@ function indexer<T>(spec: GrantEdgeSpec<T>): (context: RuleContext) => Index<T> 
         if (members) members.push(position);
         else groups.set(key, [position]);
       });
+      const at = new Array<Group | undefined>(targets.length);
+      groupAt.push(at);
       for (const members of groups.values()) {
-        const group: Group = {members, answer: facet.answer(targets[members[0]!]!)};
+        const answer = facet.answer(targets[members[0]!]!);
+        const sources = [...answer].map(([source, grant]) => ({source, cost: costOf(spec, grant), certainty: grant.certainty}));
+        const group: Group = {members, answer, targets: members.map((position) => ids[position]!), sources};
         if (facet.targetEvidence) group.extras = members.map((position) => facet.targetEvidence!(targets[position]!));
-        for (const grant of group.answer.values()) Object.freeze(grant.evidence);
-        for (const source of group.answer.keys()) {
+        for (const grant of answer.values()) Object.freeze(grant.evidence);
+        for (const position of members) at[position] = group;
+        for (const source of answer.keys()) {
           const list = bySource.get(source);
           if (list) list.push(group);
           else bySource.set(source, [group]);
         }
       }
     }
-    index = {targets, ids: targets.map(spec.id), bySource, sources: [...bySource.keys()].sort(compareStrings)};
+    const positionOf = new Map(ids.map((id, position) => [id, position]));
+    index = {targets, ids, positionOf, groupAt, bySource, sources: [...bySource.keys()].sort(compareStrings)};
     indexes.set(context, index);
     return index;
   };
+}
+
+/** Where a position stands among a group's ascending members. */
+function memberIndex(members: readonly number[], position: number): number {
+  let [low, high] = [0, members.length - 1];
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (members[middle]! < position) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /**
@@ -108,9 +132,9 @@ interface Joined {
   evidence: Evidence[];
   next: Map<Evidence[], Joined>;
   /** The attributes of edges with just this evidence, by certainty and escalation: shared, frozen. */
-  attributes: Partial<Record<string, AttackEdgeAttributes>>;
+  attributes: Partial<Record<number, AttackEdgeAttributes>>;
   /** The same, for edges with one target item more (targets sharing the item share them). */
-  withItem?: Map<Evidence, Partial<Record<string, AttackEdgeAttributes>>>;
+  withItem?: Map<Evidence, Partial<Record<number, AttackEdgeAttributes>>>;
 }
 
 function join(from: Joined | undefined, part: Evidence[]): Joined {
@@ -125,10 +149,13 @@ function join(from: Joined | undefined, part: Evidence[]): Joined {
 const DEFINITE = 1;
 const DIRECT = 2;
 
-function attributesOf(spec: GrantEdgeSpec<unknown>, certainty: Certainty, escalated: boolean, evidence: Evidence[]): AttackEdgeAttributes {
-  const cost = spec.cost + (escalated ? ESCALATION_COST : 0);
+function attributesOf(spec: GrantEdgeSpec<unknown>, flags: number, evidence: Evidence[]): AttackEdgeAttributes {
+  const certainty: Certainty = flags & DEFINITE ? 'definite' : 'conditional';
+  const cost = spec.cost + (flags & DIRECT ? 0 : ESCALATION_COST);
   return {type: spec.rule.type, attack: true, technique: spec.rule.id, mitre: spec.rule.mitre, certainty, cost, evidence};
 }
+
+const flagsOf = (grant: Found): number => (grant.certainty === 'definite' ? DEFINITE : 0) | (grant.escalated ? 0 : DIRECT);
 
 /**
  * The `build`, `sources` and `edgesFrom` of a rule whose edges are asked per identity:
@@ -138,11 +165,61 @@ function attributesOf(spec: GrantEdgeSpec<unknown>, certainty: Certainty, escala
  * evidence arrays, and the attributes of edges with the same evidence, are frozen and
  * shared by the edges they explain.
  */
-export function grantEdges<T>(spec: GrantEdgeSpec<T>): Pick<EdgeRule, 'build' | 'sources' | 'edgesFrom'> {
+export function grantEdges<T>(spec: GrantEdgeSpec<T>): Pick<EdgeRule, 'build' | 'sources' | 'edgesFrom' | 'countFrom' | 'groupsFrom' | 'groupsTo' | 'edgeBetween'> {
   const index = indexer(spec);
+  // Per target position, the last count that met it: targets in several groups of a source count once.
+  let seenBy = new Uint32Array(0);
+  let counting = 0;
   return {
     build: () => [],
     sources: (context) => index(context).sources,
+    groupsFrom(context, source) {
+      return (index(context).bySource.get(source) ?? []).map((group) => {
+        const grant = group.answer.get(source)!;
+        return {group, cost: costOf(spec, grant), certainty: grant.certainty};
+      });
+    },
+    countFrom(context, source) {
+      const {ids, bySource} = index(context);
+      if (seenBy.length !== ids.length) [seenBy, counting] = [new Uint32Array(ids.length), 0];
+      const stamp = ++counting;
+      let count = 0;
+      for (const group of bySource.get(source) ?? []) {
+        for (const position of group.members) {
+          if (seenBy[position] === stamp || ids[position] === source) continue;
+          seenBy[position] = stamp;
+          count++;
+        }
+      }
+      return count;
+    },
+    groupsTo(context, target) {
+      const {positionOf, groupAt} = index(context);
+      const position = positionOf.get(target);
+      if (position === undefined) return [];
+      const groups: Group[] = [];
+      for (const at of groupAt) if (at[position]) groups.push(at[position]!);
+      return groups;
+    },
+    // One target of edgesFrom, joined the same way: facet by facet, then the target's own evidence.
+    edgeBetween(context, source, target) {
+      const {positionOf, groupAt} = index(context);
+      const position = positionOf.get(target);
+      if (position === undefined || target === source) return undefined;
+      let evidence: Evidence[] | undefined;
+      let flags = 0;
+      const items: Evidence[] = [];
+      for (const at of groupAt) {
+        const group = at[position];
+        const grant = group?.answer.get(source);
+        if (!grant) continue;
+        evidence = evidence ? [...evidence, ...grant.evidence] : [...grant.evidence];
+        flags |= flagsOf(grant);
+        const item = group!.extras?.[memberIndex(group!.members, position)];
+        if (item && !items.includes(item)) items.push(item);
+      }
+      return evidence && {source, target, attributes: attributesOf(spec, flags, [...evidence, ...items])};
+    },
     edgesFrom(context, source) {
       const {targets, ids, bySource} = index(context);
       const groups = bySource.get(source) ?? [];
@@ -167,7 +244,7 @@ export function grantEdges<T>(spec: GrantEdgeSpec<T>): Pick<EdgeRule, 'build' | 
         const grant = group.answer.get(source)!;
         let root = roots.get(grant.evidence);
         if (!root) roots.set(grant.evidence, (root = join(undefined, grant.evidence)));
-        const grantFlags = (grant.certainty === 'definite' ? DEFINITE : 0) | (grant.escalated ? 0 : DIRECT);
+        const grantFlags = flagsOf(grant);
         for (let m = 0; m < group.members.length; m++) {
           const position = group.members[m]!;
           const slot = slotOf(position);
@@ -194,11 +271,9 @@ export function grantEdges<T>(spec: GrantEdgeSpec<T>): Pick<EdgeRule, 'build' | 
         const joined = joinedAt[slot];
         const target = ids[position]!;
         if (!joined || target === source) return;
-        const certainty: Certainty = flags[slot]! & DEFINITE ? 'definite' : 'conditional';
-        const escalated = !(flags[slot]! & DIRECT);
         const item = extraAt[slot];
         const more = item && moreExtras.get(slot);
-        const key = `${certainty}${escalated ? ' escalated' : ''}`;
+        const key = flags[slot]!;
         let shared = joined.attributes;
         if (item && !more) {
           joined.withItem ??= new Map();
@@ -207,8 +282,8 @@ export function grantEdges<T>(spec: GrantEdgeSpec<T>): Pick<EdgeRule, 'build' | 
           else joined.withItem.set(item, (shared = {}));
         }
         const attributes = more
-          ? attributesOf(spec, certainty, escalated, joined.evidence.concat(more))
-          : (shared[key] ??= Object.freeze(attributesOf(spec, certainty, escalated, item ? [...joined.evidence, item] : joined.evidence)));
+          ? attributesOf(spec, key, joined.evidence.concat(more))
+          : (shared[key] ??= Object.freeze(attributesOf(spec, key, item ? [...joined.evidence, item] : joined.evidence)));
         edges.push({source, target, attributes});
       };
       if (compact) for (const position of positions.sort((x, y) => x - y)) emit(position, compact.get(position)!);

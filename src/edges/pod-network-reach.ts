@@ -60,9 +60,25 @@ export function podReachEdge(context: RuleContext, source: string, target: strin
   return explanation.ports.isEmpty() ? undefined : reachEdge(source, other, explanation.ports, connectionEvidence(explanation, pod, other));
 }
 
-/** Pods on the same node that the pod reaches node-locally, whatever policies say. */
+/** Per context, the host-networked pods of each node that count as the node: few, and every pod of the node reaches them. */
+const nodeAddressPods = new WeakMap<RuleContext, Map<string, PodInfo[]>>();
+
+function nodeAddressPodsOn(context: RuleContext, nodeName: string): PodInfo[] {
+  let byNode = nodeAddressPods.get(context);
+  if (!byNode) {
+    byNode = new Map();
+    for (const [name, pods] of context.model.podsByNode) byNode.set(name, pods.filter((pod) => context.network.classOfPod(pod.id)?.nodeNetwork));
+    nodeAddressPods.set(context, byNode);
+  }
+  return byNode.get(nodeName) ?? [];
+}
+
+/** Pods on the same node that the pod reaches node-locally, whatever policies say (and that reach it: the relation is symmetric). */
 export function nodeLocalNeighbours(context: RuleContext, pod: PodInfo): PodInfo[] {
-  return pod.nodeName === UNSCHEDULED ? [] : (context.model.podsByNode.get(pod.nodeName) ?? []).filter((other) => nodeLocal(context, pod, other));
+  if (pod.nodeName === UNSCHEDULED) return [];
+  // Node-local traffic needs one end to be the node: a host-networked pod reaches the whole node, any other pod its host-networked ones.
+  const candidates = context.network.classOfPod(pod.id)?.nodeNetwork ? (context.model.podsByNode.get(pod.nodeName) ?? []) : nodeAddressPodsOn(context, pod.nodeName);
+  return candidates.filter((other) => nodeLocal(context, pod, other));
 }
 
 export const podNetworkReach: EdgeRule = {

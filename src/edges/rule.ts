@@ -11,7 +11,7 @@
 import type {NetworkEngine} from '../engines/network/engine.js';
 import type {RbacEngine} from '../engines/rbac/engine.js';
 import type {ClusterModel} from '../graph/model.js';
-import type {AttackEdgeAttributes, AttackEdgeType} from '../graph/types.js';
+import type {AttackEdgeAttributes, AttackEdgeType, Certainty} from '../graph/types.js';
 
 export interface AttackEdge {
   source: string;
@@ -24,6 +24,25 @@ export interface RuleContext {
   model: ClusterModel;
   readonly network: NetworkEngine;
   readonly rbac: RbacEngine;
+}
+
+/**
+ * Objects a rule's edges reach together: every source with the group has an edge to
+ * each of its targets (but itself), at one cost and certainty per source. Path search
+ * follows a group once, not each of its edges (src/paths/search.ts).
+ */
+export interface MoveGroup {
+  /** Graph ids, ascending by the rule's target order. */
+  readonly targets: readonly string[];
+  /** Who has the group, and at what cost and certainty. */
+  readonly sources: ReadonlyArray<{source: string; cost: number; certainty: Certainty}>;
+}
+
+/** One source's way to a group of targets. */
+export interface GroupMove {
+  group: MoveGroup;
+  cost: number;
+  certainty: Certainty;
 }
 
 export interface EdgeRule {
@@ -49,6 +68,19 @@ export interface EdgeRule {
    * reads (every pod pair: `kubepath reach` lists connectivity by workload).
    */
   sources?(context: RuleContext): readonly string[];
+  /**
+   * The same edges as `edgesFrom`, in groups (identity → object grants: one group per
+   * namespace a grant covers): path search follows these, and `groupsTo` back.
+   * An edge's cost is the cheapest of the groups that lead to its target; it is definite
+   * if any of them is.
+   */
+  groupsFrom?(context: RuleContext, source: string): readonly GroupMove[];
+  /** The groups that hold a target. */
+  groupsTo?(context: RuleContext, target: string): readonly MoveGroup[];
+  /** How many edges `edgesFrom` gives for the source, without making them (for summaries). */
+  countFrom?(context: RuleContext, source: string): number;
+  /** The one edge `edgesFrom` gives from the source to the target, if any, with all its evidence. */
+  edgeBetween?(context: RuleContext, source: string, target: string): AttackEdge | undefined;
 }
 
 /** Every edge of a rule: those it draws, then those `edgesFrom` gives for its sources (or the sources given). */
@@ -64,4 +96,16 @@ export function* listedEdges(rules: readonly EdgeRule[], context: RuleContext): 
     if (!rule.sources || !rule.edgesFrom) continue;
     for (const source of rule.sources(context)) yield* rule.edgesFrom(context, source);
   }
+}
+
+/** How many edges of each type the rules asked per source have: what summaries add to the graph's counts. */
+export function listedEdgeCounts(rules: readonly EdgeRule[], context: RuleContext): Map<AttackEdgeType, number> {
+  const counts = new Map<AttackEdgeType, number>();
+  for (const rule of rules) {
+    if (!rule.sources || !rule.edgesFrom) continue;
+    let count = 0;
+    for (const source of rule.sources(context)) count += rule.countFrom ? rule.countFrom(context, source) : rule.edgesFrom(context, source).length;
+    if (count > 0) counts.set(rule.type, (counts.get(rule.type) ?? 0) + count);
+  }
+  return counts;
 }

@@ -6,7 +6,6 @@
  * what manifest mode filled in, the graph's size, and what was skipped or missing.
  */
 import type {ClusterModel} from '../graph/model.js';
-import type {AttackEdge} from '../edges/rule.js';
 import type {KubeGraph} from '../graph/types.js';
 import {KINDS} from '../snapshot/kinds.js';
 import type {CoverageGap, SkippedKind, SnapshotSource} from '../snapshot/snapshot.js';
@@ -35,8 +34,8 @@ function countBy<T>(items: Iterable<T>, key: (item: T) => string): Record<string
   return Object.fromEntries([...counts.entries()].sort(([a], [b]) => compareStrings(a, b)));
 }
 
-/** `listed`: the edges rules are asked for per source, which the graph does not hold; counted with its own. */
-export function summarize(model: ClusterModel, graph: KubeGraph, warnings: readonly string[], listed: Iterable<AttackEdge> = []): LoadSummary {
+/** `listed`: how many edges of each type rules are asked for per source, which the graph does not hold; counted with its own. */
+export function summarize(model: ClusterModel, graph: KubeGraph, warnings: readonly string[], listed: ReadonlyMap<string, number> = new Map()): LoadSummary {
   const {snapshot} = model;
   const objects: Record<string, number> = {};
   for (const spec of KINDS) {
@@ -46,17 +45,17 @@ export function summarize(model: ClusterModel, graph: KubeGraph, warnings: reado
   const implicit = <T extends {declared: boolean}>(items: Iterable<T>): number => [...items].filter((i) => !i.declared).length;
   let attackEdges = 0;
   const types = new Map<string, number>();
-  const count = (type: string): void => {
-    types.set(type, (types.get(type) ?? 0) + 1);
+  const count = (type: string, by = 1): void => {
+    types.set(type, (types.get(type) ?? 0) + by);
   };
   graph.forEachEdge((_key, attributes) => {
     if (attributes.attack) attackEdges++;
     count(attributes.type);
   });
   let listedCount = 0;
-  for (const edge of listed) {
-    listedCount++;
-    count(edge.attributes.type);
+  for (const [type, edges] of listed) {
+    listedCount += edges;
+    count(type, edges);
   }
   attackEdges += listedCount;
   return {

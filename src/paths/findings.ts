@@ -12,7 +12,7 @@ import type {KubeGraph, NodeAttributes} from '../graph/types.js';
 import {compareStrings} from '../util/order.js';
 import {rankFixes, type RankedFix} from './fixes.js';
 import type {AttackMoves} from './moves.js';
-import {cheapestPaths, type AttackPath, type PathStep, type SearchOptions} from './search.js';
+import {cheapestPaths, distancesTo, type AttackPath, type PathStep, type SearchOptions} from './search.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -117,12 +117,14 @@ export function findings(moves: AttackMoves, options: FindingsOptions): Finding[
   const jewels = crownJewels(moves.graph, options.crownJewels);
   const entries = [...(moves.graph.hasNode(INTERNET) ? [INTERNET] : []), ...[...options.assumeBreach].sort(compareStrings)];
   const byKey = new Map<string, Finding>();
+  // Bounds towards every jewel of a category serve each entry (a lower bound for fewer targets too).
+  const distances = new Map(JEWEL_CATEGORIES.map((category) => [category, distancesTo(moves, jewels.get(category)!, options.search.definiteOnly)]));
   for (const entry of entries) {
     for (const category of JEWEL_CATEGORIES) {
       const all = jewels.get(category)!;
       const targets = all.has(entry) ? new Set([...all].filter((id) => id !== entry)) : all;
       if (targets.size === 0) continue;
-      for (const path of cheapestPaths(moves, [entry], targets, {...options.search, maxPaths: options.pathsPerEntry})) {
+      for (const path of cheapestPaths(moves, [entry], targets, {...options.search, maxPaths: options.pathsPerEntry}, distances.get(category))) {
         const cause = rootCause(path);
         const id = `${category}:${stepKey(cause)}`;
         const severity = severityOf(category, entry === INTERNET);

@@ -2,19 +2,19 @@
  * kubepath min-heap
  * =================
  *
- * A binary min-heap of items by a numeric priority, ties kept in insertion order, so
- * a search that pushes in sorted order pops in a deterministic one.
+ * A binary min-heap of items by a numeric priority, then a tie-breaker, then insertion
+ * order, so a search that pushes in sorted order pops in a deterministic one.
  */
 export class MinHeap<T> {
-  private readonly items: Array<{priority: number; order: number; item: T}> = [];
+  private readonly items: Array<Entry<T>> = [];
   private pushed = 0;
 
   get size(): number {
     return this.items.length;
   }
 
-  push(priority: number, item: T): void {
-    const entry = {priority, order: this.pushed++, item};
+  push(priority: number, item: T, tie = 0): void {
+    const entry = {priority, tie, order: this.pushed++, item};
     const items = this.items;
     let i = items.push(entry) - 1;
     while (i > 0) {
@@ -26,8 +26,8 @@ export class MinHeap<T> {
     items[i] = entry;
   }
 
-  /** The item with the lowest priority (first pushed among equals), or undefined when empty. */
-  pop(): {priority: number; item: T} | undefined {
+  /** The item with the lowest priority (then the lowest tie, then first pushed), or undefined when empty. */
+  pop(): Entry<T> | undefined {
     const items = this.items;
     const top = items[0];
     if (!top) return undefined;
@@ -45,10 +45,17 @@ export class MinHeap<T> {
       }
       items[i] = last;
     }
-    return {priority: top.priority, item: top.item};
+    return top;
   }
 
-  private before(a: {priority: number; order: number}, b: {priority: number; order: number}): boolean {
-    return a.priority < b.priority || (a.priority === b.priority && a.order < b.order);
+  private before(a: Entry<T>, b: Entry<T>): boolean {
+    return a.priority < b.priority || (a.priority === b.priority && (a.tie < b.tie || (a.tie === b.tie && a.order < b.order)));
   }
+}
+
+interface Entry<T> {
+  priority: number;
+  tie: number;
+  order: number;
+  item: T;
 }

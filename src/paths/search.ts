@@ -3,13 +3,23 @@
  * ====================
  *
  * The K cheapest loop-free attack paths from a set of sources to a set of targets:
- * Yen's algorithm over Dijkstra, on the moves of moves.ts (attack edges only; cost is
- * the sum of the edges' attacker-effort costs, docs/edges/README.md). A path has at
- * least one step and ends at the first target it reaches. `maxDepth` bounds the steps
- * a path may take; `definiteOnly` follows definite edges alone (network reach, which
- * assumes an exploitable service, is conditional and is then left out).
+ * Yen's algorithm over A*, on the moves of moves.ts (attack edges only; cost is the
+ * sum of the edges' attacker-effort costs, docs/edges/README.md). A path has at least
+ * one step and ends at the first target it reaches. `maxDepth` bounds the steps a path
+ * may take; `definiteOnly` follows definite edges alone (network reach, which assumes
+ * an exploitable service, is conditional and is then left out).
+ *
+ * Two kinds of move reach many nodes at one cost: a grant's group of objects and a
+ * network class's pods. The search relaxes such a group as one relay node and its
+ * members only when the relay comes first in the queue, so a cluster-wide grant costs
+ * a move per namespace, not per object.
+ *
+ * A* is guided by `distancesTo`: one backward search from the targets gives each node
+ * a lower bound on its cost to them (exact but for network moves, which it bounds by
+ * the cheapest pod any pod could reach), so a search never leaves the nodes that can
+ * still beat the best paths known, and every spur search of Yen reuses it.
  */
-import type {AttackEdge} from '../edges/rule.js';
+import type {AttackEdge, EdgeRule, MoveGroup} from '../edges/rule.js';
 import type {AttackEdgeAttributes} from '../graph/types.js';
 import {compareStrings} from '../util/order.js';
 import {MinHeap} from './heap.js';
@@ -34,56 +44,265 @@ export interface AttackPath {
   steps: PathStep[];
 }
 
+/** Lower bounds on the cost from each node, grant group and network class to the targets: A*'s heuristic. */
+export interface Distances {
+  node(id: string): number;
+  group(group: MoveGroup): number;
+  cls(index: number): number;
+  /** The least bound of any class: what a pod's network moves cost at least beyond the network move itself. */
+  anyClass: number;
+  /** The classes whose bound is finite, as a bitset of 32-class words. */
+  finiteClasses: Uint32Array;
+}
+
+/** No guidance: plain Dijkstra, for exploring everything the sources reach. */
+function noDistances(moves: AttackMoves): Distances {
+  const finiteClasses = new Uint32Array(Math.ceil(moves.classes().length / 32)).fill(0xffffffff);
+  return {node: () => 0, group: () => 0, cls: () => 0, anyClass: 0, finiteClasses};
+}
+
+/** The backward search's one node for every pod: what any pod reaches at the network cost, and when every pod is relaxed. */
+const HUB = Symbol('any pod');
+const EVERY_POD = Symbol('every pod');
+
+/**
+ * The cheapest cost from every node to the targets, by a backward Dijkstra. Network
+ * moves are bounded from below through one hub (a pod reaches, at the network cost,
+ * the cheapest pod of any class), which keeps the bound admissible and consistent
+ * without transposing class reachability.
+ */
+export function distancesTo(moves: AttackMoves, targets: Iterable<string>, definiteOnly: boolean): Distances {
+  const nodes = new Map<string, number>();
+  const groups = new Map<MoveGroup, number>();
+  const classes = new Float64Array(moves.classes().length).fill(Infinity);
+  let hub = Infinity;
+  const heap = new MinHeap<string | MoveGroup | number | typeof HUB | typeof EVERY_POD>();
+  const relax = (node: string, cost: number): void => {
+    const known = nodes.get(node);
+    if (known !== undefined && known <= cost) return;
+    nodes.set(node, cost);
+    heap.push(cost, node);
+  };
+  // A node is expanded once: at the cost it was last relaxed to (a smaller one pops first, and no two pushes share a cost).
+  const expand = (node: string, cost: number): void => {
+    for (const {node: source, attributes} of moves.edgesInto(node)) {
+      if (!definiteOnly || attributes.certainty === 'definite') relax(source, cost + attributes.cost);
+    }
+    for (const group of moves.groupsTo(node)) {
+      if ((groups.get(group) ?? Infinity) <= cost) continue;
+      groups.set(group, cost);
+      heap.push(cost, group);
+    }
+    if (definiteOnly) return;
+    const cls = moves.classOf(node);
+    if (cls && classes[cls.index]! > cost) {
+      classes[cls.index] = cost;
+      heap.push(cost, cls.index);
+    }
+    // Node-local reach goes both ways.
+    for (const pod of moves.nodeLocal(node)) relax(pod, cost + NETWORK_MOVE.cost);
+  };
+  for (const target of targets) relax(target, 0);
+  for (let next = heap.pop(); next; next = heap.pop()) {
+    const {priority: cost, item} = next;
+    if (typeof item === 'string') {
+      if (nodes.get(item) === cost) expand(item, cost);
+    } else if (typeof item === 'number') {
+      if (hub > cost) heap.push((hub = cost), HUB);
+    } else if (item === HUB) {
+      if (hub === cost) heap.push(cost + NETWORK_MOVE.cost, EVERY_POD);
+    } else if (item === EVERY_POD) {
+      // Every pod at one cost, the cheapest left in the queue: expanded here in turn, as popping each would.
+      for (const cls of moves.classes()) {
+        for (const pod of cls.pods) {
+          const known = nodes.get(pod);
+          if (known !== undefined && known <= cost) continue;
+          nodes.set(pod, cost);
+          expand(pod, cost);
+        }
+      }
+    } else if (groups.get(item) === cost) {
+      for (const {source, cost: moveCost, certainty} of item.sources) if (!definiteOnly || certainty === 'definite') relax(source, cost + moveCost);
+    }
+  }
+  const finiteClasses = new Uint32Array(Math.ceil(classes.length / 32));
+  classes.forEach((cost, index) => {
+    if (cost < Infinity) finiteClasses[index >>> 5]! |= 1 << (index & 31);
+  });
+  return {
+    node: (id) => nodes.get(id) ?? Infinity,
+    group: (group) => groups.get(group) ?? Infinity,
+    cls: (index) => classes[index]!,
+    anyClass: hub,
+    finiteClasses,
+  };
+}
+
 /** What a spur search may not use: root nodes, and moves out of a node (by target and technique) earlier paths took. */
 interface Restrictions {
   nodes: ReadonlySet<string>;
   moves: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
-const NONE: Restrictions = {nodes: new Set(), moves: new Map()};
-const NETWORK_TECHNIQUE = 'POD_NETWORK_REACH';
+const NO_RESTRICTIONS: Restrictions = {nodes: new Set(), moves: new Map()};
 const moveKey = (target: string, technique: string): string => `${target}\u0000${technique}`;
 
+/** How a node was reached: the edge, or the grouped rule or network move whose edge is worked out for a reported path only. */
 interface Label {
   cost: number;
   hops: number;
   from?: string;
-  /** The edge taken; none for a network move, whose edge is worked out for the reported path only. */
   edge?: AttackEdge;
+  rule?: EdgeRule;
 }
 
-/** Dijkstra from the sources to the first target reached (with at least `minHops` steps in all), or every node reached when `isTarget` is never true. */
-function dijkstra(
+/** One move to many nodes at one cost: a grant group of a rule, or a network class's pods. */
+interface Relay {
+  targets: readonly string[];
+  technique: string;
+  /** The grouped rule; none for network. */
+  rule?: EdgeRule;
+  /** Moves the spur node may not take: such a relay is the spur node's own. */
+  banned?: ReadonlySet<string>;
+  bound: number;
+}
+
+interface RelayLabel extends Label {
+  from: string;
+  expanded: boolean;
+}
+
+/**
+ * Per cost, the network classes whose relay is relaxed at that cost or less, so a class
+ * expansion finds the destinations it improves a 32-class word at a time.
+ */
+class RelaxedClasses {
+  private readonly atOrBelowCost = new Map<number, Uint32Array>();
+  private readonly cost: Float64Array;
+
+  constructor(size: number) {
+    this.cost = new Float64Array(size).fill(Infinity);
+  }
+
+  atOrBelow(cost: number): Uint32Array {
+    let bits = this.atOrBelowCost.get(cost);
+    if (!bits) {
+      bits = new Uint32Array(Math.ceil(this.cost.length / 32));
+      this.cost.forEach((known, index) => {
+        if (known <= cost) bits![index >>> 5]! |= 1 << (index & 31);
+      });
+      this.atOrBelowCost.set(cost, bits);
+    }
+    return bits;
+  }
+
+  lower(index: number, cost: number): void {
+    const old = this.cost[index]!;
+    this.cost[index] = cost;
+    for (const [level, bits] of this.atOrBelowCost) if (level >= cost && level < old) bits[index >>> 5]! |= 1 << (index & 31);
+  }
+}
+
+/** A pod's network moves, deferred until the cheapest class they could lead to comes first in the queue. */
+interface NetworkExpansion {
+  pod: string;
+  cls: number;
+  cost: number;
+  hops: number;
+  banned?: ReadonlySet<string>;
+}
+
+/**
+ * A* from the sources to the first target reached (with at least `minHops` steps in
+ * all), or every node reached when `isTarget` is never true. Leaves out what would
+ * cost more than `limit`: no path dearer than it is wanted.
+ */
+function search(
   moves: AttackMoves,
   sources: readonly string[],
   isTarget: (node: string) => boolean,
   options: SearchOptions,
-  restrictions: Restrictions = NONE,
+  distances: Distances,
+  restrictions: Restrictions = NO_RESTRICTIONS,
   rootHops = 0,
+  limit = Infinity,
 ): {found?: string; labels: Map<string, Label>; settled: Set<string>} {
   const labels = new Map<string, Label>();
   const settled = new Set<string>();
-  const heap = new MinHeap<string>();
-  const classes = moves.classes().length;
-  const expandedClasses = new Uint8Array(classes);
-  // A bitset like the engine's class sets: new destinations are found a 32-class word at a time.
-  const relaxedClasses = new Uint32Array(Math.ceil(classes / 32));
-  for (const source of sources) {
-    if (restrictions.nodes.has(source) || labels.has(source)) continue;
-    labels.set(source, {cost: 0, hops: 0});
-    heap.push(0, source);
-  }
+  const relayLabels = new Map<Relay, RelayLabel>();
+  const heap = new MinHeap<string | Relay | NetworkExpansion>();
+  const classes = moves.classes();
+  const expandedAt = new Float64Array(classes.length).fill(Infinity);
+  const relaxedClasses = new RelaxedClasses(classes.length);
+  const classRelays = new Map<number, Relay>();
+  const groupRelays = new Map<MoveGroup, Relay>();
   const restricted = restrictions.nodes.size > 0;
-  const relax = (node: string, cost: number, hops: number, from: string, edge?: AttackEdge): void => {
-    // A settled node's cost is at most any later one (costs are not negative): the label test covers it.
-    const known = labels.get(node);
-    if (known && known.cost <= cost) return;
-    if (restricted && restrictions.nodes.has(node)) return;
-    labels.set(node, edge ? {cost, hops, from, edge} : {cost, hops, from});
-    heap.push(cost, node);
+  // Among equal estimates, the deeper node first: A* then runs down one cheapest path.
+  const push = (cost: number, bound: number, item: string | Relay | NetworkExpansion): boolean => {
+    if (cost + bound > limit) return false;
+    heap.push(cost + bound, item, -cost);
+    return true;
   };
+  const relax = (node: string, cost: number, hops: number, how: Omit<Label, 'cost' | 'hops'>): void => {
+    const known = labels.get(node);
+    if ((known && known.cost <= cost) || (restricted && restrictions.nodes.has(node))) return;
+    if (push(cost, distances.node(node), node)) labels.set(node, {cost, hops, ...how});
+  };
+  const relaxRelay = (relay: Relay, cost: number, hops: number, from: string): void => {
+    const known = relayLabels.get(relay);
+    if (known && known.cost <= cost) return;
+    if (push(cost, relay.bound, relay)) relayLabels.set(relay, {cost, hops, from, expanded: false});
+  };
+  const classRelay = (index: number, banned?: ReadonlySet<string>): Relay => {
+    const make = (): Relay => ({targets: classes[index]!.pods, technique: NETWORK_MOVE.technique, banned, bound: distances.cls(index)});
+    if (banned) return make();
+    let relay = classRelays.get(index);
+    if (!relay) classRelays.set(index, (relay = make()));
+    return relay;
+  };
+  const groupRelay = (rule: EdgeRule, group: MoveGroup, banned?: ReadonlySet<string>): Relay => {
+    const make = (): Relay => ({targets: group.targets, technique: rule.id, rule, banned, bound: distances.group(group)});
+    if (banned) return make();
+    let relay = groupRelays.get(group);
+    if (!relay) groupRelays.set(group, (relay = make()));
+    return relay;
+  };
+  // Every pod of a class reaches the same classes: the expansion relays only the classes not yet relaxed as cheaply
+  // (a pod with banned moves expands alone), a 32-class word at a time.
+  const expandNetwork = ({pod, cls, cost, hops, banned}: NetworkExpansion): void => {
+    const reach = moves.reachableFrom(classes[cls]!).words;
+    const relaxed = relaxedClasses.atOrBelow(cost);
+    const finite = distances.finiteClasses;
+    for (let w = 0; w < reach.length; w++) {
+      let fresh = reach[w]! & finite[w]! & (banned ? 0xffffffff : ~relaxed[w]!);
+      while (fresh !== 0) {
+        const low = fresh & -fresh;
+        fresh ^= low;
+        const index = w * 32 + (31 - Math.clz32(low));
+        relaxRelay(classRelay(index, banned), cost, hops, pod);
+        if (!banned) relaxedClasses.lower(index, cost);
+      }
+    }
+  };
+
+  for (const source of sources) relax(source, 0, 0, {});
   for (let next = heap.pop(); next; next = heap.pop()) {
-    const node = next.item;
+    const item = next.item;
+    if (typeof item !== 'string') {
+      if ('pod' in item) {
+        expandNetwork(item);
+        continue;
+      }
+      const label = relayLabels.get(item)!;
+      if (label.expanded || label.cost !== -next.tie) continue;
+      label.expanded = true;
+      const how = item.rule ? {from: label.from, rule: item.rule} : {from: label.from};
+      for (const target of item.targets) {
+        if (target !== label.from && !item.banned?.has(moveKey(target, item.technique))) relax(target, label.cost, label.hops, how);
+      }
+      continue;
+    }
+    const node = item;
     if (settled.has(node)) continue;
     settled.add(node);
     const label = labels.get(node)!;
@@ -91,62 +310,49 @@ function dijkstra(
     if (rootHops + label.hops >= options.maxDepth) continue;
     const banned = restrictions.moves.get(node);
     const hops = label.hops + 1;
-    for (const edge of moves.edgesFrom(node)) {
-      const {certainty, cost, technique} = edge.attributes;
+    for (const {node: target, attributes} of moves.edgesOutOf(node)) {
+      const {certainty, cost, technique} = attributes;
       if (options.definiteOnly && certainty !== 'definite') continue;
-      if (banned?.has(moveKey(edge.target, technique))) continue;
-      relax(edge.target, label.cost + cost, hops, node, edge);
+      if (banned?.has(moveKey(target, technique))) continue;
+      relax(target, label.cost + cost, hops, {from: node, edge: {source: node, target, attributes}});
+    }
+    for (const {rule, group, cost, certainty} of moves.groupsFrom(node)) {
+      if (options.definiteOnly && certainty !== 'definite') continue;
+      const relay = groupRelay(rule, group, banned);
+      if (relay.bound < Infinity) relaxRelay(relay, label.cost + cost, hops, node);
     }
     if (options.definiteOnly) continue;
     const cls = moves.classOf(node);
     if (!cls) continue;
     const cost = label.cost + NETWORK_MOVE.cost;
-    const networkBanned = (pod: string) => banned?.has(moveKey(pod, NETWORK_TECHNIQUE)) === true;
-    // Every pod of a class reaches the same classes: the first one settled (the cheapest) expands them for all,
-    // and a destination class relaxed once cannot be relaxed cheaper later. A pod with banned moves goes alone.
-    if (banned || !expandedClasses[cls.index]) {
-      if (!banned) expandedClasses[cls.index] = 1;
-      const reach = moves.reachableFrom(cls).words;
-      for (let w = 0; w < reach.length; w++) {
-        let fresh = reach[w]! & ~relaxedClasses[w]!;
-        while (fresh !== 0) {
-          const low = fresh & -fresh;
-          fresh ^= low;
-          const d = w * 32 + (31 - Math.clz32(low));
-          let skipped = false;
-          for (const pod of moves.classes()[d]!.pods) {
-            if (pod === node) continue;
-            if (networkBanned(pod)) skipped = true;
-            else relax(pod, cost, hops, node);
-          }
-          if (!skipped) relaxedClasses[w]! |= low;
-        }
-      }
-    }
-    for (const pod of moves.nodeLocal(node)) if (!networkBanned(pod)) relax(pod, cost, hops, node);
+    for (const pod of moves.nodeLocal(node)) if (!banned?.has(moveKey(pod, NETWORK_MOVE.technique))) relax(pod, cost, hops, {from: node});
+    // A class is expanded again only from a cheaper pod.
+    if (!banned && expandedAt[cls.index]! <= label.cost) continue;
+    if (push(cost, distances.anyClass, {pod: node, cls: cls.index, cost, hops, banned}) && !banned) expandedAt[cls.index] = label.cost;
   }
   return {labels, settled};
 }
 
-/** The path to a settled node, its network steps worked out with their evidence. */
+/** The path to a settled node, its grouped and network steps worked out with their evidence. */
 function pathTo(moves: AttackMoves, labels: Map<string, Label>, target: string): AttackPath {
   const steps: PathStep[] = [];
   let node = target;
   for (let label = labels.get(node)!; label.from !== undefined; label = labels.get(node)!) {
-    const edge = label.edge ?? moves.networkEdge(label.from, node);
+    const edge = label.edge ?? (label.rule ? moves.edgeBetween(label.rule, label.from, node) : moves.networkEdge(label.from, node));
     steps.push({from: label.from, to: node, attributes: edge.attributes});
     node = label.from;
   }
   steps.reverse();
-  return {source: node, target, cost: labels.get(target)!.cost, steps};
+  return {source: node, target, cost: costOf(steps), steps};
 }
 
+const costOf = (steps: readonly PathStep[]): number => steps.reduce((sum, step) => sum + step.attributes.cost, 0);
 const pathKey = (path: AttackPath): string => [path.source, ...path.steps.map((s) => `${s.attributes.technique}\u0000${s.to}`)].join('\u0001');
 const nodesOf = (path: AttackPath): string[] => [path.source, ...path.steps.map((s) => s.to)];
 
-/** The cheapest path from the sources to a target, if any. */
-function cheapest(moves: AttackMoves, sources: readonly string[], targets: ReadonlySet<string>, options: SearchOptions, restrictions?: Restrictions, rootHops = 0) {
-  const {found, labels} = dijkstra(moves, sources, (node) => targets.has(node), options, restrictions, rootHops);
+/** The cheapest path from the sources to a target, if any costs at most `limit`. */
+function cheapest(moves: AttackMoves, sources: readonly string[], targets: ReadonlySet<string>, options: SearchOptions, distances: Distances, restrictions?: Restrictions, rootHops = 0, limit = Infinity) {
+  const {found, labels} = search(moves, sources, (node) => targets.has(node), options, distances, restrictions, rootHops, limit);
   return found === undefined ? undefined : pathTo(moves, labels, found);
 }
 
@@ -154,24 +360,38 @@ function cheapest(moves: AttackMoves, sources: readonly string[], targets: Reado
  * Yen's K cheapest loop-free paths. The sources act as one start: spurring there
  * looks for a path from a source no earlier path started at; spurring at a path's
  * i-th node keeps its first i steps and bans the moves earlier paths with that root
- * took next.
+ * took next. Once enough candidates are known, a spur search stops at the dearest
+ * of those still needed. `distances` (from `distancesTo` for these targets and
+ * options) may be passed when several searches share the targets.
  */
-export function cheapestPaths(moves: AttackMoves, sources: readonly string[], targets: ReadonlySet<string>, options: SearchOptions): AttackPath[] {
-  const first = cheapest(moves, sources, targets, options);
+export function cheapestPaths(
+  moves: AttackMoves,
+  sources: readonly string[],
+  targets: ReadonlySet<string>,
+  options: SearchOptions,
+  distances: Distances = distancesTo(moves, targets, options.definiteOnly),
+): AttackPath[] {
+  const first = cheapest(moves, sources, targets, options, distances);
   if (!first || options.maxPaths < 1) return [];
   const accepted = [first];
   const seen = new Set([pathKey(first)]);
   const candidates = new MinHeap<AttackPath>();
+  // Candidate costs, ascending: the bound on what is still worth finding.
+  const candidateCosts: number[] = [];
   const offer = (path: AttackPath | undefined): void => {
     if (!path || seen.has(pathKey(path))) return;
     seen.add(pathKey(path));
     candidates.push(path.cost, path);
+    let at = candidateCosts.length;
+    while (at > 0 && candidateCosts[at - 1]! > path.cost) at--;
+    candidateCosts.splice(at, 0, path.cost);
   };
+  const limit = (): number => candidateCosts[options.maxPaths - accepted.length - 1] ?? Infinity;
   while (accepted.length < options.maxPaths) {
     const previous = accepted[accepted.length - 1]!;
     const nodes = nodesOf(previous);
     const usedSources = new Set(accepted.map((path) => path.source));
-    offer(cheapest(moves, sources.filter((source) => !usedSources.has(source)), targets, options));
+    offer(cheapest(moves, sources.filter((source) => !usedSources.has(source)), targets, options, distances, undefined, 0, limit()));
     for (let i = 0; i < nodes.length - 1; i++) {
       const root = nodes.slice(0, i + 1);
       const banned = new Set<string>();
@@ -180,14 +400,16 @@ export function cheapestPaths(moves: AttackMoves, sources: readonly string[], ta
         if (pathNodes.length > i + 1 && root.every((node, j) => pathNodes[j] === node)) banned.add(moveKey(pathNodes[i + 1]!, path.steps[i]!.attributes.technique));
       }
       const restrictions: Restrictions = {nodes: new Set(root.slice(0, i)), moves: new Map([[nodes[i]!, banned]])};
-      const spur = cheapest(moves, [nodes[i]!], targets, options, restrictions, i);
+      const rootCost = costOf(previous.steps.slice(0, i));
+      const spur = cheapest(moves, [nodes[i]!], targets, options, distances, restrictions, i, limit() - rootCost);
       if (spur) {
         const steps = [...previous.steps.slice(0, i), ...spur.steps];
-        offer({source: previous.source, target: spur.target, cost: steps.reduce((sum, step) => sum + step.attributes.cost, 0), steps});
+        offer({source: previous.source, target: spur.target, cost: costOf(steps), steps});
       }
     }
     const next = candidates.pop();
     if (!next) break;
+    candidateCosts.shift();
     accepted.push(next.item);
   }
   return accepted;
@@ -195,7 +417,7 @@ export function cheapestPaths(moves: AttackMoves, sources: readonly string[], ta
 
 /** How far the sources get: every node a search reaches, with its cost, cheapest first. */
 export function reachedFrom(moves: AttackMoves, sources: readonly string[], options: SearchOptions): Array<{node: string; cost: number}> {
-  const {labels, settled} = dijkstra(moves, sources, () => false, options);
+  const {labels, settled} = search(moves, sources, () => false, options, noDistances(moves));
   return [...settled]
     .filter((node) => labels.get(node)!.hops > 0)
     .map((node) => ({node, cost: labels.get(node)!.cost}))
