@@ -20,6 +20,7 @@
  * still beat the best paths known, and every spur search of Yen reuses it.
  */
 import type {AttackEdge, EdgeRule, MoveGroup} from '../edges/rule.js';
+import type {NetworkClass} from '../engines/network/policies.js';
 import type {AttackEdgeAttributes} from '../graph/types.js';
 import {compareStrings} from '../util/order.js';
 import {MinHeap} from './heap.js';
@@ -172,50 +173,118 @@ interface RelayLabel extends Label {
   expanded: boolean;
 }
 
+/** A move out of a node, by what it adds to the estimate: to a node along a graph edge or node-local reach, or to a grant group. */
+interface Move {
+  estimate: number;
+  cost: number;
+  certainty: string;
+  technique: string;
+  target?: string;
+  /** The graph edge; none for node-local reach, whose edge is worked out for a reported path only. */
+  attributes?: AttackEdgeAttributes;
+  relay?: Relay;
+}
+
 /**
- * Per cost, the network classes whose relay is relaxed at that cost or less, so a class
- * expansion finds the destinations it improves a 32-class word at a time.
+ * The moves out of each node, cheapest estimate first, and each class's network
+ * destinations, most promising first: worked out once per node and class for the
+ * targets the distances lead to, and shared by every search towards them.
  */
-class RelaxedClasses {
-  private readonly atOrBelowCost = new Map<number, Uint32Array>();
-  private readonly cost: Float64Array;
+class MoveOrder {
+  private readonly byNode = new Map<string, readonly Move[]>();
+  private readonly byClass = new Map<number, Int32Array>();
+  private readonly groupRelays = new Map<MoveGroup, Relay>();
+  private readonly classRelays = new Map<number, Relay>();
 
-  constructor(size: number) {
-    this.cost = new Float64Array(size).fill(Infinity);
-  }
+  constructor(
+    private readonly moves: AttackMoves,
+    private readonly distances: Distances,
+  ) {}
 
-  atOrBelow(cost: number): Uint32Array {
-    let bits = this.atOrBelowCost.get(cost);
-    if (!bits) {
-      bits = new Uint32Array(Math.ceil(this.cost.length / 32));
-      this.cost.forEach((known, index) => {
-        if (known <= cost) bits![index >>> 5]! |= 1 << (index & 31);
-      });
-      this.atOrBelowCost.set(cost, bits);
+  of(node: string): readonly Move[] {
+    let list = this.byNode.get(node);
+    if (list) return list;
+    const found: Move[] = [];
+    for (const {node: target, attributes} of this.moves.edgesOutOf(node)) {
+      const bound = this.distances.node(target);
+      if (bound < Infinity) found.push({estimate: attributes.cost + bound, cost: attributes.cost, certainty: attributes.certainty, technique: attributes.technique, target, attributes});
     }
-    return bits;
+    for (const {rule, group, cost, certainty} of this.moves.groupsFrom(node)) {
+      const relay = this.groupRelay(rule, group);
+      if (relay.bound < Infinity) found.push({estimate: cost + relay.bound, cost, certainty, technique: rule.id, relay});
+    }
+    for (const pod of this.moves.nodeLocal(node)) {
+      const bound = this.distances.node(pod);
+      if (bound < Infinity) found.push({estimate: NETWORK_MOVE.cost + bound, cost: NETWORK_MOVE.cost, certainty: NETWORK_MOVE.certainty, technique: NETWORK_MOVE.technique, target: pod});
+    }
+    // Stable: equal estimates keep the graph's, then the rules', order.
+    found.sort((a, b) => a.estimate - b.estimate);
+    this.byNode.set(node, (list = found));
+    return list;
   }
 
-  lower(index: number, cost: number): void {
-    const old = this.cost[index]!;
-    this.cost[index] = cost;
-    for (const [level, bits] of this.atOrBelowCost) if (level >= cost && level < old) bits[index >>> 5]! |= 1 << (index & 31);
+  /** The classes a class reaches whose pods can still get to the targets, by bound then index. */
+  network(cls: NetworkClass): Int32Array {
+    let order = this.byClass.get(cls.index);
+    if (order) return order;
+    const reach = this.moves.reachableFrom(cls).words;
+    const finite = this.distances.finiteClasses;
+    const found: number[] = [];
+    for (let w = 0; w < reach.length; w++) {
+      let bits = reach[w]! & finite[w]!;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        bits ^= low;
+        found.push(w * 32 + (31 - Math.clz32(low)));
+      }
+    }
+    order = Int32Array.from(found).sort((a, b) => this.distances.cls(a) - this.distances.cls(b) || a - b);
+    this.byClass.set(cls.index, order);
+    return order;
+  }
+
+  groupRelay(rule: EdgeRule, group: MoveGroup): Relay {
+    let relay = this.groupRelays.get(group);
+    if (!relay) this.groupRelays.set(group, (relay = {targets: group.targets, technique: rule.id, rule, bound: this.distances.group(group)}));
+    return relay;
+  }
+
+  classRelay(index: number): Relay {
+    let relay = this.classRelays.get(index);
+    if (!relay) this.classRelays.set(index, (relay = {targets: this.moves.classes()[index]!.pods, technique: NETWORK_MOVE.technique, bound: this.distances.cls(index)}));
+    return relay;
   }
 }
 
-/** A pod's network moves, deferred until the cheapest class they could lead to comes first in the queue. */
-interface NetworkExpansion {
-  pod: string;
-  cls: number;
+const moveOrders = new WeakMap<Distances, WeakMap<AttackMoves, MoveOrder>>();
+
+function moveOrderOf(moves: AttackMoves, distances: Distances): MoveOrder {
+  let byMoves = moveOrders.get(distances);
+  if (!byMoves) moveOrders.set(distances, (byMoves = new WeakMap()));
+  let order = byMoves.get(moves);
+  if (!order) byMoves.set(moves, (order = new MoveOrder(moves, distances)));
+  return order;
+}
+
+/** Where a settled node's moves stand: the next one is taken when its estimate comes first in the queue. */
+interface Cursor {
+  node: string;
   cost: number;
   hops: number;
   banned?: ReadonlySet<string>;
+  index: number;
+  /** The node's moves; or its class, and once the cursor first comes up, the class's network destinations. */
+  moves?: readonly Move[];
+  cls?: number;
+  classes?: Int32Array;
 }
 
 /**
  * A* from the sources to the first target reached (with at least `minHops` steps in
- * all), or every node reached when `isTarget` is never true. Leaves out what would
- * cost more than `limit`: no path dearer than it is wanted.
+ * all), or every node reached when `isTarget` is never true. A settled node's moves
+ * are taken one at a time, most promising first, so a node with thousands of moves
+ * (the Internet, an identity with a cluster-wide grant) costs only those that could
+ * still lead to a path. Leaves out what would cost more than `limit`.
  */
 function search(
   moves: AttackMoves,
@@ -227,74 +296,72 @@ function search(
   rootHops = 0,
   limit = Infinity,
 ): {found?: string; labels: Map<string, Label>; settled: Set<string>} {
+  const order = moveOrderOf(moves, distances);
   const labels = new Map<string, Label>();
   const settled = new Set<string>();
   const relayLabels = new Map<Relay, RelayLabel>();
-  const heap = new MinHeap<string | Relay | NetworkExpansion>();
+  const heap = new MinHeap<string | Relay | Cursor>();
   const classes = moves.classes();
   const expandedAt = new Float64Array(classes.length).fill(Infinity);
-  const relaxedClasses = new RelaxedClasses(classes.length);
-  const classRelays = new Map<number, Relay>();
-  const groupRelays = new Map<MoveGroup, Relay>();
   const restricted = restrictions.nodes.size > 0;
   // Among equal estimates, the deeper node first: A* then runs down one cheapest path.
-  const push = (cost: number, bound: number, item: string | Relay | NetworkExpansion): boolean => {
-    if (cost + bound > limit) return false;
-    heap.push(cost + bound, item, -cost);
+  const push = (cost: number, estimate: number, item: string | Relay | Cursor): boolean => {
+    if (estimate > limit) return false;
+    heap.push(estimate, item, -cost);
     return true;
   };
   const relax = (node: string, cost: number, hops: number, how: Omit<Label, 'cost' | 'hops'>): void => {
     const known = labels.get(node);
     if ((known && known.cost <= cost) || (restricted && restrictions.nodes.has(node))) return;
-    if (push(cost, distances.node(node), node)) labels.set(node, {cost, hops, ...how});
+    if (push(cost, cost + distances.node(node), node)) labels.set(node, {cost, hops, ...how});
   };
   const relaxRelay = (relay: Relay, cost: number, hops: number, from: string): void => {
     const known = relayLabels.get(relay);
     if (known && known.cost <= cost) return;
-    if (push(cost, relay.bound, relay)) relayLabels.set(relay, {cost, hops, from, expanded: false});
+    if (push(cost, cost + relay.bound, relay)) relayLabels.set(relay, {cost, hops, from, expanded: false});
   };
-  const classRelay = (index: number, banned?: ReadonlySet<string>): Relay => {
-    const make = (): Relay => ({targets: classes[index]!.pods, technique: NETWORK_MOVE.technique, banned, bound: distances.cls(index)});
-    if (banned) return make();
-    let relay = classRelays.get(index);
-    if (!relay) classRelays.set(index, (relay = make()));
-    return relay;
+  // The spur node's own relays leave out the moves earlier paths took from it.
+  const ownRelay = (relay: Relay, banned?: ReadonlySet<string>): Relay => (banned ? {...relay, banned} : relay);
+  /** The estimate of a cursor's next move, if it has one. */
+  const next = (cursor: Cursor): number | undefined => {
+    if (cursor.moves) return cursor.index < cursor.moves.length ? cursor.cost + cursor.moves[cursor.index]!.estimate : undefined;
+    return cursor.index < cursor.classes!.length ? cursor.cost + NETWORK_MOVE.cost + distances.cls(cursor.classes![cursor.index]!) : undefined;
   };
-  const groupRelay = (rule: EdgeRule, group: MoveGroup, banned?: ReadonlySet<string>): Relay => {
-    const make = (): Relay => ({targets: group.targets, technique: rule.id, rule, banned, bound: distances.group(group)});
-    if (banned) return make();
-    let relay = groupRelays.get(group);
-    if (!relay) groupRelays.set(group, (relay = make()));
-    return relay;
+  const advance = (cursor: Cursor): void => {
+    const estimate = next(cursor);
+    if (estimate !== undefined) push(cursor.cost, estimate, cursor);
   };
-  // Every pod of a class reaches the same classes: the expansion relays only the classes not yet relaxed as cheaply
-  // (a pod with banned moves expands alone), a 32-class word at a time.
-  const expandNetwork = ({pod, cls, cost, hops, banned}: NetworkExpansion): void => {
-    const reach = moves.reachableFrom(classes[cls]!).words;
-    const relaxed = relaxedClasses.atOrBelow(cost);
-    const finite = distances.finiteClasses;
-    for (let w = 0; w < reach.length; w++) {
-      let fresh = reach[w]! & finite[w]! & (banned ? 0xffffffff : ~relaxed[w]!);
-      while (fresh !== 0) {
-        const low = fresh & -fresh;
-        fresh ^= low;
-        const index = w * 32 + (31 - Math.clz32(low));
-        relaxRelay(classRelay(index, banned), cost, hops, pod);
-        if (!banned) relaxedClasses.lower(index, cost);
-      }
+  const take = (cursor: Cursor): void => {
+    const {node, cost, hops, banned} = cursor;
+    if (cursor.classes) {
+      relaxRelay(ownRelay(order.classRelay(cursor.classes[cursor.index]!), banned), cost + NETWORK_MOVE.cost, hops, node);
+      return;
+    }
+    const move = cursor.moves![cursor.index]!;
+    if (options.definiteOnly && move.certainty !== 'definite') return;
+    if (move.relay) relaxRelay(ownRelay(move.relay, banned), cost + move.cost, hops, node);
+    else if (!banned?.has(moveKey(move.target!, move.technique))) {
+      relax(move.target!, cost + move.cost, hops, move.attributes ? {from: node, edge: {source: node, target: move.target!, attributes: move.attributes}} : {from: node});
     }
   };
 
   for (const source of sources) relax(source, 0, 0, {});
-  for (let next = heap.pop(); next; next = heap.pop()) {
-    const item = next.item;
+  for (let entry = heap.pop(); entry; entry = heap.pop()) {
+    const item = entry.item;
     if (typeof item !== 'string') {
-      if ('pod' in item) {
-        expandNetwork(item);
+      if ('index' in item) {
+        if (item.cls !== undefined && !item.classes) {
+          item.classes = order.network(classes[item.cls]!);
+          advance(item);
+          continue;
+        }
+        take(item);
+        item.index++;
+        advance(item);
         continue;
       }
       const label = relayLabels.get(item)!;
-      if (label.expanded || label.cost !== -next.tie) continue;
+      if (label.expanded || label.cost !== -entry.tie) continue;
       label.expanded = true;
       const how = item.rule ? {from: label.from, rule: item.rule} : {from: label.from};
       for (const target of item.targets) {
@@ -309,26 +376,14 @@ function search(
     if (rootHops + label.hops >= 1 && isTarget(node)) return {found: node, labels, settled};
     if (rootHops + label.hops >= options.maxDepth) continue;
     const banned = restrictions.moves.get(node);
-    const hops = label.hops + 1;
-    for (const {node: target, attributes} of moves.edgesOutOf(node)) {
-      const {certainty, cost, technique} = attributes;
-      if (options.definiteOnly && certainty !== 'definite') continue;
-      if (banned?.has(moveKey(target, technique))) continue;
-      relax(target, label.cost + cost, hops, {from: node, edge: {source: node, target, attributes}});
-    }
-    for (const {rule, group, cost, certainty} of moves.groupsFrom(node)) {
-      if (options.definiteOnly && certainty !== 'definite') continue;
-      const relay = groupRelay(rule, group, banned);
-      if (relay.bound < Infinity) relaxRelay(relay, label.cost + cost, hops, node);
-    }
-    if (options.definiteOnly) continue;
-    const cls = moves.classOf(node);
-    if (!cls) continue;
-    const cost = label.cost + NETWORK_MOVE.cost;
-    for (const pod of moves.nodeLocal(node)) if (!banned?.has(moveKey(pod, NETWORK_MOVE.technique))) relax(pod, cost, hops, {from: node});
-    // A class is expanded again only from a cheaper pod.
-    if (!banned && expandedAt[cls.index]! <= label.cost) continue;
-    if (push(cost, distances.anyClass, {pod: node, cls: cls.index, cost, hops, banned}) && !banned) expandedAt[cls.index] = label.cost;
+    const cursor = {node, cost: label.cost, hops: label.hops + 1, banned, index: 0};
+    advance({...cursor, moves: order.of(node)});
+    const cls = options.definiteOnly ? undefined : moves.classOf(node);
+    // Every pod of a class reaches the same classes: a class's destinations are walked again only from a cheaper pod.
+    if (!cls || (!banned && expandedAt[cls.index]! <= label.cost)) continue;
+    if (!banned) expandedAt[cls.index] = label.cost;
+    // The network cursor starts at the cheapest class any pod could lead to; its real order is worked out when it comes first.
+    push(label.cost, label.cost + NETWORK_MOVE.cost + distances.anyClass, {...cursor, cls: cls.index});
   }
   return {labels, settled};
 }
