@@ -6,7 +6,8 @@
 import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
-import {crownJewels, findings, SEVERITIES, severityOf, type Finding, type FindingsOptions} from '../src/paths/findings.js';
+import {ANY_POD, crownJewels, findings, JEWEL_CATEGORIES, SEVERITIES, severityOf, type Finding, type FindingsOptions} from '../src/paths/findings.js';
+import {cheapestPaths} from '../src/paths/search.js';
 import type {AttackMoves} from '../src/paths/moves.js';
 import {EXAMPLE, runCli, tempDir} from './helpers/cli.js';
 import {attackMovesOf} from './helpers/load.js';
@@ -95,6 +96,28 @@ describe('assumed breaches', () => {
   });
 });
 
+describe('--assume-breach all: every pod at once', () => {
+  it('finds, per category, the cheapest paths from any pod: none cheaper from a pod on its own', () => {
+    const anyPod = findings(example, {...OPTIONS, anyPod: true});
+    const pods = example.context.model.pods.map((pod) => pod.id);
+    const jewels = crownJewels(example.graph);
+    const fromPods = anyPod.filter((finding) => finding.entryPoints.some((entry) => entry !== 'internet'));
+    expect(fromPods.length).toBeGreaterThan(0);
+    for (const finding of fromPods) {
+      for (const path of finding.allPaths) expect(path.source === 'internet' || pods.includes(path.source), path.source).toBe(true);
+    }
+    for (const category of JEWEL_CATEGORIES) {
+      const targets = jewels.get(category)!;
+      if (targets.size === 0) continue;
+      const cheapestFromAny = Math.min(...anyPod.filter((f) => f.category === category && f.path.source !== 'internet').map((f) => f.path.cost));
+      const cheapestAlone = Math.min(...pods.map((pod) => cheapestPaths(example, [pod], targets, {...OPTIONS.search, maxPaths: 1})[0]?.cost ?? Infinity));
+      expect(cheapestFromAny, category).toBe(cheapestAlone);
+    }
+    // Breached pods rank below the Internet: the same jewel is one severity lower.
+    for (const finding of fromPods) expect(finding.severity).toBe(severityOf(finding.category, finding.entryPoints.includes('internet')));
+  });
+});
+
 describe('kubepath analyze', () => {
   it('adds findings to the JSON summary, and a findings section to the table', () => {
     const json = runCli(['analyze', EXAMPLE, '-o', 'json']);
@@ -108,6 +131,14 @@ describe('kubepath analyze', () => {
     const table = runCli(['analyze', EXAMPLE]);
     expect(table.stdout).toMatch(/Findings: \d+ critical, \d+ high, \d+ medium, \d+ low/);
     expect(table.stdout).toContain('[CRITICAL]');
+  });
+
+  it('--assume-breach all adds one entry point, every pod at once', () => {
+    const result = runCli(['analyze', EXAMPLE, '--assume-breach', 'all', '-o', 'json']);
+    expect(result.status, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.entryPoints).toEqual(['internet', ANY_POD]);
+    expect(report.findings.some((finding: {entryPoints: string[]}) => finding.entryPoints.some((entry) => entry.startsWith('pod:')))).toBe(true);
   });
 
   it('rejects an --assume-breach selector that matches nothing (exit 2)', () => {

@@ -18,7 +18,7 @@ export default class Analyze extends KubepathCommand {
     'Finds the attack paths from the Internet (and pods named by --assume-breach) to the crown jewels: cluster-admin, nodes, secrets, kube-system, and whatever --crown-jewel or the label kubepath.io/crown-jewel=true marks. One finding per root cause, ranked by severity then cost (docs/findings.md).',
     'Also summarizes what was loaded: objects read, what manifest mode filled in, the graph, skipped kinds and coverage gaps.',
   ].join('\n\n');
-  static override usage = 'analyze INPUT... [--assume-breach SEL] [--crown-jewel SEL] [-o table|json|markdown|sarif] [--fail-on SEVERITY]';
+  static override usage = 'analyze INPUT... [--assume-breach SEL|all] [--crown-jewel SEL] [-o table|json|markdown|sarif] [--fail-on SEVERITY]';
   static override examples = [
     '<%= config.bin %> analyze examples/multi-tenant',
     '<%= config.bin %> analyze examples/multi-tenant --assume-breach pod:shop/storefront -o json',
@@ -30,7 +30,7 @@ export default class Analyze extends KubepathCommand {
     output: Flags.string({char: 'o', description: 'output format', options: ['table', 'json', 'markdown', 'sarif'], default: 'table'}),
     'fail-on': Flags.string({description: 'exit with code 3 when a finding is at or above this severity (for CI)', options: [...SEVERITIES]}),
     json: jsonFlag,
-    'assume-breach': Flags.string({description: 'also start from these pods, as if breached (repeatable)', multiple: true, helpValue: 'SEL'}),
+    'assume-breach': Flags.string({description: 'also start from these pods, as if breached (repeatable); all: every pod at once, the cheapest paths from any of them', multiple: true, helpValue: 'SEL|all'}),
     'crown-jewel': Flags.string({description: 'also treat these nodes as crown jewels (repeatable)', multiple: true, helpValue: 'SEL'}),
     'max-depth': maxDepthFlag,
     cni: cniFlag,

@@ -16,13 +16,16 @@ import {INTERNET} from '../graph/ids.js';
 import type {ClusterModel} from '../graph/model.js';
 import {selectNodes} from '../graph/selector.js';
 import type {KubeGraph} from '../graph/types.js';
-import {chokePoints, findings, type Finding} from './findings.js';
+import {ANY_POD, chokePoints, findings, type Finding} from './findings.js';
+
+/** `--assume-breach all`: every pod breached at once. */
+export const ALL_PODS = 'all';
 import type {RankedFix} from './fixes.js';
 import {AttackMoves} from './moves.js';
 
 export interface AnalysisOptions {
   cni: CniProfile;
-  /** Selectors (`--assume-breach`, `--crown-jewel`); one that matches nothing is a usage error. */
+  /** Selectors (`--assume-breach`, `--crown-jewel`); one that matches nothing is a usage error. `--assume-breach all` is every pod at once. */
   assumeBreach?: readonly string[];
   crownJewels?: readonly string[];
   maxDepth: number;
@@ -41,10 +44,12 @@ export interface Analysis {
 export function analyze(model: ClusterModel, options: AnalysisOptions): Analysis {
   const context = createRuleContext(model, {cni: options.cni});
   const graph = buildGraph(model, RULES, context);
-  const assumeBreach = options.assumeBreach?.length ? selectNodes(graph, options.assumeBreach, '--assume-breach') : [];
+  const anyPod = options.assumeBreach?.includes(ALL_PODS) ?? false;
+  const selected = options.assumeBreach?.filter((text) => text !== ALL_PODS) ?? [];
+  const assumeBreach = selected.length > 0 ? selectNodes(graph, selected, '--assume-breach') : [];
   const crownJewels = options.crownJewels?.length ? selectNodes(graph, options.crownJewels, '--crown-jewel') : [];
   const moves = new AttackMoves(graph, context, RULES);
-  const found = findings(moves, {assumeBreach, crownJewels, pathsPerEntry: 5, search: {maxDepth: options.maxDepth, definiteOnly: false}});
-  const entryPoints = [...(graph.hasNode(INTERNET) ? [INTERNET] : []), ...assumeBreach];
+  const found = findings(moves, {assumeBreach, anyPod, crownJewels, pathsPerEntry: 5, search: {maxDepth: options.maxDepth, definiteOnly: false}});
+  const entryPoints = [...(graph.hasNode(INTERNET) ? [INTERNET] : []), ...assumeBreach, ...(anyPod ? [ANY_POD] : [])];
   return {model, context, graph, moves, entryPoints, findings: found, chokePoints: chokePoints(found)};
 }

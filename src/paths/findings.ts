@@ -32,6 +32,9 @@ export type JewelCategory = (typeof JEWEL_CATEGORIES)[number];
 /** The label (on a pod, secret's namespace or namespace) that makes an object a crown jewel. */
 export const CROWN_JEWEL_LABEL = 'kubepath.io/crown-jewel';
 
+/** The entry point `--assume-breach all` stands for. */
+export const ANY_POD = 'any pod';
+
 export interface Finding {
   /** Stable across runs of the same input: the category and the root cause. */
   id: string;
@@ -55,8 +58,10 @@ export interface Finding {
 }
 
 export interface FindingsOptions {
-  /** Pods (graph ids) the user assumes breached, besides the Internet. */
+  /** Pods (graph ids) the user assumes breached, besides the Internet, each an entry point. */
   assumeBreach: readonly string[];
+  /** Every pod breached at once (`--assume-breach all`): one entry point, the cheapest paths from any pod. */
+  anyPod?: boolean;
   /** Extra crown jewels the user names (graph ids). */
   crownJewels: readonly string[];
   /** Paths searched per entry point and category (their root causes become findings). */
@@ -115,28 +120,30 @@ function titleOf(category: JewelCategory, path: AttackPath, cause: PathStep): st
 /** Entry points, then categories: the cheapest paths, grouped by root cause, ranked. */
 export function findings(moves: AttackMoves, options: FindingsOptions): Finding[] {
   const jewels = crownJewels(moves.graph, options.crownJewels);
-  const entries = [...(moves.graph.hasNode(INTERNET) ? [INTERNET] : []), ...[...options.assumeBreach].sort(compareStrings)];
+  const entries = [...(moves.graph.hasNode(INTERNET) ? [INTERNET] : []), ...[...options.assumeBreach].sort(compareStrings)].map((entry) => ({entry, sources: [entry]}));
+  if (options.anyPod) entries.push({entry: ANY_POD, sources: moves.context.model.pods.map((pod) => pod.id).sort(compareStrings)});
   const byKey = new Map<string, Finding>();
   // Bounds towards every jewel of a category serve each entry (a lower bound for fewer targets too).
   const distances = new Map(JEWEL_CATEGORIES.map((category) => [category, distancesTo(moves, jewels.get(category)!, options.search.definiteOnly)]));
-  for (const entry of entries) {
+  for (const {entry, sources} of entries) {
     for (const category of JEWEL_CATEGORIES) {
       const all = jewels.get(category)!;
+      // A breached jewel is not a finding of its own; every pod at once keeps them (a path still takes a step).
       const targets = all.has(entry) ? new Set([...all].filter((id) => id !== entry)) : all;
       if (targets.size === 0) continue;
-      for (const path of cheapestPaths(moves, [entry], targets, {...options.search, maxPaths: options.pathsPerEntry}, distances.get(category))) {
+      for (const path of cheapestPaths(moves, sources, targets, {...options.search, maxPaths: options.pathsPerEntry}, distances.get(category))) {
         const cause = rootCause(path);
         const id = `${category}:${stepKey(cause)}`;
-        const severity = severityOf(category, entry === INTERNET);
+        const severity = severityOf(category, path.source === INTERNET);
         const certainty = path.steps.slice(1).every((step) => step.attributes.certainty === 'definite') ? 'definite' : 'conditional';
         const known = byKey.get(id);
         if (!known) {
-          byKey.set(id, {id, severity, category, title: titleOf(category, path, cause), entryPoints: [entry], path, paths: 1, allPaths: [path], fixes: [], rootCause: cause, certainty});
+          byKey.set(id, {id, severity, category, title: titleOf(category, path, cause), entryPoints: [path.source], path, paths: 1, allPaths: [path], fixes: [], rootCause: cause, certainty});
           continue;
         }
         known.paths++;
         known.allPaths.push(path);
-        if (!known.entryPoints.includes(entry)) known.entryPoints.push(entry);
+        if (!known.entryPoints.includes(path.source)) known.entryPoints.push(path.source);
         // The finding keeps its gravest entry, then its cheapest path.
         if (SEVERITIES.indexOf(severity) < SEVERITIES.indexOf(known.severity) || (severity === known.severity && path.cost < known.path.cost)) {
           Object.assign(known, {severity, path, certainty, title: titleOf(category, path, cause)});
