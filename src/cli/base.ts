@@ -12,6 +12,7 @@ import {CNI_PROFILES} from '../engines/network/profile.js';
 import {InputError, UsageError} from '../snapshot/errors.js';
 import {loadInputs, type LoadResult} from '../snapshot/load.js';
 import {safe} from '../output/escape.js';
+import {paletteFor, type Palette} from '../output/colour.js';
 
 export const outputFileFlag = Flags.string({description: 'write machine output to this file instead of stdout (written whole or not at all)'});
 export const verboseFlag = Flags.boolean({char: 'v', description: 'say more: name skipped kinds and every input file', default: false});
@@ -63,4 +64,9 @@ export abstract class KubepathCommand extends Command {
 export function outputFormat<T extends string>(flags: {output?: string; json?: boolean}, fallback: T): T {
   if (flags.json) return 'json' as T;
   return (flags.output ?? fallback) as T;
+}
+
+/** Colour for a table written to stdout when it is a terminal (src/output/colour.ts); never for --output-file. */
+export function tablePalette(outputFile: string | undefined): Palette {
+  return paletteFor(outputFile ? undefined : process.stdout);
 }

@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core';
-import {cniFlag, jsonFlag, KubepathCommand, maxDepthFlag, outputFileFlag, outputFormat, verboseFlag} from '../cli/base.js';
+import {cniFlag, jsonFlag, KubepathCommand, maxDepthFlag, outputFileFlag, outputFormat, verboseFlag, tablePalette} from '../cli/base.js';
 import {RULES} from '../edges/index.js';
 import {listedEdgeCounts} from '../edges/rule.js';
 import {CNI_PROFILES} from '../engines/network/profile.js';
@@ -57,7 +57,7 @@ export default class Analyze extends KubepathCommand {
           ? findingsMarkdown(report)
           : format === 'sarif'
             ? `${JSON.stringify(findingsSarif(found, {version: this.config.version, locations: snapshot.locations}), null, 2)}\n`
-            : renderSummaryText(summary, flags.verbose) + formatFindingsText(report);
+            : renderSummaryText(summary, flags.verbose) + formatFindingsText(report, tablePalette(flags['output-file']));
     await writeOutput([text], flags['output-file']);
     if (flags['fail-on'] && atOrAbove(found, flags['fail-on'] as Severity)) process.exitCode = FINDINGS_EXIT_CODE;
   }

@@ -1,5 +1,5 @@
 import {Args, Flags} from '@oclif/core';
-import {cniFlag, jsonFlag, KubepathCommand, maxDepthFlag, outputFileFlag, outputFormat} from '../cli/base.js';
+import {cniFlag, jsonFlag, KubepathCommand, maxDepthFlag, outputFileFlag, outputFormat, tablePalette} from '../cli/base.js';
 import {CNI_PROFILES} from '../engines/network/profile.js';
 import {diffToJson, formatDiffText} from '../output/findings.js';
 import {writeOutput} from '../output/write.js';
@@ -37,7 +37,7 @@ export default class Diff extends KubepathCommand {
     const after = (await this.load([args.after])).snapshot;
     const [old, now] = [analyze(buildModel(before), options), analyze(buildModel(after), options)];
     const diff = diffFindings(old.findings, now.findings, changedObjects(before, after), {before: pathHolds(old.moves), after: pathHolds(now.moves)});
-    const text = format === 'json' ? `${JSON.stringify(diffToJson(diff), null, 2)}\n` : formatDiffText(diff);
+    const text = format === 'json' ? `${JSON.stringify(diffToJson(diff), null, 2)}\n` : formatDiffText(diff, tablePalette(flags['output-file']));
     await writeOutput([text], flags['output-file']);
     const added = diff.added.map((change) => change.finding);
     if (flags['fail-on'] && atOrAbove(added, flags['fail-on'] as Severity)) process.exitCode = FINDINGS_EXIT_CODE;

@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core';
-import {cniFlag, jsonFlag, KubepathCommand, maxDepthFlag, outputFileFlag, outputFormat, verboseFlag} from '../cli/base.js';
+import {cniFlag, jsonFlag, KubepathCommand, maxDepthFlag, outputFileFlag, outputFormat, verboseFlag, tablePalette} from '../cli/base.js';
 import {createRuleContext} from '../edges/context.js';
 import {RULES} from '../edges/index.js';
 import {CNI_PROFILES} from '../engines/network/profile.js';
@@ -59,7 +59,7 @@ export default class Paths extends KubepathCommand {
           ? pathsMarkdown(json, flags.from, flags.to)
           : format === 'sarif'
             ? `${JSON.stringify(pathsSarif(paths, {version: this.config.version, locations: snapshot.locations}), null, 2)}\n`
-            : formatPathsTable(json, flags.from, flags.to);
+            : formatPathsTable(json, flags.from, flags.to, tablePalette(flags['output-file']));
     await writeOutput([text], flags['output-file']);
   }
 }

@@ -6,9 +6,10 @@
  * CAN_CREATE_PRIVILEGED_POD to nodes, CAN_READ_SECRET to secrets, CAN_MINT_TOKEN and
  * CAN_CREATE_POD_AS to service accounts) hold one edge per grant holder and object in
  * scope: a cluster-wide grant to exec reaches every pod, so at 150,000 pods they are
- * millions. Like pod-to-pod reachability, the graph does not hold them: path search
- * asks `edgesFrom` one identity at a time, and `sources` lists the identities that
- * have any, for whoever must list every edge (graph output, exports, the bench).
+ * millions. Like pod-to-pod reachability, the graph does not hold them. Path search
+ * follows the groups below (`groupsFrom`, and `groupsTo` back) and asks `edgeBetween`
+ * for the steps it reports; `edgesFrom` lists one identity's edges and `sources` the
+ * identities that have any, for whoever must list every edge (graph output, exports).
  *
  * What keeps it cheap: objects that must get the same answer share a group (the
  * objects of a namespace, unless a resourceNames list names one; the pods of a node

@@ -88,6 +88,8 @@ export interface NamedGrants {
   (namespace: string, name: string): GrantsBySource;
   /** Objects with the same group get the same answer: the namespace, and the name where a resourceNames list names it. */
   group(namespace: string, name: string): string;
+  /** Drops the answers kept so far (for a caller that keeps what it made of them). */
+  clear(): void;
 }
 
 /**
@@ -124,7 +126,7 @@ export function namedGrants(
     }
     return answer;
   };
-  return Object.assign(ask, {group});
+  return Object.assign(ask, {group, clear: () => cache.clear()});
 }
 
 /** An answer as facets give it (grant-groups.ts): each source's evidence, sources without any dropped. */

@@ -58,7 +58,7 @@ export interface EdgeRule {
   /**
    * For a rule whose edges are too many to draw (pod-to-pod reachability grows with
    * pods squared; a cluster-wide grant to exec reaches every pod): the edges leaving
-   * one node, computed when path search asks, sorted by target. Such a rule's `build`
+   * one node, computed when asked, sorted by target. Such a rule's `build`
    * draws only what is bounded by the number of nodes.
    */
   edgesFrom?(context: RuleContext, source: string): AttackEdge[];

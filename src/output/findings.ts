@@ -10,6 +10,7 @@ import type {RankedFix} from '../paths/fixes.js';
 import type {Finding, Severity} from '../paths/findings.js';
 import {SEVERITIES} from '../paths/findings.js';
 import {safe} from './escape.js';
+import {PLAIN, type Palette} from './colour.js';
 import {pathToJson, stepLines, stepToJson} from './paths.js';
 
 export interface FindingsJson {
@@ -47,8 +48,8 @@ export function findingsToJson(findings: readonly Finding[], entryPoints: readon
   };
 }
 
-export function formatFindingsText(json: FindingsJson): string {
-  const lines = ['', `Findings: ${SEVERITIES.map((severity) => `${json.counts[severity]} ${severity}`).join(', ')} (entry points: ${json.entryPoints.map(safe).join(', ') || 'none'})`];
+export function formatFindingsText(json: FindingsJson, palette: Palette = PLAIN): string {
+  const lines = ['', `${palette.heading('Findings:')} ${SEVERITIES.map((severity) => `${json.counts[severity]} ${severity}`).join(', ')} (entry points: ${json.entryPoints.map(safe).join(', ') || 'none'})`];
   if (json.findings.length === 0) lines.push('  No entry point reaches a crown jewel.');
   if (json.chokePoints.length > 0) {
     const total = json.findings.reduce((sum, finding) => sum + (finding.paths as number), 0);
@@ -57,11 +58,11 @@ export function formatFindingsText(json: FindingsJson): string {
   }
   json.findings.forEach((finding, index) => {
     const path = finding.path as {source: string; steps: Array<Record<string, unknown>>};
-    lines.push('', `${index + 1}. [${String(finding.severity).toUpperCase()}] ${safe(String(finding.title))}`);
+    lines.push('', `${index + 1}. ${palette.severity(finding.severity as Severity, `[${String(finding.severity).toUpperCase()}]`)} ${safe(String(finding.title))}`);
     lines.push(`   cost ${finding.cost}, ${finding.certainty} after the entry, ${finding.paths} path${finding.paths === 1 ? '' : 's'} found through this root cause; entry points: ${(finding.entryPoints as string[]).map(safe).join(', ')}`);
     lines.push(`   ${[path.source, ...path.steps.map((s) => String(s.to))].map(safe).join(' -> ')}`);
     for (const fix of finding.fixes as RankedFix[]) lines.push(`   fix (cuts ${fix.paths} of ${finding.paths}): ${safe(fix.action)}`);
-    lines.push(...stepLines(path.steps, '   '));
+    lines.push(...stepLines(path.steps, '   ', palette));
   });
   return `${lines.join('\n')}\n`;
 }
@@ -72,7 +73,7 @@ export function diffToJson(diff: FindingsDiff): Record<string, unknown> {
   return {paths: diff.paths, added: diff.added.map(entry), removed: diff.removed.map(entry), severityChanged: diff.severityChanged};
 }
 
-export function formatDiffText(diff: FindingsDiff): string {
+export function formatDiffText(diff: FindingsDiff, palette: Palette = PLAIN): string {
   const lines = [
     `kubepath diff: ${diff.added.length} finding${diff.added.length === 1 ? '' : 's'} added, ${diff.removed.length} removed; ${diff.paths.added} paths added, ${diff.paths.removed} removed`,
   ];
@@ -80,7 +81,7 @@ export function formatDiffText(diff: FindingsDiff): string {
     if (changes.length === 0) return;
     lines.push('', `${title}:`);
     for (const {finding, changedObjects} of changes) {
-      lines.push(`  [${finding.severity.toUpperCase()}] ${safe(finding.title)}`);
+      lines.push(`  ${palette.severity(finding.severity, `[${finding.severity.toUpperCase()}]`)} ${safe(finding.title)}`);
       lines.push(`     ${[finding.path.source, ...finding.path.steps.map((s) => s.to)].map(safe).join(' -> ')}`);
       lines.push(`     changed: ${changedObjects.map((c) => `${safe(c.object)} (${c.change})`).join(', ') || 'no changed object found on or near its paths'}`);
     }

@@ -9,6 +9,7 @@
 import type {KubeGraph} from '../graph/types.js';
 import type {AttackPath, PathStep} from '../paths/search.js';
 import {compareStrings} from '../util/order.js';
+import {PLAIN, type Palette} from './colour.js';
 import {safe} from './escape.js';
 
 /** How far the sources get when no path reaches a target: counts by kind, and the cheapest nodes of the kinds that matter most. */
@@ -53,7 +54,7 @@ export function pathsToJson(paths: readonly AttackPath[], reached?: Reached): Pa
   return json;
 }
 
-export function formatPathsTable(json: PathsJson, from: readonly string[], to: readonly string[]): string {
+export function formatPathsTable(json: PathsJson, from: readonly string[], to: readonly string[], palette: Palette = PLAIN): string {
   const lines: string[] = [];
   if (json.paths.length === 0) {
     lines.push(`No attack path from ${from.map(safe).join(', ')} to ${to.map(safe).join(', ')}.`);
@@ -67,21 +68,21 @@ export function formatPathsTable(json: PathsJson, from: readonly string[], to: r
   }
   json.paths.forEach((path, index) => {
     if (index > 0) lines.push('');
-    lines.push(`Path ${index + 1} of ${json.paths.length}, cost ${path.cost}: ${[path.source, ...path.steps.map((s) => String(s.to))].map(safe).join(' -> ')}`);
-    lines.push(...stepLines(path.steps, '  '));
+    lines.push(`${palette.heading(`Path ${index + 1} of ${json.paths.length}, cost ${path.cost}:`)} ${[path.source, ...path.steps.map((s) => String(s.to))].map(safe).join(' -> ')}`);
+    lines.push(...stepLines(path.steps, '  ', palette));
   });
   return `${lines.join('\n')}\n`;
 }
 
 /** Each step of a path, then its evidence (object, field, value, note), indented. */
-export function stepLines(steps: ReadonlyArray<Record<string, unknown>>, indent: string): string[] {
+export function stepLines(steps: ReadonlyArray<Record<string, unknown>>, indent: string, palette: Palette = PLAIN): string[] {
   const lines: string[] = [];
   steps.forEach((step, i) => {
     lines.push(`${indent}${i + 1}. ${safe(String(step.from))} -> ${safe(String(step.to))}  ${step.type} (${step.technique}), ${step.certainty}, cost ${step.cost}`);
     for (const item of step.evidence as Array<{object: string; field?: string; value?: unknown; note?: string}>) {
       const where = [item.object, item.field].filter(Boolean).join(' ');
       const value = item.value === undefined ? '' : ` = ${JSON.stringify(item.value)}`;
-      lines.push(`${indent}     ${safe(where)}${safe(value)}${item.note ? `: ${safe(item.note)}` : ''}`);
+      lines.push(`${indent}     ${palette.dim(`${safe(where)}${safe(value)}${item.note ? `: ${safe(item.note)}` : ''}`)}`);
     }
   });
   return lines;

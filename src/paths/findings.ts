@@ -117,21 +117,23 @@ function titleOf(category: JewelCategory, path: AttackPath, cause: PathStep): st
   return `${path.source} reaches ${what}: ${cause.from} ${cause.attributes.type} ${cause.to}`;
 }
 
-/** Entry points, then categories: the cheapest paths, grouped by root cause, ranked. */
+/** Per category, then entry point: the cheapest paths, grouped by root cause, ranked. */
 export function findings(moves: AttackMoves, options: FindingsOptions): Finding[] {
   const jewels = crownJewels(moves.graph, options.crownJewels);
   const entries = [...(moves.graph.hasNode(INTERNET) ? [INTERNET] : []), ...[...options.assumeBreach].sort(compareStrings)].map((entry) => ({entry, sources: [entry]}));
   if (options.anyPod) entries.push({entry: ANY_POD, sources: moves.context.model.pods.map((pod) => pod.id).sort(compareStrings)});
   const byKey = new Map<string, Finding>();
-  // Bounds towards every jewel of a category serve each entry (a lower bound for fewer targets too).
-  const distances = new Map(JEWEL_CATEGORIES.map((category) => [category, distancesTo(moves, jewels.get(category)!, options.search.definiteOnly)]));
-  for (const {entry, sources} of entries) {
-    for (const category of JEWEL_CATEGORIES) {
-      const all = jewels.get(category)!;
+  // A finding's id names its category, so categories are independent: one at a time, its bounds
+  // towards every jewel of the category serving each entry (a lower bound for fewer targets too).
+  for (const category of JEWEL_CATEGORIES) {
+    const all = jewels.get(category)!;
+    if (all.size === 0) continue;
+    const distances = distancesTo(moves, all, options.search.definiteOnly);
+    for (const {entry, sources} of entries) {
       // A breached jewel is not a finding of its own; every pod at once keeps them (a path still takes a step).
       const targets = all.has(entry) ? new Set([...all].filter((id) => id !== entry)) : all;
       if (targets.size === 0) continue;
-      for (const path of cheapestPaths(moves, sources, targets, {...options.search, maxPaths: options.pathsPerEntry}, distances.get(category))) {
+      for (const path of cheapestPaths(moves, sources, targets, {...options.search, maxPaths: options.pathsPerEntry}, distances)) {
         const cause = rootCause(path);
         const id = `${category}:${stepKey(cause)}`;
         const severity = severityOf(category, path.source === INTERNET);
