@@ -17,7 +17,9 @@
  * A* is guided by `distancesTo`: one backward search from the targets gives each node
  * a lower bound on its cost to them (exact but for network moves, which it bounds by
  * the cheapest pod any pod could reach), so a search never leaves the nodes that can
- * still beat the best paths known, and every spur search of Yen reuses it.
+ * still beat the best paths known, and every spur search of Yen reuses it. A settled
+ * node's moves are taken one at a time in the order of that bound (MoveOrder), so the
+ * Internet's thousands of exposed pods cost only the few that lead somewhere.
  */
 import type {AttackEdge, EdgeRule, MoveGroup} from '../edges/rule.js';
 import type {NetworkClass} from '../engines/network/policies.js';
@@ -280,8 +282,9 @@ interface Cursor {
 }
 
 /**
- * A* from the sources to the first target reached (with at least `minHops` steps in
- * all), or every node reached when `isTarget` is never true. A settled node's moves
+ * A* from the sources to the first target reached by a path of at least one step (a
+ * spur's root has taken `rootHops` already), or every node reached when `isTarget` is
+ * never true. A settled node's moves
  * are taken one at a time, most promising first, so a node with thousands of moves
  * (the Internet, an identity with a cluster-wide grant) costs only those that could
  * still lead to a path. Leaves out what would cost more than `limit`.
