@@ -8,5 +8,7 @@ export default defineConfig({
     // CLI tests spawn the built CLI; two workers match the two cores CI has.
     maxWorkers: 2,
     reporters: ['default', './test/helpers/plain-summary-reporter.ts'],
+    // A real Neo4j (src/neo4j/local-server.ts) for the tests that load into one.
+    globalSetup: ['./test/helpers/neo4j-setup.ts'],
   },
 });
