@@ -7,6 +7,7 @@
 import Analyze from './analyze.js';
 import Collect from './collect.js';
 import Diff from './diff.js';
+import ExportNeo4j from './export/neo4j.js';
 import Graph from './graph.js';
 import Paths from './paths.js';
 import Reach from './reach.js';
@@ -16,6 +17,7 @@ export const COMMANDS = {
   analyze: Analyze,
   collect: Collect,
   diff: Diff,
+  'export:neo4j': ExportNeo4j,
   graph: Graph,
   paths: Paths,
   reach: Reach,

@@ -1,0 +1,94 @@
+/**
+ * kubepath export records
+ * =======================
+ *
+ * The graph as the exports write it (Neo4j live, and the offline formats): the nodes
+ * and edges of `graph -o json`, identity → object edges included, with properties a
+ * property graph can hold. Neo4j takes primitives and arrays of one primitive type
+ * only, so anything else (a labels map, an edge's evidence) is kept as its JSON text,
+ * under the same name; evidence also gives `evidenceObjects`, the objects it names,
+ * to query by. DESIGN's kinds become node labels and edge types relationship types;
+ * both are checked against a strict identifier pattern, since Cypher cannot take them
+ * as parameters.
+ */
+import {createRuleContext} from '../edges/context.js';
+import {RULES} from '../edges/index.js';
+import {listedEdges} from '../edges/rule.js';
+import {buildGraph} from '../graph/build.js';
+import type {ClusterModel} from '../graph/model.js';
+import {graphToJson, type GraphJson} from '../output/graph-json.js';
+import {compareStrings} from '../util/order.js';
+
+export type PropertyValue = string | number | boolean | string[] | number[] | boolean[];
+export type Properties = Record<string, PropertyValue>;
+
+export interface NodeRecord {
+  id: string;
+  label: string;
+  properties: Properties;
+}
+
+export interface RelationshipRecord {
+  source: string;
+  target: string;
+  type: string;
+  /** Tells parallel edges of one type between the same nodes apart, stable across runs. */
+  key: string;
+  properties: Properties;
+}
+
+/** What a label or relationship type may be: written into Cypher as is, so nothing else. */
+export const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+function identifier(text: string, what: string): string {
+  if (!IDENTIFIER.test(text)) throw new Error(`kubepath export: ${what} ${JSON.stringify(text)} is not a plain identifier`);
+  return text;
+}
+
+function propertyValue(value: unknown): PropertyValue | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) return value;
+  if (Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === typeof value[0] && ['string', 'number', 'boolean'].includes(typeof item))) {
+    return value as PropertyValue;
+  }
+  return JSON.stringify(value);
+}
+
+function properties(entries: Record<string, unknown>, skip: ReadonlySet<string>): Properties {
+  const result: Properties = {};
+  for (const [name, value] of Object.entries(entries)) {
+    if (skip.has(name)) continue;
+    const stored = propertyValue(value);
+    if (stored !== undefined) result[name] = stored;
+  }
+  return result;
+}
+
+const NODE_KEYS = new Set(['id']);
+const EDGE_KEYS = new Set(['source', 'target', 'type']);
+
+/** The records of a graph, nodes by id, relationships in `graph -o json` order. */
+export function exportRecords(json: GraphJson): {nodes: NodeRecord[]; relationships: RelationshipRecord[]} {
+  const nodes = json.nodes.map((node) => ({id: String(node.id), label: identifier(String(node.kind), 'node kind'), properties: properties(node, NODE_KEYS)}));
+  const seen = new Map<string, number>();
+  const relationships = json.edges.map((edge) => {
+    const type = identifier(String(edge.type), 'edge type');
+    const evidence = Array.isArray(edge.evidence) ? (edge.evidence as Array<{object?: unknown}>) : [];
+    const objects = [...new Set(evidence.map((item) => item.object).filter((object): object is string => typeof object === 'string'))].sort(compareStrings);
+    // The rule and, for escapes, the technique tell parallel edges apart; a counter the rare rest.
+    const base = [edge.technique, edge.escape].filter((part) => typeof part === 'string').join(':') || type;
+    const pair = `${edge.source}\u0000${edge.target}\u0000${type}\u0000${base}`;
+    const count = seen.get(pair) ?? 0;
+    seen.set(pair, count + 1);
+    const props = properties(edge, EDGE_KEYS);
+    if (objects.length > 0) props.evidenceObjects = objects;
+    return {source: String(edge.source), target: String(edge.target), type, key: count === 0 ? base : `${base}#${count + 1}`, properties: props};
+  });
+  return {nodes, relationships};
+}
+
+/** The records of a cluster's whole graph: what `graph -o json` prints. */
+export function graphRecords(model: ClusterModel): {nodes: NodeRecord[]; relationships: RelationshipRecord[]} {
+  const context = createRuleContext(model);
+  return exportRecords(graphToJson(buildGraph(model, RULES, context), listedEdges(RULES, context)));
+}

@@ -1,0 +1,137 @@
+/**
+ * `kubepath export neo4j` against the real Neo4j the test setup started
+ * (test/helpers/neo4j-setup.ts): the example's graph arrives whole (as many nodes and
+ * relationships as `kubepath graph` prints, of each kind and type), exporting again
+ * replaces instead of duplicating, clusters live side by side, a smaller input removes
+ * what it no longer has, hostile values are stored verbatim as data, and an unreachable
+ * server, a wrong password or a missing database are clear errors (exit 2).
+ */
+import {writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import neo4j from 'neo4j-driver';
+import {beforeAll, describe, expect, inject, it} from 'vitest';
+import {EXAMPLE, runCli, tempDir} from './helpers/cli.js';
+
+const server = () => inject('neo4j');
+
+async function query<T = Record<string, unknown>>(cypher: string, parameters: Record<string, unknown> = {}): Promise<T[]> {
+  const {uri, user, password} = server();
+  const driver = neo4j.driver(uri, neo4j.auth.basic(user, password), {disableLosslessIntegers: true});
+  try {
+    return (await driver.executeQuery(cypher, parameters)).records.map((record) => record.toObject() as T);
+  } finally {
+    await driver.close();
+  }
+}
+
+function exportTo(cluster: string, inputs: string[], extra: string[] = []) {
+  const {uri, user, password} = server();
+  return runCli(['export', 'neo4j', ...inputs, '--uri', uri, '--user', user, '--cluster', cluster, '--json', ...extra], {env: {NEO4J_PASSWORD: password}});
+}
+
+const countBy = (items: Array<Record<string, unknown>>, key: string): Record<string, number> => {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[String(item[key])] = (counts[String(item[key])] ?? 0) + 1;
+  return counts;
+};
+
+async function clusterCounts(cluster: string) {
+  const nodes = await query<{kind: string; count: number}>('MATCH (n:KubepathNode {cluster: $cluster}) RETURN n.kind AS kind, count(*) AS count', {cluster});
+  const relationships = await query<{type: string; count: number}>(
+    'MATCH (:KubepathNode {cluster: $cluster})-[r]->(:KubepathNode {cluster: $cluster}) RETURN type(r) AS type, count(*) AS count',
+    {cluster},
+  );
+  return {
+    nodes: Object.fromEntries(nodes.map((row) => [row.kind, row.count])),
+    relationships: Object.fromEntries(relationships.map((row) => [row.type, row.count])),
+  };
+}
+
+let graph: {nodes: Array<Record<string, unknown>>; edges: Array<Record<string, unknown>>};
+beforeAll(() => {
+  const result = runCli(['graph', EXAMPLE]);
+  expect(result.status, result.stderr).toBe(0);
+  graph = JSON.parse(result.stdout);
+});
+
+describe('kubepath export neo4j', () => {
+  it('loads the example whole: nodes by kind and relationships by type as `kubepath graph` prints them', async () => {
+    const result = exportTo('example', [EXAMPLE]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({cluster: 'example', nodes: graph.nodes.length, relationships: graph.edges.length});
+    expect(result.stderr).toMatch(/nodes \d+\/\d+/);
+    expect(await clusterCounts('example')).toEqual({nodes: countBy(graph.nodes, 'kind'), relationships: countBy(graph.edges, 'type')});
+    // Kinds are labels too; evidence is kept as JSON text, with the objects it names.
+    const [edge] = await query<{evidence: string; objects: string[]}>(
+      "MATCH (:Pod {cluster: 'example', id: 'pod:ingress-nginx/ingress-nginx-controller'})-[r:USES_TOKEN]->(:ServiceAccount) RETURN r.evidence AS evidence, r.evidenceObjects AS objects",
+    );
+    expect(JSON.parse(edge!.evidence).length).toBeGreaterThan(0);
+    expect(edge!.objects.length).toBeGreaterThan(0);
+  });
+
+  it('exporting again replaces: the same counts, every item of the latest run', async () => {
+    const first = JSON.parse(exportTo('again', [EXAMPLE]).stdout);
+    const second = exportTo('again', [EXAMPLE]);
+    expect(second.status, second.stderr).toBe(0);
+    const counts = JSON.parse(second.stdout);
+    expect(counts.run).not.toBe(first.run);
+    expect(counts.deleted).toEqual({nodes: 0, relationships: 0});
+    expect(await clusterCounts('again')).toEqual({nodes: countBy(graph.nodes, 'kind'), relationships: countBy(graph.edges, 'type')});
+    const runs = await query<{run: string}>('MATCH (n:KubepathNode {cluster: $cluster}) RETURN DISTINCT n.run AS run UNION MATCH (:KubepathNode {cluster: $cluster})-[r]->() RETURN DISTINCT r.run AS run', {cluster: 'again'});
+    expect(runs).toEqual([{run: counts.run}]);
+  });
+
+  it('keeps clusters apart, and a smaller input removes what it no longer has', async () => {
+    const small = join(tempDir(), 'small.yaml');
+    writeFileSync(small, 'apiVersion: v1\nkind: Pod\nmetadata: {name: lonely, namespace: solo}\nspec:\n  containers: [{name: app, image: nginx:1.27}]\n');
+    expect(exportTo('shrinks', [EXAMPLE]).status).toBe(0);
+    const before = await clusterCounts('example');
+    const result = exportTo('shrinks', [small]);
+    expect(result.status, result.stderr).toBe(0);
+    const smallGraph = JSON.parse(runCli(['graph', small]).stdout);
+    expect(JSON.parse(result.stdout).deleted.nodes).toBe(graph.nodes.length - smallGraph.nodes.filter((n: {id: string}) => graph.nodes.some((m) => m.id === n.id)).length);
+    expect(await clusterCounts('shrinks')).toEqual({nodes: countBy(smallGraph.nodes, 'kind'), relationships: countBy(smallGraph.edges, 'type')});
+    expect(await clusterCounts('example')).toEqual(before);
+  });
+
+  it('stores hostile labels and images verbatim, as data: nothing runs', async () => {
+    const hostile = `x" }) DETACH DELETE n // {braces} 'quotes' \`ticks\``;
+    const file = join(tempDir(), 'hostile.yaml');
+    writeFileSync(
+      file,
+      [
+        'apiVersion: v1',
+        'kind: Pod',
+        'metadata:',
+        '  name: web',
+        '  namespace: evil',
+        `  labels: {app: ${JSON.stringify(hostile)}}`,
+        'spec:',
+        `  containers: [{name: app, image: ${JSON.stringify(`registry.example/${hostile}`)}}]`,
+        '',
+      ].join('\n'),
+    );
+    const result = exportTo('hostile', [file]);
+    expect(result.status, result.stderr).toBe(0);
+    const [pod] = await query<{labels: string; images: string[]}>("MATCH (p:Pod {cluster: 'hostile', id: 'pod:evil/web'}) RETURN p.labels AS labels, p.images AS images");
+    expect(JSON.parse(pod!.labels)).toEqual({app: hostile});
+    expect(pod!.images).toEqual([`registry.example/${hostile}`]);
+    expect(await clusterCounts('example')).toEqual({nodes: countBy(graph.nodes, 'kind'), relationships: countBy(graph.edges, 'type')});
+  });
+
+  it('says what is wrong with the server: unreachable, wrong password, missing database (exit 2)', () => {
+    const {user, password} = server();
+    const unreachable = runCli(['export', 'neo4j', EXAMPLE, '--uri', 'bolt://127.0.0.1:9', '--user', user], {env: {NEO4J_PASSWORD: password}});
+    expect(unreachable.status).toBe(2);
+    expect(unreachable.stderr).toContain('cannot reach Neo4j at bolt://127.0.0.1:9');
+    const wrong = exportTo('x', [EXAMPLE], ['--password', 'not-the-password']);
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toMatch(/refused user "neo4j"/);
+    const missing = exportTo('x', [EXAMPLE], ['--database', 'nosuchdb']);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('has no database "nosuchdb"');
+    const noPassword = runCli(['export', 'neo4j', EXAMPLE], {env: {NEO4J_PASSWORD: ''}});
+    expect(noPassword.status).toBe(2);
+    for (const result of [unreachable, wrong, missing]) expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
