@@ -13,6 +13,7 @@
  */
 import neo4j, {type Driver, type QueryStatistics} from 'neo4j-driver';
 import {UsageError} from '../snapshot/errors.js';
+import {groupBy} from '../util/group.js';
 import type {NodeRecord, RelationshipRecord} from './records.js';
 
 /** Every node's label, beside its kind's. */
@@ -57,15 +58,6 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return batches;
 }
 
-function byKey<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const list = groups.get(key(item));
-    if (list) list.push(item);
-    else groups.set(key(item), [item]);
-  }
-  return groups;
-}
 
 /** Writes the records into the target; the driver is closed before returning. */
 export async function loadIntoNeo4j(target: Neo4jTarget, records: {nodes: NodeRecord[]; relationships: RelationshipRecord[]}, options: LoadOptions): Promise<LoadCounts> {
@@ -96,7 +88,7 @@ export async function loadIntoNeo4j(target: Neo4jTarget, records: {nodes: NodeRe
       options.progress(`wiped ${deleted} kubepath nodes`);
     }
     let written = 0;
-    for (const [label, nodes] of byKey(records.nodes, (node) => node.label)) {
+    for (const [label, nodes] of groupBy(records.nodes, (node) => node.label)) {
       for (const batch of chunks(nodes, options.batchSize)) {
         const rows = batch.map((node) => ({id: node.id, properties: node.properties}));
         await write(`UNWIND $rows AS row MERGE (n:${NODE_LABEL} {cluster: $cluster, id: row.id}) SET n = row.properties, n.cluster = $cluster, n.id = row.id, n.run = $run, n:${label}`, {rows, cluster, run});
@@ -105,7 +97,7 @@ export async function loadIntoNeo4j(target: Neo4jTarget, records: {nodes: NodeRe
       }
     }
     written = 0;
-    for (const [type, relationships] of byKey(records.relationships, (relationship) => relationship.type)) {
+    for (const [type, relationships] of groupBy(records.relationships, (relationship) => relationship.type)) {
       for (const batch of chunks(relationships, options.batchSize)) {
         const rows = batch.map(({source, target: end, key, properties}) => ({source, target: end, key, properties}));
         await write(

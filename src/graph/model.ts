@@ -14,6 +14,7 @@
  */
 import {objectKey, type Snapshot} from '../snapshot/snapshot.js';
 import type {NamespaceObject, NodeObject, PodObject, PodSpec, ServiceAccountObject, Subject, WorkloadObject} from '../snapshot/schema.js';
+import {groupBy} from '../util/group.js';
 import {compareStrings} from '../util/order.js';
 import {podId, serviceAccountId, UNSCHEDULED, workloadId} from './ids.js';
 
@@ -123,15 +124,6 @@ function serviceAccountName(spec: PodSpec): string {
   return spec.serviceAccountName || spec.serviceAccount || 'default';
 }
 
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const group = groups.get(key(item));
-    if (group) group.push(item);
-    else groups.set(key(item), [item]);
-  }
-  return groups;
-}
 
 const byId = <T extends {id: string}>(a: T, b: T): number => compareStrings(a.id, b.id);
 
