@@ -7,6 +7,7 @@
 import Analyze from './analyze.js';
 import Collect from './collect.js';
 import Diff from './diff.js';
+import ExportCypher from './export/cypher.js';
 import ExportNeo4j from './export/neo4j.js';
 import Graph from './graph.js';
 import Paths from './paths.js';
@@ -17,6 +18,7 @@ export const COMMANDS = {
   analyze: Analyze,
   collect: Collect,
   diff: Diff,
+  'export:cypher': ExportCypher,
   'export:neo4j': ExportNeo4j,
   graph: Graph,
   paths: Paths,

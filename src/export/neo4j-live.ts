@@ -4,8 +4,8 @@
  *
  * Loads the export records into a live Neo4j with neo4j-driver, the way Cartography
  * does: constraints first, then nodes label by label and relationships type by type
- * in batched `UNWIND $rows ... MERGE`, every value a parameter (only labels and types,
- * checked identifiers, are written into the Cypher). Every node carries the label
+ * in batched `UNWIND $rows ... MERGE` (the statements of cypher.ts), every value a
+ * parameter. Every node carries the label
  * `KubepathNode`, its `cluster` and `id` (unique together, so several clusters live
  * side by side), and the `run` that wrote it; items of the cluster an earlier run wrote
  * and this one did not are deleted at the end, so exporting again replaces rather than
@@ -13,11 +13,9 @@
  */
 import neo4j, {type Driver, type QueryStatistics} from 'neo4j-driver';
 import {UsageError} from '../snapshot/errors.js';
-import {groupBy} from '../util/group.js';
+import {chunks, groupBy} from '../util/group.js';
+import {CONSTRAINT, mergeNodes, mergeRelationships, staleNodes, staleRelationships, wipe} from './cypher.js';
 import type {NodeRecord, RelationshipRecord} from './records.js';
-
-/** Every node's label, beside its kind's. */
-export const NODE_LABEL = 'KubepathNode';
 
 export interface Neo4jTarget {
   uri: string;
@@ -42,6 +40,8 @@ export interface LoadCounts {
   run: string;
 }
 
+const PARAMETERS = {rows: '$rows', cluster: '$cluster', run: '$run'};
+
 /** The driver's failures, as what the user can do about them (exit 2). */
 function explain(error: unknown, target: Neo4jTarget): never {
   const code = (error as {code?: string}).code ?? '';
@@ -52,11 +52,6 @@ function explain(error: unknown, target: Neo4jTarget): never {
   throw error;
 }
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const batches: T[][] = [];
-  for (let start = 0; start < items.length; start += size) batches.push(items.slice(start, start + size));
-  return batches;
-}
 
 
 /** Writes the records into the target; the driver is closed before returning. */
@@ -82,16 +77,16 @@ export async function loadIntoNeo4j(target: Neo4jTarget, records: {nodes: NodeRe
     await driver.verifyConnectivity({database: target.database});
     // A first query reaches the database: a missing one fails here, before anything is written.
     await write('RETURN 1', {});
-    await write(`CREATE CONSTRAINT kubepath_node_key IF NOT EXISTS FOR (n:${NODE_LABEL}) REQUIRE (n.cluster, n.id) IS UNIQUE`, {});
+    await write(CONSTRAINT, {});
     if (options.wipe) {
-      const deleted = await deleteInBatches(write, `MATCH (n:${NODE_LABEL}) WITH n LIMIT $limit DETACH DELETE n`, 'nodesDeleted', options.batchSize);
+      const deleted = await deleteInBatches(write, wipe('$limit'), 'nodesDeleted', options.batchSize);
       options.progress(`wiped ${deleted} kubepath nodes`);
     }
     let written = 0;
     for (const [label, nodes] of groupBy(records.nodes, (node) => node.label)) {
       for (const batch of chunks(nodes, options.batchSize)) {
         const rows = batch.map((node) => ({id: node.id, properties: node.properties}));
-        await write(`UNWIND $rows AS row MERGE (n:${NODE_LABEL} {cluster: $cluster, id: row.id}) SET n = row.properties, n.cluster = $cluster, n.id = row.id, n.run = $run, n:${label}`, {rows, cluster, run});
+        await write(mergeNodes(label, PARAMETERS), {rows, cluster, run});
         written += batch.length;
         options.progress(`nodes ${written}/${records.nodes.length}`);
       }
@@ -100,24 +95,16 @@ export async function loadIntoNeo4j(target: Neo4jTarget, records: {nodes: NodeRe
     for (const [type, relationships] of groupBy(records.relationships, (relationship) => relationship.type)) {
       for (const batch of chunks(relationships, options.batchSize)) {
         const rows = batch.map(({source, target: end, key, properties}) => ({source, target: end, key, properties}));
-        await write(
-          `UNWIND $rows AS row MATCH (a:${NODE_LABEL} {cluster: $cluster, id: row.source}) MATCH (b:${NODE_LABEL} {cluster: $cluster, id: row.target}) ` +
-            `MERGE (a)-[r:${type} {key: row.key}]->(b) SET r = row.properties, r.key = row.key, r.run = $run`,
-          {rows, cluster, run},
-        );
+        await write(mergeRelationships(type, PARAMETERS), {rows, cluster, run});
         written += batch.length;
         options.progress(`relationships ${written}/${records.relationships.length}`);
       }
     }
-    const staleRelationships = await deleteInBatches(
-      write,
-      `MATCH (:${NODE_LABEL} {cluster: $cluster})-[r]->(:${NODE_LABEL} {cluster: $cluster}) WHERE r.run <> $run WITH r LIMIT $limit DELETE r`,
-      'relationshipsDeleted',
-      options.batchSize,
-      {cluster, run},
-    );
-    const staleNodes = await deleteInBatches(write, `MATCH (n:${NODE_LABEL} {cluster: $cluster}) WHERE n.run <> $run WITH n LIMIT $limit DETACH DELETE n`, 'nodesDeleted', options.batchSize, {cluster, run});
-    return {nodes: records.nodes.length, relationships: records.relationships.length, deleted: {nodes: staleNodes, relationships: staleRelationships}, run};
+    const deleted = {
+      relationships: await deleteInBatches(write, staleRelationships(PARAMETERS, '$limit'), 'relationshipsDeleted', options.batchSize, {cluster, run}),
+      nodes: await deleteInBatches(write, staleNodes(PARAMETERS, '$limit'), 'nodesDeleted', options.batchSize, {cluster, run}),
+    };
+    return {nodes: records.nodes.length, relationships: records.relationships.length, deleted, run};
   } catch (error) {
     return explain(error, target);
   } finally {
