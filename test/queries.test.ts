@@ -1,0 +1,108 @@
+/**
+ * The analyst queries of queries/: each file opens with its purpose, parameters and an
+ * example, and runs with those parameters on the bundled example exported into the
+ * test's real Neo4j, returning rows. Where kubepath answers the same question, the
+ * rows are compared with its answer: the Cypher cheapest path from the Internet to
+ * cluster-admin and to each secret is the one `kubepath paths` finds (where that one
+ * has no pod-to-pod network move, which the export leaves out), and the escapes, the
+ * cluster-admin holders, nodes/proxy holders, exposed escaping pods and namespaces
+ * without policies are what the graph's edges say.
+ */
+import {readdirSync, readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import neo4j from 'neo4j-driver';
+import {beforeAll, describe, expect, inject, it} from 'vitest';
+import type {AttackMoves} from '../src/paths/moves.js';
+import {cheapestPaths} from '../src/paths/search.js';
+import {EXAMPLE, ROOT, runCli} from './helpers/cli.js';
+import {attackMovesOf} from './helpers/load.js';
+
+const CLUSTER = 'queries';
+const FILES = readdirSync(join(ROOT, 'queries')).filter((name) => name.endsWith('.cypher')).sort();
+
+interface Edge {
+  source: string;
+  target: string;
+  type: string;
+  escape?: string;
+  evidence?: unknown;
+}
+let graph: {nodes: Array<{id: string; kind: string; name: string; namespace?: string}>; edges: Edge[]};
+let moves: AttackMoves;
+const rows = new Map<string, Array<Record<string, unknown>>>();
+
+function header(file: string): {purpose: string; parameters: string; example: Record<string, unknown>} {
+  const text = readFileSync(join(ROOT, 'queries', file), 'utf8');
+  const line = (name: string) => new RegExp(`^// ${name}: (.+)$`, 'm').exec(text)?.[1];
+  return {purpose: line('Purpose') ?? '', parameters: line('Parameters') ?? '', example: JSON.parse(line('Example') ?? 'null')};
+}
+
+beforeAll(async () => {
+  const {uri, user, password} = inject('neo4j');
+  const exported = runCli(['export', 'neo4j', EXAMPLE, '--uri', uri, '--user', user, '--cluster', CLUSTER], {env: {NEO4J_PASSWORD: password}});
+  expect(exported.status, exported.stderr).toBe(0);
+  graph = JSON.parse(runCli(['graph', EXAMPLE]).stdout);
+  moves = await attackMovesOf(EXAMPLE);
+  const driver = neo4j.driver(uri, neo4j.auth.basic(user, password), {disableLosslessIntegers: true});
+  try {
+    for (const file of FILES) {
+      const result = await driver.executeQuery(readFileSync(join(ROOT, 'queries', file), 'utf8'), {...header(file).example, cluster: CLUSTER});
+      rows.set(file, result.records.map((record) => record.toObject()));
+    }
+  } finally {
+    await driver.close();
+  }
+});
+
+const sorted = <T>(items: T[]): T[] => [...items].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+
+describe('queries/', () => {
+  it('holds at least 12 queries, each with its purpose, parameters and an example, each returning rows on the example', () => {
+    expect(FILES.length).toBeGreaterThanOrEqual(12);
+    for (const file of FILES) {
+      const {purpose, parameters, example} = header(file);
+      expect(purpose.length, file).toBeGreaterThan(20);
+      expect(parameters, file).toContain('$cluster');
+      for (const name of parameters.match(/\$\w+/g) ?? []) expect(Object.keys(example), `${file}: the example gives ${name}`).toContain(name.slice(1));
+      expect(rows.get(file)!.length, `${file} returns rows`).toBeGreaterThan(0);
+    }
+  });
+
+  it('the cheapest path from the Internet to cluster-admin is the one kubepath paths finds', () => {
+    const [first] = cheapestPaths(moves, ['internet'], new Set(['cluster-admin']), {maxPaths: 1, maxDepth: 12, definiteOnly: false});
+    expect(first!.steps.some((step) => step.attributes.technique === 'POD_NETWORK_REACH')).toBe(false);
+    const [row] = rows.get('internet-to-cluster-admin.cypher')!;
+    expect(row).toEqual({cost: first!.cost, nodes: [first!.source, ...first!.steps.map((s) => s.to)], types: first!.steps.map((s) => s.attributes.type)});
+  });
+
+  it('each secret the Internet reaches costs what kubepath paths says, and is every secret it reaches', () => {
+    const found = rows.get('secrets-reachable-from-internet.cypher')!;
+    let compared = 0;
+    for (const secret of graph.nodes.filter((node) => node.kind === 'Secret')) {
+      const [path] = cheapestPaths(moves, ['internet'], new Set([secret.id]), {maxPaths: 1, maxDepth: 6, definiteOnly: false});
+      const row = found.find((r) => r.secret === secret.id);
+      if (!path || path.steps.some((step) => step.attributes.technique === 'POD_NETWORK_REACH')) continue;
+      expect(row, secret.id).toBeDefined();
+      expect(row!.cost, secret.id).toBe(path.cost);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(10);
+  });
+
+  it('escapes by node, cluster-admin holders, nodes/proxy holders, exposed escaping pods and namespaces without policies are what the edges say', () => {
+    const escapes = graph.edges.filter((edge) => edge.type === 'ESCAPES_TO');
+    expect(sorted(rows.get('container-escapes-by-node.cypher')!.map((row) => [row.node, sorted(row.escaping as string[])]))).toEqual(
+      sorted([...new Set(escapes.map((edge) => edge.target))].map((node) => [node, sorted([...new Set(escapes.filter((edge) => edge.target === node).map((edge) => edge.source))])])),
+    );
+    const direct = rows.get('cluster-admin-holders.cypher')!.filter((row) => row.how === 'direct').map((row) => row.identity);
+    expect(sorted(direct)).toEqual(sorted([...new Set(graph.edges.filter((edge) => edge.type === 'IS_CLUSTER_ADMIN').map((edge) => edge.source))]));
+    const proxy = graph.edges.filter((edge) => edge.type === 'CAN_EXEC' && JSON.stringify(edge.evidence).includes('nodes/proxy'));
+    expect(sorted(rows.get('nodes-proxy-holders.cypher')!.map((row) => row.identity))).toEqual(sorted([...new Set(proxy.map((edge) => edge.source))]));
+    const exposed = new Set(graph.edges.filter((edge) => edge.source === 'internet' && edge.type === 'CAN_REACH').map((edge) => edge.target));
+    expect(sorted(rows.get('exposed-privileged-pods.cypher')!.map((row) => row.pod))).toEqual(sorted([...new Set(escapes.filter((edge) => exposed.has(edge.source)).map((edge) => edge.source))]));
+    const namespaceOf = new Map(graph.nodes.map((node) => [node.id, node.namespace]));
+    const withPolicy = new Set(graph.nodes.filter((node) => node.kind === 'NetworkPolicy').map((node) => node.namespace));
+    const bare = new Set(graph.nodes.filter((node) => node.kind === 'Pod' && !withPolicy.has(node.namespace)).map((node) => namespaceOf.get(node.id)));
+    expect(sorted(rows.get('namespaces-without-network-policies.cypher')!.map((row) => row.namespace))).toEqual(sorted([...bare]));
+  });
+});
