@@ -9,6 +9,7 @@ import Collect from './collect.js';
 import Diff from './diff.js';
 import ExportCypher from './export/cypher.js';
 import ExportNeo4j from './export/neo4j.js';
+import ExportOpenGraph from './export/opengraph.js';
 import Graph from './graph.js';
 import Paths from './paths.js';
 import Reach from './reach.js';
@@ -20,6 +21,7 @@ export const COMMANDS = {
   diff: Diff,
   'export:cypher': ExportCypher,
   'export:neo4j': ExportNeo4j,
+  'export:opengraph': ExportOpenGraph,
   graph: Graph,
   paths: Paths,
   reach: Reach,

@@ -1,0 +1,25 @@
+import {Flags} from '@oclif/core';
+import {KubepathCommand} from '../../cli/base.js';
+import {openGraph} from '../../export/opengraph.js';
+import {graphRecords} from '../../export/records.js';
+import {buildModel} from '../../graph/model.js';
+import {writeOutput} from '../../output/write.js';
+
+export default class ExportOpenGraph extends KubepathCommand {
+  static override summary = 'Write the attack graph as BloodHound CE OpenGraph JSON';
+  static override description = 'Nodes with kinds K8s<Kind> and K8sBase, edges with kinds K8s<EdgeType> in PascalCase, properties in snake_case, for uploading into BloodHound CE (docs/export.md).';
+  static override usage = 'export opengraph INPUT... --out FILE [--cluster NAME]';
+  static override examples = ['<%= config.bin %> export opengraph examples/multi-tenant --out kubepath-opengraph.json'];
+  // INPUT... is variadic: files, folders and `-`.
+  static override strict = false;
+  static override flags = {
+    out: Flags.string({description: 'the JSON file to write (written whole or not at all)', required: true}),
+    cluster: Flags.string({description: 'the name in every node id (k8s://NAME/...), so clusters do not collide', default: 'default'}),
+  };
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(ExportOpenGraph);
+    const {snapshot} = await this.load(argv as string[]);
+    await writeOutput(openGraph(graphRecords(buildModel(snapshot)), {cluster: flags.cluster}), flags.out);
+  }
+}
