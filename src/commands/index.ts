@@ -7,6 +7,7 @@
 import Analyze from './analyze.js';
 import Collect from './collect.js';
 import Diff from './diff.js';
+import ExportCsv from './export/csv.js';
 import ExportCypher from './export/cypher.js';
 import ExportNeo4j from './export/neo4j.js';
 import ExportOpenGraph from './export/opengraph.js';
@@ -19,6 +20,7 @@ export const COMMANDS = {
   analyze: Analyze,
   collect: Collect,
   diff: Diff,
+  'export:csv': ExportCsv,
   'export:cypher': ExportCypher,
   'export:neo4j': ExportNeo4j,
   'export:opengraph': ExportOpenGraph,

@@ -9,10 +9,9 @@
  * left. The run id is the records' own digest, so the same input gives the same bytes,
  * and loading a script twice changes nothing.
  */
-import {createHash} from 'node:crypto';
 import {chunks, groupBy} from '../util/group.js';
 import {CONSTRAINT, cypherLiteral, mergeNodes, mergeRelationships, staleNodes, staleRelationships} from './cypher.js';
-import type {NodeRecord, RelationshipRecord} from './records.js';
+import {contentRun, type NodeRecord, type RelationshipRecord} from './records.js';
 
 export interface ScriptOptions {
   cluster: string;
@@ -20,10 +19,7 @@ export interface ScriptOptions {
 }
 
 export function* cypherScript(records: {nodes: NodeRecord[]; relationships: RelationshipRecord[]}, {cluster, batchSize}: ScriptOptions): Generator<string> {
-  const digest = createHash('sha256');
-  for (const node of records.nodes) digest.update(JSON.stringify(node));
-  for (const relationship of records.relationships) digest.update(JSON.stringify(relationship));
-  const run = `script:${digest.digest('hex').slice(0, 16)}`;
+  const run = contentRun('script', records);
   const values = (rows: unknown[]) => ({rows: cypherLiteral(rows), cluster: cypherLiteral(cluster), run: cypherLiteral(run)});
   yield `// kubepath export cypher: ${records.nodes.length} nodes and ${records.relationships.length} relationships, cluster ${cypherLiteral(cluster)}, run ${run}\n`;
   yield '// load with: cypher-shell -a bolt://HOST:7687 -u neo4j -f THIS_FILE\n';

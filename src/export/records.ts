@@ -11,6 +11,7 @@
  * both are checked against a strict identifier pattern, since Cypher cannot take them
  * as parameters.
  */
+import {createHash} from 'node:crypto';
 import {createRuleContext} from '../edges/context.js';
 import {RULES} from '../edges/index.js';
 import {listedEdges} from '../edges/rule.js';
@@ -91,4 +92,12 @@ export function exportRecords(json: GraphJson): {nodes: NodeRecord[]; relationsh
 export function graphRecords(model: ClusterModel): {nodes: NodeRecord[]; relationships: RelationshipRecord[]} {
   const context = createRuleContext(model);
   return exportRecords(graphToJson(buildGraph(model, RULES, context), listedEdges(RULES, context)));
+}
+
+/** A run id from the records themselves, for the file exports: the same input gives the same bytes. */
+export function contentRun(prefix: string, records: {nodes: NodeRecord[]; relationships: RelationshipRecord[]}): string {
+  const digest = createHash('sha256');
+  for (const node of records.nodes) digest.update(JSON.stringify(node));
+  for (const relationship of records.relationships) digest.update(JSON.stringify(relationship));
+  return `${prefix}:${digest.digest('hex').slice(0, 16)}`;
 }

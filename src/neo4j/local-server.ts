@@ -143,6 +143,19 @@ export async function start(options: StartOptions = {}): Promise<LocalNeo4j> {
   }
 }
 
+/** Runs `neo4j-admin` (the same jars' AdminTool) on a server's home, which must be stopped: e.g. `database import full ...`. */
+export function admin(args: readonly string[], {paths = layout(), cwd}: {paths?: Layout; cwd?: string} = {}): string {
+  install(paths);
+  mkdirSync(join(paths.home, 'conf'), {recursive: true});
+  const result = spawnSync('java', ['-Xmx1g', '-cp', join(paths.lib, '*'), 'org.neo4j.cli.AdminTool', ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: {...process.env, NEO4J_HOME: paths.home, NEO4J_CONF: join(paths.home, 'conf')},
+  });
+  if (result.error || result.status !== 0) throw new LocalNeo4jError(`neo4j-admin ${args.slice(0, 3).join(' ')} failed (exit ${result.status}):\n${tail(`${result.stdout}${result.stderr}`)}`);
+  return result.stdout;
+}
+
 /** Stops the server started here (a clean shutdown); false when none runs. */
 export async function stop(paths: Layout = layout(), timeoutSeconds = 60): Promise<boolean> {
   const server = running(paths);
