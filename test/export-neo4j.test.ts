@@ -10,6 +10,7 @@ import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import neo4j from 'neo4j-driver';
 import {beforeAll, describe, expect, inject, it} from 'vitest';
+import {layout, start, stop} from '../src/neo4j/local-server.js';
 import {EXAMPLE, runCli, tempDir} from './helpers/cli.js';
 
 const server = () => inject('neo4j');
@@ -117,6 +118,29 @@ describe('kubepath export neo4j', () => {
     expect(JSON.parse(pod!.labels)).toEqual({app: hostile});
     expect(pod!.images).toEqual([`registry.example/${hostile}`]);
     expect(await clusterCounts('example')).toEqual({nodes: countBy(graph.nodes, 'kind'), relationships: countBy(graph.edges, 'type')});
+  });
+
+  it('--wipe deletes every kubepath node of every cluster first (on a server of its own: other test files share the main one)', async () => {
+    const paths = layout(tempDir('kubepath-neo4j-'));
+    const own = await start({port: 0, password: 'wipe-server', paths});
+    try {
+      const run = (cluster: string, extra: string[] = []) =>
+        runCli(['export', 'neo4j', EXAMPLE, '--uri', own.uri, '--user', 'neo4j', '--cluster', cluster, ...extra], {env: {NEO4J_PASSWORD: 'wipe-server'}});
+      expect(run('wipe-a').status).toBe(0);
+      expect(run('wipe-b').status).toBe(0);
+      const result = run('wipe-c', ['--wipe']);
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stderr).toContain(`wiped ${2 * graph.nodes.length} kubepath nodes`);
+      const driver = neo4j.driver(own.uri, neo4j.auth.basic('neo4j', 'wipe-server'), {disableLosslessIntegers: true});
+      try {
+        const {records} = await driver.executeQuery('MATCH (n:KubepathNode) RETURN n.cluster AS cluster, count(*) AS nodes');
+        expect(records.map((record) => record.toObject())).toEqual([{cluster: 'wipe-c', nodes: graph.nodes.length}]);
+      } finally {
+        await driver.close();
+      }
+    } finally {
+      await stop(paths);
+    }
   });
 
   it('says what is wrong with the server: unreachable, wrong password, missing database (exit 2)', () => {
