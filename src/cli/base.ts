@@ -21,6 +21,8 @@ export const cniFlag = Flags.string({description: 'network plugin behaviour wher
 /** Path search's bound on steps (docs/paths.md). */
 export const maxDepthFlag = Flags.integer({description: 'the most steps a path may take', default: 12, min: 1, max: 100});
 export const jsonFlag = Flags.boolean({description: 'same as -o json', default: false});
+/** The name the exports put the cluster under, so several clusters live side by side (docs/export.md). */
+export const clusterFlag = Flags.string({description: 'the name this cluster goes under; clusters live side by side', default: 'default'});
 
 export abstract class KubepathCommand extends Command {
   protected warning(message: string): void {

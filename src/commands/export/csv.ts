@@ -1,7 +1,7 @@
 import {existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import {basename, dirname, join, resolve} from 'node:path';
 import {Flags} from '@oclif/core';
-import {KubepathCommand} from '../../cli/base.js';
+import {clusterFlag, KubepathCommand} from '../../cli/base.js';
 import {csvFiles} from '../../export/csv.js';
 import {graphRecords} from '../../export/records.js';
 import {buildModel} from '../../graph/model.js';
@@ -17,7 +17,7 @@ export default class ExportCsv extends KubepathCommand {
   static override strict = false;
   static override flags = {
     out: Flags.string({description: 'the folder to write (new, or empty)', required: true}),
-    cluster: Flags.string({description: 'the name the nodes carry in their cluster property', default: 'default'}),
+    cluster: clusterFlag,
   };
 
   async run(): Promise<void> {

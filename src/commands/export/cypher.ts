@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core';
-import {KubepathCommand} from '../../cli/base.js';
+import {clusterFlag, KubepathCommand} from '../../cli/base.js';
 import {cypherScript} from '../../export/cypher-script.js';
 import {graphRecords} from '../../export/records.js';
 import {buildModel} from '../../graph/model.js';
@@ -15,7 +15,7 @@ export default class ExportCypher extends KubepathCommand {
   static override strict = false;
   static override flags = {
     out: Flags.string({description: 'the script to write (written whole or not at all)', required: true}),
-    cluster: Flags.string({description: 'the name this cluster goes under; clusters live side by side', default: 'default'}),
+    cluster: clusterFlag,
     'batch-size': Flags.integer({description: 'rows per transaction', default: 1000, min: 1, max: 100000}),
   };
 

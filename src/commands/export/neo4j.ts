@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core';
-import {jsonFlag, KubepathCommand} from '../../cli/base.js';
+import {clusterFlag, jsonFlag, KubepathCommand} from '../../cli/base.js';
 import {loadIntoNeo4j} from '../../export/neo4j-live.js';
 import {graphRecords} from '../../export/records.js';
 import {buildModel} from '../../graph/model.js';
@@ -20,7 +20,7 @@ export default class ExportNeo4j extends KubepathCommand {
     user: Flags.string({description: 'the Neo4j user', default: 'neo4j'}),
     password: Flags.string({description: 'the password (default: NEO4J_PASSWORD)'}),
     database: Flags.string({description: 'the database to write into (default: the server default)'}),
-    cluster: Flags.string({description: 'the name this cluster goes under; clusters live side by side', default: 'default'}),
+    cluster: clusterFlag,
     wipe: Flags.boolean({description: 'delete every kubepath node first, of every cluster', default: false}),
     'batch-size': Flags.integer({description: 'rows per transaction', default: 5000, min: 1, max: 100000}),
     json: jsonFlag,

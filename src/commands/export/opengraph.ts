@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core';
-import {KubepathCommand} from '../../cli/base.js';
+import {clusterFlag, KubepathCommand} from '../../cli/base.js';
 import {openGraph} from '../../export/opengraph.js';
 import {graphRecords} from '../../export/records.js';
 import {buildModel} from '../../graph/model.js';
@@ -14,7 +14,7 @@ export default class ExportOpenGraph extends KubepathCommand {
   static override strict = false;
   static override flags = {
     out: Flags.string({description: 'the JSON file to write (written whole or not at all)', required: true}),
-    cluster: Flags.string({description: 'the name in every node id (k8s://NAME/...), so clusters do not collide', default: 'default'}),
+    cluster: clusterFlag,
   };
 
   async run(): Promise<void> {
