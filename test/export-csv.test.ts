@@ -2,7 +2,7 @@
  * `kubepath export csv`: the files load with the real `neo4j-admin database import full`
  * (the AdminTool of the same Maven jars), run exactly as the README in the folder says,
  * into a new database that a real server then opens: the same nodes by kind and
- * relationships by type as `kubepath graph`, properties typed (numbers, booleans,
+ * relationships by type as `kubepath graph` and analyze's findings (helpers/export-expected.ts), properties typed (numbers, booleans,
  * arrays), hostile values (commas, quotes, line breaks, the array delimiter) as data.
  */
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs';
@@ -11,12 +11,7 @@ import neo4j from 'neo4j-driver';
 import {describe, expect, it} from 'vitest';
 import {admin, layout, start, stop} from '../src/neo4j/local-server.js';
 import {EXAMPLE, runCli, tempDir} from './helpers/cli.js';
-
-const countBy = (items: Array<Record<string, unknown>>, key: string): Record<string, number> => {
-  const counts: Record<string, number> = {};
-  for (const item of items) counts[String(item[key])] = (counts[String(item[key])] ?? 0) + 1;
-  return counts;
-};
+import {countBy, expectedExport} from './helpers/export-expected.js';
 
 function exportCsv(inputs: string[]): string {
   const out = join(tempDir(), 'csv');
@@ -40,7 +35,7 @@ describe('kubepath export csv', () => {
     const server = await start({port: 0, password: 'csv-import', paths});
     const driver = neo4j.driver(server.uri, neo4j.auth.basic('neo4j', 'csv-import'), {disableLosslessIntegers: true});
     try {
-      const graph = JSON.parse(runCli(['graph', EXAMPLE, file]).stdout);
+      const graph = expectedExport([EXAMPLE, file]);
       const nodes = await driver.executeQuery("MATCH (n:KubepathNode {cluster: 'imported'}) RETURN n.kind AS kind, count(*) AS count");
       const relationships = await driver.executeQuery('MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS count');
       expect(Object.fromEntries(nodes.records.map((r) => [r.get('kind'), r.get('count')]))).toEqual(countBy(graph.nodes, 'kind'));
@@ -51,7 +46,7 @@ describe('kubepath export csv', () => {
       const row = typed.records[0]!.toObject();
       expect([typeof row.cost, row.attack, Array.isArray(row.objects)]).toEqual(['number', true, true]);
       // The hostile image below holds the array delimiter: the Pod images column is JSON text, for every pod.
-      expect(JSON.parse(row.images as string)).toEqual(graph.nodes.find((n: {id: string}) => n.id === 'pod:ingress-nginx/ingress-nginx-controller').images);
+      expect(JSON.parse(row.images as string)).toEqual(graph.nodes.find((n) => n.id === 'pod:ingress-nginx/ingress-nginx-controller')!.images);
       const evil = (await driver.executeQuery("MATCH (p:Pod {id: 'pod:evil/web'}) RETURN p.labels AS labels, p.images AS images")).records[0]!.toObject();
       expect(JSON.parse(evil.labels as string)).toEqual({app: hostile});
       expect(JSON.parse(evil.images as string)).toEqual([`r.example/x;${hostile}`]);

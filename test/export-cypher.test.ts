@@ -10,6 +10,7 @@ import {join} from 'node:path';
 import neo4j, {type Transaction} from 'neo4j-driver';
 import {describe, expect, inject, it} from 'vitest';
 import {cypherLiteral} from '../src/export/cypher.js';
+import {expectedExport} from './helpers/export-expected.js';
 import {EXAMPLE, runCli, tempDir} from './helpers/cli.js';
 
 function driver() {
@@ -89,7 +90,7 @@ describe('kubepath export cypher', () => {
     await runScript(text);
     exportLive([EXAMPLE], 'live');
     const loaded = await contents('script');
-    const graph = JSON.parse(runCli(['graph', EXAMPLE]).stdout);
+    const graph = expectedExport([EXAMPLE]);
     expect(loaded.length).toBe(graph.nodes.length + graph.edges.length);
     expect(loaded).toEqual(await contents('live'));
     await runScript(text);

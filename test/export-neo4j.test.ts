@@ -1,7 +1,8 @@
 /**
  * `kubepath export neo4j` against the real Neo4j the test setup started
  * (test/helpers/neo4j-setup.ts): the example's graph arrives whole (as many nodes and
- * relationships as `kubepath graph` prints, of each kind and type), exporting again
+ * relationships as `kubepath graph` prints, of each kind and type) with analyze's
+ * findings, each finding's path walkable in Cypher, exporting again
  * replaces instead of duplicating, clusters live side by side, a smaller input removes
  * what it no longer has, hostile values are stored verbatim as data, and an unreachable
  * server, a wrong password or a missing database are clear errors (exit 2).
@@ -12,6 +13,7 @@ import neo4j from 'neo4j-driver';
 import {beforeAll, describe, expect, inject, it} from 'vitest';
 import {layout, start, stop} from '../src/neo4j/local-server.js';
 import {EXAMPLE, runCli, tempDir} from './helpers/cli.js';
+import {countBy, expectedExport, type ExpectedExport} from './helpers/export-expected.js';
 
 const server = () => inject('neo4j');
 
@@ -30,12 +32,6 @@ function exportTo(cluster: string, inputs: string[], extra: string[] = []) {
   return runCli(['export', 'neo4j', ...inputs, '--uri', uri, '--user', user, '--cluster', cluster, '--json', ...extra], {env: {NEO4J_PASSWORD: password}});
 }
 
-const countBy = (items: Array<Record<string, unknown>>, key: string): Record<string, number> => {
-  const counts: Record<string, number> = {};
-  for (const item of items) counts[String(item[key])] = (counts[String(item[key])] ?? 0) + 1;
-  return counts;
-};
-
 async function clusterCounts(cluster: string) {
   const nodes = await query<{kind: string; count: number}>('MATCH (n:KubepathNode {cluster: $cluster}) RETURN n.kind AS kind, count(*) AS count', {cluster});
   const relationships = await query<{type: string; count: number}>(
@@ -48,15 +44,13 @@ async function clusterCounts(cluster: string) {
   };
 }
 
-let graph: {nodes: Array<Record<string, unknown>>; edges: Array<Record<string, unknown>>};
+let graph: ExpectedExport;
 beforeAll(() => {
-  const result = runCli(['graph', EXAMPLE]);
-  expect(result.status, result.stderr).toBe(0);
-  graph = JSON.parse(result.stdout);
+  graph = expectedExport([EXAMPLE]);
 });
 
 describe('kubepath export neo4j', () => {
-  it('loads the example whole: nodes by kind and relationships by type as `kubepath graph` prints them', async () => {
+  it('loads the example whole: nodes by kind and relationships by type as `kubepath graph` prints them, and the findings', async () => {
     const result = exportTo('example', [EXAMPLE]);
     expect(result.status, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({cluster: 'example', nodes: graph.nodes.length, relationships: graph.edges.length});
@@ -70,13 +64,47 @@ describe('kubepath export neo4j', () => {
     expect(edge!.objects.length).toBeGreaterThan(0);
   });
 
+  it('carries the findings: each path in order, walkable along attack relationships; fixes and what they cut', async () => {
+    const assumeBreach = ['--assume-breach', 'pod:shop/storefront'];
+    const breached = expectedExport([EXAMPLE], assumeBreach);
+    expect(exportTo('findings', [EXAMPLE], assumeBreach).status).toBe(0);
+    expect(await clusterCounts('findings')).toEqual({nodes: countBy(breached.nodes, 'kind'), relationships: countBy(breached.edges, 'type')});
+    const withNetworkStep = breached.findings.filter((finding) => finding.path.steps.some((step) => step.technique === 'POD_NETWORK_REACH'));
+    expect(withNetworkStep.length).toBeGreaterThan(0);
+    for (const finding of breached.findings) {
+      const [stored] = await query<{nodes: string[]; severity: string; path: string}>(
+        "MATCH (f:Finding {cluster: 'findings', id: $id})-[p:FINDING_PATH]->(n) WITH f, p, n ORDER BY p.order RETURN collect(n.id) AS nodes, f.severity AS severity, f.path AS path",
+        {id: `finding:${finding.id}`},
+      );
+      expect(stored!.nodes).toEqual([finding.path.source, ...finding.path.steps.map((step) => step.to)]);
+      expect(JSON.parse(stored!.path)).toEqual(finding.path);
+      // Each step is a relationship of its type between the nodes in order: pod-to-pod network steps included.
+      const [walk] = await query<{steps: number}>(
+        `MATCH (f:Finding {cluster: 'findings', id: $id})-[p:FINDING_PATH]->(n) WITH n ORDER BY p.order WITH collect(n) AS ns
+         UNWIND range(0, size(ns) - 2) AS i
+         MATCH (a)-[r]->(b) WHERE a = ns[i] AND b = ns[i + 1] AND r.attack AND type(r) = $types[i]
+         RETURN count(DISTINCT i) AS steps`,
+        {id: `finding:${finding.id}`, types: finding.path.steps.map((step) => step.type)},
+      );
+      expect(walk!.steps).toBe(finding.path.steps.length);
+    }
+    const cuts = await query<{fix: string; finding: string; paths: number}>(
+      "MATCH (x:Fix {cluster: 'findings'})-[c:CUTS]->(f:Finding) RETURN x.fixId AS fix, f.findingId AS finding, c.paths AS paths ORDER BY fix, finding",
+    );
+    expect(cuts.length).toBe(breached.findings.reduce((sum, finding) => sum + finding.fixes.length, 0));
+    for (const {fix, finding, paths} of cuts) {
+      expect(breached.findings.find((f) => f.id === finding)!.fixes).toContainEqual(expect.objectContaining({id: fix, paths}));
+    }
+  });
+
   it('exporting again replaces: the same counts, every item of the latest run', async () => {
     const first = JSON.parse(exportTo('again', [EXAMPLE]).stdout);
     const second = exportTo('again', [EXAMPLE]);
     expect(second.status, second.stderr).toBe(0);
     const counts = JSON.parse(second.stdout);
     expect(counts.run).not.toBe(first.run);
-    expect(counts.deleted).toEqual({nodes: 0, relationships: 0});
+    // Nodes are merged and stay; relationships are written anew by every run, the earlier run's removed.
+    expect(counts.deleted).toEqual({nodes: 0, relationships: first.relationships});
     expect(await clusterCounts('again')).toEqual({nodes: countBy(graph.nodes, 'kind'), relationships: countBy(graph.edges, 'type')});
     const runs = await query<{run: string}>('MATCH (n:KubepathNode {cluster: $cluster}) RETURN DISTINCT n.run AS run UNION MATCH (:KubepathNode {cluster: $cluster})-[r]->() RETURN DISTINCT r.run AS run', {cluster: 'again'});
     expect(runs).toEqual([{run: counts.run}]);
@@ -89,8 +117,8 @@ describe('kubepath export neo4j', () => {
     const before = await clusterCounts('example');
     const result = exportTo('shrinks', [small]);
     expect(result.status, result.stderr).toBe(0);
-    const smallGraph = JSON.parse(runCli(['graph', small]).stdout);
-    expect(JSON.parse(result.stdout).deleted.nodes).toBe(graph.nodes.length - smallGraph.nodes.filter((n: {id: string}) => graph.nodes.some((m) => m.id === n.id)).length);
+    const smallGraph = expectedExport([small]);
+    expect(JSON.parse(result.stdout).deleted.nodes).toBe(graph.nodes.length - smallGraph.nodes.filter((n) => graph.nodes.some((m) => m.id === n.id)).length);
     expect(await clusterCounts('shrinks')).toEqual({nodes: countBy(smallGraph.nodes, 'kind'), relationships: countBy(smallGraph.edges, 'type')});
     expect(await clusterCounts('example')).toEqual(before);
   });

@@ -9,6 +9,7 @@ import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {z} from 'zod';
+import {expectedExport} from './helpers/export-expected.js';
 import {EXAMPLE, runCli, tempDir} from './helpers/cli.js';
 
 const notTag = (text: string) => !/^[Tt][Aa][Gg](?:_|$)/.test(text);
@@ -37,11 +38,11 @@ function exported(inputs: string[], cluster = 'default'): string {
 }
 
 describe('kubepath export opengraph', () => {
-  it('validates against the OpenGraph payload schema, with every node and edge of kubepath graph', () => {
+  it('validates against the OpenGraph payload schema, with every node and edge of kubepath graph and the findings', () => {
     const text = exported([EXAMPLE], 'prod');
     expect(exported([EXAMPLE], 'prod')).toBe(text);
     const json = payload.parse(JSON.parse(text));
-    const graph = JSON.parse(runCli(['graph', EXAMPLE]).stdout);
+    const graph = expectedExport([EXAMPLE]);
     expect(json.metadata).toEqual({source_kind: 'Kubepath'});
     expect(json.graph.nodes!.length).toBe(graph.nodes.length);
     expect(json.graph.edges!.length).toBe(graph.edges.length);
@@ -56,7 +57,8 @@ describe('kubepath export opengraph', () => {
       expect(n.kinds[0]).toMatch(/^K8s[A-Z]/);
       for (const key of Object.keys(n.properties ?? {})) expect(key).toMatch(/^[a-z0-9_]+$/);
     }
-    expect(new Set(json.graph.edges!.map((e) => e.kind))).toContain('K8sCanExec');
+    expect(new Set(json.graph.edges!.map((e) => e.kind))).toEqual(new Set(graph.edges.map((e) => `K8s${String(e.type).toLowerCase().replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase())}`)));
+    expect(json.graph.nodes!.filter((n) => n.kinds[0] === 'K8sFinding').length).toBe(graph.findings.length);
     const pod = json.graph.nodes!.find((n) => n.id === 'k8s://prod/pod:ingress-nginx/ingress-nginx-controller')!;
     expect(pod.kinds).toEqual(['K8sPod', 'K8sBase']);
     expect(pod.properties).toMatchObject({kubepath_id: 'pod:ingress-nginx/ingress-nginx-controller', namespace: 'ingress-nginx', service_account: 'ingress-nginx'});

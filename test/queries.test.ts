@@ -6,7 +6,8 @@
  * cluster-admin and to each secret is the one `kubepath paths` finds (where that one
  * has no pod-to-pod network move, which the export leaves out), and the escapes, the
  * cluster-admin holders, nodes/proxy holders, exposed escaping pods and namespaces
- * without policies are what the graph's edges say.
+ * without policies are what the graph's edges say; the findings and the fixes that cut
+ * them are analyze's.
  */
 import {readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
@@ -29,6 +30,7 @@ interface Edge {
 }
 let graph: {nodes: Array<{id: string; kind: string; name: string; namespace?: string}>; edges: Edge[]};
 let moves: AttackMoves;
+let analysis: {findings: Array<{severity: string; title: string; cost: number; path: {source: string; target: string; steps: Array<{to: string}>}; fixes: Array<{id: string; action: string; paths: number}>}>};
 const rows = new Map<string, Array<Record<string, unknown>>>();
 
 function header(file: string): {purpose: string; parameters: string; example: Record<string, unknown>} {
@@ -42,6 +44,7 @@ beforeAll(async () => {
   const exported = runCli(['export', 'neo4j', EXAMPLE, '--uri', uri, '--user', user, '--cluster', CLUSTER], {env: {NEO4J_PASSWORD: password}});
   expect(exported.status, exported.stderr).toBe(0);
   graph = JSON.parse(runCli(['graph', EXAMPLE]).stdout);
+  analysis = JSON.parse(runCli(['analyze', EXAMPLE, '-o', 'json']).stdout);
   moves = await attackMovesOf(EXAMPLE);
   const driver = neo4j.driver(uri, neo4j.auth.basic(user, password), {disableLosslessIntegers: true});
   try {
@@ -104,5 +107,32 @@ describe('queries/', () => {
     const withPolicy = new Set(graph.nodes.filter((node) => node.kind === 'NetworkPolicy').map((node) => node.namespace));
     const bare = new Set(graph.nodes.filter((node) => node.kind === 'Pod' && !withPolicy.has(node.namespace)).map((node) => namespaceOf.get(node.id)));
     expect(sorted(rows.get('namespaces-without-network-policies.cypher')!.map((row) => row.namespace))).toEqual(sorted([...bare]));
+  });
+
+  it("the findings and the fixes that cut them are analyze's", () => {
+    expect(rows.get('findings-by-severity.cypher')).toEqual(
+      analysis.findings.map((finding, index) => ({
+        rank: index + 1,
+        severity: finding.severity,
+        title: finding.title,
+        cost: finding.cost,
+        certainty: expect.any(String),
+        entry: finding.path.source,
+        jewel: finding.path.target,
+        path: [finding.path.source, ...finding.path.steps.map((step) => step.to)],
+      })),
+    );
+    const cut = new Map<string, {findings: number; paths: number}>();
+    for (const finding of analysis.findings) {
+      for (const fix of finding.fixes) {
+        const known = cut.get(fix.action) ?? {findings: 0, paths: 0};
+        cut.set(fix.action, {findings: known.findings + 1, paths: known.paths + fix.paths});
+      }
+    }
+    const fixes = rows.get('fixes-by-findings-cut.cypher')!;
+    expect(fixes.length).toBe(Math.min(20, cut.size));
+    for (const row of fixes) expect({findings: row.findings, paths: row.paths}, String(row.fix)).toEqual(cut.get(String(row.fix)));
+    const most = Math.max(...[...cut.values()].map((counts) => counts.findings));
+    expect(fixes[0]!.findings).toBe(most);
   });
 });

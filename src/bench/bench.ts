@@ -18,7 +18,9 @@ import {join} from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
-import type {Phase, PipelineFigures} from './pipeline.js';
+import {randomBytes} from 'node:crypto';
+import {layout, NEO4J_VERSION, start, stop} from '../neo4j/local-server.js';
+import {NEO4J_ENV, type ExportFigures, type Phase, type PipelineFigures} from './pipeline.js';
 
 const DEFAULT_SIZES = [1_000, 10_000, 50_000, 150_000];
 const GENERATOR = fileURLToPath(new URL('../generate/cli.js', import.meta.url));
@@ -37,6 +39,8 @@ const ANALYZE_TARGETS = [
   {pods: 150_000, seconds: 60, rssMiB: 4 * 1024},
 ] as const;
 const QUERY_TARGET_SECONDS = 1;
+/** The Neo4j issue's aim: nodes plus relationships per second from `export neo4j` into the local Neo4j (`npm run neo4j`'s server). */
+const EXPORT_TARGET = {pods: 10_000, itemsPerSecond: 20_000};
 /** The privilege issue's aim: RBAC and every privilege edge at 150k pods. */
 const PRIVILEGE_TARGET_SECONDS = 20;
 /** The network issue's aims: reach computation at 10k pods, and at 150k pods within a memory bound. */
@@ -67,7 +71,12 @@ interface Row {
   privilegeRun?: Measured;
   analysis?: PipelineFigures;
   analysisRun?: Measured;
+  exported?: PipelineFigures;
+  exportRun?: Measured;
 }
+
+/** The local Neo4j the export phase writes into, or why there is none. */
+type BenchNeo4j = {target: {uri: string; user: string; password: string}} | {failure: string};
 
 class UsageProblem extends Error {}
 
@@ -115,11 +124,10 @@ function failureReason(result: SpawnSyncReturns<string>, timeoutSeconds: number)
   return `${how}${last ? `: ${last.trim().slice(0, 160)}` : ''}`;
 }
 
-function run(command: string, args: string[], timeTool: boolean, timeoutSeconds: number): {result: SpawnSyncReturns<string>; measured: Measured} {
+function run(command: string, args: string[], timeTool: boolean, timeoutSeconds: number, env: Record<string, string> = {}): {result: SpawnSyncReturns<string>; measured: Measured} {
   const started = performance.now();
-  const result = timeTool
-    ? spawnSync(TIME, ['-v', command, ...args], {encoding: 'utf8', maxBuffer: 64 * MiB, timeout: timeoutSeconds * 1000})
-    : spawnSync(command, args, {encoding: 'utf8', maxBuffer: 64 * MiB, timeout: timeoutSeconds * 1000});
+  const spawnOptions = {encoding: 'utf8' as const, maxBuffer: 64 * MiB, timeout: timeoutSeconds * 1000, env: {...process.env, ...env}};
+  const result = timeTool ? spawnSync(TIME, ['-v', command, ...args], spawnOptions) : spawnSync(command, args, spawnOptions);
   const measured: Measured = {seconds: (performance.now() - started) / 1000};
   const rss = timeTool ? peakRss(result.stderr ?? '') : undefined;
   if (rss !== undefined) measured.maxRssMiB = rss;
@@ -127,7 +135,7 @@ function run(command: string, args: string[], timeTool: boolean, timeoutSeconds:
   return {result, measured};
 }
 
-function benchSize(pods: number, options: Options, timeTool: boolean): Row {
+function benchSize(pods: number, options: Options, timeTool: boolean, neo4j: BenchNeo4j | undefined): Row {
   const folder = mkdtempSync(join(tmpdir(), 'kubepath-bench-'));
   const file = join(folder, `cluster-${pods}.json`);
   try {
@@ -151,15 +159,22 @@ function benchSize(pods: number, options: Options, timeTool: boolean): Row {
       [row.analysis, row.analysisRun] = runPipeline('analyze', file, timeTool, options);
       progress(`${pods} pods: ${row.analysisRun.failure ? `analyze failed (${row.analysisRun.failure})` : `analyze ${row.analysis!.totalSeconds.toFixed(1)} s`}`);
     }
+    if (pods === EXPORT_TARGET.pods && neo4j) {
+      progress(`${pods} pods: exporting into Neo4j`);
+      if ('failure' in neo4j) row.exportRun = {seconds: 0, failure: neo4j.failure};
+      else [row.exported, row.exportRun] = runPipeline('export', file, timeTool, options, {[NEO4J_ENV]: JSON.stringify(neo4j.target)});
+      const figures = row.exported?.exported;
+      progress(`${pods} pods: ${figures ? `export ${Math.round(itemsOf(figures) / figures.loadSeconds)} items/s` : `export failed (${row.exportRun.failure})`}`);
+    }
     return row;
   } finally {
     rmSync(folder, {recursive: true, force: true});
   }
 }
 
-function runPipeline(phase: Phase, file: string, timeTool: boolean, options: Options): [PipelineFigures | undefined, Measured] {
+function runPipeline(phase: Phase, file: string, timeTool: boolean, options: Options, env: Record<string, string> = {}): [PipelineFigures | undefined, Measured] {
   // The young generation the CLI runs with (bin/run.js).
-  const {result, measured} = run(process.execPath, [`--max-old-space-size=${CHILD_HEAP_MB}`, '--max-semi-space-size=64', PIPELINE, phase, file], timeTool, options.timeoutSeconds);
+  const {result, measured} = run(process.execPath, [`--max-old-space-size=${CHILD_HEAP_MB}`, '--max-semi-space-size=64', PIPELINE, phase, file], timeTool, options.timeoutSeconds, env);
   if (measured.failure) return [undefined, measured];
   const line = result.stdout.trim().split('\n').pop() ?? '';
   try {
@@ -272,6 +287,34 @@ function analyzeTable(rows: readonly Row[]): string {
     const query = a?.analysis ? `; one query ${seconds(a.analysis.querySeconds)} s (under ${QUERY_TARGET_SECONDS} s: ${verdict(a.analysis.querySeconds < QUERY_TARGET_SECONDS)})` : '';
     return `- ${whole(target.pods)} pods end to end in under ${target.seconds} s${memory}: ${verdict(a ? ok : undefined)} (${a ? `${seconds(a.totalSeconds)} s, ` : ''}${whole(peak)} MB peak)${query}.`;
   });
+  return `${lines.join('\n')}\n\n${notes.join('\n')}`;
+}
+
+const itemsOf = (figures: ExportFigures): number => figures.nodes + figures.relationships;
+
+function exportTable(rows: readonly Row[]): string {
+  const measured = rows.filter((row) => row.exportRun);
+  if (measured.length === 0) return `- ${whole(EXPORT_TARGET.pods)} pods: not measured in this run.`;
+  const lines = ['| pods | nodes | relationships | analysis to records s | first load s (items per s) | second load s | items per s | client peak RSS MB |', '|---:|---:|---:|---:|---:|---:|---:|---:|'];
+  const notes: string[] = [];
+  for (const row of measured) {
+    const figures = row.exported?.exported;
+    const peak = row.exportRun?.maxRssMiB ?? row.exported?.maxRssMiB;
+    if (!figures) {
+      lines.push(`| ${whole(row.pods)} | ${`failed: ${row.exportRun?.failure ?? 'not run'}`.replaceAll('|', '/')} | | | | | | ${whole(peak)} |`);
+      notes.push(`- export of ${whole(row.pods)} pods at ${whole(EXPORT_TARGET.itemsPerSecond)} items per second or more: ${verdict(undefined)}.`);
+      continue;
+    }
+    const rate = itemsOf(figures) / figures.loadSeconds;
+    const firstRate = itemsOf(figures) / figures.firstLoadSeconds;
+    lines.push(
+      `| ${whole(row.pods)} | ${whole(figures.nodes)} | ${whole(figures.relationships)} | ${seconds(figures.recordsSeconds)} | ${seconds(figures.firstLoadSeconds)} (${whole(firstRate)}) | ${seconds(figures.loadSeconds)} | ${whole(rate)} | ${whole(peak)} |`,
+    );
+    notes.push(
+      `- export of ${whole(row.pods)} pods at ${whole(EXPORT_TARGET.itemsPerSecond)} items per second or more, the server warm: ${verdict(rate >= EXPORT_TARGET.itemsPerSecond)} (${whole(rate)}); ` +
+        `the first export into the just-started server, JIT compilation included: ${whole(firstRate)} per second.`,
+    );
+  }
   return `${lines.join('\n')}\n\n${notes.join('\n')}`;
 }
 
@@ -413,6 +456,19 @@ cluster-admin included; src/paths/search.ts).
 
 ${analyzeTable(rows)}
 
+## Export into Neo4j
+
+At ${whole(EXPORT_TARGET.pods)} pods, a fifth fresh process loads the file, analyzes it and builds the export
+records (the graph, identity → object edges included, and the findings: src/export/records.ts),
+then loads them as \`kubepath export neo4j\` does (src/export/neo4j-live.ts) into a new local Neo4j
+started for the bench the way \`npm run neo4j\` starts one (Neo4j ${NEO4J_VERSION} Community, 1 GB heap,
+256 MB page cache, on the same 2 cores), twice: first as the server's first cluster, while the JVM
+still compiles Neo4j's code, then as a second cluster into the warm server (as much to write). A
+load runs from connecting to the end of the removal of stale items; "items per s" is nodes plus
+relationships over the second load, the first's in brackets.
+
+${exportTable(rows)}
+
 ## Network reachability
 
 A second fresh process loads the same file, builds the model, then the network engine
@@ -428,7 +484,7 @@ ${reachNotes(rows)}
 `;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   let options: Options;
   try {
     options = parseOptions(process.argv.slice(2));
@@ -442,12 +498,32 @@ function main(): void {
   const code = codeVersion();
   const timeTool = hasGnuTime();
   if (!timeTool) progress('no GNU /usr/bin/time: peak memory comes from the pipeline process itself, and is missing for failed runs');
-  const rows = options.sizes.map((size) => benchSize(size, options, timeTool));
+  // A new local Neo4j, as `npm run neo4j` starts it (same heap and page cache), only for the export run.
+  const neo4jPaths = options.sizes.includes(EXPORT_TARGET.pods) ? layout(mkdtempSync(join(tmpdir(), 'kubepath-bench-neo4j-'))) : undefined;
+  let neo4j: BenchNeo4j | undefined;
+  if (neo4jPaths) {
+    const password = randomBytes(12).toString('hex');
+    try {
+      const server = await start({port: 0, password, paths: neo4jPaths, progress});
+      neo4j = {target: {uri: server.uri, user: server.user, password}};
+    } catch (error) {
+      neo4j = {failure: `no local Neo4j: ${(error as Error).message.split('\n')[0]}`};
+    }
+  }
+  let rows: Row[];
+  try {
+    rows = options.sizes.map((size) => benchSize(size, options, timeTool, neo4j));
+  } finally {
+    if (neo4jPaths) {
+      await stop(neo4jPaths);
+      rmSync(neo4jPaths.base, {recursive: true, force: true});
+    }
+  }
   const args = process.argv.slice(2);
   const command = `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`;
-  process.stdout.write(`${table(rows)}\n\n${targetNotes(rows)}\n\n${reachTable(rows)}\n\n${reachNotes(rows)}\n`);
+  process.stdout.write(`${table(rows)}\n\n${targetNotes(rows)}\n\n${reachTable(rows)}\n\n${reachNotes(rows)}\n\n${exportTable(rows)}\n`);
   writeFileSync(BENCHMARKS_FILE, markdown(rows, options, timeTool, command, code));
   progress(`wrote ${BENCHMARKS_FILE}`);
 }
 
-main();
+void main();

@@ -8,7 +8,8 @@
  * class what it reaches, which is the whole class-level reachability relation); or
  * the privilege edges (`privilege`: the RBAC engine, then every rule but the network
  * ones, each drawing its edges and listing those it is asked for per identity); or
- * `analyze`: graph and findings end to end, then one paths query. Each is timed. It runs in a process of its own, started by bench.ts, so that the peak
+ * `analyze`: graph and findings end to end, then one paths query; or `export`: the
+ * analysis's export records, loaded into the Neo4j bench.ts started. Each is timed. It runs in a process of its own, started by bench.ts, so that the peak
  * memory it reports is this run's alone. Prints one JSON line of figures on stdout.
  */
 import {statSync} from 'node:fs';
@@ -22,11 +23,32 @@ import {CLUSTER_ADMIN, INTERNET} from '../graph/ids.js';
 import {buildModel} from '../graph/model.js';
 import {DEFAULT_PROFILE} from '../engines/network/profile.js';
 import {summarize} from '../output/summary.js';
+import {loadIntoNeo4j, type Neo4jTarget} from '../export/neo4j-live.js';
+import {analysisRecords} from '../export/records.js';
 import {analyze} from '../paths/analysis.js';
 import {cheapestPaths} from '../paths/search.js';
 import {loadInputs} from '../snapshot/load.js';
 
-export type Phase = 'graph' | 'reach' | 'privilege' | 'analyze';
+export type Phase = 'graph' | 'reach' | 'privilege' | 'analyze' | 'export';
+
+/** The Neo4j the export phase writes into, as JSON {uri, user, password} in this variable (bench.ts starts it). */
+export const NEO4J_ENV = 'KUBEPATH_BENCH_NEO4J';
+
+/**
+ * `export`: the analysis's records (graph and findings), then `export neo4j`'s load of
+ * them into a local Neo4j just started, twice: as the first cluster the server sees (its
+ * code not yet compiled by the JVM's JIT), then as a second cluster (warm).
+ */
+export interface ExportFigures {
+  nodes: number;
+  relationships: number;
+  /** Analysis to export records (what `export neo4j` does before it connects). */
+  recordsSeconds: number;
+  /** Connect, constraint, every batch, and the removal of stale items: the first load into the new server. */
+  firstLoadSeconds: number;
+  /** The same, for the second load (another --cluster, so it writes as much). */
+  loadSeconds: number;
+}
 
 export interface ReachFigures {
   /** Classes and compiled policies. */
@@ -69,6 +91,7 @@ export interface PipelineFigures {
    */
   rules?: RuleFigures[];
   analysis?: AnalyzeFigures;
+  exported?: ExportFigures;
   /** `privilege`: the RBAC engine's build, before any rule. */
   rbacSeconds?: number;
   totalSeconds: number;
@@ -102,11 +125,11 @@ function privilegeEdges(context: RuleContext): RuleFigures[] {
 }
 
 async function main(): Promise<void> {
-  const PHASES: readonly Phase[] = ['graph', 'reach', 'privilege', 'analyze'];
+  const PHASES: readonly Phase[] = ['graph', 'reach', 'privilege', 'analyze', 'export'];
   const [given, file] = process.argv.slice(2);
   const phase = PHASES.find((name) => name === given);
   if (!phase || !file || process.argv.length > 4) {
-    process.stderr.write('usage: node dist/bench/pipeline.js graph|reach|privilege|analyze FILE\n');
+    process.stderr.write(`usage: [${NEO4J_ENV}=JSON] node dist/bench/pipeline.js graph|reach|privilege|analyze|export FILE\n`);
     process.exit(2);
   }
   const bytes = statSync(file).size;
@@ -125,7 +148,26 @@ async function main(): Promise<void> {
   let rbacSeconds: number | undefined;
   const context = createRuleContext(model);
   let analysis: AnalyzeFigures | undefined;
-  if (phase === 'analyze') {
+  let exported: ExportFigures | undefined;
+  if (phase === 'export') {
+    const target = JSON.parse(process.env[NEO4J_ENV] ?? 'null') as Neo4jTarget | null;
+    if (!target) throw new Error(`the export phase needs ${NEO4J_ENV}`);
+    const analysed = analyze(model, {cni: DEFAULT_PROFILE, maxDepth: 12});
+    const records = analysisRecords(analysed);
+    graphOrder = analysed.graph.order;
+    graphSize = analysed.graph.size;
+    const recorded = performance.now();
+    await loadIntoNeo4j(target, records, {cluster: 'bench-first', wipe: false, batchSize: 5000, progress: () => {}});
+    const first = performance.now();
+    await loadIntoNeo4j(target, records, {cluster: 'bench-second', wipe: false, batchSize: 5000, progress: () => {}});
+    exported = {
+      nodes: records.nodes.length,
+      relationships: records.relationships.length,
+      recordsSeconds: (recorded - modelled) / 1000,
+      firstLoadSeconds: (first - recorded) / 1000,
+      loadSeconds: (performance.now() - first) / 1000,
+    };
+  } else if (phase === 'analyze') {
     const {graph, context: analysed, moves, findings} = analyze(model, {cni: DEFAULT_PROFILE, maxDepth: 12});
     // The command's summary counts every edge, those asked per identity included: timed as the command does it.
     summarize(model, graph, warnings, listedEdgeCounts(RULES, analysed));
@@ -180,6 +222,7 @@ async function main(): Promise<void> {
   };
   if (reach) figures.reach = reach;
   if (analysis) figures.analysis = analysis;
+  if (exported) figures.exported = exported;
   if (phase === 'graph' || phase === 'privilege') figures.rules = rules;
   if (rbacSeconds !== undefined) figures.rbacSeconds = rbacSeconds;
   process.stdout.write(`${JSON.stringify(figures)}\n`);

@@ -9,6 +9,8 @@
  */
 import {Command, Errors, Flags} from '@oclif/core';
 import {CNI_PROFILES} from '../engines/network/profile.js';
+import {buildModel} from '../graph/model.js';
+import {analyze, type Analysis} from '../paths/analysis.js';
 import {InputError, UsageError} from '../snapshot/errors.js';
 import {loadInputs, type LoadResult} from '../snapshot/load.js';
 import {safe} from '../output/escape.js';
@@ -20,6 +22,13 @@ export const verboseFlag = Flags.boolean({char: 'v', description: 'say more: nam
 export const cniFlag = Flags.string({description: 'network plugin behaviour where the API leaves it open (docs/network.md)', options: Object.keys(CNI_PROFILES), default: 'generic'});
 /** Path search's bound on steps (docs/paths.md). */
 export const maxDepthFlag = Flags.integer({description: 'the most steps a path may take', default: 12, min: 1, max: 100});
+/** Where the analysis starts and what it aims at: `analyze`, and the exports and report that carry its findings. */
+export const analysisFlags = {
+  'assume-breach': Flags.string({description: 'also start from these pods, as if breached (repeatable); all: every pod at once, the cheapest paths from any of them', multiple: true, helpValue: 'SEL|all'}),
+  'crown-jewel': Flags.string({description: 'also treat these nodes as crown jewels (repeatable)', multiple: true, helpValue: 'SEL'}),
+  'max-depth': maxDepthFlag,
+  cni: cniFlag,
+};
 export const jsonFlag = Flags.boolean({description: 'same as -o json', default: false});
 /** The name the exports put the cluster under, so several clusters live side by side (docs/export.md). */
 export const clusterFlag = Flags.string({description: 'the name this cluster goes under; clusters live side by side', default: 'default'});
@@ -39,6 +48,18 @@ export abstract class KubepathCommand extends Command {
     const result = await loadInputs(inputs);
     for (const warning of result.warnings) this.warning(warning);
     return result;
+  }
+
+  /** Loads INPUT... and analyses it as `analyze` does, with the analysis flags given. */
+  protected async analyzed(inputs: string[], flags: {'assume-breach'?: string[]; 'crown-jewel'?: string[]; 'max-depth': number; cni: string}): Promise<LoadResult & {analysis: Analysis}> {
+    const loaded = await this.load(inputs);
+    const analysis = analyze(buildModel(loaded.snapshot), {
+      cni: CNI_PROFILES[flags.cni]!,
+      assumeBreach: flags['assume-breach'],
+      crownJewels: flags['crown-jewel'],
+      maxDepth: flags['max-depth'],
+    });
+    return {...loaded, analysis};
   }
 
   override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<void> {

@@ -1,13 +1,10 @@
 import {Flags} from '@oclif/core';
-import {cniFlag, jsonFlag, KubepathCommand, maxDepthFlag, outputFileFlag, outputFormat, verboseFlag, tablePalette} from '../cli/base.js';
+import {analysisFlags, jsonFlag, KubepathCommand, outputFileFlag, outputFormat, verboseFlag, tablePalette} from '../cli/base.js';
 import {RULES} from '../edges/index.js';
 import {listedEdgeCounts} from '../edges/rule.js';
-import {CNI_PROFILES} from '../engines/network/profile.js';
 import {findingsToJson, formatFindingsText} from '../output/findings.js';
 import {findingsMarkdown} from '../output/markdown.js';
 import {findingsSarif} from '../output/sarif.js';
-import {buildModel} from '../graph/model.js';
-import {analyze} from '../paths/analysis.js';
 import {atOrAbove, FINDINGS_EXIT_CODE, SEVERITIES, type Severity} from '../paths/findings.js';
 import {renderSummaryText, summarize} from '../output/summary.js';
 import {writeOutput} from '../output/write.js';
@@ -30,10 +27,7 @@ export default class Analyze extends KubepathCommand {
     output: Flags.string({char: 'o', description: 'output format', options: ['table', 'json', 'markdown', 'sarif'], default: 'table'}),
     'fail-on': Flags.string({description: 'exit with code 3 when a finding is at or above this severity (for CI)', options: [...SEVERITIES]}),
     json: jsonFlag,
-    'assume-breach': Flags.string({description: 'also start from these pods, as if breached (repeatable); all: every pod at once, the cheapest paths from any of them', multiple: true, helpValue: 'SEL|all'}),
-    'crown-jewel': Flags.string({description: 'also treat these nodes as crown jewels (repeatable)', multiple: true, helpValue: 'SEL'}),
-    'max-depth': maxDepthFlag,
-    cni: cniFlag,
+    ...analysisFlags,
     'output-file': outputFileFlag,
     verbose: verboseFlag,
   };
@@ -41,13 +35,8 @@ export default class Analyze extends KubepathCommand {
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Analyze);
     const format = outputFormat<'table' | 'json' | 'markdown' | 'sarif'>(flags, 'table');
-    const {snapshot, warnings} = await this.load(argv as string[]);
-    const {model, context, graph, entryPoints, findings: found, chokePoints} = analyze(buildModel(snapshot), {
-      cni: CNI_PROFILES[flags.cni]!,
-      assumeBreach: flags['assume-breach'],
-      crownJewels: flags['crown-jewel'],
-      maxDepth: flags['max-depth'],
-    });
+    const {snapshot, warnings, analysis} = await this.analyzed(argv as string[], flags);
+    const {model, context, graph, entryPoints, findings: found, chokePoints} = analysis;
     const summary = summarize(model, graph, warnings, listedEdgeCounts(RULES, context));
     const report = findingsToJson(found, entryPoints, chokePoints);
     const text =

@@ -13,6 +13,7 @@ import type {NodeInfo} from '../graph/model.js';
 import type {Evidence} from '../graph/types.js';
 import {objectKey} from '../snapshot/snapshot.js';
 import type {EdgeRule, RuleContext} from './rule.js';
+import {compareStrings} from '../util/order.js';
 import {uniqueEvidence} from './edge-collector.js';
 import {grantEdges, type Found, type GrantFacet} from './grant-groups.js';
 import {podCreators} from './pod-creation.js';
@@ -21,14 +22,27 @@ export const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
 
 const RULE = {id: 'CAN_CREATE_PRIVILEGED_POD', type: 'CAN_CREATE_PRIVILEGED_POD', mitre: 'T1611'} as const;
 
-/** One group, every node: per source, the routes of every admitting namespace (nodeName reaches any node). */
+/** How many admitting namespaces' routes an edge's evidence spells out; the rest are named by binding. */
+export const ROUTES_SHOWN = 3;
+/** How many further namespaces a binding's summary names. */
+const NAMESPACES_NAMED = 10;
+
+interface Route extends Found {
+  namespace: string;
+}
+
+/**
+ * One group, every node: per source, the routes of every admitting namespace (nodeName
+ * reaches any node). One route makes the edge true; an identity allowed in every
+ * namespace would otherwise carry every namespace's evidence on every node's edge.
+ */
 function admittingFacet(context: RuleContext): GrantFacet<NodeInfo> {
   return {
     group: () => '',
     answer() {
       const {model} = context;
       const creators = podCreators(context);
-      const bySource = new Map<string, Found>();
+      const routes = new Map<string, Route[]>();
       for (const namespace of model.namespaces.values()) {
         const level = namespace.labels[ENFORCE_LABEL];
         if (level !== undefined && level !== 'privileged') continue;
@@ -41,20 +55,46 @@ function admittingFacet(context: RuleContext): GrantFacet<NodeInfo> {
           const withAdmission = admission
             ? [...evidence, admission]
             : evidence.map((item, i) => (i === 0 ? {...item, note: `${item.note}; namespace ${namespace.name} is not in the input, so its Pod Security labels are unknown (assumed unset: privileged)`} : item));
-          const found = bySource.get(source);
-          const sure = admission ? certainty : 'conditional';
-          if (!found) bySource.set(source, escalated ? {certainty: sure, evidence: withAdmission, escalated} : {certainty: sure, evidence: withAdmission});
-          else {
-            found.evidence.push(...withAdmission);
-            if (sure === 'definite') found.certainty = 'definite';
-            if (!escalated) delete found.escalated;
-          }
+          const route: Route = {namespace: namespace.name, certainty: admission ? certainty : 'conditional', evidence: withAdmission};
+          if (escalated) route.escalated = true;
+          const known = routes.get(source);
+          if (known) known.push(route);
+          else routes.set(source, [route]);
         }
       }
-      for (const found of bySource.values()) found.evidence = uniqueEvidence(found.evidence);
+      const bySource = new Map<string, Found>();
+      for (const [source, found] of routes) bySource.set(source, combine(found));
       return bySource;
     },
   };
+}
+
+/** The routes as one answer: definite and direct ones first, the first few spelled out, the rest by binding. */
+function combine(routes: Route[]): Found {
+  routes.sort((a, b) => Number(a.certainty !== 'definite') - Number(b.certainty !== 'definite') || Number(a.escalated ?? false) - Number(b.escalated ?? false) || compareStrings(a.namespace, b.namespace));
+  const shown = routes.slice(0, ROUTES_SHOWN);
+  const rest = routes.slice(ROUTES_SHOWN);
+  // Every binding of every route stays named (fixes.ts reads the roleRef items), the rest with the namespaces it opens.
+  const namespacesByBinding = new Map<string, {item: Evidence; namespaces: string[]}>();
+  for (const route of rest) {
+    for (const item of route.evidence) {
+      if (item.field !== 'roleRef') continue;
+      const known = namespacesByBinding.get(item.object);
+      if (!known) namespacesByBinding.set(item.object, {item, namespaces: [route.namespace]});
+      else if (known.namespaces[known.namespaces.length - 1] !== route.namespace) known.namespaces.push(route.namespace);
+    }
+  }
+  const summaries = [...namespacesByBinding.values()].map(({item, namespaces}) => {
+    const named = namespaces.slice(0, NAMESPACES_NAMED).join(', ');
+    const more = namespaces.length > NAMESPACES_NAMED ? ` and ${namespaces.length - NAMESPACES_NAMED} more` : '';
+    return {object: item.object, field: item.field, value: item.value, note: `also a route in ${namespaces.length} more admitting namespace${namespaces.length === 1 ? '' : 's'}: ${named}${more}`};
+  });
+  const found: Found = {
+    certainty: routes.some((route) => route.certainty === 'definite') ? 'definite' : 'conditional',
+    evidence: uniqueEvidence([...shown.flatMap((route) => route.evidence), ...summaries]),
+  };
+  if (routes.every((route) => route.escalated)) found.escalated = true;
+  return found;
 }
 
 export const canCreatePrivilegedPod: EdgeRule = {

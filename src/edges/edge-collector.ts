@@ -27,6 +27,42 @@ export function uniqueEvidence(evidence: Evidence[]): Evidence[] {
   });
 }
 
+/**
+ * Items about the same object, field and value as one, their notes joined: a grant that
+ * allows several things (patch and update, on the pod and on its Deployment) names its
+ * binding and its rule once each, with everything they allow, rather than once per
+ * thing. First occurrences keep their order.
+ */
+export function compactEvidence(evidence: readonly Evidence[]): Evidence[] {
+  const groups = new Map<string, Evidence[]>();
+  for (const item of evidence) {
+    const key = `${item.object}\u0000${item.field ?? ''}\u0000${typeof item.value}\u0000${String(item.value ?? '')}`;
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return [...groups.values()].map((items) => {
+    const notes = [...new Set(items.map((item) => item.note).filter((note): note is string => note !== undefined))];
+    if (notes.length === 0) return items[0]!;
+    return {...items[0]!, note: joinNotes(notes)};
+  });
+}
+
+/**
+ * Distinct notes as one, joined by `; `, with the beginning they share up to a `: ` written
+ * once. Grant notes put what is allowed last (`subjects[0] (x) holds R cluster-wide, which
+ * allows: create pods/exec: ...`), so what differs is listed after what they share.
+ */
+export function joinNotes(notes: readonly string[]): string {
+  if (notes.length === 1) return notes[0]!;
+  const first = notes[0]!;
+  let shared = 0;
+  while (shared < first.length && notes.every((note) => note[shared] === first[shared])) shared++;
+  const start = first.lastIndexOf(': ', shared - 2) + 2;
+  const prefix = start >= 2 && notes.every((note) => note.length > start) ? start : 0;
+  return `${first.slice(0, prefix)}${notes.map((note) => note.slice(prefix)).join('; ')}`;
+}
+
 /** Collects edges by key, merging evidence and keeping the strongest certainty. */
 export class EdgeCollector {
   private readonly edges = new Map<string, AttackEdge>();

@@ -19,6 +19,7 @@
  */
 import type {AttackEdgeAttributes, Certainty, Evidence} from '../graph/types.js';
 import {compareStrings} from '../util/order.js';
+import {compactEvidence} from './edge-collector.js';
 import type {AttackEdge, EdgeRule, MoveGroup, RuleContext} from './rule.js';
 
 /** One identity's grant toward a group's objects. */
@@ -139,10 +140,10 @@ interface Joined {
 }
 
 function join(from: Joined | undefined, part: Evidence[]): Joined {
-  if (!from) return {evidence: part, next: new Map(), attributes: {}};
+  if (!from) return {evidence: compactEvidence(part), next: new Map(), attributes: {}};
   let joined = from.next.get(part);
-  // Each facet words its evidence apart (what the grant allows there), so answers never repeat one another.
-  if (!joined) from.next.set(part, (joined = {evidence: Object.freeze([...from.evidence, ...part]) as Evidence[], next: new Map(), attributes: {}}));
+  // Facets name the same binding and rule, each with what it allows there: compacted, each is named once with all of it.
+  if (!joined) from.next.set(part, (joined = {evidence: Object.freeze(compactEvidence([...from.evidence, ...part])) as Evidence[], next: new Map(), attributes: {}}));
   return joined;
 }
 
@@ -214,7 +215,8 @@ export function grantEdges<T>(spec: GrantEdgeSpec<T>): Pick<EdgeRule, 'build' | 
         const group = at[position];
         const grant = group?.answer.get(source);
         if (!grant) continue;
-        evidence = evidence ? [...evidence, ...grant.evidence] : [...grant.evidence];
+        // As join() compacts, facet by facet.
+        evidence = compactEvidence(evidence ? [...evidence, ...grant.evidence] : grant.evidence);
         flags |= flagsOf(grant);
         const item = group!.extras?.[memberIndex(group!.members, position)];
         if (item && !items.includes(item)) items.push(item);

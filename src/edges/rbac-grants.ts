@@ -173,6 +173,9 @@ const describeRule = (grant: RuleGrant): string =>
   `verbs [${grant.rule.verbs.join(', ')}] on [${grant.rule.resources.join(', ')}] in API groups [${grant.rule.apiGroups.map((g) => (g === '' ? '""' : g)).join(', ')}]` +
   (grant.rule.resourceNames.length ? ` named [${grant.rule.resourceNames.join(', ')}]` : '');
 
+/** What a grant allows without the why (`create pods/exec: run a command in the pod` → `create pods/exec`): the binding's note says why, the rule's only what. */
+const permissionOf = (what: string): string => what.split(': ')[0]!;
+
 /**
  * Evidence for one grant: the binding (or, for a bootstrap binding, the input object
  * naming the identity) and the role's rule when the input holds it. `what` says what
@@ -183,7 +186,7 @@ export function grantEvidence(context: RuleContext, grant: Grant, what: string):
   if (grant.kind === 'rbac' && grant.escalation) return escalatedEvidence(context, grant, what);
   if (grant.kind !== 'rbac') {
     const named = identityEvidence(model, rbac, grant.via);
-    return named ? [{...named, note: `${what}: ${grant.reason}`}] : [];
+    return named ? [{...named, note: `${grant.reason}, which allows: ${what}`}] : [];
   }
   const scope = grant.scope === 'cluster' ? 'cluster-wide' : `in namespace ${grant.scope}`;
   const rule = describeRule(grant);
@@ -191,16 +194,16 @@ export function grantEvidence(context: RuleContext, grant: Grant, what: string):
   const named = grant.bindingBootstrap ? identityEvidence(model, rbac, grant.via) : undefined;
   if (grant.bindingBootstrap && !named) return [];
   const binding: Evidence = named
-    ? {...named, note: `${what} ${scope}: the built-in binding ${grant.binding} (not in the input) grants ${grant.role} to ${grant.via}${roleNote}`}
+    ? {...named, note: `the built-in binding ${grant.binding} (not in the input) grants ${grant.role} to ${grant.via} ${scope}${roleNote}, which allows: ${what}`}
     : {
         object: grant.binding,
         field: 'roleRef',
         value: grant.role,
-        note: `${what} ${scope}: subjects[${grant.subjectIndex}] (${grant.via}) holds ${grant.role}${roleNote}`,
+        note: `subjects[${grant.subjectIndex}] (${grant.via}) holds ${grant.role} ${scope}${roleNote}, which allows: ${what}`,
       };
   if (grant.origin.bootstrap) return [binding];
   const via = grant.origin.role === grant.role ? '' : ` (aggregated into ${grant.role})`;
-  return [binding, {object: grant.origin.role, field: `rules[${grant.origin.rule}]`, value: rule, note: `the rule that allows ${what}${via}`}];
+  return [binding, {object: grant.origin.role, field: `rules[${grant.origin.rule}]`, value: rule, note: `the rule${via} that allows: ${permissionOf(what)}`}];
 }
 
 /**
@@ -218,7 +221,7 @@ function escalatedEvidence(context: RuleContext, grant: RuleGrant, what: string)
   if (steps.length === 0) return [];
   const [first, ...rest] = steps;
   const escalation = `holds only after an escalation: ${grant.via} writes a ${binding} ${where} granting ${grant.role} to itself, whose rules[${grant.ruleIndex}] then allow ${what}`;
-  const rule: Evidence[] = grant.origin.bootstrap ? [] : [{object: grant.origin.role, field: `rules[${grant.origin.rule}]`, value: describeRule(grant), note: `the rule that allows ${what} once bound`}];
+  const rule: Evidence[] = grant.origin.bootstrap ? [] : [{object: grant.origin.role, field: `rules[${grant.origin.rule}]`, value: describeRule(grant), note: `the rule that, once bound, allows: ${permissionOf(what)}`}];
   return [{...first!, note: `${escalation}; ${first!.note}`}, ...rest, ...rule];
 }
 

@@ -13,7 +13,7 @@
  * The run id is the content's digest: the same input gives the same files.
  */
 import type {Properties, PropertyValue} from './records.js';
-import {contentRun, type NodeRecord, type RelationshipRecord} from './records.js';
+import {contentRun, type ExportRecords} from './records.js';
 import {NODE_LABEL} from './cypher.js';
 import {groupBy} from '../util/group.js';
 import {compareStrings} from '../util/order.js';
@@ -63,7 +63,7 @@ function table(fixed: string[], rows: Array<{fixed: string[]; properties: Proper
 const FIXED_NAMES = new Set(['id', 'cluster', 'run', 'key']);
 
 /** The files, by name, and the README naming them in the import command. */
-export function csvFiles(records: {nodes: NodeRecord[]; relationships: RelationshipRecord[]}, {cluster}: {cluster: string}): Map<string, string> {
+export function csvFiles(records: ExportRecords, {cluster}: {cluster: string}): Map<string, string> {
   const run = contentRun('csv', records);
   const files = new Map<string, string>();
   const nodeFiles: string[] = [];
@@ -102,7 +102,7 @@ export function importArguments(nodeFiles: readonly string[], relationshipFiles:
   ];
 }
 
-function readme(args: string[], records: {nodes: NodeRecord[]; relationships: RelationshipRecord[]}, cluster: string, run: string): string {
+function readme(args: string[], records: ExportRecords, cluster: string, run: string): string {
   return [
     '# kubepath graph for neo4j-admin',
     '',

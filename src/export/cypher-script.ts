@@ -11,26 +11,26 @@
  */
 import {chunks, groupBy} from '../util/group.js';
 import {CONSTRAINT, cypherLiteral, mergeNodes, mergeRelationships, staleNodes, staleRelationships} from './cypher.js';
-import {contentRun, type NodeRecord, type RelationshipRecord} from './records.js';
+import {BATCH_BYTES, contentRun, recordBytes, type ExportRecords} from './records.js';
 
 export interface ScriptOptions {
   cluster: string;
   batchSize: number;
 }
 
-export function* cypherScript(records: {nodes: NodeRecord[]; relationships: RelationshipRecord[]}, {cluster, batchSize}: ScriptOptions): Generator<string> {
+export function* cypherScript(records: ExportRecords, {cluster, batchSize}: ScriptOptions): Generator<string> {
   const run = contentRun('script', records);
   const values = (rows: unknown[]) => ({rows: cypherLiteral(rows), cluster: cypherLiteral(cluster), run: cypherLiteral(run)});
   yield `// kubepath export cypher: ${records.nodes.length} nodes and ${records.relationships.length} relationships, cluster ${cypherLiteral(cluster)}, run ${run}\n`;
   yield '// load with: cypher-shell -a bolt://HOST:7687 -u neo4j -f THIS_FILE\n';
   yield `${CONSTRAINT};\n`;
   for (const [label, nodes] of groupBy(records.nodes, (node) => node.label)) {
-    for (const batch of chunks(nodes, batchSize)) {
+    for (const batch of chunks(nodes, batchSize, recordBytes, BATCH_BYTES)) {
       yield `:begin\n${mergeNodes(label, values(batch.map((node) => ({id: node.id, properties: node.properties}))))};\n:commit\n`;
     }
   }
   for (const [type, relationships] of groupBy(records.relationships, (relationship) => relationship.type)) {
-    for (const batch of chunks(relationships, batchSize)) {
+    for (const batch of chunks(relationships, batchSize, recordBytes, BATCH_BYTES)) {
       yield `:begin\n${mergeRelationships(type, values(batch.map(({source, target, key, properties}) => ({source, target, key, properties}))))};\n:commit\n`;
     }
   }

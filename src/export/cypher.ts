@@ -24,6 +24,36 @@ export interface Values {
 export const mergeNodes = (label: string, {rows, cluster, run}: Values): string =>
   `UNWIND ${rows} AS row MERGE (n:${NODE_LABEL} {cluster: ${cluster}, id: row.id}) SET n = row.properties, n.cluster = ${cluster}, n.id = row.id, n.run = ${run}, n:${label}`;
 
+/**
+ * Labels and types taken from each row (Neo4j 5.26's dynamic labels and types): the live
+ * export sends every kind in one statement, planned once, instead of one per kind.
+ */
+export const ROW_LABEL = '$(row.label)';
+export const ROW_TYPE = '$(row.type)';
+
+/** The element ids of the nodes a node batch wrote, by kubepath id: what the live export finds relationship ends by. */
+export const NODE_ELEMENTS = ' RETURN row.id AS id, elementId(n) AS element';
+
+/** A property or map key as Cypher writes it: in backticks, a backtick doubled, so any name is a name and nothing more. */
+export const cypherName = (name: string): string => `\`${name.replace(/`/g, '``')}\``;
+
+/**
+ * Relationships between nodes found by element id (`row.a`, `row.b`), for the live
+ * export, their properties (`names`: every name the rows use) set in the pattern: an
+ * absent one is null and not stored. CREATE, not MERGE: each live run has an id of its
+ * own and removes what earlier runs wrote at its end, so matching the relationships
+ * already there would only cost time. Set in the pattern, not by `SET r = map`, the
+ * properties need no Eager pass over the batch.
+ */
+export const createRelationships = (type: string, {rows, run}: Pick<Values, 'rows' | 'run'>, names: readonly string[]): string => {
+  const properties = names.filter((name) => name !== 'key' && name !== 'run').map((name) => `${cypherName(name)}: row.properties.${cypherName(name)}`);
+  return (
+    `UNWIND ${rows} AS row MATCH (a) WHERE elementId(a) = row.a MATCH (b) WHERE elementId(b) = row.b ` +
+    `CREATE (a)-[r:${type} {${[...properties, 'key: row.key', `run: ${run}`].join(', ')}}]->(b)`
+  );
+};
+
+/** Relationships of one type by their ends' ids, for the script: its run id is the content's, so loading it again must match rather than add. */
 export const mergeRelationships = (type: string, {rows, cluster, run}: Values): string =>
   `UNWIND ${rows} AS row MATCH (a:${NODE_LABEL} {cluster: ${cluster}, id: row.source}) MATCH (b:${NODE_LABEL} {cluster: ${cluster}, id: row.target}) ` +
   `MERGE (a)-[r:${type} {key: row.key}]->(b) SET r = row.properties, r.key = row.key, r.run = ${run}`;
@@ -51,7 +81,7 @@ export function cypherLiteral(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(cypherLiteral).join(', ')}]`;
   if (value !== null && typeof value === 'object') {
     // Keys in backticks (a backtick doubled), so any name is a key and nothing more.
-    return `{${Object.entries(value).map(([key, item]) => `\`${key.replace(/`/g, '``')}\`: ${cypherLiteral(item)}`).join(', ')}}`;
+    return `{${Object.entries(value).map(([key, item]) => `${cypherName(key)}: ${cypherLiteral(item)}`).join(', ')}}`;
   }
   throw new Error(`kubepath export: ${String(value)} has no Cypher literal`);
 }

@@ -3,9 +3,10 @@
  * ================
  *
  * Loads the export records into a live Neo4j with neo4j-driver, the way Cartography
- * does: constraints first, then nodes label by label and relationships type by type
- * in batched `UNWIND $rows ... MERGE` (the statements of cypher.ts), every value a
- * parameter. Every node carries the label
+ * does: constraints first, then nodes and relationships in batched `UNWIND $rows ...`
+ * statements (cypher.ts), every value a parameter and each row's label or type a
+ * dynamic one: nodes merged by `(cluster, id)`, relationships created between the
+ * element ids the node batches returned. Every node carries the label
  * `KubepathNode`, its `cluster` and `id` (unique together, so several clusters live
  * side by side), and the `run` that wrote it; items of the cluster an earlier run wrote
  * and this one did not are deleted at the end, so exporting again replaces rather than
@@ -13,9 +14,10 @@
  */
 import neo4j, {type Driver, type QueryStatistics} from 'neo4j-driver';
 import {UsageError} from '../snapshot/errors.js';
-import {chunks, groupBy} from '../util/group.js';
-import {CONSTRAINT, mergeNodes, mergeRelationships, staleNodes, staleRelationships, wipe} from './cypher.js';
-import type {NodeRecord, RelationshipRecord} from './records.js';
+import {chunks} from '../util/group.js';
+import {InFlight} from '../util/in-flight.js';
+import {CONSTRAINT, createRelationships, mergeNodes, NODE_ELEMENTS, ROW_LABEL, ROW_TYPE, staleNodes, staleRelationships, wipe} from './cypher.js';
+import {BATCH_BYTES, recordBytes, type ExportRecords, type Properties} from './records.js';
 
 export interface Neo4jTarget {
   uri: string;
@@ -35,10 +37,13 @@ export interface LoadOptions {
 export interface LoadCounts {
   nodes: number;
   relationships: number;
-  /** Items of the cluster that earlier runs wrote and this one did not. */
+  /** Nodes of the cluster that earlier runs wrote and this one did not; every relationship earlier runs wrote (each run writes its own). */
   deleted: {nodes: number; relationships: number};
   run: string;
 }
+
+/** Relationship batches in flight at once. */
+const CONCURRENT_WRITES = 2;
 
 const PARAMETERS = {rows: '$rows', cluster: '$cluster', run: '$run'};
 
@@ -55,7 +60,7 @@ function explain(error: unknown, target: Neo4jTarget): never {
 
 
 /** Writes the records into the target; the driver is closed before returning. */
-export async function loadIntoNeo4j(target: Neo4jTarget, records: {nodes: NodeRecord[]; relationships: RelationshipRecord[]}, options: LoadOptions): Promise<LoadCounts> {
+export async function loadIntoNeo4j(target: Neo4jTarget, records: ExportRecords, options: LoadOptions): Promise<LoadCounts> {
   let driver: Driver;
   try {
     driver = neo4j.driver(target.uri, neo4j.auth.basic(target.user, target.password), {disableLosslessIntegers: true});
@@ -63,14 +68,16 @@ export async function loadIntoNeo4j(target: Neo4jTarget, records: {nodes: NodeRe
     throw new UsageError(`not a Neo4j URI: ${JSON.stringify(target.uri)} (${error instanceof Error ? error.message : String(error)})`);
   }
   const session = () => driver.session({database: target.database, defaultAccessMode: neo4j.session.WRITE});
-  const write: Write = async (cypher, parameters) => {
+  const execute = async (cypher: string, parameters: Record<string, unknown>) => {
     const s = session();
     try {
-      return (await s.executeWrite((tx) => tx.run(cypher, parameters))).summary.counters.updates();
+      return await s.executeWrite((tx) => tx.run(cypher, parameters));
     } finally {
       await s.close();
     }
   };
+  const write: Write = async (cypher, parameters) => (await execute(cypher, parameters)).summary.counters.updates();
+  const read = async (cypher: string, parameters: Record<string, unknown>) => (await execute(cypher, parameters)).records;
   const run = `${new Date().toISOString()}/${Math.random().toString(36).slice(2, 10)}`;
   const {cluster} = options;
   try {
@@ -83,23 +90,28 @@ export async function loadIntoNeo4j(target: Neo4jTarget, records: {nodes: NodeRe
       options.progress(`wiped ${deleted} kubepath nodes`);
     }
     let written = 0;
-    for (const [label, nodes] of groupBy(records.nodes, (node) => node.label)) {
-      for (const batch of chunks(nodes, options.batchSize)) {
-        const rows = batch.map((node) => ({id: node.id, properties: node.properties}));
-        await write(mergeNodes(label, PARAMETERS), {rows, cluster, run});
-        written += batch.length;
-        options.progress(`nodes ${written}/${records.nodes.length}`);
-      }
+    const elements = new Map<string, string>();
+    for (const batch of chunks(records.nodes, options.batchSize, recordBytes, BATCH_BYTES)) {
+      const rows = batch.map((node) => ({id: node.id, label: node.label, properties: withIntegers(node.properties)}));
+      for (const record of await read(mergeNodes(ROW_LABEL, PARAMETERS) + NODE_ELEMENTS, {rows, cluster, run})) elements.set(record.get('id'), record.get('element'));
+      written += batch.length;
+      options.progress(`nodes ${written}/${records.nodes.length}`);
     }
     written = 0;
-    for (const [type, relationships] of groupBy(records.relationships, (relationship) => relationship.type)) {
-      for (const batch of chunks(relationships, options.batchSize)) {
-        const rows = batch.map(({source, target: end, key, properties}) => ({source, target: end, key, properties}));
-        await write(mergeRelationships(type, PARAMETERS), {rows, cluster, run});
+    // Created, not merged, so batches never wait on one another's reads: two at once keep both the client and the server busy.
+    const writes = new InFlight(CONCURRENT_WRITES);
+    const names = new Set<string>();
+    for (const relationship of records.relationships) for (const name in relationship.properties) names.add(name);
+    const statement = createRelationships(ROW_TYPE, PARAMETERS, [...names].sort());
+    for (const batch of chunks(records.relationships, options.batchSize, recordBytes, BATCH_BYTES)) {
+      const rows = batch.map(({source, target: end, type, key, properties}) => ({a: elements.get(source), b: elements.get(end), type, key, properties: withIntegers(properties)}));
+      await writes.run(async () => {
+        await write(statement, {rows, run});
         written += batch.length;
         options.progress(`relationships ${written}/${records.relationships.length}`);
-      }
+      });
     }
+    await writes.drain();
     const deleted = {
       relationships: await deleteInBatches(write, staleRelationships(PARAMETERS, '$limit'), 'relationshipsDeleted', options.batchSize, {cluster, run}),
       nodes: await deleteInBatches(write, staleNodes(PARAMETERS, '$limit'), 'nodesDeleted', options.batchSize, {cluster, run}),
@@ -110,6 +122,15 @@ export async function loadIntoNeo4j(target: Neo4jTarget, records: {nodes: NodeRe
   } finally {
     await driver.close();
   }
+}
+
+/** Whole numbers as Neo4j integers, as the script and CSV exports store them (the driver sends a JS number as a float). */
+function withIntegers(properties: Properties): Record<string, unknown> {
+  const converted: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(properties)) {
+    converted[name] = typeof value === 'number' && Number.isInteger(value) ? neo4j.int(value) : Array.isArray(value) && value.every((item) => typeof item === 'number' && Number.isInteger(item)) && value.length > 0 ? value.map((item) => neo4j.int(item as number)) : value;
+  }
+  return converted;
 }
 
 type Write = (cypher: string, parameters: Record<string, unknown>) => Promise<ReturnType<QueryStatistics['updates']>>;

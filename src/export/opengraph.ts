@@ -10,7 +10,7 @@
  * BloodHound asks; values are those of the Neo4j export (primitives, arrays of one
  * type, JSON text for the rest). Written one item per line.
  */
-import type {NodeRecord, Properties, RelationshipRecord} from './records.js';
+import type {ExportRecords, NodeRecord, Properties, RelationshipRecord} from './records.js';
 
 export const SOURCE_KIND = 'Kubepath';
 
@@ -26,7 +26,7 @@ function snakeProperties(properties: Properties, extra: Properties): Properties 
 export const openGraphId = (cluster: string, id: string): string => `k8s://${cluster}/${id}`;
 export const openGraphEdgeKind = (type: string): string => `K8s${pascal(type)}`;
 
-export function* openGraph(records: {nodes: NodeRecord[]; relationships: RelationshipRecord[]}, {cluster}: {cluster: string}): Generator<string> {
+export function* openGraph(records: ExportRecords, {cluster}: {cluster: string}): Generator<string> {
   yield `{"metadata":${JSON.stringify({source_kind: SOURCE_KIND})},"graph":{"nodes":[`;
   for (let i = 0; i < records.nodes.length; i++) {
     const node = records.nodes[i]!;

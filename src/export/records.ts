@@ -12,13 +12,12 @@
  * as parameters.
  */
 import {createHash} from 'node:crypto';
-import {createRuleContext} from '../edges/context.js';
 import {RULES} from '../edges/index.js';
 import {listedEdges} from '../edges/rule.js';
-import {buildGraph} from '../graph/build.js';
-import type {ClusterModel} from '../graph/model.js';
 import {graphToJson, type GraphJson} from '../output/graph-json.js';
+import type {Analysis} from '../paths/analysis.js';
 import {compareStrings} from '../util/order.js';
+import {findingsGraphJson} from './findings.js';
 
 export type PropertyValue = string | number | boolean | string[] | number[] | boolean[];
 export type Properties = Record<string, PropertyValue>;
@@ -29,6 +28,11 @@ export interface NodeRecord {
   properties: Properties;
 }
 
+export interface ExportRecords {
+  nodes: NodeRecord[];
+  relationships: RelationshipRecord[];
+}
+
 export interface RelationshipRecord {
   source: string;
   target: string;
@@ -36,6 +40,20 @@ export interface RelationshipRecord {
   /** Tells parallel edges of one type between the same nodes apart, stable across runs. */
   key: string;
   properties: Properties;
+}
+
+/** The most property text one transaction carries: a batch stops at this or its row count, whichever comes first, so edges with long evidence never exhaust the server's transaction memory. */
+export const BATCH_BYTES = 8 * 1024 * 1024;
+
+/** About how many bytes a record's values take (string lengths; other values count 8). */
+export function recordBytes(record: NodeRecord | RelationshipRecord): number {
+  let bytes = 64;
+  for (const value of Object.values(record.properties)) {
+    if (typeof value === 'string') bytes += value.length;
+    else if (Array.isArray(value)) for (const item of value) bytes += typeof item === 'string' ? item.length : 8;
+    else bytes += 8;
+  }
+  return bytes;
 }
 
 /** What a label or relationship type may be: written into Cypher as is, so nothing else. */
@@ -69,7 +87,7 @@ const NODE_KEYS = new Set(['id']);
 const EDGE_KEYS = new Set(['source', 'target', 'type']);
 
 /** The records of a graph, nodes by id, relationships in `graph -o json` order. */
-export function exportRecords(json: GraphJson): {nodes: NodeRecord[]; relationships: RelationshipRecord[]} {
+export function exportRecords(json: GraphJson): ExportRecords {
   const nodes = json.nodes.map((node) => ({id: String(node.id), label: identifier(String(node.kind), 'node kind'), properties: properties(node, NODE_KEYS)}));
   const seen = new Map<string, number>();
   const relationships = json.edges.map((edge) => {
@@ -88,14 +106,15 @@ export function exportRecords(json: GraphJson): {nodes: NodeRecord[]; relationsh
   return {nodes, relationships};
 }
 
-/** The records of a cluster's whole graph: what `graph -o json` prints. */
-export function graphRecords(model: ClusterModel): {nodes: NodeRecord[]; relationships: RelationshipRecord[]} {
-  const context = createRuleContext(model);
-  return exportRecords(graphToJson(buildGraph(model, RULES, context), listedEdges(RULES, context)));
+/** The records of an analysed cluster: its whole graph (what `graph -o json` prints), and its findings (findings.ts). */
+export function analysisRecords(analysis: Analysis): ExportRecords {
+  const graph = graphToJson(analysis.graph, listedEdges(RULES, analysis.context));
+  const found = findingsGraphJson(analysis);
+  return exportRecords({nodes: [...graph.nodes, ...found.nodes], edges: [...graph.edges, ...found.edges]});
 }
 
 /** A run id from the records themselves, for the file exports: the same input gives the same bytes. */
-export function contentRun(prefix: string, records: {nodes: NodeRecord[]; relationships: RelationshipRecord[]}): string {
+export function contentRun(prefix: string, records: ExportRecords): string {
   const digest = createHash('sha256');
   for (const node of records.nodes) digest.update(JSON.stringify(node));
   for (const relationship of records.relationships) digest.update(JSON.stringify(relationship));

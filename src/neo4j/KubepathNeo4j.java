@@ -49,7 +49,8 @@ public class KubepathNeo4j {
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
                 .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
-                .setConfig(GraphDatabaseSettings.pagecache_memory, 256L * 1024 * 1024)
+                // The page cache lives off the heap; local-server.ts passes its size (bytes).
+                .setConfig(GraphDatabaseSettings.pagecache_memory, Long.getLong("kubepath.pagecache", 256L * 1024 * 1024))
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "1 files")
                 // Bolt's default 5 s quiet period would make every stop take 5 s more.

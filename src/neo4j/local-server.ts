@@ -24,7 +24,6 @@ const SOURCES = join(ROOT, 'src', 'neo4j');
 
 /** The JVM flags Neo4j's own launcher sets (without them its page cache fills debug.log with warnings). */
 const JVM_FLAGS = [
-  '-Xmx1g',
   '--add-opens=java.base/java.nio=ALL-UNNAMED',
   '--add-opens=java.base/java.io=ALL-UNNAMED',
   '--add-opens=java.base/sun.nio.ch=ALL-UNNAMED',
@@ -104,19 +103,32 @@ export interface StartOptions {
   paths?: Layout;
   progress?: (line: string) => void;
   timeoutSeconds?: number;
+  /** Java heap, as -Xmx takes it (default 1g): transactions and query state live here. */
+  heap?: string;
+  /** The page cache, off the heap (default 256m): the store's pages in memory. */
+  pageCache?: string;
+}
+
+const SIZE = /^(\d+)([kmg])$/i;
+/** A JVM-style size (`512m`, `2g`) in bytes; anything else is refused before Java sees it. */
+function sizeBytes(size: string, what: string): number {
+  const match = SIZE.exec(size);
+  if (!match) throw new LocalNeo4jError(`${what} must be a size such as 512m or 2g, not ${JSON.stringify(size)}`);
+  return Number(match[1]) * 1024 ** ('kmg'.indexOf(match[2]!.toLowerCase()) + 1);
 }
 
 /** Starts the server in the background and waits until Bolt answers; a server already running is reused. */
 export async function start(options: StartOptions = {}): Promise<LocalNeo4j> {
-  const {port = 7687, password = DEFAULT_PASSWORD, paths = layout(), progress = () => {}, timeoutSeconds = 180} = options;
+  const {port = 7687, password = DEFAULT_PASSWORD, paths = layout(), progress = () => {}, timeoutSeconds = 180, heap = '1g', pageCache = '256m'} = options;
   const already = running(paths);
   if (already) return already;
   if (password.length < 8) throw new LocalNeo4jError('the Neo4j password must have at least 8 characters (Neo4j refuses shorter ones)');
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new LocalNeo4jError(`not a port: ${port}`);
+  const memory = [`-Xmx${sizeBytes(heap, 'the heap')}`, `-Dkubepath.pagecache=${sizeBytes(pageCache, 'the page cache')}`];
   install(paths, progress);
   mkdirSync(paths.base, {recursive: true});
   const log = openSync(paths.log, 'w');
-  const child = spawn('java', [...JVM_FLAGS, '-cp', [join(paths.lib, '*'), paths.classes].join(delimiter), 'KubepathNeo4j', paths.home, String(port), password], {
+  const child = spawn('java', [...memory, ...JVM_FLAGS, '-cp', [join(paths.lib, '*'), paths.classes].join(delimiter), 'KubepathNeo4j', paths.home, String(port), password], {
     detached: true,
     stdio: ['ignore', log, log],
   });

@@ -16,19 +16,28 @@ export interface GraphJson {
   edges: Array<Record<string, unknown>>;
 }
 
+interface Entry {
+  edge: Record<string, unknown>;
+  order: string;
+  rest: Record<string, unknown>;
+  restKey?: string;
+}
+
+const restKey = (entry: Entry): string => (entry.restKey ??= JSON.stringify(entry.rest));
+
 /** The graph's nodes and edges, and the edges rules are asked for per source (`listed`, which the graph does not hold). */
 export function graphToJson(graph: KubeGraph, listed: Iterable<AttackEdge> = []): GraphJson {
   const nodes = graph
     .mapNodes((_key, attributes) => ({...attributes}))
     .sort((a, b) => compareStrings(a.id, b.id));
-  const entry = (source: string, target: string, attributes: EdgeAttributes) => {
+  const entry = (source: string, target: string, attributes: EdgeAttributes): Entry => {
     const {type, attack, ...rest} = attributes;
-    const edge: Record<string, unknown> = {source, target, type, attack, ...rest};
-    return {edge, sortKey: `${source}\u0000${target}\u0000${type}\u0000${JSON.stringify(rest)}`};
+    return {edge: {source, target, type, attack, ...rest}, order: `${source}\u0000${target}\u0000${type}`, rest};
   };
   const entries = graph.mapEdges((_key, attributes, source, target) => entry(source, target, attributes));
   for (const {source, target, attributes} of listed) entries.push(entry(source, target, attributes));
-  const edges = entries.sort((a, b) => compareStrings(a.sortKey, b.sortKey)).map(({edge}) => edge);
+  // Ends and type order almost every pair; the attributes' JSON (evidence can be long) only parallel edges.
+  const edges = entries.sort((a, b) => compareStrings(a.order, b.order) || compareStrings(restKey(a), restKey(b))).map(({edge}) => edge);
   return {nodes, edges};
 }
 

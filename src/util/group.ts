@@ -9,9 +9,24 @@ export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<s
   return groups;
 }
 
-/** Items in runs of at most `size`, in order. */
-export function chunks<T>(items: readonly T[], size: number): T[][] {
+/**
+ * Items in runs of at most `size`, in order; with `weight`, also of at most `maxWeight`
+ * in total (an item heavier than that alone is a run of its own).
+ */
+export function chunks<T>(items: readonly T[], size: number, weight?: (item: T) => number, maxWeight = Infinity): T[][] {
   const batches: T[][] = [];
-  for (let start = 0; start < items.length; start += size) batches.push(items.slice(start, start + size));
+  let batch: T[] = [];
+  let total = 0;
+  for (const item of items) {
+    const heft = weight ? weight(item) : 0;
+    if (batch.length > 0 && (batch.length >= size || total + heft > maxWeight)) {
+      batches.push(batch);
+      batch = [];
+      total = 0;
+    }
+    batch.push(item);
+    total += heft;
+  }
+  if (batch.length > 0) batches.push(batch);
   return batches;
 }

@@ -1,16 +1,15 @@
 import {existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import {basename, dirname, join, resolve} from 'node:path';
 import {Flags} from '@oclif/core';
-import {clusterFlag, KubepathCommand} from '../../cli/base.js';
+import {analysisFlags, clusterFlag, KubepathCommand} from '../../cli/base.js';
 import {csvFiles} from '../../export/csv.js';
-import {graphRecords} from '../../export/records.js';
-import {buildModel} from '../../graph/model.js';
+import {analysisRecords} from '../../export/records.js';
 import {UsageError} from '../../snapshot/errors.js';
 
 export default class ExportCsv extends KubepathCommand {
   static override summary = 'Write the attack graph as CSV files for neo4j-admin database import';
   static override description =
-    'One node file per kind and one relationship file per type, in the header format of `neo4j-admin database import full`, and a README.md with the exact import command (docs/export.md). The folder is written whole or not at all.';
+    'The graph and the findings of `analyze` with the same flags: one node file per kind and one relationship file per type, in the header format of `neo4j-admin database import full`, and a README.md with the exact import command (docs/export.md). The folder is written whole or not at all.';
   static override usage = 'export csv INPUT... --out DIR [--cluster NAME]';
   static override examples = ['<%= config.bin %> export csv examples/multi-tenant --out graph-csv && cat graph-csv/README.md'];
   // INPUT... is variadic: files, folders and `-`.
@@ -18,14 +17,15 @@ export default class ExportCsv extends KubepathCommand {
   static override flags = {
     out: Flags.string({description: 'the folder to write (new, or empty)', required: true}),
     cluster: clusterFlag,
+    ...analysisFlags,
   };
 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(ExportCsv);
     const out = resolve(flags.out);
     if (existsSync(out) && readdirSync(out).length > 0) throw new UsageError(`${flags.out} exists and is not empty: give a new or empty folder`);
-    const {snapshot} = await this.load(argv as string[]);
-    const files = csvFiles(graphRecords(buildModel(snapshot)), {cluster: flags.cluster});
+    const {analysis} = await this.analyzed(argv as string[], flags);
+    const files = csvFiles(analysisRecords(analysis), {cluster: flags.cluster});
     // Written beside the target, then moved into place: whole or not at all.
     const staging = mkdtempSync(join(dirname(out), `.${basename(out)}-`));
     try {

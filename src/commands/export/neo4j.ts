@@ -1,14 +1,13 @@
 import {Flags} from '@oclif/core';
-import {clusterFlag, jsonFlag, KubepathCommand} from '../../cli/base.js';
+import {analysisFlags, clusterFlag, jsonFlag, KubepathCommand} from '../../cli/base.js';
 import {loadIntoNeo4j} from '../../export/neo4j-live.js';
-import {graphRecords} from '../../export/records.js';
-import {buildModel} from '../../graph/model.js';
+import {analysisRecords} from '../../export/records.js';
 import {UsageError} from '../../snapshot/errors.js';
 
 export default class ExportNeo4j extends KubepathCommand {
   static override summary = 'Load the attack graph into a live Neo4j';
   static override description = [
-    'Writes every node and edge of `kubepath graph` (identity → object edges included) into Neo4j over Bolt: constraints first, then batched MERGE, every value a parameter. Nodes carry the label KubepathNode and their kind, edges their type; evidence is kept as JSON text (and evidenceObjects). Exporting again replaces what an earlier run of the same --cluster wrote (docs/export.md).',
+    'Writes every node and edge of `kubepath graph` (identity → object edges included), and the findings of `analyze` with the same flags (Finding and Fix nodes, FINDING_PATH and CUTS relationships), into Neo4j over Bolt: constraints first, then batched MERGE, every value a parameter. Nodes carry the label KubepathNode and their kind, edges their type; evidence is kept as JSON text (and evidenceObjects). Exporting again replaces what an earlier run of the same --cluster wrote (docs/export.md).',
     'The password comes from --password or NEO4J_PASSWORD. `npm run neo4j` starts a local server without Docker.',
   ].join('\n\n');
   static override usage = 'export neo4j INPUT... --uri bolt://HOST:7687 --user U [--password P] [--database D] [--cluster NAME] [--wipe]';
@@ -21,6 +20,7 @@ export default class ExportNeo4j extends KubepathCommand {
     password: Flags.string({description: 'the password (default: NEO4J_PASSWORD)'}),
     database: Flags.string({description: 'the database to write into (default: the server default)'}),
     cluster: clusterFlag,
+    ...analysisFlags,
     wipe: Flags.boolean({description: 'delete every kubepath node first, of every cluster', default: false}),
     'batch-size': Flags.integer({description: 'rows per transaction', default: 5000, min: 1, max: 100000}),
     json: jsonFlag,
@@ -30,8 +30,8 @@ export default class ExportNeo4j extends KubepathCommand {
     const {argv, flags} = await this.parse(ExportNeo4j);
     const password = flags.password ?? process.env.NEO4J_PASSWORD;
     if (password === undefined) throw new UsageError('no Neo4j password: give --password or set NEO4J_PASSWORD');
-    const {snapshot} = await this.load(argv as string[]);
-    const records = graphRecords(buildModel(snapshot));
+    const {analysis} = await this.analyzed(argv as string[], flags);
+    const records = analysisRecords(analysis);
     const target = {uri: flags.uri, user: flags.user, password, database: flags.database};
     const counts = await loadIntoNeo4j(target, records, {
       cluster: flags.cluster,
@@ -43,7 +43,7 @@ export default class ExportNeo4j extends KubepathCommand {
     process.stdout.write(
       flags.json
         ? `${JSON.stringify(summary, null, 2)}\n`
-        : `Exported ${counts.nodes} nodes and ${counts.relationships} relationships to ${flags.uri} (cluster ${JSON.stringify(flags.cluster)}, run ${counts.run}); removed ${counts.deleted.nodes} nodes and ${counts.deleted.relationships} relationships earlier runs left.\n`,
+        : `Exported ${counts.nodes} nodes and ${counts.relationships} relationships to ${flags.uri} (cluster ${JSON.stringify(flags.cluster)}, run ${counts.run}); removed ${counts.deleted.nodes} nodes earlier runs left and the ${counts.deleted.relationships} relationships they wrote (relationships are written anew every run).\n`,
     );
   }
 }
