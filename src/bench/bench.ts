@@ -20,7 +20,8 @@ import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
 import {randomBytes} from 'node:crypto';
 import {layout, NEO4J_VERSION, start, stop} from '../neo4j/local-server.js';
-import {NEO4J_ENV, type ExportFigures, type Phase, type PipelineFigures} from './pipeline.js';
+import {NEO4J_ENV} from './environment.js';
+import type {ExportFigures, Phase, PipelineFigures} from './pipeline.js';
 
 const DEFAULT_SIZES = [1_000, 10_000, 50_000, 150_000];
 const GENERATOR = fileURLToPath(new URL('../generate/cli.js', import.meta.url));

@@ -24,15 +24,13 @@ import {buildModel} from '../graph/model.js';
 import {DEFAULT_PROFILE} from '../engines/network/profile.js';
 import {summarize} from '../output/summary.js';
 import {loadIntoNeo4j, type Neo4jTarget} from '../export/neo4j-live.js';
+import {NEO4J_ENV} from './environment.js';
 import {analysisRecords} from '../export/records.js';
 import {analyze} from '../paths/analysis.js';
 import {cheapestPaths} from '../paths/search.js';
 import {loadInputs} from '../snapshot/load.js';
 
 export type Phase = 'graph' | 'reach' | 'privilege' | 'analyze' | 'export';
-
-/** The Neo4j the export phase writes into, as JSON {uri, user, password} in this variable (bench.ts starts it). */
-export const NEO4J_ENV = 'KUBEPATH_BENCH_NEO4J';
 
 /**
  * `export`: the analysis's records (graph and findings), then `export neo4j`'s load of
