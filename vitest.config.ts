@@ -9,6 +9,7 @@ export default defineConfig({
     maxWorkers: 2,
     reporters: ['default', './test/helpers/plain-summary-reporter.ts'],
     // A real Neo4j (src/neo4j/local-server.ts) for the tests that load into one.
-    globalSetup: ['./test/helpers/neo4j-setup.ts'],
+    // A real Chromium (Debian's package, installed when missing) for the report's browser tests.
+    globalSetup: ['./test/helpers/neo4j-setup.ts', './test/helpers/chromium-setup.ts'],
   },
 });

@@ -14,6 +14,7 @@ import ExportOpenGraph from './export/opengraph.js';
 import Graph from './graph.js';
 import Paths from './paths.js';
 import Reach from './reach.js';
+import Report from './report.js';
 import WhoCan from './who-can.js';
 
 export const COMMANDS = {
@@ -27,5 +28,6 @@ export const COMMANDS = {
   graph: Graph,
   paths: Paths,
   reach: Reach,
+  report: Report,
   'who-can': WhoCan,
 };

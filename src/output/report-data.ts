@@ -1,0 +1,340 @@
+/**
+ * kubepath report data
+ * ====================
+ *
+ * What `kubepath report` embeds in its HTML page (report.ts draws it with
+ * viewer/report.js): the header facts, the findings ranked as `analyze` ranks them, and
+ * the subgraph of their paths only, so that a 150,000-pod cluster's report still holds a
+ * few hundred elements:
+ *
+ * - `edges`: every step of every path found (each finding's paths through its root
+ *   cause), once, with its family (network, identity, RBAC, escape), evidence and fixes;
+ * - `nodes`: their ends, pods of one workload drawn as one node (`replicas`);
+ * - `neighbours`: per drawn node, up to NEIGHBOURS_SHOWN attack edges in and out that
+ *   no path takes, for expanding it on demand (pod-to-pod network reach aside: that is
+ *   `kubepath reach`);
+ * - `evidence`: each distinct evidence list once (one grant explains many edges).
+ *
+ * Deterministic: sorted, and the time is SOURCE_DATE_EPOCH's when set.
+ */
+import {RULES} from '../edges/index.js';
+import type {AttackEdgeAttributes, Evidence} from '../graph/types.js';
+import type {LoadSummary} from './summary.js';
+import type {Analysis} from '../paths/analysis.js';
+import {ANY_POD, SEVERITIES, type Severity} from '../paths/findings.js';
+import {fixesFor} from '../paths/fixes.js';
+import type {PathStep} from '../paths/search.js';
+import {compareStrings} from '../util/order.js';
+
+export type EdgeFamily = 'network' | 'identity' | 'rbac' | 'escape';
+
+/** Edge types by family, for colour in the drawing; every other attack edge is an RBAC one. */
+const FAMILY_OF: Record<string, EdgeFamily> = {
+  CAN_REACH: 'network',
+  USES_TOKEN: 'identity',
+  MOUNTS_SECRET: 'identity',
+  HOLDS_TOKEN: 'identity',
+  STEALS_TOKENS: 'identity',
+  MEMBER_OF: 'identity',
+  NODE_CREDENTIALS: 'identity',
+  ESCAPES_TO: 'escape',
+  HOSTS: 'escape',
+  CONTROL_PLANE: 'escape',
+};
+export const familyOf = (type: string): EdgeFamily => FAMILY_OF[type] ?? 'rbac';
+
+/** How many undrawn attack edges in and out of a node the report keeps for expanding it. */
+export const NEIGHBOURS_SHOWN = 25;
+
+/** Node attributes worth showing beside id, kind, name and namespace. */
+const NODE_DETAILS = ['workloadKind', 'serviceAccount', 'nodeName', 'images', 'secretType', 'serviceType', 'labels', 'declared'] as const;
+
+export interface ReportNode {
+  id: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+  details: Record<string, unknown>;
+  /** For a workload's pods drawn as one: their ids. */
+  replicas?: string[];
+}
+
+export interface ReportEdge {
+  id: string;
+  source: string;
+  target: string;
+  type: string;
+  technique: string;
+  family: EdgeFamily;
+  certainty: string;
+  cost: number;
+  mitre?: string;
+  /** Index into `evidence`. */
+  evidence: number;
+  /** Extra facts of the edge (escape technique, exposure way and ports, ...). */
+  details: Record<string, unknown>;
+  fixes: string[];
+}
+
+export interface ReportFinding {
+  id: string;
+  severity: Severity;
+  category: string;
+  title: string;
+  certainty: string;
+  cost: number;
+  entryPoints: string[];
+  /** How many paths were found through the root cause. */
+  pathCount: number;
+  fixes: Array<{action: string; paths: number}>;
+  rootCause: string;
+  /** Each path as its edges' ids, the cheapest first. */
+  paths: string[][];
+}
+
+export interface ReportData {
+  meta: {
+    cluster: string;
+    time: string;
+    mode: string;
+    inputs: Array<{path: string; objects: number}>;
+    coverageGaps: unknown[];
+    skipped: unknown[];
+    warnings: string[];
+    graph: {nodes: number; edges: number};
+    version: string;
+  };
+  counts: Record<Severity, number>;
+  entryPoints: string[];
+  chokePoints: Array<{action: string; object: string; paths: number}>;
+  findings: ReportFinding[];
+  nodes: ReportNode[];
+  edges: ReportEdge[];
+  /** Per drawn node, the edge ids (into `edges`) of undrawn neighbours, and how many more there are. */
+  neighbours: Record<string, {edges: string[]; more: number}>;
+  evidence: Evidence[][];
+}
+
+export interface ReportOptions {
+  cluster: string;
+  version: string;
+  summary: LoadSummary;
+  /** ISO time for the header; by default SOURCE_DATE_EPOCH's, the snapshot's collection time, or now. */
+  time?: string;
+}
+
+function reportTime(summary: LoadSummary): string {
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  if (epoch && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000).toISOString();
+  return summary.source.collectedAt ?? new Date().toISOString();
+}
+
+/** Builds the report's data from an analysis: findings, their paths' subgraph, neighbours to expand. */
+export function reportData(analysis: Analysis, options: ReportOptions): ReportData {
+  const {graph, findings, chokePoints, moves, context} = analysis;
+  const evidenceIndex = new Map<string, number>();
+  const evidence: Evidence[][] = [];
+  const evidenceOf = (items: readonly Evidence[]): number => {
+    const key = JSON.stringify(items);
+    let index = evidenceIndex.get(key);
+    if (index === undefined) {
+      evidenceIndex.set(key, (index = evidence.length));
+      evidence.push([...items]);
+    }
+    return index;
+  };
+  const edgeKey = (from: string, to: string, attributes: AttackEdgeAttributes): string =>
+    [from, to, attributes.type, attributes.technique, String((attributes as {escape?: unknown}).escape ?? '')].join('\u0000');
+
+  // Every step of every path, once; ids are given after sorting, so they do not depend on the order found.
+  const steps = new Map<string, PathStep>();
+  for (const finding of findings) for (const path of finding.allPaths) for (const step of path.steps) steps.set(edgeKey(step.from, step.to, step.attributes), step);
+  const drawnKeys = [...steps.keys()].sort(compareStrings);
+  const idOf = new Map(drawnKeys.map((key, i) => [key, `e${i}`]));
+  const drawnNodes = new Set<string>();
+  for (const step of steps.values()) drawnNodes.add(step.from).add(step.to);
+
+  const edgeOf = (id: string, from: string, to: string, attributes: AttackEdgeAttributes): ReportEdge => {
+    const {type, technique, certainty, cost, mitre, evidence: items, attack: _attack, ...details} = attributes;
+    return {
+      id,
+      source: from,
+      target: to,
+      type,
+      technique,
+      family: familyOf(type),
+      certainty,
+      cost,
+      ...(mitre ? {mitre} : {}),
+      evidence: evidenceOf(items),
+      details,
+      fixes: fixesFor({from, to, attributes}).map((fix) => fix.action),
+    };
+  };
+  const edges = drawnKeys.map((key) => {
+    const step = steps.get(key)!;
+    return edgeOf(idOf.get(key)!, step.from, step.to, step.attributes);
+  });
+
+  // Undrawn neighbours of drawn nodes, for expanding on demand: the cheapest few of each.
+  const neighbours: ReportData['neighbours'] = {};
+  const extraKeys = new Map<string, ReportEdge>();
+  for (const node of [...drawnNodes].sort(compareStrings)) {
+    if (!graph.hasNode(node)) continue;
+    const around = [...neighbourCandidates(analysis, node).values()].filter((candidate) => !steps.has(candidate.key));
+    around.sort((a, b) => a.cost - b.cost || compareStrings(a.key, b.key));
+    const shown: string[] = [];
+    for (const candidate of around.slice(0, NEIGHBOURS_SHOWN)) {
+      let edge = extraKeys.get(candidate.key);
+      if (!edge) {
+        const step = candidate.step();
+        extraKeys.set(candidate.key, (edge = edgeOf(`n${extraKeys.size}`, step.from, step.to, step.attributes)));
+      }
+      shown.push(edge.id);
+    }
+    neighbours[node] = {edges: shown, more: around.length - shown.length};
+  }
+  edges.push(...extraKeys.values());
+  const allNodes = new Set(drawnNodes);
+  for (const edge of extraKeys.values()) allNodes.add(edge.source).add(edge.target);
+
+  const nodes = [...allNodes].sort(compareStrings).map((id): ReportNode => {
+    if (!graph.hasNode(id)) return {id, kind: id === ANY_POD ? 'EntryPoint' : 'Unknown', name: id, details: {}};
+    const attributes = graph.getNodeAttributes(id) as Record<string, unknown>;
+    const details: Record<string, unknown> = {};
+    for (const name of NODE_DETAILS) if (attributes[name] !== undefined) details[name] = attributes[name];
+    if (typeof attributes.workload === 'string') details.workload = attributes.workload;
+    const node: ReportNode = {id, kind: String(attributes.kind), name: String(attributes.name ?? id), details};
+    if (typeof attributes.namespace === 'string') node.namespace = attributes.namespace;
+    return node;
+  });
+
+  const replicas = aggregateReplicas(nodes, edges, drawnNodes);
+  for (const [node, around] of Object.entries(neighbours)) {
+    const into = replicas.nodeAlias.get(node);
+    if (!into) continue;
+    delete neighbours[node];
+    const known = (neighbours[into] ??= {edges: [], more: 0});
+    for (const id of around.edges.map((edge) => replicas.edgeAlias.get(edge) ?? edge)) if (!known.edges.includes(id)) known.edges.push(id);
+    known.more = Math.max(known.more, around.more);
+  }
+
+  const reportFindings = findings.map((finding): ReportFinding => {
+    const pathIds = (path: {steps: PathStep[]}) =>
+      path.steps.map((step) => {
+        const id = idOf.get(edgeKey(step.from, step.to, step.attributes))!;
+        return replicas.edgeAlias.get(id) ?? id;
+      });
+    const cheapest = pathIds(finding.path);
+    const others = finding.allPaths.map(pathIds).filter((ids) => ids.join() !== cheapest.join());
+    const cause = finding.rootCause;
+    return {
+      id: finding.id,
+      severity: finding.severity,
+      category: finding.category,
+      title: finding.title,
+      certainty: finding.certainty,
+      cost: finding.path.cost,
+      entryPoints: finding.entryPoints,
+      pathCount: finding.paths,
+      fixes: finding.fixes.map((fix) => ({action: fix.action, paths: fix.paths})),
+      rootCause: ((id) => replicas.edgeAlias.get(id) ?? id)(idOf.get(edgeKey(cause.from, cause.to, cause.attributes)) ?? ''),
+      paths: [cheapest, ...others],
+    };
+  });
+
+  const {summary} = options;
+  return {
+    meta: {
+      cluster: options.cluster,
+      time: options.time ?? reportTime(summary),
+      mode: summary.source.mode,
+      inputs: summary.source.inputs,
+      coverageGaps: summary.coverageGaps,
+      skipped: summary.skipped,
+      warnings: summary.warnings,
+      graph: {nodes: summary.graph.nodes, edges: summary.graph.edges},
+      version: options.version,
+    },
+    counts: Object.fromEntries(SEVERITIES.map((severity) => [severity, findings.filter((f) => f.severity === severity).length])) as Record<Severity, number>,
+    entryPoints: analysis.entryPoints,
+    chokePoints: chokePoints.map((fix) => ({action: fix.action, object: fix.object, paths: fix.paths})),
+    findings: reportFindings,
+    nodes: replicas.nodes,
+    edges: replicas.edges,
+    neighbours,
+    evidence,
+  };
+
+  /**
+   * The attack edges in and out of a node, by key, each with its cost and a way to build
+   * it: the graph's, and those rules are asked for per identity (a cluster-wide grant
+   * reaches every pod: counted, and only the edges shown are built).
+   */
+  function neighbourCandidates(_analysis: Analysis, node: string): Map<string, {key: string; cost: number; step: () => PathStep}> {
+    const found = new Map<string, {key: string; cost: number; step: () => PathStep}>();
+    const add = (from: string, to: string, attributes: AttackEdgeAttributes): void => {
+      const key = edgeKey(from, to, attributes);
+      found.set(key, {key, cost: attributes.cost, step: () => ({from, to, attributes})});
+    };
+    for (const step of moves.edgesOutOf(node)) add(node, step.node, step.attributes);
+    for (const step of moves.edgesInto(node)) add(step.node, node, step.attributes);
+    for (const rule of RULES) {
+      if (!rule.groupsFrom || !rule.groupsTo || !rule.edgeBetween) continue;
+      const between = rule.edgeBetween.bind(rule);
+      const lazy = (from: string, to: string, cost: number): void => {
+        // The key as edgeKey makes it: these rules' edges have no escape technique.
+        const key = [from, to, rule.type, rule.id, ''].join('\u0000');
+        const known = found.get(key);
+        if (known) known.cost = Math.min(known.cost, cost);
+        else if (from !== to) found.set(key, {key, cost, step: () => ({from, to, attributes: between(context, from, to)!.attributes as AttackEdgeAttributes})});
+      };
+      for (const move of rule.groupsFrom(context, node)) for (const target of move.group.targets) lazy(node, target, move.cost);
+      for (const group of rule.groupsTo(context, node)) for (const {source, cost} of group.sources) lazy(source, node, cost);
+    }
+    return found;
+  }
+}
+
+/**
+ * Pods of one workload on the drawn paths become one node, `replicas:<workload id>` (as
+ * in a Deployment's many pods reached the same way); their edges are redirected to it and
+ * those that then coincide (same ends, type, technique) drawn once. Returns the new nodes
+ * and edges and what became what.
+ */
+function aggregateReplicas(nodes: ReportNode[], edges: ReportEdge[], drawn: ReadonlySet<string>) {
+  const byWorkload = new Map<string, ReportNode[]>();
+  for (const node of nodes) {
+    const workload = node.details.workload;
+    if (node.kind !== 'Pod' || typeof workload !== 'string' || !drawn.has(node.id)) continue;
+    const pods = byWorkload.get(workload);
+    if (pods) pods.push(node);
+    else byWorkload.set(workload, [node]);
+  }
+  const nodeAlias = new Map<string, string>();
+  const merged = new Map<string, ReportNode>();
+  for (const [workload, pods] of byWorkload) {
+    if (pods.length < 2) continue;
+    const id = `replicas:${workload}`;
+    for (const pod of pods) nodeAlias.set(pod.id, id);
+    const [first] = pods;
+    merged.set(id, {id, kind: 'Pod', name: `${workload.split('/').pop()} (${pods.length} pods)`, namespace: first!.namespace, details: {workload}, replicas: pods.map((pod) => pod.id)});
+  }
+  const edgeAlias = new Map<string, string>();
+  const kept = new Map<string, ReportEdge>();
+  for (const edge of edges) {
+    const source = nodeAlias.get(edge.source) ?? edge.source;
+    const target = nodeAlias.get(edge.target) ?? edge.target;
+    const key = [source, target, edge.type, edge.technique, String(edge.details.escape ?? '')].join('\u0000');
+    const known = kept.get(key);
+    if (known) edgeAlias.set(edge.id, known.id);
+    else kept.set(key, source === edge.source && target === edge.target ? edge : {...edge, source, target});
+  }
+  const remaining = nodes.filter((node) => !nodeAlias.has(node.id));
+  return {
+    nodes: [...remaining, ...merged.values()].sort((a, b) => compareStrings(a.id, b.id)),
+    edges: [...kept.values()],
+    nodeAlias,
+    edgeAlias,
+  };
+}
