@@ -178,6 +178,7 @@ describe('kubepath report: the bundled example', () => {
     const node = data.nodes.find((n) => n.id.startsWith('sa:') && (data as unknown as {neighbours: Record<string, {edges: string[]}>}).neighbours[n.id]?.edges.length)!;
     await clickElement(page, node.id);
     expect(await page.locator('#details h3').textContent()).toContain(node.id.split('/').pop()!);
+    expect(await page.locator('#details h4').allTextContents()).toContain('Fixes for the edges drawn at this node');
     await page.locator('#expand').click();
     expect((await drawn(page, 'edge')).length).toBeGreaterThan(before);
   });

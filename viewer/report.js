@@ -118,6 +118,14 @@
       for (const pod of node.replicas) list.append(el('li', pod));
       details.append(list);
     }
+    // The changes that remove the drawn edges at this node.
+    const fixes = new Set();
+    cy.getElementById(id).connectedEdges().forEach((edge) => {
+      for (const fix of edgesById.get(edge.id()).fixes) fixes.add(fix);
+    });
+    details.append(el('h4', 'Fixes for the edges drawn at this node'));
+    if (fixes.size === 0) details.append(el('p', 'None of them has a single change that removes it alone.', 'hint'));
+    for (const fix of [...fixes].sort()) details.append(el('div', fix, 'fix'));
     const around = data.neighbours[id];
     if (around && around.edges.length > 0) {
       const button = el('button', `Expand: ${around.edges.length} more attack edges${around.more ? ` (of ${around.edges.length + around.more})` : ''}`);

@@ -42,6 +42,9 @@ const ANALYZE_TARGETS = [
 const QUERY_TARGET_SECONDS = 1;
 /** The Neo4j issue's aim: nodes plus relationships per second from `export neo4j` into the local Neo4j (`npm run neo4j`'s server). */
 const EXPORT_TARGET = {pods: 10_000, itemsPerSecond: 20_000};
+/** The report issue's aim: the 10k-pod cluster's report built and opened in Chromium within a minute, under 10 MB. */
+const REPORT_TARGET = {pods: 10_000, seconds: 60, bytes: 10 * MiB};
+const OPEN_REPORT = fileURLToPath(new URL('./open-report.js', import.meta.url));
 /** The privilege issue's aim: RBAC and every privilege edge at 150k pods. */
 const PRIVILEGE_TARGET_SECONDS = 20;
 /** The network issue's aims: reach computation at 10k pods, and at 150k pods within a memory bound. */
@@ -74,6 +77,10 @@ interface Row {
   analysisRun?: Measured;
   exported?: PipelineFigures;
   exportRun?: Measured;
+  reported?: PipelineFigures;
+  reportRun?: Measured;
+  /** The report opened in Chromium: until drawn, or why not. */
+  opened?: {seconds: number; elements: number; errors: string[]} | {failure: string};
 }
 
 /** The local Neo4j the export phase writes into, or why there is none. */
@@ -159,6 +166,14 @@ function benchSize(pods: number, options: Options, timeTool: boolean, neo4j: Ben
       progress(`${pods} pods: analyzing end to end`);
       [row.analysis, row.analysisRun] = runPipeline('analyze', file, timeTool, options);
       progress(`${pods} pods: ${row.analysisRun.failure ? `analyze failed (${row.analysisRun.failure})` : `analyze ${row.analysis!.totalSeconds.toFixed(1)} s`}`);
+    }
+    if (pods === REPORT_TARGET.pods) {
+      progress(`${pods} pods: building the HTML report and opening it in Chromium`);
+      [row.reported, row.reportRun] = runPipeline('report', file, timeTool, options);
+      if (row.reported) {
+        const open = run(process.execPath, [OPEN_REPORT, `${file}.report.html`], false, options.timeoutSeconds);
+        row.opened = open.measured.failure ? {failure: open.measured.failure} : (JSON.parse(open.result.stdout.trim().split('\n').pop()!) as {seconds: number; elements: number; errors: string[]});
+      }
     }
     if (pods === EXPORT_TARGET.pods && neo4j) {
       progress(`${pods} pods: exporting into Neo4j`);
@@ -319,6 +334,23 @@ function exportTable(rows: readonly Row[]): string {
   return `${lines.join('\n')}\n\n${notes.join('\n')}`;
 }
 
+function reportTable(rows: readonly Row[]): string {
+  const row = rows.find((r) => r.pods === REPORT_TARGET.pods && r.reportRun);
+  if (!row) return `- ${whole(REPORT_TARGET.pods)} pods: not measured in this run.`;
+  const figures = row.reported?.report;
+  if (!figures) return `- ${whole(row.pods)} pods: the report failed: ${row.reportRun?.failure ?? 'unknown'}.`;
+  const opened = row.opened && 'seconds' in row.opened ? row.opened : undefined;
+  const build = row.reported!.loadSeconds + row.reported!.modelSeconds + row.reported!.graphSeconds;
+  const lines = [
+    '| pods | load, analyze and write s | of which the report s | MB | nodes | edges | opened in Chromium s | elements drawn | console errors |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `| ${whole(row.pods)} | ${seconds(build)} | ${seconds(figures.seconds)} | ${(figures.bytes / MiB).toFixed(2)} | ${whole(figures.nodes)} | ${whole(figures.edges)} | ${opened ? seconds(opened.seconds) : `failed: ${row.opened && 'failure' in row.opened ? row.opened.failure : 'not run'}`.replaceAll('|', '/')} | ${opened ? whole(opened.elements) : '–'} | ${opened ? opened.errors.length : '–'} |`,
+  ];
+  const total = opened ? build + opened.seconds : undefined;
+  const ok = total !== undefined && total < REPORT_TARGET.seconds && figures.bytes < REPORT_TARGET.bytes && opened!.errors.length === 0;
+  return `${lines.join('\n')}\n\n- built and opened within ${REPORT_TARGET.seconds} s, under ${REPORT_TARGET.bytes / MiB} MB, without console errors: ${verdict(total === undefined ? undefined : ok)}${total === undefined ? '' : ` (${seconds(total)} s, ${(figures.bytes / MiB).toFixed(2)} MB)`}.`;
+}
+
 function reachTable(rows: readonly Row[]): string {
   const lines = [
     '| pods | workload peers | classes | engine s | sweep s | reach s | class pairs reached | peak RSS MB |',
@@ -457,6 +489,14 @@ cluster-admin included; src/paths/search.ts).
 
 ${analyzeTable(rows)}
 
+## HTML report
+
+At ${whole(REPORT_TARGET.pods)} pods, a sixth fresh process loads the file, analyzes it and writes \`kubepath report\`'s page
+(src/output/report-data.ts, report.ts); then Chromium (playwright-core, src/bench/open-report.ts)
+opens it from disk, every request refused, until the viewer has laid out and drawn its graph.
+
+${reportTable(rows)}
+
 ## Export into Neo4j
 
 At ${whole(EXPORT_TARGET.pods)} pods, a fifth fresh process loads the file, analyzes it and builds the export
@@ -522,7 +562,7 @@ async function main(): Promise<void> {
   }
   const args = process.argv.slice(2);
   const command = `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`;
-  process.stdout.write(`${table(rows)}\n\n${targetNotes(rows)}\n\n${reachTable(rows)}\n\n${reachNotes(rows)}\n\n${exportTable(rows)}\n`);
+  process.stdout.write(`${table(rows)}\n\n${targetNotes(rows)}\n\n${reachTable(rows)}\n\n${reachNotes(rows)}\n\n${exportTable(rows)}\n\n${reportTable(rows)}\n`);
   writeFileSync(BENCHMARKS_FILE, markdown(rows, options, timeTool, command, code));
   progress(`wrote ${BENCHMARKS_FILE}`);
 }

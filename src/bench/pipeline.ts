@@ -12,7 +12,7 @@
  * analysis's export records, loaded into the Neo4j bench.ts started. Each is timed. It runs in a process of its own, started by bench.ts, so that the peak
  * memory it reports is this run's alone. Prints one JSON line of figures on stdout.
  */
-import {statSync} from 'node:fs';
+import {statSync, writeFileSync} from 'node:fs';
 import {performance} from 'node:perf_hooks';
 import {buildNetworkEngine} from '../engines/network/engine.js';
 import {createRuleContext} from '../edges/context.js';
@@ -26,11 +26,23 @@ import {summarize} from '../output/summary.js';
 import {loadIntoNeo4j, type Neo4jTarget} from '../export/neo4j-live.js';
 import {NEO4J_ENV} from './environment.js';
 import {analysisRecords} from '../export/records.js';
+import {renderReport} from '../output/report.js';
+import {reportData} from '../output/report-data.js';
 import {analyze} from '../paths/analysis.js';
 import {cheapestPaths} from '../paths/search.js';
 import {loadInputs} from '../snapshot/load.js';
 
-export type Phase = 'graph' | 'reach' | 'privilege' | 'analyze' | 'export';
+export type Phase = 'graph' | 'reach' | 'privilege' | 'analyze' | 'export' | 'report';
+
+/** `report`: the analysis, then `kubepath report`'s page, written beside the input as FILE.report.html. */
+export interface ReportFigures {
+  /** The report's data and page, after the analysis. */
+  seconds: number;
+  bytes: number;
+  /** Nodes and edges in the data: drawn, and offered for expanding. */
+  nodes: number;
+  edges: number;
+}
 
 /**
  * `export`: the analysis's records (graph and findings), then `export neo4j`'s load of
@@ -90,6 +102,7 @@ export interface PipelineFigures {
   rules?: RuleFigures[];
   analysis?: AnalyzeFigures;
   exported?: ExportFigures;
+  report?: ReportFigures;
   /** `privilege`: the RBAC engine's build, before any rule. */
   rbacSeconds?: number;
   totalSeconds: number;
@@ -123,11 +136,11 @@ function privilegeEdges(context: RuleContext): RuleFigures[] {
 }
 
 async function main(): Promise<void> {
-  const PHASES: readonly Phase[] = ['graph', 'reach', 'privilege', 'analyze', 'export'];
+  const PHASES: readonly Phase[] = ['graph', 'reach', 'privilege', 'analyze', 'export', 'report'];
   const [given, file] = process.argv.slice(2);
   const phase = PHASES.find((name) => name === given);
   if (!phase || !file || process.argv.length > 4) {
-    process.stderr.write(`usage: [${NEO4J_ENV}=JSON] node dist/bench/pipeline.js graph|reach|privilege|analyze|export FILE\n`);
+    process.stderr.write(`usage: [${NEO4J_ENV}=JSON] node dist/bench/pipeline.js graph|reach|privilege|analyze|export|report FILE\n`);
     process.exit(2);
   }
   const bytes = statSync(file).size;
@@ -147,7 +160,17 @@ async function main(): Promise<void> {
   const context = createRuleContext(model);
   let analysis: AnalyzeFigures | undefined;
   let exported: ExportFigures | undefined;
-  if (phase === 'export') {
+  let report: ReportFigures | undefined;
+  if (phase === 'report') {
+    const analysed = analyze(model, {cni: DEFAULT_PROFILE, maxDepth: 12});
+    graphOrder = analysed.graph.order;
+    graphSize = analysed.graph.size;
+    const reported = performance.now();
+    const data = reportData(analysed, {cluster: file, version: 'bench', summary: summarize(model, analysed.graph, warnings, listedEdgeCounts(RULES, analysed.context))});
+    const page = renderReport(data);
+    writeFileSync(`${file}.report.html`, page);
+    report = {seconds: (performance.now() - reported) / 1000, bytes: Buffer.byteLength(page), nodes: data.nodes.length, edges: data.edges.length};
+  } else if (phase === 'export') {
     const target = JSON.parse(process.env[NEO4J_ENV] ?? 'null') as Neo4jTarget | null;
     if (!target) throw new Error(`the export phase needs ${NEO4J_ENV}`);
     const analysed = analyze(model, {cni: DEFAULT_PROFILE, maxDepth: 12});
@@ -221,6 +244,7 @@ async function main(): Promise<void> {
   if (reach) figures.reach = reach;
   if (analysis) figures.analysis = analysis;
   if (exported) figures.exported = exported;
+  if (report) figures.report = report;
   if (phase === 'graph' || phase === 'privilege') figures.rules = rules;
   if (rbacSeconds !== undefined) figures.rbacSeconds = rbacSeconds;
   process.stdout.write(`${JSON.stringify(figures)}\n`);
