@@ -227,6 +227,53 @@ describe('kubepath report: bad input', () => {
   });
 });
 
+describe('kubepath report: data', () => {
+  it('lists as neighbours only edges it holds and does not draw; a replicas edge keeps every pod\'s fixes', () => {
+    const file = buildReport([generatedCluster(2_000, 3)]);
+    const json = /<script type="application\/json" id="kubepath-data">([\s\S]*?)<\/script>/.exec(readFileSync(file, 'utf8'))![1]!;
+    const data = JSON.parse(json) as {
+      nodes: Array<{id: string; replicas?: string[]}>;
+      edges: Array<{id: string; source: string; target: string; fixes: string[]; evidence: number}>;
+      evidence: Array<Array<{object: string}>>;
+      findings: Array<{paths: string[][]}>;
+      neighbours: Record<string, {edges: string[]}>;
+    };
+    const edges = new Map(data.edges.map((edge) => [edge.id, edge]));
+    const nodes = new Set(data.nodes.map((node) => node.id));
+    const drawn = new Set(data.findings.flatMap((finding) => finding.paths.flat()));
+    for (const id of drawn) expect(edges.has(id), id).toBe(true);
+    for (const [node, around] of Object.entries(data.neighbours)) {
+      expect(nodes.has(node), node).toBe(true);
+      expect(new Set(around.edges).size).toBe(around.edges.length);
+      for (const id of around.edges) {
+        expect(edges.has(id), `${node}: ${id}`).toBe(true);
+        expect(drawn.has(id), `${node}: ${id} is drawn already`).toBe(false);
+      }
+    }
+    for (const edge of data.edges) expect(nodes.has(edge.source) && nodes.has(edge.target), edge.id).toBe(true);
+    // A replicas node's edges explain themselves for every pod behind them.
+    const replicas = data.nodes.filter((node) => node.replicas);
+    expect(replicas.length).toBeGreaterThan(0);
+    for (const node of replicas) {
+      for (const edge of data.edges.filter((e) => e.source === node.id && drawn.has(e.id))) {
+        const objects = data.evidence[edge.evidence]!.map((item) => item.object).join(' ');
+        const named = node.replicas!.filter((pod) => objects.includes(pod.split('/')[1]!.replace(/-[a-z0-9]+-[a-z0-9]+$/, '')));
+        expect(named.length, edge.id).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('refuses a SOURCE_DATE_EPOCH it cannot honour (exit 2) rather than writing another time', () => {
+    for (const epoch of [' 1767225600', '99999999999999', 'yesterday']) {
+      const out = join(tempDir(), 'report.html');
+      const result = runCli(['report', EXAMPLE, '--out', out], {env: {SOURCE_DATE_EPOCH: epoch}});
+      expect(result.status, epoch).toBe(2);
+      expect(result.stderr).toContain('SOURCE_DATE_EPOCH must be whole seconds since 1970');
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+});
+
 describe('kubepath report: hostile data', () => {
   it('runs nothing from the cluster and shows its strings as text', async () => {
     const payload = `"><img src=x onerror="window.__pwned=1"></script><script>window.__pwned=2</script>`;

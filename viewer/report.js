@@ -128,7 +128,7 @@
     for (const fix of [...fixes].sort()) details.append(el('div', fix, 'fix'));
     const around = data.neighbours[id];
     if (around && around.edges.length > 0) {
-      const button = el('button', `Expand: ${around.edges.length} more attack edges${around.more ? ` (of ${around.edges.length + around.more})` : ''}`);
+      const button = el('button', `Expand: ${around.edges.length} more attack edges${around.more ? ` (at least ${around.more} more not in this report)` : ''}`);
       button.id = 'expand';
       button.type = 'button';
       button.addEventListener('click', () => expand(id));
@@ -162,8 +162,8 @@
   function expand(id) {
     const added = [];
     for (const edgeId of data.neighbours[id].edges) {
-      if (cy.getElementById(edgeId).length > 0) continue;
       const edge = edgesById.get(edgeId);
+      if (!edge || cy.getElementById(edgeId).length > 0) continue;
       for (const end of [edge.source, edge.target]) if (cy.getElementById(end).length === 0 && !added.some((e) => e.data.id === end)) added.push(nodeElement(nodesById.get(end)));
       added.push(edgeElement(edge));
     }
@@ -217,6 +217,7 @@
     });
     findingsList.append(item);
   });
+  if (data.findings.length === 0) findingsList.append(el('li', 'No entry point reaches a crown jewel: nothing to draw.', 'hint'));
   const choke = document.getElementById('chokepoints');
   for (const fix of data.chokePoints) choke.append(el('li', `cuts ${fix.paths} paths: ${fix.action}`));
   if (data.chokePoints.length === 0) choke.append(el('li', 'none'));

@@ -19,6 +19,7 @@
  */
 import {RULES} from '../edges/index.js';
 import type {AttackEdgeAttributes, Evidence} from '../graph/types.js';
+import {UsageError} from '../snapshot/errors.js';
 import type {LoadSummary} from './summary.js';
 import type {Analysis} from '../paths/analysis.js';
 import {ANY_POD, SEVERITIES, type Severity} from '../paths/findings.js';
@@ -123,9 +124,16 @@ export interface ReportOptions {
   time?: string;
 }
 
+/** The latest time a JavaScript Date holds, in seconds. */
+const LAST_EPOCH_SECOND = 8.64e12;
+
 function reportTime(summary: LoadSummary): string {
   const epoch = process.env.SOURCE_DATE_EPOCH;
-  if (epoch && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000).toISOString();
+  if (epoch !== undefined && epoch !== '') {
+    // Set means reproducible output is wanted: a value that cannot give it is an error, not a silent `now`.
+    if (!/^\d+$/.test(epoch) || Number(epoch) > LAST_EPOCH_SECOND) throw new UsageError(`SOURCE_DATE_EPOCH must be whole seconds since 1970 (0 to ${LAST_EPOCH_SECOND}), not ${JSON.stringify(epoch)}`);
+    return new Date(Number(epoch) * 1000).toISOString();
+  }
   return summary.source.collectedAt ?? new Date().toISOString();
 }
 
@@ -209,15 +217,26 @@ export function reportData(analysis: Analysis, options: ReportOptions): ReportDa
     return node;
   });
 
-  const replicas = aggregateReplicas(nodes, edges, drawnNodes);
-  for (const [node, around] of Object.entries(neighbours)) {
-    const into = replicas.nodeAlias.get(node);
-    if (!into) continue;
-    delete neighbours[node];
-    const known = (neighbours[into] ??= {edges: [], more: 0});
-    for (const id of around.edges.map((edge) => replicas.edgeAlias.get(edge) ?? edge)) if (!known.edges.includes(id)) known.edges.push(id);
+  const replicas = aggregateReplicas(nodes, edges, drawnNodes, evidence, evidenceOf);
+  // Every neighbour list in the ids left after merging: a merged pod's lists join its node's, nothing drawn or listed twice, the cheapest first as before.
+  const pathEdgeIds = new Set(idOf.values());
+  const merged: ReportData['neighbours'] = {};
+  for (const [node, around] of Object.entries(neighbours).sort(([a], [b]) => compareStrings(a, b))) {
+    const into = replicas.nodeAlias.get(node) ?? node;
+    const known = (merged[into] ??= {edges: [], more: 0});
+    for (const id of around.edges.map((edge) => replicas.edgeAlias.get(edge) ?? edge)) {
+      if (!pathEdgeIds.has(id) && !known.edges.includes(id)) known.edges.push(id);
+    }
+    // Of a workload's pods, the most any one has unlisted: at least that many more.
     known.more = Math.max(known.more, around.more);
   }
+  for (const around of Object.values(merged)) {
+    around.more += Math.max(0, around.edges.length - NEIGHBOURS_SHOWN);
+    around.edges = around.edges.slice(0, NEIGHBOURS_SHOWN);
+  }
+  const listed = new Set(Object.values(merged).flatMap((around) => around.edges));
+  const keptEdges = replicas.edges.filter((edge) => pathEdgeIds.has(edge.id) || listed.has(edge.id));
+  const keptNodes = new Set(keptEdges.flatMap((edge) => [edge.source, edge.target]));
 
   const reportFindings = findings.map((finding): ReportFinding => {
     const pathIds = (path: {steps: PathStep[]}) =>
@@ -260,9 +279,9 @@ export function reportData(analysis: Analysis, options: ReportOptions): ReportDa
     entryPoints: analysis.entryPoints,
     chokePoints: chokePoints.map((fix) => ({action: fix.action, object: fix.object, paths: fix.paths})),
     findings: reportFindings,
-    nodes: replicas.nodes,
-    edges: replicas.edges,
-    neighbours,
+    nodes: replicas.nodes.filter((node) => keptNodes.has(node.id)),
+    edges: keptEdges,
+    neighbours: Object.fromEntries(Object.entries(merged).filter(([, around]) => around.edges.length > 0 || around.more > 0)),
     evidence,
   };
 
@@ -302,7 +321,7 @@ export function reportData(analysis: Analysis, options: ReportOptions): ReportDa
  * those that then coincide (same ends, type, technique) drawn once. Returns the new nodes
  * and edges and what became what.
  */
-function aggregateReplicas(nodes: ReportNode[], edges: ReportEdge[], drawn: ReadonlySet<string>) {
+function aggregateReplicas(nodes: ReportNode[], edges: ReportEdge[], drawn: ReadonlySet<string>, evidence: readonly Evidence[][], evidenceOf: (items: readonly Evidence[]) => number) {
   const byWorkload = new Map<string, ReportNode[]>();
   for (const node of nodes) {
     const workload = node.details.workload;
@@ -318,7 +337,10 @@ function aggregateReplicas(nodes: ReportNode[], edges: ReportEdge[], drawn: Read
     const id = `replicas:${workload}`;
     for (const pod of pods) nodeAlias.set(pod.id, id);
     const [first] = pods;
-    merged.set(id, {id, kind: 'Pod', name: `${workload.split('/').pop()} (${pods.length} pods)`, namespace: first!.namespace, details: {workload}, replicas: pods.map((pod) => pod.id)});
+    // The facts the pods share (service account, images, ...) stay; those that differ are left to each pod's id.
+    const shared: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(first!.details)) if (pods.every((pod) => JSON.stringify(pod.details[name]) === JSON.stringify(value))) shared[name] = value;
+    merged.set(id, {id, kind: 'Pod', name: `${workload.split('/').pop()} (${pods.length} pods)`, namespace: first!.namespace, details: {...shared, workload}, replicas: pods.map((pod) => pod.id)});
   }
   const edgeAlias = new Map<string, string>();
   const kept = new Map<string, ReportEdge>();
@@ -327,8 +349,16 @@ function aggregateReplicas(nodes: ReportNode[], edges: ReportEdge[], drawn: Read
     const target = nodeAlias.get(edge.target) ?? edge.target;
     const key = [source, target, edge.type, edge.technique, String(edge.details.escape ?? '')].join('\u0000');
     const known = kept.get(key);
-    if (known) edgeAlias.set(edge.id, known.id);
-    else kept.set(key, source === edge.source && target === edge.target ? edge : {...edge, source, target});
+    if (!known) {
+      kept.set(key, {...edge, source, target});
+      continue;
+    }
+    // One edge for every pod's: each pod's evidence and fixes are kept (any one pod left open keeps the path).
+    edgeAlias.set(edge.id, known.id);
+    if (known.evidence !== edge.evidence) known.evidence = evidenceOf([...evidence[known.evidence]!, ...evidence[edge.evidence]!]);
+    known.fixes = [...new Set([...known.fixes, ...edge.fixes])];
+    if (edge.certainty === 'definite') known.certainty = 'definite';
+    known.cost = Math.min(known.cost, edge.cost);
   }
   const remaining = nodes.filter((node) => !nodeAlias.has(node.id));
   return {

@@ -7,7 +7,8 @@
  * as JSON in a `<script type="application/json">` element. The data's `<`, `>`, `&` and
  * line separators are written as JSON escapes, so nothing in it can end that element or
  * be read as markup; the viewer only ever sets text. A Content-Security-Policy allows
- * exactly the three inline scripts (by hash) and no request of any kind.
+ * exactly the three inline scripts and two style elements (by hash) and no request of
+ * any kind.
  */
 import {createHash} from 'node:crypto';
 import {readFileSync} from 'node:fs';
@@ -35,6 +36,9 @@ function inlineScript(name: string, text: string): string {
   return text.replace(/<\/(script)/gi, '<\\/$1').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
 }
 
+/** The style element cytoscape adds to the page the first time it draws. */
+const CYTOSCAPE_STYLE = '.__________cytoscape_container { position: relative; }';
+
 const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
 /** The report page for the data. */
@@ -44,16 +48,17 @@ export function renderReport(data: ReportData): string {
     DAGRE: inlineScript('cytoscape-dagre', read(join(dirname(require.resolve('cytoscape-dagre/package.json')), 'dist', 'cytoscape-dagre.min.js'))),
     VIEWER: inlineScript('viewer', read(`${VIEWER}report.js`)),
   };
+  const style = read(`${VIEWER}report.css`);
   const csp = [
     "default-src 'none'",
     `script-src ${Object.values(scripts).map(sha256).join(' ')}`,
-    // Cytoscape positions its canvas layers with inline styles.
-    "style-src 'unsafe-inline'",
+    // The page's own style element and the one cytoscape adds (fixed text); styles set from script are not limited by CSP.
+    `style-src ${[style, CYTOSCAPE_STYLE].map(sha256).join(' ')}`,
     'img-src data:',
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
-  const parts: Record<string, string> = {CSP: csp, STYLE: read(`${VIEWER}report.css`), DATA: scriptSafeJson(data), ...scripts};
+  const parts: Record<string, string> = {CSP: csp, STYLE: style, DATA: scriptSafeJson(data), ...scripts};
   const template = read(`${VIEWER}report.html`);
   for (const name of Object.keys(parts)) {
     if (template.split(`{{${name}}}`).length !== 2) throw new Error(`kubepath report: the template must hold {{${name}}} once`);
