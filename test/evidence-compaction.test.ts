@@ -16,12 +16,14 @@ import {EXAMPLE} from './helpers/cli.js';
 import {loadAll, loadYaml} from './helpers/load.js';
 
 describe('joinNotes', () => {
-  it('writes the shared beginning up to a ": " once, and the rest joined by "; "', () => {
-    expect(joinNotes(['R holds X, which allows: create pods/exec: run', 'R holds X, which allows: create pods/attach: attach'])).toBe('R holds X, which allows: create pods/exec: run; create pods/attach: attach');
+  it('writes the shared beginning up to a ": " once, and each piece once, joined by " | "', () => {
+    expect(joinNotes(['R holds X, which allows: create pods/exec: run', 'R holds X, which allows: create pods/attach: attach'])).toBe('R holds X, which allows: create pods/exec: run | create pods/attach: attach');
+    // Joining a joined note again adds only its new pieces; a "; " inside a note stays its own.
+    expect(joinNotes(['P: a | b', 'P: a', 'P: c; with a qualifier'])).toBe('P: a | b | c; with a qualifier');
     // No shared clause: the notes whole.
-    expect(joinNotes(['patch pods', 'patch deployments'])).toBe('patch pods; patch deployments');
+    expect(joinNotes(['patch pods', 'patch deployments'])).toBe('patch pods | patch deployments');
     // A note that would be left empty keeps its beginning.
-    expect(joinNotes(['a: b', 'a: '])).toBe('a: b; a: ');
+    expect(joinNotes(['a: b', 'a: '])).toBe('a: b | a: ');
     expect(joinNotes(['only'])).toBe('only');
   });
 });
@@ -39,7 +41,7 @@ describe('compactEvidence', () => {
       {object: 'Namespace/a', value: '1'},
     ]);
     expect(compacted).toEqual([
-      {...binding, note: 'holds: get secrets; list secrets'},
+      {...binding, note: 'holds: get secrets | list secrets'},
       {object: 'ClusterRole/r', field: 'rules[0]', value: 'verbs [get]', note: 'the rule that allows: get secrets'},
       {object: 'ClusterRole/r', field: 'rules[1]', value: 'verbs [list]', note: 'the rule that allows: list secrets'},
       {object: 'Namespace/a', value: 1},
@@ -106,7 +108,7 @@ describe('CAN_CREATE_PRIVILEGED_POD evidence', () => {
     const bindings = edge!.attributes.evidence.filter((item) => item.field === 'roleRef');
     // One item for the binding (compacted): what it allows, then the namespaces beyond those spelled out.
     expect(bindings.map((item) => item.object)).toEqual(['ClusterRoleBinding/maker-everywhere']);
-    expect(bindings[0]!.note).toMatch(/which allows: create pods: .*; also a route in 28 more admitting namespaces: ns-03, ns-04, .*, ns-12 and 18 more$/);
+    expect(bindings[0]!.note).toMatch(/which allows: create pods: .* \| also a route in 28 more admitting namespaces: ns-03, ns-04, .*, ns-12 and 18 more$/);
     expect(fixesFor({from: 'sa:tools/maker', to: 'node:worker-1', attributes: edge!.attributes}).map((fix) => fix.id)).toEqual(['delete:ClusterRoleBinding/maker-everywhere']);
   });
 });

@@ -11,6 +11,7 @@ import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import neo4j from 'neo4j-driver';
 import {beforeAll, describe, expect, inject, it} from 'vitest';
+import {loadIntoNeo4j} from '../src/export/neo4j-live.js';
 import {layout, start, stop} from '../src/neo4j/local-server.js';
 import {EXAMPLE, runCli, tempDir} from './helpers/cli.js';
 import {countBy, expectedExport, type ExpectedExport} from './helpers/export-expected.js';
@@ -169,6 +170,16 @@ describe('kubepath export neo4j', () => {
     } finally {
       await stop(paths);
     }
+  });
+
+  it('never drops a relationship unseen: one whose end is not there fails the export', async () => {
+    const {uri, user, password} = server();
+    const node = (id: string) => ({id, label: 'Pod', properties: {kind: 'Pod', name: id}});
+    const records = {
+      nodes: [node('pod:a/x')],
+      relationships: [{source: 'pod:a/x', target: 'pod:a/gone', type: 'CAN_REACH', key: 'POD_NETWORK_REACH', properties: {attack: true, cost: 3}}],
+    };
+    await expect(loadIntoNeo4j({uri, user, password}, records, {cluster: 'dangling', wipe: false, batchSize: 100, progress: () => {}})).rejects.toThrow(/1 relationships found no end node/);
   });
 
   it('says what is wrong with the server: unreachable, wrong password, missing database (exit 2)', () => {

@@ -74,20 +74,28 @@ function combine(routes: Route[]): Found {
   routes.sort((a, b) => Number(a.certainty !== 'definite') - Number(b.certainty !== 'definite') || Number(a.escalated ?? false) - Number(b.escalated ?? false) || compareStrings(a.namespace, b.namespace));
   const shown = routes.slice(0, ROUTES_SHOWN);
   const rest = routes.slice(ROUTES_SHOWN);
-  // Every binding of every route stays named (fixes.ts reads the roleRef items), the rest with the namespaces it opens.
-  const namespacesByBinding = new Map<string, {item: Evidence; namespaces: string[]}>();
+  // Every binding of every route stays named (fixes.ts reads the roleRef items), the rest with the namespaces it opens;
+  // a route through no input binding (a built-in one) by the item that names its identity.
+  const namespacesBy = new Map<string, {item: Evidence; namespaces: string[]; unknown: number}>();
   for (const route of rest) {
-    for (const item of route.evidence) {
-      if (item.field !== 'roleRef') continue;
-      const known = namespacesByBinding.get(item.object);
-      if (!known) namespacesByBinding.set(item.object, {item, namespaces: [route.namespace]});
-      else if (known.namespaces[known.namespaces.length - 1] !== route.namespace) known.namespaces.push(route.namespace);
+    const bindings = route.evidence.filter((item) => item.field === 'roleRef');
+    for (const item of bindings.length > 0 ? bindings : route.evidence.slice(0, 1)) {
+      const key = `${item.object}\u0000${item.field ?? ''}`;
+      let known = namespacesBy.get(key);
+      if (!known) namespacesBy.set(key, (known = {item, namespaces: [], unknown: 0}));
+      if (known.namespaces[known.namespaces.length - 1] === route.namespace) continue;
+      known.namespaces.push(route.namespace);
+      if (route.certainty !== 'definite') known.unknown++;
     }
   }
-  const summaries = [...namespacesByBinding.values()].map(({item, namespaces}) => {
+  const summaries = [...namespacesBy.values()].map(({item, namespaces, unknown}) => {
     const named = namespaces.slice(0, NAMESPACES_NAMED).join(', ');
     const more = namespaces.length > NAMESPACES_NAMED ? ` and ${namespaces.length - NAMESPACES_NAMED} more` : '';
-    return {object: item.object, field: item.field, value: item.value, note: `also a route in ${namespaces.length} more admitting namespace${namespaces.length === 1 ? '' : 's'}: ${named}${more}`};
+    const assumed = unknown > 0 ? ` (${unknown} of them conditional: not in the input, so Pod Security assumed unset, or the route is a re-template)` : '';
+    const summary: Evidence = {object: item.object, note: `also a route in ${namespaces.length} more admitting namespace${namespaces.length === 1 ? '' : 's'}: ${named}${more}${assumed}`};
+    if (item.field !== undefined) summary.field = item.field;
+    if (item.value !== undefined) summary.value = item.value;
+    return summary;
   });
   const found: Found = {
     certainty: routes.some((route) => route.certainty === 'definite') ? 'definite' : 'conditional',

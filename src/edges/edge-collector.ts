@@ -48,10 +48,15 @@ export function compactEvidence(evidence: readonly Evidence[]): Evidence[] {
   });
 }
 
+/** Joins notes: a mark no note of kubepath's own writes, so a joined note splits back into exactly its pieces. */
+export const NOTE_JOINER = ' | ';
+
 /**
- * Distinct notes as one, joined by `; `, with the beginning they share up to a `: ` written
- * once. Grant notes put what is allowed last (`subjects[0] (x) holds R cluster-wide, which
- * allows: create pods/exec: ...`), so what differs is listed after what they share.
+ * Distinct notes as one: the beginning they share up to a `: ` written once, then each
+ * piece once, joined by NOTE_JOINER. Grant notes put what is allowed last
+ * (`subjects[0] (x) holds R cluster-wide, which allows: create pods/exec: ...`), so what
+ * differs is listed after what they share; joining a joined note again adds only its
+ * new pieces.
  */
 export function joinNotes(notes: readonly string[]): string {
   if (notes.length === 1) return notes[0]!;
@@ -60,7 +65,9 @@ export function joinNotes(notes: readonly string[]): string {
   while (shared < first.length && notes.every((note) => note[shared] === first[shared])) shared++;
   const start = first.lastIndexOf(': ', shared - 2) + 2;
   const prefix = start >= 2 && notes.every((note) => note.length > start) ? start : 0;
-  return `${first.slice(0, prefix)}${notes.map((note) => note.slice(prefix)).join('; ')}`;
+  const pieces: string[] = [];
+  for (const note of notes) for (const piece of note.slice(prefix).split(NOTE_JOINER)) if (!pieces.includes(piece)) pieces.push(piece);
+  return `${first.slice(0, prefix)}${pieces.join(NOTE_JOINER)}`;
 }
 
 /** Collects edges by key, merging evidence and keeping the strongest certainty. */

@@ -140,7 +140,7 @@ interface Joined {
 }
 
 function join(from: Joined | undefined, part: Evidence[]): Joined {
-  if (!from) return {evidence: compactEvidence(part), next: new Map(), attributes: {}};
+  if (!from) return {evidence: Object.freeze(compactEvidence(part)) as Evidence[], next: new Map(), attributes: {}};
   let joined = from.next.get(part);
   // Facets name the same binding and rule, each with what it allows there: compacted, each is named once with all of it.
   if (!joined) from.next.set(part, (joined = {evidence: Object.freeze(compactEvidence([...from.evidence, ...part])) as Evidence[], next: new Map(), attributes: {}}));

@@ -45,10 +45,12 @@ export const cypherName = (name: string): string => `\`${name.replace(/`/g, '``'
  * already there would only cost time. Set in the pattern, not by `SET r = map`, the
  * properties need no Eager pass over the batch.
  */
-export const createRelationships = (type: string, {rows, run}: Pick<Values, 'rows' | 'run'>, names: readonly string[]): string => {
+export const createRelationships = (type: string, {rows, cluster, run}: Values, names: readonly string[]): string => {
   const properties = names.filter((name) => name !== 'key' && name !== 'run').map((name) => `${cypherName(name)}: row.properties.${cypherName(name)}`);
   return (
-    `UNWIND ${rows} AS row MATCH (a) WHERE elementId(a) = row.a MATCH (b) WHERE elementId(b) = row.b ` +
+    // The element id finds the node; its cluster and id make sure it is still the one meant.
+    `UNWIND ${rows} AS row MATCH (a) WHERE elementId(a) = row.a AND a.cluster = ${cluster} AND a.id = row.source ` +
+    `MATCH (b) WHERE elementId(b) = row.b AND b.cluster = ${cluster} AND b.id = row.target ` +
     `CREATE (a)-[r:${type} {${[...properties, 'key: row.key', `run: ${run}`].join(', ')}}]->(b)`
   );
 };
@@ -64,6 +66,8 @@ export const staleRelationships = ({cluster, run}: Omit<Values, 'rows'>, limit?:
 
 export const staleNodes = ({cluster, run}: Omit<Values, 'rows'>, limit?: string): string =>
   `MATCH (n:${NODE_LABEL} {cluster: ${cluster}}) WHERE n.run <> ${run} WITH n${limit ? ` LIMIT ${limit}` : ''} DETACH DELETE n`;
+
+export const wipeRelationships = (limit: string): string => `MATCH (:${NODE_LABEL})-[r]->() WITH r LIMIT ${limit} DELETE r`;
 
 export const wipe = (limit: string): string => `MATCH (n:${NODE_LABEL}) WITH n LIMIT ${limit} DETACH DELETE n`;
 

@@ -68,4 +68,5 @@ function networkSteps(steps: readonly PathStep[]): Array<Record<string, unknown>
   return [...unique.values()];
 }
 
-const edgeOrder = (edge: Record<string, unknown>): string => `${String(edge.source)}\u0000${String(edge.target)}\u0000${String(edge.type)}\u0000${String(edge.order ?? '')}`;
+// `order` as fixed-width digits, so step 10 sorts after step 2.
+const edgeOrder = (edge: Record<string, unknown>): string => `${String(edge.source)}\u0000${String(edge.target)}\u0000${String(edge.type)}\u0000${String(edge.order ?? '').padStart(6, '0')}`;

@@ -16,7 +16,7 @@ import neo4j, {type Driver, type QueryStatistics} from 'neo4j-driver';
 import {UsageError} from '../snapshot/errors.js';
 import {chunks} from '../util/group.js';
 import {InFlight} from '../util/in-flight.js';
-import {CONSTRAINT, createRelationships, mergeNodes, NODE_ELEMENTS, ROW_LABEL, ROW_TYPE, staleNodes, staleRelationships, wipe} from './cypher.js';
+import {CONSTRAINT, createRelationships, mergeNodes, NODE_ELEMENTS, ROW_LABEL, ROW_TYPE, staleNodes, staleRelationships, wipe, wipeRelationships} from './cypher.js';
 import {BATCH_BYTES, recordBytes, type ExportRecords, type Properties} from './records.js';
 
 export interface Neo4jTarget {
@@ -44,6 +44,8 @@ export interface LoadCounts {
 
 /** Relationship batches in flight at once. */
 const CONCURRENT_WRITES = 2;
+/** Tries of a relationship batch the server rolled back (deadlocks between the batches in flight). */
+const CREATE_ATTEMPTS = 5;
 
 const PARAMETERS = {rows: '$rows', cluster: '$cluster', run: '$run'};
 
@@ -77,6 +79,35 @@ export async function loadIntoNeo4j(target: Neo4jTarget, records: ExportRecords,
     }
   };
   const write: Write = async (cypher, parameters) => (await execute(cypher, parameters)).summary.counters.updates();
+  /**
+   * A write that must not be repeated once committed (CREATE): retried only when the
+   * server says it rolled the transaction back (a transient error before the commit, such
+   * as a deadlock between the two batches in flight). A failed commit is not retried, as it
+   * may have landed; the export fails and the next one removes what this run wrote.
+   */
+  const writeOnce: Write = async (cypher, parameters) => {
+    for (let attempt = 1; ; attempt++) {
+      const s = session();
+      try {
+        const tx = s.beginTransaction();
+        let counters;
+        try {
+          counters = (await tx.run(cypher, parameters)).summary.counters.updates();
+        } catch (error) {
+          await tx.rollback().catch(() => {});
+          if (attempt < CREATE_ATTEMPTS && String((error as {code?: string}).code).startsWith('Neo.TransientError.')) {
+            await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+            continue;
+          }
+          throw error;
+        }
+        await tx.commit();
+        return counters;
+      } finally {
+        await s.close();
+      }
+    }
+  };
   const read = async (cypher: string, parameters: Record<string, unknown>) => (await execute(cypher, parameters)).records;
   const run = `${new Date().toISOString()}/${Math.random().toString(36).slice(2, 10)}`;
   const {cluster} = options;
@@ -86,6 +117,8 @@ export async function loadIntoNeo4j(target: Neo4jTarget, records: ExportRecords,
     await write('RETURN 1', {});
     await write(CONSTRAINT, {});
     if (options.wipe) {
+      // Relationships first, in bounded batches: a hub node's DETACH DELETE would take all of its at once.
+      await deleteInBatches(write, wipeRelationships('$limit'), 'relationshipsDeleted', options.batchSize);
       const deleted = await deleteInBatches(write, wipe('$limit'), 'nodesDeleted', options.batchSize);
       options.progress(`wiped ${deleted} kubepath nodes`);
     }
@@ -104,9 +137,11 @@ export async function loadIntoNeo4j(target: Neo4jTarget, records: ExportRecords,
     for (const relationship of records.relationships) for (const name in relationship.properties) names.add(name);
     const statement = createRelationships(ROW_TYPE, PARAMETERS, [...names].sort());
     for (const batch of chunks(records.relationships, options.batchSize, recordBytes, BATCH_BYTES)) {
-      const rows = batch.map(({source, target: end, type, key, properties}) => ({a: elements.get(source), b: elements.get(end), type, key, properties: withIntegers(properties)}));
+      const rows = batch.map(({source, target: end, type, key, properties}) => ({a: elements.get(source), source, b: elements.get(end), target: end, type, key, properties: withIntegers(properties)}));
       await writes.run(async () => {
-        await write(statement, {rows, run});
+        const created = (await writeOnce(statement, {rows, cluster, run})).relationshipsCreated;
+        // An end that is gone (another export or a --wipe of the same database at the same time) would drop a relationship unseen.
+        if (created !== rows.length) throw new UsageError(`Neo4j at ${target.uri}: ${rows.length - created} relationships found no end node (did another export or --wipe run at the same time?); export again`);
         written += batch.length;
         options.progress(`relationships ${written}/${records.relationships.length}`);
       });
@@ -128,7 +163,7 @@ export async function loadIntoNeo4j(target: Neo4jTarget, records: ExportRecords,
 function withIntegers(properties: Properties): Record<string, unknown> {
   const converted: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(properties)) {
-    converted[name] = typeof value === 'number' && Number.isInteger(value) ? neo4j.int(value) : Array.isArray(value) && value.every((item) => typeof item === 'number' && Number.isInteger(item)) && value.length > 0 ? value.map((item) => neo4j.int(item as number)) : value;
+    converted[name] = typeof value === 'number' && Number.isSafeInteger(value) ? neo4j.int(value) : Array.isArray(value) && value.every((item) => typeof item === 'number' && Number.isSafeInteger(item)) && value.length > 0 ? value.map((item) => neo4j.int(item as number)) : value;
   }
   return converted;
 }
