@@ -229,11 +229,12 @@ describe('kubepath report: bad input', () => {
 
 describe('kubepath report: data', () => {
   it('lists as neighbours only edges it holds and does not draw; a replicas edge keeps every pod\'s fixes', () => {
-    const file = buildReport([generatedCluster(2_000, 3)]);
+    const input = generatedCluster(2_000, 3);
+    const file = buildReport([input]);
     const json = /<script type="application\/json" id="kubepath-data">([\s\S]*?)<\/script>/.exec(readFileSync(file, 'utf8'))![1]!;
     const data = JSON.parse(json) as {
       nodes: Array<{id: string; replicas?: string[]}>;
-      edges: Array<{id: string; source: string; target: string; fixes: string[]; evidence: number}>;
+      edges: Array<{id: string; source: string; target: string; type: string; fixes: string[]; evidence: number}>;
       evidence: Array<Array<{object: string}>>;
       findings: Array<{paths: string[][]}>;
       neighbours: Record<string, {edges: string[]}>;
@@ -251,16 +252,23 @@ describe('kubepath report: data', () => {
       }
     }
     for (const edge of data.edges) expect(nodes.has(edge.source) && nodes.has(edge.target), edge.id).toBe(true);
-    // A replicas node's edges explain themselves for every pod behind them.
+    // A replicas node's edge explains itself for every pod behind it: each pod's own edge (graph -o json) names objects the merged edge names.
+    const graph = JSON.parse(runCli(['graph', input]).stdout) as {edges: Array<{source: string; target: string; type: string; evidence?: Array<{object: string}>}>};
     const replicas = data.nodes.filter((node) => node.replicas);
     expect(replicas.length).toBeGreaterThan(0);
+    let compared = 0;
     for (const node of replicas) {
       for (const edge of data.edges.filter((e) => e.source === node.id && drawn.has(e.id))) {
-        const objects = data.evidence[edge.evidence]!.map((item) => item.object).join(' ');
-        const named = node.replicas!.filter((pod) => objects.includes(pod.split('/')[1]!.replace(/-[a-z0-9]+-[a-z0-9]+$/, '')));
-        expect(named.length, edge.id).toBeGreaterThan(0);
+        const merged = new Set(data.evidence[edge.evidence]!.map((item) => item.object));
+        for (const pod of node.replicas!) {
+          for (const own of graph.edges.filter((e) => e.source === pod && e.target === edge.target && e.type === edge.type)) {
+            for (const item of own.evidence ?? []) expect(merged.has(item.object), `${edge.id}: ${pod}'s ${item.object}`).toBe(true);
+            compared++;
+          }
+        }
       }
     }
+    expect(compared).toBeGreaterThan(1);
   });
 
   it('refuses a SOURCE_DATE_EPOCH it cannot honour (exit 2) rather than writing another time', () => {

@@ -13,7 +13,6 @@
   };
   const FAMILIES = {network: '#1a73e8', identity: '#188038', rbac: '#9334e6', escape: '#d93025'};
   const FAMILY_NAMES = {network: 'network', identity: 'identity and tokens', rbac: 'RBAC', escape: 'escape to node'};
-  const SEVERITY_COLOURS = {critical: '#b3261e', high: '#e8710a', medium: '#c9a100', low: '#5f6368'};
 
   const nodesById = new Map(data.nodes.map((node) => [node.id, node]));
   const edgesById = new Map(data.edges.map((edge) => [edge.id, edge]));

@@ -59,8 +59,6 @@ function explain(error: unknown, target: Neo4jTarget): never {
   throw error;
 }
 
-
-
 /** Writes the records into the target; the driver is closed before returning. */
 export async function loadIntoNeo4j(target: Neo4jTarget, records: ExportRecords, options: LoadOptions): Promise<LoadCounts> {
   let driver: Driver;

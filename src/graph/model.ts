@@ -124,7 +124,6 @@ function serviceAccountName(spec: PodSpec): string {
   return spec.serviceAccountName || spec.serviceAccount || 'default';
 }
 
-
 const byId = <T extends {id: string}>(a: T, b: T): number => compareStrings(a.id, b.id);
 
 export function buildModel(snapshot: Snapshot): ClusterModel {

@@ -120,13 +120,12 @@ export interface ReportOptions {
   cluster: string;
   version: string;
   summary: LoadSummary;
-  /** ISO time for the header; by default SOURCE_DATE_EPOCH's, the snapshot's collection time, or now. */
-  time?: string;
 }
 
 /** The latest time a JavaScript Date holds, in seconds. */
 const LAST_EPOCH_SECOND = 8.64e12;
 
+/** The header's time: SOURCE_DATE_EPOCH's, else the snapshot's collection time, else now. */
 function reportTime(summary: LoadSummary): string {
   const epoch = process.env.SOURCE_DATE_EPOCH;
   if (epoch !== undefined && epoch !== '') {
@@ -189,7 +188,7 @@ export function reportData(analysis: Analysis, options: ReportOptions): ReportDa
   const extraKeys = new Map<string, ReportEdge>();
   for (const node of [...drawnNodes].sort(compareStrings)) {
     if (!graph.hasNode(node)) continue;
-    const around = [...neighbourCandidates(analysis, node).values()].filter((candidate) => !steps.has(candidate.key));
+    const around = [...neighbourCandidates(node).values()].filter((candidate) => !steps.has(candidate.key));
     around.sort((a, b) => a.cost - b.cost || compareStrings(a.key, b.key));
     const shown: string[] = [];
     for (const candidate of around.slice(0, NEIGHBOURS_SHOWN)) {
@@ -237,6 +236,17 @@ export function reportData(analysis: Analysis, options: ReportOptions): ReportDa
   const listed = new Set(Object.values(merged).flatMap((around) => around.edges));
   const keptEdges = replicas.edges.filter((edge) => pathEdgeIds.has(edge.id) || listed.has(edge.id));
   const keptNodes = new Set(keptEdges.flatMap((edge) => [edge.source, edge.target]));
+  // Only the evidence lists kept edges use, renumbered in their order (edges merged or cut from lists leave theirs).
+  const keptEvidence: Evidence[][] = [];
+  const renumbered = new Map<number, number>();
+  for (const edge of keptEdges) {
+    let index = renumbered.get(edge.evidence);
+    if (index === undefined) {
+      renumbered.set(edge.evidence, (index = keptEvidence.length));
+      keptEvidence.push(evidence[edge.evidence]!);
+    }
+    edge.evidence = index;
+  }
 
   const reportFindings = findings.map((finding): ReportFinding => {
     const pathIds = (path: {steps: PathStep[]}) =>
@@ -266,7 +276,7 @@ export function reportData(analysis: Analysis, options: ReportOptions): ReportDa
   return {
     meta: {
       cluster: options.cluster,
-      time: options.time ?? reportTime(summary),
+      time: reportTime(summary),
       mode: summary.source.mode,
       inputs: summary.source.inputs,
       coverageGaps: summary.coverageGaps,
@@ -282,7 +292,7 @@ export function reportData(analysis: Analysis, options: ReportOptions): ReportDa
     nodes: replicas.nodes.filter((node) => keptNodes.has(node.id)),
     edges: keptEdges,
     neighbours: Object.fromEntries(Object.entries(merged).filter(([, around]) => around.edges.length > 0 || around.more > 0)),
-    evidence,
+    evidence: keptEvidence,
   };
 
   /**
@@ -290,7 +300,7 @@ export function reportData(analysis: Analysis, options: ReportOptions): ReportDa
    * it: the graph's, and those rules are asked for per identity (a cluster-wide grant
    * reaches every pod: counted, and only the edges shown are built).
    */
-  function neighbourCandidates(_analysis: Analysis, node: string): Map<string, {key: string; cost: number; step: () => PathStep}> {
+  function neighbourCandidates(node: string): Map<string, {key: string; cost: number; step: () => PathStep}> {
     const found = new Map<string, {key: string; cost: number; step: () => PathStep}>();
     const add = (from: string, to: string, attributes: AttackEdgeAttributes): void => {
       const key = edgeKey(from, to, attributes);
