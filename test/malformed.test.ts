@@ -132,7 +132,7 @@ describe('malformed input', () => {
     expect(flag.stderr).toMatch(/^kubepath: error: Nonexistent flag: --no-such-flag/);
     const none = runCli(['graph', '-o', 'json']);
     expect(none.status).toBe(2);
-    expect(none.stderr).toMatch(/^kubepath: error: no INPUT given/);
+    expect(none.stderr).toMatch(/^kubepath: error: no cluster to read: no INPUT given, no --kubeconfig, KUBECONFIG is unset/);
   });
 
   it('does not replace an existing output file when the input is bad', () => {

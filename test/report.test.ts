@@ -210,6 +210,31 @@ describe('kubepath report: the bundled example', () => {
   });
 });
 
+describe('kubepath report: coverage gaps', () => {
+  it('marks the findings an unread kind may make untrue, and says what each gap may change', async () => {
+    const dir = tempDir();
+    const snapshotFile = join(dir, 'snapshot.json');
+    expect(runCli(['collect', EXAMPLE, '--out', snapshotFile]).status).toBe(0);
+    const snapshot = JSON.parse(readFileSync(snapshotFile, 'utf8')) as {coverage: {gaps: unknown[]}};
+    // As a live collection records it when the credentials may not list NetworkPolicies in ingress-nginx.
+    snapshot.coverage.gaps = [{kind: 'NetworkPolicy', namespace: 'ingress-nginx', reason: 'forbidden', message: 'networkpolicies.networking.k8s.io is forbidden: User "x" cannot list resource "networkpolicies" in the namespace "ingress-nginx"'}];
+    writeFileSync(snapshotFile, JSON.stringify(snapshot));
+    const findings = (JSON.parse(runCli(['analyze', snapshotFile, '-o', 'json']).stdout) as {findings: Array<{title: string; coverageGaps: unknown[]}>}).findings;
+    const marked = findings.filter((f) => f.coverageGaps.length > 0);
+    expect(marked.length).toBeGreaterThan(0);
+    expect(marked.length).toBeLessThan(findings.length);
+    const {page, errors} = await open(buildReport([snapshotFile]));
+    expect(await page.locator('#gaps').textContent()).toContain('NetworkPolicy in ingress-nginx could not be read (forbidden): network policies there are not seen');
+    const items = page.locator('#findings li');
+    const gapTexts = await items.evaluateAll((lis) => lis.map((li) => [...li.querySelectorAll('.gap')].map((g) => g.textContent)));
+    expect(gapTexts.map((texts) => texts.length > 0)).toEqual(findings.map((f) => f.coverageGaps.length > 0));
+    expect(gapTexts.flat().every((text) => text!.startsWith('may not hold: NetworkPolicy in ingress-nginx could not be read (forbidden)'))).toBe(true);
+    await items.nth(findings.indexOf(marked[0]!)).click();
+    expect(await page.locator('#details').textContent()).toContain('May not hold: kubepath could not read');
+    expect(errors).toEqual([]);
+  });
+});
+
 describe('kubepath report: bad input', () => {
   it('exits 2 with one line naming the problem, and writes nothing', () => {
     const dir = tempDir();

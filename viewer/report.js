@@ -31,17 +31,22 @@
     return element;
   }
 
+  // As describeGap in src/paths/coverage.ts (this page runs none of kubepath's own code).
+  function gapText(gap) {
+    return `${gap.kind}${gap.namespace ? ` in ${gap.namespace}` : ''} could not be read (${gap.reason}): ${gap.effect}`;
+  }
+
   // Header: cluster, time, inputs, coverage gaps, counts.
   document.getElementById('cluster').textContent = data.meta.cluster;
   document.getElementById('meta').textContent =
-    `${data.meta.mode} snapshot, ${data.meta.time}; ${data.meta.inputs.length} input${data.meta.inputs.length === 1 ? '' : 's'}; ` +
+    `${data.meta.mode} snapshot, ${data.meta.time}; ${data.meta.mode === 'live' ? 'read from the API server' : `${data.meta.inputs.length} input${data.meta.inputs.length === 1 ? '' : 's'}`}; ` +
     `graph of ${data.meta.graph.nodes} nodes and ${data.meta.graph.edges} edges; entry points: ${data.entryPoints.join(', ') || 'none'}; kubepath ${data.meta.version}`;
   const gaps = document.getElementById('gaps');
   if (data.meta.coverageGaps.length === 0) gaps.append(el('span', 'Coverage: every kind the analysis reads was read.', 'hint'));
   else {
-    gaps.append(el('strong', 'Coverage gaps (conclusions that depend on these kinds may be incomplete):'));
+    gaps.append(el('strong', 'Coverage gaps (kinds kubepath could not read, and what that may change):'));
     const list = el('ul');
-    for (const gap of data.meta.coverageGaps) list.append(el('li', `${gap.kind}${gap.namespace ? ` in ${gap.namespace}` : ''}: ${gap.reason} (${gap.message})`));
+    for (const gap of data.meta.coverageGaps) list.append(el('li', `${gapText(gap)} (${gap.message})`));
     gaps.append(list);
   }
   if (data.meta.skipped.length > 0) {
@@ -191,9 +196,11 @@
   }
   data.findings.forEach((finding, index) => {
     const item = el('li');
+    if (finding.coverageGaps.length > 0) item.classList.add('uncertain');
     item.dataset.finding = String(index);
     item.append(el('span', finding.severity, `badge ${finding.severity}`), document.createTextNode(' '), el('span', finding.title));
     item.append(el('div', `cost ${finding.cost}, ${finding.certainty}, ${finding.pathCount} path${finding.pathCount === 1 ? '' : 's'}; fix: ${finding.fixes.map((f) => f.action).join(' | ') || 'none single'}`, 'cost'));
+    for (const gap of finding.coverageGaps) item.append(el('div', `may not hold: ${gapText(gap)}`, 'gap'));
     item.addEventListener('click', () => {
       if (selected) selected.classList.remove('selected');
       selected = item;
@@ -211,6 +218,10 @@
         steps.append(step);
       }
       details.append(steps);
+      if (finding.coverageGaps.length > 0) {
+        details.append(el('h4', 'May not hold: kubepath could not read'));
+        for (const gap of finding.coverageGaps) details.append(el('div', gapText(gap), 'gap'));
+      }
       details.append(el('h4', 'Fixes (paths of this finding each cuts)'));
       for (const fix of finding.fixes) details.append(el('div', `${fix.action} (cuts ${fix.paths})`, 'fix'));
     });

@@ -11,7 +11,7 @@
  * where present. Prints a markdown table and rewrites
  * BENCHMARKS.md. Generated files live in a temporary folder and are deleted.
  */
-import {spawnSync, type SpawnSyncReturns} from 'node:child_process';
+import {spawnSync} from 'node:child_process';
 import {existsSync, mkdtempSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {cpus, platform, release, tmpdir, totalmem} from 'node:os';
 import {join} from 'node:path';
@@ -21,16 +21,16 @@ import {parseArgs} from 'node:util';
 import {randomBytes} from 'node:crypto';
 import {layout, NEO4J_VERSION, start, stop} from '../neo4j/local-server.js';
 import {NEO4J_ENV} from './environment.js';
+import {benchCollect, collectSection, type CollectFigures} from './collect.js';
+import {hasGnuTime, MiB, run, type Measured} from './measure.js';
 import type {ExportFigures, Phase, PipelineFigures} from './pipeline.js';
 
 const DEFAULT_SIZES = [1_000, 10_000, 50_000, 150_000];
 const GENERATOR = fileURLToPath(new URL('../generate/cli.js', import.meta.url));
 const PIPELINE = fileURLToPath(new URL('./pipeline.js', import.meta.url));
 const BENCHMARKS_FILE = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
-const TIME = '/usr/bin/time';
 /** The pipeline child's heap limit: room to measure past the 3 GB target rather than die at Node's default. */
 const CHILD_HEAP_MB = 8192;
-const MiB = 1024 * 1024;
 
 /** The aims DESIGN sets: the largest cluster Kubernetes supports, on one 2-core machine. */
 const TARGET = {pods: 150_000, genSeconds: 60, loadSeconds: 20, rssMiB: 3 * 1024};
@@ -45,6 +45,8 @@ const EXPORT_TARGET = {pods: 10_000, itemsPerSecond: 20_000};
 /** The report issue's aim: the 10k-pod cluster's report built and opened in Chromium within a minute, under 10 MB. */
 const REPORT_TARGET = {pods: 10_000, seconds: 60, bytes: 10 * MiB};
 const OPEN_REPORT = fileURLToPath(new URL('./open-report.js', import.meta.url));
+/** The collector issue's aim: 150k pods collected from an API server, streaming pages, in under 3 GB. */
+const COLLECT_TARGET = {pods: 150_000, rssMiB: 3 * 1024};
 /** The privilege issue's aim: RBAC and every privilege edge at 150k pods. */
 const PRIVILEGE_TARGET_SECONDS = 20;
 /** The network issue's aims: reach computation at 10k pods, and at 150k pods within a memory bound. */
@@ -54,13 +56,6 @@ interface Options {
   sizes: number[];
   seed: number;
   timeoutSeconds: number;
-}
-
-interface Measured {
-  seconds: number;
-  /** Peak resident memory from /usr/bin/time -v, when it is there. */
-  maxRssMiB?: number;
-  failure?: string;
 }
 
 interface Row {
@@ -79,6 +74,8 @@ interface Row {
   exportRun?: Measured;
   reported?: PipelineFigures;
   reportRun?: Measured;
+  /** `kubepath collect` from the stand-in API server serving this cluster (collect.ts). */
+  collected?: CollectFigures;
   /** The report opened in Chromium: until drawn, or why not. */
   opened?: {seconds: number; elements: number; errors: string[]} | {failure: string};
 }
@@ -104,43 +101,6 @@ function parseOptions(argv: string[]): Options {
   const timeout = values.timeout ?? '1200';
   if (!/^\d+$/.test(timeout) || Number(timeout) < 1) throw new UsageProblem(`--timeout must be a number of seconds, not ${JSON.stringify(timeout)}`);
   return {sizes: sizes.map(Number), seed: Number(seed), timeoutSeconds: Number(timeout)};
-}
-
-/** GNU time's -v report, which gives the peak RSS of the process it ran. */
-function hasGnuTime(): boolean {
-  if (!existsSync(TIME)) return false;
-  const probe = spawnSync(TIME, ['-v', process.execPath, '-e', ''], {encoding: 'utf8'});
-  return probe.status === 0 && /Maximum resident set size/.test(probe.stderr);
-}
-
-function peakRss(stderr: string): number | undefined {
-  const match = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-  return match ? Number(match[1]) / 1024 : undefined;
-}
-
-/** The child's own last words, without GNU time's report. */
-function failureReason(result: SpawnSyncReturns<string>, timeoutSeconds: number): string {
-  const error = result.error as NodeJS.ErrnoException | undefined;
-  if (error?.code === 'ETIMEDOUT') return `timed out after ${timeoutSeconds} s`;
-  if (error) return error.message;
-  const ownLines = result.stderr
-    .split('\n')
-    .filter((line) => line.trim() !== '' && !/^\t/.test(line) && !/^Command (exited|terminated)/.test(line));
-  const oom = ownLines.find((line) => /heap out of memory|Reached heap limit|Invalid string length|ERR_STRING_TOO_LONG|Cannot create a string/.test(line));
-  const last = oom ?? ownLines[ownLines.length - 1] ?? '';
-  const how = result.signal ? `killed by ${result.signal}` : `exit ${result.status}`;
-  return `${how}${last ? `: ${last.trim().slice(0, 160)}` : ''}`;
-}
-
-function run(command: string, args: string[], timeTool: boolean, timeoutSeconds: number, env: Record<string, string> = {}): {result: SpawnSyncReturns<string>; measured: Measured} {
-  const started = performance.now();
-  const spawnOptions = {encoding: 'utf8' as const, maxBuffer: 64 * MiB, timeout: timeoutSeconds * 1000, env: {...process.env, ...env}};
-  const result = timeTool ? spawnSync(TIME, ['-v', command, ...args], spawnOptions) : spawnSync(command, args, spawnOptions);
-  const measured: Measured = {seconds: (performance.now() - started) / 1000};
-  const rss = timeTool ? peakRss(result.stderr ?? '') : undefined;
-  if (rss !== undefined) measured.maxRssMiB = rss;
-  if (result.status !== 0 || result.error) measured.failure = failureReason(result, timeoutSeconds);
-  return {result, measured};
 }
 
 function benchSize(pods: number, options: Options, timeTool: boolean, neo4j: BenchNeo4j | undefined): Row {
@@ -510,6 +470,17 @@ relationships over the second load, the first's in brackets.
 
 ${exportTable(rows)}
 
+## Live collection
+
+\`kubepath collect\` as a user runs it (bin/run.js with a kubeconfig: HTTPS, a bearer token, pages
+of 500, four lists at once, secrets as metadata only) against the stand-in Kubernetes API server
+(src/bench/fake-api-server.ts), which serves the same generated cluster, with managedFields on every
+object, from a process of its own. Each page is redacted and checked as it arrives, so the
+collector holds the snapshot and one page; the peak RSS is the collector's (writing the snapshot
+included). src/bench/collect.ts.
+
+${collectSection(rows, COLLECT_TARGET)}
+
 ## Network reachability
 
 A second fresh process loads the same file, builds the model, then the network engine
@@ -553,7 +524,15 @@ async function main(): Promise<void> {
   }
   let rows: Row[];
   try {
-    rows = options.sizes.map((size) => benchSize(size, options, timeTool, neo4j));
+    rows = [];
+    for (const size of options.sizes) {
+      const row = benchSize(size, options, timeTool, neo4j);
+      progress(`${size} pods: collecting from the stand-in API server`);
+      row.collected = await benchCollect(size, options.seed, timeTool, options.timeoutSeconds);
+      const collected = row.collected.measured;
+      progress(`${size} pods: ${collected.failure ? `collect failed (${collected.failure})` : `collected in ${collected.seconds.toFixed(1)} s, ${Math.round(collected.maxRssMiB ?? 0)} MB`}`);
+      rows.push(row);
+    }
   } finally {
     if (neo4jPaths) {
       await stop(neo4jPaths);
@@ -562,7 +541,7 @@ async function main(): Promise<void> {
   }
   const args = process.argv.slice(2);
   const command = `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`;
-  process.stdout.write(`${table(rows)}\n\n${targetNotes(rows)}\n\n${reachTable(rows)}\n\n${reachNotes(rows)}\n\n${exportTable(rows)}\n\n${reportTable(rows)}\n`);
+  process.stdout.write(`${table(rows)}\n\n${targetNotes(rows)}\n\n${reachTable(rows)}\n\n${reachNotes(rows)}\n\n${exportTable(rows)}\n\n${reportTable(rows)}\n\n${collectSection(rows, COLLECT_TARGET)}\n`);
   writeFileSync(BENCHMARKS_FILE, markdown(rows, options, timeTool, command, code));
   progress(`wrote ${BENCHMARKS_FILE}`);
 }

@@ -11,8 +11,15 @@ import {Command, Errors, Flags} from '@oclif/core';
 import {CNI_PROFILES} from '../engines/network/profile.js';
 import {buildModel} from '../graph/model.js';
 import {analyze, type Analysis} from '../paths/analysis.js';
+import {ApiClient} from '../collect/api-client.js';
+import {collectCluster, DEFAULT_CHUNK_SIZE} from '../collect/collector.js';
+import {resolveTarget} from '../collect/kubeconfig.js';
+import {progressLine} from '../collect/progress.js';
 import {InputError, UsageError} from '../snapshot/errors.js';
 import {loadInputs, type LoadResult} from '../snapshot/load.js';
+import {sourceDateEpoch} from '../util/source-date.js';
+import {describeGap, gapNote} from '../paths/coverage.js';
+import type {CoverageGap} from '../snapshot/snapshot.js';
 import {safe} from '../output/escape.js';
 import {paletteFor, type Palette} from '../output/colour.js';
 
@@ -29,30 +36,81 @@ export const analysisFlags = {
   'max-depth': maxDepthFlag,
   cni: cniFlag,
 };
+/** Where the live cluster is read from when a command has no INPUT (docs/collect.md). */
+export const clusterSourceFlags = {
+  kubeconfig: Flags.string({description: 'with no INPUT, read the live cluster this kubeconfig names (default: KUBECONFIG, ~/.kube/config, else in-cluster)', helpValue: 'FILE'}),
+  context: Flags.string({description: 'with no INPUT, the kubeconfig context to read', helpValue: 'NAME'}),
+};
+/** The collector's flags: cluster source, namespaces, page size. */
+export const liveFlags = {
+  ...clusterSourceFlags,
+  namespace: Flags.string({char: 'n', description: 'with no INPUT, list namespaced kinds in these namespaces only (repeatable)', multiple: true, helpValue: 'NS'}),
+  // No default given to oclif, so that a --chunk-size given with INPUT files is noticed.
+  'chunk-size': Flags.integer({description: `with no INPUT, objects per page of each list (default: ${DEFAULT_CHUNK_SIZE})`, min: 1, max: 100_000}),
+};
+export interface LiveFlags {
+  kubeconfig?: string | undefined;
+  context?: string | undefined;
+  namespace?: string[] | undefined;
+  'chunk-size'?: number | undefined;
+}
 export const jsonFlag = Flags.boolean({description: 'same as -o json', default: false});
 /** The name the exports put the cluster under, so several clusters live side by side (docs/export.md). */
 export const clusterFlag = Flags.string({description: 'the name this cluster goes under; clusters live side by side', default: 'default'});
+
+/** One warning per gap that may change a conclusion; kinds the cluster does not serve, together in one. */
+function coverageWarnings(gaps: readonly CoverageGap[]): string[] {
+  const notServed = gaps.filter((gap) => gap.reason === 'not-served').map((gap) => gap.kind);
+  return [
+    ...gaps
+      .filter((gap) => gap.reason !== 'not-served')
+      .map((gap) => `coverage gap: ${describeGap(gapNote(gap))}; ${gap.message}`),
+    ...(notServed.length > 0 ? [`not served by this cluster, so it holds none: ${notServed.join(', ')}`] : []),
+  ];
+}
 
 export abstract class KubepathCommand extends Command {
   protected warning(message: string): void {
     process.stderr.write(`kubepath: warning: ${safe(message)}\n`);
   }
 
-  /** Loads the command's INPUT arguments; live collection arrives with the collector. */
-  protected async load(inputs: string[]): Promise<LoadResult> {
-    if (inputs.length === 0) {
-      throw new UsageError(
-        'no INPUT given: name snapshot files, manifest files or folders, or - for stdin (reading a live cluster is not available yet)',
-      );
-    }
-    const result = await loadInputs(inputs);
-    for (const warning of result.warnings) this.warning(warning);
+  /** Loads the command's INPUT arguments, or with none, collects the live cluster the flags (or kubectl's defaults) name. */
+  protected async load(inputs: string[], live: LiveFlags = {}): Promise<LoadResult> {
+    const result = inputs.length === 0 ? await this.collectLive(live) : await this.loadFiles(inputs, live);
+    for (const warning of [...result.warnings, ...coverageWarnings(result.snapshot.coverage.gaps)]) this.warning(warning);
     return result;
   }
 
+  private async loadFiles(inputs: string[], live: LiveFlags): Promise<LoadResult> {
+    const liveOnly = (['kubeconfig', 'context', 'namespace', 'chunk-size'] as const).filter((flag) => live[flag] !== undefined);
+    if (liveOnly.length > 0) {
+      throw new UsageError(`--${liveOnly[0]} reads a live cluster, so it cannot be given with INPUT files; drop one or the other`);
+    }
+    return loadInputs(inputs);
+  }
+
+  private async collectLive(live: LiveFlags): Promise<LoadResult> {
+    const target = resolveTarget({kubeconfig: live.kubeconfig, context: live.context});
+    const collectedAt = sourceDateEpoch();
+    process.stderr.write(`kubepath: reading ${safe(target.server)} (context ${safe(target.context)} from ${safe(target.from)})\n`);
+    const progress = progressLine();
+    try {
+      const {snapshot, warnings, retries} = await collectCluster(new ApiClient(target), {
+        namespaces: live.namespace,
+        chunkSize: live['chunk-size'],
+        onProgress: progress.update,
+        ...(collectedAt ? {collectedAt} : {}),
+      });
+      if (retries.length > 0) warnings.push(`retried ${retries.length} request${retries.length === 1 ? '' : 's'} (first: ${retries[0]})`);
+      return {snapshot, warnings};
+    } finally {
+      progress.end();
+    }
+  }
+
   /** Loads INPUT... and analyses it as `analyze` does, with the analysis flags given. */
-  protected async analyzed(inputs: string[], flags: {'assume-breach'?: string[]; 'crown-jewel'?: string[]; 'max-depth': number; cni: string}): Promise<LoadResult & {analysis: Analysis}> {
-    const loaded = await this.load(inputs);
+  protected async analyzed(inputs: string[], flags: LiveFlags & {'assume-breach'?: string[]; 'crown-jewel'?: string[]; 'max-depth': number; cni: string}): Promise<LoadResult & {analysis: Analysis}> {
+    const loaded = await this.load(inputs, flags);
     const analysis = analyze(buildModel(loaded.snapshot), {
       cni: CNI_PROFILES[flags.cni]!,
       assumeBreach: flags['assume-breach'],

@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core';
-import {analysisFlags, jsonFlag, KubepathCommand, outputFileFlag, outputFormat, verboseFlag, tablePalette} from '../cli/base.js';
+import {analysisFlags, liveFlags, jsonFlag, KubepathCommand, outputFileFlag, outputFormat, verboseFlag, tablePalette} from '../cli/base.js';
 import {RULES} from '../edges/index.js';
 import {listedEdgeCounts} from '../edges/rule.js';
 import {findingsToJson, formatFindingsText} from '../output/findings.js';
@@ -28,6 +28,7 @@ export default class Analyze extends KubepathCommand {
     'fail-on': Flags.string({description: 'exit with code 3 when a finding is at or above this severity (for CI)', options: [...SEVERITIES]}),
     json: jsonFlag,
     ...analysisFlags,
+    ...liveFlags,
     'output-file': outputFileFlag,
     verbose: verboseFlag,
   };

@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core';
-import {jsonFlag, KubepathCommand, outputFileFlag} from '../cli/base.js';
+import {jsonFlag, KubepathCommand, liveFlags, outputFileFlag} from '../cli/base.js';
 import {createRuleContext} from '../edges/context.js';
 import {RULES} from '../edges/index.js';
 import {listedEdges} from '../edges/rule.js';
@@ -15,6 +15,7 @@ export default class Graph extends KubepathCommand {
   // INPUT... is variadic: files, folders and `-`.
   static override strict = false;
   static override flags = {
+    ...liveFlags,
     output: Flags.string({char: 'o', description: 'output format', options: ['json'], default: 'json'}),
     json: jsonFlag,
     'output-file': outputFileFlag,
@@ -22,7 +23,7 @@ export default class Graph extends KubepathCommand {
 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Graph);
-    const {snapshot} = await this.load(argv as string[]);
+    const {snapshot} = await this.load(argv as string[], flags);
     const model = buildModel(snapshot);
     const context = createRuleContext(model);
     const graph = buildGraph(model, RULES, context);

@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core';
-import {cniFlag, jsonFlag, KubepathCommand, maxDepthFlag, outputFileFlag, outputFormat, verboseFlag, tablePalette} from '../cli/base.js';
+import {cniFlag, jsonFlag, KubepathCommand, liveFlags, maxDepthFlag, outputFileFlag, outputFormat, verboseFlag, tablePalette} from '../cli/base.js';
 import {createRuleContext} from '../edges/context.js';
 import {RULES} from '../edges/index.js';
 import {CNI_PROFILES} from '../engines/network/profile.js';
@@ -27,6 +27,7 @@ export default class Paths extends KubepathCommand {
   // INPUT... is variadic: files, folders and `-`.
   static override strict = false;
   static override flags = {
+    ...liveFlags,
     from: Flags.string({description: 'where the attacker starts (repeatable)', multiple: true, required: true, helpValue: 'SEL'}),
     to: Flags.string({description: 'what the attacker wants (repeatable)', multiple: true, required: true, helpValue: 'SEL'}),
     'max-paths': Flags.integer({description: 'how many paths (K)', default: 5, min: 1, max: 1000}),
@@ -42,7 +43,7 @@ export default class Paths extends KubepathCommand {
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Paths);
     const format = outputFormat<'table' | 'json' | 'markdown' | 'sarif'>(flags, 'table');
-    const {snapshot} = await this.load(argv as string[]);
+    const {snapshot} = await this.load(argv as string[], flags);
     const model = buildModel(snapshot);
     const context = createRuleContext(model, {cni: CNI_PROFILES[flags.cni]});
     const graph = buildGraph(model, RULES, context);

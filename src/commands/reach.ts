@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core';
-import {cniFlag, jsonFlag, KubepathCommand, outputFileFlag, outputFormat, verboseFlag} from '../cli/base.js';
+import {cniFlag, jsonFlag, KubepathCommand, liveFlags, outputFileFlag, outputFormat, verboseFlag} from '../cli/base.js';
 import {buildNetworkEngine} from '../engines/network/engine.js';
 import {CNI_PROFILES} from '../engines/network/profile.js';
 import {ingressRoutes} from '../engines/network/routes.js';
@@ -25,6 +25,7 @@ export default class Reach extends KubepathCommand {
   // INPUT... is variadic: files, folders and `-`.
   static override strict = false;
   static override flags = {
+    ...liveFlags,
     output: Flags.string({char: 'o', description: 'output format', options: ['txt', 'json'], default: 'txt'}),
     json: jsonFlag,
     from: Flags.string({description: 'only connections from peers matching SEL (repeatable)', multiple: true, helpValue: 'SEL'}),
@@ -42,7 +43,7 @@ export default class Reach extends KubepathCommand {
     if (flags.explain && (flags.from || flags.to)) throw new UsageError('--explain SRC DST names both ends already: leave out --from and --to');
     const from = peerFilter(flags.explain ? [flags.explain[0]!] : flags.from);
     const to = peerFilter(flags.explain ? [flags.explain[1]!] : flags.to);
-    const {snapshot} = await this.load(argv as string[]);
+    const {snapshot} = await this.load(argv as string[], flags);
     const model = buildModel(snapshot);
     const engine = buildNetworkEngine(model, CNI_PROFILES[flags.cni]);
     checkFilterMatches(from, engine.peers);

@@ -1,6 +1,6 @@
 import {basename, dirname} from 'node:path';
 import {Flags} from '@oclif/core';
-import {analysisFlags, KubepathCommand} from '../cli/base.js';
+import {analysisFlags, liveFlags, KubepathCommand} from '../cli/base.js';
 import {RULES} from '../edges/index.js';
 import {listedEdgeCounts} from '../edges/rule.js';
 import {renderReport} from '../output/report.js';
@@ -28,6 +28,7 @@ export default class Report extends KubepathCommand {
     out: Flags.string({description: 'the HTML file to write (written whole or not at all)', required: true}),
     cluster: Flags.string({description: "the cluster's name in the header (default: the snapshot's, else the inputs' names)"}),
     ...analysisFlags,
+    ...liveFlags,
   };
 
   async run(): Promise<void> {

@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core';
-import {jsonFlag, KubepathCommand, outputFileFlag, outputFormat} from '../cli/base.js';
+import {clusterSourceFlags, jsonFlag, KubepathCommand, outputFileFlag, outputFormat} from '../cli/base.js';
 import {buildRbacEngine} from '../engines/rbac/engine.js';
 import {parseWhoCanArguments} from '../engines/rbac/resources.js';
 import {buildModel} from '../graph/model.js';
@@ -30,6 +30,7 @@ export default class WhoCan extends KubepathCommand {
     output: Flags.string({char: 'o', description: 'output format', options: ['table', 'json'], default: 'table'}),
     json: jsonFlag,
     'output-file': outputFileFlag,
+    ...clusterSourceFlags,
   };
 
   async run(): Promise<void> {
@@ -39,7 +40,7 @@ export default class WhoCan extends KubepathCommand {
     if (verb === undefined || resource === undefined) throw new UsageError('who-can needs a VERB and a RESOURCE, then INPUT...: e.g. who-can get secrets -n shop cluster.yaml');
     const {request, warnings} = parseWhoCanArguments(verb, resource, {namespace: flags.namespace, name: flags.name});
     for (const warning of warnings) this.warning(warning);
-    const {snapshot} = await this.load(inputs);
+    const {snapshot} = await this.load(inputs, {kubeconfig: flags.kubeconfig, context: flags.context});
     const engine = buildRbacEngine(buildModel(snapshot), {bootstrap: flags.bootstrap});
     const entries = engine.whoCan(request);
     const text = format === 'json' ? `${JSON.stringify(whoCanJson(request, entries, engine.bootstrapVersion), null, 2)}\n` : formatWhoCanTable(request, entries);

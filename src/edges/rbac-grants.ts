@@ -165,8 +165,9 @@ function findIdentityEvidence(model: ClusterModel, rbac: RbacEngine, id: string)
   if (named && !named.binding.bootstrap) return {object: named.binding.key, field: `subjects[${named.subjectIndex}]`};
   const pod = account && (model.podsByNamespace.get(account.namespace) ?? []).find((p) => p.serviceAccount === account.name);
   if (pod) return {object: pod.source.object, field: pod.source.specPath, note: 'a pod runs as this service account'};
-  const namespace = account && objectKey('Namespace', undefined, account.namespace);
-  return namespace && namespace in model.snapshot.locations ? {object: namespace, note: `every namespace has its default service account`} : undefined;
+  // Declared, not merely referenced: then the evidence names an object the input holds (files and live snapshots alike).
+  if (!account || !model.namespaces.get(account.namespace)?.declared) return undefined;
+  return {object: objectKey('Namespace', undefined, account.namespace), note: `every namespace has its default service account`};
 }
 
 const describeRule = (grant: RuleGrant): string =>

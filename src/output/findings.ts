@@ -8,6 +8,7 @@
 import type {FindingChange, FindingsDiff} from '../paths/diff.js';
 import type {RankedFix} from '../paths/fixes.js';
 import type {Finding, Severity} from '../paths/findings.js';
+import {describeGap, type GapNote} from '../paths/coverage.js';
 import {SEVERITIES} from '../paths/findings.js';
 import {safe} from './escape.js';
 import {PLAIN, type Palette} from './colour.js';
@@ -34,6 +35,7 @@ export function findingToJson(f: Finding): Record<string, unknown> {
     paths: f.paths,
     rootCause: stepToJson(f.rootCause),
     fixes: f.fixes,
+    coverageGaps: f.coverageGaps,
     path: pathToJson(f.path),
   };
 }
@@ -62,6 +64,7 @@ export function formatFindingsText(json: FindingsJson, palette: Palette = PLAIN)
     lines.push(`   cost ${finding.cost}, ${finding.certainty} after the entry, ${finding.paths} path${finding.paths === 1 ? '' : 's'} found through this root cause; entry points: ${(finding.entryPoints as string[]).map(safe).join(', ')}`);
     lines.push(`   ${[path.source, ...path.steps.map((s) => String(s.to))].map(safe).join(' -> ')}`);
     for (const fix of finding.fixes as RankedFix[]) lines.push(`   fix (cuts ${fix.paths} of ${finding.paths}): ${safe(fix.action)}`);
+    for (const gap of finding.coverageGaps as GapNote[]) lines.push(`   ${palette.heading('may not hold:')} ${describeGap(gap, safe)}`);
     lines.push(...stepLines(path.steps, '   ', palette));
   });
   return `${lines.join('\n')}\n`;

@@ -8,6 +8,7 @@
  */
 import {safe} from './escape.js';
 import type {FindingsJson} from './findings.js';
+import {describeGap, type GapNote} from '../paths/coverage.js';
 import type {PathsJson} from './paths.js';
 
 /** Text as an inline code span: a fence longer than any backtick run in it, control characters escaped. */
@@ -66,8 +67,10 @@ export function findingsMarkdown(json: FindingsJson): string {
   json.findings.forEach((finding, index) => {
     const path = finding.path as {source: string; steps: Step[]};
     lines.push('', `### ${index + 1}. ${finding.severity}: ${finding.category}`, '');
+    const gaps = finding.coverageGaps as GapNote[];
     for (const fix of finding.fixes as Array<{action: string; paths: number}>) lines.push(`- fix (cuts ${fix.paths} of ${finding.paths}): ${codeSpan(fix.action)}`);
-    if ((finding.fixes as unknown[]).length > 0) lines.push('');
+    for (const gap of gaps) lines.push(`- may not hold: ${describeGap(gap, codeSpan)}`);
+    if ((finding.fixes as unknown[]).length + gaps.length > 0) lines.push('');
     lines.push(`Path (cost ${finding.cost}, ${finding.certainty} after the entry, ${finding.paths} found through this root cause): ${chain(path)}`, '');
     lines.push(...stepsMarkdown(path.steps));
   });

@@ -19,8 +19,9 @@
  */
 import {RULES} from '../edges/index.js';
 import type {AttackEdgeAttributes, Evidence} from '../graph/types.js';
-import {UsageError} from '../snapshot/errors.js';
+import {sourceDateEpoch} from '../util/source-date.js';
 import type {LoadSummary} from './summary.js';
+import type {GapNote} from '../paths/coverage.js';
 import type {Analysis} from '../paths/analysis.js';
 import {ANY_POD, SEVERITIES, type Severity} from '../paths/findings.js';
 import {fixesFor} from '../paths/fixes.js';
@@ -88,6 +89,8 @@ export interface ReportFinding {
   /** How many paths were found through the root cause. */
   pathCount: number;
   fixes: Array<{action: string; paths: number}>;
+  /** Coverage gaps that may make a step of its paths untrue (paths/coverage.ts). */
+  coverageGaps: GapNote[];
   rootCause: string;
   /** Each path as its edges' ids, the cheapest first. */
   paths: string[][];
@@ -99,7 +102,7 @@ export interface ReportData {
     time: string;
     mode: string;
     inputs: Array<{path: string; objects: number}>;
-    coverageGaps: unknown[];
+    coverageGaps: LoadSummary['coverageGaps'];
     skipped: unknown[];
     warnings: string[];
     graph: {nodes: number; edges: number};
@@ -122,18 +125,9 @@ export interface ReportOptions {
   summary: LoadSummary;
 }
 
-/** The latest time a JavaScript Date holds, in seconds. */
-const LAST_EPOCH_SECOND = 8.64e12;
-
 /** The header's time: SOURCE_DATE_EPOCH's, else the snapshot's collection time, else now. */
 function reportTime(summary: LoadSummary): string {
-  const epoch = process.env.SOURCE_DATE_EPOCH;
-  if (epoch !== undefined && epoch !== '') {
-    // Set means reproducible output is wanted: a value that cannot give it is an error, not a silent `now`.
-    if (!/^\d+$/.test(epoch) || Number(epoch) > LAST_EPOCH_SECOND) throw new UsageError(`SOURCE_DATE_EPOCH must be whole seconds since 1970 (0 to ${LAST_EPOCH_SECOND}), not ${JSON.stringify(epoch)}`);
-    return new Date(Number(epoch) * 1000).toISOString();
-  }
-  return summary.source.collectedAt ?? new Date().toISOString();
+  return (sourceDateEpoch()?.toISOString() ?? summary.source.collectedAt) ?? new Date().toISOString();
 }
 
 /** Builds the report's data from an analysis: findings, their paths' subgraph, neighbours to expand. */
@@ -267,6 +261,7 @@ export function reportData(analysis: Analysis, options: ReportOptions): ReportDa
       entryPoints: finding.entryPoints,
       pathCount: finding.paths,
       fixes: finding.fixes.map((fix) => ({action: fix.action, paths: fix.paths})),
+      coverageGaps: finding.coverageGaps,
       rootCause: ((id) => replicas.edgeAlias.get(id) ?? id)(idOf.get(edgeKey(cause.from, cause.to, cause.attributes)) ?? ''),
       paths: [cheapest, ...others],
     };

@@ -10,6 +10,7 @@ import type {KubeGraph} from '../graph/types.js';
 import {KINDS} from '../snapshot/kinds.js';
 import type {CoverageGap, SkippedKind, SnapshotSource} from '../snapshot/snapshot.js';
 import {safe} from './escape.js';
+import {describeGap, gapNote} from '../paths/coverage.js';
 import {compareStrings} from '../util/order.js';
 
 export interface LoadSummary {
@@ -24,7 +25,8 @@ export interface LoadSummary {
   };
   graph: {nodes: number; edges: number; attackEdges: number; nodesByKind: Record<string, number>; edgesByType: Record<string, number>};
   skipped: SkippedKind[];
-  coverageGaps: CoverageGap[];
+  /** Each gap with what it may change (paths/coverage.ts). */
+  coverageGaps: Array<CoverageGap & {effect: string}>;
   warnings: string[];
 }
 
@@ -76,7 +78,7 @@ export function summarize(model: ClusterModel, graph: KubeGraph, warnings: reado
       edgesByType: Object.fromEntries([...types].sort(([a], [b]) => compareStrings(a, b))),
     },
     skipped: snapshot.coverage.skipped,
-    coverageGaps: snapshot.coverage.gaps,
+    coverageGaps: snapshot.coverage.gaps.map((gap) => ({...gap, effect: gapNote(gap).effect})),
     warnings: [...warnings],
   };
 }
@@ -93,7 +95,13 @@ export function renderSummaryText(summary: LoadSummary, verbose: boolean): strin
   const m = summary.model;
   const lines: string[] = [];
   const inputs = summary.source.inputs;
-  lines.push(`kubepath: ${summary.source.mode} snapshot from ${inputs.length} input file${inputs.length === 1 ? '' : 's'}`);
+  const source = summary.source;
+  if (source.mode === 'live') {
+    const version = source.serverVersion ? `, ${safe(source.serverVersion)}` : '';
+    lines.push(`kubepath: live snapshot of ${safe(source.server ?? '?')} (context ${safe(source.context ?? '?')}${version}) taken ${source.collectedAt ?? 'at an unknown time'}`);
+  } else {
+    lines.push(`kubepath: ${source.mode} snapshot from ${inputs.length} input file${inputs.length === 1 ? '' : 's'}`);
+  }
   if (verbose) for (const input of inputs) lines.push(`  ${safe(input.path)}: ${input.objects} objects`);
   lines.push('', 'Objects read:');
   lines.push(...table(Object.entries(summary.objects).map(([kind, count]) => [kind, String(count)])));
@@ -115,8 +123,11 @@ export function renderSummaryText(summary: LoadSummary, verbose: boolean): strin
     if (verbose) lines.push(...table(summary.skipped.map((s) => [`${safe(s.apiVersion)} ${safe(s.kind)}`, String(s.count)])));
   }
   if (summary.coverageGaps.length > 0) {
-    lines.push('', 'Coverage gaps (conclusions may miss what these hide):');
-    for (const gap of summary.coverageGaps) lines.push(`  ${safe(gap.kind)}${gap.namespace ? ` in ${safe(gap.namespace)}` : ''}: ${gap.reason}: ${safe(gap.message)}`);
+    lines.push('', 'Coverage gaps (kinds kubepath could not read, and what that may change):');
+    for (const gap of summary.coverageGaps) {
+      lines.push(`  ${describeGap(gap, safe)}`);
+      lines.push(`    ${safe(gap.message)}`);
+    }
   }
   return `${lines.join('\n')}\n`;
 }

@@ -7,6 +7,7 @@
  * and what the user marks), one finding per root cause, ranked by severity then cost.
  * The rules are in docs/findings.md; the paths come from search.ts.
  */
+import {gapsOnPaths, type GapNote} from './coverage.js';
 import {CLUSTER_ADMIN, INTERNET} from '../graph/ids.js';
 import type {KubeGraph, NodeAttributes} from '../graph/types.js';
 import {compareStrings} from '../util/order.js';
@@ -55,6 +56,8 @@ export interface Finding {
   rootCause: PathStep;
   /** Whether every step after the entry hop is definite. */
   certainty: 'definite' | 'conditional';
+  /** Coverage gaps that may make a step of its paths untrue (coverage.ts). */
+  coverageGaps: GapNote[];
 }
 
 export interface FindingsOptions {
@@ -140,7 +143,7 @@ export function findings(moves: AttackMoves, options: FindingsOptions): Finding[
         const certainty = path.steps.slice(1).every((step) => step.attributes.certainty === 'definite') ? 'definite' : 'conditional';
         const known = byKey.get(id);
         if (!known) {
-          byKey.set(id, {id, severity, category, title: titleOf(category, path, cause), entryPoints: [path.source], path, paths: 1, allPaths: [path], fixes: [], rootCause: cause, certainty});
+          byKey.set(id, {id, severity, category, title: titleOf(category, path, cause), entryPoints: [path.source], path, paths: 1, allPaths: [path], fixes: [], rootCause: cause, certainty, coverageGaps: []});
           continue;
         }
         known.paths++;
@@ -154,7 +157,7 @@ export function findings(moves: AttackMoves, options: FindingsOptions): Finding[
     }
   }
   return [...byKey.values()]
-    .map((finding) => ({...finding, entryPoints: [...finding.entryPoints].sort(compareStrings), fixes: rankFixes(finding.allPaths, 3)}))
+    .map((finding) => ({...finding, entryPoints: [...finding.entryPoints].sort(compareStrings), fixes: rankFixes(finding.allPaths, 3), coverageGaps: gapsOnPaths(finding.allPaths, moves.context.model.snapshot.coverage.gaps)}))
     .sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || a.path.cost - b.path.cost || compareStrings(a.id, b.id));
 }
 

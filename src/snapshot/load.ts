@@ -12,25 +12,15 @@ import {readdirSync, readFileSync, realpathSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 import {parseDocuments, type DocPath, type InputDocument} from './documents.js';
 import {InputError} from './errors.js';
-import {KINDS, kindSpecFor, type KindSpec} from './kinds.js';
-import {isRecord, redactObject} from './redact.js';
-import {SNAPSHOT_API_VERSION, SNAPSHOT_KIND, SNAPSHOT_VERSION} from './schema.js';
+import {KINDS, kindSpecFor} from './kinds.js';
+import {isRecord} from './redact.js';
+import {SNAPSHOT_KIND} from './schema.js';
 import {compareStrings} from '../util/order.js';
-import {
-  emptyObjects,
-  objectKey,
-  snapshotEnvelopeSchema,
-  type CoverageGap,
-  type InputRecord,
-  type Location,
-  type Snapshot,
-  type SnapshotSource,
-} from './snapshot.js';
-import type {z} from 'zod';
+import {objectKey, snapshotEnvelopeSchema, type Location, type Snapshot} from './snapshot.js';
+import {admitObject, describe, formatPath, SnapshotBuilder} from './builder.js';
 
 export const STDIN = '-';
 const MANIFEST_FILE = /\.(ya?ml|json)$/i;
-const MAX_DUPLICATE_WARNINGS = 10;
 
 export interface LoadOptions {
   /** Reads standard input; replaceable in tests. */
@@ -90,87 +80,6 @@ function expandInput(input: string): string[] {
   return files;
 }
 
-function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let text = '';
-  for (const part of path) text += typeof part === 'number' ? `[${part}]` : `${text ? '.' : ''}${String(part)}`;
-  return text;
-}
-
-function describe(kind: string, metadata: unknown): string {
-  const meta = isRecord(metadata) ? metadata : {};
-  const name = typeof meta.name === 'string' && meta.name ? meta.name : '(unnamed)';
-  return typeof meta.namespace === 'string' ? `${kind} ${meta.namespace}/${name}` : `${kind} ${name}`;
-}
-
-/** Accumulates objects from every input, then builds one sorted snapshot. */
-class SnapshotBuilder {
-  private readonly byKind = new Map<string, Map<string, unknown>>(KINDS.map((k) => [k.kind, new Map()]));
-  private readonly locations = new Map<string, Location>();
-  private readonly skipped = new Map<string, number>();
-  private readonly gaps = new Map<string, CoverageGap>();
-  readonly inputs: InputRecord[] = [];
-  readonly warnings: string[] = [];
-  /** The source recorded in a saved snapshot, kept when that snapshot is the only input. */
-  savedSource: SnapshotSource | undefined;
-  private duplicates = 0;
-
-  add(spec: KindSpec, object: Json, location: Location): void {
-    const metadata = object.metadata as {name: string; namespace?: string};
-    const key = objectKey(spec.kind, metadata.namespace, metadata.name);
-    const objects = this.byKind.get(spec.kind)!;
-    if (objects.has(key) && ++this.duplicates <= MAX_DUPLICATE_WARNINGS) {
-      const first = this.locations.get(key);
-      const where = first ? ` (first in ${first.file}${first.line ? `:${first.line}` : ''})` : '';
-      this.warnings.push(
-        `${location.file}${location.line ? `:${location.line}` : ''}: ${describe(spec.kind, metadata)} appears again${where}; the later one is used`,
-      );
-    }
-    objects.set(key, object);
-    this.locations.set(key, location);
-  }
-
-  skip(apiVersion: string, kind: string, count = 1): void {
-    const key = `${apiVersion}\u0000${kind}`;
-    this.skipped.set(key, (this.skipped.get(key) ?? 0) + count);
-  }
-
-  gap(gap: CoverageGap): void {
-    this.gaps.set(`${gap.kind}\u0000${gap.namespace ?? ''}\u0000${gap.reason}`, gap);
-  }
-
-  build(): Snapshot {
-    if (this.duplicates > MAX_DUPLICATE_WARNINGS) {
-      this.warnings.push(`${this.duplicates - MAX_DUPLICATE_WARNINGS} more objects appear more than once; the later one is used each time`);
-    }
-    const objects = emptyObjects();
-    for (const spec of KINDS) {
-      const entries = [...this.byKind.get(spec.kind)!.entries()].sort(([a], [b]) => compareStrings(a, b));
-      (objects as unknown as Record<string, unknown[]>)[spec.key] = entries.map(([, object]) => object);
-    }
-    const locations: Record<string, Location> = {};
-    for (const key of [...this.locations.keys()].sort()) locations[key] = this.locations.get(key)!;
-    const skipped = [...this.skipped.entries()]
-      .map(([key, count]) => {
-        const [apiVersion, kind] = key.split('\u0000') as [string, string];
-        return {apiVersion, kind, count};
-      })
-      .sort((a, b) => (a.kind === b.kind ? compareStrings(a.apiVersion, b.apiVersion) : compareStrings(a.kind, b.kind)));
-    const gaps = [...this.gaps.values()].sort((a, b) => compareStrings(`${a.kind}/${a.namespace ?? ''}`, `${b.kind}/${b.namespace ?? ''}`));
-    const source: SnapshotSource =
-      this.savedSource && this.inputs.length === 1 ? this.savedSource : {mode: 'offline', inputs: this.inputs};
-    return {
-      apiVersion: SNAPSHOT_API_VERSION,
-      kind: SNAPSHOT_KIND,
-      version: SNAPSHOT_VERSION,
-      source,
-      coverage: {gaps, skipped},
-      objects,
-      locations,
-    };
-  }
-}
-
-
 function looksLikeKubernetes(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(looksLikeKubernetes);
   return isRecord(value) && typeof value.kind === 'string' && typeof value.apiVersion === 'string';
@@ -192,35 +101,17 @@ function addObject(
     builder.skip(apiVersion, kind);
     return 0;
   }
-  const object = redactObject(raw);
-  if (isRecord(object.metadata) && !object.metadata.name && typeof object.metadata.generateName === 'string') {
-    // `kubectl create` objects: the API server would add a random suffix; the prefix stands for it.
-    object.metadata = {...object.metadata, name: object.metadata.generateName};
+  const admitted = admitObject(spec, raw);
+  if ('problem' in admitted) {
+    const {at, detail} = admitted.problem;
+    throw new InputError(file, doc.lineOf([...path, ...at]), `${describe(kind, admitted.metadata)}: ${formatPath(at) || '(object)'}: ${detail}`);
   }
-  if (isRecord(object.metadata)) {
-    const namespace = object.metadata.namespace;
-    if (spec.namespaced && (namespace === undefined || namespace === null || namespace === '')) {
-      // As `kubectl apply` without -n: a manifest without a namespace lands in `default`.
-      object.metadata = {...object.metadata, namespace: 'default'};
-    } else if (!spec.namespaced && namespace !== undefined) {
-      const {namespace: _ignored, ...rest} = object.metadata;
-      object.metadata = rest;
-    }
-  }
-  const checked = spec.schema.safeParse(object);
-  if (!checked.success) throw schemaError(file, doc, path, kind, object.metadata, checked.error);
+  const {object} = admitted;
   // Where lines are costly (JSON), only a document's own start line is recorded.
   const line = doc.cheapLines ? doc.lineOf(path) : path.length === 0 ? doc.line : undefined;
   // Keep the object as read (zod's copy adds nothing and would double the memory).
   builder.add(spec, object, savedLocation ?? (line === undefined ? {file} : {file, line}));
   return 1;
-}
-
-function schemaError(file: string, doc: InputDocument, path: DocPath, kind: string, metadata: unknown, error: z.ZodError): InputError {
-  const issue = error.issues[0]!;
-  const at = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-  const message = issue.message.replace(/^Invalid input: (expected \w+), received undefined$/, 'missing ($1)').replace(/^Invalid input: /, '');
-  return new InputError(file, doc.lineOf([...path, ...at]), `${describe(kind, metadata)}: ${formatPath(at) || '(object)'}: ${message}`);
 }
 
 /** Reads one top-level value of a document: an object, a list of objects, or an array. */

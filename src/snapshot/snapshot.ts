@@ -64,6 +64,8 @@ export const sourceSchema = z.strictObject({
   cluster: z.string().optional(),
   context: z.string().optional(),
   server: z.string().optional(),
+  /** The API server's gitVersion (`v1.30.4`), when it told us. */
+  serverVersion: z.string().optional(),
   collectedAt: z.string().optional(),
 });
 export type SnapshotSource = z.infer<typeof sourceSchema>;

@@ -1,7 +1,7 @@
 import {existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import {basename, dirname, join, resolve} from 'node:path';
 import {Flags} from '@oclif/core';
-import {analysisFlags, clusterFlag, KubepathCommand} from '../../cli/base.js';
+import {analysisFlags, liveFlags, clusterFlag, KubepathCommand} from '../../cli/base.js';
 import {csvFiles} from '../../export/csv.js';
 import {analysisRecords} from '../../export/records.js';
 import {UsageError} from '../../snapshot/errors.js';
@@ -18,6 +18,7 @@ export default class ExportCsv extends KubepathCommand {
     out: Flags.string({description: 'the folder to write (new, or empty)', required: true}),
     cluster: clusterFlag,
     ...analysisFlags,
+    ...liveFlags,
   };
 
   async run(): Promise<void> {

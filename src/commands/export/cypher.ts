@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core';
-import {analysisFlags, clusterFlag, KubepathCommand} from '../../cli/base.js';
+import {analysisFlags, liveFlags, clusterFlag, KubepathCommand} from '../../cli/base.js';
 import {cypherScript} from '../../export/cypher-script.js';
 import {analysisRecords} from '../../export/records.js';
 import {writeOutput} from '../../output/write.js';
@@ -16,6 +16,7 @@ export default class ExportCypher extends KubepathCommand {
     out: Flags.string({description: 'the script to write (written whole or not at all)', required: true}),
     cluster: clusterFlag,
     ...analysisFlags,
+    ...liveFlags,
     'batch-size': Flags.integer({description: 'rows per transaction', default: 1000, min: 1, max: 100000}),
   };
 

@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core';
-import {analysisFlags, clusterFlag, jsonFlag, KubepathCommand} from '../../cli/base.js';
+import {analysisFlags, liveFlags, clusterFlag, jsonFlag, KubepathCommand} from '../../cli/base.js';
 import {loadIntoNeo4j} from '../../export/neo4j-live.js';
 import {analysisRecords} from '../../export/records.js';
 import {UsageError} from '../../snapshot/errors.js';
@@ -21,6 +21,7 @@ export default class ExportNeo4j extends KubepathCommand {
     database: Flags.string({description: 'the database to write into (default: the server default)'}),
     cluster: clusterFlag,
     ...analysisFlags,
+    ...liveFlags,
     wipe: Flags.boolean({description: 'delete every kubepath node first, of every cluster', default: false}),
     'batch-size': Flags.integer({description: 'rows per transaction', default: 5000, min: 1, max: 100000}),
     json: jsonFlag,

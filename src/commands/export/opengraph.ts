@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core';
-import {analysisFlags, clusterFlag, KubepathCommand} from '../../cli/base.js';
+import {analysisFlags, liveFlags, clusterFlag, KubepathCommand} from '../../cli/base.js';
 import {openGraph} from '../../export/opengraph.js';
 import {analysisRecords} from '../../export/records.js';
 import {writeOutput} from '../../output/write.js';
@@ -15,6 +15,7 @@ export default class ExportOpenGraph extends KubepathCommand {
     out: Flags.string({description: 'the JSON file to write (written whole or not at all)', required: true}),
     cluster: clusterFlag,
     ...analysisFlags,
+    ...liveFlags,
   };
 
   async run(): Promise<void> {

@@ -1,0 +1,208 @@
+/**
+ * kubepath API client
+ * ===================
+ *
+ * GETs JSON from the API server with the credentials and TLS settings
+ * @kubernetes/client-node derives from the kubeconfig (tokens, client
+ * certificates, exec and auth-provider plugins, CA, proxy), applied afresh to each
+ * request so that a refreshed token is picked up. client-node builds a new agent
+ * each time, which would mean a new TLS handshake per page; its TLS settings go
+ * into one keep-alive agent instead (a proxy keeps client-node's agent). The body is
+ * kept as the server wrote it: the generated API classes would map it onto their
+ * models and drop every field they do not know.
+ *
+ * 429 and 5xx answers and dropped connections are retried with exponential backoff,
+ * or after the `Retry-After` the server names (capped); other failures become an
+ * ApiError that says what the server said.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type {ClusterTarget} from './kubeconfig.js';
+
+export type Json = Record<string, unknown>;
+
+/** What went wrong, as the collector needs to tell it apart. */
+export type FailureKind = 'credentials' | 'unauthorized' | 'forbidden' | 'not-found' | 'expired' | 'not-acceptable' | 'unreachable' | 'error';
+
+export class ApiError extends Error {
+  constructor(
+    readonly failure: FailureKind,
+    readonly status: number | undefined,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface RetryPolicy {
+  /** Tries in all, the first included. */
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** The longest `Retry-After` honoured as given; longer ones wait this long. */
+  maxRetryAfterMs: number;
+  /** A connection silent this long (no byte sent or received) is dropped. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {attempts: 6, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 60_000, timeoutMs: 60_000};
+
+/** Network failures worth another try: the server or a load balancer dropped us. */
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', 'ECONNABORTED', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** A page this large means the server ignores `limit` (a proxy?): refused rather than held. */
+export const MAX_ANSWER_BYTES = 256 * 1024 * 1024;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Seconds or an HTTP date, as RFC 9110 allows; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | string[] | undefined, now = Date.now()): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined || value.trim() === '') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** The message of a Kubernetes `Status` body, else the body's start. */
+function statusMessage(answer: Answer): string {
+  const text = answer.body.toString('utf8');
+  try {
+    const status = JSON.parse(text) as Json;
+    if (typeof status.message === 'string' && status.message) return status.message;
+  } catch {
+    // not JSON: fall through to the text itself
+  }
+  const line = text.trim().split('\n')[0] ?? '';
+  return line ? line.slice(0, 200) : `HTTP ${answer.status}`;
+}
+
+export class ApiClient {
+  /** Requests retried so far, and why (for the collection's summary). */
+  readonly retries: string[] = [];
+  /** Until the server has answered once, a refused or unresolvable connection fails at once: it is probably not there. */
+  private answered = false;
+  private agent: http.Agent | undefined;
+  private agentIdentity = '';
+
+  constructor(
+    readonly target: ClusterTarget,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
+  ) {}
+
+  /** The JSON body at `path` (below the server URL); `accept` asks for a representation. */
+  async getJson(path: string, accept = 'application/json'): Promise<Json> {
+    const answer = await this.getWithRetries(path, accept);
+    let body: unknown;
+    try {
+      body = JSON.parse(answer.body.toString('utf8'));
+    } catch {
+      throw new ApiError('error', answer.status, `GET ${path}: the API server's answer is not JSON`);
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new ApiError('error', answer.status, `GET ${path}: the API server's answer is not a JSON object`);
+    }
+    return body as Json;
+  }
+
+  private async getWithRetries(path: string, accept: string): Promise<Answer> {
+    for (let attempt = 1; ; attempt++) {
+      let answer: Answer;
+      try {
+        answer = await this.get(path, accept);
+      } catch (error) {
+        if (error instanceof ApiError) throw error;
+        const code = (error as NodeJS.ErrnoException).code ?? '';
+        const what = `${code || (error as Error).message}`;
+        if (!TRANSIENT_CODES.has(code) || (!this.answered && code !== 'ECONNRESET') || attempt >= this.retry.attempts) {
+          throw new ApiError('unreachable', undefined, `cannot reach the API server at ${this.target.server}: ${what}`);
+        }
+        this.retries.push(`GET ${path}: ${what}`);
+        await sleep(this.backoff(attempt));
+        continue;
+      }
+      this.answered = true;
+      const {status} = answer;
+      if (status >= 200 && status < 300) return answer;
+      const retriable = status === 429 || status >= 500;
+      if (retriable && attempt < this.retry.attempts) {
+        const asked = retryAfterMs(answer.headers['retry-after']);
+        this.retries.push(`GET ${path}: ${status}${asked === undefined ? '' : `, Retry-After ${answer.headers['retry-after']}`}`);
+        await sleep(asked === undefined ? this.backoff(attempt) : Math.min(asked, this.retry.maxRetryAfterMs));
+        continue;
+      }
+      const message = `GET ${path}: ${status} ${statusMessage(answer)}${retriable ? ` (after ${attempt} tries)` : ''}`;
+      throw new ApiError(failureOf(status), status, message);
+    }
+  }
+
+  /** Exponential, with a little jitter so parallel lists do not retry in step. */
+  private backoff(attempt: number): number {
+    const delay = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+    return delay * (0.75 + Math.random() * 0.25);
+  }
+
+  private async get(path: string, accept: string): Promise<Answer> {
+    const url = new URL(this.target.server.replace(/\/$/, '') + path);
+    const options: https.RequestOptions = {method: 'GET', headers: {}};
+    try {
+      await this.target.config.applyToHTTPSOptions(options);
+    } catch (error) {
+      throw new ApiError('credentials', undefined, `cannot get credentials for context ${this.target.context} (${this.target.from}): ${(error as Error).message.split('\n')[0]}`);
+    }
+    if (!this.target.config.getCurrentCluster()?.proxyUrl) options.agent = this.keepAliveAgent(options, url.protocol);
+    options.headers = {...(options.headers as http.OutgoingHttpHeaders), Accept: accept, 'User-Agent': 'kubepath'};
+    const request = url.protocol === 'http:' ? http.request : https.request;
+    return new Promise<Answer>((resolve, reject) => {
+      const req = request(url, options, (res) => {
+        const chunks: Buffer[] = [];
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          if (bytes > MAX_ANSWER_BYTES) {
+            req.destroy(new ApiError('error', res.statusCode, `GET ${path}: the answer is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MB; the server (or a proxy) seems to ignore limit`));
+          } else chunks.push(chunk);
+        });
+        res.on('end', () => resolve({status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks)}));
+        res.on('error', reject);
+      });
+      req.setTimeout(this.retry.timeoutMs, () => req.destroy(Object.assign(new Error('no answer in time'), {code: 'ETIMEDOUT'})));
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  /** One keep-alive agent with the TLS settings client-node put into `options`; made again only if they change (a rotated client certificate). */
+  private keepAliveAgent(options: https.RequestOptions, protocol: string): http.Agent {
+    const tls = {ca: options.ca, cert: options.cert, key: options.key, pfx: options.pfx, passphrase: options.passphrase, rejectUnauthorized: options.rejectUnauthorized, servername: options.servername};
+    const identity = JSON.stringify(tls);
+    if (!this.agent || this.agentIdentity !== identity) {
+      this.agent?.destroy();
+      this.agent = protocol === 'http:' ? new http.Agent({keepAlive: true}) : new https.Agent({...tls, keepAlive: true});
+      this.agentIdentity = identity;
+    }
+    return this.agent;
+  }
+
+  /** Closes kept-alive connections, so that the process can end. */
+  close(): void {
+    this.agent?.destroy();
+    this.agent = undefined;
+  }
+}
+
+function failureOf(status: number): FailureKind {
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not-found';
+  if (status === 406) return 'not-acceptable';
+  if (status === 410) return 'expired';
+  return 'error';
+}

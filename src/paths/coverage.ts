@@ -1,0 +1,97 @@
+/**
+ * kubepath coverage gaps
+ * ======================
+ *
+ * What a kind kubepath could not read may change in its conclusions. Most gaps hide
+ * paths (a Role never read grants nothing here; a pod never listed is no entry
+ * point), so conclusions drawn are sound but incomplete. Network reach is the
+ * exception: NetworkPolicies (and admin network policies) only ever take
+ * connections away, and namespace labels decide which namespaces a policy
+ * selects, so a network step into or out of a namespace whose policies kubepath
+ * could not read (ingress rules where it lands, egress rules where it starts), or
+ * any network step when namespace labels are unread, may not exist. Those steps' findings carry the gaps that may
+ * overstate them; every gap is listed with what it may hide.
+ */
+import type {CoverageGap} from '../snapshot/snapshot.js';
+import type {AttackPath} from './search.js';
+import {compareStrings} from '../util/order.js';
+
+/** A gap as shown next to the conclusions it may affect. */
+export interface GapNote {
+  kind: string;
+  namespace?: string;
+  reason: CoverageGap['reason'];
+  /** What the gap may change, in a sentence. */
+  effect: string;
+}
+
+/** Kinds whose absence can only take connections away that kubepath would wrongly allow: network policy and its selectors. */
+const REACH_KINDS = new Set(['NetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'Namespace']);
+
+const HIDES: Record<string, string> = {
+  Pod: 'pods there are not seen: paths from, through or to them are missing',
+  Node: 'nodes are known only from pods that name them',
+  ServiceAccount: 'service accounts are known only from the pods and bindings that name them',
+  Secret: 'secrets are known only from the pods that mount them; token secrets and secret readers there may be missing',
+  Service: 'exposure through services there is missing',
+  Endpoints: 'exposure through services with hand-written endpoints there may be missing',
+  EndpointSlice: 'exposure through services with hand-written endpoint slices there may be missing',
+  Ingress: 'exposure through ingresses there is missing',
+  Gateway: 'exposure through gateways there is missing',
+  HTTPRoute: 'exposure through gateway routes there is missing',
+  ReferenceGrant: 'cross-namespace gateway routes there are not allowed here, so exposure may be missing',
+  Role: 'permissions granted by roles there are missing',
+  ClusterRole: 'permissions granted by cluster roles are missing',
+  RoleBinding: 'permissions granted by role bindings there are missing',
+  ClusterRoleBinding: 'permissions granted cluster-wide are missing',
+  NetworkPolicy: 'network policies there are not seen: network steps into or out of those pods may be blocked in fact',
+  AdminNetworkPolicy: 'admin network policies are not seen: any network step may be blocked in fact',
+  BaselineAdminNetworkPolicy: 'baseline admin network policies are not seen: network steps that no NetworkPolicy governs may be blocked in fact',
+  Namespace: 'namespace labels are not seen: policies that select namespaces by label may allow or block other connections than shown',
+};
+const WORKLOAD_EFFECT = 'workloads there are known only from their pods (manifests: their pods are missing)';
+
+/** What a gap may change; a kind the server does not serve cannot exist there, so it changes nothing. */
+export function gapNote(gap: CoverageGap): GapNote {
+  const effect =
+    gap.reason === 'not-served'
+      ? 'nothing: the API server does not serve this kind, so the cluster holds none'
+      : (HIDES[gap.kind] ?? WORKLOAD_EFFECT);
+  return {kind: gap.kind, ...(gap.namespace === undefined ? {} : {namespace: gap.namespace}), reason: gap.reason, effect};
+}
+
+/** `pod:shop/web-0` → `shop`. */
+function podNamespace(id: string): string | undefined {
+  if (!id.startsWith('pod:')) return undefined;
+  const slash = id.indexOf('/');
+  return slash < 0 ? undefined : id.slice('pod:'.length, slash);
+}
+
+/** The gaps that may make a step of these paths untrue: unread network policy where a network step starts or lands. */
+export function gapsOnPaths(paths: readonly AttackPath[], gaps: readonly CoverageGap[]): GapNote[] {
+  const relevant = gaps.filter((gap) => gap.reason !== 'not-served' && REACH_KINDS.has(gap.kind));
+  if (relevant.length === 0) return [];
+  const touched = new Set<string>();
+  let reaches = false;
+  for (const path of paths) {
+    for (const step of path.steps) {
+      if (step.attributes.type !== 'CAN_REACH') continue;
+      reaches = true;
+      for (const end of [step.from, step.to]) {
+        const namespace = podNamespace(end);
+        if (namespace !== undefined) touched.add(namespace);
+      }
+    }
+  }
+  if (!reaches) return [];
+  // Cluster-wide gaps (admin policies, namespace labels) matter wherever a network step is taken.
+  return relevant
+    .filter((gap) => gap.namespace === undefined || touched.has(gap.namespace))
+    .map(gapNote)
+    .sort((a, b) => compareStrings(`${a.kind}/${a.namespace ?? ''}`, `${b.kind}/${b.namespace ?? ''}`));
+}
+
+/** `NetworkPolicy in shop could not be read (forbidden): ...`; `name` formats the kind and namespace for the medium (escaped text, a code span). */
+export function describeGap(gap: GapNote, name: (text: string) => string = (text) => text): string {
+  return `${name(gap.kind)}${gap.namespace ? ` in ${name(gap.namespace)}` : ''} could not be read (${gap.reason}): ${gap.effect}`;
+}
