@@ -131,6 +131,25 @@ describe('kubepath report: the bundled example', () => {
     expect(await report.page.locator('#chokepoints li').count()).toBeGreaterThan(0);
   });
 
+  it("shows analyze's posture findings by team: every team, each check with its workloads, its fix on click", async () => {
+    const posture = (analysis as unknown as {posture: {findings: Array<{rule: string; title: string; subject: string; owner?: {team: string}}>}}).posture;
+    const teams = [...new Set(posture.findings.map((f) => f.owner?.team ?? '(no team)'))];
+    const blocks = report.page.locator('#posture details');
+    expect(await blocks.evaluateAll((all) => all.map((d) => d.getAttribute('data-team')))).toEqual(teams);
+    const shop = report.page.locator('#posture details[data-team="shop"]');
+    await shop.locator('summary').click();
+    const checks = shop.locator('li.posture-check');
+    const shopFindings = posture.findings.filter((f) => f.owner?.team === 'shop');
+    expect(await checks.count()).toBe(new Set(shopFindings.map((f) => f.rule)).size);
+    await checks.first().click();
+    const details = report.page.locator('#details');
+    const first = shopFindings[0]!;
+    expect(await details.locator('h3').textContent()).toBe(`${first.title} (team shop)`);
+    const listed = await details.locator('ul li').allTextContents();
+    expect(listed).toEqual(shopFindings.filter((f) => f.rule === first.rule).map((f) => f.subject));
+    expect(report.errors).toEqual([]);
+  });
+
   it("draws the nodes of the reported paths: every node of analyze's paths, and nothing else", async () => {
     const nodes = await drawn(report.page, 'node');
     for (const finding of analysis.findings) {

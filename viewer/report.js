@@ -232,6 +232,31 @@
   for (const fix of data.chokePoints) choke.append(el('li', `cuts ${fix.paths} paths: ${fix.action}`));
   if (data.chokePoints.length === 0) choke.append(el('li', 'none'));
 
+  // Posture: per team, each check broken with the workloads breaking it; a check's details on click.
+  const posture = document.getElementById('posture');
+  const LEVELS = {baseline: 'breaks baseline', restricted: 'breaks restricted', hardening: 'hardening'};
+  for (const team of data.posture) {
+    const block = el('details');
+    block.dataset.team = team.team;
+    block.append(el('summary', `${team.team}: ${team.counts.baseline} baseline, ${team.counts.restricted} restricted, ${team.counts.hardening} hardening`));
+    const checks = el('ul');
+    for (const check of team.checks) {
+      const item = el('li', `[${LEVELS[check.level]}] ${check.title} (${check.subjects.length})`, `posture-check ${check.level}`);
+      item.addEventListener('click', () => {
+        details.replaceChildren(el('h3', `${check.title} (team ${team.team})`));
+        details.append(table([['level', LEVELS[check.level]], ['check', check.rule], ['why', check.why], ['fix, e.g.', check.fix]]));
+        details.append(el('h4', `Workloads (${check.subjects.length})`));
+        const list = el('ul');
+        for (const subject of check.subjects) list.append(el('li', subject));
+        details.append(list);
+      });
+      checks.append(item);
+    }
+    block.append(checks);
+    posture.append(block);
+  }
+  if (data.posture.length === 0) posture.append(el('p', 'Every workload meets the restricted level and the hardening checks.', 'hint'));
+
   // Filters and search.
   const namespaceFilter = document.getElementById('filter-namespace');
   for (const namespace of [...new Set(data.nodes.map((node) => node.namespace).filter(Boolean))].sort()) {

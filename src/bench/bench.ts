@@ -12,10 +12,9 @@
  * BENCHMARKS.md. Generated files live in a temporary folder and are deleted.
  */
 import {spawnSync} from 'node:child_process';
-import {existsSync, mkdtempSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {cpus, platform, release, tmpdir, totalmem} from 'node:os';
 import {join} from 'node:path';
-import {performance} from 'node:perf_hooks';
 import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
 import {randomBytes} from 'node:crypto';

@@ -18,6 +18,7 @@ import {progressLine} from '../collect/progress.js';
 import {InputError, UsageError} from '../snapshot/errors.js';
 import {loadInputs, type LoadResult} from '../snapshot/load.js';
 import {sourceDateEpoch} from '../util/source-date.js';
+import {DEFAULT_TEAM_KEYS} from '../posture/evaluate.js';
 import {describeGap, gapNote} from '../paths/coverage.js';
 import type {CoverageGap} from '../snapshot/snapshot.js';
 import {safe} from '../output/escape.js';
@@ -35,6 +36,7 @@ export const analysisFlags = {
   'crown-jewel': Flags.string({description: 'also treat these nodes as crown jewels (repeatable)', multiple: true, helpValue: 'SEL'}),
   'max-depth': maxDepthFlag,
   cni: cniFlag,
+  'team-key': Flags.string({description: 'labels or annotations naming the owning team, looked up on the workload, its pods, then its namespace (repeatable)', multiple: true, default: [...DEFAULT_TEAM_KEYS], helpValue: 'KEY'}),
 };
 /** Where the live cluster is read from when a command has no INPUT (docs/collect.md). */
 export const clusterSourceFlags = {
@@ -109,13 +111,14 @@ export abstract class KubepathCommand extends Command {
   }
 
   /** Loads INPUT... and analyses it as `analyze` does, with the analysis flags given. */
-  protected async analyzed(inputs: string[], flags: LiveFlags & {'assume-breach'?: string[]; 'crown-jewel'?: string[]; 'max-depth': number; cni: string}): Promise<LoadResult & {analysis: Analysis}> {
+  protected async analyzed(inputs: string[], flags: LiveFlags & {'assume-breach'?: string[]; 'crown-jewel'?: string[]; 'max-depth': number; cni: string; 'team-key': string[]}): Promise<LoadResult & {analysis: Analysis}> {
     const loaded = await this.load(inputs, flags);
     const analysis = analyze(buildModel(loaded.snapshot), {
       cni: CNI_PROFILES[flags.cni]!,
       assumeBreach: flags['assume-breach'],
       crownJewels: flags['crown-jewel'],
       maxDepth: flags['max-depth'],
+      teamKeys: flags['team-key'],
     });
     return {...loaded, analysis};
   }

@@ -12,6 +12,7 @@ import {EdgeCollector} from './edge-collector.js';
 import {podTokens} from './pod-tokens.js';
 import {grantEvidence} from './rbac-grants.js';
 import {
+  appArmorUnconfined,
   containersOf,
   field,
   grantedCapability,
@@ -21,7 +22,6 @@ import {
   mountEvidence,
   noNewPrivileges,
   nonRootEvidence,
-  podAnnotations,
   type ContainerRef,
 } from './pod-spec.js';
 
@@ -143,20 +143,6 @@ interface Finding {
   escape: Escape;
   certainty: Certainty;
   evidence: Evidence[];
-}
-
-/** AppArmor explicitly off for the container (field, pod field, or the beta annotation). */
-function appArmorUnconfined(pod: PodInfo, ref: ContainerRef): Evidence | undefined {
-  const own = field(ref.container.securityContext, 'appArmorProfile', 'type');
-  if (own === 'Unconfined') return {object: pod.source.object, field: `${ref.path}.securityContext.appArmorProfile.type`, value: 'Unconfined'};
-  if (own == null && field(pod.spec.securityContext, 'appArmorProfile', 'type') === 'Unconfined') {
-    return {object: pod.source.object, field: `${pod.source.specPath}.securityContext.appArmorProfile.type`, value: 'Unconfined'};
-  }
-  const key = `container.apparmor.security.beta.kubernetes.io/${ref.container.name ?? ''}`;
-  if (own == null && podAnnotations(pod)[key] === 'unconfined') {
-    return {object: pod.source.object, field: `${pod.source.specPath.replace(/spec$/, 'metadata')}.annotations["${key}"]`, value: 'unconfined'};
-  }
-  return undefined;
 }
 
 /** What one container offers, before the question of who it runs as. */

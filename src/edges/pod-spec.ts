@@ -132,7 +132,8 @@ export function mountEvidence(pod: PodInfo, mount: MountRef, volumeField: string
   ];
 }
 
-const capabilityName = (value: string): string => value.toUpperCase().replace(/^CAP_/, '');
+/** A capability as the kernel names it: case-insensitive, with or without CAP_. */
+export const capabilityName = (value: string): string => value.toUpperCase().replace(/^CAP_/, '');
 
 /**
  * Whether the runtime grants the capability, and the `capabilities.add` entry that
@@ -194,6 +195,20 @@ export function podAnnotations(pod: PodInfo): Record<string, string> {
   if (!workload) return {};
   const template = workload.kind === 'CronJob' ? workload.spec.jobTemplate.spec.template : workload.spec.template;
   return template.metadata?.annotations ?? {};
+}
+
+/** AppArmor explicitly off for the container (field, pod field, or the beta annotation). */
+export function appArmorUnconfined(pod: PodInfo, ref: ContainerRef): Evidence | undefined {
+  const own = field(ref.container.securityContext, 'appArmorProfile', 'type');
+  if (own === 'Unconfined') return {object: pod.source.object, field: `${ref.path}.securityContext.appArmorProfile.type`, value: 'Unconfined'};
+  if (own == null && field(pod.spec.securityContext, 'appArmorProfile', 'type') === 'Unconfined') {
+    return {object: pod.source.object, field: `${pod.source.specPath}.securityContext.appArmorProfile.type`, value: 'Unconfined'};
+  }
+  const key = `container.apparmor.security.beta.kubernetes.io/${ref.container.name ?? ''}`;
+  if (own == null && podAnnotations(pod)[key] === 'unconfined') {
+    return {object: pod.source.object, field: `${pod.source.specPath.replace(/spec$/, 'metadata')}.annotations["${key}"]`, value: 'unconfined'};
+  }
+  return undefined;
 }
 
 /** The Kubernetes secret name rule (a DNS subdomain): the API server refuses pods naming anything else. */

@@ -10,7 +10,7 @@
  * BloodHound asks; values are those of the Neo4j export (primitives, arrays of one
  * type, JSON text for the rest). Written one item per line.
  */
-import type {ExportRecords, NodeRecord, Properties, RelationshipRecord} from './records.js';
+import type {ExportRecords, Properties} from './records.js';
 
 export const SOURCE_KIND = 'Kubepath';
 

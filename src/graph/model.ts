@@ -124,6 +124,27 @@ function serviceAccountName(spec: PodSpec): string {
   return spec.serviceAccountName || spec.serviceAccount || 'default';
 }
 
+/**
+ * A pod as the workload's template makes it: what a workload stands in with when its
+ * pods are not in the input, and what posture checks read (a fix lands in the template).
+ * `holder` is the controller whose template it is (the workload's own, or one below it).
+ */
+export function templatePod(workload: WorkloadInfo, holder: WorkloadObject, id = podId(workload.namespace, workload.name)): PodInfo {
+  const template = templateOf(holder);
+  return {
+    id,
+    namespace: workload.namespace,
+    name: workload.name,
+    labels: template.labels,
+    spec: template.spec,
+    nodeName: template.spec.nodeName || UNSCHEDULED,
+    serviceAccount: serviceAccountName(template.spec),
+    representative: true,
+    workload,
+    source: {object: objectKey(holder.kind, workload.namespace, holder.metadata.name), specPath: template.specPath},
+  };
+}
+
 const byId = <T extends {id: string}>(a: T, b: T): number => compareStrings(a.id, b.id);
 
 export function buildModel(snapshot: Snapshot): ClusterModel {
@@ -214,24 +235,11 @@ export function buildModel(snapshot: Snapshot): ClusterModel {
     const namespace = object.metadata.namespace!;
     const workload = topController(namespace, {kind, name: object.metadata.name})!;
     if (workload.pods.length > 0) continue;
-    const holder = workload.object ?? object;
-    const template = templateOf(holder);
     // Ids must stay unique: a Deployment and a StatefulSet `web`, or a real pod named like a stand-in.
     let id = podId(namespace, workload.name);
     for (let n = 1; podIds.has(id); n++) id = podId(namespace, `${workload.name}.${workload.kind.toLowerCase()}${n > 1 ? `.${n}` : ''}`);
     podIds.add(id);
-    const representative: PodInfo = {
-      id,
-      namespace,
-      name: workload.name,
-      labels: template.labels,
-      spec: template.spec,
-      nodeName: template.spec.nodeName || UNSCHEDULED,
-      serviceAccount: serviceAccountName(template.spec),
-      representative: true,
-      workload,
-      source: {object: objectKey(holder.kind, namespace, holder.metadata.name), specPath: template.specPath},
-    };
+    const representative = templatePod(workload, workload.object ?? object, id);
     workload.pods.push(representative);
     pods.push(representative);
   }

@@ -10,6 +10,7 @@ import {safe} from './escape.js';
 import type {FindingsJson} from './findings.js';
 import {describeGap, type GapNote} from '../paths/coverage.js';
 import type {PathsJson} from './paths.js';
+import {groupedPosture, LEVEL_NAMES, subjectList, type PostureJson} from './posture.js';
 
 /** Text as an inline code span: a fence longer than any backtick run in it, control characters escaped. */
 export function codeSpan(text: string): string {
@@ -88,4 +89,19 @@ export function pathsMarkdown(json: PathsJson, from: readonly string[], to: read
     lines.push(`### Path ${index + 1} of ${json.paths.length}, cost ${path.cost}`, '', chain(path), '', ...stepsMarkdown(path.steps as Step[]), '');
   });
   return `${lines.join('\n').trimEnd()}\n`;
+}
+
+/** `analyze -o markdown`'s posture: per team, a table of the checks broken and the workloads breaking them. */
+export function postureMarkdown(json: PostureJson): string {
+  const {counts} = json;
+  const lines = ['', `## Pod security posture`, '', `${counts.baseline} breaking baseline, ${counts.restricted} breaking restricted, ${counts.hardening} hardening.`];
+  for (const [team, levels] of groupedPosture(json.findings)) {
+    lines.push('', `### Team ${codeSpan(team)}`, '', '| level | check | workloads | fix (first) |', '|---|---|---|---|');
+    for (const [level, rules] of levels) {
+      for (const [, findings] of rules) {
+        lines.push(`| ${LEVEL_NAMES[level]} | ${findings[0]!.title} (${findings.length}) | ${cell(subjectList(findings, codeSpan))} | ${cell(codeSpan(findings[0]!.fixes[0] ?? ''))} |`);
+      }
+    }
+  }
+  return `${lines.join('\n')}\n`;
 }

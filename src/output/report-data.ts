@@ -20,6 +20,9 @@
 import {RULES} from '../edges/index.js';
 import type {AttackEdgeAttributes, Evidence} from '../graph/types.js';
 import {sourceDateEpoch} from '../util/source-date.js';
+import {POSTURE_RULES} from '../posture/index.js';
+import {POSTURE_LEVELS, type PostureLevel} from '../posture/rule.js';
+import {groupedPosture} from './posture.js';
 import type {LoadSummary} from './summary.js';
 import type {GapNote} from '../paths/coverage.js';
 import type {Analysis} from '../paths/analysis.js';
@@ -117,12 +120,32 @@ export interface ReportData {
   /** Per drawn node, the edge ids (into `edges`) of undrawn neighbours, and how many more there are. */
   neighbours: Record<string, {edges: string[]; more: number}>;
   evidence: Evidence[][];
+  /** Pod security posture by team, each check with the workloads that break it (src/posture). */
+  posture: ReportPostureTeam[];
+}
+
+export interface ReportPostureTeam {
+  team: string;
+  counts: Record<PostureLevel, number>;
+  checks: Array<{rule: string; title: string; level: PostureLevel; why: string; fix: string; subjects: string[]}>;
 }
 
 export interface ReportOptions {
   cluster: string;
   version: string;
   summary: LoadSummary;
+}
+
+/** The posture findings per team and check, compact: a check's fix is the same change in each workload. */
+function postureByTeam(findings: Analysis['posture']): ReportPostureTeam[] {
+  const why = new Map(POSTURE_RULES.map((rule) => [rule.id, rule.why]));
+  return [...groupedPosture(findings)].map(([team, levels]) => {
+    const checks = [...levels.values()].flatMap((rules) =>
+      [...rules.values()].map((list) => ({rule: list[0]!.rule, title: list[0]!.title, level: list[0]!.level, why: why.get(list[0]!.rule) ?? '', fix: list[0]!.fixes[0] ?? '', subjects: list.map((f) => f.subject)})),
+    );
+    const counts = Object.fromEntries(POSTURE_LEVELS.map((level) => [level, checks.filter((c) => c.level === level).reduce((sum, c) => sum + c.subjects.length, 0)])) as Record<PostureLevel, number>;
+    return {team, counts, checks};
+  });
 }
 
 /** The header's time: SOURCE_DATE_EPOCH's, else the snapshot's collection time, else now. */
@@ -288,6 +311,7 @@ export function reportData(analysis: Analysis, options: ReportOptions): ReportDa
     edges: keptEdges,
     neighbours: Object.fromEntries(Object.entries(merged).filter(([, around]) => around.edges.length > 0 || around.more > 0)),
     evidence: keptEvidence,
+    posture: postureByTeam(analysis.posture),
   };
 
   /**

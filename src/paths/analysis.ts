@@ -17,6 +17,7 @@ import type {ClusterModel} from '../graph/model.js';
 import {selectNodes} from '../graph/selector.js';
 import type {KubeGraph} from '../graph/types.js';
 import {ANY_POD, chokePoints, findings, type Finding} from './findings.js';
+import {postureFindings, type PostureFinding} from '../posture/evaluate.js';
 
 /** `--assume-breach all`: every pod breached at once. */
 export const ALL_PODS = 'all';
@@ -29,6 +30,8 @@ export interface AnalysisOptions {
   assumeBreach?: readonly string[];
   crownJewels?: readonly string[];
   maxDepth: number;
+  /** Labels or annotations naming a workload's owning team (`--team-key`). */
+  teamKeys?: readonly string[];
 }
 
 export interface Analysis {
@@ -38,6 +41,8 @@ export interface Analysis {
   moves: AttackMoves;
   entryPoints: string[];
   findings: Finding[];
+  /** Pod security posture, per workload (src/posture). */
+  posture: PostureFinding[];
   chokePoints: RankedFix[];
 }
 
@@ -51,5 +56,6 @@ export function analyze(model: ClusterModel, options: AnalysisOptions): Analysis
   const moves = new AttackMoves(graph, context, RULES);
   const found = findings(moves, {assumeBreach, anyPod, crownJewels, pathsPerEntry: 5, search: {maxDepth: options.maxDepth, definiteOnly: false}});
   const entryPoints = [...(graph.hasNode(INTERNET) ? [INTERNET] : []), ...assumeBreach, ...(anyPod ? [ANY_POD] : [])];
-  return {model, context, graph, moves, entryPoints, findings: found, chokePoints: chokePoints(found)};
+  const posture = postureFindings(context, options.teamKeys);
+  return {model, context, graph, moves, entryPoints, findings: found, posture, chokePoints: chokePoints(found)};
 }

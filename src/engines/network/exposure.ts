@@ -13,7 +13,6 @@
 import type {ClusterModel, PodInfo} from '../../graph/model.js';
 import type {
   BackendObjectReference,
-  Container,
   HTTPRouteFilter,
   HTTPRouteObject,
   IngressObject,

@@ -1,0 +1,101 @@
+/**
+ * Posture rules against their fixtures (test/fixtures/posture/<rule>/): each
+ * `positive.*` file names, in `# expect: <object> <field>` lines, exactly the fields its
+ * rule must report; each `negative.*` file is a near miss the rule must pass. Every
+ * rule has both.
+ */
+import {readdirSync, readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {createRuleContext} from '../src/edges/context.js';
+import {DEFAULT_PROFILE} from '../src/engines/network/profile.js';
+import {buildModel} from '../src/graph/model.js';
+import {postureFindings} from '../src/posture/evaluate.js';
+import {POSTURE_RULES} from '../src/posture/index.js';
+import {loadInputs} from '../src/snapshot/load.js';
+import {EXAMPLE, ROOT, runCli} from './helpers/cli.js';
+
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'posture');
+
+const cases = readdirSync(FIXTURES)
+  .sort()
+  .flatMap((rule) => readdirSync(join(FIXTURES, rule)).sort().map((file) => ({rule, file, positive: file.startsWith('positive.')})));
+
+async function reported(file: string, rule: string): Promise<string[]> {
+  const {snapshot} = await loadInputs([file]);
+  const context = createRuleContext(buildModel(snapshot), {cni: DEFAULT_PROFILE});
+  return postureFindings(context)
+    .filter((finding) => finding.rule === rule)
+    .flatMap((finding) => finding.evidence.map((e) => `${e.object} ${e.field}`))
+    .sort();
+}
+
+describe('posture rules: fixtures', () => {
+  it('every rule has a positive and a negative fixture, and every fixture folder is a rule', () => {
+    const rules = POSTURE_RULES.map((rule) => rule.id).sort();
+    expect([...new Set(cases.map((c) => c.rule))]).toEqual(rules);
+    for (const rule of rules) {
+      expect(cases.some((c) => c.rule === rule && c.positive), rule).toBe(true);
+      expect(cases.some((c) => c.rule === rule && c.file.startsWith('negative.')), rule).toBe(true);
+    }
+  });
+
+  it('docs/posture.md has a row for every rule, with its level', () => {
+    const docs = readFileSync(join(ROOT, 'docs', 'posture.md'), 'utf8');
+    for (const rule of POSTURE_RULES) expect(docs, rule.id).toContain(`| \`${rule.id}\` | ${rule.level} | ${rule.title} |`);
+  });
+
+  it.each(cases)('$rule: $file', async ({rule, file, positive}) => {
+    const path = join(FIXTURES, rule, file);
+    const expected = [...readFileSync(path, 'utf8').matchAll(/^# expect: (.+)$/gm)].map((m) => m[1]!).sort();
+    if (positive) expect(expected.length, 'a positive fixture names what it expects').toBeGreaterThan(0);
+    expect(await reported(path, rule)).toEqual(expected);
+  });
+});
+
+describe('posture in analyze: the bundled example', () => {
+  interface PostureJsonOut {
+    teamKeys: string[];
+    counts: Record<string, number>;
+    findings: Array<{id: string; rule: string; level: string; subject: string; namespace: string; owner?: {team: string; from: string}; evidence: Array<{object: string; field: string}>; fixes: string[]}>;
+  }
+  const analyzeJson = (extra: string[] = []) => {
+    const result = runCli(['analyze', EXAMPLE, '-o', 'json', ...extra]);
+    expect(result.status, result.stderr).toBe(0);
+    return (JSON.parse(result.stdout) as {posture: PostureJsonOut}).posture;
+  };
+
+  it('names the owning team of every finding it can, from the namespace label acme.example/team, and groups by team', () => {
+    const posture = analyzeJson();
+    expect(posture.teamKeys).toEqual(['team', 'owner']);
+    expect(posture.counts.baseline).toBeGreaterThan(0);
+    expect(posture.counts.restricted).toBeGreaterThan(0);
+    const payments = posture.findings.filter((f) => f.namespace === 'payments');
+    expect(payments.length).toBeGreaterThan(0);
+    for (const finding of payments) expect(finding.owner).toEqual({team: 'payments', from: 'label acme.example/team of namespace payments'});
+    // Sorted by team, the unowned last; within a team, baseline before restricted before hardening.
+    const teams = posture.findings.map((f) => f.owner?.team ?? '~');
+    expect(teams).toEqual([...teams].sort());
+    const table = runCli(['analyze', EXAMPLE]).stdout;
+    const section = table.slice(table.indexOf('Pod security posture:'));
+    const headers = [...section.matchAll(/^ {2}team (.+)$/gm)].map((m) => m[1]);
+    expect(headers).toEqual([...new Set(posture.findings.map((f) => f.owner?.team ?? '(no team)'))]);
+    // payments enforces the restricted level: only a hardening check is left there; shop breaks baseline.
+    expect(section).toMatch(/ {2}team payments\n {4}\[hardening\] token mounted that nothing needs \(1\): workload:payments\/Deployment\/payments-worker\n/);
+    expect(section).toMatch(/ {2}team shop\n {4}\[breaks baseline\] privileged container \(1\): pod:shop\/netshoot-debug\n/);
+  });
+
+  it('finds the privileged debug pod and host-network DaemonSets by field, each with its fix', () => {
+    const posture = analyzeJson();
+    const privileged = posture.findings.find((f) => f.rule === 'privileged' && f.subject === 'pod:shop/netshoot-debug')!;
+    expect(privileged.evidence.map((e) => `${e.object} ${e.field}`)).toEqual(['Pod/shop/netshoot-debug spec.containers[0].securityContext.privileged']);
+    expect(privileged.fixes).toEqual(['remove spec.containers[0].securityContext.privileged (or set it to false)']);
+    expect(posture.findings.filter((f) => f.rule === 'host-namespaces').map((f) => f.subject)).toContain('workload:kube-system/DaemonSet/kube-proxy');
+  });
+
+  it('takes other team keys with --team-key', () => {
+    const posture = analyzeJson(['--team-key', 'acme.example/owner']);
+    const shop = posture.findings.find((f) => f.namespace === 'shop')!;
+    expect(shop.owner).toEqual({team: 'shop-team@acme.example', from: 'annotation acme.example/owner of namespace shop'});
+  });
+});
