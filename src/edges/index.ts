@@ -8,6 +8,7 @@
  */
 import {internetExposure} from './internet-exposure.js';
 import {memberOf} from './member-of.js';
+import {anonymousAccess} from './anonymous-access.js';
 import {podNetworkReach} from './pod-network-reach.js';
 import {usesToken} from './uses-token.js';
 import {mountsSecret} from './mounts-secret.js';
@@ -28,4 +29,4 @@ import {canEscalate} from './can-escalate.js';
 import {nodeCredentials} from './node-credentials.js';
 import type {EdgeRule} from './rule.js';
 
-export const RULES: readonly EdgeRule[] = [internetExposure, podNetworkReach, memberOf, usesToken, mountsSecret, holdsToken, escapesTo, stealsTokens, hosts, controlPlane, isClusterAdmin, canReadSecret, canExec, canCreatePodAs, canCreatePrivilegedPod, canPatch, canMintToken, canImpersonate, canEscalate, nodeCredentials];
+export const RULES: readonly EdgeRule[] = [internetExposure, podNetworkReach, memberOf, anonymousAccess, usesToken, mountsSecret, holdsToken, escapesTo, stealsTokens, hosts, controlPlane, isClusterAdmin, canReadSecret, canExec, canCreatePodAs, canCreatePrivilegedPod, canPatch, canMintToken, canImpersonate, canEscalate, nodeCredentials];
