@@ -2,7 +2,7 @@
  * Posture rules against their fixtures (test/fixtures/posture/<rule>/): each
  * `positive.*` file names, in `# expect: <object> <field>` lines, exactly the fields its
  * rule must report; each `negative.*` file is a near miss the rule must pass. Every
- * rule has both.
+ * rule has both. `# trusted-registries: a, b` gives a fixture --trusted-registries.
  */
 import {readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
@@ -21,10 +21,10 @@ const cases = readdirSync(FIXTURES)
   .sort()
   .flatMap((rule) => readdirSync(join(FIXTURES, rule)).sort().map((file) => ({rule, file, positive: file.startsWith('positive.')})));
 
-async function reported(file: string, rule: string): Promise<string[]> {
+async function reported(file: string, rule: string, trustedRegistries: string[]): Promise<string[]> {
   const {snapshot} = await loadInputs([file]);
   const context = createRuleContext(buildModel(snapshot), {cni: DEFAULT_PROFILE});
-  return postureFindings(context)
+  return postureFindings(context, {trustedRegistries})
     .filter((finding) => finding.rule === rule)
     .flatMap((finding) => finding.evidence.map((e) => `${e.object} ${e.field}`))
     .sort();
@@ -47,9 +47,12 @@ describe('posture rules: fixtures', () => {
 
   it.each(cases)('$rule: $file', async ({rule, file, positive}) => {
     const path = join(FIXTURES, rule, file);
-    const expected = [...readFileSync(path, 'utf8').matchAll(/^# expect: (.+)$/gm)].map((m) => m[1]!).sort();
+    const text = readFileSync(path, 'utf8');
+    const expected = [...text.matchAll(/^# expect: (.+)$/gm)].map((m) => m[1]!).sort();
+    // `# trusted-registries: a, b` sets --trusted-registries for the fixture.
+    const trusted = /^# trusted-registries: (.+)$/m.exec(text)?.[1]!.split(',').map((entry) => entry.trim()) ?? [];
     if (positive) expect(expected.length, 'a positive fixture names what it expects').toBeGreaterThan(0);
-    expect(await reported(path, rule)).toEqual(expected);
+    expect(await reported(path, rule, trusted)).toEqual(expected);
   });
 });
 
@@ -81,7 +84,9 @@ describe('posture in analyze: the bundled example', () => {
     const headers = [...section.matchAll(/^ {2}team (.+)$/gm)].map((m) => m[1]);
     expect(headers).toEqual([...new Set(posture.findings.map((f) => f.owner?.team ?? '(no team)'))]);
     // payments enforces the restricted level: only a hardening check is left there; shop breaks baseline.
-    expect(section).toMatch(/ {2}team payments\n {4}\[hardening\] token mounted that nothing needs \(1\): workload:payments\/Deployment\/payments-worker\n/);
+    const paymentsText = section.slice(section.indexOf('  team payments\n'), section.indexOf('  team ', section.indexOf('  team payments\n') + 1));
+    expect(paymentsText).not.toContain('[breaks');
+    expect(paymentsText).toContain('    [hardening] token mounted that nothing needs (1): workload:payments/Deployment/payments-worker\n');
     expect(section).toMatch(/ {2}team shop\n {4}\[breaks baseline\] privileged container \(1\): pod:shop\/netshoot-debug\n/);
   });
 
@@ -91,6 +96,16 @@ describe('posture in analyze: the bundled example', () => {
     expect(privileged.evidence.map((e) => `${e.object} ${e.field}`)).toEqual(['Pod/shop/netshoot-debug spec.containers[0].securityContext.privileged']);
     expect(privileged.fixes).toEqual(['remove spec.containers[0].securityContext.privileged (or set it to false)']);
     expect(posture.findings.filter((f) => f.rule === 'host-namespaces').map((f) => f.subject)).toContain('workload:kube-system/DaemonSet/kube-proxy');
+  });
+
+  it('checks registries against --trusted-registries, given repeated or comma-separated', () => {
+    const untrusted = (extra: string[]) => analyzeJson(extra).findings.filter((f) => f.rule === 'untrusted-registry');
+    expect(untrusted([])).toEqual([]);
+    const found = untrusted(['--trusted-registries', 'registry.k8s.io,ghcr.io/acme', '--trusted-registries', 'docker.io/library']);
+    expect(found.length).toBeGreaterThan(0);
+    const images = found.flatMap((f) => f.evidence.map((e) => String((e as {value?: unknown}).value)));
+    expect(images.filter((image) => /^(registry\.k8s\.io|ghcr\.io\/acme)\//.test(image))).toEqual([]);
+    expect(found.map((f) => f.subject)).not.toContain('workload:kube-system/DaemonSet/kube-proxy');
   });
 
   it('takes other team keys with --team-key', () => {

@@ -36,6 +36,7 @@ export const analysisFlags = {
   'crown-jewel': Flags.string({description: 'also treat these nodes as crown jewels (repeatable)', multiple: true, helpValue: 'SEL'}),
   'max-depth': maxDepthFlag,
   cni: cniFlag,
+  'trusted-registries': Flags.string({description: 'registries (or repository prefixes) images may come from; others are posture findings (repeatable, or comma-separated)', multiple: true, helpValue: 'REGISTRY'}),
   'team-key': Flags.string({description: 'labels or annotations naming the owning team, looked up on the workload, its pods, then its namespace (repeatable)', multiple: true, default: [...DEFAULT_TEAM_KEYS], helpValue: 'KEY'}),
 };
 /** Where the live cluster is read from when a command has no INPUT (docs/collect.md). */
@@ -111,7 +112,7 @@ export abstract class KubepathCommand extends Command {
   }
 
   /** Loads INPUT... and analyses it as `analyze` does, with the analysis flags given. */
-  protected async analyzed(inputs: string[], flags: LiveFlags & {'assume-breach'?: string[]; 'crown-jewel'?: string[]; 'max-depth': number; cni: string; 'team-key': string[]}): Promise<LoadResult & {analysis: Analysis}> {
+  protected async analyzed(inputs: string[], flags: LiveFlags & {'assume-breach'?: string[]; 'crown-jewel'?: string[]; 'max-depth': number; cni: string; 'team-key': string[]; 'trusted-registries'?: string[]}): Promise<LoadResult & {analysis: Analysis}> {
     const loaded = await this.load(inputs, flags);
     const analysis = analyze(buildModel(loaded.snapshot), {
       cni: CNI_PROFILES[flags.cni]!,
@@ -119,6 +120,7 @@ export abstract class KubepathCommand extends Command {
       crownJewels: flags['crown-jewel'],
       maxDepth: flags['max-depth'],
       teamKeys: flags['team-key'],
+      trustedRegistries: (flags['trusted-registries'] ?? []).flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== ''),
     });
     return {...loaded, analysis};
   }

@@ -32,6 +32,8 @@ export interface AnalysisOptions {
   maxDepth: number;
   /** Labels or annotations naming a workload's owning team (`--team-key`). */
   teamKeys?: readonly string[];
+  /** Registries images may come from (`--trusted-registries`). */
+  trustedRegistries?: readonly string[];
 }
 
 export interface Analysis {
@@ -56,6 +58,6 @@ export function analyze(model: ClusterModel, options: AnalysisOptions): Analysis
   const moves = new AttackMoves(graph, context, RULES);
   const found = findings(moves, {assumeBreach, anyPod, crownJewels, pathsPerEntry: 5, search: {maxDepth: options.maxDepth, definiteOnly: false}});
   const entryPoints = [...(graph.hasNode(INTERNET) ? [INTERNET] : []), ...assumeBreach, ...(anyPod ? [ANY_POD] : [])];
-  const posture = postureFindings(context, options.teamKeys);
+  const posture = postureFindings(context, {teamKeys: options.teamKeys, trustedRegistries: options.trustedRegistries});
   return {model, context, graph, moves, entryPoints, findings: found, posture, chokePoints: chokePoints(found)};
 }

@@ -14,7 +14,7 @@ import type {RuleContext} from '../edges/rule.js';
 import {podAnnotations} from '../edges/pod-spec.js';
 import {compareStrings} from '../util/order.js';
 import {POSTURE_RULES} from './index.js';
-import {POSTURE_LEVELS, type PostureLevel} from './rule.js';
+import {POSTURE_LEVELS, type PostureContext, type PostureLevel} from './rule.js';
 
 /** Where owners are named by default: the labels or annotations `team` and `owner` (or `<prefix>/team`, `<prefix>/owner`). */
 export const DEFAULT_TEAM_KEYS = ['team', 'owner'] as const;
@@ -84,7 +84,14 @@ export function ownerOf(model: ClusterModel, pod: PodInfo, keys: readonly string
   return undefined;
 }
 
-export function postureFindings(context: RuleContext, teamKeys: readonly string[] = DEFAULT_TEAM_KEYS): PostureFinding[] {
+export interface PostureOptions {
+  teamKeys?: readonly string[];
+  trustedRegistries?: readonly string[];
+}
+
+export function postureFindings(ruleContext: RuleContext, options: PostureOptions = {}): PostureFinding[] {
+  const teamKeys = options.teamKeys ?? DEFAULT_TEAM_KEYS;
+  const context: PostureContext = Object.assign(Object.create(ruleContext) as RuleContext, {trustedRegistries: options.trustedRegistries ?? []});
   const findings: PostureFinding[] = [];
   for (const subject of subjects(context.model)) {
     const owner = ownerOf(context.model, subject.pod, teamKeys);

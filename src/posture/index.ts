@@ -10,6 +10,8 @@ import {defaultNamespace} from './default-namespace.js';
 import {hostNamespaces} from './host-namespaces.js';
 import {hostPath} from './host-path.js';
 import {hostPorts} from './host-ports.js';
+import {imageLatest} from './image-latest.js';
+import {imageWithoutDigest} from './image-without-digest.js';
 import {privilegeEscalation} from './privilege-escalation.js';
 import {privileged} from './privileged.js';
 import {procMount} from './proc-mount.js';
@@ -20,6 +22,7 @@ import {seccompUnconfined} from './seccomp-unconfined.js';
 import {selinuxOptions} from './selinux-options.js';
 import {sharedServiceAccount} from './shared-service-account.js';
 import {unneededToken} from './unneeded-token.js';
+import {untrustedRegistry} from './untrusted-registry.js';
 import {volumeTypes} from './volume-types.js';
 import {writableRootFilesystem} from './writable-root-filesystem.js';
 
@@ -39,6 +42,9 @@ export const POSTURE_RULES: readonly PostureRule[] = [
   seccompMissing,
   volumeTypes,
   writableRootFilesystem,
+  imageLatest,
+  imageWithoutDigest,
+  untrustedRegistry,
   sharedServiceAccount,
   unneededToken,
   defaultNamespace,

@@ -30,5 +30,11 @@ export interface PostureRule {
   level: PostureLevel;
   /** Why it matters to an attacker, in a sentence. */
   why: string;
-  check(pod: PodInfo, context: RuleContext): Violation[];
+  check(pod: PodInfo, context: PostureContext): Violation[];
+}
+
+/** What posture rules read: the model and engines, and the user's settings. */
+export interface PostureContext extends RuleContext {
+  /** Registries (and repository prefixes) images may come from (`--trusted-registries`); none given, none is checked. */
+  trustedRegistries: readonly string[];
 }
