@@ -126,7 +126,7 @@ describe('kubepath analyze', () => {
     expect(report.source.mode).toBe('offline');
     expect(report.counts.critical).toBeGreaterThan(0);
     expect(report.findings[0]).toMatchObject({severity: 'critical', category: 'cluster-admin'});
-    expect(Object.keys(report.findings[0])).toEqual(['id', 'severity', 'category', 'title', 'certainty', 'cost', 'entryPoints', 'paths', 'rootCause', 'fixes', 'coverageGaps', 'path']);
+    expect(Object.keys(report.findings[0])).toEqual(['id', 'severity', 'category', 'title', 'certainty', 'cost', 'entryPoints', 'paths', 'rootCause', 'fixes', 'coverageGaps', 'owner', 'path']);
     expect(report.chokePoints.length).toBeGreaterThan(0);
     const table = runCli(['analyze', EXAMPLE]);
     expect(table.stdout).toMatch(/Findings: \d+ critical, \d+ high, \d+ medium, \d+ low/);

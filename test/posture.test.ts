@@ -108,6 +108,17 @@ describe('posture in analyze: the bundled example', () => {
     expect(found.map((f) => f.subject)).not.toContain('workload:kube-system/DaemonSet/kube-proxy');
   });
 
+  it("routes attack findings too: the owner of the first pod on the path that names one", () => {
+    const result = runCli(['analyze', EXAMPLE, '-o', 'json']);
+    const {findings} = JSON.parse(result.stdout) as {findings: Array<{title: string; owner?: {team: string; from: string}; path: {source: string; steps: Array<{to: string}>}}>};
+    const netshoot = findings.find((f) => f.path.steps.some((s) => s.to === 'pod:shop/netshoot-debug'))!;
+    expect(netshoot.owner).toEqual({team: 'shop', from: 'label acme.example/team of namespace shop'});
+    // ingress-nginx names no team: a path through it to an identity pod is routed to identity.
+    const keycloak = findings.find((f) => f.title.startsWith('internet reaches Secret secret:identity/keycloak-admin'))!;
+    expect(keycloak.owner?.team).toBe('identity');
+    expect(runCli(['analyze', EXAMPLE]).stdout).toMatch(/entry points: internet; owner: team shop\n/);
+  });
+
   it('takes other team keys with --team-key', () => {
     const posture = analyzeJson(['--team-key', 'acme.example/owner']);
     const shop = posture.findings.find((f) => f.namespace === 'shop')!;

@@ -207,7 +207,7 @@
       item.classList.add('selected');
       highlight(finding.paths[0]);
       details.replaceChildren(el('h3', finding.title));
-      details.append(table([['severity', finding.severity], ['category', finding.category], ['cost', String(finding.cost)], ['certainty', finding.certainty], ['entry points', finding.entryPoints.join(', ')], ['paths found', String(finding.pathCount)]]));
+      details.append(table([['severity', finding.severity], ['category', finding.category], ['cost', String(finding.cost)], ['certainty', finding.certainty], ['entry points', finding.entryPoints.join(', ')], ['paths found', String(finding.pathCount)], ['owner', finding.owner ? `team ${finding.owner.team} (${finding.owner.from})` : 'no team named']]));
       details.append(el('h4', 'Steps'));
       const steps = el('ol');
       for (const id of finding.paths[0]) {

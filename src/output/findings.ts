@@ -9,6 +9,7 @@ import type {FindingChange, FindingsDiff} from '../paths/diff.js';
 import type {RankedFix} from '../paths/fixes.js';
 import type {Finding, Severity} from '../paths/findings.js';
 import {describeGap, type GapNote} from '../paths/coverage.js';
+import type {Ownership} from '../posture/evaluate.js';
 import {SEVERITIES} from '../paths/findings.js';
 import {safe} from './escape.js';
 import {PLAIN, type Palette} from './colour.js';
@@ -36,6 +37,7 @@ export function findingToJson(f: Finding): Record<string, unknown> {
     rootCause: stepToJson(f.rootCause),
     fixes: f.fixes,
     coverageGaps: f.coverageGaps,
+    ...(f.owner ? {owner: f.owner} : {}),
     path: pathToJson(f.path),
   };
 }
@@ -61,7 +63,8 @@ export function formatFindingsText(json: FindingsJson, palette: Palette = PLAIN)
   json.findings.forEach((finding, index) => {
     const path = finding.path as {source: string; steps: Array<Record<string, unknown>>};
     lines.push('', `${index + 1}. ${palette.severity(finding.severity as Severity, `[${String(finding.severity).toUpperCase()}]`)} ${safe(String(finding.title))}`);
-    lines.push(`   cost ${finding.cost}, ${finding.certainty} after the entry, ${finding.paths} path${finding.paths === 1 ? '' : 's'} found through this root cause; entry points: ${(finding.entryPoints as string[]).map(safe).join(', ')}`);
+    const owner = finding.owner as Ownership | undefined;
+    lines.push(`   cost ${finding.cost}, ${finding.certainty} after the entry, ${finding.paths} path${finding.paths === 1 ? '' : 's'} found through this root cause; entry points: ${(finding.entryPoints as string[]).map(safe).join(', ')}; owner: ${owner ? `team ${safe(owner.team)}` : 'no team'}`);
     lines.push(`   ${[path.source, ...path.steps.map((s) => String(s.to))].map(safe).join(' -> ')}`);
     for (const fix of finding.fixes as RankedFix[]) lines.push(`   fix (cuts ${fix.paths} of ${finding.paths}): ${safe(fix.action)}`);
     for (const gap of finding.coverageGaps as GapNote[]) lines.push(`   ${palette.heading('may not hold:')} ${describeGap(gap, safe)}`);

@@ -67,7 +67,8 @@ export function findingsMarkdown(json: FindingsJson): string {
   }
   json.findings.forEach((finding, index) => {
     const path = finding.path as {source: string; steps: Step[]};
-    lines.push('', `### ${index + 1}. ${finding.severity}: ${finding.category}`, '');
+    const owner = finding.owner as {team: string} | undefined;
+    lines.push('', `### ${index + 1}. ${finding.severity}: ${finding.category}${owner ? ` (team ${codeSpan(owner.team)})` : ''}`, '');
     const gaps = finding.coverageGaps as GapNote[];
     for (const fix of finding.fixes as Array<{action: string; paths: number}>) lines.push(`- fix (cuts ${fix.paths} of ${finding.paths}): ${codeSpan(fix.action)}`);
     for (const gap of gaps) lines.push(`- may not hold: ${describeGap(gap, codeSpan)}`);

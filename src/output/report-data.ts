@@ -25,6 +25,7 @@ import {POSTURE_LEVELS, type PostureLevel} from '../posture/rule.js';
 import {groupedPosture} from './posture.js';
 import type {LoadSummary} from './summary.js';
 import type {GapNote} from '../paths/coverage.js';
+import type {Ownership} from '../posture/evaluate.js';
 import type {Analysis} from '../paths/analysis.js';
 import {ANY_POD, SEVERITIES, type Severity} from '../paths/findings.js';
 import {fixesFor} from '../paths/fixes.js';
@@ -94,6 +95,8 @@ export interface ReportFinding {
   fixes: Array<{action: string; paths: number}>;
   /** Coverage gaps that may make a step of its paths untrue (paths/coverage.ts). */
   coverageGaps: GapNote[];
+  /** The team to route it to, when one is named. */
+  owner?: Ownership;
   rootCause: string;
   /** Each path as its edges' ids, the cheapest first. */
   paths: string[][];
@@ -285,6 +288,7 @@ export function reportData(analysis: Analysis, options: ReportOptions): ReportDa
       pathCount: finding.paths,
       fixes: finding.fixes.map((fix) => ({action: fix.action, paths: fix.paths})),
       coverageGaps: finding.coverageGaps,
+      ...(finding.owner ? {owner: finding.owner} : {}),
       rootCause: ((id) => replicas.edgeAlias.get(id) ?? id)(idOf.get(edgeKey(cause.from, cause.to, cause.attributes)) ?? ''),
       paths: [cheapest, ...others],
     };

@@ -17,7 +17,7 @@ import type {ClusterModel} from '../graph/model.js';
 import {selectNodes} from '../graph/selector.js';
 import type {KubeGraph} from '../graph/types.js';
 import {ANY_POD, chokePoints, findings, type Finding} from './findings.js';
-import {postureFindings, type PostureFinding} from '../posture/evaluate.js';
+import {DEFAULT_TEAM_KEYS, pathOwner, postureFindings, type PostureFinding} from '../posture/evaluate.js';
 
 /** `--assume-breach all`: every pod breached at once. */
 export const ALL_PODS = 'all';
@@ -59,5 +59,11 @@ export function analyze(model: ClusterModel, options: AnalysisOptions): Analysis
   const found = findings(moves, {assumeBreach, anyPod, crownJewels, pathsPerEntry: 5, search: {maxDepth: options.maxDepth, definiteOnly: false}});
   const entryPoints = [...(graph.hasNode(INTERNET) ? [INTERNET] : []), ...assumeBreach, ...(anyPod ? [ANY_POD] : [])];
   const posture = postureFindings(context, {teamKeys: options.teamKeys, trustedRegistries: options.trustedRegistries});
+  const teamKeys = options.teamKeys ?? DEFAULT_TEAM_KEYS;
+  const namespaceOf = (id: string): string | undefined => (graph.hasNode(id) ? graph.getNodeAttribute(id, 'namespace') : undefined);
+  for (const finding of found) {
+    const owner = pathOwner(model, [finding.path.source, ...finding.path.steps.map((step) => step.to)], namespaceOf, teamKeys);
+    if (owner) finding.owner = owner;
+  }
   return {model, context, graph, moves, entryPoints, findings: found, posture, chokePoints: chokePoints(found)};
 }

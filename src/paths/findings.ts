@@ -8,6 +8,7 @@
  * The rules are in docs/findings.md; the paths come from search.ts.
  */
 import {gapsOnPaths, type GapNote} from './coverage.js';
+import type {Ownership} from '../posture/evaluate.js';
 import {CLUSTER_ADMIN, INTERNET} from '../graph/ids.js';
 import type {KubeGraph, NodeAttributes} from '../graph/types.js';
 import {compareStrings} from '../util/order.js';
@@ -58,6 +59,8 @@ export interface Finding {
   certainty: 'definite' | 'conditional';
   /** Coverage gaps that may make a step of its paths untrue (coverage.ts). */
   coverageGaps: GapNote[];
+  /** The team to route it to (src/posture/evaluate.ts pathOwner), set by the analysis. */
+  owner?: Ownership;
 }
 
 export interface FindingsOptions {

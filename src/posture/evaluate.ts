@@ -60,9 +60,32 @@ function lookup(map: Record<string, string> | null | undefined, key: string): {k
   return prefixed === undefined ? undefined : {key: prefixed, value: map[prefixed]!};
 }
 
+/** The team its namespace names, by label then annotation. */
+function namespaceOwner(model: ClusterModel, namespace: string, keys: readonly string[]): Ownership | undefined {
+  const info = model.namespaces.get(namespace);
+  return firstKey(
+    [
+      [`label %s of namespace ${namespace}`, info?.labels],
+      [`annotation %s of namespace ${namespace}`, info?.object?.metadata.annotations],
+    ],
+    keys,
+  );
+}
+
+function firstKey(places: Array<[string, Record<string, string> | null | undefined]>, keys: readonly string[]): Ownership | undefined {
+  for (const [from, map] of places) {
+    for (const key of keys) {
+      const found = lookup(map, key);
+      if (found) return {team: found.value, from: from.replace('%s', found.key)};
+    }
+  }
+  return undefined;
+}
+
 /** The owning team: the first key found, on the workload, then its pods' template or the pod, then the namespace. */
 export function ownerOf(model: ClusterModel, pod: PodInfo, keys: readonly string[]): Ownership | undefined {
   const workload = pod.workload?.object;
+  const where = pod.representative ? 'its pod template' : `pod ${pod.namespace}/${pod.name}`;
   const places: Array<[string, Record<string, string> | null | undefined]> = [
     ...(workload
       ? ([
@@ -70,16 +93,27 @@ export function ownerOf(model: ClusterModel, pod: PodInfo, keys: readonly string
           [`annotation %s of ${workload.kind} ${pod.namespace}/${workload.metadata.name}`, workload.metadata.annotations],
         ] as Array<[string, Record<string, string> | null | undefined]>)
       : []),
-    [`label %s of ${pod.representative ? 'its pod template' : `pod ${pod.namespace}/${pod.name}`}`, pod.labels],
-    [`annotation %s of ${pod.representative ? 'its pod template' : `pod ${pod.namespace}/${pod.name}`}`, podAnnotations(pod)],
-    [`label %s of namespace ${pod.namespace}`, model.namespaces.get(pod.namespace)?.labels],
-    [`annotation %s of namespace ${pod.namespace}`, model.namespaces.get(pod.namespace)?.object?.metadata.annotations],
+    [`label %s of ${where}`, pod.labels],
+    [`annotation %s of ${where}`, podAnnotations(pod)],
   ];
-  for (const [from, map] of places) {
-    for (const key of keys) {
-      const found = lookup(map, key);
-      if (found) return {team: found.value, from: from.replace('%s', found.key)};
-    }
+  return firstKey(places, keys) ?? namespaceOwner(model, pod.namespace, keys);
+}
+
+/**
+ * Who owns an attack path, to route its finding: the owner of the first pod on it that
+ * names one (where the attacker lands, or the breached pod, when its team is named),
+ * else of the first namespace on it that names a team.
+ */
+export function pathOwner(model: ClusterModel, nodes: readonly string[], namespaceOf: (id: string) => string | undefined, keys: readonly string[]): Ownership | undefined {
+  for (const id of nodes) {
+    const pod = model.podsById.get(id);
+    const owner = pod && ownerOf(model, pod, keys);
+    if (owner) return owner;
+  }
+  for (const id of nodes) {
+    const namespace = namespaceOf(id);
+    const owner = namespace === undefined ? undefined : namespaceOwner(model, namespace, keys);
+    if (owner) return owner;
   }
   return undefined;
 }
