@@ -15,7 +15,7 @@
 import type {Snapshot} from '../snapshot/snapshot.js';
 import {KINDS} from '../snapshot/kinds.js';
 import {objectKey} from '../snapshot/snapshot.js';
-import {compareStrings} from '../util/order.js';
+import {canonicalJson, compareStrings} from '../util/order.js';
 import type {Finding} from './findings.js';
 import type {AttackPath} from './search.js';
 
@@ -43,16 +43,6 @@ export interface FindingsDiff {
 /** Metadata that changes without changing what an object allows. */
 const VOLATILE = ['resourceVersion', 'uid', 'generation', 'creationTimestamp', 'managedFields', 'selfLink'];
 
-/** JSON with sorted keys: equal for the same value written in another order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => compareStrings(a, b));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
 /** Each object by key, as canonical JSON without its status and volatile metadata. */
 function objectsOf(snapshot: Snapshot): Map<string, string> {
   const objects = new Map<string, string>();
@@ -60,7 +50,7 @@ function objectsOf(snapshot: Snapshot): Map<string, string> {
     for (const object of (snapshot.objects as unknown as Record<string, Array<{metadata: Record<string, unknown> & {name: string; namespace?: string}; status?: unknown}>>)[spec.key] ?? []) {
       const {status: _status, metadata, ...rest} = object;
       const kept = Object.fromEntries(Object.entries(metadata).filter(([key]) => !VOLATILE.includes(key)));
-      objects.set(objectKey(spec.kind, metadata.namespace, metadata.name), canonical({...rest, metadata: kept}));
+      objects.set(objectKey(spec.kind, metadata.namespace, metadata.name), canonicalJson({...rest, metadata: kept}));
     }
   }
   return objects;

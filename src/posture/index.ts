@@ -24,6 +24,7 @@ import {sharedServiceAccount} from './shared-service-account.js';
 import {unneededToken} from './unneeded-token.js';
 import {untrustedRegistry} from './untrusted-registry.js';
 import {volumeTypes} from './volume-types.js';
+import {workloadDrift} from './workload-drift.js';
 import {writableRootFilesystem} from './writable-root-filesystem.js';
 
 export const POSTURE_RULES: readonly PostureRule[] = [
@@ -48,4 +49,5 @@ export const POSTURE_RULES: readonly PostureRule[] = [
   sharedServiceAccount,
   unneededToken,
   defaultNamespace,
+  workloadDrift,
 ];
