@@ -16,6 +16,7 @@ import Paths from './paths.js';
 import Reach from './reach.js';
 import Report from './report.js';
 import WhoCan from './who-can.js';
+import Contain from './contain.js';
 
 export const COMMANDS = {
   analyze: Analyze,
@@ -30,4 +31,5 @@ export const COMMANDS = {
   reach: Reach,
   report: Report,
   'who-can': WhoCan,
+  contain: Contain,
 };
