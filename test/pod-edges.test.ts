@@ -6,7 +6,7 @@
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import type {AttackEdgeAttributes} from '../src/graph/types.js';
-import {ROOT} from './helpers/cli.js';
+import {ROOT, runCli} from './helpers/cli.js';
 import {loadAll, loadYaml} from './helpers/load.js';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'edges');
@@ -42,7 +42,7 @@ describe('ESCAPES_TO techniques', () => {
       ],
     ],
     ['positive.sys-admin-and-dac-read-search.yaml', ['pod:default/shocker dac-read-search conditional 3', 'pod:default/sysadmin sys-admin conditional 3']],
-    ['positive.sys-ptrace.yaml', ['pod:default/ptrace sys-admin conditional 3', 'pod:default/ptrace sys-ptrace definite 2']],
+    ['positive.sys-ptrace.yaml', ['pod:default/ptrace sys-admin definite 2', 'pod:default/ptrace sys-ptrace definite 2']],
     ['positive.host-process.yaml', ['pod:kube-system/win-agent host-process definite 2']],
     [
       'positive.host-path-write.yaml',
@@ -124,5 +124,60 @@ describe('certainty of the token, secret and node rules', () => {
   it('token theft on a known node is definite, by co-scheduling conditional', async () => {
     expect((await attackEdges('STEALS_TOKENS', 'positive.kubelet-pods-read-only.yaml')).map((e) => e.certainty)).toEqual(['definite', 'definite']);
     expect((await attackEdges('STEALS_TOKENS', 'positive.unscheduled.yaml')).map((e) => e.certainty)).toEqual(['conditional']);
+  });
+});
+
+describe('ESCAPES_TO and pod security posture', () => {
+  const pod = (name: string, securityContext: string, podSecurityContext = '{}') => `
+apiVersion: v1
+kind: Pod
+metadata: {name: ${name}, namespace: shop}
+spec:
+  securityContext: ${podSecurityContext}
+  containers: [{name: app, image: app, securityContext: ${securityContext}}]
+`;
+  const escapeEdges = async (yaml: string) => {
+    const {graph} = await loadYaml(yaml);
+    const edges: Array<AttackEdgeAttributes & {source: string}> = [];
+    graph.forEachEdge((_edge, attributes, source) => {
+      if (attributes.attack && attributes.technique === 'ESCAPES_TO') edges.push({...attributes, source});
+    });
+    return edges;
+  };
+
+  it('says which posture it relies on: root by default, privilege escalation not off; certainty and cost follow', async () => {
+    const edges = await escapeEdges(
+      [
+        pod('root', '{capabilities: {add: [SYS_MODULE]}}'),
+        pod('nonroot', '{capabilities: {add: [SYS_MODULE]}}', '{runAsNonRoot: true}'),
+        pod('hardened', '{allowPrivilegeEscalation: false, capabilities: {add: [SYS_MODULE]}}', '{runAsNonRoot: true}'),
+        pod('privileged', '{privileged: true}'),
+      ].join('---'),
+    );
+    const bySource = new Map(edges.map((e) => [e.source, e]));
+    const root = bySource.get('pod:shop/root')!;
+    expect([root.certainty, root.cost, root.reliesOn]).toEqual(['definite', 2, ['run-as-root', 'privilege-escalation']]);
+    expect(root.evidence.at(-1)).toMatchObject({object: 'Pod/shop/root', field: 'spec.securityContext.runAsNonRoot', value: 'unset', note: expect.stringMatching(/runs as root .* the technique needs root/)});
+    const nonRoot = bySource.get('pod:shop/nonroot')!;
+    expect([nonRoot.certainty, nonRoot.cost, nonRoot.reliesOn]).toEqual(['conditional', 3, ['privilege-escalation']]);
+    // Non-root and no privilege escalation: the capability alone does not make root.
+    expect(bySource.has('pod:shop/hardened')).toBe(false);
+    // A privileged container escapes whoever it runs as: no posture but privileged itself cuts it.
+    expect(bySource.get('pod:shop/privileged')!.reliesOn).toBeUndefined();
+  });
+
+  it('offers hardening as a fix, and counts the paths it cuts', () => {
+    const yaml = [pod('root', '{capabilities: {add: [SYS_MODULE]}}'), pod('privileged', '{privileged: true}')].join('---');
+    const analyzed = runCli(['analyze', '-', '-o', 'json', '--assume-breach', 'pod:shop/root', '--assume-breach', 'pod:shop/privileged'], {input: yaml});
+    expect(analyzed.status, analyzed.stderr).toBe(0);
+    const {findings} = JSON.parse(analyzed.stdout) as {findings: Array<{path: {source: string}; fixes: Array<{id: string; action: string; paths: number}>}>};
+    const fromRoot = findings.filter((f) => f.path.source === 'pod:shop/root');
+    expect(fromRoot.length).toBeGreaterThan(0);
+    for (const finding of fromRoot) {
+      expect(finding.fixes).toContainEqual(expect.objectContaining({id: 'harden:Pod/shop/root', action: expect.stringMatching(/runAsNonRoot: true, allowPrivilegeEscalation: false/)}));
+    }
+    const fromPrivileged = findings.filter((f) => f.path.source === 'pod:shop/privileged');
+    expect(fromPrivileged.length).toBeGreaterThan(0);
+    for (const finding of fromPrivileged) expect(finding.fixes.map((f) => f.id)).not.toContain('harden:Pod/shop/privileged');
   });
 });

@@ -143,7 +143,12 @@ interface Finding {
   escape: Escape;
   certainty: Certainty;
   evidence: Evidence[];
+  /** The posture checks (src/posture) whose failure the escape relies on: hardening them removes it. */
+  reliesOn?: string[];
 }
+
+/** Escapes that root in the container needs, and that a non-root container without privilege escalation cannot make. */
+const HARDENING_CUTS = (escape: Escape): boolean => !['privileged', 'nsenter', 'host-process', 'runtime-socket'].includes(escape);
 
 /** What one container offers, before the question of who it runs as. */
 function containerFindings(pod: PodInfo, ref: ContainerRef): Finding[] {
@@ -172,7 +177,11 @@ function containerFindings(pod: PodInfo, ref: ContainerRef): Finding[] {
     const sysPtrace = capability('SYS_PTRACE');
     const dacReadSearch = capability('DAC_READ_SEARCH');
     if (sysModule) found('sys-module', [sysModule]);
-    if (sysAdmin) found('sys-admin', [sysAdmin]);
+    if (sysAdmin) {
+      // The runtime's default AppArmor profile denies mount: turned off, nothing stands in the way.
+      const unconfined = appArmorUnconfined(pod, ref);
+      found('sys-admin', [sysAdmin, ...(unconfined ? [unconfined] : [])], unconfined ? 'definite' : 'conditional');
+    }
     if (dacReadSearch) found('dac-read-search', [dacReadSearch]);
     if (hostPID && sysAdmin && sysPtrace) {
       const unconfined = appArmorUnconfined(pod, ref);
@@ -213,13 +222,29 @@ function hostPathFindings(pod: PodInfo): Map<ContainerRef['path'], Finding[]> | 
  */
 function asUser(pod: PodInfo, ref: ContainerRef, finding: Finding): Finding | undefined {
   const nonRoot = nonRootEvidence(pod, ref);
-  if (!nonRoot) return finding;
+  const escalation = ref.container.securityContext?.allowPrivilegeEscalation;
+  if (!nonRoot) {
+    if (!HARDENING_CUTS(finding.escape)) return finding;
+    // Root by default: say so, so that the user sees the posture the escape rests on, and its fix.
+    const root: Evidence = {
+      object: pod.source.object,
+      field: `${pod.source.specPath}.securityContext.runAsNonRoot`,
+      value: 'unset',
+      note: `runs as root (nothing in the spec says otherwise; posture check run-as-root), and allowPrivilegeEscalation is ${escalation === false ? 'false' : 'not false'}: the technique needs root`,
+    };
+    return {...finding, evidence: [...finding.evidence, root], reliesOn: ['run-as-root', ...(escalation === false ? [] : ['privilege-escalation'])]};
+  }
   if (noNewPrivileges(ref) && finding.escape !== 'runtime-socket') return undefined;
   const note =
     finding.escape === 'runtime-socket'
       ? 'runs as non-root: needs the socket group, or a setuid-root binary in the image'
-      : 'runs as non-root: needs a setuid-root binary in the image to regain root';
-  return {...finding, certainty: 'conditional', evidence: [...finding.evidence, {...nonRoot, note}]};
+      : 'runs as non-root: needs a setuid-root binary in the image to regain root (posture check privilege-escalation)';
+  return {
+    ...finding,
+    certainty: 'conditional',
+    evidence: [...finding.evidence, {...nonRoot, note}],
+    ...(finding.escape === 'runtime-socket' ? {} : {reliesOn: ['privilege-escalation']}),
+  };
 }
 
 /**
@@ -258,7 +283,7 @@ export const escapesTo: EdgeRule = {
           if (!finding) continue;
           const target = nodeId(pod.nodeName);
           const cost = finding.certainty === 'definite' ? 2 : 3;
-          edges.add(pod.id, target, finding.certainty, cost, finding.evidence, {escape: finding.escape}, `${pod.id}\u0000${finding.escape}`);
+          edges.add(pod.id, target, finding.certainty, cost, finding.evidence, {escape: finding.escape, ...(finding.reliesOn ? {reliesOn: finding.reliesOn} : {})}, `${pod.id}\u0000${finding.escape}`);
         }
       }
     }

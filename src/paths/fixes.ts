@@ -7,7 +7,8 @@
  * an RBAC edge granted by one binding goes with that binding; a token with automount
  * off; an exposure with its Service or Ingress; network reach with a default-deny policy
  * in the target's namespace; an escape or a read of the kubelet's directory with the
- * Pod Security baseline on the pod's namespace; a legacy token with its Secret. Edges
+ * Pod Security baseline on the pod's namespace, and an escape that needs root also by
+ * hardening the workload's posture; a legacy token with its Secret. Edges
  * that hold by definition (a node hosts its pods, a member is in its group) or through
  * several grants at once name none. A fix cuts a path when it removes one of its steps.
  */
@@ -75,9 +76,16 @@ export function fixesFor(step: PathStep): Fix[] {
     case 'ESCAPES_TO':
     case 'STEALS_TOKENS': {
       const namespace = podNamespace(step, 'from');
-      return namespace
+      const baseline: Fix[] = namespace
         ? [{id: `baseline:${namespace}`, action: `enforce Pod Security baseline on namespace ${namespace} (pod-security.kubernetes.io/enforce: baseline), moving what truly needs the host elsewhere`, object: `Namespace/${namespace}`}]
         : [];
+      // An escape that needs root goes once the workload runs as non-root without privilege escalation.
+      const reliesOn = step.attributes.reliesOn as string[] | undefined;
+      const hardening: Fix[] =
+        reliesOn?.length && first
+          ? [{id: `harden:${first.object}`, action: `run ${first.object} as non-root without privilege escalation (securityContext runAsNonRoot: true, allowPrivilegeEscalation: false)`, object: first.object}]
+          : [];
+      return [...hardening, ...baseline];
     }
     default:
       return [];
