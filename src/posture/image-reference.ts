@@ -4,6 +4,9 @@
  * `localhost`, is a registry; otherwise the image is Docker Hub's (`docker.io`, and
  * `library/` for a one-component name). No tag and no digest means `latest`.
  */
+import {containersOf} from '../edges/pod-spec.js';
+import type {PodInfo} from '../graph/model.js';
+import type {Violation} from './rule.js';
 export interface ImageReference {
   registry: string;
   /** The repository path within the registry (`library/nginx`, `shop/web`). */
@@ -36,4 +39,18 @@ export function trustedBy(image: ImageReference, entry: string): boolean {
   const path = `${image.registry}/${image.repository}`;
   const prefix = entry.replace(/\/+$/, '');
   return path === prefix || path.startsWith(`${prefix}/`);
+}
+
+/**
+ * One violation per container whose image `judge` faults: the three image checks
+ * differ only in what they ask of the parsed reference.
+ */
+export function imageViolations(pod: PodInfo, judge: (image: ImageReference, written: string, fieldPath: string) => {note: string; fix: string} | undefined): Violation[] {
+  return containersOf(pod).flatMap((ref) => {
+    const written = ref.container.image;
+    if (!written) return [];
+    const fieldPath = `${ref.path}.image`;
+    const fault = judge(parseImage(written), written, fieldPath);
+    return fault ? [{evidence: {object: pod.source.object, field: fieldPath, value: written, note: fault.note}, fix: fault.fix}] : [];
+  });
 }

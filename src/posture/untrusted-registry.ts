@@ -1,6 +1,5 @@
 /** untrusted-registry: an image from outside the registries `--trusted-registries` names (hardening; only with that option). */
-import {containersOf} from '../edges/pod-spec.js';
-import {parseImage, trustedBy} from './image-reference.js';
+import {imageViolations, trustedBy} from './image-reference.js';
 import type {PostureRule} from './rule.js';
 
 export const untrustedRegistry: PostureRule = {
@@ -9,14 +8,12 @@ export const untrustedRegistry: PostureRule = {
   level: 'hardening',
   why: "an image from outside the registries the organisation controls and scans is code nobody vetted, running with the pod's access",
   check: (pod, context) => {
-    if (context.trustedRegistries.length === 0) return [];
-    return containersOf(pod).flatMap((ref) => {
-      const image = ref.container.image;
-      if (!image) return [];
-      const parsed = parseImage(image);
-      if (context.trustedRegistries.some((entry) => trustedBy(parsed, entry))) return [];
-      const fieldPath = `${ref.path}.image`;
-      return [{evidence: {object: pod.source.object, field: fieldPath, value: image, note: `from ${parsed.registry}/${parsed.repository}, outside ${context.trustedRegistries.join(', ')}`}, fix: `mirror the image into a trusted registry and point ${fieldPath} there`}];
-    });
+    const trusted = context.trustedRegistries;
+    if (trusted.length === 0) return [];
+    return imageViolations(pod, (image, _written, fieldPath) =>
+      trusted.some((entry) => trustedBy(image, entry))
+        ? undefined
+        : {note: `from ${image.registry}/${image.repository}, outside ${trusted.join(', ')}`, fix: `mirror the image into a trusted registry and point ${fieldPath} there`},
+    );
   },
 };
