@@ -2,10 +2,11 @@
  * Posture rules against their fixtures (test/fixtures/posture/<rule>/): each
  * `positive.*` file names, in `# expect: <object> <field>` lines, exactly the fields its
  * rule must report; each `negative.*` file is a near miss the rule must pass. Every
- * rule has both. `# trusted-registries: a, b` gives a fixture --trusted-registries.
+ * rule has both. `# trusted-registries: a, b` gives a fixture --trusted-registries;
+ * `# vulns: FILE` reads a vulnerability report beside it, as --vulns does.
  */
 import {readdirSync, readFileSync} from 'node:fs';
-import {join} from 'node:path';
+import {dirname, join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {createRuleContext} from '../src/edges/context.js';
 import {DEFAULT_PROFILE} from '../src/engines/network/profile.js';
@@ -13,17 +14,26 @@ import {buildModel} from '../src/graph/model.js';
 import {postureFindings} from '../src/posture/evaluate.js';
 import {POSTURE_RULES} from '../src/posture/index.js';
 import {loadInputs} from '../src/snapshot/load.js';
+import {attachVulnerabilities} from '../src/vulns/match.js';
+import {readTrivyReport} from '../src/vulns/trivy.js';
 import {EXAMPLE, ROOT, runCli} from './helpers/cli.js';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'posture');
 
 const cases = readdirSync(FIXTURES)
   .sort()
-  .flatMap((rule) => readdirSync(join(FIXTURES, rule)).sort().map((file) => ({rule, file, positive: file.startsWith('positive.')})));
+  .flatMap((rule) =>
+    readdirSync(join(FIXTURES, rule))
+      .filter((file) => /^(positive|negative)\./.test(file))
+      .sort()
+      .map((file) => ({rule, file, positive: file.startsWith('positive.')})),
+  );
 
-async function reported(file: string, rule: string, trustedRegistries: string[]): Promise<string[]> {
+async function reported(file: string, rule: string, trustedRegistries: string[], vulns: string | undefined): Promise<string[]> {
   const {snapshot} = await loadInputs([file]);
-  const context = createRuleContext(buildModel(snapshot), {cni: DEFAULT_PROFILE});
+  const model = buildModel(snapshot);
+  if (vulns) attachVulnerabilities(model, readTrivyReport(join(dirname(file), vulns)));
+  const context = createRuleContext(model, {cni: DEFAULT_PROFILE});
   return postureFindings(context, {trustedRegistries})
     .filter((finding) => finding.rule === rule)
     .flatMap((finding) => finding.evidence.map((e) => `${e.object} ${e.field}`))
@@ -51,8 +61,9 @@ describe('posture rules: fixtures', () => {
     const expected = [...text.matchAll(/^# expect: (.+)$/gm)].map((m) => m[1]!).sort();
     // `# trusted-registries: a, b` sets --trusted-registries for the fixture.
     const trusted = /^# trusted-registries: (.+)$/m.exec(text)?.[1]!.split(',').map((entry) => entry.trim()) ?? [];
+    const vulns = /^# vulns: (.+)$/m.exec(text)?.[1]!.trim();
     if (positive) expect(expected.length, 'a positive fixture names what it expects').toBeGreaterThan(0);
-    expect(await reported(path, rule, trusted)).toEqual(expected);
+    expect(await reported(path, rule, trusted, vulns)).toEqual(expected);
   });
 });
 

@@ -254,6 +254,42 @@ describe('kubepath report: coverage gaps', () => {
   });
 });
 
+describe('kubepath report: the cluster version', () => {
+  it('says when the control plane is out of support on the report\'s day, and that the version is unknown without one', async () => {
+    const {page, errors} = await open(buildReport([EXAMPLE], ['--kube-version', 'v1.31.2']));
+    // SOURCE_DATE_EPOCH 1767225600 is 2026-01-01, after 1.31's end of life.
+    expect(await page.locator('#versions .unsupported').textContent()).toBe(
+      'Kubernetes v1.31.2 (--kube-version): out of support: 1.31 reached end of life on 2025-10-28: no security fixes since; upgrade to a supported minor (1.32, 1.33, 1.34, 1.35 on 2026-01-01)',
+    );
+    expect(errors).toEqual([]);
+    const unknown = await open(buildReport([EXAMPLE]));
+    expect(await unknown.page.locator('#versions').textContent()).toBe('Kubernetes version unknown: give --kube-version to judge its support and the version-dependent edges.');
+  });
+});
+
+describe('kubepath report: --vulns', () => {
+  it('rings the pods whose images have exploitable vulnerabilities, lists them in the node details, and draws their entry as definite', async () => {
+    const vulns = join(EXAMPLE, '..', 'vulns', 'trivy-k8s.json');
+    const {page, errors} = await open(buildReport([EXAMPLE], ['--vulns', vulns]));
+    const ringed = await page.evaluate(() =>
+      (globalThis as unknown as {kubepathReport: {cy: {nodes: (s: string) => Array<{id: () => string; style: (k: string) => string}>}}}).kubepathReport.cy
+        .nodes('[?exploitable]')
+        .map((node) => `${node.id()} ${node.style('border-color')}`),
+    );
+    expect(ringed).toEqual(['pod:monitoring/grafana rgb(217,48,37)']);
+    expect(await page.locator('#legend').textContent()).toContain('red double ring: known exploitable vulnerabilities (--vulns)');
+    const entry = await page.evaluate(() =>
+      (globalThis as unknown as {kubepathReport: {cy: {edges: (s: string) => Array<{data: (k: string) => string}>}}}).kubepathReport.cy
+        .edges('[source = "internet"][target = "pod:monitoring/grafana"]')
+        .map((edge) => edge.data('certainty')),
+    );
+    expect(entry).toEqual(['definite']);
+    await clickElement(page, 'pod:monitoring/grafana');
+    expect(await page.locator('#details').textContent()).toContain('CVE-2099-10001');
+    expect(errors).toEqual([]);
+  });
+});
+
 describe('kubepath report: bad input', () => {
   it('exits 2 with one line naming the problem, and writes nothing', () => {
     const dir = tempDir();

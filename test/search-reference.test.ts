@@ -5,6 +5,7 @@
  * groups, class relays, A* bounds or Yen pruning. The K paths kubepath reports must
  * cost exactly what the K cheapest reference paths cost, and each must be one of them.
  */
+import {join} from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {RULES} from '../src/edges/index.js';
 import type {AttackEdge} from '../src/edges/rule.js';
@@ -13,6 +14,16 @@ import type {AttackMoves} from '../src/paths/moves.js';
 import {cheapestPaths, type AttackPath, type SearchOptions} from '../src/paths/search.js';
 import {EXAMPLE, generatedCluster} from './helpers/cli.js';
 import {attackMovesOf} from './helpers/load.js';
+import type {ClusterModel} from '../src/graph/model.js';
+import {readTrivyReport, type ScannedImage} from '../src/vulns/trivy.js';
+
+/** A scan of every third distinct image of the model, each with one CRITICAL vulnerability. */
+function everyThirdImageCritical(model: ClusterModel): ScannedImage[] {
+  const images = [...new Set(model.pods.flatMap((pod) => pod.spec.containers.map((container) => container.image ?? '')))].filter(Boolean).sort();
+  return images
+    .filter((_image, index) => index % 3 === 0)
+    .map((image, index) => ({file: 'generated', at: `[${index}]`, names: [image], vulnerabilities: [{id: `CVE-2099-${index}`, severity: 'CRITICAL', package: 'libexample', attackVectors: ['N']}]}));
+}
 
 /** Every attack edge out of each node, listed edge by edge. */
 function edgeLists(moves: AttackMoves): Map<string, AttackEdge[]> {
@@ -106,6 +117,21 @@ describe('path search agrees with every path enumerated edge by edge', () => {
     const edges = edgeLists(moves);
     for (const to of [['cluster-admin'], ['node:*'], ['secret:*']]) {
       for (const from of [['internet'], ['pod:*']]) expectAsReference(moves, edges, from, to, {maxPaths: 4, maxDepth: 6, definiteOnly: false});
+    }
+  });
+
+  // Known flaws price network steps per class (2, definite) against the assumed ones (3, conditional).
+  it('with a vulnerability report: the example, and a generated cluster where every third image has a CRITICAL vulnerability', async () => {
+    const cases: Array<[AttackMoves, Array<[string[], string[]]>]> = [
+      [await attackMovesOf(EXAMPLE, () => readTrivyReport(join(EXAMPLE, '..', 'vulns', 'trivy-k8s.json'))), QUERIES],
+      [await attackMovesOf(generatedCluster(120, 7), everyThirdImageCritical), [[['internet'], ['secret:*']], [['pod:*'], ['node:*']], [['ns:*'], ['cluster-admin']]]],
+    ];
+    for (const [moves, queries] of cases) {
+      expect(moves.classes().some((cls) => cls.knownFlaw)).toBe(true);
+      const edges = edgeLists(moves);
+      for (const [from, to] of queries) {
+        for (const definiteOnly of [false, true]) expectAsReference(moves, edges, from, to, {maxPaths: 5, maxDepth: 7, definiteOnly});
+      }
     }
   });
 });

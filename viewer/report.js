@@ -41,6 +41,13 @@
   document.getElementById('meta').textContent =
     `${data.meta.mode} snapshot, ${data.meta.time}; ${data.meta.mode === 'live' ? 'read from the API server' : `${data.meta.inputs.length} input${data.meta.inputs.length === 1 ? '' : 's'}`}; ` +
     `graph of ${data.meta.graph.nodes} nodes and ${data.meta.graph.edges} edges; entry points: ${data.entryPoints.join(', ') || 'none'}; kubepath ${data.meta.version}`;
+  // The Kubernetes versions against upstream support: what is out of support stands out.
+  const versions = document.getElementById('versions');
+  const STATUS = {'end-of-life': 'out of support', maintenance: 'maintenance only', supported: 'supported', unknown: 'not judged'};
+  const versionLine = (what, support) => el('div', `${what}: ${STATUS[support.status]}: ${support.note}`, support.status === 'end-of-life' ? 'unsupported' : 'hint');
+  const {controlPlane, kubelets} = data.versions;
+  versions.append(controlPlane ? versionLine(`Kubernetes ${controlPlane.version} (${controlPlane.from})`, controlPlane.support) : el('div', 'Kubernetes version unknown: give --kube-version to judge its support and the version-dependent edges.', 'hint'));
+  for (const kubelet of kubelets) versions.append(versionLine(`kubelet ${kubelet.version} on ${kubelet.nodes} node${kubelet.nodes === 1 ? '' : 's'}`, kubelet.support));
   const gaps = document.getElementById('gaps');
   if (data.meta.coverageGaps.length === 0) gaps.append(el('span', 'Coverage: every kind the analysis reads was read.', 'hint'));
   else {
@@ -57,7 +64,9 @@
 
   // The graph: the nodes and edges on the reported paths.
   const label = (node) => (node.namespace ? `${node.name}\n${node.namespace}` : node.name);
-  const nodeElement = (node) => ({group: 'nodes', data: {id: node.id, label: label(node), kind: node.kind, shape: SHAPES[node.kind] || 'ellipse', namespace: node.namespace || ''}});
+  // A pod whose images a --vulns report says are exploitable is drawn with a red ring.
+  const exploitable = (node) => (node.details.exploitableVulnerabilities || []).length > 0;
+  const nodeElement = (node) => ({group: 'nodes', data: {id: node.id, label: label(node), kind: node.kind, shape: SHAPES[node.kind] || 'ellipse', namespace: node.namespace || '', exploitable: exploitable(node)}});
   const edgeElement = (edge) => ({group: 'edges', data: {id: edge.id, source: edge.source, target: edge.target, label: edge.type, type: edge.type, colour: FAMILIES[edge.family], certainty: edge.certainty}});
   const elements = [];
   for (const id of drawnNodes) elements.push(nodeElement(nodesById.get(id)));
@@ -70,6 +79,7 @@
       {selector: 'node', style: {shape: 'data(shape)', label: 'data(label)', 'text-wrap': 'wrap', 'font-size': 10, 'text-valign': 'bottom', 'text-margin-y': 4, 'background-color': '#9aa0a6', width: 26, height: 26}},
       {selector: 'node[kind = "Internet"], node[kind = "EntryPoint"]', style: {'background-color': '#202124'}},
       {selector: 'node[kind = "ClusterAdmin"], node[kind = "Secret"], node[kind = "Node"]', style: {'background-color': '#b3261e'}},
+      {selector: 'node[?exploitable]', style: {'border-width': 3, 'border-color': '#d93025', 'border-style': 'double'}},
       {selector: 'edge', style: {width: 2, 'line-color': 'data(colour)', 'target-arrow-color': 'data(colour)', 'target-arrow-shape': 'triangle', 'curve-style': 'bezier', label: 'data(label)', 'font-size': 8, 'text-rotation': 'autorotate', color: '#5f6368'}},
       {selector: 'edge[certainty = "conditional"]', style: {'line-style': 'dashed'}},
       {selector: '.dimmed', style: {opacity: 0.12}},
@@ -93,6 +103,7 @@
   }
   legend.append(document.createTextNode(' (dashed: conditional)'), el('br'), el('strong', 'Nodes:'));
   for (const [kind, shape] of Object.entries(SHAPES)) legend.append(el('span', `${kind}: ${shape}`, 'shape'));
+  if ([...drawnNodes].some((id) => exploitable(nodesById.get(id)))) legend.append(el('span', 'red double ring: known exploitable vulnerabilities (--vulns)', 'shape'));
 
   // Details panel.
   const details = document.getElementById('details');

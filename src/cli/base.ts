@@ -9,7 +9,7 @@
  */
 import {Command, Errors, Flags} from '@oclif/core';
 import {CNI_PROFILES} from '../engines/network/profile.js';
-import {buildModel} from '../graph/model.js';
+import {buildModel, type ClusterModel} from '../graph/model.js';
 import {analyze, type Analysis} from '../paths/analysis.js';
 import {ApiClient} from '../collect/api-client.js';
 import {collectCluster, DEFAULT_CHUNK_SIZE} from '../collect/collector.js';
@@ -20,7 +20,10 @@ import {loadInputs, type LoadResult} from '../snapshot/load.js';
 import {sourceDateEpoch} from '../util/source-date.js';
 import {DEFAULT_TEAM_KEYS} from '../posture/evaluate.js';
 import {describeGap, gapNote} from '../paths/coverage.js';
-import type {CoverageGap} from '../snapshot/snapshot.js';
+import type {CoverageGap, Snapshot} from '../snapshot/snapshot.js';
+import {attachVulnerabilities} from '../vulns/match.js';
+import {readTrivyReport, type ScannedImage} from '../vulns/trivy.js';
+import {describeVersion, versionFlag, type KubernetesVersion} from '../version/kubernetes.js';
 import {safe} from '../output/escape.js';
 import {paletteFor, type Palette} from '../output/colour.js';
 
@@ -30,8 +33,15 @@ export const verboseFlag = Flags.boolean({char: 'v', description: 'say more: nam
 export const cniFlag = Flags.string({description: 'network plugin behaviour where the API leaves it open (docs/network.md)', options: Object.keys(CNI_PROFILES), default: 'generic'});
 /** Path search's bound on steps (docs/paths.md). */
 export const maxDepthFlag = Flags.integer({description: 'the most steps a path may take', default: 12, min: 1, max: 100});
+/** Image vulnerability reports whose exploitable findings make network steps into their pods known flaws (docs/vulns.md). */
+export const vulnsFlag = Flags.string({description: 'Trivy JSON reports (trivy image or trivy k8s --format json): pods running images with critical or remotely exploitable vulnerabilities become cheaper, definite network steps (repeatable)', multiple: true, helpValue: 'FILE'});
+/** The control plane's version, for manifests (or to override what the API server said): version-dependent edges and the support check follow it (docs/version.md). */
+export const kubeVersionFlag = Flags.string({description: 'the Kubernetes version of the cluster, for manifests or to override the API server\'s: version-dependent edges and the support check follow it', helpValue: '1.XX[.Z]'});
+/** What the model takes beyond the snapshot: vulnerability reports and the cluster version. */
+export const modelFlags = {vulns: vulnsFlag, 'kube-version': kubeVersionFlag};
 /** Where the analysis starts and what it aims at: `analyze`, and the exports and report that carry its findings. */
 export const analysisFlags = {
+  ...modelFlags,
   'assume-breach': Flags.string({description: 'also start from these pods, as if breached (repeatable); all: every pod at once, the cheapest paths from any of them', multiple: true, helpValue: 'SEL|all'}),
   'crown-jewel': Flags.string({description: 'also treat these nodes as crown jewels (repeatable)', multiple: true, helpValue: 'SEL'}),
   'max-depth': maxDepthFlag,
@@ -70,6 +80,12 @@ function coverageWarnings(gaps: readonly CoverageGap[]): string[] {
       .map((gap) => `coverage gap: ${describeGap(gapNote(gap))}; ${gap.message}`),
     ...(notServed.length > 0 ? [`not served by this cluster, so it holds none: ${notServed.join(', ')}`] : []),
   ];
+}
+
+/** What `--vulns` and `--kube-version` add to a snapshot's model. */
+export interface ModelInputs {
+  scans: ScannedImage[];
+  kubeVersion?: KubernetesVersion;
 }
 
 export abstract class KubepathCommand extends Command {
@@ -111,16 +127,45 @@ export abstract class KubepathCommand extends Command {
     }
   }
 
+  /**
+   * The model of a snapshot, with what the vulnerability reports read by `readScans`
+   * say of its images; scanned images no container runs are a warning, as a report of
+   * another cluster or a differently written image name would give nothing.
+   */
+  protected modelOf(snapshot: Snapshot, {scans, kubeVersion}: ModelInputs): ClusterModel {
+    const model = buildModel(snapshot);
+    if (kubeVersion) {
+      const told = model.kubernetesVersion;
+      if (told && told.minor !== kubeVersion.minor) this.warning(`--kube-version ${kubeVersion.text} overrides ${describeVersion(told)}`);
+      model.kubernetesVersion = kubeVersion;
+    }
+    if (scans.length === 0) return model;
+    const unmatched = attachVulnerabilities(model, scans);
+    if (unmatched.length > 0) {
+      const named = unmatched.slice(0, 3).map((scan) => scan.names[0] ?? `${scan.file} ${scan.at}`);
+      this.warning(`${unmatched.length} of ${scans.length} scanned images match no container of the input (${named.join(', ')}${unmatched.length > 3 ? ', ...' : ''}): their vulnerabilities are not used`);
+    }
+    return model;
+  }
+
+  /** Reads `--vulns` reports and `--kube-version` before anything is collected or written, so a bad one stops the command first. */
+  protected modelInputs(flags: {vulns?: string[]; 'kube-version'?: string}): ModelInputs {
+    const scans = (flags.vulns ?? []).flatMap((file) => readTrivyReport(file));
+    return {scans, ...(flags['kube-version'] === undefined ? {} : {kubeVersion: versionFlag(flags['kube-version'])})};
+  }
+
   /** Loads INPUT... and analyses it as `analyze` does, with the analysis flags given. */
-  protected async analyzed(inputs: string[], flags: LiveFlags & {'assume-breach'?: string[]; 'crown-jewel'?: string[]; 'max-depth': number; cni: string; 'team-key': string[]; 'trusted-registries'?: string[]}): Promise<LoadResult & {analysis: Analysis}> {
+  protected async analyzed(inputs: string[], flags: LiveFlags & {vulns?: string[]; 'kube-version'?: string; 'assume-breach'?: string[]; 'crown-jewel'?: string[]; 'max-depth': number; cni: string; 'team-key': string[]; 'trusted-registries'?: string[]}): Promise<LoadResult & {analysis: Analysis}> {
+    const given = this.modelInputs(flags);
     const loaded = await this.load(inputs, flags);
-    const analysis = analyze(buildModel(loaded.snapshot), {
+    const analysis = analyze(this.modelOf(loaded.snapshot, given), {
       cni: CNI_PROFILES[flags.cni]!,
       assumeBreach: flags['assume-breach'],
       crownJewels: flags['crown-jewel'],
       maxDepth: flags['max-depth'],
       teamKeys: flags['team-key'],
       trustedRegistries: (flags['trusted-registries'] ?? []).flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== ''),
+      asOf: sourceDateEpoch() ?? new Date(),
     });
     return {...loaded, analysis};
   }

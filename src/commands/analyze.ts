@@ -3,7 +3,8 @@ import {analysisFlags, liveFlags, jsonFlag, KubepathCommand, outputFileFlag, out
 import {RULES} from '../edges/index.js';
 import {listedEdgeCounts} from '../edges/rule.js';
 import {findingsToJson, formatFindingsText} from '../output/findings.js';
-import {findingsMarkdown, postureMarkdown} from '../output/markdown.js';
+import {codeSpan, findingsMarkdown, postureMarkdown} from '../output/markdown.js';
+import {formatVersionsText, versionsMarkdown} from '../output/versions.js';
 import {formatPostureText, postureJson} from '../output/posture.js';
 import {findingsSarif} from '../output/sarif.js';
 import {atOrAbove, FINDINGS_EXIT_CODE, SEVERITIES, type Severity} from '../paths/findings.js';
@@ -44,12 +45,15 @@ export default class Analyze extends KubepathCommand {
     const posture = postureJson(analysis.posture, flags['team-key']);
     const text =
       format === 'json'
-        ? `${JSON.stringify({...summary, ...report, posture}, null, 2)}\n`
+        ? `${JSON.stringify({...summary, versions: analysis.versions, ...report, posture}, null, 2)}\n`
         : format === 'markdown'
-          ? findingsMarkdown(report) + postureMarkdown(posture)
+          ? findingsMarkdown(report) + versionsMarkdown(analysis.versions, codeSpan) + postureMarkdown(posture)
           : format === 'sarif'
             ? `${JSON.stringify(findingsSarif(found, {version: this.config.version, locations: snapshot.locations}), null, 2)}\n`
-            : renderSummaryText(summary, flags.verbose) + formatFindingsText(report, tablePalette(flags['output-file'])) + formatPostureText(posture, tablePalette(flags['output-file']));
+            : renderSummaryText(summary, flags.verbose) +
+              formatVersionsText(analysis.versions, tablePalette(flags['output-file'])) +
+              formatFindingsText(report, tablePalette(flags['output-file'])) +
+              formatPostureText(posture, tablePalette(flags['output-file']));
     await writeOutput([text], flags['output-file']);
     if (flags['fail-on'] && atOrAbove(found, flags['fail-on'] as Severity)) process.exitCode = FINDINGS_EXIT_CODE;
   }

@@ -1,9 +1,8 @@
 import {Args, Flags} from '@oclif/core';
-import {cniFlag, jsonFlag, KubepathCommand, maxDepthFlag, outputFileFlag, outputFormat, tablePalette} from '../cli/base.js';
+import {cniFlag, jsonFlag, KubepathCommand, maxDepthFlag, outputFileFlag, outputFormat, tablePalette, modelFlags} from '../cli/base.js';
 import {CNI_PROFILES} from '../engines/network/profile.js';
 import {diffToJson, formatDiffText} from '../output/findings.js';
 import {writeOutput} from '../output/write.js';
-import {buildModel} from '../graph/model.js';
 import {analyze} from '../paths/analysis.js';
 import {changedObjects, diffFindings, pathHolds} from '../paths/diff.js';
 import {atOrAbove, FINDINGS_EXIT_CODE, SEVERITIES, type Severity} from '../paths/findings.js';
@@ -26,6 +25,7 @@ export default class Diff extends KubepathCommand {
     'fail-on': Flags.string({description: 'exit with code 3 when an added finding is at or above this severity', options: [...SEVERITIES]}),
     'max-depth': maxDepthFlag,
     cni: cniFlag,
+    ...modelFlags,
     'output-file': outputFileFlag,
   };
 
@@ -33,9 +33,10 @@ export default class Diff extends KubepathCommand {
     const {args, flags} = await this.parse(Diff);
     const format = outputFormat<'table' | 'json'>(flags, 'table');
     const options = {cni: CNI_PROFILES[flags.cni]!, assumeBreach: flags['assume-breach'], crownJewels: flags['crown-jewel'], maxDepth: flags['max-depth']};
+    const given = this.modelInputs(flags);
     const before = (await this.load([args.before])).snapshot;
     const after = (await this.load([args.after])).snapshot;
-    const [old, now] = [analyze(buildModel(before), options), analyze(buildModel(after), options)];
+    const [old, now] = [analyze(this.modelOf(before, given), options), analyze(this.modelOf(after, given), options)];
     const diff = diffFindings(old.findings, now.findings, changedObjects(before, after), {before: pathHolds(old.moves), after: pathHolds(now.moves)});
     const text = format === 'json' ? `${JSON.stringify(diffToJson(diff), null, 2)}\n` : formatDiffText(diff, tablePalette(flags['output-file']));
     await writeOutput([text], flags['output-file']);

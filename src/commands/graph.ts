@@ -1,10 +1,9 @@
 import {Flags} from '@oclif/core';
-import {jsonFlag, KubepathCommand, liveFlags, outputFileFlag} from '../cli/base.js';
+import {jsonFlag, KubepathCommand, liveFlags, outputFileFlag, modelFlags} from '../cli/base.js';
 import {createRuleContext} from '../edges/context.js';
 import {RULES} from '../edges/index.js';
 import {listedEdges} from '../edges/rule.js';
 import {buildGraph} from '../graph/build.js';
-import {buildModel} from '../graph/model.js';
 import {graphJsonChunks, graphToJson} from '../output/graph-json.js';
 import {writeOutput} from '../output/write.js';
 
@@ -18,13 +17,15 @@ export default class Graph extends KubepathCommand {
     ...liveFlags,
     output: Flags.string({char: 'o', description: 'output format', options: ['json'], default: 'json'}),
     json: jsonFlag,
+    ...modelFlags,
     'output-file': outputFileFlag,
   };
 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Graph);
+    const given = this.modelInputs(flags);
     const {snapshot} = await this.load(argv as string[], flags);
-    const model = buildModel(snapshot);
+    const model = this.modelOf(snapshot, given);
     const context = createRuleContext(model);
     const graph = buildGraph(model, RULES, context);
     await writeOutput(graphJsonChunks(graphToJson(graph, listedEdges(RULES, context))), flags['output-file']);

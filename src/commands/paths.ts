@@ -1,10 +1,9 @@
 import {Flags} from '@oclif/core';
-import {cniFlag, jsonFlag, KubepathCommand, liveFlags, maxDepthFlag, outputFileFlag, outputFormat, verboseFlag, tablePalette} from '../cli/base.js';
+import {cniFlag, jsonFlag, KubepathCommand, liveFlags, maxDepthFlag, outputFileFlag, outputFormat, verboseFlag, tablePalette, modelFlags} from '../cli/base.js';
 import {createRuleContext} from '../edges/context.js';
 import {RULES} from '../edges/index.js';
 import {CNI_PROFILES} from '../engines/network/profile.js';
 import {buildGraph} from '../graph/build.js';
-import {buildModel} from '../graph/model.js';
 import {selectNodes} from '../graph/selector.js';
 import {pathsMarkdown} from '../output/markdown.js';
 import {pathsSarif} from '../output/sarif.js';
@@ -32,10 +31,11 @@ export default class Paths extends KubepathCommand {
     to: Flags.string({description: 'what the attacker wants (repeatable)', multiple: true, required: true, helpValue: 'SEL'}),
     'max-paths': Flags.integer({description: 'how many paths (K)', default: 5, min: 1, max: 1000}),
     'max-depth': maxDepthFlag,
-    certainty: Flags.string({description: 'definite: follow only edges that need no assumption (no network hops, which assume an exploitable service)', options: ['any', 'definite'], default: 'any'}),
+    certainty: Flags.string({description: 'definite: follow only edges that need no assumption (no network hops, which assume an exploitable service, but into pods whose flaw a --vulns report names)', options: ['any', 'definite'], default: 'any'}),
     output: Flags.string({char: 'o', description: 'output format', options: ['table', 'json', 'markdown', 'sarif'], default: 'table'}),
     json: jsonFlag,
     cni: cniFlag,
+    ...modelFlags,
     'output-file': outputFileFlag,
     verbose: verboseFlag,
   };
@@ -43,8 +43,9 @@ export default class Paths extends KubepathCommand {
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Paths);
     const format = outputFormat<'table' | 'json' | 'markdown' | 'sarif'>(flags, 'table');
+    const given = this.modelInputs(flags);
     const {snapshot} = await this.load(argv as string[], flags);
-    const model = buildModel(snapshot);
+    const model = this.modelOf(snapshot, given);
     const context = createRuleContext(model, {cni: CNI_PROFILES[flags.cni]});
     const graph = buildGraph(model, RULES, context);
     const sources = selectNodes(graph, flags.from, '--from');

@@ -17,6 +17,7 @@ import {compareStrings} from '../util/order.js';
 import {uniqueEvidence} from './edge-collector.js';
 import {grantEdges, type Found, type GrantFacet} from './grant-groups.js';
 import {podCreators} from './pod-creation.js';
+import {atLeast, describeVersion} from '../version/kubernetes.js';
 
 export const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
 
@@ -43,19 +44,25 @@ function admittingFacet(context: RuleContext): GrantFacet<NodeInfo> {
       const {model} = context;
       const creators = podCreators(context);
       const routes = new Map<string, Route[]>();
+      // Pod Security admission is on by default from 1.23; before, its labels do nothing, and a PodSecurityPolicy may be what refuses.
+      const version = model.kubernetesVersion;
+      const enforced = atLeast(version, 23) !== false;
       for (const namespace of model.namespaces.values()) {
         const level = namespace.labels[ENFORCE_LABEL];
-        if (level !== undefined && level !== 'privileged') continue;
-        const admission: Evidence | undefined = namespace.declared
-          ? level
-            ? {object: objectKey('Namespace', undefined, namespace.name), field: `metadata.labels["${ENFORCE_LABEL}"]`, value: level, note: 'Pod Security admits privileged pods'}
-            : {object: objectKey('Namespace', undefined, namespace.name), field: 'metadata.labels', note: `no ${ENFORCE_LABEL} label: the cluster default applies, privileged unless the API server's AdmissionConfiguration sets another`}
-          : undefined;
+        if (enforced && level !== undefined && level !== 'privileged') continue;
+        const where = {object: objectKey('Namespace', undefined, namespace.name), field: level ? `metadata.labels["${ENFORCE_LABEL}"]` : 'metadata.labels', ...(level ? {value: level} : {})};
+        const admission: Evidence | undefined = !enforced
+          ? {...where, note: `Pod Security admission enforces nothing before Kubernetes 1.23, and the cluster runs ${describeVersion(version!)}; a PodSecurityPolicy, which kubepath does not read, may still refuse privileged pods`}
+          : namespace.declared
+            ? level
+              ? {...where, note: 'Pod Security admits privileged pods'}
+              : {...where, note: `no ${ENFORCE_LABEL} label: the cluster default applies, privileged unless the API server's AdmissionConfiguration sets another`}
+            : undefined;
         for (const [source, {certainty, evidence, escalated}] of creators(namespace.name)) {
           const withAdmission = admission
             ? [...evidence, admission]
             : evidence.map((item, i) => (i === 0 ? {...item, note: `${item.note}; namespace ${namespace.name} is not in the input, so its Pod Security labels are unknown (assumed unset: privileged)`} : item));
-          const route: Route = {namespace: namespace.name, certainty: admission ? certainty : 'conditional', evidence: withAdmission};
+          const route: Route = {namespace: namespace.name, certainty: admission && enforced ? certainty : 'conditional', evidence: withAdmission};
           if (escalated) route.escalated = true;
           const known = routes.get(source);
           if (known) known.push(route);

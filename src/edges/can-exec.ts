@@ -17,6 +17,7 @@ import {objectKey} from '../snapshot/snapshot.js';
 import {grantEdges, type GrantFacet} from './grant-groups.js';
 import type {EdgeRule, RuleContext} from './rule.js';
 import {foundGrants, namedGrants} from './rbac-grants.js';
+import {atLeast, describeVersion, type KubernetesVersion} from '../version/kubernetes.js';
 
 interface Route {
   verb: string;
@@ -26,23 +27,35 @@ interface Route {
   why: string;
 }
 
-const VERSION_NOTE = 'get alone works through a WebSocket upgrade before Kubernetes 1.35 (AuthorizePodWebsocketUpgradeCreatePermission then also requires create)';
-const ROUTES: Route[] = [
-  {verb: 'create', resource: 'pods', subresource: 'exec', certainty: 'definite', why: 'create pods/exec: run a command in the pod'},
-  {verb: 'create', resource: 'pods', subresource: 'attach', certainty: 'definite', why: 'create pods/attach: attach to the running process'},
-  {verb: 'patch', resource: 'pods', subresource: 'ephemeralcontainers', certainty: 'definite', why: 'patch pods/ephemeralcontainers: inject a debug container into the pod'},
-  {verb: 'update', resource: 'pods', subresource: 'ephemeralcontainers', certainty: 'definite', why: 'update pods/ephemeralcontainers: inject a debug container into the pod'},
-  {verb: 'get', resource: 'pods', subresource: 'exec', certainty: 'conditional', why: `get pods/exec: ${VERSION_NOTE}`},
-  {verb: 'get', resource: 'pods', subresource: 'attach', certainty: 'conditional', why: `get pods/attach: ${VERSION_NOTE}`},
-  {verb: 'create', resource: 'nodes', subresource: 'proxy', certainty: 'definite', why: "create nodes/proxy: the kubelet's /exec endpoint on the pod's node"},
-  {
-    verb: 'get',
-    resource: 'nodes',
-    subresource: 'proxy',
-    certainty: 'conditional',
-    why: "get nodes/proxy: the kubelet authorizes a WebSocket exec upgrade as get on nodes/proxy (true on current kubelets; may change)",
-  },
-];
+/**
+ * The routes on a cluster of this version (docs/version.md): `get` alone on pods/exec and
+ * pods/attach works through a WebSocket upgrade before 1.35, where
+ * AuthorizePodWebsocketUpgradeCreatePermission (on by default) also requires create;
+ * ephemeral containers are served from 1.23. An unknown version keeps the get routes
+ * conditional.
+ */
+function routes(version: KubernetesVersion | undefined): Route[] {
+  const websocketGet = atLeast(version, 35);
+  const getNote = version
+    ? `a WebSocket upgrade is authorized as get before Kubernetes 1.35, and the cluster runs ${describeVersion(version)}`
+    : 'get alone works through a WebSocket upgrade before Kubernetes 1.35 (AuthorizePodWebsocketUpgradeCreatePermission then also requires create)';
+  const getRoute = (subresource: string): Route => ({verb: 'get', resource: 'pods', subresource, certainty: websocketGet === false ? 'definite' : 'conditional', why: `get pods/${subresource}: ${getNote}`});
+  const ephemeral = (verb: string): Route => ({verb, resource: 'pods', subresource: 'ephemeralcontainers', certainty: 'definite', why: `${verb} pods/ephemeralcontainers: inject a debug container into the pod`});
+  return [
+    {verb: 'create', resource: 'pods', subresource: 'exec', certainty: 'definite', why: 'create pods/exec: run a command in the pod'},
+    {verb: 'create', resource: 'pods', subresource: 'attach', certainty: 'definite', why: 'create pods/attach: attach to the running process'},
+    ...(atLeast(version, 23) === false ? [] : [ephemeral('patch'), ephemeral('update')]),
+    ...(websocketGet === true ? [] : [getRoute('exec'), getRoute('attach')]),
+    {verb: 'create', resource: 'nodes', subresource: 'proxy', certainty: 'definite', why: "create nodes/proxy: the kubelet's /exec endpoint on the pod's node"},
+    {
+      verb: 'get',
+      resource: 'nodes',
+      subresource: 'proxy',
+      certainty: 'conditional',
+      why: "get nodes/proxy: the kubelet authorizes a WebSocket exec upgrade as get on nodes/proxy (true on current kubelets; may change)",
+    },
+  ];
+}
 
 const RULE = {id: 'CAN_EXEC', type: 'CAN_EXEC', mitre: 'T1609'} as const;
 
@@ -63,7 +76,7 @@ function routeFacets(context: RuleContext): Array<GrantFacet<PodInfo>> {
     if (!evidence) runsOn.set(pod, (evidence = {object: pod.source.object, field: `${pod.source.specPath}.nodeName`, value: pod.nodeName, note: `the pod runs on node ${pod.nodeName}`}));
     return evidence;
   };
-  return ROUTES.map((route) => {
+  return routes(model.kubernetesVersion).map((route) => {
     const onNode = route.resource === 'nodes';
     const ask = namedGrants(context, (namespace, name) => ({
       verb: route.verb,

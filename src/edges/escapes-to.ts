@@ -5,7 +5,9 @@
  * host paths that count are the two tables below. See docs/edges/ESCAPES_TO.md.
  */
 import {nodeId} from '../graph/ids.js';
-import type {PodInfo} from '../graph/model.js';
+import type {ClusterModel, PodInfo} from '../graph/model.js';
+import {objectKey} from '../snapshot/snapshot.js';
+import {atLeast, parseKubernetesVersion} from '../version/kubernetes.js';
 import type {Certainty, Evidence} from '../graph/types.js';
 import type {EdgeRule, RuleContext} from './rule.js';
 import {EdgeCollector} from './edge-collector.js';
@@ -150,8 +152,21 @@ interface Finding {
 /** Escapes that root in the container needs, and that a non-root container without privilege escalation cannot make. */
 const HARDENING_CUTS = (escape: Escape): boolean => !['privileged', 'nsenter', 'host-process', 'runtime-socket'].includes(escape);
 
+/** The pod's node runs a kubelet from 1.35, which refuses cgroup v1 unless an administrator set failCgroupV1: false. */
+function cgroupV2Kubelet(model: ClusterModel, pod: PodInfo): Evidence | undefined {
+  const written = model.nodes.get(pod.nodeName)?.object?.status?.nodeInfo?.kubeletVersion;
+  const version = written ? parseKubernetesVersion(written, `node ${pod.nodeName}`) : undefined;
+  if (!atLeast(version, 35)) return undefined;
+  return {
+    object: objectKey('Node', undefined, pod.nodeName),
+    field: 'status.nodeInfo.kubeletVersion',
+    value: written!,
+    note: 'kubelets from 1.35 refuse to run on cgroup v1 (failCgroupV1 defaults to true): release_agent needs an administrator to have turned that off',
+  };
+}
+
 /** What one container offers, before the question of who it runs as. */
-function containerFindings(pod: PodInfo, ref: ContainerRef): Finding[] {
+function containerFindings(model: ClusterModel, pod: PodInfo, ref: ContainerRef): Finding[] {
   const context = ref.container.securityContext;
   const podHostProcess = field(pod.spec.securityContext, 'windowsOptions', 'hostProcess');
   if (!context && podHostProcess == null) return [];
@@ -178,13 +193,14 @@ function containerFindings(pod: PodInfo, ref: ContainerRef): Finding[] {
     const dacReadSearch = capability('DAC_READ_SEARCH');
     if (sysModule) found('sys-module', [sysModule]);
     if (sysAdmin) {
-      // The runtime's default AppArmor profile denies mount: turned off, nothing stands in the way.
-      const unconfined = appArmorUnconfined(pod, ref);
-      found('sys-admin', [sysAdmin, ...(unconfined ? [unconfined] : [])], unconfined ? 'definite' : 'conditional');
+      // The runtime's default AppArmor profile denies mount: turned off, nothing stands in the way but a cgroup v2 node.
+      const unconfined = appArmorUnconfined(pod, ref, model.kubernetesVersion);
+      const cgroupV2 = cgroupV2Kubelet(model, pod);
+      found('sys-admin', [sysAdmin, ...(unconfined ? [unconfined] : []), ...(cgroupV2 ? [cgroupV2] : [])], unconfined && !cgroupV2 ? 'definite' : 'conditional');
     }
     if (dacReadSearch) found('dac-read-search', [dacReadSearch]);
     if (hostPID && sysAdmin && sysPtrace) {
-      const unconfined = appArmorUnconfined(pod, ref);
+      const unconfined = appArmorUnconfined(pod, ref, model.kubernetesVersion);
       found('sys-ptrace', [sysPtrace, sysAdmin, hostPID, ...(unconfined ? [unconfined] : [])], unconfined ? 'definite' : 'conditional');
     }
   }
@@ -274,7 +290,7 @@ export const escapesTo: EdgeRule = {
       const mounts = hostPathFindings(pod);
       let logReader: Evidence[] | undefined | null = null;
       for (const ref of containersOf(pod)) {
-        for (const raw of [...containerFindings(pod, ref), ...(mounts?.get(ref.path) ?? [])]) {
+        for (const raw of [...containerFindings(context.model, pod, ref), ...(mounts?.get(ref.path) ?? [])]) {
           let finding = asUser(pod, ref, raw);
           if (finding?.escape === 'var-log-symlink') {
             if (logReader === null) logReader = ownLogReader(context, pod);

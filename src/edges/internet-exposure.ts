@@ -14,6 +14,7 @@ import {INTERNET} from '../graph/ids.js';
 import type {PodInfo} from '../graph/model.js';
 import type {Evidence} from '../graph/types.js';
 import {uniqueEvidence} from './edge-collector.js';
+import {networkStepInto} from './known-flaw.js';
 import {connectionEvidence} from './network-evidence.js';
 import type {AttackEdge, EdgeRule, RuleContext} from './rule.js';
 
@@ -81,6 +82,7 @@ export const internetExposure: EdgeRule = {
           ...(controller ? [controllerEvidence(controller)] : []),
           ...connectionEvidence(explanation, controller, pod, ports),
         ]);
+      const step = networkStepInto(model, pod);
       edges.push({
         source: INTERNET,
         target: pod.id,
@@ -89,12 +91,12 @@ export const internetExposure: EdgeRule = {
           attack: true,
           technique: 'INTERNET_EXPOSURE',
           mitre: 'T1190',
-          certainty: 'conditional',
-          cost: 3,
+          certainty: step.certainty,
+          cost: step.cost,
           way: exposure.way,
           via: exposure.via,
           ports: ports.format(),
-          evidence: uniqueEvidence([{object: exposure.via, field: exposure.field, value: ports.format(), note: exposure.detail}, ...policyEvidence]),
+          evidence: uniqueEvidence([{object: exposure.via, field: exposure.field, value: ports.format(), note: exposure.detail}, ...policyEvidence, ...step.evidence]),
         },
       });
     }

@@ -11,20 +11,22 @@ import {PortSet} from '../engines/network/ports.js';
 import {UNSCHEDULED} from '../graph/ids.js';
 import type {PodInfo} from '../graph/model.js';
 import type {AttackEdgeAttributes, Evidence} from '../graph/types.js';
+import {networkStepInto} from './known-flaw.js';
 import {connectionEvidence} from './network-evidence.js';
 import type {AttackEdge, EdgeRule, RuleContext} from './rule.js';
 import {compareStrings} from '../util/order.js';
 
-function reachEdge(source: string, target: PodInfo, ports: PortSet, evidence: Evidence[]): AttackEdge {
+function reachEdge({model}: RuleContext, source: string, target: PodInfo, ports: PortSet, evidence: Evidence[]): AttackEdge {
+  const step = networkStepInto(model, target);
   const attributes: AttackEdgeAttributes = {
     type: 'CAN_REACH',
     attack: true,
     technique: 'POD_NETWORK_REACH',
     mitre: 'T1210',
-    certainty: 'conditional',
-    cost: 3,
+    certainty: step.certainty,
+    cost: step.cost,
     ports: ports.format(),
-    evidence,
+    evidence: [...evidence, ...step.evidence],
   };
   return {source, target: target.id, attributes};
 }
@@ -36,7 +38,8 @@ function nodeLocal({network}: RuleContext, pod: PodInfo, other: PodInfo): boolea
   return Boolean(cls && otherClass && (cls.nodeNetwork || otherClass.nodeNetwork));
 }
 
-function nodeLocalEdge({network}: RuleContext, pod: PodInfo, neighbour: PodInfo): AttackEdge {
+function nodeLocalEdge(context: RuleContext, pod: PodInfo, neighbour: PodInfo): AttackEdge {
+  const {network} = context;
   const host = network.classOfPod(pod.id)!.nodeNetwork ? pod : neighbour;
   const evidence: Evidence = {
     object: host.source.object,
@@ -44,7 +47,7 @@ function nodeLocalEdge({network}: RuleContext, pod: PodInfo, neighbour: PodInfo)
     value: true,
     note: `traffic between a pod and its own node is always let in, and a host-networked pod is its node's address (${network.profile.name} CNI profile)`,
   };
-  return reachEdge(pod.id, neighbour, PortSet.ALL, [evidence]);
+  return reachEdge(context, pod.id, neighbour, PortSet.ALL, [evidence]);
 }
 
 /** The edge from one pod to another, if the network lets some port through (path search asks this for the steps it reports). */
@@ -57,7 +60,7 @@ export function podReachEdge(context: RuleContext, source: string, target: strin
   if (!pod || !other || !cls || !otherClass || source === target) return undefined;
   if (nodeLocal(context, pod, other)) return nodeLocalEdge(context, pod, other);
   const explanation = network.explain({kind: 'pod', cls}, {kind: 'pod', cls: otherClass});
-  return explanation.ports.isEmpty() ? undefined : reachEdge(source, other, explanation.ports, connectionEvidence(explanation, pod, other));
+  return explanation.ports.isEmpty() ? undefined : reachEdge(context, source, other, explanation.ports, connectionEvidence(explanation, pod, other));
 }
 
 /** Per context, the host-networked pods of each node that count as the node: few, and every pod of the node reaches them. */
@@ -103,7 +106,7 @@ export const podNetworkReach: EdgeRule = {
       for (const target of destination.pods) {
         if (target === source || localIds.has(target)) continue;
         const targetPod = model.podsById.get(target)!;
-        edges.push(reachEdge(source, targetPod, explanation.ports, connectionEvidence(explanation, pod, targetPod)));
+        edges.push(reachEdge(context, source, targetPod, explanation.ports, connectionEvidence(explanation, pod, targetPod)));
       }
     }
     for (const neighbour of local) edges.push(nodeLocalEdge(context, pod, neighbour));

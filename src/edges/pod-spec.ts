@@ -14,6 +14,7 @@ import type {PodInfo} from '../graph/model.js';
 import type {Evidence} from '../graph/types.js';
 import {isRecord} from '../snapshot/redact.js';
 import type {Container, PodSpec} from '../snapshot/schema.js';
+import {atLeast, type KubernetesVersion} from '../version/kubernetes.js';
 
 export const CONTAINER_KINDS = ['containers', 'initContainers', 'ephemeralContainers'] as const;
 
@@ -198,10 +199,12 @@ export function podAnnotations(pod: PodInfo): Record<string, string> {
 }
 
 /** AppArmor explicitly off for the container (field, pod field, or the beta annotation). */
-export function appArmorUnconfined(pod: PodInfo, ref: ContainerRef): Evidence | undefined {
-  const own = field(ref.container.securityContext, 'appArmorProfile', 'type');
+export function appArmorUnconfined(pod: PodInfo, ref: ContainerRef, version: KubernetesVersion | undefined): Evidence | undefined {
+  // The appArmorProfile fields came with 1.30: older API servers drop them, and only the annotation counts.
+  const fields = atLeast(version, 30) !== false;
+  const own = fields ? field(ref.container.securityContext, 'appArmorProfile', 'type') : undefined;
   if (own === 'Unconfined') return {object: pod.source.object, field: `${ref.path}.securityContext.appArmorProfile.type`, value: 'Unconfined'};
-  if (own == null && field(pod.spec.securityContext, 'appArmorProfile', 'type') === 'Unconfined') {
+  if (fields && own == null && field(pod.spec.securityContext, 'appArmorProfile', 'type') === 'Unconfined') {
     return {object: pod.source.object, field: `${pod.source.specPath}.securityContext.appArmorProfile.type`, value: 'Unconfined'};
   }
   const key = `container.apparmor.security.beta.kubernetes.io/${ref.container.name ?? ''}`;

@@ -17,7 +17,7 @@
  *   them a finding's path could not be walked in Cypher.
  */
 import type {Analysis} from '../paths/analysis.js';
-import {NETWORK_MOVE} from '../paths/moves.js';
+import {NETWORK_TECHNIQUE} from '../paths/moves.js';
 import type {PathStep} from '../paths/search.js';
 import {findingToJson} from '../output/findings.js';
 import type {GraphJson} from '../output/graph-json.js';
@@ -61,7 +61,7 @@ export function findingsGraphJson({graph, findings, chokePoints}: FindingsInput)
 function networkSteps(steps: readonly PathStep[]): Array<Record<string, unknown>> {
   const unique = new Map<string, Record<string, unknown>>();
   for (const {from, to, attributes} of steps) {
-    if (attributes.technique !== NETWORK_MOVE.technique) continue;
+    if (attributes.technique !== NETWORK_TECHNIQUE) continue;
     const {type, attack, ...rest} = attributes;
     unique.set(`${from}\u0000${to}`, {source: from, target: to, type, attack, ...rest});
   }

@@ -86,6 +86,13 @@ export function buildGraph(
       images: pod.spec.containers.map((c) => c.image ?? ''),
     };
     if (pod.workload) extra.workload = pod.workload.id;
+    const scanned = model.vulnerabilities.get(pod.id);
+    if (scanned) {
+      // What `--vulns` reports say: how many vulnerabilities its images have, and the ids of those that let an attacker in, gravest first.
+      extra.vulnerabilities = scanned.containers.reduce((sum, container) => sum + container.vulnerabilities.length, 0);
+      const exploitable = [...new Set(scanned.containers.flatMap((container) => container.exploitable.map((vulnerability) => vulnerability.id)))];
+      if (exploitable.length > 0) extra.exploitableVulnerabilities = exploitable;
+    }
     addNamespaced(graph, pod.id, 'Pod', pod.namespace, pod.name, extra);
     addContextEdge(graph, pod.id, ids.nodeId(pod.nodeName), 'RUNS_ON', {field: `${pod.source.specPath}.nodeName`});
     if (pod.workload) addContextEdge(graph, pod.workload.id, pod.id, 'CONTROLS', {representative: pod.representative});

@@ -16,6 +16,8 @@ import {objectKey, type Snapshot} from '../snapshot/snapshot.js';
 import type {NamespaceObject, NodeObject, PodObject, PodSpec, ServiceAccountObject, Subject, WorkloadObject} from '../snapshot/schema.js';
 import {groupBy} from '../util/group.js';
 import {compareStrings} from '../util/order.js';
+import {parseKubernetesVersion, type KubernetesVersion} from '../version/kubernetes.js';
+import type {PodVulnerabilities} from '../vulns/match.js';
 import {podId, serviceAccountId, UNSCHEDULED, workloadId} from './ids.js';
 
 /** Controllers whose pods kubepath groups as one workload, in their order of precedence. */
@@ -92,6 +94,10 @@ export interface ClusterModel {
   /** Pods by the node they run on (`<unscheduled>` included). */
   podsByNode: Map<string, PodInfo[]>;
   serviceAccounts: Map<string, ServiceAccountInfo>;
+  /** What image vulnerability reports say of pods' containers, by pod id (`--vulns`, src/vulns/match.ts); empty without one. */
+  vulnerabilities: Map<string, PodVulnerabilities>;
+  /** The control plane's Kubernetes version, when the API server told the collector (or `--kube-version` says; src/version). */
+  kubernetesVersion?: KubernetesVersion;
 }
 
 interface OwnerReference {
@@ -271,6 +277,7 @@ export function buildModel(snapshot: Snapshot): ClusterModel {
     }
   }
 
+  const serverVersion = snapshot.source.serverVersion ? parseKubernetesVersion(snapshot.source.serverVersion, 'the API server') : undefined;
   return {
     snapshot,
     namespaces: sortedMap(namespaces),
@@ -281,6 +288,8 @@ export function buildModel(snapshot: Snapshot): ClusterModel {
     podsById: new Map(pods.map((pod) => [pod.id, pod])),
     podsByNode,
     serviceAccounts: sortedMap(serviceAccounts),
+    vulnerabilities: new Map(),
+    ...(serverVersion ? {kubernetesVersion: serverVersion} : {}),
   };
 }
 

@@ -23,6 +23,7 @@ import {sourceDateEpoch} from '../util/source-date.js';
 import {POSTURE_RULES} from '../posture/index.js';
 import {POSTURE_LEVELS, type PostureLevel} from '../posture/rule.js';
 import {groupedPosture} from './posture.js';
+import type {ClusterVersions} from '../version/cluster.js';
 import type {LoadSummary} from './summary.js';
 import type {GapNote} from '../paths/coverage.js';
 import type {Ownership} from '../posture/evaluate.js';
@@ -53,7 +54,7 @@ export const familyOf = (type: string): EdgeFamily => FAMILY_OF[type] ?? 'rbac';
 export const NEIGHBOURS_SHOWN = 25;
 
 /** Node attributes worth showing beside id, kind, name and namespace. */
-const NODE_DETAILS = ['workloadKind', 'serviceAccount', 'nodeName', 'images', 'secretType', 'serviceType', 'labels', 'declared'] as const;
+const NODE_DETAILS = ['workloadKind', 'serviceAccount', 'nodeName', 'images', 'vulnerabilities', 'exploitableVulnerabilities', 'secretType', 'serviceType', 'labels', 'declared'] as const;
 
 export interface ReportNode {
   id: string;
@@ -114,6 +115,8 @@ export interface ReportData {
     graph: {nodes: number; edges: number};
     version: string;
   };
+  /** The control plane's and kubelets' versions against upstream support (src/version). */
+  versions: ClusterVersions;
   counts: Record<Severity, number>;
   entryPoints: string[];
   chokePoints: Array<{action: string; object: string; paths: number}>;
@@ -307,6 +310,7 @@ export function reportData(analysis: Analysis, options: ReportOptions): ReportDa
       graph: {nodes: summary.graph.nodes, edges: summary.graph.edges},
       version: options.version,
     },
+    versions: analysis.versions,
     counts: Object.fromEntries(SEVERITIES.map((severity) => [severity, findings.filter((f) => f.severity === severity).length])) as Record<Severity, number>,
     entryPoints: analysis.entryPoints,
     chokePoints: chokePoints.map((fix) => ({action: fix.action, object: fix.object, paths: fix.paths})),

@@ -18,6 +18,7 @@ import {selectNodes} from '../graph/selector.js';
 import type {KubeGraph} from '../graph/types.js';
 import {ANY_POD, chokePoints, findings, type Finding} from './findings.js';
 import {DEFAULT_TEAM_KEYS, pathOwner, postureFindings, type PostureFinding} from '../posture/evaluate.js';
+import {clusterVersions, type ClusterVersions} from '../version/cluster.js';
 
 /** `--assume-breach all`: every pod breached at once. */
 export const ALL_PODS = 'all';
@@ -34,6 +35,8 @@ export interface AnalysisOptions {
   teamKeys?: readonly string[];
   /** Registries images may come from (`--trusted-registries`). */
   trustedRegistries?: readonly string[];
+  /** The day the versions' support is judged on (SOURCE_DATE_EPOCH's, else today). */
+  asOf?: Date;
 }
 
 export interface Analysis {
@@ -45,6 +48,8 @@ export interface Analysis {
   findings: Finding[];
   /** Pod security posture, per workload (src/posture). */
   posture: PostureFinding[];
+  /** The control plane's and kubelets' versions against upstream support (src/version). */
+  versions: ClusterVersions;
   chokePoints: RankedFix[];
 }
 
@@ -65,5 +70,6 @@ export function analyze(model: ClusterModel, options: AnalysisOptions): Analysis
     const owner = pathOwner(model, [finding.path.source, ...finding.path.steps.map((step) => step.to)], namespaceOf, teamKeys);
     if (owner) finding.owner = owner;
   }
-  return {model, context, graph, moves, entryPoints, findings: found, posture, chokePoints: chokePoints(found)};
+  const versions = clusterVersions(model, options.asOf ?? new Date());
+  return {model, context, graph, moves, entryPoints, findings: found, posture, versions, chokePoints: chokePoints(found)};
 }

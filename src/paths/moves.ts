@@ -8,14 +8,15 @@
  * rather than one per object; and pod-to-pod network reach, which stays at class
  * level: every pod of a network class reaches the same classes (docs/paths.md).
  */
+import {stepTerms, type NetworkStepTerms} from '../edges/known-flaw.js';
 import {nodeLocalNeighbours, podReachEdge} from '../edges/pod-network-reach.js';
 import type {AttackEdge, EdgeRule, GroupMove, MoveGroup, RuleContext} from '../edges/rule.js';
 import type {ClassSet} from '../engines/network/classset.js';
 import type {NetworkClass} from '../engines/network/policies.js';
 import type {AttackEdgeAttributes, KubeGraph} from '../graph/types.js';
 
-/** The pod-to-pod network rule's cost and certainty (POD_NETWORK_REACH): every network move has them. */
-export const NETWORK_MOVE = {technique: 'POD_NETWORK_REACH', cost: 3, certainty: 'conditional'} as const;
+/** The pod-to-pod network rule, whose moves path search takes by class. */
+export const NETWORK_TECHNIQUE = 'POD_NETWORK_REACH';
 
 /** A group move with the rule it belongs to. */
 export interface RuleGroupMove extends GroupMove {
@@ -106,6 +107,11 @@ export class AttackMoves {
     return reach;
   }
 
+  /** What a network step into a class's pods costs, and how sure it is: the same for every pod of the class. */
+  stepInto(cls: NetworkClass): NetworkStepTerms {
+    return stepTerms(cls.knownFlaw);
+  }
+
   classes(): readonly NetworkClass[] {
     return this.context.network.classes;
   }
@@ -130,7 +136,7 @@ export class AttackMoves {
 
   /** Whether the input still has the step's edge (same ends, same rule). */
   hasStep(from: string, to: string, technique: string): boolean {
-    if (technique === NETWORK_MOVE.technique) return podReachEdge(this.context, from, to) !== undefined;
+    if (technique === NETWORK_TECHNIQUE) return podReachEdge(this.context, from, to) !== undefined;
     const rule = this.grouped.find((candidate) => candidate.id === technique);
     if (rule) return rule.edgeBetween!(this.context, from, to) !== undefined;
     return this.edgesOutOf(from).some((step) => step.node === to && step.attributes.technique === technique);

@@ -7,7 +7,8 @@
  * sum of the edges' attacker-effort costs, docs/edges/README.md). A path has at least
  * one step and ends at the first target it reaches. `maxDepth` bounds the steps a path
  * may take; `definiteOnly` follows definite edges alone (network reach, which assumes
- * an exploitable service, is conditional and is then left out).
+ * an exploitable service, is then left out, but for pods whose flaw a vulnerability
+ * report names).
  *
  * Two kinds of move reach many nodes at one cost: a grant's group of objects and a
  * network class's pods. The search relaxes such a group as one relay node and its
@@ -16,7 +17,7 @@
  *
  * A* is guided by `distancesTo`: one backward search from the targets gives each node
  * a lower bound on its cost to them (exact but for network moves, which it bounds by
- * the cheapest pod any pod could reach), so a search never leaves the nodes that can
+ * the cheapest pod any pod could reach, step included), so a search never leaves the nodes that can
  * still beat the best paths known, and every spur search of Yen reuses it. A settled
  * node's moves are taken one at a time in the order of that bound (MoveOrder), so the
  * Internet's thousands of exposed pods cost only the few that lead somewhere.
@@ -26,7 +27,7 @@ import type {NetworkClass} from '../engines/network/policies.js';
 import type {AttackEdgeAttributes} from '../graph/types.js';
 import {compareStrings} from '../util/order.js';
 import {MinHeap} from './heap.js';
-import {NETWORK_MOVE, type AttackMoves} from './moves.js';
+import {NETWORK_TECHNIQUE, type AttackMoves} from './moves.js';
 
 export interface SearchOptions {
   maxPaths: number;
@@ -52,34 +53,35 @@ export interface Distances {
   node(id: string): number;
   group(group: MoveGroup): number;
   cls(index: number): number;
-  /** The least bound of any class: what a pod's network moves cost at least beyond the network move itself. */
+  /** The least of any class's bound plus the step into it: what a pod's network moves cost at least. */
   anyClass: number;
   /** The classes whose bound is finite, as a bitset of 32-class words. */
   finiteClasses: Uint32Array;
 }
 
-/** No guidance: plain Dijkstra, for exploring everything the sources reach. */
-function noDistances(moves: AttackMoves): Distances {
-  const finiteClasses = new Uint32Array(Math.ceil(moves.classes().length / 32)).fill(0xffffffff);
+/** No guidance: plain Dijkstra, for exploring everything the sources reach (by definite steps only, when asked). */
+function noDistances(moves: AttackMoves, definiteOnly: boolean): Distances {
+  const finiteClasses = new Uint32Array(Math.ceil(moves.classes().length / 32));
+  for (const cls of moves.classes()) if (!definiteOnly || moves.stepInto(cls).certainty === 'definite') finiteClasses[cls.index >>> 5]! |= 1 << (cls.index & 31);
   return {node: () => 0, group: () => 0, cls: () => 0, anyClass: 0, finiteClasses};
 }
 
-/** The backward search's one node for every pod: what any pod reaches at the network cost, and when every pod is relaxed. */
-const HUB = Symbol('any pod');
+/** The backward search's one node for every pod: when every pod is relaxed, at the cheapest network move any pod could make. */
 const EVERY_POD = Symbol('every pod');
 
 /**
  * The cheapest cost from every node to the targets, by a backward Dijkstra. Network
- * moves are bounded from below through one hub (a pod reaches, at the network cost,
- * the cheapest pod of any class), which keeps the bound admissible and consistent
- * without transposing class reachability.
+ * moves are bounded from below through one hub (a pod reaches the cheapest pod of any
+ * class, at the step into that class), which keeps the bound admissible and
+ * consistent without transposing class reachability.
  */
 export function distancesTo(moves: AttackMoves, targets: Iterable<string>, definiteOnly: boolean): Distances {
   const nodes = new Map<string, number>();
   const groups = new Map<MoveGroup, number>();
   const classes = new Float64Array(moves.classes().length).fill(Infinity);
   let hub = Infinity;
-  const heap = new MinHeap<string | MoveGroup | number | typeof HUB | typeof EVERY_POD>();
+  let everyPodDone = false;
+  const heap = new MinHeap<string | MoveGroup | number | typeof EVERY_POD>();
   const relax = (node: string, cost: number): void => {
     const known = nodes.get(node);
     if (known !== undefined && known <= cost) return;
@@ -96,14 +98,16 @@ export function distancesTo(moves: AttackMoves, targets: Iterable<string>, defin
       groups.set(group, cost);
       heap.push(cost, group);
     }
-    if (definiteOnly) return;
     const cls = moves.classOf(node);
-    if (cls && classes[cls.index]! > cost) {
+    if (!cls) return;
+    const step = moves.stepInto(cls);
+    if (definiteOnly && step.certainty !== 'definite') return;
+    if (classes[cls.index]! > cost) {
       classes[cls.index] = cost;
       heap.push(cost, cls.index);
     }
     // Node-local reach goes both ways.
-    for (const pod of moves.nodeLocal(node)) relax(pod, cost + NETWORK_MOVE.cost);
+    for (const pod of moves.nodeLocal(node)) relax(pod, cost + step.cost);
   };
   for (const target of targets) relax(target, 0);
   for (let next = heap.pop(); next; next = heap.pop()) {
@@ -111,10 +115,12 @@ export function distancesTo(moves: AttackMoves, targets: Iterable<string>, defin
     if (typeof item === 'string') {
       if (nodes.get(item) === cost) expand(item, cost);
     } else if (typeof item === 'number') {
-      if (hub > cost) heap.push((hub = cost), HUB);
-    } else if (item === HUB) {
-      if (hub === cost) heap.push(cost + NETWORK_MOVE.cost, EVERY_POD);
+      const through = cost + moves.stepInto(moves.classes()[item]!).cost;
+      if (hub > through) heap.push((hub = through), EVERY_POD);
     } else if (item === EVERY_POD) {
+      // Later steps cost at least the cost popped now, so the hub never drops below it again.
+      if (everyPodDone || hub !== cost) continue;
+      everyPodDone = true;
       // Every pod at one cost, the cheapest left in the queue: expanded here in turn, as popping each would.
       for (const cls of moves.classes()) {
         for (const pod of cls.pods) {
@@ -217,7 +223,8 @@ class MoveOrder {
     }
     for (const pod of this.moves.nodeLocal(node)) {
       const bound = this.distances.node(pod);
-      if (bound < Infinity) found.push({estimate: NETWORK_MOVE.cost + bound, cost: NETWORK_MOVE.cost, certainty: NETWORK_MOVE.certainty, technique: NETWORK_MOVE.technique, target: pod});
+      const step = this.moves.stepInto(this.moves.classOf(pod)!);
+      if (bound < Infinity) found.push({estimate: step.cost + bound, cost: step.cost, certainty: step.certainty, technique: NETWORK_TECHNIQUE, target: pod});
     }
     // Stable: equal estimates keep the graph's, then the rules', order.
     found.sort((a, b) => a.estimate - b.estimate);
@@ -225,7 +232,12 @@ class MoveOrder {
     return list;
   }
 
-  /** The classes a class reaches whose pods can still get to the targets, by bound then index. */
+  /** What the step into a class and its bound add to the cost so far. */
+  classEstimate(index: number): number {
+    return this.moves.stepInto(this.moves.classes()[index]!).cost + this.distances.cls(index);
+  }
+
+  /** The classes a class reaches whose pods can still get to the targets, by step and bound, then index. */
   network(cls: NetworkClass): Int32Array {
     let order = this.byClass.get(cls.index);
     if (order) return order;
@@ -240,7 +252,7 @@ class MoveOrder {
         found.push(w * 32 + (31 - Math.clz32(low)));
       }
     }
-    order = Int32Array.from(found).sort((a, b) => this.distances.cls(a) - this.distances.cls(b) || a - b);
+    order = Int32Array.from(found).sort((a, b) => this.classEstimate(a) - this.classEstimate(b) || a - b);
     this.byClass.set(cls.index, order);
     return order;
   }
@@ -253,7 +265,7 @@ class MoveOrder {
 
   classRelay(index: number): Relay {
     let relay = this.classRelays.get(index);
-    if (!relay) this.classRelays.set(index, (relay = {targets: this.moves.classes()[index]!.pods, technique: NETWORK_MOVE.technique, bound: this.distances.cls(index)}));
+    if (!relay) this.classRelays.set(index, (relay = {targets: this.moves.classes()[index]!.pods, technique: NETWORK_TECHNIQUE, bound: this.distances.cls(index)}));
     return relay;
   }
 }
@@ -328,7 +340,7 @@ function search(
   /** The estimate of a cursor's next move, if it has one. */
   const next = (cursor: Cursor): number | undefined => {
     if (cursor.moves) return cursor.index < cursor.moves.length ? cursor.cost + cursor.moves[cursor.index]!.estimate : undefined;
-    return cursor.index < cursor.classes!.length ? cursor.cost + NETWORK_MOVE.cost + distances.cls(cursor.classes![cursor.index]!) : undefined;
+    return cursor.index < cursor.classes!.length ? cursor.cost + order.classEstimate(cursor.classes![cursor.index]!) : undefined;
   };
   const advance = (cursor: Cursor): void => {
     const estimate = next(cursor);
@@ -337,7 +349,8 @@ function search(
   const take = (cursor: Cursor): void => {
     const {node, cost, hops, banned} = cursor;
     if (cursor.classes) {
-      relaxRelay(ownRelay(order.classRelay(cursor.classes[cursor.index]!), banned), cost + NETWORK_MOVE.cost, hops, node);
+      const index = cursor.classes[cursor.index]!;
+      relaxRelay(ownRelay(order.classRelay(index), banned), cost + moves.stepInto(classes[index]!).cost, hops, node);
       return;
     }
     const move = cursor.moves![cursor.index]!;
@@ -381,12 +394,12 @@ function search(
     const banned = restrictions.moves.get(node);
     const cursor = {node, cost: label.cost, hops: label.hops + 1, banned, index: 0};
     advance({...cursor, moves: order.of(node)});
-    const cls = options.definiteOnly ? undefined : moves.classOf(node);
+    const cls = moves.classOf(node);
     // Every pod of a class reaches the same classes: a class's destinations are walked again only from a cheaper pod.
-    if (!cls || (!banned && expandedAt[cls.index]! <= label.cost)) continue;
+    if (!cls || distances.anyClass === Infinity || (!banned && expandedAt[cls.index]! <= label.cost)) continue;
     if (!banned) expandedAt[cls.index] = label.cost;
     // The network cursor starts at the cheapest class any pod could lead to; its real order is worked out when it comes first.
-    push(label.cost, label.cost + NETWORK_MOVE.cost + distances.anyClass, {...cursor, cls: cls.index});
+    push(label.cost, label.cost + distances.anyClass, {...cursor, cls: cls.index});
   }
   return {labels, settled};
 }
@@ -475,7 +488,7 @@ export function cheapestPaths(
 
 /** How far the sources get: every node a search reaches, with its cost, cheapest first. */
 export function reachedFrom(moves: AttackMoves, sources: readonly string[], options: SearchOptions): Array<{node: string; cost: number}> {
-  const {labels, settled} = search(moves, sources, () => false, options, noDistances(moves));
+  const {labels, settled} = search(moves, sources, () => false, options, noDistances(moves, options.definiteOnly));
   return [...settled]
     .filter((node) => labels.get(node)!.hops > 0)
     .map((node) => ({node, cost: labels.get(node)!.cost}))

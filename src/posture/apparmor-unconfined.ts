@@ -7,9 +7,9 @@ export const apparmorUnconfined: PostureRule = {
   title: 'AppArmor turned off',
   level: 'baseline',
   why: "the runtime's default AppArmor profile denies mounts and ptrace of host processes that escapes rely on",
-  check: (pod) =>
+  check: (pod, {model}) =>
     containersOf(pod).flatMap((ref) => {
-      const evidence = appArmorUnconfined(pod, ref);
+      const evidence = appArmorUnconfined(pod, ref, model.kubernetesVersion);
       return evidence ? [{evidence: {...evidence, note: 'AppArmor is off'}, fix: `set ${evidence.field} to RuntimeDefault (remove the annotation; set securityContext.appArmorProfile.type)`}] : [];
     }),
 };

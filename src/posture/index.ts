@@ -12,6 +12,7 @@ import {hostPath} from './host-path.js';
 import {hostPorts} from './host-ports.js';
 import {imageLatest} from './image-latest.js';
 import {imageWithoutDigest} from './image-without-digest.js';
+import {knownVulnerabilities} from './known-vulnerabilities.js';
 import {privilegeEscalation} from './privilege-escalation.js';
 import {privileged} from './privileged.js';
 import {procMount} from './proc-mount.js';
@@ -46,6 +47,7 @@ export const POSTURE_RULES: readonly PostureRule[] = [
   imageLatest,
   imageWithoutDigest,
   untrustedRegistry,
+  knownVulnerabilities,
   sharedServiceAccount,
   unneededToken,
   defaultNamespace,

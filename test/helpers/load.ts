@@ -4,9 +4,11 @@ import {join} from 'node:path';
 import {createRuleContext} from '../../src/edges/context.js';
 import {RULES} from '../../src/edges/index.js';
 import {buildGraph} from '../../src/graph/build.js';
-import {buildModel} from '../../src/graph/model.js';
+import {buildModel, type ClusterModel} from '../../src/graph/model.js';
 import {AttackMoves} from '../../src/paths/moves.js';
 import {loadInputs} from '../../src/snapshot/load.js';
+import {attachVulnerabilities} from '../../src/vulns/match.js';
+import type {ScannedImage} from '../../src/vulns/trivy.js';
 import {tempDir} from './cli.js';
 
 export async function loadAll(inputs: string[], stdin?: string) {
@@ -28,10 +30,11 @@ export async function loadYaml(text: string) {
   return loadAll([join(dir, 'input.yaml')]);
 }
 
-/** What path search follows on the inputs: their graph, rule context and moves. */
-export async function attackMovesOf(input: string): Promise<AttackMoves> {
+/** What path search follows on the inputs (with what vulnerability scans say of their images): their graph, rule context and moves. */
+export async function attackMovesOf(input: string, scans: (model: ClusterModel) => ScannedImage[] = () => []): Promise<AttackMoves> {
   const {snapshot} = await loadInputs([input]);
   const model = buildModel(snapshot);
+  attachVulnerabilities(model, scans(model));
   const context = createRuleContext(model);
   return new AttackMoves(buildGraph(model, RULES, context), context, RULES);
 }

@@ -4,8 +4,9 @@
  *
  * Pods that every policy must treat alike, grouped once: same namespace, same values
  * for the label keys that some pod selector reads, same named container ports, same
- * host networking under the profile, and (only when ipBlocks match pods) the same
- * address atom. Replicas collapse into one class, so the engine works on about as
+ * host networking under the profile, (only when ipBlocks match pods) the same
+ * address atom, and whether a vulnerability report names a flaw an attacker on the
+ * network can use (which path search prices per class, src/paths/moves.ts). Replicas collapse into one class, so the engine works on about as
  * many classes as there are workloads, whatever the replica counts. Classes are
  * numbered in namespace order, so one namespace is one contiguous index range.
  */
@@ -76,7 +77,7 @@ function atomOf(atoms: readonly AddressRange[], address: number): number {
  */
 export function buildClasses(model: ClusterModel, profile: CniProfile, keys: ReadonlySet<string>, atoms: readonly AddressRange[]): ClassIndex {
   const sortedKeys = [...keys].sort();
-  const byKey = new Map<string, {namespace: string; pods: PodInfo[]; address: number | undefined}>();
+  const byKey = new Map<string, {namespace: string; pods: PodInfo[]; address: number | undefined; knownFlaw: boolean}>();
   for (const pod of model.pods) {
     if (!carriesTraffic(pod)) continue;
     const nodeNetwork = profile.hostNetwork === 'node' && pod.spec.hostNetwork === true;
@@ -85,22 +86,24 @@ export function buildClasses(model: ClusterModel, profile: CniProfile, keys: Rea
       .filter((p) => p.name)
       .map((p) => `${p.name}/${p.protocol}/${p.port}`)
       .sort();
+    const knownFlaw = model.vulnerabilities.get(pod.id)?.exploitable ?? false;
     const key = JSON.stringify([
       pod.namespace,
       sortedKeys.map((k) => pod.labels[k] ?? null),
       named,
       nodeNetwork,
       address === undefined ? null : atomOf(atoms, address),
+      knownFlaw,
     ]);
     const entry = byKey.get(key);
     if (entry) entry.pods.push(pod);
-    else byKey.set(key, {namespace: pod.namespace, pods: [pod], address});
+    else byKey.set(key, {namespace: pod.namespace, pods: [pod], address, knownFlaw});
   }
   const groups = [...byKey.entries()].sort(([a], [b]) => compareStrings(a, b));
   const classes: NetworkClass[] = [];
   const classOfPod = new Map<string, NetworkClass>();
   const namespaceRange = new Map<string, readonly [number, number]>();
-  for (const [, {namespace, pods, address}] of groups) {
+  for (const [, {namespace, pods, address, knownFlaw}] of groups) {
     const first = pods[0]!;
     const cls: NetworkClass = {
       index: classes.length,
@@ -110,6 +113,7 @@ export function buildClasses(model: ClusterModel, profile: CniProfile, keys: Rea
       ports: containerPorts(first),
       nodeNetwork: profile.hostNetwork === 'node' && first.spec.hostNetwork === true,
       address,
+      knownFlaw,
       pods: pods.map((p) => p.id),
     };
     classes.push(cls);

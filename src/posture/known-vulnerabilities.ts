@@ -1,0 +1,43 @@
+/**
+ * known-vulnerabilities: a container whose image a vulnerability report (`--vulns`)
+ * says has a CRITICAL vulnerability, or a HIGH one exploitable over the network
+ * (src/vulns/match.ts). Judged on the workload's template, from what the reports say
+ * of any of its pods' containers of the same name (hardening: the checklist's build
+ * phase, image scanning).
+ */
+import {containersOf} from '../edges/pod-spec.js';
+import type {Vulnerability} from '../vulns/trivy.js';
+import {byGravity, describeExploitable} from '../vulns/match.js';
+import {compareStrings} from '../util/order.js';
+import type {PostureRule} from './rule.js';
+
+export const knownVulnerabilities: PostureRule = {
+  id: 'known-vulnerabilities',
+  title: 'image with known exploitable vulnerabilities',
+  level: 'hardening',
+  why: 'a service with a published, exploitable flaw is the cheapest way in: network paths into it are known, not assumed',
+  check(pod, {model}) {
+    const byContainer = new Map<string, Map<string, Vulnerability>>();
+    for (const member of pod.workload ? pod.workload.pods : [pod]) {
+      for (const container of model.vulnerabilities.get(member.id)?.containers ?? []) {
+        const found = byContainer.get(container.container) ?? new Map<string, Vulnerability>();
+        for (const vulnerability of container.exploitable) found.set(`${vulnerability.id}\u0000${vulnerability.package}`, vulnerability);
+        if (found.size > 0) byContainer.set(container.container, found);
+      }
+    }
+    return containersOf(pod).flatMap(({container, path}) => {
+      const found = byContainer.get(container.name ?? '');
+      if (!found) return [];
+      const exploitable = [...found.values()].sort(byGravity);
+      const upgrades = [...new Set(exploitable.filter((v) => v.fixed).map((v) => `${v.package} to ${v.fixed}`))].sort(compareStrings);
+      return [
+        {
+          evidence: {object: pod.source.object, field: `${path}.image`, value: container.image ?? '', note: describeExploitable(exploitable)},
+          fix: upgrades.length > 0
+            ? `rebuild or upgrade the image of ${path}: ${upgrades.join(', ')}`
+            : `no fixed version is published for ${exploitable.map((v) => v.id).join(', ')}: keep ${path} off the network paths (kubepath contain) until one is`,
+        },
+      ];
+    });
+  },
+};
