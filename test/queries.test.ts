@@ -17,6 +17,7 @@ import type {AttackMoves} from '../src/paths/moves.js';
 import {cheapestPaths} from '../src/paths/search.js';
 import {EXAMPLE, ROOT, runCli} from './helpers/cli.js';
 import {attackMovesOf} from './helpers/load.js';
+import {readTrivyReport} from '../src/vulns/trivy.js';
 
 const CLUSTER = 'queries';
 const FILES = readdirSync(join(ROOT, 'queries')).filter((name) => name.endsWith('.cypher')).sort();
@@ -39,13 +40,17 @@ function header(file: string): {purpose: string; parameters: string; example: Re
   return {purpose: line('Purpose') ?? '', parameters: line('Parameters') ?? '', example: JSON.parse(line('Example') ?? 'null')};
 }
 
+// The example with its illustrative vulnerability reports, everywhere alike: the export, the graph, analyze and the moves.
+const REPORTS = ['trivy-k8s.json', 'trivy-image-report-generator.json'].map((name) => join(ROOT, 'examples', 'vulns', name));
+const VULNS = REPORTS.flatMap((file) => ['--vulns', file]);
+
 beforeAll(async () => {
   const {uri, user, password} = inject('neo4j');
-  const exported = runCli(['export', 'neo4j', EXAMPLE, '--uri', uri, '--user', user, '--cluster', CLUSTER], {env: {NEO4J_PASSWORD: password}});
+  const exported = runCli(['export', 'neo4j', EXAMPLE, '--uri', uri, '--user', user, '--cluster', CLUSTER, ...VULNS], {env: {NEO4J_PASSWORD: password}});
   expect(exported.status, exported.stderr).toBe(0);
-  graph = JSON.parse(runCli(['graph', EXAMPLE]).stdout);
-  analysis = JSON.parse(runCli(['analyze', EXAMPLE, '-o', 'json']).stdout);
-  moves = await attackMovesOf(EXAMPLE);
+  graph = JSON.parse(runCli(['graph', EXAMPLE, ...VULNS]).stdout);
+  analysis = JSON.parse(runCli(['analyze', EXAMPLE, '-o', 'json', ...VULNS]).stdout);
+  moves = await attackMovesOf(EXAMPLE, () => REPORTS.flatMap((file) => readTrivyReport(file)));
   const driver = neo4j.driver(uri, neo4j.auth.basic(user, password), {disableLosslessIntegers: true});
   try {
     for (const file of FILES) {
@@ -107,6 +112,24 @@ describe('queries/', () => {
     const withPolicy = new Set(graph.nodes.filter((node) => node.kind === 'NetworkPolicy').map((node) => node.namespace));
     const bare = new Set(graph.nodes.filter((node) => node.kind === 'Pod' && !withPolicy.has(node.namespace)).map((node) => namespaceOf.get(node.id)));
     expect(sorted(rows.get('namespaces-without-network-policies.cypher')!.map((row) => row.namespace))).toEqual(sorted([...bare]));
+  });
+
+  it('exploitable services are the pods the reports mark, the exposed ones first, each with what its attack edges reach', () => {
+    const marked = graph.nodes.filter((node) => (node as {exploitableVulnerabilities?: string[]}).exploitableVulnerabilities);
+    expect(marked.map((node) => node.id).sort()).toEqual(['pod:batch/report-generator', 'pod:monitoring/grafana']);
+    const exposed = new Set(graph.edges.filter((edge) => edge.source === 'internet' && edge.type === 'CAN_REACH').map((edge) => edge.target));
+    const attack = graph.edges as Array<Edge & {attack?: boolean}>;
+    expect(rows.get('exploitable-services.cypher')).toEqual(
+      marked
+        .map((node) => ({
+          pod: node.id,
+          vulnerabilities: (node as {exploitableVulnerabilities?: string[]}).exploitableVulnerabilities,
+          exposed: exposed.has(node.id),
+          gains: [...new Set(attack.filter((edge) => edge.source === node.id && edge.attack && edge.type !== 'CAN_REACH').map((edge) => edge.target))].sort(),
+        }))
+        .sort((a, b) => Number(b.exposed) - Number(a.exposed) || (a.pod < b.pod ? -1 : 1)),
+    );
+    expect(rows.get('exploitable-services.cypher')![0]).toMatchObject({pod: 'pod:monitoring/grafana', exposed: true, vulnerabilities: ['CVE-2099-10001']});
   });
 
   it("the findings and the fixes that cut them are analyze's", () => {
