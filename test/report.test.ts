@@ -268,7 +268,7 @@ describe('kubepath report: the cluster version', () => {
 });
 
 describe('kubepath report: --vulns', () => {
-  it('rings the pods whose images have exploitable vulnerabilities, lists them in the node details, and draws their entry as definite', async () => {
+  it('rings the pods whose images have exploitable vulnerabilities, lists them in the node details, and their entry costs 2', async () => {
     const vulns = join(EXAMPLE, '..', 'vulns', 'trivy-k8s.json');
     const {page, errors} = await open(buildReport([EXAMPLE], ['--vulns', vulns]));
     const ringed = await page.evaluate(() =>
@@ -281,9 +281,11 @@ describe('kubepath report: --vulns', () => {
     const entry = await page.evaluate(() =>
       (globalThis as unknown as {kubepathReport: {cy: {edges: (s: string) => Array<{data: (k: string) => string}>}}}).kubepathReport.cy
         .edges('[source = "internet"][target = "pod:monitoring/grafana"]')
-        .map((edge) => edge.data('certainty')),
+        .map((edge) => edge.data('id')),
     );
-    expect(entry).toEqual(['definite']);
+    expect(entry).toHaveLength(1);
+    const data = await page.evaluate(() => (globalThis as unknown as {kubepathReport: {data: {edges: Array<{id: string; cost: number}>}}}).kubepathReport.data.edges);
+    expect(data.find((edge) => edge.id === entry[0])!.cost).toBe(2);
     await clickElement(page, 'pod:monitoring/grafana');
     expect(await page.locator('#details').textContent()).toContain('CVE-2099-10001');
     expect(errors).toEqual([]);

@@ -22,7 +22,7 @@ function everyThirdImageCritical(model: ClusterModel): ScannedImage[] {
   const images = [...new Set(model.pods.flatMap((pod) => pod.spec.containers.map((container) => container.image ?? '')))].filter(Boolean).sort();
   return images
     .filter((_image, index) => index % 3 === 0)
-    .map((image, index) => ({file: 'generated', at: `[${index}]`, names: [image], vulnerabilities: [{id: `CVE-2099-${index}`, severity: 'CRITICAL', package: 'libexample', attackVectors: ['N']}]}));
+    .map((image, index) => ({file: 'generated', at: `[${index}]`, names: [image], ids: [], vulnerabilities: [{id: `CVE-2099-${index}`, severity: 'CRITICAL', package: 'libexample', attackVectors: ['N']}]}));
 }
 
 /** Every attack edge out of each node, listed edge by edge. */

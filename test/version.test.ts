@@ -8,7 +8,7 @@ import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {parseKubernetesVersion} from '../src/version/kubernetes.js';
 import {RELEASES, supportOf} from '../src/version/support.js';
-import {EXAMPLE, runCli, tempDir} from './helpers/cli.js';
+import {EXAMPLE, ROOT, runCli, tempDir} from './helpers/cli.js';
 import {writeFiles} from './helpers/load.js';
 
 const ON = (day: string): Date => new Date(`${day}T12:00:00Z`);
@@ -32,6 +32,10 @@ describe('versions and support', () => {
     expect(supportOf(35, ON('2027-01-15')).status).toBe('maintenance');
     expect(supportOf(38, ON('2026-11-29')).status).toBe('unknown');
     expect(supportOf(16, ON('2026-11-29')).status).toBe('end-of-life');
+    // docs/version.md shows the same table.
+    const docs = readFileSync(join(ROOT, 'docs', 'version.md'), 'utf8');
+    const rows = [...docs.matchAll(/\| 1\.(\d+) \| (\d{4}-\d\d-\d\d) \| (\d{4}-\d\d-\d\d) \|/g)].map((m) => ({minor: Number(m[1]), released: m[2], endOfLife: m[3]}));
+    expect(rows.sort((a, b) => a.minor - b.minor)).toEqual([...RELEASES]);
     // The table is whole and in order: one row per minor, each ending about fourteen months after its release.
     RELEASES.forEach((release, index) => {
       if (index > 0) expect(release.minor).toBe(RELEASES[index - 1]!.minor + 1);
@@ -139,6 +143,8 @@ describe('edges that follow the version', () => {
     expect(escape(edges(field))).toEqual(['definite']);
     expect(escape(edges(field, '1.30'))).toEqual(['definite']);
     expect(escape(edges(field, '1.29'))).toEqual(['conditional']);
+    const ignored = edges(field, '1.29').find((edge) => edge.escape === 'sys-admin')!;
+    expect(ignored.evidence.map((e) => e.note ?? '').join(' ')).toContain('appArmorProfile is dropped by API servers before Kubernetes 1.30, and the cluster runs 1.29 (--kube-version): AppArmor stays on');
     const annotated = {'pod.yaml': sysAdmin('', '  annotations: {container.apparmor.security.beta.kubernetes.io/app: unconfined}\n')};
     expect(escape(edges(annotated, '1.29'))).toEqual(['definite']);
   });

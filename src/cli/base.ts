@@ -128,20 +128,21 @@ export abstract class KubepathCommand extends Command {
   }
 
   /**
-   * The model of a snapshot, with what the vulnerability reports read by `readScans`
+   * The model of a snapshot, with what the vulnerability reports read by `modelInputs`
    * say of its images; scanned images no container runs are a warning, as a report of
-   * another cluster or a differently written image name would give nothing.
+   * another cluster or a differently written image name would give nothing. `quiet`
+   * keeps the warnings of a second model of the same inputs (`diff`'s BEFORE) unsaid.
    */
-  protected modelOf(snapshot: Snapshot, {scans, kubeVersion}: ModelInputs): ClusterModel {
+  protected modelOf(snapshot: Snapshot, {scans, kubeVersion}: ModelInputs, quiet = false): ClusterModel {
     const model = buildModel(snapshot);
     if (kubeVersion) {
       const told = model.kubernetesVersion;
-      if (told && told.minor !== kubeVersion.minor) this.warning(`--kube-version ${kubeVersion.text} overrides ${describeVersion(told)}`);
+      if (told && told.minor !== kubeVersion.minor && !quiet) this.warning(`--kube-version ${kubeVersion.text} overrides ${describeVersion(told)}`);
       model.kubernetesVersion = kubeVersion;
     }
     if (scans.length === 0) return model;
     const unmatched = attachVulnerabilities(model, scans);
-    if (unmatched.length > 0) {
+    if (unmatched.length > 0 && !quiet) {
       const named = unmatched.slice(0, 3).map((scan) => scan.names[0] ?? `${scan.file} ${scan.at}`);
       this.warning(`${unmatched.length} of ${scans.length} scanned images match no container of the input (${named.join(', ')}${unmatched.length > 3 ? ', ...' : ''}): their vulnerabilities are not used`);
     }
@@ -150,8 +151,9 @@ export abstract class KubepathCommand extends Command {
 
   /** Reads `--vulns` reports and `--kube-version` before anything is collected or written, so a bad one stops the command first. */
   protected modelInputs(flags: {vulns?: string[]; 'kube-version'?: string}): ModelInputs {
+    const kubeVersion = flags['kube-version'] === undefined ? undefined : versionFlag(flags['kube-version']);
     const scans = (flags.vulns ?? []).flatMap((file) => readTrivyReport(file));
-    return {scans, ...(flags['kube-version'] === undefined ? {} : {kubeVersion: versionFlag(flags['kube-version'])})};
+    return {scans, ...(kubeVersion ? {kubeVersion} : {})};
   }
 
   /** Loads INPUT... and analyses it as `analyze` does, with the analysis flags given. */
@@ -165,7 +167,6 @@ export abstract class KubepathCommand extends Command {
       maxDepth: flags['max-depth'],
       teamKeys: flags['team-key'],
       trustedRegistries: (flags['trusted-registries'] ?? []).flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== ''),
-      asOf: sourceDateEpoch() ?? new Date(),
     });
     return {...loaded, analysis};
   }

@@ -36,7 +36,7 @@ export default class Diff extends KubepathCommand {
     const given = this.modelInputs(flags);
     const before = (await this.load([args.before])).snapshot;
     const after = (await this.load([args.after])).snapshot;
-    const [old, now] = [analyze(this.modelOf(before, given), options), analyze(this.modelOf(after, given), options)];
+    const [old, now] = [analyze(this.modelOf(before, given, true), options), analyze(this.modelOf(after, given), options)];
     const diff = diffFindings(old.findings, now.findings, changedObjects(before, after), {before: pathHolds(old.moves), after: pathHolds(now.moves)});
     const text = format === 'json' ? `${JSON.stringify(diffToJson(diff), null, 2)}\n` : formatDiffText(diff, tablePalette(flags['output-file']));
     await writeOutput([text], flags['output-file']);

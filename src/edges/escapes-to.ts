@@ -14,6 +14,7 @@ import {EdgeCollector} from './edge-collector.js';
 import {podTokens} from './pod-tokens.js';
 import {grantEvidence} from './rbac-grants.js';
 import {
+  appArmorFieldIgnored,
   appArmorUnconfined,
   containersOf,
   field,
@@ -187,6 +188,10 @@ function containerFindings(model: ClusterModel, pod: PodInfo, ref: ContainerRef)
       const granted = grantedCapability(ref, name);
       return granted && at(granted.field, granted.value);
     };
+    // AppArmor turned off makes the mount and ptrace escapes definite; a field an old API server dropped is named, and does not.
+    const unconfined = appArmorUnconfined(pod, ref, model.kubernetesVersion);
+    const ignored = unconfined ? undefined : appArmorFieldIgnored(pod, ref, model.kubernetesVersion);
+    const apparmor = [unconfined ?? ignored].filter((evidence): evidence is Evidence => evidence !== undefined);
     const sysModule = capability('SYS_MODULE');
     const sysAdmin = capability('SYS_ADMIN');
     const sysPtrace = capability('SYS_PTRACE');
@@ -194,14 +199,12 @@ function containerFindings(model: ClusterModel, pod: PodInfo, ref: ContainerRef)
     if (sysModule) found('sys-module', [sysModule]);
     if (sysAdmin) {
       // The runtime's default AppArmor profile denies mount: turned off, nothing stands in the way but a cgroup v2 node.
-      const unconfined = appArmorUnconfined(pod, ref, model.kubernetesVersion);
       const cgroupV2 = cgroupV2Kubelet(model, pod);
-      found('sys-admin', [sysAdmin, ...(unconfined ? [unconfined] : []), ...(cgroupV2 ? [cgroupV2] : [])], unconfined && !cgroupV2 ? 'definite' : 'conditional');
+      found('sys-admin', [sysAdmin, ...apparmor, ...(cgroupV2 ? [cgroupV2] : [])], unconfined && !cgroupV2 ? 'definite' : 'conditional');
     }
     if (dacReadSearch) found('dac-read-search', [dacReadSearch]);
     if (hostPID && sysAdmin && sysPtrace) {
-      const unconfined = appArmorUnconfined(pod, ref, model.kubernetesVersion);
-      found('sys-ptrace', [sysPtrace, sysAdmin, hostPID, ...(unconfined ? [unconfined] : [])], unconfined ? 'definite' : 'conditional');
+      found('sys-ptrace', [sysPtrace, sysAdmin, hostPID, ...apparmor], unconfined ? 'definite' : 'conditional');
     }
   }
   // The container's setting wins over the pod's.

@@ -82,6 +82,7 @@ export const internetExposure: EdgeRule = {
           ...(controller ? [controllerEvidence(controller)] : []),
           ...connectionEvidence(explanation, controller, pod, ports),
         ]);
+      // A known flaw makes the step cheaper, not certain: the exposure itself stays an assumption.
       const step = networkStepInto(model, pod);
       edges.push({
         source: INTERNET,
@@ -91,7 +92,7 @@ export const internetExposure: EdgeRule = {
           attack: true,
           technique: 'INTERNET_EXPOSURE',
           mitre: 'T1190',
-          certainty: step.certainty,
+          certainty: 'conditional',
           cost: step.cost,
           way: exposure.way,
           via: exposure.via,

@@ -4,27 +4,30 @@
  * assumed (cost 3, conditional); when a report (`--vulns`) names an exploitable
  * vulnerability in one of the pod's images, the flaw is known (cost 2, definite), so
  * paths through exploitable services rank first. Both CAN_REACH rules and path
- * search price network steps here. See docs/vulns.md.
+ * search price network steps here. From the Internet the step stays conditional:
+ * whether the Internet truly reaches an exposure (source ranges, firewalls, node
+ * addresses) is beyond the input. See docs/vulns.md.
  */
 import type {ClusterModel, PodInfo} from '../graph/model.js';
 import type {Certainty, Evidence} from '../graph/types.js';
-import {describeExploitable} from '../vulns/match.js';
+import {describeExploitable, hasKnownFlaw} from '../vulns/match.js';
 
 export interface NetworkStepTerms {
   cost: number;
   certainty: Certainty;
 }
 
-export const ASSUMED_FLAW: NetworkStepTerms = {cost: 3, certainty: 'conditional'};
-export const KNOWN_FLAW: NetworkStepTerms = {cost: 2, certainty: 'definite'};
+const ASSUMED_FLAW: NetworkStepTerms = {cost: 3, certainty: 'conditional'};
+const KNOWN_FLAW: NetworkStepTerms = {cost: 2, certainty: 'definite'};
 
 export const stepTerms = (knownFlaw: boolean): NetworkStepTerms => (knownFlaw ? KNOWN_FLAW : ASSUMED_FLAW);
 
 /** The network step into a pod: its terms, and the images whose vulnerabilities make the flaw known. */
 export function networkStepInto(model: ClusterModel, pod: PodInfo): NetworkStepTerms & {evidence: Evidence[]} {
-  const found = model.vulnerabilities.get(pod.id);
-  if (!found?.exploitable) return {...ASSUMED_FLAW, evidence: []};
-  const evidence = found.containers
+  if (!hasKnownFlaw(model, pod.id)) return {...ASSUMED_FLAW, evidence: []};
+  const evidence = model.vulnerabilities
+    .get(pod.id)!
+    .containers
     .filter((container) => container.exploitable.length > 0)
     .map((container): Evidence => ({
       object: pod.source.object,

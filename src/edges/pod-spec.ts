@@ -14,7 +14,7 @@ import type {PodInfo} from '../graph/model.js';
 import type {Evidence} from '../graph/types.js';
 import {isRecord} from '../snapshot/redact.js';
 import type {Container, PodSpec} from '../snapshot/schema.js';
-import {atLeast, type KubernetesVersion} from '../version/kubernetes.js';
+import {atLeast, describeVersion, type KubernetesVersion} from '../version/kubernetes.js';
 
 export const CONTAINER_KINDS = ['containers', 'initContainers', 'ephemeralContainers'] as const;
 
@@ -212,6 +212,14 @@ export function appArmorUnconfined(pod: PodInfo, ref: ContainerRef, version: Kub
     return {object: pod.source.object, field: `${pod.source.specPath.replace(/spec$/, 'metadata')}.annotations["${key}"]`, value: 'unconfined'};
   }
   return undefined;
+}
+
+/** An `appArmorProfile` field that says Unconfined on a cluster before 1.30, whose API server drops it: AppArmor stays on, and the evidence says why. */
+export function appArmorFieldIgnored(pod: PodInfo, ref: ContainerRef, version: KubernetesVersion | undefined): Evidence | undefined {
+  if (atLeast(version, 30) !== false) return undefined;
+  const field = appArmorUnconfined(pod, ref, undefined);
+  if (!field?.field?.endsWith('appArmorProfile.type')) return undefined;
+  return {...field, note: `appArmorProfile is dropped by API servers before Kubernetes 1.30, and the cluster runs ${describeVersion(version!)}: AppArmor stays on`};
 }
 
 /** The Kubernetes secret name rule (a DNS subdomain): the API server refuses pods naming anything else. */

@@ -18,6 +18,7 @@ import type {Subject} from '../snapshot/schema.js';
 import * as ids from './ids.js';
 import {subjectServiceAccount, type ClusterModel} from './model.js';
 import type {ContextEdgeAttributes, ContextEdgeType, KubeGraph, NodeAttributes} from './types.js';
+import {uniqueVulnerabilities} from '../vulns/match.js';
 
 type Extra = Record<string, unknown>;
 
@@ -89,8 +90,8 @@ export function buildGraph(
     const scanned = model.vulnerabilities.get(pod.id);
     if (scanned) {
       // What `--vulns` reports say: how many vulnerabilities its images have, and the ids of those that let an attacker in, gravest first.
-      extra.vulnerabilities = scanned.containers.reduce((sum, container) => sum + container.vulnerabilities.length, 0);
-      const exploitable = [...new Set(scanned.containers.flatMap((container) => container.exploitable.map((vulnerability) => vulnerability.id)))];
+      extra.vulnerabilities = uniqueVulnerabilities(scanned.containers.flatMap((container) => container.vulnerabilities)).length;
+      const exploitable = [...new Set(uniqueVulnerabilities(scanned.containers.flatMap((container) => container.exploitable)).map((vulnerability) => vulnerability.id))];
       if (exploitable.length > 0) extra.exploitableVulnerabilities = exploitable;
     }
     addNamespaced(graph, pod.id, 'Pod', pod.namespace, pod.name, extra);

@@ -19,7 +19,7 @@
  */
 import {RULES} from '../edges/index.js';
 import type {AttackEdgeAttributes, Evidence} from '../graph/types.js';
-import {sourceDateEpoch} from '../util/source-date.js';
+import {analysisTime} from '../util/source-date.js';
 import {POSTURE_RULES} from '../posture/index.js';
 import {POSTURE_LEVELS, type PostureLevel} from '../posture/rule.js';
 import {groupedPosture} from './posture.js';
@@ -156,7 +156,7 @@ function postureByTeam(findings: Analysis['posture']): ReportPostureTeam[] {
 
 /** The header's time: SOURCE_DATE_EPOCH's, else the snapshot's collection time, else now. */
 function reportTime(summary: LoadSummary): string {
-  return (sourceDateEpoch()?.toISOString() ?? summary.source.collectedAt) ?? new Date().toISOString();
+  return analysisTime(summary.source.collectedAt);
 }
 
 /** Builds the report's data from an analysis: findings, their paths' subgraph, neighbours to expand. */

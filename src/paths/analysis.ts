@@ -19,6 +19,7 @@ import type {KubeGraph} from '../graph/types.js';
 import {ANY_POD, chokePoints, findings, type Finding} from './findings.js';
 import {DEFAULT_TEAM_KEYS, pathOwner, postureFindings, type PostureFinding} from '../posture/evaluate.js';
 import {clusterVersions, type ClusterVersions} from '../version/cluster.js';
+import {analysisTime} from '../util/source-date.js';
 
 /** `--assume-breach all`: every pod breached at once. */
 export const ALL_PODS = 'all';
@@ -35,7 +36,7 @@ export interface AnalysisOptions {
   teamKeys?: readonly string[];
   /** Registries images may come from (`--trusted-registries`). */
   trustedRegistries?: readonly string[];
-  /** The day the versions' support is judged on (SOURCE_DATE_EPOCH's, else today). */
+  /** The day the versions' support is judged on; by default the analysis time (SOURCE_DATE_EPOCH, else the collection time, else now). */
   asOf?: Date;
 }
 
@@ -70,6 +71,6 @@ export function analyze(model: ClusterModel, options: AnalysisOptions): Analysis
     const owner = pathOwner(model, [finding.path.source, ...finding.path.steps.map((step) => step.to)], namespaceOf, teamKeys);
     if (owner) finding.owner = owner;
   }
-  const versions = clusterVersions(model, options.asOf ?? new Date());
+  const versions = clusterVersions(model, options.asOf ?? new Date(analysisTime(model.snapshot.source.collectedAt)));
   return {model, context, graph, moves, entryPoints, findings: found, posture, versions, chokePoints: chokePoints(found)};
 }

@@ -17,10 +17,11 @@
  *
  * A* is guided by `distancesTo`: one backward search from the targets gives each node
  * a lower bound on its cost to them (exact but for network moves, which it bounds by
- * the cheapest pod any pod could reach, step included), so a search never leaves the nodes that can
- * still beat the best paths known, and every spur search of Yen reuses it. A settled
- * node's moves are taken one at a time in the order of that bound (MoveOrder), so the
- * Internet's thousands of exposed pods cost only the few that lead somewhere.
+ * the cheapest pod any pod could reach, step included), so a search never leaves the
+ * nodes that can still beat the best paths known, and every spur search of Yen reuses
+ * it. A settled node's moves are taken one at a time in the order of that bound
+ * (MoveOrder), so the Internet's thousands of exposed pods cost only the few that lead
+ * somewhere.
  */
 import type {AttackEdge, EdgeRule, MoveGroup} from '../edges/rule.js';
 import type {NetworkClass} from '../engines/network/policies.js';
@@ -80,7 +81,6 @@ export function distancesTo(moves: AttackMoves, targets: Iterable<string>, defin
   const groups = new Map<MoveGroup, number>();
   const classes = new Float64Array(moves.classes().length).fill(Infinity);
   let hub = Infinity;
-  let everyPodDone = false;
   const heap = new MinHeap<string | MoveGroup | number | typeof EVERY_POD>();
   const relax = (node: string, cost: number): void => {
     const known = nodes.get(node);
@@ -118,9 +118,8 @@ export function distancesTo(moves: AttackMoves, targets: Iterable<string>, defin
       const through = cost + moves.stepInto(moves.classes()[item]!).cost;
       if (hub > through) heap.push((hub = through), EVERY_POD);
     } else if (item === EVERY_POD) {
-      // Later steps cost at least the cost popped now, so the hub never drops below it again.
-      if (everyPodDone || hub !== cost) continue;
-      everyPodDone = true;
+      // Pushed only when the hub drops, and never below what is popped: the one at the hub's final cost is the only one expanded.
+      if (hub !== cost) continue;
       // Every pod at one cost, the cheapest left in the queue: expanded here in turn, as popping each would.
       for (const cls of moves.classes()) {
         for (const pod of cls.pods) {

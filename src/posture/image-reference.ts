@@ -1,8 +1,9 @@
 /**
  * Container image references as the container runtime reads them
  * (`[registry/]repository[:tag][@digest]`): a first component with a `.` or `:`, or
- * `localhost`, is a registry; otherwise the image is Docker Hub's (`docker.io`, and
- * `library/` for a one-component name). No tag and no digest means `latest`.
+ * `localhost`, is a registry; otherwise the image is Docker Hub's (`docker.io`, also
+ * written `index.docker.io`, and `library/` for a one-component name). No tag and no
+ * digest means `latest`.
  */
 import {containersOf} from '../edges/pod-spec.js';
 import type {PodInfo} from '../graph/model.js';
@@ -28,7 +29,8 @@ export function parseImage(reference: string): ImageReference {
   const slash = name.indexOf('/');
   const first = slash >= 0 ? name.slice(0, slash) : '';
   const hasRegistry = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
-  const registry = hasRegistry ? first : 'docker.io';
+  // `index.docker.io` is Docker Hub's old name, which runtimes still read as docker.io.
+  const registry = hasRegistry && first !== 'index.docker.io' ? first : 'docker.io';
   let repository = hasRegistry ? name.slice(slash + 1) : name;
   if (registry === 'docker.io' && !repository.includes('/')) repository = `library/${repository}`;
   return {registry, repository, ...(tag === undefined ? {} : {tag}), ...(digest === undefined ? {} : {digest})};

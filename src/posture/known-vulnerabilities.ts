@@ -7,7 +7,7 @@
  */
 import {containersOf} from '../edges/pod-spec.js';
 import type {Vulnerability} from '../vulns/trivy.js';
-import {byGravity, describeExploitable} from '../vulns/match.js';
+import {describeExploitable, uniqueVulnerabilities} from '../vulns/match.js';
 import {compareStrings} from '../util/order.js';
 import type {PostureRule} from './rule.js';
 
@@ -17,18 +17,16 @@ export const knownVulnerabilities: PostureRule = {
   level: 'hardening',
   why: 'a service with a published, exploitable flaw is the cheapest way in: network paths into it are known, not assumed',
   check(pod, {model}) {
-    const byContainer = new Map<string, Map<string, Vulnerability>>();
+    const byContainer = new Map<string, Vulnerability[]>();
     for (const member of pod.workload ? pod.workload.pods : [pod]) {
       for (const container of model.vulnerabilities.get(member.id)?.containers ?? []) {
-        const found = byContainer.get(container.container) ?? new Map<string, Vulnerability>();
-        for (const vulnerability of container.exploitable) found.set(`${vulnerability.id}\u0000${vulnerability.package}`, vulnerability);
-        if (found.size > 0) byContainer.set(container.container, found);
+        if (container.exploitable.length > 0) byContainer.set(container.container, [...(byContainer.get(container.container) ?? []), ...container.exploitable]);
       }
     }
     return containersOf(pod).flatMap(({container, path}) => {
       const found = byContainer.get(container.name ?? '');
       if (!found) return [];
-      const exploitable = [...found.values()].sort(byGravity);
+      const exploitable = uniqueVulnerabilities(found);
       const upgrades = [...new Set(exploitable.filter((v) => v.fixed).map((v) => `${v.package} to ${v.fixed}`))].sort(compareStrings);
       return [
         {

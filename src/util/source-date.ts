@@ -18,3 +18,13 @@ export function sourceDateEpoch(env: NodeJS.ProcessEnv = process.env): Date | un
   }
   return new Date(Number(epoch) * 1000);
 }
+
+/**
+ * The time an analysis of a snapshot stands at (a report's header, the day versions'
+ * support is judged on): SOURCE_DATE_EPOCH, else when the snapshot was collected, else
+ * now. The same snapshot then gives the same bytes on any day.
+ */
+export function analysisTime(collectedAt: string | undefined): string {
+  const collected = collectedAt !== undefined && !Number.isNaN(Date.parse(collectedAt)) ? collectedAt : undefined;
+  return sourceDateEpoch()?.toISOString() ?? collected ?? new Date().toISOString();
+}

@@ -81,7 +81,8 @@ export function supportOf(minor: number, asOf: Date): SupportVerdict {
   }
   const base = {asOf: today, endOfLife: release.endOfLife, supportedMinors};
   if (today > release.endOfLife) {
-    return {...base, status: 'end-of-life', note: `1.${minor} reached end of life on ${release.endOfLife}: no security fixes since; upgrade to a supported minor (${supportedMinors.join(', ')} on ${today})`};
+    const upgrade = supportedMinors.length > 0 ? `${supportedMinors.join(', ')} on ${today}` : `newer than kubepath's table, 1.${newest.minor}`;
+    return {...base, status: 'end-of-life', note: `1.${minor} reached end of life on ${release.endOfLife}: no security fixes since; upgrade to a supported minor (${upgrade})`};
   }
   if (today >= maintenanceFrom(release.endOfLife)) {
     return {...base, status: 'maintenance', note: `1.${minor} is in maintenance (critical fixes only) and reaches end of life on ${release.endOfLife}: plan the upgrade`};

@@ -9,8 +9,10 @@
  *   records), else by registry, repository and tag read as the runtime reads them
  *   (`nginx` is `docker.io/library/nginx:latest`);
  * - a `trivy k8s` resource names its workload: only that workload's pods are meant;
- * - a vulnerability is exploitable when Trivy rates it CRITICAL, or HIGH with a
- *   network attack vector (CVSS `AV:N` from any source).
+ * - a vulnerability is exploitable when Trivy rates it CRITICAL, or HIGH, and some CVSS
+ *   vector (from any source) has a network attack vector (`AV:N`); a CRITICAL one with
+ *   no vector counts too, one that only local or physical access exploits does not.
+ *   Those are what give an attacker on the network a way in.
  * Reaching a pod with an exploitable image is then a known flaw, not an assumed one
  * (src/edges/known-flaw.ts).
  */
@@ -39,11 +41,17 @@ export interface PodVulnerabilities {
   exploitable: boolean;
 }
 
-/** Why a vulnerability gives an attacker a way in, or undefined when it does not. */
+/** Why a vulnerability gives an attacker on the network a way in, or undefined when it does not. */
 export function exploitability(vulnerability: Vulnerability): string | undefined {
-  if (vulnerability.severity === 'CRITICAL') return 'CRITICAL';
-  if (vulnerability.severity === 'HIGH' && vulnerability.attackVectors.includes('N')) return 'HIGH, network attack vector';
+  const network = vulnerability.attackVectors.includes('N');
+  if (vulnerability.severity === 'CRITICAL' && (network || vulnerability.attackVectors.length === 0)) return 'CRITICAL';
+  if (vulnerability.severity === 'HIGH' && network) return 'HIGH, network attack vector';
   return undefined;
+}
+
+/** Whether a vulnerability report names a flaw in one of the pod's images that an attacker on the network can use. */
+export function hasKnownFlaw(model: ClusterModel, pod: string): boolean {
+  return model.vulnerabilities.get(pod)?.exploitable ?? false;
 }
 
 /** How many vulnerabilities a note names; the rest are counted. */
@@ -58,8 +66,15 @@ export function describeExploitable(vulnerabilities: readonly Vulnerability[]): 
   return `${named.join(', ')}${more > 0 ? `, and ${more} more` : ''}`;
 }
 
+/** Each vulnerability once (by id and package, as several reports or containers may list it), the gravest first. */
+export function uniqueVulnerabilities(vulnerabilities: Iterable<Vulnerability>): Vulnerability[] {
+  const unique = new Map<string, Vulnerability>();
+  for (const vulnerability of vulnerabilities) unique.set(`${vulnerability.id}\u0000${vulnerability.package}`, vulnerability);
+  return [...unique.values()].sort(byGravity);
+}
+
 /** The gravest first: by severity, network attack vector first, then id and package. */
-export const byGravity = (a: Vulnerability, b: Vulnerability): number =>
+const byGravity = (a: Vulnerability, b: Vulnerability): number =>
   SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
   Number(!a.attackVectors.includes('N')) - Number(!b.attackVectors.includes('N')) ||
   compareStrings(a.id, b.id) ||
@@ -75,10 +90,10 @@ function identity(reference: string): {name: string; digest?: string} {
   return {name: `${image.registry}/${image.repository}${tag ? `:${tag}` : ''}`, ...(digest ? {digest} : {})};
 }
 
-/** A scanned image's tag names and digests. */
+/** A scanned image's tag names, and its digests: repository digests, and image ids (which never equal one). */
 function identities(scan: ScannedImage): {names: Set<string>; digests: Set<string>} {
   const names = new Set<string>();
-  const digests = new Set<string>();
+  const digests = new Set<string>(scan.ids.flatMap((id) => DIGEST.exec(id)?.[0] ?? []));
   for (const written of scan.names) {
     const {name, digest} = identity(written);
     if (digest) digests.add(digest);
@@ -111,15 +126,16 @@ function pulledDigests(pod: PodInfo): Map<string, string> {
  */
 export function attachVulnerabilities(model: ClusterModel, scans: readonly ScannedImage[]): ScannedImage[] {
   const known = scans.map((scan) => ({scan, ...identities(scan)}));
-  const byWorkload = new Map<string, typeof known>();
-  const clusterWide: typeof known = [];
+  type Known = (typeof known)[number];
+  const index = (map: Map<string, Known[]>, key: string, entry: Known): void => {
+    map.set(key, [...(map.get(key) ?? []), entry]);
+  };
+  // Workload reports by workload; image reports by each name and digest, so a container looks up only its own.
+  const byWorkload = new Map<string, Known[]>();
+  const byIdentity = new Map<string, Known[]>();
   for (const entry of known) {
-    if (!entry.scan.workload) clusterWide.push(entry);
-    else {
-      const {namespace, kind, name} = entry.scan.workload;
-      const key = workloadKey(namespace, kind, name);
-      byWorkload.set(key, [...(byWorkload.get(key) ?? []), entry]);
-    }
+    if (entry.scan.workload) index(byWorkload, workloadKey(entry.scan.workload.namespace, entry.scan.workload.kind, entry.scan.workload.name), entry);
+    else for (const key of [...entry.names, ...entry.digests]) index(byIdentity, key, entry);
   }
   const used = new Set<ScannedImage>();
   for (const pod of model.pods) {
@@ -134,17 +150,14 @@ export function attachVulnerabilities(model: ClusterModel, scans: readonly Scann
       if (!image) continue;
       const {name, digest} = identity(image);
       const digests = new Set([digest, pulled.get(container.name ?? '')].filter((value): value is string => value !== undefined));
-      const matches = (entry: (typeof known)[number]): boolean =>
+      const matches = (entry: Known): boolean =>
         digests.size > 0 && entry.digests.size > 0 ? [...digests].some((value) => entry.digests.has(value)) : entry.names.has(name);
+      const candidates = new Set([name, ...digests].flatMap((key) => byIdentity.get(key) ?? []));
       // A workload's report that names no image is about all of its containers.
-      const found = [...clusterWide.filter(matches), ...scoped.filter((entry) => entry.names.size + entry.digests.size === 0 || matches(entry))];
+      const found = [...[...candidates].filter(matches), ...scoped.filter((entry) => entry.names.size + entry.digests.size === 0 || matches(entry))];
       if (found.length === 0) continue;
-      const vulnerabilities = new Map<string, Vulnerability>();
-      for (const {scan} of found) {
-        used.add(scan);
-        for (const vulnerability of scan.vulnerabilities) vulnerabilities.set(`${vulnerability.id}\u0000${vulnerability.package}`, vulnerability);
-      }
-      const sorted = [...vulnerabilities.values()].sort(byGravity);
+      for (const {scan} of found) used.add(scan);
+      const sorted = uniqueVulnerabilities(found.flatMap(({scan}) => scan.vulnerabilities));
       containers.push({
         container: container.name ?? '',
         field: `${path}.image`,

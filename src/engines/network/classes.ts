@@ -6,9 +6,11 @@
  * for the label keys that some pod selector reads, same named container ports, same
  * host networking under the profile, (only when ipBlocks match pods) the same
  * address atom, and whether a vulnerability report names a flaw an attacker on the
- * network can use (which path search prices per class, src/paths/moves.ts). Replicas collapse into one class, so the engine works on about as
- * many classes as there are workloads, whatever the replica counts. Classes are
- * numbered in namespace order, so one namespace is one contiguous index range.
+ * network can use (a network step into such a pod costs less, src/edges/known-flaw.ts,
+ * and path search prices the step per class). Replicas collapse into one class, so
+ * the engine works on about as many classes as there are workloads, whatever the
+ * replica counts. Classes are numbered in namespace order, so one namespace is one
+ * contiguous index range.
  */
 import type {ClusterModel, PodInfo} from '../../graph/model.js';
 import type {Container, LabelSelector, PodSpec} from '../../snapshot/schema.js';
@@ -16,6 +18,7 @@ import {parseIPv4, type AddressRange} from './addresses.js';
 import type {ContainerPort, NetworkClass} from './policies.js';
 import type {CniProfile} from './profile.js';
 import {compareStrings} from '../../util/order.js';
+import {hasKnownFlaw} from '../../vulns/match.js';
 
 export interface ClassIndex {
   classes: NetworkClass[];
@@ -86,7 +89,7 @@ export function buildClasses(model: ClusterModel, profile: CniProfile, keys: Rea
       .filter((p) => p.name)
       .map((p) => `${p.name}/${p.protocol}/${p.port}`)
       .sort();
-    const knownFlaw = model.vulnerabilities.get(pod.id)?.exploitable ?? false;
+    const knownFlaw = hasKnownFlaw(model, pod.id);
     const key = JSON.stringify([
       pod.namespace,
       sortedKeys.map((k) => pod.labels[k] ?? null),
