@@ -34,7 +34,7 @@ export const cniFlag = Flags.string({description: 'network plugin behaviour wher
 /** Path search's bound on steps (docs/paths.md). */
 export const maxDepthFlag = Flags.integer({description: 'the most steps a path may take', default: 12, min: 1, max: 100});
 /** Image vulnerability reports whose exploitable findings make network steps into their pods known flaws (docs/vulns.md). */
-export const vulnsFlag = Flags.string({description: 'Trivy JSON reports (trivy image or trivy k8s --format json): pods running images with critical or remotely exploitable vulnerabilities become cheaper, definite network steps (repeatable)', multiple: true, helpValue: 'FILE'});
+export const vulnsFlag = Flags.string({description: 'Trivy JSON reports (trivy image or trivy k8s --format json): network steps into pods running images with critical or remotely exploitable vulnerabilities cost less (and are definite between pods) (repeatable)', multiple: true, helpValue: 'FILE'});
 /** The control plane's version, for manifests (or to override what the API server said): version-dependent edges and the support check follow it (docs/version.md). */
 export const kubeVersionFlag = Flags.string({description: 'the Kubernetes version of the cluster, for manifests or to override the API server\'s: version-dependent edges and the support check follow it', helpValue: '1.XX[.Z]'});
 /** What the model takes beyond the snapshot: vulnerability reports and the cluster version. */
