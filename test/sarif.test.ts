@@ -3,10 +3,12 @@
  * test/helpers/sarif-schema.ts), holds a result per finding or path with the file and
  * line of manifest inputs, and a code flow per path.
  */
+import {mkdirSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
 import {Ajv} from 'ajv';
 import addFormats from 'ajv-formats';
 import {beforeAll, describe, expect, it} from 'vitest';
-import {EXAMPLE, runCli} from './helpers/cli.js';
+import {EXAMPLE, runCli, tempDir} from './helpers/cli.js';
 import {sarifSchema} from './helpers/sarif-schema.js';
 
 let validate: (data: unknown) => string[];
@@ -47,6 +49,42 @@ describe('kubepath analyze -o sarif', () => {
     const sarif = JSON.parse(result.stdout);
     expect(validate(sarif)).toEqual([]);
     expect(sarif.runs[0].results).toHaveLength(3);
+  });
+
+  it('keeps cluster strings from forming embedded links or placeholders, and percent-encodes file URIs', () => {
+    // A binding name the API server accepts (a path segment: no / or %) that reads as a link and a placeholder.
+    const binding = '[click](javascript:alert(1)){0}\\';
+    const folder = join(tempDir(), 'dir with #hash');
+    mkdirSync(folder);
+    const file = join(folder, 'cluster.yaml');
+    writeFileSync(
+      file,
+      [
+        'apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop, labels: {app: web}}\nspec: {nodeName: n1, serviceAccountName: web, containers: [{name: web, image: web, ports: [{containerPort: 8080}]}]}',
+        'apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80, targetPort: 8080}]}',
+        `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: ${JSON.stringify(binding)}}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}\nsubjects: [{kind: ServiceAccount, name: web, namespace: shop}]`,
+      ].join('\n---\n'),
+    );
+    const result = runCli(['analyze', folder, '-o', 'sarif']);
+    expect(result.status, result.stderr).toBe(0);
+    const sarif = JSON.parse(result.stdout);
+    expect(validate(sarif)).toEqual([]);
+    const texts: string[] = [];
+    const uris: string[] = [];
+    JSON.stringify(sarif, (key, value) => {
+      if (key === 'message') texts.push(value.text);
+      if (key === 'artifactLocation') uris.push(value.uri);
+      return value;
+    });
+    expect(uris.length).toBeGreaterThan(0);
+    for (const uri of uris) {
+      expect(uri).not.toMatch(/[ #]/);
+      expect(decodeURIComponent(uri)).toBe(file);
+    }
+    // Escapes removed (an escaped backslash, bracket or brace), nothing is left that a viewer reads as a link or a placeholder.
+    for (const text of texts) expect(text.replace(/\\[\\[\]]|\{\{|\}\}/g, '')).not.toMatch(/[[\]{}]/);
+    const shown = texts.map((text) => text.replace(/\\([\\[\]])/g, '$1').replace(/([{}])\1/g, '$1'));
+    expect(shown.some((text) => text.includes(`delete ClusterRoleBinding/${binding}`))).toBe(true);
   });
 
   it('the validator rejects what breaks the schema', () => {

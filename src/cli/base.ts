@@ -7,7 +7,8 @@
  * input with one clear line, 1 for an internal error). Commands stay thin: they
  * parse flags, call library code, and write what it returns.
  */
-import {Command, Errors, Flags} from '@oclif/core';
+import {existsSync} from 'node:fs';
+import {Command, Errors, Flags, type Interfaces} from '@oclif/core';
 import {CNI_PROFILES} from '../engines/network/profile.js';
 import {buildModel, type ClusterModel} from '../graph/model.js';
 import {analyze, type Analysis} from '../paths/analysis.js';
@@ -27,6 +28,13 @@ import {describeVersion, versionFlag, type KubernetesVersion} from '../version/k
 import {safe} from '../output/escape.js';
 import {paletteFor, type Palette} from '../output/colour.js';
 
+/**
+ * Options of a flag given once per value (`--from a --from b`). oclif's `multiple` flags otherwise
+ * take every following word, so `--assume-breach all DIR` swallowed DIR as a second
+ * selector and, left with no INPUT, read the live cluster instead of DIR.
+ */
+export const repeatable = {multiple: true, multipleNonGreedy: true} as const;
+
 export const outputFileFlag = Flags.string({description: 'write machine output to this file instead of stdout (written whole or not at all)'});
 export const verboseFlag = Flags.boolean({char: 'v', description: 'say more: name skipped kinds and every input file', default: false});
 /** The network plugin behaviour where the API leaves it open (docs/network.md). */
@@ -34,7 +42,7 @@ export const cniFlag = Flags.string({description: 'network plugin behaviour wher
 /** Path search's bound on steps (docs/paths.md). */
 export const maxDepthFlag = Flags.integer({description: 'the most steps a path may take', default: 12, min: 1, max: 100});
 /** Image vulnerability reports whose exploitable findings make network steps into their pods known flaws (docs/vulns.md). */
-export const vulnsFlag = Flags.string({description: 'Trivy JSON reports (trivy image or trivy k8s --format json): network steps into pods running images with critical or remotely exploitable vulnerabilities cost less (and are definite between pods) (repeatable)', multiple: true, helpValue: 'FILE'});
+export const vulnsFlag = Flags.string({...repeatable, description: 'Trivy JSON reports (trivy image or trivy k8s --format json): network steps into pods running images with critical or remotely exploitable vulnerabilities cost less (and are definite between pods) (repeatable)', helpValue: 'FILE'});
 /** The control plane's version, for manifests (or to override what the API server said): version-dependent edges and the support check follow it (docs/version.md). */
 export const kubeVersionFlag = Flags.string({description: 'the Kubernetes version of the cluster, for manifests or to override the API server\'s: version-dependent edges and the support check follow it', helpValue: '1.XX[.Z]'});
 /** What the model takes beyond the snapshot: vulnerability reports and the cluster version. */
@@ -42,12 +50,12 @@ export const modelFlags = {vulns: vulnsFlag, 'kube-version': kubeVersionFlag};
 /** Where the analysis starts and what it aims at: `analyze`, and the exports and report that carry its findings. */
 export const analysisFlags = {
   ...modelFlags,
-  'assume-breach': Flags.string({description: 'also start from these pods, as if breached (repeatable); all: every pod at once, the cheapest paths from any of them', multiple: true, helpValue: 'SEL|all'}),
-  'crown-jewel': Flags.string({description: 'also treat these nodes as crown jewels (repeatable)', multiple: true, helpValue: 'SEL'}),
+  'assume-breach': Flags.string({...repeatable, description: 'also start from these pods, as if breached (repeatable); all: every pod at once, the cheapest paths from any of them', helpValue: 'SEL|all'}),
+  'crown-jewel': Flags.string({...repeatable, description: 'also treat these nodes as crown jewels (repeatable)', helpValue: 'SEL'}),
   'max-depth': maxDepthFlag,
   cni: cniFlag,
-  'trusted-registries': Flags.string({description: 'registries (or repository prefixes) images may come from; others are posture findings (repeatable, or comma-separated)', multiple: true, helpValue: 'REGISTRY'}),
-  'team-key': Flags.string({description: 'labels or annotations naming the owning team, looked up on the workload, its pods, then its namespace (repeatable)', multiple: true, default: [...DEFAULT_TEAM_KEYS], helpValue: 'KEY'}),
+  'trusted-registries': Flags.string({...repeatable, description: 'registries (or repository prefixes) images may come from; others are posture findings (repeatable, or comma-separated)', helpValue: 'REGISTRY'}),
+  'team-key': Flags.string({...repeatable, description: 'labels or annotations naming the owning team, looked up on the workload, its pods, then its namespace (repeatable)', default: [...DEFAULT_TEAM_KEYS], helpValue: 'KEY'}),
 };
 /** Where the live cluster is read from when a command has no INPUT (docs/collect.md). */
 export const clusterSourceFlags = {
@@ -57,7 +65,7 @@ export const clusterSourceFlags = {
 /** The collector's flags: cluster source, namespaces, page size. */
 export const liveFlags = {
   ...clusterSourceFlags,
-  namespace: Flags.string({char: 'n', description: 'with no INPUT, list namespaced kinds in these namespaces only (repeatable)', multiple: true, helpValue: 'NS'}),
+  namespace: Flags.string({...repeatable, char: 'n', description: 'with no INPUT, list namespaced kinds in these namespaces only (repeatable)', helpValue: 'NS'}),
   // No default given to oclif, so that a --chunk-size given with INPUT files is noticed.
   'chunk-size': Flags.integer({description: `with no INPUT, objects per page of each list (default: ${DEFAULT_CHUNK_SIZE})`, min: 1, max: 100_000}),
 };
@@ -88,16 +96,53 @@ export interface ModelInputs {
   kubeVersion?: KubernetesVersion;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- oclif's own FlagOutput and ArgOutput, which it does not export
+type ParsedValues = {[name: string]: any};
+
+/** Flags whose values are paths by nature; any other flag's value that looks like one was probably meant as INPUT. */
+const PATH_VALUED_FLAGS = new Set(['kubeconfig', 'vulns', 'output-file', 'out']);
+
+/** A manifest file name, or an existing path written with a folder in it (`manifests/`, `./cluster`). */
+function looksLikeInput(value: string): boolean {
+  return /\.(ya?ml|json)$/i.test(value) || ((value.includes('/') || value === '.' || value === '..') && existsSync(value));
+}
+
 export abstract class KubepathCommand extends Command {
+  /** The flag values as given, for the check made before reading a live cluster. */
+  private givenFlagValues: Array<{flag: string; value: string}> = [];
+
+  protected override async parse<F extends ParsedValues, B extends ParsedValues, A extends ParsedValues>(
+    options?: Interfaces.Input<F, B, A>,
+    argv?: string[],
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    const parsed = await super.parse(options, argv);
+    this.givenFlagValues = parsed.raw.flatMap((token) => (token.type === 'flag' ? [{flag: token.flag, value: token.input}] : []));
+    return parsed;
+  }
+
   protected warning(message: string): void {
     process.stderr.write(`kubepath: warning: ${safe(message)}\n`);
   }
 
   /** Loads the command's INPUT arguments, or with none, collects the live cluster the flags (or kubectl's defaults) name. */
   protected async load(inputs: string[], live: LiveFlags = {}): Promise<LoadResult> {
+    if (inputs.length === 0) this.refuseInputTakenAsFlagValue();
     const result = inputs.length === 0 ? await this.collectLive(live) : await this.loadFiles(inputs, live);
     for (const warning of [...result.warnings, ...coverageWarnings(result.snapshot.coverage.gaps)]) this.warning(warning);
     return result;
+  }
+
+  /**
+   * With no INPUT the command reads the live cluster with the user's credentials: not
+   * when a flag took what looks like the INPUT as its value (`--assume-breach manifests/`).
+   */
+  private refuseInputTakenAsFlagValue(): void {
+    const taken = this.givenFlagValues.find(({flag, value}) => !PATH_VALUED_FLAGS.has(flag) && looksLikeInput(value));
+    if (taken) {
+      throw new UsageError(
+        `--${taken.flag} took ${taken.value} as its value, which looks like INPUT; with no INPUT kubepath would read the live cluster, so it stops here: give --${taken.flag} its own value, then INPUT`,
+      );
+    }
   }
 
   private async loadFiles(inputs: string[], live: LiveFlags): Promise<LoadResult> {

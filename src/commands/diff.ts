@@ -1,5 +1,5 @@
 import {Args, Flags} from '@oclif/core';
-import {cniFlag, jsonFlag, KubepathCommand, maxDepthFlag, outputFileFlag, outputFormat, tablePalette, modelFlags} from '../cli/base.js';
+import {cniFlag, jsonFlag, KubepathCommand, maxDepthFlag, outputFileFlag, outputFormat, tablePalette, modelFlags, repeatable} from '../cli/base.js';
 import {CNI_PROFILES} from '../engines/network/profile.js';
 import {diffToJson, formatDiffText} from '../output/findings.js';
 import {writeOutput} from '../output/write.js';
@@ -20,8 +20,8 @@ export default class Diff extends KubepathCommand {
   static override flags = {
     output: Flags.string({char: 'o', description: 'output format', options: ['table', 'json'], default: 'table'}),
     json: jsonFlag,
-    'assume-breach': Flags.string({description: 'also start from these pods, as if breached (repeatable; must match in both)', multiple: true, helpValue: 'SEL'}),
-    'crown-jewel': Flags.string({description: 'also treat these nodes as crown jewels (repeatable)', multiple: true, helpValue: 'SEL'}),
+    'assume-breach': Flags.string({...repeatable, description: 'also start from these pods, as if breached (repeatable; must match in both)', helpValue: 'SEL'}),
+    'crown-jewel': Flags.string({...repeatable, description: 'also treat these nodes as crown jewels (repeatable)', helpValue: 'SEL'}),
     'fail-on': Flags.string({description: 'exit with code 3 when an added finding is at or above this severity', options: [...SEVERITIES]}),
     'max-depth': maxDepthFlag,
     cni: cniFlag,

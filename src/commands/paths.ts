@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core';
-import {cniFlag, jsonFlag, KubepathCommand, liveFlags, maxDepthFlag, outputFileFlag, outputFormat, verboseFlag, tablePalette, modelFlags} from '../cli/base.js';
+import {cniFlag, jsonFlag, KubepathCommand, liveFlags, maxDepthFlag, outputFileFlag, outputFormat, verboseFlag, tablePalette, modelFlags, repeatable} from '../cli/base.js';
 import {createRuleContext} from '../edges/context.js';
 import {RULES} from '../edges/index.js';
 import {CNI_PROFILES} from '../engines/network/profile.js';
@@ -27,8 +27,8 @@ export default class Paths extends KubepathCommand {
   static override strict = false;
   static override flags = {
     ...liveFlags,
-    from: Flags.string({description: 'where the attacker starts (repeatable)', multiple: true, required: true, helpValue: 'SEL'}),
-    to: Flags.string({description: 'what the attacker wants (repeatable)', multiple: true, required: true, helpValue: 'SEL'}),
+    from: Flags.string({...repeatable, description: 'where the attacker starts (repeatable)', required: true, helpValue: 'SEL'}),
+    to: Flags.string({...repeatable, description: 'what the attacker wants (repeatable)', required: true, helpValue: 'SEL'}),
     'max-paths': Flags.integer({description: 'how many paths (K)', default: 5, min: 1, max: 1000}),
     'max-depth': maxDepthFlag,
     certainty: Flags.string({description: 'definite: follow only edges that need no assumption (no network hops, which assume an exploitable service, but into pods whose flaw a --vulns report names)', options: ['any', 'definite'], default: 'any'}),

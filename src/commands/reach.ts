@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core';
-import {cniFlag, jsonFlag, KubepathCommand, liveFlags, outputFileFlag, outputFormat, verboseFlag} from '../cli/base.js';
+import {cniFlag, jsonFlag, KubepathCommand, liveFlags, outputFileFlag, outputFormat, verboseFlag, repeatable} from '../cli/base.js';
 import {buildNetworkEngine} from '../engines/network/engine.js';
 import {CNI_PROFILES} from '../engines/network/profile.js';
 import {ingressRoutes} from '../engines/network/routes.js';
@@ -8,6 +8,22 @@ import {connectivityList, formatConnectivityText} from '../output/connlist.js';
 import {checkFilterMatches, explainPairs, formatExplanations, peerFilter} from '../output/explain.js';
 import {writeOutput} from '../output/write.js';
 import {UsageError} from '../snapshot/errors.js';
+
+/**
+ * `--explain SRC DST` takes exactly the two words after it; every other repeatable flag
+ * takes one word a time, so the pair is given to the parser as two repeats.
+ */
+function explainAsRepeats(argv: readonly string[]): string[] {
+  const given: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    given.push(argv[i]!);
+    if (argv[i] === '--explain' && i + 2 < argv.length && !argv[i + 2]!.startsWith('-')) {
+      given.push(argv[i + 1]!, '--explain', argv[i + 2]!);
+      i += 2;
+    }
+  }
+  return given;
+}
 
 export default class Reach extends KubepathCommand {
   static override summary = 'List which workloads can connect to which, and on what ports';
@@ -28,16 +44,16 @@ export default class Reach extends KubepathCommand {
     ...liveFlags,
     output: Flags.string({char: 'o', description: 'output format', options: ['txt', 'json'], default: 'txt'}),
     json: jsonFlag,
-    from: Flags.string({description: 'only connections from peers matching SEL (repeatable)', multiple: true, helpValue: 'SEL'}),
-    to: Flags.string({description: 'only connections to peers matching SEL (repeatable)', multiple: true, helpValue: 'SEL'}),
-    explain: Flags.string({description: 'explain the connections from SRC to DST (two selectors)', multiple: true, helpValue: 'SRC DST'}),
+    from: Flags.string({...repeatable, description: 'only connections from peers matching SEL (repeatable)', helpValue: 'SEL'}),
+    to: Flags.string({...repeatable, description: 'only connections to peers matching SEL (repeatable)', helpValue: 'SEL'}),
+    explain: Flags.string({...repeatable, description: 'explain the connections from SRC to DST (two selectors)', helpValue: 'SRC DST'}),
     cni: cniFlag,
     'output-file': outputFileFlag,
     verbose: verboseFlag,
   };
 
   async run(): Promise<void> {
-    const {argv, flags} = await this.parse(Reach);
+    const {argv, flags} = await this.parse(Reach, explainAsRepeats(this.argv));
     const format = outputFormat<'txt' | 'json'>(flags, 'txt');
     if (flags.explain && flags.explain.length !== 2) throw new UsageError(`--explain takes two selectors, SRC and DST, not ${flags.explain.length}`);
     if (flags.explain && (flags.from || flags.to)) throw new UsageError('--explain SRC DST names both ends already: leave out --from and --to');

@@ -18,6 +18,7 @@ import type {WorkloadInfo, WorkloadKind} from '../graph/model.js';
 import type {Certainty, Evidence} from '../graph/types.js';
 import type {RuleContext} from './rule.js';
 import {grantsEvidence, isEscalation, namedGrants, type GrantsBySource} from './rbac-grants.js';
+import {pushTo} from '../util/group.js';
 
 /** The API group and resource of pods and of each workload kind. */
 export const KINDS: Record<WorkloadKind | 'Pod', {group: string; resource: string}> = {
@@ -73,7 +74,7 @@ export function podCreators(context: RuleContext): (namespace: string) => Readon
     if (workload.kind === 'Job') continue;
     let byKind = workloads.get(workload.namespace);
     if (!byKind) workloads.set(workload.namespace, (byKind = new Map()));
-    byKind.set(workload.kind, [...(byKind.get(workload.kind) ?? []), workload]);
+    pushTo(byKind, workload.kind, workload);
   }
   const cache = new Map<string, Map<string, PodCreator>>();
   const creatorsOf = (namespace: string): ReadonlyMap<string, PodCreator> => {

@@ -22,6 +22,7 @@ import type {Certainty, Evidence} from '../graph/types.js';
 import {objectKey} from '../snapshot/snapshot.js';
 import type {Found} from './grant-groups.js';
 import type {RuleContext} from './rule.js';
+import {pushTo} from '../util/group.js';
 
 /** Grants by the graph identity they draw from (the subject a binding names), in whoCan order. */
 export type GrantsBySource = Map<string, Grant[]>;
@@ -69,7 +70,7 @@ export function mergeGrants(...answers: GrantsBySource[]): GrantsBySource {
         const key = `${source}\u0000${grantKey(grant)}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        merged.set(source, [...(merged.get(source) ?? []), grant]);
+        pushTo(merged, source, grant);
       }
     }
   }

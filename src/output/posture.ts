@@ -10,6 +10,7 @@ import type {PostureFinding} from '../posture/evaluate.js';
 import {POSTURE_LEVELS, type PostureLevel} from '../posture/rule.js';
 import {PLAIN, type Palette} from './colour.js';
 import {safe} from './escape.js';
+import {pushTo} from '../util/group.js';
 
 export const NO_TEAM = '(no team)';
 
@@ -33,7 +34,7 @@ export function groupedPosture(findings: readonly PostureFinding[]): Map<string,
     teams.set(team, levels);
     const rules = levels.get(finding.level) ?? new Map<string, PostureFinding[]>();
     levels.set(finding.level, rules);
-    rules.set(finding.rule, [...(rules.get(finding.rule) ?? []), finding]);
+    pushTo(rules, finding.rule, finding);
   }
   return teams;
 }

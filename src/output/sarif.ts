@@ -33,15 +33,37 @@ interface Rule {
   properties: {tags: string[]};
 }
 
+/**
+ * A plain-text SARIF message. Cluster strings in it (names, evidence notes) must not
+ * form an embedded link, `[text](target)` (SARIF 2.1.0 §3.11.6), which viewers render as
+ * a link; kubepath's own words hold none, so every bracket is escaped, and every
+ * backslash, so that a cluster string cannot undo an escape. Braces are doubled, as
+ * §3.11.5 requires of every message string.
+ */
+function messageText(text: string): {text: string} {
+  return {text: text.replace(/[\\[\]]/g, (c) => `\\${c}`).replace(/[{}]/g, (c) => c + c)};
+}
+
+/**
+ * A file path as the URI reference `artifactLocation.uri` must be (SARIF 2.1.0 §3.4.3,
+ * RFC 3986): each segment percent-encoded (a space, `%`, `#`, `?` or `:` would otherwise
+ * change what it names), a Windows drive path as a `file:` URI.
+ */
+export function fileUri(file: string): string {
+  const path = file.split('\\').join('/');
+  const encoded = path.split('/').map(encodeURIComponent).join('/');
+  return /^[A-Za-z]:\//.test(path) ? `file:///${path.slice(0, 2)}${encoded.slice(encoded.indexOf('/'))}` : encoded;
+}
+
 /** The physical location of the object a step's first evidence item names, or a logical one when its file is unknown. */
 function locationOf(step: PathStep, context: SarifContext, message: string): Record<string, unknown> {
   const object = step.attributes.evidence[0]?.object ?? step.from;
   const where = context.locations[object];
   const logical = [{name: object, kind: 'object', fullyQualifiedName: `${step.from} -> ${step.to}`}];
-  if (!where) return {logicalLocations: logical, message: {text: message}};
-  const physical: Record<string, unknown> = {artifactLocation: {uri: where.file.split('\\').join('/')}};
+  if (!where) return {logicalLocations: logical, message: messageText(message)};
+  const physical: Record<string, unknown> = {artifactLocation: {uri: fileUri(where.file)}};
   if (where.line !== undefined) physical.region = {startLine: where.line};
-  return {physicalLocation: physical, logicalLocations: logical, message: {text: message}};
+  return {physicalLocation: physical, logicalLocations: logical, message: messageText(message)};
 }
 
 const describeStep = (step: PathStep): string => {
@@ -82,7 +104,7 @@ export function findingsSarif(findings: readonly Finding[], context: SarifContex
     return {
       ruleId,
       level: LEVELS[finding.severity],
-      message: {text: [`${finding.title}. Path (cost ${finding.path.cost}): ${chain(finding.path)}.`, ...fixes].join('\n')},
+      message: messageText([`${finding.title}. Path (cost ${finding.path.cost}): ${chain(finding.path)}.`, ...fixes].join('\n')),
       locations: [locationOf(finding.rootCause, context, describeStep(finding.rootCause))],
       codeFlows: [codeFlow(finding.path, context)],
       partialFingerprints: {kubepathFinding: finding.id},
@@ -99,7 +121,7 @@ export function pathsSarif(paths: readonly AttackPath[], context: SarifContext):
   const results = paths.map((path, index) => ({
     ruleId: rule.id,
     level: 'warning',
-    message: {text: `Path ${index + 1} of ${paths.length} (cost ${path.cost}): ${chain(path)}`},
+    message: messageText(`Path ${index + 1} of ${paths.length} (cost ${path.cost}): ${chain(path)}`),
     locations: [locationOf(path.steps[0]!, context, describeStep(path.steps[0]!))],
     codeFlows: [codeFlow(path, context)],
     partialFingerprints: {kubepathPath: path.steps.map((step) => `${step.from} ${step.attributes.technique} ${step.to}`).join(' | ')},

@@ -9,6 +9,7 @@ import {containersOf} from '../edges/pod-spec.js';
 import type {Vulnerability} from '../vulns/trivy.js';
 import {describeExploitable, uniqueVulnerabilities} from '../vulns/match.js';
 import {compareStrings} from '../util/order.js';
+import {pushTo} from '../util/group.js';
 import type {PostureRule} from './rule.js';
 
 export const knownVulnerabilities: PostureRule = {
@@ -20,7 +21,7 @@ export const knownVulnerabilities: PostureRule = {
     const byContainer = new Map<string, Vulnerability[]>();
     for (const member of pod.workload ? pod.workload.pods : [pod]) {
       for (const container of model.vulnerabilities.get(member.id)?.containers ?? []) {
-        if (container.exploitable.length > 0) byContainer.set(container.container, [...(byContainer.get(container.container) ?? []), ...container.exploitable]);
+        if (container.exploitable.length > 0) pushTo(byContainer, container.container, ...container.exploitable);
       }
     }
     return containersOf(pod).flatMap(({container, path}) => {

@@ -7,6 +7,7 @@
  */
 import type {PodInfo} from '../graph/model.js';
 import {canonicalJson, compareStrings} from '../util/order.js';
+import {pushTo} from '../util/group.js';
 import type {PostureRule, Violation} from './rule.js';
 
 /** Labels the controllers themselves add to the pods they create. */
@@ -75,10 +76,11 @@ export const workloadDrift: PostureRule = {
     const variants = new Map<string, PodInfo[]>();
     for (const pod of live) {
       const signature = canonicalJson([...facts(pod).entries()].map(([key, fact]) => [key, fact.value]));
-      variants.set(signature, [...(variants.get(signature) ?? []), pod]);
+      pushTo(variants, signature, pod);
     }
     if (variants.size < 2) return [];
     const [majority] = [...variants.values()].sort((a, b) => b.length - a.length || compareStrings(a[0]!.id, b[0]!.id));
-    return live.filter((pod) => !majority!.includes(pod)).flatMap((pod) => differences(pod, majority![0]!, `the other pods of ${workload.kind} ${workload.namespace}/${workload.name}`));
+    const agreeing = new Set(majority);
+    return live.filter((pod) => !agreeing.has(pod)).flatMap((pod) => differences(pod, majority![0]!, `the other pods of ${workload.kind} ${workload.namespace}/${workload.name}`));
   },
 };

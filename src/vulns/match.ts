@@ -20,6 +20,7 @@ import {containersOf} from '../edges/pod-spec.js';
 import type {ClusterModel, PodInfo} from '../graph/model.js';
 import {parseImage} from '../posture/image-reference.js';
 import {compareStrings} from '../util/order.js';
+import {pushTo} from '../util/group.js';
 import {SEVERITIES, type ScannedImage, type Vulnerability} from './trivy.js';
 
 export interface ContainerVulnerabilities {
@@ -127,15 +128,12 @@ function pulledDigests(pod: PodInfo): Map<string, string> {
 export function attachVulnerabilities(model: ClusterModel, scans: readonly ScannedImage[]): ScannedImage[] {
   const known = scans.map((scan) => ({scan, ...identities(scan)}));
   type Known = (typeof known)[number];
-  const index = (map: Map<string, Known[]>, key: string, entry: Known): void => {
-    map.set(key, [...(map.get(key) ?? []), entry]);
-  };
   // Workload reports by workload; image reports by each name and digest, so a container looks up only its own.
   const byWorkload = new Map<string, Known[]>();
   const byIdentity = new Map<string, Known[]>();
   for (const entry of known) {
-    if (entry.scan.workload) index(byWorkload, workloadKey(entry.scan.workload.namespace, entry.scan.workload.kind, entry.scan.workload.name), entry);
-    else for (const key of [...entry.names, ...entry.digests]) index(byIdentity, key, entry);
+    if (entry.scan.workload) pushTo(byWorkload, workloadKey(entry.scan.workload.namespace, entry.scan.workload.kind, entry.scan.workload.name), entry);
+    else for (const key of [...entry.names, ...entry.digests]) pushTo(byIdentity, key, entry);
   }
   const used = new Set<ScannedImage>();
   for (const pod of model.pods) {
