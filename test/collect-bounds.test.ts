@@ -109,17 +109,18 @@ describe('each list of the live collector is bounded', () => {
   });
 
   it('in a 429 storm, retries as the server asks while the list has time, then ends it within its deadline', async () => {
-    const collected = await collectFake(CLUSTER, {throttleAlways: {kind: 'Pod', retryAfter: '1'}}, ['--list-timeout', '3']);
+    const collected = await collectFake(CLUSTER, {throttleAlways: {kind: 'Pod', retryAfter: '1'}}, ['--list-timeout', '5']);
     expectOnlyPodsMissing(collected, 'timeout');
-    expect(podGap(collected.snapshot)!.message).toMatch(/^the list of pods was cut off at its deadline, 3 s \(--list-timeout raises it\): GET \/api\/v1\/pods answered 429 and asked to wait 1 s \(Retry-After\); nothing of it is kept$/);
+    expect(podGap(collected.snapshot)!.message).toBe(
+      'the list of pods was cut off at its deadline, 5 s (--list-timeout raises it): GET /api/v1/pods answered 429 and asked to wait 1 s (Retry-After); nothing of it is kept',
+    );
+    // A try a second while a wait of 1 s still ends before the deadline: at most one at 0, 1, 2, 3 and 4 s.
     const tries = podLists(collected.api.requests);
-    // A try a second until the next would come after the deadline: fewer than the 6 tries a request has.
     expect(tries.length).toBeGreaterThanOrEqual(2);
-    expect(tries.length).toBeLessThanOrEqual(4);
+    expect(tries.length).toBeLessThanOrEqual(5);
     expect(tries.every((r) => r.status === 429)).toBe(true);
-    expect(tries.at(-1)!.at - tries[0]!.at).toBeLessThan(3000);
     expect(collected.result.stderr).toMatch(/retried \d+ requests? \(first: GET \/api\/v1\/pods\?limit=500: 429, Retry-After 1\)/);
-    expect(collected.seconds).toBeLessThan(3 + MARGIN_SECONDS);
+    expect(collected.seconds).toBeLessThan(5 + MARGIN_SECONDS);
   });
 
   it('reads the bounds from the flags, in seconds or with units, and refuses malformed ones (exit 2)', () => {

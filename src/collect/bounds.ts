@@ -30,7 +30,7 @@ const GiB = 1024 * MiB;
 
 /**
  * Far beyond a 150,000-pod cluster (its largest list in the bench, pods: 150,000 objects
- * in 300 pages of 500, about 300 MB, read in seconds; docs/collect.md), near enough to
+ * in 300 pages of 500, about 270 MB, read in seconds; docs/collect.md), near enough to
  * end a list that never would.
  */
 export const DEFAULT_LIST_BOUNDS: ListBounds = {timeoutMs: 600_000, maxPages: 10_000, maxObjects: 1_000_000, maxBytes: 4 * GiB};
