@@ -6,7 +6,7 @@
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {fakeSecretValue, startFakeApiServer, type FakeApiServer, type FakeObject, type Faults} from '../src/bench/fake-api-server.js';
+import {fakeSecretValue, type FakeApiServer, type FakeObject, type Faults} from '../src/bench/fake-api-server.js';
 import {generateCluster} from '../src/generate/cluster.js';
 import {ApiClient, retryAfterMs} from '../src/collect/api-client.js';
 import {collectCluster} from '../src/collect/collector.js';
@@ -15,6 +15,7 @@ import {LIST_RESOURCES} from '../src/collect/resources.js';
 import {KINDS} from '../src/snapshot/kinds.js';
 import {objectKey, type Snapshot} from '../src/snapshot/snapshot.js';
 import {runCli, runCliAsync, tempDir} from './helpers/cli.js';
+import {closeServed, collectFake, serveFake} from './helpers/fake-api.js';
 
 const CLUSTER: FakeObject[] = [
   ...generateCluster({pods: 40, seed: 7}),
@@ -37,27 +38,10 @@ function snapshotKeys(snapshot: Snapshot, kind: string): string[] {
   return ((snapshot.objects as unknown as Record<string, FakeObject[]>)[spec.key] ?? []).map(keyOf).sort();
 }
 
-let server: FakeApiServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+afterEach(closeServed);
 
-async function serve(faults: Faults = {}, extra: FakeObject[] = []): Promise<{server: FakeApiServer; kubeconfig: string; dir: string}> {
-  server = await startFakeApiServer([...CLUSTER, ...extra], {faults});
-  const dir = tempDir();
-  const kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(kubeconfig, server.kubeconfig());
-  return {server, kubeconfig, dir};
-}
-
-async function collect(faults: Faults, extra: string[] = [], objects: FakeObject[] = []) {
-  const {server: api, kubeconfig, dir} = await serve(faults, objects);
-  const out = join(dir, 'snapshot.json');
-  const result = await runCliAsync(['collect', '--kubeconfig', kubeconfig, '--out', out, ...extra]);
-  const snapshot = result.status === 0 ? (JSON.parse(readFileSync(out, 'utf8')) as Snapshot) : undefined;
-  return {api, result, snapshot, out, kubeconfig, dir};
-}
+const serve = (faults: Faults = {}) => serveFake(CLUSTER, faults);
+const collect = (faults: Faults, extra: string[] = [], objects: FakeObject[] = []) => collectFake([...CLUSTER, ...objects], faults, extra);
 
 const DISCOVERY = /^\/(version|api(\/v1)?|apis(\/[^/]+\/[^/]+)?)$/;
 const listRequests = (api: FakeApiServer) => api.requests.filter((r) => !DISCOVERY.test(r.path));
@@ -254,12 +238,12 @@ describe('kubepath without INPUT: which cluster, and clear errors', () => {
   });
 
   it('picks the context --context names, and refuses one that does not exist', async () => {
-    const {kubeconfig, dir} = await serve();
+    const {server, kubeconfig, dir} = await serve();
     const unknown = await runCliAsync(['collect', '--kubeconfig', kubeconfig, '--context', 'prod']);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/^kubepath: error: --context prod: .* has no such context \(contexts: fake\)$/m);
     const named = join(dir, 'named');
-    writeFileSync(named, server!.kubeconfig({context: 'staging'}).replace(/current-context: .*/, ''));
+    writeFileSync(named, server.kubeconfig({context: 'staging'}).replace(/current-context: .*/, ''));
     const unset = await runCliAsync(['collect', '--kubeconfig', named]);
     expect(unset.stderr).toMatch(/no current-context is set; choose one with --context \(contexts: staging\)/);
     const chosen = await runCliAsync(['collect', '--kubeconfig', named, '--context', 'staging', '--out', join(dir, 's.json')]);
@@ -372,7 +356,7 @@ describe('cluster configuration as kubectl finds it', () => {
   });
 
   it("reads the cluster as the pod's own service account when in a cluster with no kubeconfig", async () => {
-    const api = (server = await startFakeApiServer(CLUSTER));
+    const {server: api} = await serve();
     const root = tempDir();
     const accountDir = join(root, 'var/run/secrets/kubernetes.io/serviceaccount');
     mkdirSync(accountDir, {recursive: true});

@@ -13,7 +13,10 @@
  * `/apis/<group>/<version>`) lists what is served. As the real server, it authorizes
  * before it routes: a forbidden kind answers 403 even where it is not served. Faults
  * are set per kind: 403, not served (404), a 429 with Retry-After on one page, a 500 on
- * one page, continue tokens that expire (410). Every request is recorded.
+ * one page, continue tokens that expire (410); and what a hostile or broken server does
+ * and the real one cannot be made to: a 429 on every request, an answer trickled a
+ * byte at a time, a continue token handed back again, a list that never ends. Every
+ * request is recorded.
  */
 import {execFileSync} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
@@ -41,6 +44,14 @@ export interface Faults {
   versions?: Record<string, string[]>;
   /** One page of a kind answers 429 with this Retry-After, once. */
   throttle?: {kind: string; page: number; retryAfter: string};
+  /** Every list request of a kind answers 429 with this Retry-After: a storm. */
+  throttleAlways?: {kind: string; retryAfter: string};
+  /** Lists of a kind answer 200 at once, then their body one byte every `intervalMs`. */
+  trickle?: {kind: string; intervalMs: number};
+  /** Pages of a kind after the first hand back the continue token they were asked with: the list never ends. */
+  repeatContinue?: string;
+  /** A list of this kind never ends: every page hands out a fresh continue token (to the first objects again). */
+  endless?: string;
   /** One page of a kind answers 500, once. */
   serverError?: {kind: string; page: number};
   /** The continue token for this page of a kind expires (410), with every token issued before it; once. */
@@ -170,16 +181,25 @@ export async function startFakeApiServer(objects: Iterable<FakeObject>, options:
   const resourceVersion = '918273';
   /** Continue tokens carry their list's epoch; an expiry moves the epoch on, so every older token is stale. */
   const epochs = new Map<string, number>();
+  /** Makes each continue token of an endless list new. */
+  let issued = 0;
 
   const server = https.createServer({key, cert}, (req, res) => {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     const query = Object.fromEntries(url.searchParams);
     const accept = String(req.headers.accept ?? '');
     const authorization = String(req.headers.authorization ?? '');
-    const send = (code: number, body: Json, headers: Record<string, string> = {}): void => {
+    const send = (code: number, body: Json, headers: Record<string, string> = {}, trickleMs?: number): void => {
       requests.push({path: url.pathname, query, accept, authorization, status: code, at: Date.now()});
       res.writeHead(code, {'Content-Type': 'application/json', ...headers});
-      res.end(JSON.stringify(body));
+      if (trickleMs === undefined) return void res.end(JSON.stringify(body));
+      const bytes = Buffer.from(JSON.stringify(body));
+      let sent = 0;
+      const timer = setInterval(() => {
+        res.write(bytes.subarray(sent, ++sent));
+        if (sent === bytes.length) res.end();
+      }, trickleMs);
+      res.on('close', () => clearInterval(timer));
     };
     if (authorization !== `Bearer ${token}`) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
     if (url.pathname === '/version') return send(200, {major: '1', minor: '30', gitVersion: options.serverVersion ?? 'v1.30.4'});
@@ -220,8 +240,9 @@ export async function startFakeApiServer(objects: Iterable<FakeObject>, options:
     const limit = Math.max(1, query.limit === undefined ? all.length : Number(query.limit));
     const page = Math.floor(offset / limit) + 1;
     const fault = (spec: {kind: string; page: number} | undefined, name: string): boolean => spec?.kind === kind && spec.page === page && once(`${name}/${kind}/${namespace ?? ''}`);
-    if (fault(faults.throttle, 'throttle')) {
-      return send(429, status(429, 'TooManyRequests', 'The API server is handling too many requests; please try again later.'), {'Retry-After': faults.throttle!.retryAfter});
+    const throttled = fault(faults.throttle, 'throttle') ? faults.throttle : faults.throttleAlways?.kind === kind ? faults.throttleAlways : undefined;
+    if (throttled) {
+      return send(429, status(429, 'TooManyRequests', 'The API server is handling too many requests; please try again later.'), {'Retry-After': throttled.retryAfter});
     }
     if (fault(faults.serverError, 'error')) return send(500, status(500, 'InternalError', 'Internal error occurred: etcdserver: request timed out'));
     if (query.continue !== undefined && fault(faults.expire, 'expire')) {
@@ -229,15 +250,21 @@ export async function startFakeApiServer(objects: Iterable<FakeObject>, options:
       return expired();
     }
     const slice = all.slice(offset, offset + limit);
-    const next = offset + limit < all.length ? Buffer.from(JSON.stringify({rv: resourceVersion, start: offset + limit, kind, epoch: epochs.get(listKey) ?? 0})).toString('base64url') : undefined;
-    const metadata: Json = {resourceVersion, ...(next ? {continue: next, remainingItemCount: all.length - offset - limit} : {})};
+    const continueToken = (start: number): string => Buffer.from(JSON.stringify({rv: resourceVersion, start, kind, epoch: epochs.get(listKey) ?? 0, ...(faults.endless === kind ? {n: ++issued} : {})})).toString('base64url');
+    const next =
+      faults.repeatContinue === kind && query.continue !== undefined ? query.continue
+      : faults.endless === kind ? continueToken((offset + limit) % Math.max(1, all.length))
+      : offset + limit < all.length ? continueToken(offset + limit)
+      : undefined;
+    const metadata: Json = {resourceVersion, ...(next ? {continue: next, remainingItemCount: Math.max(0, all.length - offset - limit)} : {})};
     const apiVersion = group ? `${group}/${version}` : version;
+    const trickleMs = faults.trickle?.kind === kind ? faults.trickle.intervalMs : undefined;
     if (kind === 'Secret' && accept.includes('as=PartialObjectMetadataList') && !faults.ignoreMetadataOnly) {
       const items = slice.map((o) => ({apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadata', metadata: stored(o).metadata}));
-      return send(200, {kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata, items});
+      return send(200, {kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata, items}, {}, trickleMs);
     }
     const items = slice.map(stored);
-    return send(200, {kind: `${kind}List`, apiVersion, metadata, items});
+    return send(200, {kind: `${kind}List`, apiVersion, metadata, items}, {}, trickleMs);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -14,6 +14,7 @@ import {buildModel, type ClusterModel} from '../graph/model.js';
 import {analyze, type Analysis} from '../paths/analysis.js';
 import {ApiClient} from '../collect/api-client.js';
 import {collectCluster, DEFAULT_CHUNK_SIZE} from '../collect/collector.js';
+import {DEFAULT_LIST_BOUNDS, formatDuration, formatSize, listBoundsOf, type ListBoundFlags} from '../collect/bounds.js';
 import {resolveTarget} from '../collect/kubeconfig.js';
 import {progressLine} from '../collect/progress.js';
 import {InputError, UsageError} from '../snapshot/errors.js';
@@ -62,14 +63,19 @@ export const clusterSourceFlags = {
   kubeconfig: Flags.string({description: 'with no INPUT, read the live cluster this kubeconfig names (default: KUBECONFIG, ~/.kube/config, else in-cluster)', helpValue: 'FILE'}),
   context: Flags.string({description: 'with no INPUT, the kubeconfig context to read', helpValue: 'NAME'}),
 };
-/** The collector's flags: cluster source, namespaces, page size. */
+/** The collector's flags: cluster source, namespaces, page size, and what one list may take (docs/collect.md). */
 export const liveFlags = {
   ...clusterSourceFlags,
   namespace: Flags.string({...repeatable, char: 'n', description: 'with no INPUT, list namespaced kinds in these namespaces only (repeatable)', helpValue: 'NS'}),
   // No default given to oclif, so that a --chunk-size given with INPUT files is noticed.
   'chunk-size': Flags.integer({description: `with no INPUT, objects per page of each list (default: ${DEFAULT_CHUNK_SIZE})`, min: 1, max: 100_000}),
+  // Each list's bounds (src/collect/bounds.ts); one hit is a coverage gap.
+  'list-timeout': Flags.string({description: `with no INPUT, the time one list may take, every page and retry included (default: ${formatDuration(DEFAULT_LIST_BOUNDS.timeoutMs)})`, helpValue: 'SECONDS|10m'}),
+  'max-list-pages': Flags.integer({description: `with no INPUT, the most pages one list may have (default: ${DEFAULT_LIST_BOUNDS.maxPages})`, min: 1, helpValue: 'N'}),
+  'max-list-objects': Flags.integer({description: `with no INPUT, the most objects one list may have (default: ${DEFAULT_LIST_BOUNDS.maxObjects})`, min: 1, helpValue: 'N'}),
+  'max-list-bytes': Flags.string({description: `with no INPUT, the most bytes one list may send (default: ${formatSize(DEFAULT_LIST_BOUNDS.maxBytes)})`, helpValue: 'BYTES|512Mi'}),
 };
-export interface LiveFlags {
+export interface LiveFlags extends ListBoundFlags {
   kubeconfig?: string | undefined;
   context?: string | undefined;
   namespace?: string[] | undefined;
@@ -146,7 +152,7 @@ export abstract class KubepathCommand extends Command {
   }
 
   private async loadFiles(inputs: string[], live: LiveFlags): Promise<LoadResult> {
-    const liveOnly = (['kubeconfig', 'context', 'namespace', 'chunk-size'] as const).filter((flag) => live[flag] !== undefined);
+    const liveOnly = (Object.keys(liveFlags) as Array<keyof LiveFlags>).filter((flag) => live[flag] !== undefined);
     if (liveOnly.length > 0) {
       throw new UsageError(`--${liveOnly[0]} reads a live cluster, so it cannot be given with INPUT files; drop one or the other`);
     }
@@ -154,6 +160,7 @@ export abstract class KubepathCommand extends Command {
   }
 
   private async collectLive(live: LiveFlags): Promise<LoadResult> {
+    const bounds = listBoundsOf(live);
     const target = resolveTarget({kubeconfig: live.kubeconfig, context: live.context});
     const collectedAt = sourceDateEpoch();
     process.stderr.write(`kubepath: reading ${safe(target.server)} (context ${safe(target.context)} from ${safe(target.from)})\n`);
@@ -162,6 +169,7 @@ export abstract class KubepathCommand extends Command {
       const {snapshot, warnings, retries} = await collectCluster(new ApiClient(target), {
         namespaces: live.namespace,
         chunkSize: live['chunk-size'],
+        bounds,
         onProgress: progress.update,
         ...(collectedAt ? {collectedAt} : {}),
       });

@@ -13,16 +13,24 @@
  *
  * 429 and 5xx answers and dropped connections are retried with exponential backoff,
  * or after the `Retry-After` the server names (capped); other failures become an
- * ApiError that says what the server said.
+ * ApiError that says what the server said. Every request counts into the budget of
+ * its list (bounds.ts): an answer still arriving at the list's deadline is cut off,
+ * a retry that would come after it ends the list instead, and the answer's bytes
+ * count towards the list's cap.
+ *
+ * Requests go to the server URL as the kubeconfig gives it, user:password included
+ * (sent as basic authentication when no other credential is, as kubectl does);
+ * `target.server`, which messages and the snapshot name, carries none.
  */
 import http from 'node:http';
 import https from 'node:https';
+import type {BoundFailure, ListBudget} from './bounds.js';
 import type {ClusterTarget} from './kubeconfig.js';
 
 export type Json = Record<string, unknown>;
 
 /** What went wrong, as the collector needs to tell it apart. */
-export type FailureKind = 'credentials' | 'unauthorized' | 'forbidden' | 'not-found' | 'expired' | 'not-acceptable' | 'unreachable' | 'error';
+export type FailureKind = 'credentials' | 'unauthorized' | 'forbidden' | 'not-found' | 'expired' | 'not-acceptable' | 'unreachable' | 'error' | BoundFailure;
 
 export class ApiError extends Error {
   constructor(
@@ -97,9 +105,9 @@ export class ApiClient {
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
   ) {}
 
-  /** The JSON body at `path` (below the server URL); `accept` asks for a representation. */
-  async getJson(path: string, accept = 'application/json'): Promise<Json> {
-    const answer = await this.getWithRetries(path, accept);
+  /** The JSON body at `path` (below the server URL), within `budget`; `accept` asks for a representation. */
+  async getJson(path: string, budget: ListBudget, accept = 'application/json'): Promise<Json> {
+    const answer = await this.getWithRetries(path, accept, budget);
     let body: unknown;
     try {
       body = JSON.parse(answer.body.toString('utf8'));
@@ -112,11 +120,11 @@ export class ApiClient {
     return body as Json;
   }
 
-  private async getWithRetries(path: string, accept: string): Promise<Answer> {
+  private async getWithRetries(path: string, accept: string, budget: ListBudget): Promise<Answer> {
     for (let attempt = 1; ; attempt++) {
       let answer: Answer;
       try {
-        answer = await this.get(path, accept);
+        answer = await this.get(path, accept, budget);
       } catch (error) {
         if (error instanceof ApiError) throw error;
         const code = (error as NodeJS.ErrnoException).code ?? '';
@@ -124,8 +132,7 @@ export class ApiClient {
         if (!TRANSIENT_CODES.has(code) || (!this.answered && code !== 'ECONNRESET') || attempt >= this.retry.attempts) {
           throw new ApiError('unreachable', undefined, `cannot reach the API server at ${this.target.server}: ${what}`);
         }
-        this.retries.push(`GET ${path}: ${what}`);
-        await sleep(this.backoff(attempt));
+        await this.retryAfter(this.backoff(attempt), budget, `GET ${path}: ${what}`, `${requestOf(path)} failed (${what}), and its next try would come too late`);
         continue;
       }
       this.answered = true;
@@ -133,14 +140,23 @@ export class ApiClient {
       if (status >= 200 && status < 300) return answer;
       const retriable = status === 429 || status >= 500;
       if (retriable && attempt < this.retry.attempts) {
-        const asked = retryAfterMs(answer.headers['retry-after']);
-        this.retries.push(`GET ${path}: ${status}${asked === undefined ? '' : `, Retry-After ${answer.headers['retry-after']}`}`);
-        await sleep(asked === undefined ? this.backoff(attempt) : Math.min(asked, this.retry.maxRetryAfterMs));
+        const header = answer.headers['retry-after'];
+        const asked = retryAfterMs(header);
+        const wait = asked === undefined ? this.backoff(attempt) : Math.min(asked, this.retry.maxRetryAfterMs);
+        const late = asked === undefined ? `answered ${status}, and its next try would come too late` : `answered ${status} and asked to wait ${Math.round(wait / 1000)} s (Retry-After)`;
+        await this.retryAfter(wait, budget, `GET ${path}: ${status}${asked === undefined ? '' : `, Retry-After ${header}`}`, `${requestOf(path)} ${late}`);
         continue;
       }
       const message = `GET ${path}: ${status} ${statusMessage(answer)}${retriable ? ` (after ${attempt} tries)` : ''}`;
       throw new ApiError(failureOf(status), status, message);
     }
+  }
+
+  /** Waits `ms` and records the retry (`why`), unless the wait would end past the list's deadline: then the list ends (`late` says why). */
+  private async retryAfter(ms: number, budget: ListBudget, why: string, late: string): Promise<void> {
+    if (ms >= budget.remainingMs()) throw budget.timeout(late);
+    this.retries.push(why);
+    await sleep(ms);
   }
 
   /** Exponential, with a little jitter so parallel lists do not retry in step. */
@@ -149,8 +165,8 @@ export class ApiClient {
     return delay * (0.75 + Math.random() * 0.25);
   }
 
-  private async get(path: string, accept: string): Promise<Answer> {
-    const url = new URL(this.target.server.replace(/\/$/, '') + path);
+  private async get(path: string, accept: string, budget: ListBudget): Promise<Answer> {
+    const url = new URL(this.target.config.getCurrentCluster()!.server.replace(/\/$/, '') + path);
     const options: https.RequestOptions = {method: 'GET', headers: {}};
     try {
       await this.target.config.applyToHTTPSOptions(options);
@@ -160,21 +176,44 @@ export class ApiClient {
     if (!this.target.config.getCurrentCluster()?.proxyUrl) options.agent = this.keepAliveAgent(options, url.protocol);
     options.headers = {...(options.headers as http.OutgoingHttpHeaders), Accept: accept, 'User-Agent': 'kubepath'};
     const request = url.protocol === 'http:' ? http.request : https.request;
+    const left = budget.remainingMs();
+    if (left <= 0) throw budget.timeout(`no time was left for ${requestOf(path)}`);
     return new Promise<Answer>((resolve, reject) => {
+      let settled = false;
+      let cutOff: NodeJS.Timeout | undefined;
+      const settle = (): boolean => {
+        const first = !settled;
+        settled = true;
+        clearTimeout(cutOff);
+        return first;
+      };
+      const fail = (error: unknown): void => {
+        if (settle()) reject(error);
+        req.destroy();
+      };
       const req = request(url, options, (res) => {
         const chunks: Buffer[] = [];
         let bytes = 0;
         res.on('data', (chunk: Buffer) => {
           bytes += chunk.length;
+          try {
+            budget.received(chunk.length);
+          } catch (error) {
+            return fail(error);
+          }
           if (bytes > MAX_ANSWER_BYTES) {
-            req.destroy(new ApiError('error', res.statusCode, `GET ${path}: the answer is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MB; the server (or a proxy) seems to ignore limit`));
+            fail(new ApiError('error', res.statusCode, `GET ${path}: the answer is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MB; the server (or a proxy) seems to ignore limit`));
           } else chunks.push(chunk);
         });
-        res.on('end', () => resolve({status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks)}));
-        res.on('error', reject);
+        res.on('end', () => {
+          if (settle()) resolve({status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks)});
+        });
+        res.on('error', fail);
       });
-      req.setTimeout(this.retry.timeoutMs, () => req.destroy(Object.assign(new Error('no answer in time'), {code: 'ETIMEDOUT'})));
-      req.on('error', reject);
+      // However slowly it comes, an answer still arriving at the list's deadline is cut off.
+      cutOff = setTimeout(() => fail(budget.timeout(`${requestOf(path)} was still being answered`)), left);
+      req.setTimeout(this.retry.timeoutMs, () => fail(Object.assign(new Error('no answer in time'), {code: 'ETIMEDOUT'})));
+      req.on('error', fail);
       req.end();
     });
   }
@@ -197,6 +236,9 @@ export class ApiClient {
     this.agent = undefined;
   }
 }
+
+/** `GET /api/v1/pods`: the request without its query, whose continue token may be long. */
+const requestOf = (path: string): string => `GET ${path.split('?')[0]}`;
 
 function failureOf(status: number): FailureKind {
   if (status === 401) return 'unauthorized';

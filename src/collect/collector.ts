@@ -15,6 +15,11 @@
  *   read; a list's objects join the snapshot when it ends, so that a list started
  *   again (its continue token expired) leaves nothing of itself behind. After two
  *   expiries a list is read whole, as client-go's pager does.
+ * - Each list is bounded (bounds.ts): a deadline for all of it, its pages, retries and
+ *   restarts, and caps on its pages, objects and bytes; a continue token handed back
+ *   twice ends it at once. A list that hits a bound leaves a gap of that reason and
+ *   nothing of itself: a list cut off part way is an arbitrary part of the kind, which
+ *   is what the gap says is missing. /version and discovery have the same deadline.
  * - At most `concurrency` lists run at once.
  * - Secrets are asked for as metadata only (PartialObjectMetadataList): no secret
  *   value is sent, and an answer that is anything else is dropped unread.
@@ -24,6 +29,7 @@
  *   Refused credentials (401), or none to be had, stop it at once.
  */
 import {ApiClient, ApiError, type Json} from './api-client.js';
+import {BOUND_FAILURES, DEFAULT_LIST_BOUNDS, ListBudget, type BoundFailure, type ListBounds} from './bounds.js';
 import {listPath, LIST_RESOURCES, type ListResource} from './resources.js';
 import {admitObject, describe, formatPath, SnapshotBuilder} from '../snapshot/builder.js';
 import {UsageError} from '../snapshot/errors.js';
@@ -44,6 +50,8 @@ export interface CollectOptions {
   namespaces?: readonly string[] | undefined;
   chunkSize?: number;
   concurrency?: number;
+  /** What one list may take before it is given up as a gap (default DEFAULT_LIST_BOUNDS). */
+  bounds?: ListBounds;
   onProgress?: (progress: Progress) => void;
   /** When the collection is stamped (default now; the command honours SOURCE_DATE_EPOCH). */
   collectedAt?: Date;
@@ -71,6 +79,11 @@ interface ListTask {
 /** How a list is read: page by page, or whole (after its continue tokens expired twice). */
 const ATTEMPTS = ['paged', 'paged', 'whole'] as const;
 
+/** Objects the schema refused, per kind and namespace: left out, and reported as one gap each. */
+type Refused = Map<string, {kind: string; namespace: string | undefined; count: number; first: string}>;
+
+const isBoundFailure = (failure: string): failure is BoundFailure => (BOUND_FAILURES as readonly string[]).includes(failure);
+
 /** Per group version: the resources it serves, or undefined when its discovery document could not be read. */
 type Discovery = Map<string, Set<string> | undefined>;
 
@@ -88,14 +101,16 @@ class Collection {
   private readonly builder = new SnapshotBuilder();
   private objects = 0;
   private listsDone = 0;
-  /** Objects the schema refused, per kind and namespace: left out, and reported as one gap each. */
-  private readonly refused = new Map<string, {kind: string; namespace: string | undefined; count: number; first: string}>();
+  private readonly refused: Refused = new Map();
+  private readonly bounds: ListBounds;
 
   constructor(
     private readonly client: ApiClient,
     private readonly tasks: readonly ListTask[],
     private readonly options: CollectOptions,
-  ) {}
+  ) {
+    this.bounds = options.bounds ?? DEFAULT_LIST_BOUNDS;
+  }
 
   private progress(): void {
     this.options.onProgress?.({listsDone: this.listsDone, listsTotal: this.tasks.length, objects: this.objects});
@@ -153,13 +168,13 @@ class Collection {
   private async preflight(): Promise<string | undefined> {
     const {target} = this.client;
     try {
-      const version = await this.client.getJson('/version');
+      const version = await this.client.getJson('/version', new ListBudget(this.bounds, 'the request for /version'));
       return typeof version.gitVersion === 'string' ? version.gitVersion : undefined;
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       const fatal = this.fatal(error);
       if (fatal) throw fatal;
-      if (error.failure === 'unreachable') throw new UsageError(`${error.message} (context ${target.context} from ${target.from})`);
+      if (error.failure === 'unreachable' || error.failure === 'timeout') throw new UsageError(`${error.message} (context ${target.context} from ${target.from})`);
       return undefined; // /version may be closed to this identity; the lists will tell
     }
   }
@@ -169,9 +184,10 @@ class Collection {
    * group list itself cannot be read: then every version is tried by listing.
    */
   private async discover(): Promise<Discovery | undefined> {
+    const budget = new ListBudget(this.bounds, 'discovery');
     const read = async (path: string): Promise<Json | undefined> => {
       try {
-        return await this.client.getJson(path);
+        return await this.client.getJson(path, budget);
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
         const fatal = this.fatal(error);
@@ -217,10 +233,11 @@ class Collection {
     const notServed = gap('not-served', `the API server does not serve ${resource.resource} in ${resource.group || 'the core group'} (looked for ${resource.versions.join(', ')})`);
     const versions = this.versionsFor(resource, discovery);
     if (versions.length === 0) return notServed;
+    const budget = new ListBudget(this.bounds, `the list of ${resource.resource}${task.namespace === undefined ? '' : ` in namespace ${task.namespace}`}`);
     for (const attempt of ATTEMPTS) {
       let counted = 0;
       try {
-        await this.listFrom(task, versions, attempt === 'paged', (count) => {
+        await this.listFrom(task, versions, attempt === 'paged', budget, (count) => {
           counted += count;
           this.objects += count;
           this.progress();
@@ -231,7 +248,11 @@ class Collection {
         if (!(error instanceof ApiError)) throw error;
         const fatal = this.fatal(error);
         if (fatal) throw fatal;
-        if (error.failure === 'expired') continue;
+        if (error.failure === 'expired') {
+          budget.restart();
+          continue;
+        }
+        if (isBoundFailure(error.failure)) return gap(error.failure, `${error.message}; nothing of it is kept`);
         if (error.failure === 'forbidden') return gap('forbidden', error.message);
         if (error.failure === 'not-found') return notServed;
         if (error.failure === 'not-acceptable') {
@@ -244,13 +265,13 @@ class Collection {
   }
 
   /** The pages of one list (or the whole list in one answer), admitted as they come; the first version that answers is used. */
-  private async listFrom(task: ListTask, versions: readonly string[], paged: boolean, read: (count: number) => void): Promise<void> {
+  private async listFrom(task: ListTask, versions: readonly string[], paged: boolean, budget: ListBudget, read: (count: number) => void): Promise<void> {
     const {resource} = task;
     let version: string | undefined;
     let first: Json | undefined;
     for (const candidate of versions) {
       try {
-        first = await this.page(task, candidate, paged, undefined);
+        first = await this.page(task, candidate, paged, budget, undefined);
         version = candidate;
         break;
       } catch (error) {
@@ -260,46 +281,54 @@ class Collection {
     const apiVersion = groupVersion(resource.group, version!);
     const source = `${this.client.target.server}${listPath(resource, version!, task.namespace)}`;
     const admitted: Json[] = [];
+    const refused: Refused = new Map();
     let page = first!;
     for (;;) {
       const items = page.items;
       if (!Array.isArray(items)) throw new ApiError('error', undefined, `${source}: the list has no items`);
+      const given = isRecord(page.metadata) ? page.metadata.continue : undefined;
+      const token = typeof given === 'string' && given !== '' ? given : undefined;
+      budget.page(items.length, token);
       for (const item of items) {
         if (!isRecord(item)) throw new ApiError('error', undefined, `${source}: an item that is not an object`);
-        const object = this.admit(task, resource.spec.kind === 'Secret' ? secretFromMetadata(item) : {apiVersion, kind: resource.spec.kind, ...item});
+        const object = this.admit(task, resource.spec.kind === 'Secret' ? secretFromMetadata(item) : {apiVersion, kind: resource.spec.kind, ...item}, refused);
         if (object) admitted.push(object);
       }
       read(items.length);
-      const token = isRecord(page.metadata) ? page.metadata.continue : undefined;
-      if (typeof token !== 'string' || token === '') break;
-      page = await this.page(task, version!, paged, token);
+      if (token === undefined) break;
+      page = await this.page(task, version!, paged, budget, token);
     }
     for (const object of admitted) this.builder.add(resource.spec, object);
+    for (const [key, tally] of refused) {
+      const known = this.refused.get(key);
+      if (known) known.count += tally.count;
+      else this.refused.set(key, tally);
+    }
   }
 
-  private async page(task: ListTask, version: string, paged: boolean, token: string | undefined): Promise<Json> {
+  private async page(task: ListTask, version: string, paged: boolean, budget: ListBudget, token: string | undefined): Promise<Json> {
     const {resource} = task;
     const path = listPath(resource, version, task.namespace);
     const query = new URLSearchParams(paged ? {limit: String(this.options.chunkSize ?? DEFAULT_CHUNK_SIZE)} : {});
     if (token !== undefined) query.set('continue', token);
     const secrets = resource.spec.kind === 'Secret';
-    const page = await this.client.getJson(query.size > 0 ? `${path}?${query}` : path, secrets ? METADATA_ONLY : 'application/json');
+    const page = await this.client.getJson(query.size > 0 ? `${path}?${query}` : path, budget, secrets ? METADATA_ONLY : 'application/json');
     if (secrets && page.kind !== 'PartialObjectMetadataList') {
       throw new ApiError('not-acceptable', undefined, `GET ${path}: the answer is a ${String(page.kind)}, not metadata only`);
     }
     return page;
   }
 
-  /** The object as the snapshot holds it, or undefined (counted for a gap) when its kind's schema refuses it. */
-  private admit(task: ListTask, raw: Json): Json | undefined {
+  /** The object as the snapshot holds it, or undefined (counted in `refused`, for a gap) when its kind's schema refuses it. */
+  private admit(task: ListTask, raw: Json, refused: Refused): Json | undefined {
     const admitted = admitObject(task.resource.spec, raw);
     if ('object' in admitted) return admitted.object;
     const {at, detail} = admitted.problem;
     const namespace = task.resource.spec.namespaced && isRecord(admitted.metadata) && typeof admitted.metadata.namespace === 'string' ? admitted.metadata.namespace : undefined;
     const key = `${task.resource.spec.kind}\u0000${namespace ?? ''}`;
-    const known = this.refused.get(key);
+    const known = refused.get(key);
     if (known) known.count++;
-    else this.refused.set(key, {kind: task.resource.spec.kind, namespace, count: 1, first: `${describe(task.resource.spec.kind, admitted.metadata)}: ${formatPath(at) || '(object)'}: ${detail}`});
+    else refused.set(key, {kind: task.resource.spec.kind, namespace, count: 1, first: `${describe(task.resource.spec.kind, admitted.metadata)}: ${formatPath(at) || '(object)'}: ${detail}`});
     return undefined;
   }
 }

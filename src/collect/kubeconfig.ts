@@ -9,6 +9,8 @@
  * account when running in a cluster, as client-go does. client-node's own
  * `loadFromDefault` falls back to http://localhost:8080 when it finds nothing; here
  * finding nothing is a clear error (exit 2), as is a context that does not exist.
+ * The server URL kubepath names (in messages and the snapshot) never carries the
+ * user:password a kubeconfig may put in it.
  */
 import {existsSync, readFileSync, statSync} from 'node:fs';
 import {homedir} from 'node:os';
@@ -24,6 +26,7 @@ export interface ClusterTarget {
   context: string;
   /** The kubeconfig's name for the cluster. */
   cluster: string;
+  /** The server URL without any user:password in it: what messages and the snapshot name (requests use the kubeconfig's own). */
   server: string;
   /** Where the configuration came from, for messages: a file, `KUBECONFIG`, or `in-cluster`. */
   from: string;
@@ -115,6 +118,11 @@ function loadConfig(options: TargetOptions, environment: Environment): {config: 
   );
 }
 
+/** `https://user:pass@host:6443` → `https://host:6443`; the URL otherwise as written (not normalised), a malformed one too. */
+export function withoutUserinfo(server: string): string {
+  return server.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
+}
+
 /** The cluster and credentials to collect from. Throws UsageError (exit 2) when there are none. */
 export function resolveTarget(options: TargetOptions, environment: Environment = defaultEnvironment()): ClusterTarget {
   const {config, from} = loadConfig(options, environment);
@@ -135,14 +143,15 @@ export function resolveTarget(options: TargetOptions, environment: Environment =
   if (context.user && !config.getUser(context.user)) {
     throw new UsageError(`${from}: context ${context.name} names user ${context.user}, which is not defined`);
   }
+  const server = withoutUserinfo(cluster.server);
   let protocol: string;
   try {
     protocol = new URL(cluster.server).protocol;
   } catch {
-    throw new UsageError(`${from}: cluster ${cluster.name} has a server that is not a URL: ${cluster.server}`);
+    throw new UsageError(`${from}: cluster ${cluster.name} has a server that is not a URL: ${server}`);
   }
   if (protocol !== 'https:' && !(protocol === 'http:' && cluster.skipTLSVerify)) {
-    throw new UsageError(`${from}: cluster ${cluster.name}: the server must be https:// (http:// only with insecure-skip-tls-verify): ${cluster.server}`);
+    throw new UsageError(`${from}: cluster ${cluster.name}: the server must be https:// (http:// only with insecure-skip-tls-verify): ${server}`);
   }
-  return {config, context: context.name, cluster: cluster.name, server: cluster.server, from};
+  return {config, context: context.name, cluster: cluster.name, server, from};
 }

@@ -10,7 +10,9 @@
  * selects, so a network step into or out of a namespace whose policies kubepath
  * could not read (ingress rules where it lands, egress rules where it starts), or
  * any network step when namespace labels are unread, may not exist. Those steps' findings carry the gaps that may
- * overstate them; every gap is listed with what it may hide.
+ * overstate them; every gap is listed with what it may hide. A list the collector gave
+ * up at one of its bounds (timeout, too-large, continue-loop: collect/bounds.ts) kept
+ * nothing, so its gap hides what a forbidden one does.
  */
 import type {CoverageGap} from '../snapshot/snapshot.js';
 import type {AttackPath} from './search.js';

@@ -44,7 +44,8 @@ export interface SnapshotObjects {
 export const coverageGapSchema = z.strictObject({
   kind: z.string(),
   namespace: z.string().optional(),
-  reason: z.enum(['forbidden', 'not-served', 'error']),
+  // timeout, too-large, continue-loop: a list the collector gave up at one of its bounds (docs/collect.md).
+  reason: z.enum(['forbidden', 'not-served', 'error', 'timeout', 'too-large', 'continue-loop']),
   message: z.string(),
 });
 export type CoverageGap = z.infer<typeof coverageGapSchema>;

@@ -1,0 +1,184 @@
+/**
+ * The live collector's bounds (src/collect/bounds.ts, docs/collect.md) against the
+ * stand-in API server misbehaving as a hostile or broken one would: a continue token
+ * handed back again, a list that never ends, an answer trickled a byte every 3 s, a 429
+ * storm. Each list ends within its bound as a coverage gap that names the flag raising
+ * it, keeping nothing of itself; the command reads the rest, warns and exits 0. And the
+ * user:password a server URL may carry reaches neither the snapshot nor stderr.
+ */
+import {readFileSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import type {FakeObject, RecordedRequest} from '../src/bench/fake-api-server.js';
+import {DEFAULT_LIST_BOUNDS, listBoundsOf} from '../src/collect/bounds.js';
+import {generateCluster} from '../src/generate/cluster.js';
+import {KINDS} from '../src/snapshot/kinds.js';
+import type {CoverageGap, Snapshot} from '../src/snapshot/snapshot.js';
+import {runCli, runCliAsync, tempDir} from './helpers/cli.js';
+import {closeServed, collectFake, serveFake} from './helpers/fake-api.js';
+
+const CLUSTER: FakeObject[] = [...generateCluster({pods: 40, seed: 7})];
+const PODS = CLUSTER.filter((o) => o.kind === 'Pod').length;
+
+/** Above any bound a test sets: a Node start per command, and CI's two cores shared by two test files. */
+const MARGIN_SECONDS = 20;
+
+afterEach(closeServed);
+
+const countOf = (snapshot: Snapshot, kind: string): number => (snapshot.objects as unknown as Record<string, unknown[]>)[KINDS.find((k) => k.kind === kind)!.key]!.length;
+const served = (kind: string): number => CLUSTER.filter((o) => o.kind === kind).length;
+const podGap = (snapshot: Snapshot | undefined): CoverageGap | undefined => snapshot?.coverage.gaps.find((gap) => gap.kind === 'Pod');
+const podLists = (requests: readonly RecordedRequest[]): RecordedRequest[] => requests.filter((r) => r.path === '/api/v1/pods');
+
+/** The list behind `gap` left nothing of itself, every other kind was read whole, and stderr warns of the gap. */
+function expectOnlyPodsMissing(collected: Awaited<ReturnType<typeof collectFake>>, reason: CoverageGap['reason']): void {
+  const {result, snapshot} = collected;
+  expect(result.status, result.stderr).toBe(0);
+  expect(snapshot!.coverage.gaps.map((gap) => [gap.kind, gap.reason])).toEqual([['Pod', reason]]);
+  expect(countOf(snapshot!, 'Pod')).toBe(0);
+  for (const kind of ['Namespace', 'Service', 'Deployment', 'RoleBinding']) expect(countOf(snapshot!, kind), kind).toBe(served(kind));
+  expect(result.stderr).toMatch(new RegExp(`kubepath: warning: coverage gap: Pod could not be read \\(${reason}\\): pods there are not seen`));
+  expect(result.stderr).toMatch(/with 1 coverage gap\n/);
+}
+
+describe('each list of the live collector is bounded', () => {
+  it('stops a list at once when the server hands back a continue token it already gave', async () => {
+    const collected = await collectFake(CLUSTER, {repeatContinue: 'Pod'}, ['--chunk-size', '5']);
+    expectOnlyPodsMissing(collected, 'continue-loop');
+    expect(podGap(collected.snapshot)!.message).toBe(
+      'the list of pods would never end: page 2 hands back a continue token the API server already gave in this list; nothing of it is kept',
+    );
+    // The first page, then the page whose token came back: nothing after.
+    expect(podLists(collected.api.requests).length).toBe(2);
+    expect(collected.seconds).toBeLessThan(MARGIN_SECONDS);
+  });
+
+  it('stops a list that hands out fresh continue tokens forever at --max-list-pages', async () => {
+    // Pages of 10: every other kind has at most 3.
+    const collected = await collectFake(CLUSTER, {endless: 'Pod'}, ['--chunk-size', '10', '--max-list-pages', '4']);
+    expectOnlyPodsMissing(collected, 'too-large');
+    expect(podGap(collected.snapshot)!.message).toBe('the list of pods has more than 4 pages (--max-list-pages raises it); nothing of it is kept');
+    expect(podLists(collected.api.requests).length).toBe(4);
+  });
+
+  it('caps the objects of a list (--max-list-objects) and its bytes (--max-list-bytes)', async () => {
+    const cap = PODS - 1;
+    const objects = await collectFake(CLUSTER, {}, ['--max-list-objects', String(cap)]);
+    expect(objects.result.status).toBe(0);
+    // Every kind with more objects than the cap is a gap and holds none; every other is whole.
+    for (const {kind} of KINDS) {
+      const gap = objects.snapshot!.coverage.gaps.find((g) => g.kind === kind);
+      if (served(kind) > cap) {
+        expect(gap, kind).toEqual({kind, reason: 'too-large', message: expect.stringMatching(new RegExp(`^the list of \\w+ has more than ${cap} objects \\(--max-list-objects raises it\\); nothing of it is kept$`))});
+        expect(countOf(objects.snapshot!, kind), kind).toBe(0);
+      } else {
+        expect(gap, kind).toBeUndefined();
+        expect(countOf(objects.snapshot!, kind), kind).toBe(served(kind));
+      }
+    }
+    expect(podGap(objects.snapshot)).toBeDefined();
+
+    const bytes = await collectFake(CLUSTER, {}, ['--max-list-bytes', '16Ki']);
+    expect(bytes.result.status).toBe(0);
+    expect(podGap(bytes.snapshot)).toEqual({kind: 'Pod', reason: 'too-large', message: 'the list of pods is larger than 16 KiB (--max-list-bytes raises it); nothing of it is kept'});
+    expect(countOf(bytes.snapshot!, 'Pod')).toBe(0);
+    expect(countOf(bytes.snapshot!, 'Namespace')).toBe(served('Namespace'));
+    expect(bytes.result.stderr).toMatch(/coverage gap: Pod could not be read \(too-large\): .*--max-list-bytes raises it/);
+  });
+
+  it('cuts off an answer trickled a byte every 3 s at the list deadline (--list-timeout)', async () => {
+    const collected = await collectFake(CLUSTER, {trickle: {kind: 'Pod', intervalMs: 3000}}, ['--list-timeout', '4']);
+    expectOnlyPodsMissing(collected, 'timeout');
+    expect(podGap(collected.snapshot)!.message).toBe(
+      'the list of pods was cut off at its deadline, 4 s (--list-timeout raises it): GET /api/v1/pods was still being answered; nothing of it is kept',
+    );
+    // The server had begun to answer (200): it is the body that never ended.
+    expect(podLists(collected.api.requests).map((r) => r.status)).toEqual([200]);
+    expect(collected.seconds).toBeLessThan(4 + MARGIN_SECONDS);
+  });
+
+  it('in a 429 storm, ends the list at once when Retry-After asks for more time than the list has left', async () => {
+    const collected = await collectFake(CLUSTER, {throttleAlways: {kind: 'Pod', retryAfter: '60'}}, ['--list-timeout', '30']);
+    expectOnlyPodsMissing(collected, 'timeout');
+    expect(podGap(collected.snapshot)!.message).toBe(
+      'the list of pods was cut off at its deadline, 30 s (--list-timeout raises it): GET /api/v1/pods answered 429 and asked to wait 60 s (Retry-After); nothing of it is kept',
+    );
+    expect(podLists(collected.api.requests).map((r) => r.status)).toEqual([429]);
+    // No wait of 60 s, nor of 30.
+    expect(collected.seconds).toBeLessThan(MARGIN_SECONDS);
+  });
+
+  it('in a 429 storm, retries as the server asks while the list has time, then ends it within its deadline', async () => {
+    const collected = await collectFake(CLUSTER, {throttleAlways: {kind: 'Pod', retryAfter: '1'}}, ['--list-timeout', '5']);
+    expectOnlyPodsMissing(collected, 'timeout');
+    expect(podGap(collected.snapshot)!.message).toBe(
+      'the list of pods was cut off at its deadline, 5 s (--list-timeout raises it): GET /api/v1/pods answered 429 and asked to wait 1 s (Retry-After); nothing of it is kept',
+    );
+    // A try a second while a wait of 1 s still ends before the deadline: at most one at 0, 1, 2, 3 and 4 s.
+    const tries = podLists(collected.api.requests);
+    expect(tries.length).toBeGreaterThanOrEqual(2);
+    expect(tries.length).toBeLessThanOrEqual(5);
+    expect(tries.every((r) => r.status === 429)).toBe(true);
+    expect(collected.result.stderr).toMatch(/retried \d+ requests? \(first: GET \/api\/v1\/pods\?limit=500: 429, Retry-After 1\)/);
+    expect(collected.seconds).toBeLessThan(5 + MARGIN_SECONDS);
+  });
+
+  it('reads the bounds from the flags, in seconds or with units, and refuses malformed ones (exit 2)', () => {
+    expect(listBoundsOf({})).toEqual(DEFAULT_LIST_BOUNDS);
+    expect(listBoundsOf({'list-timeout': '10m', 'max-list-bytes': '512Mi', 'max-list-pages': 7, 'max-list-objects': 9})).toEqual({timeoutMs: 600_000, maxBytes: 512 * 1024 * 1024, maxPages: 7, maxObjects: 9});
+    expect(listBoundsOf({'list-timeout': '90', 'max-list-bytes': '4GiB'})).toMatchObject({timeoutMs: 90_000, maxBytes: 4 * 1024 ** 3});
+    const cases: Array<[string[], RegExp]> = [
+      [['--list-timeout', '0'], /^kubepath: error: --list-timeout 0: expected a positive number of seconds, or of s, m or h \(90s, 10m\)$/m],
+      [['--list-timeout', '5 days'], /^kubepath: error: --list-timeout 5 days: expected/m],
+      [['--max-list-bytes', '4GB'], /^kubepath: error: --max-list-bytes 4GB: expected a positive number of bytes, or of Ki, Mi or Gi \(512Mi, 4Gi\)$/m],
+      [['--max-list-pages', '0'], /^kubepath: error: .*max-list-pages/m],
+    ];
+    for (const [args, message] of cases) {
+      const result = runCli(['collect', ...args]);
+      expect(result.status, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(message);
+    }
+    const files = runCli(['analyze', 'examples/multi-tenant', '--max-list-objects', '5']);
+    expect(files.status).toBe(2);
+    expect(files.stderr).toMatch(/^kubepath: error: --max-list-objects reads a live cluster, so it cannot be given with INPUT files/m);
+  });
+});
+
+describe('a server URL with user:password in it', () => {
+  const SECRET = 's3cret-pass';
+  const withUserinfo = (kubeconfig: string): string => readFileSync(kubeconfig, 'utf8').replace('server: https://', `server: https://kubepath-user:${SECRET}@`);
+
+  it('is named without them in the snapshot, on stderr and in errors', async () => {
+    const {server: api, kubeconfig, dir} = await serveFake(CLUSTER, {forbidden: ['Secret']});
+    const config = join(dir, 'userinfo');
+    writeFileSync(config, withUserinfo(kubeconfig));
+    expect(readFileSync(config, 'utf8')).toContain(`${SECRET}@127.0.0.1`);
+    const out = join(dir, 'snapshot.json');
+    const result = await runCliAsync(['collect', '--kubeconfig', config, '--out', out]);
+    expect(result.status, result.stderr).toBe(0);
+    const written = readFileSync(out, 'utf8');
+    expect((JSON.parse(written) as Snapshot).source.server).toBe(api.url);
+    expect(result.stderr).toContain(`kubepath: reading ${api.url} (context fake from ${config})`);
+    expect(result.stderr).toMatch(/coverage gap: Secret could not be read \(forbidden\)/);
+    // The kubeconfig's token still authenticates every request.
+    expect(new Set(api.requests.map((r) => r.authorization))).toEqual(new Set([`Bearer ${api.token}`]));
+
+    // Errors: a server that cannot be reached, one that lets nothing be read, an http:// server without insecure-skip-tls-verify.
+    const unreachable = join(dir, 'unreachable');
+    writeFileSync(unreachable, readFileSync(config, 'utf8').replace(/127\.0\.0\.1:\d+/, '127.0.0.1:1'));
+    const plain = join(dir, 'plain');
+    writeFileSync(plain, readFileSync(config, 'utf8').replace('server: https://', 'server: http://'));
+    const {kubeconfig: closed} = await serveFake(CLUSTER, {forbidden: KINDS.map((k) => k.kind)});
+    const nothing = join(dir, 'nothing');
+    writeFileSync(nothing, withUserinfo(closed));
+    const failures = await Promise.all([unreachable, plain, nothing].map((file) => runCliAsync(['collect', '--kubeconfig', file, '--out', join(tempDir(), 'x.json')])));
+    expect(failures[0]!.stderr).toMatch(/^kubepath: error: cannot reach the API server at https:\/\/127\.0\.0\.1:1: ECONNREFUSED/m);
+    expect(failures[1]!.stderr).toMatch(/^kubepath: error: .*: the server must be https:\/\/ .*: http:\/\/127\.0\.0\.1:\d+$/m);
+    expect(failures[2]!.stderr).toMatch(/^kubepath: error: nothing could be read from https:\/\/127\.0\.0\.1:\d+ \(context fake\)/m);
+    for (const failure of failures) expect(failure.status).toBe(2);
+    for (const text of [written, result.stdout, result.stderr, ...failures.flatMap((f) => [f.stdout, f.stderr])]) {
+      expect(text).not.toContain(SECRET);
+      expect(text).not.toContain('kubepath-user');
+    }
+  });
+});
