@@ -16,7 +16,7 @@ import {collectCluster, DEFAULT_CHUNK_SIZE} from '../collect/collector.js';
 import {resolveTarget} from '../collect/kubeconfig.js';
 import {progressLine} from '../collect/progress.js';
 import {InputError, UsageError} from '../snapshot/errors.js';
-import {loadInputs, type LoadResult} from '../snapshot/load.js';
+import {loadInputs, STDIN, type LoadResult} from '../snapshot/load.js';
 import {sourceDateEpoch} from '../util/source-date.js';
 import {DEFAULT_TEAM_KEYS} from '../posture/evaluate.js';
 import {describeGap, gapNote} from '../paths/coverage.js';
@@ -26,6 +26,7 @@ import {readTrivyReport, type ScannedImage} from '../vulns/trivy.js';
 import {describeVersion, versionFlag, type KubernetesVersion} from '../version/kubernetes.js';
 import {safe} from '../output/escape.js';
 import {paletteFor, type Palette} from '../output/colour.js';
+import {checkOutputPath} from '../output/write.js';
 
 export const outputFileFlag = Flags.string({description: 'write machine output to this file instead of stdout (written whole or not at all)'});
 export const verboseFlag = Flags.boolean({char: 'v', description: 'say more: name skipped kinds and every input file', default: false});
@@ -91,6 +92,15 @@ export interface ModelInputs {
 export abstract class KubepathCommand extends Command {
   protected warning(message: string): void {
     process.stderr.write(`kubepath: warning: ${safe(message)}\n`);
+  }
+
+  /**
+   * Refuses, before any work, an output path that cannot be written, or that is or would
+   * be read back as what the command reads (src/output/write.ts); stdout needs no check.
+   */
+  protected checkOutput(path: string | undefined, inputs: readonly string[], flags: {vulns?: string[]; kubeconfig?: string}, kind: 'file' | 'folder' = 'file'): void {
+    if (path === undefined || (kind === 'file' && path === STDIN)) return;
+    checkOutputPath(path, kind, {inputs, files: [...(flags.vulns ?? []), ...(flags.kubeconfig === undefined ? [] : [flags.kubeconfig])]});
   }
 
   /** Loads the command's INPUT arguments, or with none, collects the live cluster the flags (or kubectl's defaults) name. */
