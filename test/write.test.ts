@@ -78,6 +78,14 @@ describe('writing an output file', () => {
     expectUntouched(planted);
   });
 
+  it('writes a chunk larger than a block whole, no character cut at a block boundary', async () => {
+    const target = join(tempDir(), 'out.txt');
+    // A surrogate pair across the first 1 MiB boundary, then more than two blocks of two-byte characters.
+    const text = `${'a'.repeat((1 << 20) - 1)}\u{1F600}\u{1F600}${'é'.repeat(5 << 19)}`;
+    await writeOutput([text, '>\n'], target);
+    expect(readFileSync(target, 'utf8')).toBe(`${text}>\n`);
+  });
+
   it('keeps the mode of the file it replaces', async () => {
     const target = join(tempDir(), 'out.txt');
     writeFileSync(target, 'before\n');

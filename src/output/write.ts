@@ -218,18 +218,21 @@ function cannotWrite(path: string, error: unknown): unknown {
   return new UsageError(`cannot write ${path}: ${failure.message.split(',')[0]}`);
 }
 
-/** The chunks joined into blocks of about `size` characters. */
+/** The chunks in blocks of about `size` characters: small ones joined, large ones cut (never inside a surrogate pair). */
 function* blocks(chunks: Iterable<string>, size: number): Generator<string> {
   let block = '';
   for (const chunk of chunks) {
     block += chunk;
-    if (block.length >= size) {
-      yield block;
-      block = '';
+    while (block.length >= size) {
+      const end = isHighSurrogate(block.charCodeAt(size - 1)) ? size - 1 : size;
+      yield block.slice(0, end);
+      block = block.slice(end);
     }
   }
   if (block !== '') yield block;
 }
+
+const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdbff;
 
 /** Writes every chunk; each block awaits its write, so signals are heard while a long output is made. */
 async function writeAll(fd: number, chunks: Iterable<string>, target: string): Promise<void> {
