@@ -42,6 +42,8 @@ export interface CommandReads {
 /** Writes to a file take blocks this large (few system calls); stdout smaller ones, for a reader that waits. */
 const FILE_BLOCK = 1 << 20;
 const STDOUT_BLOCK = 1 << 16;
+/** Opens a file that must not exist yet, a link included (O_EXCL fails on any name taken; O_NOFOLLOW says so twice). */
+const CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 /** Random temporary names tried before giving up: more than one taken means someone plants them. */
 const NAME_ATTEMPTS = 16;
 /** The signals that end a process by default (kill, Ctrl-C, a closed terminal): each removes the temporary files first. */
@@ -62,6 +64,7 @@ function endQuietlyOnClosedPipe(): void {
   });
 }
 
+/** Writes the chunks to stdout (no file, or `-`), or to a file whole or not at all. */
 export async function writeOutput(chunks: Iterable<string>, outputFile?: string, options: WriteOptions = {}): Promise<void> {
   if (outputFile === undefined || outputFile === STDIN) {
     endQuietlyOnClosedPipe();
@@ -72,7 +75,7 @@ export async function writeOutput(chunks: Iterable<string>, outputFile?: string,
   }
   const mode = replacedMode(outputFile, 'file');
   await replaceWhole(outputFile, 'file', options, (temporary) => {
-    const fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode === undefined ? 0o666 : 0o600);
+    const fd = openSync(temporary, CREATE_NEW, mode === undefined ? 0o666 : 0o600);
     return {
       fill: async () => {
         try {
@@ -95,7 +98,7 @@ export async function writeOutputFolder(files: Iterable<OutputFile>, folder: str
       fill: async () => {
         if (mode !== undefined) chmodSync(temporary, mode);
         for (const file of files) {
-          const fd = openSync(join(temporary, file.name), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o666);
+          const fd = openSync(join(temporary, file.name), CREATE_NEW, 0o666);
           try {
             await writeAll(fd, file.chunks, folder);
           } finally {
