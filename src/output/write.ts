@@ -14,13 +14,13 @@
  * folder, a link, a device or any other non-regular file, or that is (or would be read
  * back as) one of the command's inputs, is refused with exit 2.
  */
-import {chmodSync, closeSync, constants, fchmodSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmSync, statSync, write} from 'node:fs';
+import {chmodSync, closeSync, constants, fchmodSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmSync, write} from 'node:fs';
 import {randomBytes} from 'node:crypto';
 import {once} from 'node:events';
 import {basename, dirname, join} from 'node:path';
 import {promisify} from 'node:util';
 import {UsageError} from '../snapshot/errors.js';
-import {inputFolderReading, STDIN} from '../snapshot/load.js';
+import {inputFolderReading, isFolder, STDIN} from '../snapshot/load.js';
 
 export interface WriteOptions {
   /** The random part of temporary names; replaceable so that tests can plant files at every name it gives. */
@@ -163,14 +163,6 @@ function replacedMode(path: string, kind: 'file' | 'folder'): number | undefined
   }
   // Permission bits only: a set-id bit is not carried over to new content.
   return stats.mode & 0o777;
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /**

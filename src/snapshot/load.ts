@@ -91,7 +91,8 @@ export function inputFolderReading(inputs: readonly string[], realPath: string):
   return inputs.find((input) => input !== STDIN && isFolder(input) && walkFolder(input).folders.has(dirname(realPath)));
 }
 
-function isFolder(path: string): boolean {
+/** Whether a folder is there (links followed). */
+export function isFolder(path: string): boolean {
   try {
     return statSync(path).isDirectory();
   } catch {
