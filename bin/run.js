@@ -1,16 +1,29 @@
 #!/usr/bin/env node
-import {spawnSync} from 'node:child_process';
+import {spawn} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
 
 // A cluster of 150,000 pods builds millions of long-lived objects: a larger young generation
 // copies them far less often (about 5 s less at that size; BENCHMARKS.md). V8 takes the flag
 // only at start, so the CLI starts itself again with it once.
 const NODE_FLAGS = ['--max-semi-space-size=64'];
-if (!NODE_FLAGS.every((flag) => process.execArgv.includes(flag))) {
-  const child = spawnSync(process.execPath, [...NODE_FLAGS, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {stdio: 'inherit'});
-  if (child.signal) process.kill(process.pid, child.signal);
-  process.exit(child.status ?? 1);
+if (NODE_FLAGS.every((flag) => process.execArgv.includes(flag))) {
+  const {execute} = await import('@oclif/core');
+  await execute({dir: import.meta.url});
+} else {
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {stdio: 'inherit'});
+  // `kill PID` reaches only this process, Ctrl-C the whole group: either way the worker is
+  // told, and this process stays until it has removed its temporary files and ended, then
+  // ends the same way (killed by the same signal, or with the same status).
+  const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const forward = (signal) => child.kill(signal);
+  for (const signal of SIGNALS) process.on(signal, forward);
+  child.on('error', (error) => {
+    process.stderr.write(`kubepath: cannot start: ${error.message}\n`);
+    process.exit(1);
+  });
+  child.on('exit', (status, signal) => {
+    for (const listened of SIGNALS) process.removeListener(listened, forward);
+    if (signal) process.kill(process.pid, signal);
+    process.exit(status ?? 1);
+  });
 }
-
-const {execute} = await import('@oclif/core');
-await execute({dir: import.meta.url});

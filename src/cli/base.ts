@@ -18,7 +18,7 @@ import {DEFAULT_LIST_BOUNDS, formatDuration, formatSize, listBoundsOf, type List
 import {resolveTarget} from '../collect/kubeconfig.js';
 import {progressLine} from '../collect/progress.js';
 import {InputError, UsageError} from '../snapshot/errors.js';
-import {loadInputs, type LoadResult} from '../snapshot/load.js';
+import {loadInputs, STDIN, type LoadResult} from '../snapshot/load.js';
 import {sourceDateEpoch} from '../util/source-date.js';
 import {DEFAULT_TEAM_KEYS} from '../posture/evaluate.js';
 import {describeGap, gapNote} from '../paths/coverage.js';
@@ -28,6 +28,7 @@ import {readTrivyReport, type ScannedImage} from '../vulns/trivy.js';
 import {describeVersion, versionFlag, type KubernetesVersion} from '../version/kubernetes.js';
 import {safe} from '../output/escape.js';
 import {paletteFor, type Palette} from '../output/colour.js';
+import {checkOutputPath} from '../output/write.js';
 
 /**
  * Options of a flag given once per value (`--from a --from b`). oclif's `multiple` flags otherwise
@@ -128,6 +129,15 @@ export abstract class KubepathCommand extends Command {
 
   protected warning(message: string): void {
     process.stderr.write(`kubepath: warning: ${safe(message)}\n`);
+  }
+
+  /**
+   * Refuses, before any work, an output path that cannot be written, or that is or would
+   * be read back as what the command reads (src/output/write.ts); stdout needs no check.
+   */
+  protected checkOutput(path: string | undefined, inputs: readonly string[], flags: {vulns?: string[]; kubeconfig?: string}, kind: 'file' | 'folder' = 'file'): void {
+    if (path === undefined || (kind === 'file' && path === STDIN)) return;
+    checkOutputPath(path, kind, {inputs, files: [...(flags.vulns ?? []), ...(flags.kubeconfig === undefined ? [] : [flags.kubeconfig])]});
   }
 
   /** Loads the command's INPUT arguments, or with none, collects the live cluster the flags (or kubectl's defaults) name. */

@@ -37,6 +37,7 @@ export default class Analyze extends KubepathCommand {
 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Analyze);
+    this.checkOutput(flags['output-file'], argv as string[], flags);
     const format = outputFormat<'table' | 'json' | 'markdown' | 'sarif'>(flags, 'table');
     const {snapshot, warnings, analysis} = await this.analyzed(argv as string[], flags);
     const {model, context, graph, entryPoints, findings: found, chokePoints} = analysis;

@@ -25,6 +25,7 @@ export default class Collect extends KubepathCommand {
 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Collect);
+    this.checkOutput(flags.out, argv as string[], flags);
     const {snapshot} = await this.load(argv as string[], flags);
     await writeOutput(serializeSnapshot(snapshot), flags.out);
     const total = Object.values(snapshot.objects).reduce((sum, list) => sum + list.length, 0);

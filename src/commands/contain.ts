@@ -30,6 +30,7 @@ export default class Contain extends KubepathCommand {
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Contain);
     const [selector, ...inputs] = argv as string[];
+    this.checkOutput(flags['output-file'], inputs, flags);
     const format = outputFormat<'text' | 'json'>(flags, 'text');
     const {analysis} = await this.analyzed(inputs, flags);
     const {model, graph, findings, context} = analysis;

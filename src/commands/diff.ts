@@ -31,6 +31,7 @@ export default class Diff extends KubepathCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Diff);
+    this.checkOutput(flags['output-file'], [args.before, args.after], flags);
     const format = outputFormat<'table' | 'json'>(flags, 'table');
     const options = {cni: CNI_PROFILES[flags.cni]!, assumeBreach: flags['assume-breach'], crownJewels: flags['crown-jewel'], maxDepth: flags['max-depth']};
     const given = this.modelInputs(flags);

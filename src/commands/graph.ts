@@ -23,6 +23,7 @@ export default class Graph extends KubepathCommand {
 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Graph);
+    this.checkOutput(flags['output-file'], argv as string[], flags);
     const given = this.modelInputs(flags);
     const {snapshot} = await this.load(argv as string[], flags);
     const model = this.modelOf(snapshot, given);

@@ -42,6 +42,7 @@ export default class Paths extends KubepathCommand {
 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Paths);
+    this.checkOutput(flags['output-file'], argv as string[], flags);
     const format = outputFormat<'table' | 'json' | 'markdown' | 'sarif'>(flags, 'table');
     const given = this.modelInputs(flags);
     const {snapshot} = await this.load(argv as string[], flags);

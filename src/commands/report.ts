@@ -33,6 +33,7 @@ export default class Report extends KubepathCommand {
 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Report);
+    this.checkOutput(flags.out, argv as string[], flags);
     const {snapshot, warnings, analysis} = await this.analyzed(argv as string[], flags);
     const summary = summarize(analysis.model, analysis.graph, warnings, listedEdgeCounts(RULES, analysis.context));
     const cluster = flags.cluster ?? snapshot.source.cluster ?? inputsName(snapshot.source.inputs.map((input) => input.path));

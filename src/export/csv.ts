@@ -10,13 +10,17 @@
  * README with the exact command. Every field is quoted (quotes doubled), so commas and
  * line breaks in cluster data stay data (the command passes `--multiline-fields=true`);
  * an array column any of whose items holds the array delimiter is written as JSON text.
- * The run id is the content's digest: the same input gives the same files.
+ * A string starting with `=`, `+`, `-`, `@`, tab, carriage return or NUL gets a leading
+ * `'`, as OWASP advises against spreadsheet formula injection (docs/export.md).
+ * The run id is the content's digest: the same input gives the same files. Each file's
+ * text is made a row at a time as it is written, never held whole.
  */
 import type {Properties, PropertyValue} from './records.js';
 import {contentRun, type ExportRecords} from './records.js';
 import {NODE_LABEL} from './cypher.js';
 import {groupBy} from '../util/group.js';
 import {compareStrings} from '../util/order.js';
+import type {OutputFile} from '../output/write.js';
 
 export const ARRAY_DELIMITER = ';';
 
@@ -41,51 +45,59 @@ function columnType(values: readonly PropertyValue[]): {type: ColumnType; array:
 const isNumber = (type: ColumnType): boolean => type === 'long' || type === 'double';
 const quote = (text: string): string => `"${text.replace(/"/g, '""')}"`;
 
-function cell(value: PropertyValue | undefined, typed: boolean): string {
+/** What makes a spreadsheet read a cell as a formula (OWASP's CSV injection list, and NUL as ASVS adds). */
+const FORMULA_START = /^[=+\-@\t\r\0]/;
+/** A text cell a spreadsheet would run as a formula, made inert with a leading `'` (which Neo4j then keeps). */
+const inert = (text: string): string => (FORMULA_START.test(text) ? `'${text}` : text);
+
+/**
+ * A property's field. Strings are made inert, a string array by its first item (the
+ * cell's start); numbers, booleans and JSON text (which starts with `[`, `{` or a
+ * number) cannot be formulas.
+ */
+function cell(value: PropertyValue | undefined, type: ColumnType | undefined): string {
   if (value === undefined) return '';
-  if (!typed) return quote(typeof value === 'string' ? value : JSON.stringify(value));
-  return quote(Array.isArray(value) ? value.map(String).join(ARRAY_DELIMITER) : String(value));
+  if (type === undefined) return quote(typeof value === 'string' ? inert(value) : JSON.stringify(value));
+  const text = Array.isArray(value) ? value.map(String).join(ARRAY_DELIMITER) : String(value);
+  return quote(type === 'string' ? inert(text) : text);
 }
 
-/** One CSV file: fixed leading columns, then every property any row has, typed, in name order. */
-function table(fixed: string[], rows: Array<{fixed: string[]; properties: Properties}>): string {
-  const names = [...new Set(rows.flatMap((row) => Object.keys(row.properties)))].filter((name) => !FIXED_NAMES.has(name)).sort(compareStrings);
+/** One CSV file, a line at a time: fixed leading columns, then every property any row has, typed, in name order. */
+function* table<T extends {properties: Properties}>(fixed: string[], items: readonly T[], values: (item: T) => string[]): Generator<string> {
+  const names = [...new Set(items.flatMap((item) => Object.keys(item.properties)))].filter((name) => !FIXED_NAMES.has(name)).sort(compareStrings);
   const columns = names.map((name) => {
-    const type = columnType(rows.map((row) => row.properties[name]).filter((value): value is PropertyValue => value !== undefined));
-    return {name, type, header: type ? `${name}:${type.type}${type.array ? '[]' : ''}` : `${name}:string`};
+    const type = columnType(items.map((item) => item.properties[name]).filter((value): value is PropertyValue => value !== undefined));
+    return {name, type: type?.type, header: type ? `${name}:${type.type}${type.array ? '[]' : ''}` : `${name}:string`};
   });
-  const lines = [[...fixed, ...columns.map((column) => column.header)].join(',')];
-  for (const row of rows) lines.push([...row.fixed.map(quote), ...columns.map((column) => cell(row.properties[column.name], column.type !== undefined))].join(','));
-  return `${lines.join('\n')}\n`;
+  yield `${[...fixed, ...columns.map((column) => column.header)].join(',')}\n`;
+  for (const item of items) yield `${[...values(item).map(quote), ...columns.map((column) => cell(item.properties[column.name], column.type))].join(',')}\n`;
 }
 
 /** Properties the fixed columns carry. */
 const FIXED_NAMES = new Set(['id', 'cluster', 'run', 'key']);
 
-/** The files, by name, and the README naming them in the import command. */
-export function csvFiles(records: ExportRecords, {cluster}: {cluster: string}): Map<string, string> {
+/**
+ * The files, each made as it is written, and last the README naming them in the import
+ * command. The fixed columns are not made inert: ids start with their kind, the label,
+ * type, key and run are kubepath's own, and the cluster name is the operator's.
+ */
+export function csvFiles(records: ExportRecords, {cluster}: {cluster: string}): OutputFile[] {
   const run = contentRun('csv', records);
-  const files = new Map<string, string>();
-  const nodeFiles: string[] = [];
-  const relationshipFiles: string[] = [];
-  for (const [label, nodes] of [...groupBy(records.nodes, (node) => node.label)].sort(([a], [b]) => compareStrings(a, b))) {
-    const name = `nodes-${label}.csv`;
-    nodeFiles.push(name);
-    files.set(name, table([':ID', ':LABEL', 'id', 'cluster', 'run'], nodes.map((node) => ({fixed: [node.id, `${NODE_LABEL};${label}`, node.id, cluster, run], properties: node.properties}))));
-  }
-  for (const [type, relationships] of [...groupBy(records.relationships, (relationship) => relationship.type)].sort(([a], [b]) => compareStrings(a, b))) {
-    const name = `relationships-${type}.csv`;
-    relationshipFiles.push(name);
-    files.set(
-      name,
-      table(
-        [':START_ID', ':END_ID', ':TYPE', 'key', 'run'],
-        relationships.map((relationship) => ({fixed: [relationship.source, relationship.target, type, relationship.key, run], properties: relationship.properties})),
-      ),
-    );
-  }
-  files.set('README.md', readme(importArguments(nodeFiles, relationshipFiles), records, cluster, run));
-  return files;
+  const nodes = [...groupBy(records.nodes, (node) => node.label)].sort(([a], [b]) => compareStrings(a, b));
+  const relationships = [...groupBy(records.relationships, (relationship) => relationship.type)].sort(([a], [b]) => compareStrings(a, b));
+  const nodeFiles = nodes.map(([label, group]) => ({
+    name: `nodes-${label}.csv`,
+    chunks: table([':ID', ':LABEL', 'id', 'cluster', 'run'], group, (node) => [node.id, `${NODE_LABEL};${label}`, node.id, cluster, run]),
+  }));
+  const relationshipFiles = relationships.map(([type, group]) => ({
+    name: `relationships-${type}.csv`,
+    chunks: table([':START_ID', ':END_ID', ':TYPE', 'key', 'run'], group, (relationship) => [relationship.source, relationship.target, type, relationship.key, run]),
+  }));
+  const args = importArguments(
+    nodeFiles.map((file) => file.name),
+    relationshipFiles.map((file) => file.name),
+  );
+  return [...nodeFiles, ...relationshipFiles, {name: 'README.md', chunks: [readme(args, records, cluster, run)]}];
 }
 
 /** The importer's arguments for these files (paths relative to the folder), the database last. */
@@ -115,6 +127,7 @@ function readme(args: string[], records: ExportRecords, cluster: string, run: st
     '',
     `Then, once the server runs, add the constraint the other exports create: \`CREATE CONSTRAINT kubepath_node_key IF NOT EXISTS FOR (n:${NODE_LABEL}) REQUIRE (n.cluster, n.id) IS UNIQUE\`.`,
     'Every field is quoted, so values may hold commas, quotes and line breaks (hence `--multiline-fields=true`).',
+    "A text value starting with `=`, `+`, `-`, `@`, a tab, a carriage return or NUL, which a spreadsheet would run as a formula, starts with an added `'` here and in the database loaded from these files.",
     '',
   ].join('\n');
 }

@@ -10,6 +10,7 @@
 import {parseArgs} from 'node:util';
 import {performance} from 'node:perf_hooks';
 import {writeOutput} from '../output/write.js';
+import {UsageError} from '../snapshot/errors.js';
 import {generateCluster, listDocumentChunks, MAX_SUPPORTED_PODS, type KubeObject} from './cluster.js';
 
 /** Past what Kubernetes supports, but still useful to find where kubepath breaks. */
@@ -94,8 +95,8 @@ async function main(): Promise<void> {
   try {
     await writeOutput(measured(listDocumentChunks(counted(generateCluster({pods: args.pods, seed: args.seed})))), args.out);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code && /^E[A-Z]+$/.test(code)) fail(`cannot write ${args.out}: ${code}`, 2);
+    // A path that cannot be written, named in one line (src/output/write.ts).
+    if (error instanceof UsageError) fail(error.message, 2);
     throw error;
   }
 

@@ -2,14 +2,55 @@
  * kubepath output writing
  * =======================
  *
- * Machine output goes to stdout or, with --output-file, to a file written whole or
- * not at all: the text lands in a temporary file beside the target, which is renamed
- * into place only when complete.
+ * Machine output goes to stdout or to a file (or, for `export csv`, a folder) written
+ * whole or not at all: it lands in a temporary file or folder beside the target, renamed
+ * into place only when complete. The temporary name is random and created exclusively
+ * and never through a link, so a name planted in a shared folder is passed over, never
+ * followed. A replaced file keeps its mode; a new one gets the usual 0666 (a folder
+ * 0777) less the umask. A signal that ends the process removes the temporary first.
+ * Chunks are written as they come, a block at a time, so memory holds one block.
+ *
+ * Output paths are checked before any work (`checkOutputPath`): a target that is a
+ * folder, a link, a device or any other non-regular file, or that is (or would be read
+ * back as) one of the command's inputs, is refused with exit 2.
  */
-import {closeSync, existsSync, openSync, renameSync, rmSync, statSync, writeSync} from 'node:fs';
-import {UsageError} from '../snapshot/errors.js';
-import {basename, dirname, join} from 'node:path';
+import {chmodSync, closeSync, constants, fchmodSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmSync, write} from 'node:fs';
+import {randomBytes} from 'node:crypto';
 import {once} from 'node:events';
+import {basename, dirname, join} from 'node:path';
+import {promisify} from 'node:util';
+import {UsageError} from '../snapshot/errors.js';
+import {inputFolderReading, isFolder, STDIN} from '../snapshot/load.js';
+
+export interface WriteOptions {
+  /** The random part of temporary names; replaceable so that tests can plant files at every name it gives. */
+  randomName?: () => string;
+}
+
+/** One file of an output folder. */
+export interface OutputFile {
+  name: string;
+  chunks: Iterable<string>;
+}
+
+/** What a command reads: its INPUT arguments (files, folders, `-`), and other files its flags name (`--vulns`, `--kubeconfig`). */
+export interface CommandReads {
+  inputs: readonly string[];
+  files: readonly string[];
+}
+
+/** Writes to a file take blocks this large (few system calls); stdout smaller ones, for a reader that waits. */
+const FILE_BLOCK = 1 << 20;
+const STDOUT_BLOCK = 1 << 16;
+/** Opens a file that must not exist yet, a link included (O_EXCL fails on any name taken; O_NOFOLLOW says so twice). */
+const CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+/** Random temporary names tried before giving up: more than one taken means someone plants them. */
+const NAME_ATTEMPTS = 16;
+/** The signals that end a process by default (kill, Ctrl-C, a closed terminal): each removes the temporary files first. */
+const CLEANUP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+const writeAsync = promisify(write);
+const randomName = (): string => randomBytes(8).toString('hex');
 
 let quietOnClosedPipe = false;
 
@@ -23,37 +64,199 @@ function endQuietlyOnClosedPipe(): void {
   });
 }
 
-export async function writeOutput(chunks: Iterable<string>, outputFile?: string): Promise<void> {
-  if (outputFile === undefined || outputFile === '-') {
+/** Writes the chunks to stdout (no file, or `-`), or to a file whole or not at all. */
+export async function writeOutput(chunks: Iterable<string>, outputFile?: string, options: WriteOptions = {}): Promise<void> {
+  if (outputFile === undefined || outputFile === STDIN) {
     endQuietlyOnClosedPipe();
-    for (const chunk of chunks) {
-      if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+    for (const block of blocks(chunks, STDOUT_BLOCK)) {
+      if (!process.stdout.write(block)) await once(process.stdout, 'drain');
     }
     return;
   }
-  if (!existsSync(dirname(outputFile)) || !statSync(dirname(outputFile)).isDirectory()) {
-    throw new UsageError(`cannot write ${outputFile}: the folder ${dirname(outputFile)} does not exist`);
+  const mode = replacedMode(outputFile, 'file');
+  await replaceWhole(outputFile, 'file', options, (temporary) => {
+    const fd = openSync(temporary, CREATE_NEW, mode === undefined ? 0o666 : 0o600);
+    return {
+      fill: async () => {
+        try {
+          if (mode !== undefined) fchmodSync(fd, mode);
+          await writeAll(fd, chunks, outputFile);
+        } finally {
+          closeSync(fd);
+        }
+      },
+    };
+  });
+}
+
+/** Writes a folder of files whole or not at all: the target is new or an empty folder, which it replaces. */
+export async function writeOutputFolder(files: Iterable<OutputFile>, folder: string, options: WriteOptions = {}): Promise<void> {
+  const mode = replacedMode(folder, 'folder');
+  await replaceWhole(folder, 'folder', options, (temporary) => {
+    mkdirSync(temporary, 0o777);
+    return {
+      fill: async () => {
+        if (mode !== undefined) chmodSync(temporary, mode);
+        for (const file of files) {
+          const fd = openSync(join(temporary, file.name), CREATE_NEW, 0o666);
+          try {
+            await writeAll(fd, file.chunks, folder);
+          } finally {
+            closeSync(fd);
+          }
+        }
+      },
+    };
+  });
+}
+
+/**
+ * Refuses, before any work, an output path that cannot be written, or that would
+ * overwrite one of the command's inputs or be read back as one next time (inside an
+ * input folder, named as the loader reads: src/snapshot/load.ts). Paths are compared
+ * with links resolved.
+ */
+export function checkOutputPath(path: string, kind: 'file' | 'folder', reads: CommandReads): void {
+  replacedMode(path, kind);
+  const real = join(realPath(dirname(path)) ?? dirname(path), basename(path));
+  const overwritten = [...reads.inputs, ...reads.files].find((input) => input !== STDIN && realPath(input) === real);
+  if (overwritten !== undefined) throw new UsageError(`cannot write ${path}: it is ${overwritten === path ? '' : `${overwritten}, `}an input of this command`);
+  const folder = kind === 'file' ? inputFolderReading(reads.inputs, real) : undefined;
+  if (folder !== undefined) {
+    throw new UsageError(`cannot write ${path}: it is inside the input folder ${folder}, which would read it back as input next time; write it elsewhere`);
   }
-  const temporary = join(dirname(outputFile), `.${basename(outputFile)}.${process.pid}.tmp`);
-  let fd: number | undefined;
+}
+
+function realPath(path: string): string | undefined {
   try {
-    fd = openSync(temporary, 'w');
-    // Join small chunks so large outputs take few system calls.
-    let buffer = '';
-    for (const chunk of chunks) {
-      buffer += chunk;
-      if (buffer.length > 1 << 20) {
-        writeSync(fd, buffer);
-        buffer = '';
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The mode an existing target has (kept by its replacement), or undefined for a new
+ * one; throws UsageError for a path that must not be written: empty, in a missing
+ * folder, a link, a device, a folder where a file goes (or the reverse), a folder
+ * that is not empty.
+ */
+function replacedMode(path: string, kind: 'file' | 'folder'): number | undefined {
+  if (path === '') throw new UsageError('cannot write to an empty path');
+  const folder = dirname(path);
+  if (!isFolder(folder)) throw new UsageError(`cannot write ${path}: the folder ${folder} does not exist`);
+  if (kind === 'file' && /[\\/]$/.test(path)) throw new UsageError(`cannot write ${path}: it names a folder`);
+  let stats;
+  try {
+    stats = lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw cannotWrite(path, error);
+  }
+  if (stats.isSymbolicLink()) throw new UsageError(`cannot write ${path}: it is a symbolic link; name the ${kind} it points to`);
+  if (kind === 'file') {
+    if (stats.isDirectory()) throw new UsageError(`cannot write ${path}: it is a folder`);
+    if (!stats.isFile()) throw new UsageError(`cannot write ${path}: it is not a regular file`);
+  } else {
+    if (!stats.isDirectory()) throw new UsageError(`cannot write ${path}: it exists and is not a folder`);
+    if (readdirSync(path).length > 0) throw new UsageError(`${path} exists and is not empty: give a new or empty folder`);
+  }
+  // Permission bits only: a set-id bit is not carried over to new content.
+  return stats.mode & 0o777;
+}
+
+/**
+ * Creates a temporary beside `target` under a fresh random name (`create` must fail
+ * with EEXIST on a name taken by anything, a link included), fills it, and renames it
+ * over the target. Whatever fails or signals on the way, the temporary goes.
+ */
+async function replaceWhole(target: string, kind: 'file' | 'folder', options: WriteOptions, create: (temporary: string) => {fill: () => Promise<void>}): Promise<void> {
+  const names = options.randomName ?? randomName;
+  // Listening before the temporary exists: a signal between its creation and its registration would otherwise kill at once and leave it.
+  holdSignals();
+  let temporary: string | undefined;
+  try {
+    let created: {fill: () => Promise<void>} | undefined;
+    for (let attempt = 0; created === undefined; attempt++) {
+      if (attempt === NAME_ATTEMPTS) throw new UsageError(`cannot write ${target}: ${NAME_ATTEMPTS} random temporary names beside it were all taken`);
+      const candidate = join(dirname(target), `.${basename(target)}.${names()}.tmp`);
+      try {
+        created = create(candidate);
+        temporary = candidate;
+        removedOnSignal.add(candidate);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw cannotWrite(target, error);
       }
     }
-    writeSync(fd, buffer);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(temporary, outputFile);
+    await created.fill();
+    // Checked again: the target may have changed while the output was made.
+    replacedMode(target, kind);
+    try {
+      renameSync(temporary!, target);
+    } catch (error) {
+      throw cannotWrite(target, error);
+    }
+    temporary = undefined;
   } catch (error) {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(temporary, {force: true});
+    if (temporary !== undefined) rmSync(temporary, {recursive: true, force: true});
     throw error;
+  } finally {
+    if (temporary !== undefined) removedOnSignal.delete(temporary);
+    releaseSignals();
   }
+}
+
+/** A failed system call on the output (no permission, no space, ...), as one line and exit 2. */
+function cannotWrite(path: string, error: unknown): unknown {
+  const failure = error as NodeJS.ErrnoException;
+  if (typeof failure?.code !== 'string') return error;
+  return new UsageError(`cannot write ${path}: ${failure.message.split(',')[0]}`);
+}
+
+/** The chunks in blocks of about `size` characters: small ones joined, large ones cut (never inside a surrogate pair). */
+function* blocks(chunks: Iterable<string>, size: number): Generator<string> {
+  let block = '';
+  for (const chunk of chunks) {
+    block += chunk;
+    while (block.length >= size) {
+      const end = isHighSurrogate(block.charCodeAt(size - 1)) ? size - 1 : size;
+      yield block.slice(0, end);
+      block = block.slice(end);
+    }
+  }
+  if (block !== '') yield block;
+}
+
+const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdbff;
+
+/** Writes every chunk; each block awaits its write, so signals are heard while a long output is made. */
+async function writeAll(fd: number, chunks: Iterable<string>, target: string): Promise<void> {
+  for (const block of blocks(chunks, FILE_BLOCK)) {
+    const bytes = Buffer.from(block);
+    try {
+      for (let offset = 0; offset < bytes.length; ) offset += (await writeAsync(fd, bytes, offset)).bytesWritten;
+    } catch (error) {
+      throw cannotWrite(target, error);
+    }
+  }
+}
+
+/** Temporary files and folders that exist now, removed if a signal ends the process. */
+const removedOnSignal = new Set<string>();
+let signalHolders = 0;
+
+function holdSignals(): void {
+  if (signalHolders++ === 0) for (const signal of CLEANUP_SIGNALS) process.on(signal, removeAndDie);
+}
+
+function releaseSignals(): void {
+  if (--signalHolders === 0) for (const signal of CLEANUP_SIGNALS) process.removeListener(signal, removeAndDie);
+}
+
+/** Removes the temporaries, then dies of the signal as if none had been listened to (the shell sees 128 + its number). */
+function removeAndDie(signal: NodeJS.Signals): void {
+  for (const path of removedOnSignal) rmSync(path, {recursive: true, force: true});
+  removedOnSignal.clear();
+  for (const listened of CLEANUP_SIGNALS) process.removeListener(listened, removeAndDie);
+  process.kill(process.pid, signal);
 }

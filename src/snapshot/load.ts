@@ -9,7 +9,7 @@
  * (ConfigMaps, CRDs, ...) are skipped and counted.
  */
 import {readdirSync, readFileSync, realpathSync, statSync} from 'node:fs';
-import {join} from 'node:path';
+import {basename, dirname, join} from 'node:path';
 import {parseDocuments, type DocPath, type InputDocument} from './documents.js';
 import {InputError} from './errors.js';
 import {KINDS, kindSpecFor} from './kinds.js';
@@ -49,16 +49,20 @@ function expandInput(input: string): string[] {
   } catch {
     throw new InputError(input, undefined, 'no such file or folder');
   }
-  if (!stats.isDirectory()) return [input];
+  return stats.isDirectory() ? walkFolder(input).files : [input];
+}
+
+/** The manifest files below a folder, sorted, and the real folders read to find them. */
+function walkFolder(root: string): {files: string[]; folders: Set<string>} {
   const files: string[] = [];
   // Links are followed (ConfigMap-mounted folders are links); each real folder is read once.
-  const seen = new Set<string>();
+  const folders = new Set<string>();
   const walk = (dir: string): void => {
     let entries;
     try {
       const real = realpathSync(dir);
-      if (seen.has(real)) return;
-      seen.add(real);
+      if (folders.has(real)) return;
+      folders.add(real);
       entries = readdirSync(dir).sort(compareStrings);
     } catch (error) {
       throw new InputError(dir, undefined, `cannot read this folder: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
@@ -76,8 +80,24 @@ function expandInput(input: string): string[] {
       else if (entry.isFile() && MANIFEST_FILE.test(name)) files.push(path);
     }
   };
-  walk(input);
-  return files;
+  walk(root);
+  return {files, folders};
+}
+
+/** The folder among `inputs` that would read a file at `realPath` (links resolved) as a manifest, if any. */
+export function inputFolderReading(inputs: readonly string[], realPath: string): string | undefined {
+  const name = basename(realPath);
+  if (name.startsWith('.') || !MANIFEST_FILE.test(name)) return undefined;
+  return inputs.find((input) => input !== STDIN && isFolder(input) && walkFolder(input).folders.has(dirname(realPath)));
+}
+
+/** Whether a folder is there (links followed). */
+export function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function looksLikeKubernetes(value: unknown): boolean {

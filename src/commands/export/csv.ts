@@ -1,10 +1,8 @@
-import {existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync} from 'node:fs';
-import {basename, dirname, join, resolve} from 'node:path';
 import {Flags} from '@oclif/core';
 import {analysisFlags, liveFlags, clusterFlag, KubepathCommand} from '../../cli/base.js';
 import {csvFiles} from '../../export/csv.js';
 import {analysisRecords} from '../../export/records.js';
-import {UsageError} from '../../snapshot/errors.js';
+import {writeOutputFolder} from '../../output/write.js';
 
 export default class ExportCsv extends KubepathCommand {
   static override summary = 'Write the attack graph as CSV files for neo4j-admin database import';
@@ -23,19 +21,8 @@ export default class ExportCsv extends KubepathCommand {
 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(ExportCsv);
-    const out = resolve(flags.out);
-    if (existsSync(out) && readdirSync(out).length > 0) throw new UsageError(`${flags.out} exists and is not empty: give a new or empty folder`);
+    this.checkOutput(flags.out, argv as string[], flags, 'folder');
     const {analysis} = await this.analyzed(argv as string[], flags);
-    const files = csvFiles(analysisRecords(analysis), {cluster: flags.cluster});
-    // Written beside the target, then moved into place: whole or not at all.
-    const staging = mkdtempSync(join(dirname(out), `.${basename(out)}-`));
-    try {
-      for (const [name, text] of files) writeFileSync(join(staging, name), text);
-      rmSync(out, {recursive: true, force: true});
-      renameSync(staging, out);
-    } catch (error) {
-      rmSync(staging, {recursive: true, force: true});
-      throw error;
-    }
+    await writeOutputFolder(csvFiles(analysisRecords(analysis), {cluster: flags.cluster}), flags.out);
   }
 }

@@ -22,6 +22,7 @@ export default class ExportCypher extends KubepathCommand {
 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(ExportCypher);
+    this.checkOutput(flags.out, argv as string[], flags);
     const {analysis} = await this.analyzed(argv as string[], flags);
     await writeOutput(cypherScript(analysisRecords(analysis), {cluster: flags.cluster, batchSize: flags['batch-size']}), flags.out);
   }

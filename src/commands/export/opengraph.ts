@@ -20,6 +20,7 @@ export default class ExportOpenGraph extends KubepathCommand {
 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(ExportOpenGraph);
+    this.checkOutput(flags.out, argv as string[], flags);
     const {analysis} = await this.analyzed(argv as string[], flags);
     await writeOutput(openGraph(analysisRecords(analysis), {cluster: flags.cluster}), flags.out);
   }
