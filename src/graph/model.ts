@@ -351,7 +351,7 @@ export function subjectServiceAccount(subject: Subject, bindingNamespace: string
   return subject.kind === 'User' ? serviceAccountOfUser(subject.name) : undefined;
 }
 
-/** The identity a binding subject names, as the authorizer matches it (User and Group by exact name); undefined for a subject that matches nobody. */
+/** A User, Group or ServiceAccount a binding subject names, with its graph id. */
 export interface SubjectIdentity {
   id: string;
   kind: 'User' | 'Group' | 'ServiceAccount';
@@ -360,12 +360,14 @@ export interface SubjectIdentity {
   namespace?: string;
 }
 
+/** The identity a binding subject names, as the authorizer matches it (User and Group by exact name); undefined for a subject that matches nobody. */
 export function subjectIdentity(subject: Subject, bindingNamespace: string | undefined): SubjectIdentity | undefined {
   const account = subjectServiceAccount(subject, bindingNamespace);
   if (account) return {id: serviceAccountId(account.namespace, account.name), kind: 'ServiceAccount', ...account};
   if (subject.kind === 'Group') return {id: groupId(subject.name), kind: 'Group', name: subject.name};
   if (subject.kind === 'User') return {id: userId(subject.name), kind: 'User', name: subject.name};
-  // A ServiceAccount subject of a ClusterRoleBinding without a namespace matches nothing.
+  // A ServiceAccount subject in a namespace none can have matches only the user of that name; a
+  // ClusterRoleBinding's without a namespace matches nothing.
   const namespace = subject.namespace || bindingNamespace;
   if (!namespace) return undefined;
   const username = `${SERVICE_ACCOUNT_USER_PREFIX}${namespace}:${subject.name}`;
