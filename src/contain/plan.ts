@@ -13,6 +13,7 @@
  * An AdminNetworkPolicy Deny overrides them all where the cluster serves the API.
  */
 import {compileSelector} from '../engines/selectors.js';
+import {serviceAccountId} from '../graph/ids.js';
 import type {ClusterModel, PodInfo} from '../graph/model.js';
 import type {RbacEngine} from '../engines/rbac/engine.js';
 import {TOKEN_SECRET_TYPE, SA_NAME_ANNOTATION} from '../edges/pod-tokens.js';
@@ -155,7 +156,7 @@ export function containmentPlan(model: ClusterModel, rbac: RbacEngine, pod: PodI
   return {
     pod: pod.id,
     ...(pod.workload ? {workload: pod.workload.id} : {}),
-    serviceAccount: `sa:${pod.namespace}/${pod.serviceAccount}`,
+    serviceAccount: serviceAccountId(pod.namespace, pod.serviceAccount),
     steps: [preserve(pod), isolate(model, pod), stop(pod), revoke(model, rbac, pod)],
   };
 }

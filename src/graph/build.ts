@@ -14,9 +14,8 @@ import {createRuleContext} from '../edges/context.js';
 import type {EdgeRule, RuleContext} from '../edges/rule.js';
 import {secretReferences} from '../edges/pod-spec.js';
 import {objectKey} from '../snapshot/snapshot.js';
-import type {Subject} from '../snapshot/schema.js';
 import * as ids from './ids.js';
-import {subjectServiceAccount, type ClusterModel} from './model.js';
+import {subjectIdentity, type ClusterModel} from './model.js';
 import type {ContextEdgeAttributes, ContextEdgeType, KubeGraph, NodeAttributes} from './types.js';
 import {uniqueVulnerabilities} from '../vulns/match.js';
 
@@ -36,19 +35,6 @@ function addContextEdge(graph: KubeGraph, source: string, target: string, type: 
 function addNamespaced(graph: KubeGraph, id: string, kind: NodeAttributes['kind'], namespace: string, name: string, extra: Extra = {}): void {
   addNode(graph, id, kind, name, namespace, extra);
   addContextEdge(graph, id, ids.namespaceId(namespace), 'IN_NAMESPACE');
-}
-
-/** The graph node of a binding subject; undefined when the subject cannot be resolved. */
-function subjectNode(
-  subject: Subject,
-  bindingNamespace: string | undefined,
-): {id: string; kind: 'User' | 'Group' | 'ServiceAccount'; name: string; namespace?: string} | undefined {
-  const account = subjectServiceAccount(subject, bindingNamespace);
-  if (account) return {id: ids.serviceAccountId(account.namespace, account.name), kind: 'ServiceAccount', ...account};
-  if (!subject.name) return undefined;
-  if (subject.kind === 'User') return {id: ids.userId(subject.name), kind: 'User', name: subject.name};
-  if (subject.kind === 'Group') return {id: ids.groupId(subject.name), kind: 'Group', name: subject.name};
-  return undefined;
 }
 
 /** Called after each rule with the time it took (engines it built first included) and the edges it drew: for `npm run bench`. */
@@ -179,7 +165,7 @@ function addRbac(graph: KubeGraph, model: ClusterModel): void {
     }
     const bindingKey = objectKey(kind, namespace, binding.metadata.name);
     (binding.subjects ?? []).forEach((subject, index) => {
-      const node = subjectNode(subject, namespace);
+      const node = subjectIdentity(subject, namespace);
       if (!node) return;
       if (node.namespace === undefined) addNode(graph, node.id, node.kind, node.name);
       else if (!graph.hasNode(node.id)) addNamespaced(graph, node.id, node.kind, node.namespace, node.name, {declared: false});

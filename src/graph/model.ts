@@ -13,12 +13,12 @@
  *   service accounts that pods name; pods without a node on `<unscheduled>`.
  */
 import {objectKey, type Snapshot} from '../snapshot/snapshot.js';
-import type {NamespaceObject, NodeObject, PodObject, PodSpec, ServiceAccountObject, Subject, WorkloadObject} from '../snapshot/schema.js';
+import {isObjectName, type NamespaceObject, type NodeObject, type PodObject, type PodSpec, type ServiceAccountObject, type Subject, type WorkloadObject} from '../snapshot/schema.js';
 import {groupBy} from '../util/group.js';
 import {compareStrings} from '../util/order.js';
 import {parseKubernetesVersion, type KubernetesVersion} from '../version/kubernetes.js';
 import type {PodVulnerabilities} from '../vulns/match.js';
-import {podId, serviceAccountId, UNSCHEDULED, workloadId} from './ids.js';
+import {groupId, podId, serviceAccountId, UNSCHEDULED, userId, workloadId} from './ids.js';
 
 /** Controllers whose pods kubepath groups as one workload, in their order of precedence. */
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'ReplicationController'] as const;
@@ -319,18 +319,57 @@ function sortedMap<V>(map: Map<string, V>): Map<string, V> {
   return new Map([...map.entries()].sort(([a], [b]) => compareStrings(a, b)));
 }
 
+export const SERVICE_ACCOUNT_USER_PREFIX = 'system:serviceaccount:';
+
+/**
+ * The service account a user name is, as the RBAC authorizer matches them
+ * (`serviceaccount.MatchesUsername`: `system:serviceaccount:` + namespace + `:` + name,
+ * compared as one string). A service account's name has no `:`, so the name follows the
+ * last one. Namespace and name must be names a snapshot's objects can have: no service
+ * account authenticates as `system:serviceaccount:a/b:c`, so that is a plain user name.
+ */
+export function serviceAccountOfUser(username: string): {namespace: string; name: string} | undefined {
+  if (!username.startsWith(SERVICE_ACCOUNT_USER_PREFIX)) return undefined;
+  const colon = username.lastIndexOf(':');
+  const [namespace, name] = [username.slice(SERVICE_ACCOUNT_USER_PREFIX.length, colon), username.slice(colon + 1)];
+  return isObjectName(namespace) && isObjectName(name) ? {namespace, name} : undefined;
+}
+
 /**
  * The service account a binding subject names, if any: a ServiceAccount subject (a
  * RoleBinding's may omit its namespace, a ClusterRoleBinding's may not), or a User
  * named `system:serviceaccount:<ns>:<name>`, which is how that account's token
- * authenticates.
+ * authenticates. The API server does not check a ServiceAccount subject's namespace:
+ * one no namespace can have (`a/b`) names the user `system:serviceaccount:a/b:<name>`
+ * (subjectIdentity), which no service account is.
  */
 export function subjectServiceAccount(subject: Subject, bindingNamespace: string | undefined): {namespace: string; name: string} | undefined {
-  if (!subject.name) return undefined;
   if (subject.kind === 'ServiceAccount') {
     const namespace = subject.namespace || bindingNamespace;
-    return namespace ? {namespace, name: subject.name} : undefined;
+    return namespace && isObjectName(namespace) ? {namespace, name: subject.name} : undefined;
   }
-  const user = subject.kind === 'User' ? /^system:serviceaccount:([^:]+):([^:]+)$/.exec(subject.name) : null;
-  return user ? {namespace: user[1]!, name: user[2]!} : undefined;
+  return subject.kind === 'User' ? serviceAccountOfUser(subject.name) : undefined;
+}
+
+/** A User, Group or ServiceAccount a binding subject names, with its graph id. */
+export interface SubjectIdentity {
+  id: string;
+  kind: 'User' | 'Group' | 'ServiceAccount';
+  name: string;
+  /** A service account's. */
+  namespace?: string;
+}
+
+/** The identity a binding subject names, as the authorizer matches it (User and Group by exact name); undefined for a subject that matches nobody. */
+export function subjectIdentity(subject: Subject, bindingNamespace: string | undefined): SubjectIdentity | undefined {
+  const account = subjectServiceAccount(subject, bindingNamespace);
+  if (account) return {id: serviceAccountId(account.namespace, account.name), kind: 'ServiceAccount', ...account};
+  if (subject.kind === 'Group') return {id: groupId(subject.name), kind: 'Group', name: subject.name};
+  if (subject.kind === 'User') return {id: userId(subject.name), kind: 'User', name: subject.name};
+  // A ServiceAccount subject in a namespace none can have matches only the user of that name; a
+  // ClusterRoleBinding's without a namespace matches nothing.
+  const namespace = subject.namespace || bindingNamespace;
+  if (!namespace) return undefined;
+  const username = `${SERVICE_ACCOUNT_USER_PREFIX}${namespace}:${subject.name}`;
+  return {id: userId(username), kind: 'User', name: username};
 }

@@ -5,12 +5,12 @@
  * The `SEL` of the command line (DESIGN): a node id (`pod:shop/web-0`, `internet`),
  * a wildcard over ids of one kind (`pod:shop/*`, `secret:*`, `node:*`; `*` matches
  * any run of characters), or `ns:<name>` for the namespace and everything in it.
+ * Names are written as in ids (src/graph/ids.ts): `user:alice%0Abob` for a user name
+ * holding a newline, the hex digits in either case.
  */
 import {UsageError} from '../snapshot/errors.js';
 import {compareStrings} from '../util/order.js';
-import {CLUSTER_ADMIN, INTERNET} from './ids.js';
-
-const PREFIXES = ['node', 'ns', 'workload', 'pod', 'svc', 'sa', 'user', 'group', 'role', 'clusterrole', 'secret', 'netpol'] as const;
+import {CLUSTER_ADMIN, ID_PREFIXES, INTERNET, namespaceId} from './ids.js';
 
 export interface NodeSelector {
   text: string;
@@ -27,14 +27,15 @@ export function parseSelector(text: string): NodeSelector {
   const colon = text.indexOf(':');
   const prefix = text.slice(0, colon);
   const rest = text.slice(colon + 1);
-  if (colon < 0 || !(PREFIXES as readonly string[]).includes(prefix) || rest === '') {
+  if (colon < 0 || !(ID_PREFIXES as readonly string[]).includes(prefix) || rest === '') {
     throw new UsageError(
-      `unknown selector ${JSON.stringify(text)}: use a node id such as pod:shop/web-0 or internet, a wildcard such as pod:shop/*, or ns:<name> (kinds: ${PREFIXES.join(', ')})`,
+      `unknown selector ${JSON.stringify(text)}: use a node id such as pod:shop/web-0 or internet, a wildcard such as pod:shop/*, or ns:<name> (kinds: ${ID_PREFIXES.join(', ')})`,
     );
   }
-  const pattern = new RegExp(`^${escapeRegExp(text).replace(/\*/g, '.*')}$`);
+  const canonical = text.replace(/%[0-9a-f]{2}/gi, (escape) => escape.toUpperCase());
+  const pattern = new RegExp(`^${escapeRegExp(canonical).replace(/\*/g, '.*')}$`);
   // `ns:shop` and `ns:team-*` pick the namespaces and everything in them.
-  if (prefix === 'ns') return {text, matches: (id, namespace) => pattern.test(id) || (namespace !== undefined && pattern.test(`ns:${namespace}`))};
+  if (prefix === 'ns') return {text, matches: (id, namespace) => pattern.test(id) || (namespace !== undefined && pattern.test(namespaceId(namespace)))};
   return {text, matches: (id) => pattern.test(id)};
 }
 

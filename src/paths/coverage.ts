@@ -14,6 +14,7 @@
  * up at one of its bounds (timeout, too-large, continue-loop: collect/bounds.ts) kept
  * nothing, so its gap hides what a forbidden one does.
  */
+import {namespaceOfId, parseId} from '../graph/ids.js';
 import type {CoverageGap} from '../snapshot/snapshot.js';
 import type {AttackPath} from './search.js';
 import {compareStrings} from '../util/order.js';
@@ -63,11 +64,7 @@ export function gapNote(gap: CoverageGap): GapNote {
 }
 
 /** `pod:shop/web-0` → `shop`. */
-function podNamespace(id: string): string | undefined {
-  if (!id.startsWith('pod:')) return undefined;
-  const slash = id.indexOf('/');
-  return slash < 0 ? undefined : id.slice('pod:'.length, slash);
-}
+const podNamespace = (id: string): string | undefined => (parseId(id)?.prefix === 'pod' ? namespaceOfId(id) : undefined);
 
 /** The gaps that may make a step of these paths untrue: unread network policy where a network step starts or lands. */
 export function gapsOnPaths(paths: readonly AttackPath[], gaps: readonly CoverageGap[]): GapNote[] {

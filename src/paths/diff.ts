@@ -12,6 +12,7 @@
  * deleted NetworkPolicy is named by no evidence of the reach it opens) and changed
  * cluster-scoped RBAC objects.
  */
+import {namespaceOfId} from '../graph/ids.js';
 import type {Snapshot} from '../snapshot/snapshot.js';
 import {KINDS} from '../snapshot/kinds.js';
 import {objectKey} from '../snapshot/snapshot.js';
@@ -77,7 +78,7 @@ function attribute(finding: Finding, changed: ReadonlyMap<string, Change>): Chan
   let objects = [...named].filter((object) => changed.has(object));
   if (objects.length === 0) {
     const namespaces = new Set(
-      finding.allPaths.flatMap((path) => [path.source, ...path.steps.map((s) => s.to)]).flatMap((node) => /^[a-z]+:([^/]+)\//.exec(node)?.[1] ?? []),
+      finding.allPaths.flatMap((path) => [path.source, ...path.steps.map((s) => s.to)]).flatMap((node) => namespaceOfId(node) ?? []),
     );
     objects = [...changed.keys()].filter((key) => {
       const [kind, namespace] = key.split('/');

@@ -12,6 +12,7 @@
  * that hold by definition (a node hosts its pods, a member is in its group) or through
  * several grants at once name none. A fix cuts a path when it removes one of its steps.
  */
+import {namespaceOfId} from '../graph/ids.js';
 import type {Evidence} from '../graph/types.js';
 import {compareStrings} from '../util/order.js';
 import type {AttackPath, PathStep} from './search.js';
@@ -42,8 +43,7 @@ const RBAC_TECHNIQUES = new Set([
   'CAN_ESCALATE',
 ]);
 
-const namespaceOf = (target: string): string | undefined => /^[a-z]+:([^/]+)\//.exec(target)?.[1];
-const podNamespace = (step: PathStep, end: 'from' | 'to'): string | undefined => namespaceOf(step[end]);
+const podNamespace = (step: PathStep, end: 'from' | 'to'): string | undefined => namespaceOfId(step[end]);
 
 /** The bindings an RBAC edge's evidence names (its `roleRef` items; for an escalation, the binding that lets it write). */
 function bindingsOf(evidence: readonly Evidence[]): string[] {

@@ -42,7 +42,10 @@ const ownerReference = z.looseObject({
 });
 
 /** Names become ids and keys (`Pod/ns/name`): a `/` or `%` in one, or `.`/`..`, is refused as the API server refuses it. */
-const objectName = z.string().regex(/^(?!\.\.?$)[^/%]+$/, 'a name must be non-empty, without / or %, and not . or ..');
+const OBJECT_NAME = /^(?!\.\.?$)[^/%]+$/;
+const objectName = z.string().regex(OBJECT_NAME, 'a name must be non-empty, without / or %, and not . or ..');
+/** Whether an object or a namespace can have this name in a snapshot. */
+export const isObjectName = (name: string): boolean => OBJECT_NAME.test(name);
 
 const objectMeta = z.looseObject({
   name: objectName,
@@ -404,14 +407,22 @@ export const clusterRoleSchema = kubeObject('ClusterRole', {
   aggregationRule: z.looseObject({clusterRoleSelectors: z.array(labelSelector).nullish()}).nullish(),
 });
 
+/** A DNS-1123 subdomain, as the API server requires of a ServiceAccount's name. */
+const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+// As the API server validates a binding's subjects (pkg/apis/rbac/validation): one of three kinds, a
+// non-empty name, a ServiceAccount's name a DNS subdomain. A User or Group name may be any other string,
+// and a ServiceAccount's namespace is not checked at all (src/graph/model.ts says what such a subject names).
 const subject = z.looseObject({
-  kind: z.string().nullish(),
-  name: z.string().nullish(),
+  kind: z.enum(['User', 'Group', 'ServiceAccount']),
+  name: z.string().min(1, 'a subject needs a name'),
   namespace: z.string().nullish(),
   apiGroup: z.string().nullish(),
+}).refine((s) => s.kind !== 'ServiceAccount' || DNS_SUBDOMAIN.test(s.name), {
+  path: ['name'],
+  message: 'a ServiceAccount subject names a service account: lower-case letters, digits, - and ., at most 253 characters',
 });
 export type Subject = z.infer<typeof subject>;
-const roleRef = z.looseObject({kind: z.enum(['Role', 'ClusterRole']), name: z.string(), apiGroup: z.string().nullish()});
+const roleRef = z.looseObject({kind: z.enum(['Role', 'ClusterRole']), name: objectName, apiGroup: z.string().nullish()});
 
 export const roleBindingSchema = kubeObject('RoleBinding', {subjects: z.array(subject).nullish(), roleRef});
 export const clusterRoleBindingSchema = kubeObject('ClusterRoleBinding', {subjects: z.array(subject).nullish(), roleRef});

@@ -17,6 +17,7 @@
  * name (the model's service accounts, and the users and groups bindings name), and
  * `rulesOf` lists an identity's effective rules per scope.
  */
+import {groupId} from '../../graph/ids.js';
 import type {ClusterModel} from '../../graph/model.js';
 import {compareStrings} from '../../util/order.js';
 import {escalationBindings, type Escalation} from './escalation.js';
@@ -112,7 +113,7 @@ export interface RbacEngine {
 const MASTERS_REASON = 'members of system:masters are allowed every request before RBAC is consulted; no binding can revoke it';
 
 function mastersGrant(): PrivilegedGrant {
-  return {kind: 'system:masters', via: `group:${MASTERS_GROUP}`, scope: CLUSTER_SCOPE, reason: MASTERS_REASON};
+  return {kind: 'system:masters', via: groupId(MASTERS_GROUP), scope: CLUSTER_SCOPE, reason: MASTERS_REASON};
 }
 
 function compareGrants(a: Grant, b: Grant): number {
@@ -151,7 +152,7 @@ function listIdentities(model: ClusterModel, bindings: readonly ResolvedBinding[
       if (!namedBy.has(id)) namedBy.set(id, {binding, subjectIndex});
     });
   }
-  if (!identities.has(`group:${MASTERS_GROUP}`)) identities.set(`group:${MASTERS_GROUP}`, groupIdentity(MASTERS_GROUP, 'bootstrap'));
+  if (!identities.has(groupId(MASTERS_GROUP))) identities.set(groupId(MASTERS_GROUP), groupIdentity(MASTERS_GROUP, 'bootstrap'));
   return {identities: new Map([...identities.entries()].sort(([a], [b]) => compareStrings(a, b))), namedBy};
 }
 
@@ -248,7 +249,7 @@ export function buildRbacEngine(model: ClusterModel, options: RbacEngineOptions 
     const normalized = normalizeRequest(request);
     const found = new Map<string, Grant[]>();
     const add = (identity: Identity, grants: Grant[]): void => pushTo(found, identity.id, ...grants);
-    for (const identity of [identities.get(`group:${MASTERS_GROUP}`)!, ...membersOf(MASTERS_GROUP)]) add(identity, [mastersGrant()]);
+    for (const identity of [identities.get(groupId(MASTERS_GROUP))!, ...membersOf(MASTERS_GROUP)]) add(identity, [mastersGrant()]);
     const candidates = normalized.namespace === '' ? clusterBindings : [...clusterBindings, ...(roleBindingsByNamespace.get(normalized.namespace) ?? [])];
     const rulesByRole = new Map<ResolvedRole, number[]>();
     for (const binding of candidates) {

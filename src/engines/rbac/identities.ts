@@ -14,8 +14,8 @@
  * Other group memberships (OIDC groups, certificate organisations) are not in the
  * cluster's objects: a caller that knows them builds the identity with them.
  */
-import {groupId, serviceAccountId, userId} from '../../graph/ids.js';
-import {subjectServiceAccount} from '../../graph/model.js';
+import {groupId, parseId, serviceAccountId, userId} from '../../graph/ids.js';
+import {SERVICE_ACCOUNT_USER_PREFIX, serviceAccountOfUser, subjectIdentity} from '../../graph/model.js';
 import type {Subject} from '../../snapshot/schema.js';
 
 export const MASTERS_GROUP = 'system:masters';
@@ -46,17 +46,15 @@ export interface Identity {
   source: IdentitySource;
 }
 
-const SERVICE_ACCOUNT_USER = /^system:serviceaccount:([^:]+):([^:]+)$/;
-
 export function serviceAccountIdentity(namespace: string, name: string, source: IdentitySource = 'unlisted'): Identity {
   const groups = [AUTHENTICATED_GROUP, SERVICE_ACCOUNTS_GROUP, `${SERVICE_ACCOUNTS_GROUP}:${namespace}`].sort();
-  return {id: serviceAccountId(namespace, name), kind: 'ServiceAccount', name, namespace, username: `system:serviceaccount:${namespace}:${name}`, groups, source};
+  return {id: serviceAccountId(namespace, name), kind: 'ServiceAccount', name, namespace, username: `${SERVICE_ACCOUNT_USER_PREFIX}${namespace}:${name}`, groups, source};
 }
 
 /** A user; a service account's user name gives that service account. */
 export function userIdentity(name: string, source: IdentitySource = 'unlisted'): Identity {
-  const account = SERVICE_ACCOUNT_USER.exec(name);
-  if (account) return serviceAccountIdentity(account[1]!, account[2]!, source);
+  const account = serviceAccountOfUser(name);
+  if (account) return serviceAccountIdentity(account.namespace, account.name, source);
   const groups = name === ANONYMOUS_USER ? [UNAUTHENTICATED_GROUP] : name.startsWith('system:node:') ? [AUTHENTICATED_GROUP, NODES_GROUP] : [AUTHENTICATED_GROUP];
   return {id: userId(name), kind: 'User', name, username: name, groups, source};
 }
@@ -65,31 +63,21 @@ export function groupIdentity(name: string, source: IdentitySource = 'unlisted')
   return {id: groupId(name), kind: 'Group', name, groups: [name], source};
 }
 
-/** The identity a graph id names (`sa:<ns>/<name>`, `user:<name>`, `group:<name>`); throws on anything else. */
+/** The identity a graph id names (`sa:<ns>/<name>`, `user:<name>`, `group:<name>`, as src/graph/ids.ts writes them); throws on anything else. */
 export function identityFromId(id: string, source: IdentitySource = 'unlisted'): Identity {
-  const [, kind, rest] = /^(sa|user|group):(.+)$/.exec(id) ?? [];
-  if (kind === 'user') return userIdentity(rest!, source);
-  if (kind === 'group') return groupIdentity(rest!, source);
-  const slash = rest?.indexOf('/') ?? -1;
-  if (kind === 'sa' && slash > 0 && slash < rest!.length - 1 && !rest!.slice(slash + 1).includes('/')) {
-    return serviceAccountIdentity(rest!.slice(0, slash), rest!.slice(slash + 1), source);
-  }
+  const parsed = parseId(id);
+  if (parsed?.prefix === 'user') return userIdentity(parsed.components[0]!, source);
+  if (parsed?.prefix === 'group') return groupIdentity(parsed.components[0]!, source);
+  if (parsed?.prefix === 'sa') return serviceAccountIdentity(parsed.components[0]!, parsed.components[1]!, source);
   throw new TypeError(`kubepath rbac: not an identity id: ${JSON.stringify(id)} (expected sa:<ns>/<name>, user:<name> or group:<name>)`);
 }
 
 /**
- * The identity id a binding subject names, as the authorizer matches it: User and
- * Group by exact name, a ServiceAccount by namespace (a RoleBinding's subject may
- * omit it and means the binding's namespace; a ClusterRoleBinding's then matches
- * nothing). Undefined for subjects that match nobody (unknown kind, no name).
+ * The identity id a binding subject names, as the authorizer matches it (subjectIdentity
+ * in src/graph/model.ts). Undefined for subjects that match nobody.
  */
 export function subjectIdentityId(subject: Subject, bindingNamespace: string | undefined): string | undefined {
-  const account = subjectServiceAccount(subject, bindingNamespace);
-  if (account) return serviceAccountId(account.namespace, account.name);
-  if (subject.kind === 'ServiceAccount' || !subject.name) return undefined;
-  if (subject.kind === 'User') return userId(subject.name);
-  if (subject.kind === 'Group') return groupId(subject.name);
-  return undefined;
+  return subjectIdentity(subject, bindingNamespace)?.id;
 }
 
 /** The ids a binding subject may name to grant this identity something: its own and its groups'. */
