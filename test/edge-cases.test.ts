@@ -73,13 +73,13 @@ describe('input the API server accepts', () => {
   it('reads nulls, timestamps, times of day, a spec-less NetworkPolicy and a generateName', async () => {
     const {snapshot, graph} = await loadYaml(
       [
-        'apiVersion: v1\nkind: Pod\nmetadata: {name: p, annotations: {released: 2024-01-01, window: 12:30}}\nspec:\n  hostNetwork: null\n  containers: [{name: c, args: [--since, 2024-01-01], env: [{name: FOO, value: }]}]',
+        'apiVersion: v1\nkind: Pod\nmetadata: {name: p, annotations: {released: 2024-01-01, window: 12:30}}\nspec:\n  hostNetwork: null\n  containers: [{name: c, volumeMounts: [{name: 2024-01-01, mountPath: /data}], env: [{name: FOO, value: }]}]',
         'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny}',
         'apiVersion: batch/v1\nkind: Job\nmetadata: {generateName: migrate-}\nspec: {template: {spec: {containers: [{name: m}]}}}',
       ].join('\n---\n'),
     );
     expect(snapshot.objects.pods[0]!.metadata.annotations).toEqual({released: '2024-01-01', window: '12:30'});
-    expect(snapshot.objects.pods[0]!.spec.containers[0]!.args).toEqual(['--since', '2024-01-01']);
+    expect(snapshot.objects.pods[0]!.spec.containers[0]!.volumeMounts).toEqual([{name: '2024-01-01', mountPath: '/data'}]);
     expect(graph.edges('netpol:default/deny', 'pod:default/p')).toHaveLength(1);
     expect(snapshot.objects.jobs[0]!.metadata.name).toBe('migrate-');
   });

@@ -136,3 +136,73 @@ describe('redaction at the door', () => {
     expectClean(result.stdout + result.stderr, 'error output');
   });
 });
+
+describe('what containers are told stays out of the snapshot', () => {
+  const TOLD = 'T0ld-value';
+  const container = (name: string) => ({
+    name,
+    image: 'registry.example.com/app:1.0',
+    command: ['sh', '-c', `curl -u admin:${TOLD}-command http://db`],
+    args: [`--password=${TOLD}-arg`],
+    env: [
+      {name: 'PLAIN', value: `${TOLD}-env`},
+      {name: 'FROM_SECRET', valueFrom: {secretKeyRef: {name: 'db', key: 'password'}}},
+    ],
+    livenessProbe: {exec: {command: ['check', `${TOLD}-probe`]}},
+    readinessProbe: {httpGet: {path: '/healthz', port: 8080, httpHeaders: [{name: 'Authorization', value: `Bearer ${TOLD}-header`}]}},
+    lifecycle: {preStop: {exec: {command: ['drain', `${TOLD}-hook`]}}},
+  });
+  const podSpec = {containers: [container('app')], initContainers: [container('init')]};
+  const template = {
+    metadata: {labels: {app: 'web'}, annotations: {'kubectl.kubernetes.io/last-applied-configuration': `{"password":"${TOLD}-applied"}`, team: 'payments'}},
+    spec: podSpec,
+  };
+  const meta = (name: string) => ({name, namespace: 'shop'});
+  const objects = [
+    {apiVersion: 'v1', kind: 'Pod', metadata: meta('bare'), spec: {...podSpec, ephemeralContainers: [container('debug')]}},
+    ...['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].map((kind) => ({apiVersion: 'apps/v1', kind, metadata: meta(kind.toLowerCase()), spec: {selector: {matchLabels: {app: 'web'}}, template}})),
+    {apiVersion: 'v1', kind: 'ReplicationController', metadata: meta('rc'), spec: {selector: {app: 'web'}, template}},
+    {apiVersion: 'batch/v1', kind: 'Job', metadata: meta('job'), spec: {template}},
+    {apiVersion: 'batch/v1', kind: 'CronJob', metadata: meta('cron'), spec: {schedule: '@daily', jobTemplate: {spec: {template}}}},
+  ];
+
+  it('keeps env names and valueFrom, drops commands, args, env and header values and the template last-applied annotation', () => {
+    const dir = tempDir();
+    const input = join(dir, 'workloads.yaml');
+    writeFileSync(input, objects.map((o) => stringify(o)).join('---\n'));
+    const snapshotFile = join(dir, 'snapshot.json');
+    const collected = runCli(['collect', input, '--out', snapshotFile]);
+    expect(collected.status, collected.stderr).toBe(0);
+    const text = readFileSync(snapshotFile, 'utf8');
+    expect(text).not.toContain(TOLD);
+
+    const snapshot = JSON.parse(text);
+    const specs: Array<{spec: Record<string, Array<Record<string, unknown>>>; annotations?: unknown}> = [
+      {spec: snapshot.objects.pods[0].spec},
+      ...['deployments', 'statefulSets', 'daemonSets', 'replicaSets', 'replicationControllers', 'jobs'].map((key) => snapshot.objects[key][0].spec.template),
+      snapshot.objects.cronJobs[0].spec.jobTemplate.spec.template,
+    ].map((found) => ({spec: found.spec, annotations: found.metadata?.annotations}));
+    expect(specs).toHaveLength(objects.length);
+    for (const {spec, annotations} of specs) {
+      if (annotations !== undefined) expect(annotations).toEqual({team: 'payments'});
+      const containers = [...spec.containers!, ...spec.initContainers!, ...(spec.ephemeralContainers ?? [])];
+      expect(containers.map((c) => c.name)).toEqual(spec.ephemeralContainers ? ['app', 'init', 'debug'] : ['app', 'init']);
+      for (const kept of containers) {
+        expect(kept).toEqual({
+          name: kept.name,
+          image: 'registry.example.com/app:1.0',
+          env: [{name: 'PLAIN'}, {name: 'FROM_SECRET', valueFrom: {secretKeyRef: {name: 'db', key: 'password'}}}],
+          livenessProbe: {exec: {}},
+          readinessProbe: {httpGet: {path: '/healthz', port: 8080, httpHeaders: [{name: 'Authorization'}]}},
+          lifecycle: {preStop: {exec: {}}},
+        });
+      }
+    }
+
+    // What kubepath reads of them still works: the env reference to the Secret is an edge.
+    const graph = runCli(['graph', snapshotFile, '-o', 'json']);
+    expect(graph.status, graph.stderr).toBe(0);
+    expect(graph.stdout).not.toContain(TOLD);
+    expect(graph.stdout).toContain('"source":"pod:shop/bare","target":"secret:shop/db","type":"MOUNTS_SECRET"');
+  });
+});

@@ -5,10 +5,11 @@
  * Where every object enters a snapshot, whether it was read from a file (load.ts)
  * or listed from a live API server (src/collect): `admitObject` redacts it, fills in
  * what the API server would (a namespace, a generated name) and checks it against
- * its kind's schema; `SnapshotBuilder` keeps the objects by key and builds one
- * sorted snapshot with its coverage (skipped kinds, gaps).
+ * its kind's schema and the nesting bound; `SnapshotBuilder` keeps the objects by key
+ * and builds one sorted snapshot with its coverage (skipped kinds, gaps).
  */
 import {KINDS, type KindSpec} from './kinds.js';
+import {MAX_OBJECT_NESTING, nestingProblem, tooDeepDetail} from './nesting.js';
 import {isRecord, redactObject} from './redact.js';
 import {SNAPSHOT_API_VERSION, SNAPSHOT_KIND, SNAPSHOT_VERSION} from './schema.js';
 import {compareStrings} from '../util/order.js';
@@ -58,7 +59,12 @@ export function admitObject(spec: KindSpec, raw: Json): {object: Json} | {proble
     }
   }
   const checked = spec.schema.safeParse(object);
-  if (checked.success) return {object}; // as read: zod's copy adds nothing and would double the memory
+  if (checked.success) {
+    // Kept objects are serialized (JSON.stringify recurses): deep ones are refused, from files and live alike.
+    const tooDeep = nestingProblem(object, 0, MAX_OBJECT_NESTING);
+    if (tooDeep) return {problem: {at: tooDeep, detail: tooDeepDetail(MAX_OBJECT_NESTING)}, metadata: object.metadata};
+    return {object}; // as read: zod's copy adds nothing and would double the memory
+  }
   const issue = checked.error.issues[0]!;
   const at = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
   const detail = issue.message.replace(/^Invalid input: (expected \w+), received undefined$/, 'missing ($1)').replace(/^Invalid input: /, '');

@@ -7,11 +7,14 @@
  * of a large cluster outgrows the longest string V8 can hold (about 512 MiB), so a
  * value larger than a chunk is split at its top level (array elements, object
  * members) and parsed piece by piece; every piece's byte offset is remembered, so an
- * error inside it can still name its line.
+ * error inside it can still name its line. Values come one at a time, each checked
+ * before the next is read; the scan that finds where a value ends also refuses one
+ * nested deeper than MAX_NESTING.
  */
 import {LineCounter, parseDocument} from 'yaml';
 import {lineLocator, type DocPath, type InputDocument} from './documents.js';
 import {InputError} from './errors.js';
+import {MAX_NESTING, tooDeep} from './nesting.js';
 
 /** Values up to this many bytes are parsed whole; larger ones are split. */
 export const JSON_CHUNK_BYTES = 64 * 1024 * 1024;
@@ -37,11 +40,12 @@ function skipSpace(bytes: Buffer, at: number, end: number): number {
 }
 
 /**
- * The end (exclusive) of the value starting at `at`, or -1 when it runs past `limit`.
- * Quotes and backslashes are ASCII, so scanning UTF-8 bytes is safe; strings, most of
- * the bytes, are crossed with the native indexOf.
+ * The end (exclusive) of the value starting at `at`, or -1 when it runs past `limit`;
+ * throws JsonTooDeep where it nests more than `levels` deep. Quotes and backslashes are
+ * ASCII, so scanning UTF-8 bytes is safe; strings, most of the bytes, are crossed with
+ * the native indexOf.
  */
-function valueEnd(bytes: Buffer, at: number, end: number, limit = end): number {
+function valueEnd(bytes: Buffer, at: number, end: number, limit = end, levels = Infinity): number {
   let depth = 0;
   const stop = Math.min(end, limit);
   for (let i = at; i < stop; i++) {
@@ -52,8 +56,9 @@ function valueEnd(bytes: Buffer, at: number, end: number, limit = end): number {
       if (quote < 0 || quote >= end) return end; // unterminated: JSON.parse will say so
       i = quote;
       if (depth === 0) return i + 1;
-    } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth++;
-    else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+    } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+      if (++depth > levels) throw new JsonTooDeep(i);
+    } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
       if (depth === 0) return i;
       if (--depth === 0) return i + 1;
     } else if (depth === 0 && (byte === COMMA || isSpace(byte))) return i;
@@ -79,12 +84,20 @@ class JsonRangeError extends Error {
   }
 }
 
+/** A value nested more than MAX_NESTING deep, at the bracket that went one level too far. */
+class JsonTooDeep extends JsonRangeError {
+  constructor(offset: number) {
+    super(offset, 'nested too deeply');
+  }
+}
+
 /**
- * Parses the value at `at`: whole when it ends within a chunk, else member by member
- * (recording where each piece began). Returns the value and where it stopped.
+ * Parses the value at `at`, inside `depth` arrays and objects: whole when it ends within
+ * a chunk, else member by member (recording where each piece began). Returns the value
+ * and where it stopped.
  */
-function parseAt(bytes: Buffer, at: number, end: number, chunk: number, offsets: WeakMap<object, number>): [unknown, number] {
-  const stop = valueEnd(bytes, at, end, at + chunk);
+function parseAt(bytes: Buffer, at: number, end: number, chunk: number, offsets: WeakMap<object, number>, depth: number): [unknown, number] {
+  const stop = valueEnd(bytes, at, end, at + chunk, MAX_NESTING - depth);
   if (stop === at) throw new JsonRangeError(at, 'expected a value');
   if (stop >= 0) {
     try {
@@ -113,7 +126,7 @@ function parseAt(bytes: Buffer, at: number, end: number, chunk: number, offsets:
       if (bytes[at] !== COLON) throw new JsonRangeError(at, "expected ':' after a member name");
       at = skipSpace(bytes, at + 1, end);
     }
-    const [value, valueStop] = parseAt(bytes, at, end, chunk, offsets);
+    const [value, valueStop] = parseAt(bytes, at, end, chunk, offsets, depth + 1);
     if (typeof value === 'object' && value !== null) offsets.set(value, at);
     if (key === undefined) (result as unknown[]).push(value);
     else (result as Record<string, unknown>)[key] = value;
@@ -157,7 +170,7 @@ function firstSyntaxError(bytes: Buffer, start: number, end: number): {offset: n
     at++;
   };
   const value = (depth: number): void => {
-    if (depth > 10_000) fail('nested too deeply');
+    if (depth > MAX_NESTING) fail('nested too deeply');
     space();
     const byte = bytes[at];
     if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
@@ -215,8 +228,8 @@ function locator(bytes: Buffer, start: number, end: number, startLine: number, v
     if (end - start <= EXACT_LINES_BYTES) {
       if (!exact) {
         const counter = new LineCounter();
-        const located = lineLocator(parseDocument(bytes.toString('utf8', start, end), {version: '1.1', lineCounter: counter}), counter, 1);
-        exact = (at) => startLine + located(at) - 1;
+        const parsed = parseDocument(bytes.toString('utf8', start, end), {version: '1.1', lineCounter: counter});
+        exact = lineLocator(parsed, (offset) => startLine + counter.linePos(offset).line - 1, startLine);
       }
       return exact(path);
     }
@@ -232,38 +245,32 @@ function locator(bytes: Buffer, start: number, end: number, startLine: number, v
   };
 }
 
+/** Every value of a JSON input, read whole (see jsonDocuments). */
 export function parseJsonBytes(file: string, bytes: Buffer, chunk = JSON_CHUNK_BYTES): InputDocument[] {
+  return [...jsonDocuments(file, bytes, chunk)];
+}
+
+/** The values of a JSON input (JSON Lines can hold many), each parsed and checked as it is asked for. */
+export function* jsonDocuments(file: string, bytes: Buffer, chunk = JSON_CHUNK_BYTES): Generator<InputDocument> {
   const offsets = new WeakMap<object, number>();
-  // Documents come in order: count lines onwards from the previous one (JSON Lines can hold many).
+  // Documents come in order: count lines onwards from the previous one.
   let countedTo = 0;
   let countedLine = 1;
-  const document = (start: number, end: number, value: unknown): InputDocument => {
-    for (; countedTo < start; countedTo++) if (bytes[countedTo] === 0x0a) countedLine++;
-    return {value, line: countedLine, lineOf: locator(bytes, start, end, countedLine, value, offsets), cheapLines: false};
-  };
-  // The common case first: one value that fits in a chunk.
-  if (bytes.length <= chunk) {
-    try {
-      const value: unknown = JSON.parse(bytes.toString('utf8'));
-      const start = skipSpace(bytes, 0, bytes.length);
-      return [document(start, bytes.length, value)];
-    } catch {
-      // Several concatenated values, or a syntax error: read value by value below.
-    }
-  }
-  const documents: InputDocument[] = [];
   for (let at = skipSpace(bytes, 0, bytes.length); at < bytes.length; at = skipSpace(bytes, at, bytes.length)) {
+    let value: unknown;
+    let stop: number;
     try {
-      const [value, stop] = parseAt(bytes, at, bytes.length, chunk, offsets);
-      documents.push(document(at, stop, value));
-      at = stop;
+      [value, stop] = parseAt(bytes, at, bytes.length, chunk, offsets, 0);
     } catch (error) {
+      if (error instanceof JsonTooDeep) throw tooDeep(file, lineAt(bytes, error.offset));
       if (!(error instanceof JsonRangeError)) throw error;
       const found = error.reparse
         ? firstSyntaxError(bytes, error.offset, valueEnd(bytes, error.offset, bytes.length))
         : {offset: error.offset, problem: error.message};
       throw new InputError(file, lineAt(bytes, found.offset), `invalid JSON: ${found.problem}`);
     }
+    for (; countedTo < at; countedTo++) if (bytes[countedTo] === 0x0a) countedLine++;
+    yield {value, line: countedLine, lineOf: locator(bytes, at, stop, countedLine, value, offsets), cheapLines: false};
+    at = stop;
   }
-  return documents;
 }

@@ -4,9 +4,9 @@
  *
  * Turns any mix of inputs into one snapshot: saved snapshots, `kubectl get -o
  * json|yaml` output (`List` and typed lists such as `PodList`), multi-document YAML
- * and JSON, folders read recursively, and `-` for stdin. Every object is redacted at
- * the door, then checked against its kind's schema; kinds kubepath does not read
- * (ConfigMaps, CRDs, ...) are skipped and counted.
+ * and JSON, folders read recursively, and `-` for stdin. Documents are read one at a
+ * time and every object is redacted at the door, then checked against its kind's
+ * schema; kinds kubepath does not read (ConfigMaps, CRDs, ...) are skipped and counted.
  */
 import {readdirSync, readFileSync, realpathSync, statSync} from 'node:fs';
 import {basename, dirname, join} from 'node:path';
@@ -21,6 +21,12 @@ import {admitObject, describe, formatPath, SnapshotBuilder} from './builder.js';
 
 export const STDIN = '-';
 const MANIFEST_FILE = /\.(ya?ml|json)$/i;
+/**
+ * The largest input read, file or stdin: what Node's readFileSync reads at once (2 GiB).
+ * A cluster of 150,000 pods, as many as Kubernetes supports, is about a quarter of it
+ * as kubectl JSON, and a model of more would not fit in memory anyway.
+ */
+export const MAX_INPUT_BYTES = 2 ** 31 - 1;
 
 export interface LoadOptions {
   /** Reads standard input; replaceable in tests. */
@@ -35,10 +41,32 @@ export interface LoadResult {
 
 type Json = Record<string, unknown>;
 
+function tooLarge(name: string, size?: number): InputError {
+  return new InputError(name, undefined, `${size === undefined ? '' : `${size} bytes, `}larger than the 2 GiB kubepath reads from one input; split it (one kubectl get per namespace or kind)`);
+}
+
 async function readStdinBytes(): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let length = 0;
+  for await (const chunk of process.stdin) {
+    length += (chunk as Buffer).length;
+    if (length > MAX_INPUT_BYTES) throw tooLarge('<stdin>');
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks);
+}
+
+/** The bytes of one input file, or of stdin. */
+async function readInput(file: string, name: string, readStdin: () => Promise<Buffer>): Promise<Buffer> {
+  try {
+    if (file === STDIN) return await readStdin();
+    const size = statSync(file).size;
+    if (size > MAX_INPUT_BYTES) throw tooLarge(name, size);
+    return readFileSync(file);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(name, undefined, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
 }
 
 /** The files an input names: itself, or every manifest file below a folder, sorted. */
@@ -155,7 +183,10 @@ function addValue(builder: SnapshotBuilder, file: string, doc: InputDocument, pa
     const problem = value.apiVersion === undefined || value.apiVersion === '' ? 'has no apiVersion' : 'has an apiVersion that is not a string';
     throw new InputError(file, doc.lineOf(path), `not a Kubernetes object: ${value.kind} ${problem}`);
   }
-  if (isList(value.kind, value.apiVersion) && Array.isArray(value.items)) return addList(builder, file, doc, path, value);
+  const streamed = path.length === 0 ? doc.items : undefined;
+  if (isList(value.kind, value.apiVersion) && (streamed || Array.isArray(value.items))) return addList(builder, file, doc, path, value);
+  // A large document that is no list is one object: its items are still read, for their syntax.
+  if (streamed) for (const _item of streamed);
   return addObject(builder, file, doc, path, value);
 }
 
@@ -165,18 +196,26 @@ function isList(kind: string, apiVersion: string): boolean {
   return kind.endsWith('List') && kindSpecFor(kind.slice(0, -'List'.length), apiVersion) !== undefined;
 }
 
+/** A list's items, each with the document that locates it: the list's own, or its own when the list is read item by item. */
+function* listItems(doc: InputDocument, path: DocPath, list: Json): Generator<[unknown, InputDocument]> {
+  const streamed = path.length === 0 ? doc.items : undefined;
+  if (streamed) for (const item of streamed) yield [item.value, item];
+  else for (const item of list.items as unknown[]) yield [item, doc];
+}
+
 /** `kind: List` items carry their own kind; a typed list (`PodList`) names it for them. */
 function addList(builder: SnapshotBuilder, file: string, doc: InputDocument, path: DocPath, list: Json): number {
   const listKind = list.kind as string;
   const itemKind = listKind === 'List' ? undefined : listKind.slice(0, -'List'.length);
   let kept = 0;
-  (list.items as unknown[]).forEach((item, i) => {
-    const itemPath = [...path, 'items', i];
+  let index = 0;
+  for (let [item, itemDoc] of listItems(doc, path, list)) {
+    const itemPath = [...path, 'items', index++];
     if (isRecord(item) && itemKind !== undefined) {
       item = {...item, kind: item.kind ?? itemKind, apiVersion: item.apiVersion ?? list.apiVersion};
     }
-    kept += addValue(builder, file, doc, itemPath, item);
-  });
+    kept += addValue(builder, file, itemDoc, itemPath, item);
+  }
   return kept;
 }
 
@@ -220,23 +259,33 @@ export async function loadInputs(inputs: readonly string[], options: LoadOptions
     if (files.length === 0) builder.warnings.push(`${input}: no .yaml, .yml or .json files in this folder`);
     for (const file of files) {
       const name = file === STDIN ? '<stdin>' : file;
-      let bytes: Buffer;
-      try {
-        bytes = file === STDIN ? await readStdin() : readFileSync(file);
-      } catch (error) {
-        throw new InputError(name, undefined, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-      }
-      const documents = parseDocuments(name, bytes);
+      const bytes = await readInput(file, name, readStdin);
       // A folder may hold other YAML and JSON (Helm values, tool output): a file found
       // there with no Kubernetes object in it is passed over; one named directly is not.
-      if (inFolder && documents.length > 0 && !documents.some((doc) => looksLikeKubernetes(doc.value))) {
-        builder.warnings.push(`${name}: skipped, it holds no Kubernetes objects (no apiVersion and kind)`);
-        continue;
-      }
+      // Until its first Kubernetes object, the first problem is held, not thrown.
+      let passedOver: InputError | undefined;
+      let sawKubernetes = !inFolder;
+      let documents = 0;
       let kept = 0;
-      for (const doc of documents) {
+      for (const doc of parseDocuments(name, bytes)) {
+        documents++;
+        if (!sawKubernetes && !looksLikeKubernetes(doc.value)) {
+          try {
+            addValue(builder, name, doc, [], doc.value); // adds nothing: no item looks like an object
+          } catch (problem) {
+            if (!(problem instanceof InputError)) throw problem;
+            passedOver ??= problem;
+          }
+          continue;
+        }
+        if (passedOver) throw passedOver;
+        sawKubernetes = true;
         if (isRecord(doc.value) && doc.value.kind === SNAPSHOT_KIND) kept += addSnapshot(builder, name, doc, doc.value);
         else kept += addValue(builder, name, doc, [], doc.value);
+      }
+      if (!sawKubernetes && documents > 0) {
+        builder.warnings.push(`${name}: skipped, it holds no Kubernetes objects (no apiVersion and kind)`);
+        continue;
       }
       builder.inputs.push({path: name, objects: kept});
     }

@@ -1,0 +1,237 @@
+/**
+ * Hostile and huge input stays within bounds: documents are read one at a time (20 MB
+ * of `---` in bounded memory), a YAML list larger than V8's longest string is read
+ * entry by entry with exact lines, nesting deeper than kubepath keeps is refused where
+ * it is read (exit 2, file and line) and where an object enters the snapshot, and an
+ * input over 2 GiB is refused before it is read.
+ */
+import {closeSync, ftruncateSync, openSync, readFileSync, rmSync, writeFileSync, writeSync} from 'node:fs';
+import {join} from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {admitObject} from '../src/snapshot/builder.js';
+import {InputError} from '../src/snapshot/errors.js';
+import {kindSpecFor} from '../src/snapshot/kinds.js';
+import {MAX_NESTING, MAX_OBJECT_NESTING} from '../src/snapshot/nesting.js';
+import {yamlDocuments} from '../src/snapshot/yaml.js';
+import {runCli, tempDir, type CliResult} from './helpers/cli.js';
+
+/**
+ * Runs the CLI with a hook that reports each Node process's peak resident memory as it
+ * exits (bin/run.js may start the CLI again in a second process); the largest is the
+ * peak of the process that did the work.
+ */
+function runMeasured(args: string[], dir: string): CliResult & {peakMiB: number} {
+  const hook = join(dir, 'peak-rss.mjs');
+  writeFileSync(hook, 'import {writeSync} from "node:fs";\nprocess.on("exit", () => writeSync(2, `peak-rss-kib ${process.resourceUsage().maxRSS}\\n`));\n');
+  const result = runCli(args, {env: {NODE_OPTIONS: `--import=${hook}`}});
+  const peaks = [...result.stderr.matchAll(/^peak-rss-kib (\d+)$/gm)].map((match) => Number(match[1]));
+  expect(peaks.length, result.stderr).toBeGreaterThan(0);
+  return {...result, stderr: result.stderr.replace(/^peak-rss-kib \d+\n/gm, ''), peakMiB: Math.max(...peaks) / 1024};
+}
+
+function errorOf(run: () => unknown): InputError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof InputError) return error;
+    throw error;
+  }
+  throw new Error('expected an InputError');
+}
+
+/** Every object of a YAML input as the loader sees it: list entries in place, each with the line of a path inside it. */
+function objectsOf(text: string, chunk: number, path: Array<string | number>): Array<{value: unknown; line: number}> {
+  const objects: Array<{value: unknown; line: number}> = [];
+  for (const doc of yamlDocuments('list.yaml', Buffer.from(text), chunk)) {
+    const value = doc.value as {items?: unknown[]};
+    objects.push({value: {...value, items: undefined}, line: doc.line});
+    const entries = doc.items ? [...doc.items] : (value.items ?? []).map((item) => ({value: item, lineOf: doc.lineOf}));
+    entries.forEach((entry, i) => objects.push({value: entry.value, line: entry.lineOf(['items', i, ...path])}));
+  }
+  return objects;
+}
+
+const pod = (name: string, indent = '', extra = ''): string =>
+  [`- apiVersion: v1`, `  kind: Pod`, `  metadata:`, `    name: ${name}`, `    namespace: shop`, `  spec:`, `    containers:`, `    - name: app`, `      image: nginx:1.27${extra}`]
+    .map((line) => `${indent}${line}\n`)
+    .join('');
+
+/** `kubectl get -o yaml`: top-level keys at column 0, `kind` and `metadata` after the items. */
+const kubectlList = (entries: string, indent = ''): string => `apiVersion: v1\nitems:\n${entries.replace(/^(?!$)/gm, indent)}kind: List\nmetadata:\n  resourceVersion: ""\n`;
+
+describe('YAML documents larger than a chunk, read entry by entry', () => {
+  const entries = `${pod('web-0')}# a comment between entries\n\n${pod('web-1', '', '\n      env: &env [{name: A, value: b}]\n      envFrom: []')}${pod('web-2')}`;
+  const inputs: Record<string, string> = {
+    'kubectl -o yaml': `# head\n---\n${kubectlList(entries)}---\napiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n`,
+    'entries indented by two': kubectlList(entries, '  '),
+    'CRLF line ends': kubectlList(entries).replace(/\n/g, '\r\n'),
+    'a directive before the document': `%YAML 1.1\n---\n${kubectlList(entries)}`,
+  };
+
+  for (const [name, text] of Object.entries(inputs)) {
+    it(`gives the values and lines of a whole parse: ${name}`, () => {
+      const whole = objectsOf(text, 1 << 30, ['spec', 'containers', 0, 'image']);
+      // Chunks smaller than one entry hold one entry per part; larger ones hold several.
+      for (const chunk of [250, 400]) expect(objectsOf(text, chunk, ['spec', 'containers', 0, 'image'])).toEqual(whole);
+      expect(whole.filter((o) => (o.value as {kind?: string}).kind === 'Pod')).toHaveLength(3);
+    });
+  }
+
+  it('names the exact line of a problem inside an entry', () => {
+    const text = kubectlList(`${pod('web-0')}${pod('web-1')}${pod('web-2', '', '\n      image: twice')}`);
+    const line = text.split('\n').findIndex((l) => l.includes('image: twice')) + 1;
+    for (const chunk of [250, 1 << 30]) {
+      const error = errorOf(() => objectsOf(text, chunk, []));
+      expect([error.file, error.line, error.detail]).toEqual(['list.yaml', line, 'invalid YAML: a key that appears twice in one mapping (DUPLICATE_KEY)']);
+    }
+  });
+
+  it('refuses an alias to an anchor in another entry, naming its line', () => {
+    const text = kubectlList(`${pod('web-0', '', '\n      env: &env [{name: A}]')}${pod('web-1', '', '\n      env: *env')}`);
+    const error = errorOf(() => objectsOf(text, 250, []));
+    expect(error.line).toBe(text.split('\n').findIndex((l) => l.includes('*env')) + 1);
+    expect(error.detail).toMatch(/^invalid YAML: an alias \(\*name\) that refers to no anchor in its part of the document .*another item/);
+  });
+
+  it.each([
+    ['not a list', `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n${'  k: v\n'.repeat(100)}`, 1, /is read a few list items at a time, which needs it laid out as kubectl writes a list/],
+    ['a sequence at the top', pod('web-0').repeat(3), 1, /laid out as kubectl writes a list/],
+    ['flow items', `apiVersion: v1\nkind: List\nitems: [${'{a: b}, '.repeat(100)}]\n`, 1, /laid out as kubectl writes a list/],
+    ['an entry larger than a chunk', kubectlList(`${pod('web-0')}${pod('web-1', '', `\n      args: [${'x, '.repeat(200)}]`)}`), 12, /^a single list item over/],
+  ])('refuses what it cannot read in pieces: %s', (_name, text, line, detail) => {
+    const error = errorOf(() => objectsOf(text, 300, []));
+    expect(error.line).toBe(line);
+    expect(error.detail).toMatch(detail);
+  });
+});
+
+describe('memory and size bounds', () => {
+  it('reads 20 MB of `---` (five million empty documents) in under 300 MB', {timeout: 600_000}, () => {
+    const dir = tempDir();
+    const file = join(dir, 'dashes.yaml');
+    writeFileSync(file, '---\n'.repeat(5_000_000));
+    const out = join(dir, 'snapshot.json');
+    const result = runMeasured(['collect', file, '--out', out], dir);
+    expect(result.status, result.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8')).source.inputs).toEqual([{path: file, objects: 0}]);
+    expect(result.peakMiB).toBeLessThan(300);
+  });
+
+  it('loads a 600 MiB kubectl YAML list, past the longest string V8 holds', {timeout: 900_000}, () => {
+    const dir = tempDir();
+    const file = join(dir, 'cluster.yaml');
+    const out = join(dir, 'snapshot.json');
+    // Pods with distinct names between ConfigMaps holding a 40 kB block of text each
+    // (cheap to parse, and skipped, so the test stays within a couple of minutes).
+    const payload = Array.from({length: 400}, (_, i) => `      line ${i}: ${'lorem ipsum dolor sit amet '.repeat(3)}\n`).join('');
+    const fd = openSync(file, 'w');
+    let bytes = 0;
+    let lines = 0;
+    let pods = 0;
+    let lastPodLine = 0;
+    const write = (text: string): void => {
+      bytes += writeSync(fd, text);
+      lines += text.split('\n').length - 1;
+    };
+    try {
+      write('apiVersion: v1\nitems:\n');
+      while (bytes < 600 * 1024 * 1024) {
+        lastPodLine = lines + 1;
+        write(`${pod(`web-${pods++}`)}- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: blob-${pods}\n    namespace: shop\n  data:\n    payload: |\n${payload}`);
+      }
+      write('kind: List\nmetadata:\n  resourceVersion: ""\n');
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      const result = runCli(['collect', file, '--out', out]);
+      expect(result.status, result.stderr).toBe(0);
+      const snapshot = JSON.parse(readFileSync(out, 'utf8'));
+      expect(snapshot.objects.pods).toHaveLength(pods);
+      expect(snapshot.coverage.skipped).toEqual([{apiVersion: 'v1', kind: 'ConfigMap', count: pods}]);
+      expect(snapshot.source.inputs).toEqual([{path: file, objects: pods}]);
+      expect(snapshot.locations[`Pod/shop/web-${pods - 1}`]).toEqual({file, line: lastPodLine});
+    } finally {
+      rmSync(dir, {recursive: true, force: true});
+    }
+  });
+
+  it('refuses an input over 2 GiB before reading it', () => {
+    const dir = tempDir();
+    const file = join(dir, 'huge.json');
+    const fd = openSync(file, 'w');
+    ftruncateSync(fd, 2 ** 31); // sparse: no disk used
+    closeSync(fd);
+    const result = runCli(['collect', file]);
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toBe(`kubepath: error: ${file}: 2147483648 bytes, larger than the 2 GiB kubepath reads from one input; split it (one kubectl get per namespace or kind)`);
+    rmSync(dir, {recursive: true, force: true});
+  });
+});
+
+describe('nesting deeper than kubepath keeps', () => {
+  const levels = 5000;
+  const deepJson = `{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "deep"},\n "spec": {"containers": [], "x": ${'['.repeat(levels)}${']'.repeat(levels)}}}\n`;
+  const head = 'apiVersion: v1\nkind: Pod\nmetadata: {name: deep}\nspec:\n  containers: []\n';
+  const deepFlow = `${head}  x: ${'['.repeat(levels)}${']'.repeat(levels)}\n`;
+  const deepBlock = `${head}  x:\n${Array.from({length: 300}, (_, i) => `${' '.repeat(i + 4)}a:\n`).join('')}`;
+  // Each anchor is shallow; aliases stack them deeper than the bound.
+  const deepAliases = `${head}  a: &a ${'['.repeat(150)}${']'.repeat(150)}\n  b: ${'['.repeat(100)}*a${']'.repeat(100)}\n`;
+  const tooDeep = (line: number, throughAliases = false, levels = MAX_NESTING): RegExp =>
+    new RegExp(`:${line}: .*nested more than ${levels} levels deep${throughAliases ? ' through aliases' : ''}, more than kubepath reads`);
+
+  it.each([
+    ['JSON', 'deep.json', deepJson, 2],
+    ['flow YAML', 'deep.yaml', deepFlow, 6],
+    ['block YAML', 'deep.yaml', deepBlock, 6 + MAX_NESTING - 1],
+  ])('refuses %s, from a file and from stdin: exit 2, the line where it goes too deep', (_name, name, text, line) => {
+    const dir = tempDir();
+    writeFileSync(join(dir, name), text);
+    for (const [args, input, file] of [
+      [[join(dir, name)], undefined, join(dir, name)],
+      [['-'], text, '<stdin>'],
+    ] as const) {
+      const result = runCli(['collect', ...args, '--out', join(dir, 'snapshot.json')], input === undefined ? {} : {input});
+      expect(result.status, result.stderr).toBe(2);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toContain(`${file}:${line}: `);
+      expect(result.stderr).toMatch(tooDeep(line));
+    }
+  });
+
+  it('refuses YAML that aliases make too deep', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'aliases.yaml'), deepAliases);
+    const result = runCli(['collect', join(dir, 'aliases.yaml')]);
+    expect(result.status, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(tooDeep(7, true));
+  });
+
+  it('keeps, writes and reads back an object nested to the bound; refuses one level more, naming its line', () => {
+    const dir = tempDir();
+    // The pod and its spec are two levels; x holds the rest.
+    const podNested = (arrays: number): string =>
+      JSON.stringify({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'edge', namespace: 'a'}, spec: {containers: [], x: JSON.parse(`${'['.repeat(arrays)}${']'.repeat(arrays)}`)}}, null, 1);
+    writeFileSync(join(dir, 'edge.json'), podNested(MAX_OBJECT_NESTING - 2));
+    const snapshot = join(dir, 'snapshot.json');
+    const collected = runCli(['collect', join(dir, 'edge.json'), '--out', snapshot]);
+    expect(collected.status, collected.stderr).toBe(0);
+    const again = runCli(['collect', snapshot, '--out', join(dir, 'again.json')]);
+    expect(again.status, again.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'again.json'), 'utf8')).toBe(readFileSync(snapshot, 'utf8'));
+
+    const text = podNested(MAX_OBJECT_NESTING - 1);
+    writeFileSync(join(dir, 'deeper.json'), text);
+    const refused = runCli(['collect', join(dir, 'deeper.json')]);
+    expect(refused.status, refused.stderr).toBe(2);
+    const innermost = text.split('\n').findIndex((line) => line.trim() === '[]') + 1;
+    expect(refused.stderr).toMatch(tooDeep(innermost, false, MAX_OBJECT_NESTING));
+  });
+
+  it('refuses a deep object where it enters the snapshot, as the live collector hands it over', () => {
+    let x: unknown = [];
+    for (let i = 0; i < levels; i++) x = [x];
+    const admitted = admitObject(kindSpecFor('Pod', 'v1')!, {apiVersion: 'v1', kind: 'Pod', metadata: {name: 'p', namespace: 'a'}, spec: {containers: [], x}});
+    expect('problem' in admitted && admitted.problem).toEqual({at: ['spec', 'x', ...Array(MAX_OBJECT_NESTING - 2).fill(0)], detail: expect.stringMatching(/^nested more than 100 levels deep/)});
+  });
+});
