@@ -17,6 +17,7 @@ import {homedir} from 'node:os';
 import {delimiter, join} from 'node:path';
 import {KubeConfig, type Cluster, type Context, type User} from '@kubernetes/client-node';
 import {UsageError} from '../snapshot/errors.js';
+import {withoutUserinfo} from '../snapshot/redact.js';
 
 /** Where a pod finds its service account's token (and the cluster's CA beside it). */
 export const IN_CLUSTER_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
@@ -116,11 +117,6 @@ function loadConfig(options: TargetOptions, environment: Environment): {config: 
   throw new UsageError(
     `no cluster to read: no INPUT given, no --kubeconfig, KUBECONFIG is unset, ${homeConfig} does not exist, and this is not a pod with a service account; name snapshot or manifest files, or - for stdin, or give --kubeconfig`,
   );
-}
-
-/** `https://user:pass@host:6443` → `https://host:6443`; the URL otherwise as written (not normalised), a malformed one too. */
-export function withoutUserinfo(server: string): string {
-  return server.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
 }
 
 /** The cluster and credentials to collect from. Throws UsageError (exit 2) when there are none. */

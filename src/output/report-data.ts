@@ -17,6 +17,7 @@
  *
  * Deterministic: sorted, and the time is SOURCE_DATE_EPOCH's when set.
  */
+import {parseId} from '../graph/ids.js';
 import {RULES} from '../edges/index.js';
 import type {AttackEdgeAttributes, Evidence} from '../graph/types.js';
 import {analysisTime} from '../util/source-date.js';
@@ -377,7 +378,7 @@ function aggregateReplicas(nodes: ReportNode[], edges: ReportEdge[], drawn: Read
     // The facts the pods share (service account, images, ...) stay; those that differ are left to each pod's id.
     const shared: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(first!.details)) if (pods.every((pod) => JSON.stringify(pod.details[name]) === JSON.stringify(value))) shared[name] = value;
-    merged.set(id, {id, kind: 'Pod', name: `${workload.split('/').pop()} (${pods.length} pods)`, namespace: first!.namespace, details: {...shared, workload}, replicas: pods.map((pod) => pod.id)});
+    merged.set(id, {id, kind: 'Pod', name: `${parseId(workload)?.components.at(-1) ?? workload} (${pods.length} pods)`, namespace: first!.namespace, details: {...shared, workload}, replicas: pods.map((pod) => pod.id)});
   }
   const edgeAlias = new Map<string, string>();
   const kept = new Map<string, ReportEdge>();

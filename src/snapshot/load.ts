@@ -13,7 +13,7 @@ import {basename, dirname, join} from 'node:path';
 import {parseDocuments, type DocPath, type InputDocument} from './documents.js';
 import {InputError} from './errors.js';
 import {KINDS, kindSpecFor} from './kinds.js';
-import {isRecord} from './redact.js';
+import {isRecord, withoutUserinfo} from './redact.js';
 import {SNAPSHOT_KIND} from './schema.js';
 import {compareStrings} from '../util/order.js';
 import {objectKey, snapshotEnvelopeSchema, type Location, type Snapshot} from './snapshot.js';
@@ -245,7 +245,8 @@ function addSnapshot(builder: SnapshotBuilder, file: string, doc: InputDocument,
   }
   for (const gap of saved.coverage.gaps) builder.gap(gap);
   for (const skipped of saved.coverage.skipped) builder.skip(skipped.apiVersion, skipped.kind, skipped.count);
-  builder.savedSource = saved.source;
+  // A snapshot saved before server URLs were written without credentials may still hold them.
+  builder.savedSource = saved.source.server === undefined ? saved.source : {...saved.source, server: withoutUserinfo(saved.source.server)};
   return kept;
 }
 

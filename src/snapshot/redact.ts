@@ -23,6 +23,11 @@ const SECRET_ANNOTATIONS_KEPT = new Set(['kubernetes.io/service-account.name', '
 
 type Json = Record<string, unknown>;
 
+/** `https://user:pass@host:6443` → `https://host:6443`; the URL otherwise as written (not normalised), a malformed one too. */
+export function withoutUserinfo(server: string): string {
+  return server.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
+}
+
 export function isRecord(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
