@@ -180,5 +180,15 @@ describe('a server URL with user:password in it', () => {
       expect(text).not.toContain(SECRET);
       expect(text).not.toContain('kubepath-user');
     }
+
+    // A snapshot an older kubepath saved with the credentials in its server URL: read, analysed and saved again without them.
+    const old = join(dir, 'old-snapshot.json');
+    writeFileSync(old, written.replace(`"server": "https://`, `"server": "https://kubepath-user:${SECRET}@`));
+    expect(readFileSync(old, 'utf8')).toContain(SECRET);
+    const again = join(dir, 'again.json');
+    const reread = [await runCliAsync(['analyze', old]), await runCliAsync(['collect', old, '--out', again])];
+    for (const run of reread) expect(run.status, run.stderr).toBe(0);
+    expect(reread[0]!.stdout).toContain(`kubepath: live snapshot of ${api.url}`);
+    for (const text of [...reread.flatMap((r) => [r.stdout, r.stderr]), readFileSync(again, 'utf8')]) expect(text).not.toContain(SECRET);
   });
 });
