@@ -10,6 +10,8 @@
 import type {AttackEdge} from '../edges/rule.js';
 import type {EdgeAttributes, KubeGraph} from '../graph/types.js';
 import {compareStrings} from '../util/order.js';
+import {joined} from './chunks.js';
+import {jsonItems} from './json-stream.js';
 
 export interface GraphJson {
   nodes: Array<Record<string, unknown>>;
@@ -43,9 +45,13 @@ export function graphToJson(graph: KubeGraph, listed: Iterable<AttackEdge> = [])
 
 /** One node or edge per line: readable, diffable, and never one giant string. */
 export function* graphJsonChunks(json: GraphJson): Generator<string> {
-  yield '{"nodes":[';
-  for (let i = 0; i < json.nodes.length; i++) yield `${i === 0 ? '' : ','}\n${JSON.stringify(json.nodes[i])}`;
-  yield '\n],"edges":[';
-  for (let i = 0; i < json.edges.length; i++) yield `${i === 0 ? '' : ','}\n${JSON.stringify(json.edges[i])}`;
-  yield '\n]}\n';
+  yield* joined(
+    (function* () {
+      yield '{"nodes":[';
+      yield* jsonItems(json.nodes);
+      yield '\n],"edges":[';
+      yield* jsonItems(json.edges);
+      yield '\n]}\n';
+    })(),
+  );
 }
