@@ -16,9 +16,10 @@ import {performance} from 'node:perf_hooks';
 import {fileURLToPath} from 'node:url';
 import {run} from './measure.js';
 
+// From the repository's root, so that tests can run this file from its source too.
 const CLI = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
-const GENERATOR = fileURLToPath(new URL('../generate/cli.js', import.meta.url));
-const MAX_RSS = fileURLToPath(new URL('./max-rss.js', import.meta.url));
+const GENERATOR = fileURLToPath(new URL('../../dist/generate/cli.js', import.meta.url));
+const MAX_RSS = fileURLToPath(new URL('../../dist/bench/max-rss.js', import.meta.url));
 
 export interface CountedRun {
   status: number | null;
