@@ -29,11 +29,11 @@ function snakeProperties(properties: Properties, extra: Properties): Properties 
 export const openGraphId = (cluster: string, id: string): string => `k8s://${cluster}/${id}`;
 export const openGraphEdgeKind = (type: string): string => `K8s${pascal(type)}`;
 
-export function* openGraph(records: ExportRecords, {cluster}: {cluster: string}): Generator<string> {
-  const nodes = function* () {
+export function openGraph(records: ExportRecords, {cluster}: {cluster: string}): Generator<string> {
+  function* nodes(): Generator<unknown> {
     for (const node of records.nodes) yield {id: openGraphId(cluster, node.id), kinds: [`K8s${node.label}`, 'K8sBase'], properties: snakeProperties(node.properties, {kubepath_id: node.id, cluster})};
-  };
-  const edges = function* () {
+  }
+  function* edges(): Generator<unknown> {
     for (const edge of records.relationships) {
       yield {
         start: {match_by: 'id', value: openGraphId(cluster, edge.source)},
@@ -42,14 +42,13 @@ export function* openGraph(records: ExportRecords, {cluster}: {cluster: string})
         properties: snakeProperties(edge.properties, {key: edge.key}),
       };
     }
-  };
-  yield* joined(
-    (function* () {
-      yield `{"metadata":${inertJson({source_kind: SOURCE_KIND})},"graph":{"nodes":[`;
-      yield* jsonItems(nodes());
-      yield '\n],"edges":[';
-      yield* jsonItems(edges());
-      yield '\n]}}\n';
-    })(),
-  );
+  }
+  function* text(): Generator<string> {
+    yield `{"metadata":${inertJson({source_kind: SOURCE_KIND})},"graph":{"nodes":[`;
+    yield* jsonItems(nodes());
+    yield '\n],"edges":[';
+    yield* jsonItems(edges());
+    yield '\n]}}\n';
+  }
+  return joined(text());
 }

@@ -12,13 +12,12 @@
  * says it connects to are evaluated port by port, and `--from`/`--to` narrow the work,
  * not just the printout. Names are escaped in the text (`safe`).
  */
-import {formatAtom} from '../engines/network/addresses.js';
+import {formatAtom, type AddressRange} from '../engines/network/addresses.js';
 import {compareStrings} from '../util/order.js';
 import {joined} from './chunks.js';
 import {safe} from './escape.js';
 import type {NetworkEngine} from '../engines/network/engine.js';
 import type {NetworkPeer} from '../engines/network/peers.js';
-import type {AddressRange} from '../engines/network/addresses.js';
 import type {Endpoint} from '../engines/network/policies.js';
 import type {PortSet} from '../engines/network/ports.js';
 
@@ -50,7 +49,7 @@ export const peerEnd = (peer: NetworkPeer): LineEnd => ({name: peer.name, endpoi
 export const atomEnd = (atom: AddressRange): LineEnd => ({name: `${formatAtom(atom)}[External]`, endpoint: {kind: 'external', atom}});
 export const INGRESS_CONTROLLER: LineEnd = {name: '{ingress-controller}', endpoint: {kind: 'ingress-controller'}};
 
-/** Ends in output order: byte order of their names (peer names hold a `/`, atoms and the controller none, so none is equal). */
+/** Ends in output order, by name in byte order: names are unique (peers are by their names; only theirs hold a `/`). */
 export const byName = (ends: LineEnd[]): LineEnd[] => ends.sort((a, b) => compareStrings(a.name, b.name));
 
 /** Every allowed connection, sorted by source then destination, made as it is asked for. */
@@ -100,14 +99,15 @@ export function* connectivityList(engine: NetworkEngine, ingressRoutes: IngressR
 }
 
 /** `SRC => DST : CONN` lines, names escaped, in chunks: each name is escaped once. */
-export function* formatConnectivityText(lines: Iterable<ConnectionLine>): Generator<string> {
+export function formatConnectivityText(lines: Iterable<ConnectionLine>): Generator<string> {
   const shown = new Map<string, string>();
   const show = (name: string): string => {
     let text = shown.get(name);
     if (text === undefined) shown.set(name, (text = safe(name)));
     return text;
   };
-  yield* joined((function* () {
+  function* text(): Generator<string> {
     for (const l of lines) yield `${show(l.src)} => ${show(l.dst)} : ${l.conn}\n`;
-  })());
+  }
+  return joined(text());
 }

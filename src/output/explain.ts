@@ -94,15 +94,14 @@ export function* explainPairs(engine: NetworkEngine, routes: IngressRoutes, from
 }
 
 /** Each pair's connection line, then each side's verdicts, names and rules escaped, in chunks. */
-export function* formatExplanations(explanations: Iterable<Explanation>): Generator<string> {
+export function formatExplanations(explanations: Iterable<Explanation>): Generator<string> {
   const side = (title: string, lines: VerdictLine[] | null): string =>
     lines === null ? '' : `  ${title}:\n${lines.map((l) => `    ${l.action.toLowerCase()} ${l.ports} [${l.tier}] ${safe(l.by)}\n`).join('')}`;
-  yield* joined(
-    (function* () {
-      for (const e of explanations) {
-        const [src, dst] = [safe(e.src), safe(e.dst)];
-        yield `${src} => ${dst} : ${e.conn}\n${side(`egress of ${src}`, e.egress)}${side(`ingress of ${dst}`, e.ingress)}`;
-      }
-    })(),
-  );
+  function* text(): Generator<string> {
+    for (const e of explanations) {
+      const [src, dst] = [safe(e.src), safe(e.dst)];
+      yield `${src} => ${dst} : ${e.conn}\n${side(`egress of ${src}`, e.egress)}${side(`ingress of ${dst}`, e.ingress)}`;
+    }
+  }
+  return joined(text());
 }

@@ -77,13 +77,12 @@ export function graphToJson(graph: KubeGraph, listed?: ListedEdges): GraphJson {
 
 /** One node or edge per line, written as made: readable, diffable, and never one giant string. */
 export function graphJsonChunks(graph: KubeGraph, listed?: ListedEdges): Generator<string> {
-  return joined(
-    (function* () {
-      yield '{"nodes":[';
-      yield* jsonItems(graphNodes(graph));
-      yield '\n],"edges":[';
-      yield* jsonItems(graphEdges(graph, listed));
-      yield '\n]}\n';
-    })(),
-  );
+  function* text(): Generator<string> {
+    yield '{"nodes":[';
+    yield* jsonItems(graphNodes(graph));
+    yield '\n],"edges":[';
+    yield* jsonItems(graphEdges(graph, listed));
+    yield '\n]}\n';
+  }
+  return joined(text());
 }

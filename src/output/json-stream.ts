@@ -2,7 +2,7 @@
  * kubepath streaming JSON
  * =======================
  *
- * Every JSON output is written through here. `jsonChunks(value)` gives the bytes of
+ * The commands' JSON outputs are written through here. `jsonChunks(value)` gives the bytes of
  * `JSON.stringify(value, null, 2)` and a newline, in chunks, so no output is ever one
  * string; a `lazyArray` inside the value is written as an array while its items are
  * made, so a list as long as the output (every connection `reach` finds) is never held.
