@@ -18,7 +18,7 @@ const policy = (namespace: string, name: string, spec: string) =>
 async function reach(yaml: string): Promise<Record<string, string>> {
   const {model} = await loadYaml(yaml);
   const engine = buildNetworkEngine(model);
-  return Object.fromEntries(connectivityList(engine, ingressRoutes(model, engine)).map((l) => [`${l.src} => ${l.dst}`, l.conn]));
+  return Object.fromEntries([...connectivityList(engine, ingressRoutes(model, engine))].map((l) => [`${l.src} => ${l.dst}`, l.conn]));
 }
 
 const ANY = '0.0.0.0-255.255.255.255[External]';

@@ -16,7 +16,7 @@ const cases = readdirSync(join(NETPOL, 'cases')).sort();
 const KNOWN_DIFFERENCES: Record<string, string> = {};
 
 async function reachText(caseName: string): Promise<string> {
-  return formatConnectivityText(await reachLines([join(NETPOL, 'cases', caseName)]));
+  return [...formatConnectivityText(await reachLines([join(NETPOL, 'cases', caseName)]))].join('');
 }
 
 describe('reach on the netpol-analyzer corpus', () => {

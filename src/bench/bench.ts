@@ -2,13 +2,14 @@
  * kubepath benchmark
  * ==================
  *
- * `npm run bench [-- --sizes 1000,10000 --seed 1]` runs the real pipeline on
+ * `npm run bench [-- --sizes 1000,10000 --reach-sizes 20000 --seed 1]` runs the real pipeline on
  * generated clusters. For each size it generates a cluster file (timing the
  * generator as its own process), then, each in a fresh Node process (pipeline.ts),
  * loads it and builds the model and the graph, loads it and computes network
  * reachability, and loads it and builds every privilege edge, so each run's peak
  * memory is its own, read from `/usr/bin/time -v`
- * where present. Prints a markdown table and rewrites
+ * where present. Then, for each of the reach sizes, `kubepath reach -o txt` with its whole
+ * output (reach-output.ts). Prints a markdown table and rewrites
  * BENCHMARKS.md. Generated files live in a temporary folder and are deleted.
  */
 import {spawnSync} from 'node:child_process';
@@ -22,6 +23,7 @@ import {layout, NEO4J_VERSION, start, stop} from '../neo4j/local-server.js';
 import {NEO4J_ENV} from './environment.js';
 import {benchCollect, collectSection, type CollectFigures} from './collect.js';
 import {hasGnuTime, MiB, run, type Measured} from './measure.js';
+import {benchReachOutput, type ReachOutputFigures} from './reach-output.js';
 import type {ExportFigures, Phase, PipelineFigures} from './pipeline.js';
 
 const DEFAULT_SIZES = [1_000, 10_000, 50_000, 150_000];
@@ -50,9 +52,14 @@ const COLLECT_TARGET = {pods: 150_000, rssMiB: 3 * 1024};
 const PRIVILEGE_TARGET_SECONDS = 20;
 /** The network issue's aims: reach computation at 10k pods, and at 150k pods within a memory bound. */
 const REACH_TARGET = {smallPods: 10_000, smallSeconds: 3, seconds: 30, rssMiB: 4 * 1024};
+/** The hardening issue's aim: `reach -o txt` prints every connection of 20,000 pods (it once ran out of string length at 15,000). */
+const REACH_OUTPUT_TARGET_PODS = 20_000;
+const DEFAULT_REACH_SIZES = [10_000, REACH_OUTPUT_TARGET_PODS];
 
 interface Options {
   sizes: number[];
+  /** Where `reach -o txt`'s whole output is measured (it grows with pods squared: 1.4 GB at 20,000). */
+  reachSizes: number[];
   seed: number;
   timeoutSeconds: number;
 }
@@ -87,19 +94,25 @@ class UsageProblem extends Error {}
 function parseOptions(argv: string[]): Options {
   let values;
   try {
-    ({values} = parseArgs({args: argv, options: {sizes: {type: 'string'}, seed: {type: 'string'}, timeout: {type: 'string'}}, strict: true, allowPositionals: false}));
+    ({values} = parseArgs({args: argv, options: {sizes: {type: 'string'}, 'reach-sizes': {type: 'string'}, seed: {type: 'string'}, timeout: {type: 'string'}}, strict: true, allowPositionals: false}));
   } catch (error) {
     throw new UsageProblem((error as Error).message.split('. ')[0]!);
   }
-  const sizes = values.sizes === undefined ? DEFAULT_SIZES : values.sizes.split(',').map((s) => s.trim().replaceAll('_', ''));
-  for (const size of sizes) {
-    if (!/^\d+$/.test(String(size)) || Number(size) < 1) throw new UsageProblem(`--sizes takes pod counts separated by commas, e.g. 1000,10000; not ${JSON.stringify(values.sizes)}`);
-  }
+  const podCounts = (flag: string, text: string | undefined, fallback: number[]): number[] => {
+    if (text === undefined) return fallback;
+    const counts = text === '' ? [] : text.split(',').map((s) => s.trim().replaceAll('_', ''));
+    for (const count of counts) {
+      if (!/^\d+$/.test(count) || Number(count) < 1) throw new UsageProblem(`${flag} takes pod counts separated by commas, e.g. 1000,10000; not ${JSON.stringify(text)}`);
+    }
+    return counts.map(Number);
+  };
+  const sizes = podCounts('--sizes', values.sizes, DEFAULT_SIZES);
+  const reachSizes = podCounts('--reach-sizes', values['reach-sizes'], DEFAULT_REACH_SIZES);
   const seed = values.seed ?? '1';
   if (!/^-?\d+$/.test(seed)) throw new UsageProblem(`--seed must be an integer, not ${JSON.stringify(seed)}`);
   const timeout = values.timeout ?? '1200';
   if (!/^\d+$/.test(timeout) || Number(timeout) < 1) throw new UsageProblem(`--timeout must be a number of seconds, not ${JSON.stringify(timeout)}`);
-  return {sizes: sizes.map(Number), seed: Number(seed), timeoutSeconds: Number(timeout)};
+  return {sizes, reachSizes, seed: Number(seed), timeoutSeconds: Number(timeout)};
 }
 
 function benchSize(pods: number, options: Options, timeTool: boolean, neo4j: BenchNeo4j | undefined): Row {
@@ -356,6 +369,20 @@ function reachNotes(rows: readonly Row[]): string {
   return lines.join('\n');
 }
 
+function reachOutputSection(measured: readonly ReachOutputFigures[]): string {
+  const lines = ['| pods | lines | output MB | s | peak RSS MB |', '|---:|---:|---:|---:|---:|'];
+  for (const figures of measured) {
+    const size = figures.bytes === undefined ? undefined : figures.bytes / MiB;
+    const result = figures.failure ? `failed after ${seconds(figures.seconds)} s: ${figures.failure}`.replaceAll('|', '/') : seconds(figures.seconds);
+    lines.push(`| ${whole(figures.pods)} | ${whole(figures.lines)} | ${whole(size)} | ${result} | ${whole(figures.maxRssMiB)} |`);
+  }
+  const target = measured.find((figures) => figures.pods === REACH_OUTPUT_TARGET_PODS);
+  const note = target
+    ? `- \`reach -o txt\` on ${whole(REACH_OUTPUT_TARGET_PODS)} pods completes, every connection written: ${verdict(!target.failure)} (${seconds(target.seconds)} s, ${whole(target.lines)} lines, ${whole(target.maxRssMiB)} MB peak).`
+    : `- ${whole(REACH_OUTPUT_TARGET_PODS)} pods: not measured in this run.`;
+  return `${lines.join('\n')}\n\n${note}`;
+}
+
 function verdict(ok: boolean | undefined): string {
   return ok === undefined ? 'not measured' : ok ? '**met**' : '**missed**';
 }
@@ -391,7 +418,7 @@ function codeVersion(): string {
   return `${commit.stdout.trim()}${dirty.stdout.trim() ? ' with uncommitted changes under src/' : ''}`;
 }
 
-function markdown(rows: readonly Row[], options: Options, timeTool: boolean, command: string, code: string): string {
+function markdown(rows: readonly Row[], reachOutputs: readonly ReachOutputFigures[], options: Options, timeTool: boolean, command: string, code: string): string {
   const cpuList = cpus();
   const now = new Date();
   return `# kubepath benchmarks
@@ -487,11 +514,21 @@ A second fresh process loads the same file, builds the model, then the network e
 (\`reachableFrom\`, which first builds each rule's class set): the whole class-level reachability relation that path
 search reads, exact to the port. "reach s" is engine + sweep; the peak RSS is the whole process,
 loading included. Listing every connected pair as text (\`kubepath reach\` without \`--from\`) is
-output-bound, quadratic in workloads by nature, and not what this table measures.
+output-bound, quadratic in workloads by nature, and measured in the next section, not here.
 
 ${reachTable(rows)}
 
 ${reachNotes(rows)}
+
+## Reach's whole output
+
+\`kubepath reach FILE -o txt\` as a user runs it (bin/run.js, on the same seed's cluster), its standard
+output piped into a sink that counts bytes and lines: every connection of the cluster, a list that
+grows with workloads squared, made and written line by line (src/output/connlist.ts). "peak RSS" is
+the largest of the CLI's processes, each reporting its own \`process.resourceUsage().maxRSS\` on exit
+(src/bench/max-rss.ts, reach-output.ts).
+
+${reachOutputSection(reachOutputs)}
 `;
 }
 
@@ -538,10 +575,17 @@ async function main(): Promise<void> {
       rmSync(neo4jPaths.base, {recursive: true, force: true});
     }
   }
+  const reachOutputs: ReachOutputFigures[] = [];
+  for (const pods of options.reachSizes) {
+    progress(`${pods} pods: reach -o txt, every connection`);
+    const figures = await benchReachOutput(pods, options.seed, options.timeoutSeconds);
+    progress(`${pods} pods: ${figures.failure ? `reach output failed (${figures.failure})` : `${figures.lines} lines in ${figures.seconds?.toFixed(1)} s, ${Math.round(figures.maxRssMiB ?? 0)} MB`}`);
+    reachOutputs.push(figures);
+  }
   const args = process.argv.slice(2);
   const command = `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`;
-  process.stdout.write(`${table(rows)}\n\n${targetNotes(rows)}\n\n${reachTable(rows)}\n\n${reachNotes(rows)}\n\n${exportTable(rows)}\n\n${reportTable(rows)}\n\n${collectSection(rows, COLLECT_TARGET)}\n`);
-  writeFileSync(BENCHMARKS_FILE, markdown(rows, options, timeTool, command, code));
+  process.stdout.write(`${table(rows)}\n\n${targetNotes(rows)}\n\n${reachTable(rows)}\n\n${reachNotes(rows)}\n\n${exportTable(rows)}\n\n${reportTable(rows)}\n\n${collectSection(rows, COLLECT_TARGET)}\n\n${reachOutputSection(reachOutputs)}\n`);
+  writeFileSync(BENCHMARKS_FILE, markdown(rows, reachOutputs, options, timeTool, command, code));
   progress(`wrote ${BENCHMARKS_FILE}`);
 }
 

@@ -9,6 +9,7 @@ import {formatPostureText, postureJson} from '../output/posture.js';
 import {findingsSarif} from '../output/sarif.js';
 import {atOrAbove, FINDINGS_EXIT_CODE, SEVERITIES, type Severity} from '../paths/findings.js';
 import {renderSummaryText, summarize} from '../output/summary.js';
+import {jsonChunks} from '../output/json-stream.js';
 import {writeOutput} from '../output/write.js';
 
 export default class Analyze extends KubepathCommand {
@@ -44,18 +45,20 @@ export default class Analyze extends KubepathCommand {
     const summary = summarize(model, graph, warnings, listedEdgeCounts(RULES, context));
     const report = findingsToJson(found, entryPoints, chokePoints);
     const posture = postureJson(analysis.posture, flags['team-key']);
-    const text =
+    const chunks =
       format === 'json'
-        ? `${JSON.stringify({...summary, versions: analysis.versions, ...report, posture}, null, 2)}\n`
+        ? jsonChunks({...summary, versions: analysis.versions, ...report, posture})
         : format === 'markdown'
-          ? findingsMarkdown(report) + versionsMarkdown(analysis.versions, codeSpan) + postureMarkdown(posture)
+          ? [findingsMarkdown(report) + versionsMarkdown(analysis.versions, codeSpan) + postureMarkdown(posture)]
           : format === 'sarif'
-            ? `${JSON.stringify(findingsSarif(found, {version: this.config.version, locations: snapshot.locations}), null, 2)}\n`
-            : renderSummaryText(summary, flags.verbose) +
-              formatVersionsText(analysis.versions, tablePalette(flags['output-file'])) +
-              formatFindingsText(report, tablePalette(flags['output-file'])) +
-              formatPostureText(posture, tablePalette(flags['output-file']));
-    await writeOutput([text], flags['output-file']);
+            ? jsonChunks(findingsSarif(found, {version: this.config.version, locations: snapshot.locations}))
+            : [
+                renderSummaryText(summary, flags.verbose) +
+                  formatVersionsText(analysis.versions, tablePalette(flags['output-file'])) +
+                  formatFindingsText(report, tablePalette(flags['output-file'])) +
+                  formatPostureText(posture, tablePalette(flags['output-file'])),
+              ];
+    await writeOutput(chunks, flags['output-file']);
     if (flags['fail-on'] && atOrAbove(found, flags['fail-on'] as Severity)) process.exitCode = FINDINGS_EXIT_CODE;
   }
 }

@@ -3,6 +3,7 @@ import {analysisFlags, jsonFlag, KubepathCommand, liveFlags, outputFileFlag, out
 import {containmentPlan} from '../contain/plan.js';
 import {selectNodes} from '../graph/selector.js';
 import {formatContainment} from '../output/contain.js';
+import {jsonChunks} from '../output/json-stream.js';
 import {writeOutput} from '../output/write.js';
 import {UsageError} from '../snapshot/errors.js';
 import type {PodInfo} from '../graph/model.js';
@@ -54,6 +55,6 @@ export default class Contain extends KubepathCommand {
       if (pods.length === 0) throw new UsageError(`SEL ${selector} selects no pod or workload`);
     }
     const plans = pods.sort((a, b) => compareStrings(a.id, b.id)).map((pod) => containmentPlan(model, context.rbac, pod));
-    await writeOutput([format === 'json' ? `${JSON.stringify({plans}, null, 2)}\n` : formatContainment(plans)], flags['output-file']);
+    await writeOutput(format === 'json' ? jsonChunks({plans}) : [formatContainment(plans)], flags['output-file']);
   }
 }

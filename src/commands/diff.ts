@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core';
 import {cniFlag, jsonFlag, KubepathCommand, maxDepthFlag, outputFileFlag, outputFormat, tablePalette, modelFlags, repeatable} from '../cli/base.js';
 import {CNI_PROFILES} from '../engines/network/profile.js';
 import {diffToJson, formatDiffText} from '../output/findings.js';
+import {jsonChunks} from '../output/json-stream.js';
 import {writeOutput} from '../output/write.js';
 import {analyze} from '../paths/analysis.js';
 import {changedObjects, diffFindings, pathHolds} from '../paths/diff.js';
@@ -39,8 +40,7 @@ export default class Diff extends KubepathCommand {
     const after = (await this.load([args.after])).snapshot;
     const [old, now] = [analyze(this.modelOf(before, given, true), options), analyze(this.modelOf(after, given), options)];
     const diff = diffFindings(old.findings, now.findings, changedObjects(before, after), {before: pathHolds(old.moves), after: pathHolds(now.moves)});
-    const text = format === 'json' ? `${JSON.stringify(diffToJson(diff), null, 2)}\n` : formatDiffText(diff, tablePalette(flags['output-file']));
-    await writeOutput([text], flags['output-file']);
+    await writeOutput(format === 'json' ? jsonChunks(diffToJson(diff)) : [formatDiffText(diff, tablePalette(flags['output-file']))], flags['output-file']);
     const added = diff.added.map((change) => change.finding);
     if (flags['fail-on'] && atOrAbove(added, flags['fail-on'] as Severity)) process.exitCode = FINDINGS_EXIT_CODE;
   }

@@ -2,9 +2,8 @@ import {Flags} from '@oclif/core';
 import {jsonFlag, KubepathCommand, liveFlags, outputFileFlag, modelFlags} from '../cli/base.js';
 import {createRuleContext} from '../edges/context.js';
 import {RULES} from '../edges/index.js';
-import {listedEdges} from '../edges/rule.js';
 import {buildGraph} from '../graph/build.js';
-import {graphJsonChunks, graphToJson} from '../output/graph-json.js';
+import {graphJsonChunks} from '../output/graph-json.js';
 import {writeOutput} from '../output/write.js';
 
 export default class Graph extends KubepathCommand {
@@ -29,6 +28,6 @@ export default class Graph extends KubepathCommand {
     const model = this.modelOf(snapshot, given);
     const context = createRuleContext(model);
     const graph = buildGraph(model, RULES, context);
-    await writeOutput(graphJsonChunks(graphToJson(graph, listedEdges(RULES, context))), flags['output-file']);
+    await writeOutput(graphJsonChunks(graph, {rules: RULES, context}), flags['output-file']);
   }
 }

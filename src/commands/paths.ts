@@ -8,6 +8,7 @@ import {selectNodes} from '../graph/selector.js';
 import {pathsMarkdown} from '../output/markdown.js';
 import {pathsSarif} from '../output/sarif.js';
 import {formatPathsTable, pathsToJson, reachedSummary} from '../output/paths.js';
+import {jsonChunks} from '../output/json-stream.js';
 import {writeOutput} from '../output/write.js';
 import {AttackMoves} from '../paths/moves.js';
 import {cheapestPaths, reachedFrom, type SearchOptions} from '../paths/search.js';
@@ -55,14 +56,14 @@ export default class Paths extends KubepathCommand {
     const options: SearchOptions = {maxPaths: flags['max-paths'], maxDepth: flags['max-depth'], definiteOnly: flags.certainty === 'definite'};
     const paths = cheapestPaths(moves, sources, targets, options);
     const json = pathsToJson(paths, paths.length === 0 ? reachedSummary(graph, reachedFrom(moves, sources, options)) : undefined);
-    const text =
+    const chunks =
       format === 'json'
-        ? `${JSON.stringify(json, null, 2)}\n`
+        ? jsonChunks(json)
         : format === 'markdown'
-          ? pathsMarkdown(json, flags.from, flags.to)
+          ? [pathsMarkdown(json, flags.from, flags.to)]
           : format === 'sarif'
-            ? `${JSON.stringify(pathsSarif(paths, {version: this.config.version, locations: snapshot.locations}), null, 2)}\n`
-            : formatPathsTable(json, flags.from, flags.to, tablePalette(flags['output-file']));
-    await writeOutput([text], flags['output-file']);
+            ? jsonChunks(pathsSarif(paths, {version: this.config.version, locations: snapshot.locations}))
+            : [formatPathsTable(json, flags.from, flags.to, tablePalette(flags['output-file']))];
+    await writeOutput(chunks, flags['output-file']);
   }
 }

@@ -6,6 +6,7 @@ import {ingressRoutes} from '../engines/network/routes.js';
 import {buildModel} from '../graph/model.js';
 import {connectivityList, formatConnectivityText} from '../output/connlist.js';
 import {checkFilterMatches, explainPairs, formatExplanations, peerFilter} from '../output/explain.js';
+import {jsonChunks, lazyArray} from '../output/json-stream.js';
 import {writeOutput} from '../output/write.js';
 import {UsageError} from '../snapshot/errors.js';
 
@@ -66,14 +67,14 @@ export default class Reach extends KubepathCommand {
     checkFilterMatches(from, engine.peers);
     checkFilterMatches(to, engine.peers);
     const routes = ingressRoutes(model, engine);
-    let text: string;
-    if (flags.explain) {
-      const explanations = explainPairs(engine, routes, from, to);
-      text = format === 'json' ? `${JSON.stringify(explanations, null, 2)}\n` : formatExplanations(explanations);
-    } else {
-      const lines = connectivityList(engine, routes, {from, to});
-      text = format === 'json' ? `${JSON.stringify(lines, null, 2)}\n` : formatConnectivityText(lines);
-    }
-    await writeOutput([text], flags['output-file']);
+    // Made and written pair by pair: the list can be far larger than the model.
+    const chunks = flags.explain
+      ? format === 'json'
+        ? jsonChunks(lazyArray(explainPairs(engine, routes, from, to)))
+        : formatExplanations(explainPairs(engine, routes, from, to))
+      : format === 'json'
+        ? jsonChunks(lazyArray(connectivityList(engine, routes, {from, to})))
+        : formatConnectivityText(connectivityList(engine, routes, {from, to}));
+    await writeOutput(chunks, flags['output-file']);
   }
 }

@@ -4,6 +4,7 @@ import {buildRbacEngine} from '../engines/rbac/engine.js';
 import {parseWhoCanArguments} from '../engines/rbac/resources.js';
 import {buildModel} from '../graph/model.js';
 import {formatWhoCanTable, whoCanJson} from '../output/who-can.js';
+import {jsonChunks} from '../output/json-stream.js';
 import {writeOutput} from '../output/write.js';
 import {UsageError} from '../snapshot/errors.js';
 
@@ -44,7 +45,6 @@ export default class WhoCan extends KubepathCommand {
     const {snapshot} = await this.load(inputs, {kubeconfig: flags.kubeconfig, context: flags.context});
     const engine = buildRbacEngine(buildModel(snapshot), {bootstrap: flags.bootstrap});
     const entries = engine.whoCan(request);
-    const text = format === 'json' ? `${JSON.stringify(whoCanJson(request, entries, engine.bootstrapVersion), null, 2)}\n` : formatWhoCanTable(request, entries);
-    await writeOutput([text], flags['output-file']);
+    await writeOutput(format === 'json' ? jsonChunks(whoCanJson(request, entries, engine.bootstrapVersion)) : [formatWhoCanTable(request, entries)], flags['output-file']);
   }
 }

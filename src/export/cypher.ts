@@ -8,6 +8,7 @@
  * types are spliced in as identifiers, checked by records.ts; a value is a parameter or
  * a literal `cypherLiteral` escaped, never text of its own.
  */
+import {safe} from '../output/escape.js';
 
 /** Every node's label, beside its kind's. */
 export const NODE_LABEL = 'KubepathNode';
@@ -74,8 +75,8 @@ export const wipe = (limit: string): string => `MATCH (n:${NODE_LABEL}) WITH n L
 /** A Cypher literal for a value of the export records: strings escaped so nothing in them is Cypher. */
 export function cypherLiteral(value: unknown): string {
   if (typeof value === 'string') {
-    // eslint-disable-next-line no-control-regex
-    return `'${value.replace(/[\\'\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => (c === '\\' || c === "'" ? `\\${c}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))}'`;
+    // Quotes and backslashes escaped, then what `safe` escapes as `\uXXXX`, a Cypher escape too: the same value, inert in the script.
+    return `'${safe(value.replace(/[\\']/g, (c) => `\\${c}`))}'`;
   }
   if (typeof value === 'boolean') return String(value);
   if (typeof value === 'number') {

@@ -8,8 +8,11 @@
  * the icon); an edge's kind is `K8s` and its type in PascalCase (`CAN_EXEC` →
  * `K8sCanExec`), its ends matched by id. Property names are lowercase snake_case, as
  * BloodHound asks; values are those of the Neo4j export (primitives, arrays of one
- * type, JSON text for the rest). Written one item per line.
+ * type, JSON text for the rest). Written one item per line, as it is made, escaped as
+ * every JSON output is (output/json-stream.ts).
  */
+import {joined} from '../output/chunks.js';
+import {inertJson, jsonItems} from '../output/json-stream.js';
 import type {ExportRecords, Properties} from './records.js';
 
 export const SOURCE_KIND = 'Kubepath';
@@ -26,23 +29,26 @@ function snakeProperties(properties: Properties, extra: Properties): Properties 
 export const openGraphId = (cluster: string, id: string): string => `k8s://${cluster}/${id}`;
 export const openGraphEdgeKind = (type: string): string => `K8s${pascal(type)}`;
 
-export function* openGraph(records: ExportRecords, {cluster}: {cluster: string}): Generator<string> {
-  yield `{"metadata":${JSON.stringify({source_kind: SOURCE_KIND})},"graph":{"nodes":[`;
-  for (let i = 0; i < records.nodes.length; i++) {
-    const node = records.nodes[i]!;
-    const item = {id: openGraphId(cluster, node.id), kinds: [`K8s${node.label}`, 'K8sBase'], properties: snakeProperties(node.properties, {kubepath_id: node.id, cluster})};
-    yield `${i === 0 ? '' : ','}\n${JSON.stringify(item)}`;
+export function openGraph(records: ExportRecords, {cluster}: {cluster: string}): Generator<string> {
+  function* nodes(): Generator<unknown> {
+    for (const node of records.nodes) yield {id: openGraphId(cluster, node.id), kinds: [`K8s${node.label}`, 'K8sBase'], properties: snakeProperties(node.properties, {kubepath_id: node.id, cluster})};
   }
-  yield '\n],"edges":[';
-  for (let i = 0; i < records.relationships.length; i++) {
-    const edge = records.relationships[i]!;
-    const item = {
-      start: {match_by: 'id', value: openGraphId(cluster, edge.source)},
-      end: {match_by: 'id', value: openGraphId(cluster, edge.target)},
-      kind: openGraphEdgeKind(edge.type),
-      properties: snakeProperties(edge.properties, {key: edge.key}),
-    };
-    yield `${i === 0 ? '' : ','}\n${JSON.stringify(item)}`;
+  function* edges(): Generator<unknown> {
+    for (const edge of records.relationships) {
+      yield {
+        start: {match_by: 'id', value: openGraphId(cluster, edge.source)},
+        end: {match_by: 'id', value: openGraphId(cluster, edge.target)},
+        kind: openGraphEdgeKind(edge.type),
+        properties: snakeProperties(edge.properties, {key: edge.key}),
+      };
+    }
   }
-  yield '\n]}}\n';
+  function* text(): Generator<string> {
+    yield `{"metadata":${inertJson({source_kind: SOURCE_KIND})},"graph":{"nodes":[`;
+    yield* jsonItems(nodes());
+    yield '\n],"edges":[';
+    yield* jsonItems(edges());
+    yield '\n]}}\n';
+  }
+  return joined(text());
 }

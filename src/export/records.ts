@@ -13,7 +13,6 @@
  */
 import {createHash} from 'node:crypto';
 import {RULES} from '../edges/index.js';
-import {listedEdges} from '../edges/rule.js';
 import {graphToJson, type GraphJson} from '../output/graph-json.js';
 import type {Analysis} from '../paths/analysis.js';
 import {compareStrings} from '../util/order.js';
@@ -108,7 +107,7 @@ export function exportRecords(json: GraphJson): ExportRecords {
 
 /** The records of an analysed cluster: its whole graph (what `graph -o json` prints), and its findings (findings.ts). */
 export function analysisRecords(analysis: Analysis): ExportRecords {
-  const graph = graphToJson(analysis.graph, listedEdges(RULES, analysis.context));
+  const graph = graphToJson(analysis.graph, {rules: RULES, context: analysis.context});
   const found = findingsGraphJson(analysis);
   return exportRecords({nodes: [...graph.nodes, ...found.nodes], edges: [...graph.edges, ...found.edges]});
 }

@@ -6,11 +6,16 @@
  * `ns/name[Kind]` and external atoms as `a.b.c.d-e.f.g.h[External]`, sorted by source
  * then destination in byte order; self pairs, empty connections and external-to-
  * external pairs are left out. `-o json` gives the same facts as `[{src,dst,conn}]`.
- * Only pairs that the engine's class reachability says connect are evaluated port by
- * port, and `--from`/`--to` narrow the work, not just the printout.
+ * Lines are made source by source, in that order, and written as they come: the list
+ * grows with workloads squared (a 20,000-pod cluster prints over a gigabyte), so it is
+ * never held. For a workload source, only the classes the engine's class reachability
+ * says it connects to are evaluated port by port, and `--from`/`--to` narrow the work,
+ * not just the printout. Names are escaped in the text (`safe`).
  */
-import {formatAtom} from '../engines/network/addresses.js';
+import {formatAtom, type AddressRange} from '../engines/network/addresses.js';
 import {compareStrings} from '../util/order.js';
+import {joined} from './chunks.js';
+import {safe} from './escape.js';
 import type {NetworkEngine} from '../engines/network/engine.js';
 import type {NetworkPeer} from '../engines/network/peers.js';
 import type {Endpoint} from '../engines/network/policies.js';
@@ -33,60 +38,76 @@ export interface ConnectivityOptions {
   to?: PeerFilter;
 }
 
-export function connectivityList(engine: NetworkEngine, ingressRoutes: IngressRoutes, options: ConnectivityOptions = {}): ConnectionLine[] {
+/** One end of the lines: a workload peer, an outside address range, or the ingress controller, by its printed name. */
+export interface LineEnd {
+  name: string;
+  endpoint: Endpoint;
+  peer?: NetworkPeer;
+}
+
+export const peerEnd = (peer: NetworkPeer): LineEnd => ({name: peer.name, endpoint: {kind: 'pod', cls: peer.cls}, peer});
+export const atomEnd = (atom: AddressRange): LineEnd => ({name: `${formatAtom(atom)}[External]`, endpoint: {kind: 'external', atom}});
+export const INGRESS_CONTROLLER: LineEnd = {name: '{ingress-controller}', endpoint: {kind: 'ingress-controller'}};
+
+/** Ends in output order, by name in byte order: names are unique (peers are by their names; only theirs hold a `/`). */
+export const byName = (ends: LineEnd[]): LineEnd[] => ends.sort((a, b) => compareStrings(a.name, b.name));
+
+/** Every allowed connection, sorted by source then destination, made as it is asked for. */
+export function* connectivityList(engine: NetworkEngine, ingressRoutes: IngressRoutes, options: ConnectivityOptions = {}): Generator<ConnectionLine> {
   const from = options.from ?? (() => true);
   const to = options.to ?? (() => true);
-  const lines: ConnectionLine[] = [];
-  const add = (src: string, dst: string, source: Endpoint, destination: Endpoint, limit?: PortSet): void => {
-    let ports = engine.connection(source, destination);
+  const sources = byName([
+    ...engine.peers.filter((peer) => from(peer)).map(peerEnd),
+    ...(from('external') ? engine.sourceAtoms.map(atomEnd) : []),
+    ...(from('ingress-controller') ? [INGRESS_CONTROLLER] : []),
+  ]);
+  const peerDestinations = byName(engine.peers.filter((peer) => to(peer)).map(peerEnd));
+  const destinations = byName([...peerDestinations, ...(to('external') ? engine.destinationAtoms.map(atomEnd) : [])]);
+  const routed = byName([...ingressRoutes.keys()].filter((peer) => to(peer)).map(peerEnd));
+  const line = (source: LineEnd, destination: LineEnd, limit?: PortSet): ConnectionLine | undefined => {
+    let ports = engine.connection(source.endpoint, destination.endpoint);
     if (limit) ports = ports.intersect(limit);
-    if (!ports.isEmpty()) lines.push({src, dst, conn: ports.format()});
+    return ports.isEmpty() ? undefined : {src: source.name, dst: destination.name, conn: ports.format()};
   };
 
-  const peersOfClass = new Map<number, NetworkPeer[]>();
-  for (const peer of engine.peers) {
-    const list = peersOfClass.get(peer.cls.index) ?? [];
-    list.push(peer);
-    peersOfClass.set(peer.cls.index, list);
-  }
-  const sources = engine.peers.filter((peer) => from(peer));
-  const destinations = engine.peers.filter((peer) => to(peer));
-
-  if (from('external')) {
-    for (const peer of destinations) {
-      for (const atom of engine.sourceAtoms) add(`${formatAtom(atom)}[External]`, peer.name, {kind: 'external', atom}, {kind: 'pod', cls: peer.cls});
-    }
-  }
-  if (to('external')) {
-    for (const peer of sources) {
-      for (const atom of engine.destinationAtoms) add(peer.name, `${formatAtom(atom)}[External]`, {kind: 'pod', cls: peer.cls}, {kind: 'external', atom});
-    }
-  }
-  const wanted = new Set(destinations);
-  for (const [classIndex, classPeers] of peersOfClass) {
-    const fromHere = classPeers.filter((peer) => from(peer));
-    if (fromHere.length === 0) continue;
-    const source = engine.classes[classIndex]!;
-    for (const d of engine.reachableFrom(source).members()) {
-      const destination = engine.classes[d]!;
-      const ports = engine.connection({kind: 'pod', cls: source}, {kind: 'pod', cls: destination});
-      if (ports.isEmpty()) continue;
-      const conn = ports.format();
-      for (const dst of peersOfClass.get(d) ?? []) {
-        if (!wanted.has(dst)) continue;
-        for (const src of fromHere) if (src !== dst) lines.push({src: src.name, dst: dst.name, conn});
+  for (const source of sources) {
+    if (source.peer) {
+      // Workload to workload: one evaluation per class the source's class reaches.
+      const cls = source.peer.cls;
+      const connections = new Array<string | undefined>(engine.classes.length).fill(undefined);
+      for (const d of engine.reachableFrom(cls).members()) {
+        const ports = engine.connection(source.endpoint, {kind: 'pod', cls: engine.classes[d]!});
+        if (!ports.isEmpty()) connections[d] = ports.format();
+      }
+      for (const destination of destinations) {
+        if (destination.peer) {
+          const conn = connections[destination.peer.cls.index];
+          if (conn !== undefined && destination.peer !== source.peer) yield {src: source.name, dst: destination.name, conn};
+        } else {
+          const found = line(source, destination);
+          if (found) yield found;
+        }
+      }
+    } else {
+      const limited = source === INGRESS_CONTROLLER;
+      for (const destination of limited ? routed : peerDestinations) {
+        const found = line(source, destination, limited ? ingressRoutes.get(destination.peer!) : undefined);
+        if (found) yield found;
       }
     }
   }
-  if (from('ingress-controller')) {
-    for (const [peer, ports] of ingressRoutes) {
-      if (to(peer)) add('{ingress-controller}', peer.name, {kind: 'ingress-controller'}, {kind: 'pod', cls: peer.cls}, ports);
-    }
-  }
-  return lines.sort((a, b) => (compareStrings(a.src, b.src) || compareStrings(a.dst, b.dst)));
 }
 
-
-export function formatConnectivityText(lines: readonly ConnectionLine[]): string {
-  return lines.map((l) => `${l.src} => ${l.dst} : ${l.conn}\n`).join('');
+/** `SRC => DST : CONN` lines, names escaped, in chunks: each name is escaped once. */
+export function formatConnectivityText(lines: Iterable<ConnectionLine>): Generator<string> {
+  const shown = new Map<string, string>();
+  const show = (name: string): string => {
+    let text = shown.get(name);
+    if (text === undefined) shown.set(name, (text = safe(name)));
+    return text;
+  };
+  function* text(): Generator<string> {
+    for (const l of lines) yield `${show(l.src)} => ${show(l.dst)} : ${l.conn}\n`;
+  }
+  return joined(text());
 }

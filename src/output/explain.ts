@@ -6,17 +6,18 @@
  * the verdicts behind it, side by side: the source's egress and the destination's
  * ingress, each tier's rule (`NetworkPolicy/ns/name spec.ingress[0]`) with the ports it
  * allowed or denied, or why the default applied. Denied pairs are listed too, since
- * "why can't these talk?" is half the questions.
+ * "why can't these talk?" is half the questions. Pairs are explained and written one by
+ * one, in `reach`'s order (wide selectors pick every pair of the cluster); names and
+ * rules are escaped in the text (`safe`).
  */
-import {formatAtom} from '../engines/network/addresses.js';
-import {compareStrings} from '../util/order.js';
 import type {NetworkEngine, Verdict} from '../engines/network/engine.js';
 import type {NetworkPeer} from '../engines/network/peers.js';
-import type {Endpoint} from '../engines/network/policies.js';
 import type {PortSet} from '../engines/network/ports.js';
 import {parseSelector} from '../graph/selector.js';
 import {UsageError} from '../snapshot/errors.js';
-import type {IngressRoutes, PeerFilter} from './connlist.js';
+import {joined} from './chunks.js';
+import {atomEnd, byName, INGRESS_CONTROLLER, peerEnd, type IngressRoutes, type PeerFilter} from './connlist.js';
+import {safe} from './escape.js';
 
 export interface VerdictLine {
   tier: Verdict['tier'];
@@ -73,38 +74,34 @@ function connText(ports: PortSet): string {
   return ports.isEmpty() ? 'No Connections' : ports.format();
 }
 
-export function explainPairs(engine: NetworkEngine, routes: IngressRoutes, from: PeerFilter | undefined, to: PeerFilter | undefined): Explanation[] {
-  const pick = (filter: PeerFilter | undefined) => (filter ? engine.peers.filter((peer) => filter(peer)) : engine.peers);
-  const sources = pick(from);
-  const destinations = pick(to);
-  const explanations: Explanation[] = [];
-  const add = (src: string, dst: string, source: Endpoint, destination: Endpoint, limit?: PortSet): void => {
-    const {ports, egress, ingress} = engine.explain(source, destination);
-    explanations.push({src, dst, conn: connText(limit ? ports.intersect(limit) : ports), egress: verdictLines(egress), ingress: verdictLines(ingress)});
-  };
-  for (const src of sources) {
-    for (const dst of destinations) if (src !== dst) add(src.name, dst.name, {kind: 'pod', cls: src.cls}, {kind: 'pod', cls: dst.cls});
-  }
-  if (!from || from('external')) {
-    for (const dst of destinations) {
-      for (const atom of engine.sourceAtoms) add(`${formatAtom(atom)}[External]`, dst.name, {kind: 'external', atom}, {kind: 'pod', cls: dst.cls});
-      const routed = routes.get(dst);
-      if (routed) add('{ingress-controller}', dst.name, {kind: 'ingress-controller'}, {kind: 'pod', cls: dst.cls}, routed);
+/** Every pair the filters pick, allowed or not, sorted by source then destination, explained as it is asked for. */
+export function* explainPairs(engine: NetworkEngine, routes: IngressRoutes, from: PeerFilter | undefined, to: PeerFilter | undefined): Generator<Explanation> {
+  const pick = (filter: PeerFilter | undefined) => byName((filter ? engine.peers.filter((peer) => filter(peer)) : engine.peers).map(peerEnd));
+  const outsideIn = !from || from('external');
+  const sources = byName([...pick(from), ...(outsideIn ? [...engine.sourceAtoms.map(atomEnd), INGRESS_CONTROLLER] : [])]);
+  const peerDestinations = pick(to);
+  const destinations = byName([...peerDestinations, ...(!to || to('external') ? engine.destinationAtoms.map(atomEnd) : [])]);
+  for (const source of sources) {
+    const limited = source === INGRESS_CONTROLLER;
+    for (const destination of source.peer ? destinations : peerDestinations) {
+      if (destination.peer === source.peer) continue;
+      const limit = limited ? routes.get(destination.peer!) : undefined;
+      if (limited && !limit) continue;
+      const {ports, egress, ingress} = engine.explain(source.endpoint, destination.endpoint);
+      yield {src: source.name, dst: destination.name, conn: connText(limit ? ports.intersect(limit) : ports), egress: verdictLines(egress), ingress: verdictLines(ingress)};
     }
   }
-  if (!to || to('external')) {
-    for (const src of sources) {
-      for (const atom of engine.destinationAtoms) add(src.name, `${formatAtom(atom)}[External]`, {kind: 'pod', cls: src.cls}, {kind: 'external', atom});
-    }
-  }
-  return explanations.sort((a, b) => (compareStrings(a.src, b.src) || compareStrings(a.dst, b.dst)));
 }
 
-
-export function formatExplanations(explanations: readonly Explanation[]): string {
+/** Each pair's connection line, then each side's verdicts, names and rules escaped, in chunks. */
+export function formatExplanations(explanations: Iterable<Explanation>): Generator<string> {
   const side = (title: string, lines: VerdictLine[] | null): string =>
-    lines === null ? '' : `  ${title}:\n${lines.map((l) => `    ${l.action.toLowerCase()} ${l.ports} [${l.tier}] ${l.by}\n`).join('')}`;
-  return explanations
-    .map((e) => `${e.src} => ${e.dst} : ${e.conn}\n${side(`egress of ${e.src}`, e.egress)}${side(`ingress of ${e.dst}`, e.ingress)}`)
-    .join('');
+    lines === null ? '' : `  ${title}:\n${lines.map((l) => `    ${l.action.toLowerCase()} ${l.ports} [${l.tier}] ${safe(l.by)}\n`).join('')}`;
+  function* text(): Generator<string> {
+    for (const e of explanations) {
+      const [src, dst] = [safe(e.src), safe(e.dst)];
+      yield `${src} => ${dst} : ${e.conn}\n${side(`egress of ${src}`, e.egress)}${side(`ingress of ${dst}`, e.ingress)}`;
+    }
+  }
+  return joined(text());
 }

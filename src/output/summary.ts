@@ -98,7 +98,7 @@ export function renderSummaryText(summary: LoadSummary, verbose: boolean): strin
   const source = summary.source;
   if (source.mode === 'live') {
     const version = source.serverVersion ? `, ${safe(source.serverVersion)}` : '';
-    lines.push(`kubepath: live snapshot of ${safe(source.server ?? '?')} (context ${safe(source.context ?? '?')}${version}) taken ${source.collectedAt ?? 'at an unknown time'}`);
+    lines.push(`kubepath: live snapshot of ${safe(source.server ?? '?')} (context ${safe(source.context ?? '?')}${version}) taken ${source.collectedAt === undefined ? 'at an unknown time' : safe(source.collectedAt)}`);
   } else {
     lines.push(`kubepath: ${source.mode} snapshot from ${inputs.length} input file${inputs.length === 1 ? '' : 's'}`);
   }

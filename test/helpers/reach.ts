@@ -13,5 +13,5 @@ export async function reachLines(paths: string[]): Promise<Array<{src: string; d
   const {snapshot} = await loadInputs(paths);
   const model = buildModel(snapshot);
   const engine = buildNetworkEngine(model);
-  return connectivityList(engine, ingressRoutes(model, engine));
+  return [...connectivityList(engine, ingressRoutes(model, engine))];
 }
