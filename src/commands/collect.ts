@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core';
 import {KubepathCommand, liveFlags, verboseFlag} from '../cli/base.js';
 import {writeOutput} from '../output/write.js';
 import {serializeSnapshot} from '../snapshot/snapshot.js';
+import {inertChunks} from '../output/json-stream.js';
 import {safe} from '../output/escape.js';
 
 export default class Collect extends KubepathCommand {
@@ -27,7 +28,7 @@ export default class Collect extends KubepathCommand {
     const {argv, flags} = await this.parse(Collect);
     this.checkOutput(flags.out, argv as string[], flags);
     const {snapshot} = await this.load(argv as string[], flags);
-    await writeOutput(serializeSnapshot(snapshot), flags.out);
+    await writeOutput(inertChunks(serializeSnapshot(snapshot)), flags.out);
     const total = Object.values(snapshot.objects).reduce((sum, list) => sum + list.length, 0);
     const gaps = snapshot.coverage.gaps.length;
     if (flags.out && flags.out !== '-') {

@@ -90,14 +90,6 @@ export function ruleEdges(rule: EdgeRule, context: RuleContext, sources: readonl
   return edges;
 }
 
-/** The edges of the rules asked per source, for each of their `sources`: what graph output and exports add to the graph. */
-export function* listedEdges(rules: readonly EdgeRule[], context: RuleContext): Generator<AttackEdge> {
-  for (const rule of rules) {
-    if (!rule.sources || !rule.edgesFrom) continue;
-    for (const source of rule.sources(context)) yield* rule.edgesFrom(context, source);
-  }
-}
-
 /** How many edges of each type the rules asked per source have: what summaries add to the graph's counts. */
 export function listedEdgeCounts(rules: readonly EdgeRule[], context: RuleContext): Map<AttackEdgeType, number> {
   const counts = new Map<AttackEdgeType, number>();

@@ -11,6 +11,7 @@
 import type {EdgeRule, RuleContext} from '../edges/rule.js';
 import type {EdgeAttributes, KubeGraph} from '../graph/types.js';
 import {compareStrings} from '../util/order.js';
+import {pushTo} from '../util/group.js';
 import {joined} from './chunks.js';
 import {jsonItems} from './json-stream.js';
 
@@ -48,11 +49,7 @@ export function* graphEdges(graph: KubeGraph, listed?: ListedEdges): Generator<R
   const rulesOf = new Map<string, EdgeRule[]>();
   for (const rule of listed?.rules ?? []) {
     if (!rule.sources || !rule.edgesFrom) continue;
-    for (const source of rule.sources(listed!.context)) {
-      const rules = rulesOf.get(source);
-      if (rules) rules.push(rule);
-      else rulesOf.set(source, [rule]);
-    }
+    for (const source of rule.sources(listed!.context)) pushTo(rulesOf, source, rule);
   }
   const sources = [...new Set([...graph.nodes(), ...rulesOf.keys()])].sort(compareStrings);
   const entry = (source: string, target: string, attributes: EdgeAttributes): Entry => {

@@ -24,6 +24,11 @@ export const lazyArray = (items: Iterable<unknown>): LazyArray => new LazyArray(
 /** One value as compact JSON, with what JSON.stringify leaves raw escaped. */
 export const inertJson = (value: unknown): string => safeJson(JSON.stringify(value));
 
+/** JSON text made elsewhere (a saved snapshot), with what JSON.stringify leaves raw escaped piece by piece: such characters only stand inside strings. */
+export function* inertChunks(chunks: Iterable<string>): Generator<string> {
+  for (const chunk of chunks) yield safeJson(chunk);
+}
+
 /** `[` then `\n{...}` items separated by commas, then `\n]`: one item per line, pieces to be joined. */
 export function* jsonItems(items: Iterable<unknown>): Generator<string> {
   let first = true;
