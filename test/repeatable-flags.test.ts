@@ -43,6 +43,26 @@ describe('repeatable flags', () => {
     }
     const who = await runCliAsync(['who-can', 'get', 'secrets', '-n', `${EXAMPLE}/`], {env});
     expect(who.status).toBe(2);
+    // A bare folder name (the CLI runs in the repository, beside examples/), as a selector and as contain's SEL.
+    for (const args of [['analyze', '--assume-breach', 'examples'], ['analyze', '--crown-jewel', 'examples'], ['paths', '--from', 'examples', '--to', 'cluster-admin'], ['contain', 'examples']]) {
+      const result = await runCliAsync(args, {env});
+      expect(result.status, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(/examples .*looks like INPUT/);
+    }
+    expect(server.requests).toEqual([]);
+  });
+
+  it('checks selectors before reading anything: a typo costs no live collection', async () => {
+    const cases: Array<[string[], string]> = [
+      [['analyze', '--assume-breach', 'shop/storefront'], '--assume-breach: unknown selector "shop/storefront"'],
+      [['analyze', '--crown-jewel', 'vault'], '--crown-jewel: unknown selector "vault"'],
+      [['paths', '--from', 'internet', '--to', 'admin'], '--to: unknown selector "admin"'],
+    ];
+    for (const [args, message] of cases) {
+      const result = await runCliAsync(args, {env});
+      expect(result.status, args.join(' ')).toBe(2);
+      expect(result.stderr).toContain(message);
+    }
     expect(server.requests).toEqual([]);
   });
 

@@ -3,8 +3,9 @@
  * test/helpers/sarif-schema.ts), holds a result per finding or path with the file and
  * line of manifest inputs, and a code flow per path.
  */
-import {mkdirSync, writeFileSync} from 'node:fs';
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
 import {Ajv} from 'ajv';
 import addFormats from 'ajv-formats';
 import {beforeAll, describe, expect, it} from 'vitest';
@@ -79,12 +80,30 @@ describe('kubepath analyze -o sarif', () => {
     expect(uris.length).toBeGreaterThan(0);
     for (const uri of uris) {
       expect(uri).not.toMatch(/[ #]/);
-      expect(decodeURIComponent(uri)).toBe(file);
+      expect(fileURLToPath(uri)).toBe(file);
     }
     // Escapes removed (an escaped backslash, bracket or brace), nothing is left that a viewer reads as a link or a placeholder.
     for (const text of texts) expect(text.replace(/\\[\\[\]]|\{\{|\}\}/g, '')).not.toMatch(/[[\]{}]/);
     const shown = texts.map((text) => text.replace(/\\([\\[\]])/g, '$1').replace(/([{}])\1/g, '$1'));
     expect(shown.some((text) => text.includes(`delete ClusterRoleBinding/${binding}`))).toBe(true);
+  });
+
+  it('writes the file locations a saved snapshot names as URIs too: a lone surrogate, a path that opens with //', () => {
+    const folder = tempDir();
+    const snapshot = join(folder, 'snapshot.json');
+    expect(runCli(['collect', EXAMPLE, '--out', snapshot]).status).toBe(0);
+    const saved = JSON.parse(readFileSync(snapshot, 'utf8')) as {locations: Record<string, {file: string}>};
+    for (const location of Object.values(saved.locations)) location.file = '//evil.example/x\ud800.yaml';
+    writeFileSync(snapshot, JSON.stringify(saved));
+    const result = runCli(['analyze', snapshot, '-o', 'sarif']);
+    expect(result.status, result.stderr).toBe(0);
+    const sarif = JSON.parse(result.stdout);
+    expect(validate(sarif)).toEqual([]);
+    const uris = new Set<string>();
+    JSON.stringify(sarif, (key, value) => (key === 'artifactLocation' ? uris.add(value.uri) : value));
+    expect([...uris]).toEqual(['file:////evil.example/x%EF%BF%BD.yaml']);
+    // No host: the whole of it is the path.
+    expect(new URL([...uris][0]!).host).toBe('');
   });
 
   it('the validator rejects what breaks the schema', () => {

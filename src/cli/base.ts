@@ -11,7 +11,8 @@ import {existsSync} from 'node:fs';
 import {Command, Errors, Flags, type Interfaces} from '@oclif/core';
 import {CNI_PROFILES} from '../engines/network/profile.js';
 import {buildModel, type ClusterModel} from '../graph/model.js';
-import {analyze, type Analysis} from '../paths/analysis.js';
+import {ALL_PODS, analyze, type Analysis} from '../paths/analysis.js';
+import {checkSelectors} from '../graph/selector.js';
 import {ApiClient} from '../collect/api-client.js';
 import {collectCluster, DEFAULT_CHUNK_SIZE} from '../collect/collector.js';
 import {DEFAULT_LIST_BOUNDS, formatDuration, formatSize, listBoundsOf, type ListBoundFlags} from '../collect/bounds.js';
@@ -108,10 +109,17 @@ type ParsedValues = {[name: string]: any};
 
 /** Flags whose values are paths by nature; any other flag's value that looks like one was probably meant as INPUT. */
 const PATH_VALUED_FLAGS = new Set(['kubeconfig', 'vulns', 'output-file', 'out']);
+/** Flags whose values name things in the cluster, which may share a folder's name (`-n shop` beside `shop/`): only a path-shaped value counts. */
+const NAME_VALUED_FLAGS = new Set(['namespace', 'context', 'cluster', 'name', 'team-key']);
 
-/** A manifest file name, or an existing path written with a folder in it (`manifests/`, `./cluster`). */
-function looksLikeInput(value: string): boolean {
-  return /\.(ya?ml|json)$/i.test(value) || ((value.includes('/') || value === '.' || value === '..') && existsSync(value));
+/**
+ * A manifest file name, or an existing file or folder: what a user meant as INPUT. For a
+ * flag that takes names, only an existing path written with a folder in it (`shop/`).
+ */
+export function looksLikeInput(value: string, flag?: string): boolean {
+  if (/\.(ya?ml|json)$/i.test(value)) return true;
+  const pathShaped = value.includes('/') || value === '.' || value === '..';
+  return (pathShaped || !NAME_VALUED_FLAGS.has(flag ?? '')) && existsSync(value);
 }
 
 export abstract class KubepathCommand extends Command {
@@ -153,7 +161,7 @@ export abstract class KubepathCommand extends Command {
    * when a flag took what looks like the INPUT as its value (`--assume-breach manifests/`).
    */
   private refuseInputTakenAsFlagValue(): void {
-    const taken = this.givenFlagValues.find(({flag, value}) => !PATH_VALUED_FLAGS.has(flag) && looksLikeInput(value));
+    const taken = this.givenFlagValues.find(({flag, value}) => !PATH_VALUED_FLAGS.has(flag) && !(flag === 'assume-breach' && value === ALL_PODS) && looksLikeInput(value, flag));
     if (taken) {
       throw new UsageError(
         `--${taken.flag} took ${taken.value} as its value, which looks like INPUT; with no INPUT kubepath would read the live cluster, so it stops here: give --${taken.flag} its own value, then INPUT`,
@@ -221,6 +229,8 @@ export abstract class KubepathCommand extends Command {
 
   /** Loads INPUT... and analyses it as `analyze` does, with the analysis flags given. */
   protected async analyzed(inputs: string[], flags: LiveFlags & {vulns?: string[]; 'kube-version'?: string; 'assume-breach'?: string[]; 'crown-jewel'?: string[]; 'max-depth': number; cni: string; 'team-key': string[]; 'trusted-registries'?: string[]}): Promise<LoadResult & {analysis: Analysis}> {
+    checkSelectors(flags['assume-breach']?.filter((text) => text !== ALL_PODS), '--assume-breach');
+    checkSelectors(flags['crown-jewel'], '--crown-jewel');
     const given = this.modelInputs(flags);
     const loaded = await this.load(inputs, flags);
     const analysis = analyze(this.modelOf(loaded.snapshot, given), {

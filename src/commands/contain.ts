@@ -1,5 +1,5 @@
 import {Args, Flags} from '@oclif/core';
-import {analysisFlags, jsonFlag, KubepathCommand, liveFlags, outputFileFlag, outputFormat} from '../cli/base.js';
+import {analysisFlags, jsonFlag, KubepathCommand, liveFlags, outputFileFlag, outputFormat, looksLikeInput} from '../cli/base.js';
 import {containmentPlan} from '../contain/plan.js';
 import {selectNodes} from '../graph/selector.js';
 import {formatContainment} from '../output/contain.js';
@@ -31,6 +31,9 @@ export default class Contain extends KubepathCommand {
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Contain);
     const [selector, ...inputs] = argv as string[];
+    if (inputs.length === 0 && selector !== undefined && looksLikeInput(selector)) {
+      throw new UsageError(`SEL ${selector} looks like INPUT; with no INPUT kubepath would read the live cluster, so it stops here: contain SEL INPUT... names the pod or finding first`);
+    }
     this.checkOutput(flags['output-file'], inputs, flags);
     const format = outputFormat<'text' | 'json'>(flags, 'text');
     const {analysis} = await this.analyzed(inputs, flags);

@@ -4,7 +4,7 @@ import {createRuleContext} from '../edges/context.js';
 import {RULES} from '../edges/index.js';
 import {CNI_PROFILES} from '../engines/network/profile.js';
 import {buildGraph} from '../graph/build.js';
-import {selectNodes} from '../graph/selector.js';
+import {checkSelectors, selectNodes} from '../graph/selector.js';
 import {pathsMarkdown} from '../output/markdown.js';
 import {pathsSarif} from '../output/sarif.js';
 import {formatPathsTable, pathsToJson, reachedSummary} from '../output/paths.js';
@@ -45,6 +45,8 @@ export default class Paths extends KubepathCommand {
     const {argv, flags} = await this.parse(Paths);
     this.checkOutput(flags['output-file'], argv as string[], flags);
     const format = outputFormat<'table' | 'json' | 'markdown' | 'sarif'>(flags, 'table');
+    checkSelectors(flags.from, '--from');
+    checkSelectors(flags.to, '--to');
     const given = this.modelInputs(flags);
     const {snapshot} = await this.load(argv as string[], flags);
     const model = this.modelOf(snapshot, given);

@@ -7,14 +7,17 @@
  * the command line, and `id` in Neo4j.
  *
  * Each component is written as it is, except the characters that would make an id
- * ambiguous or unprintable, percent-encoded as UTF-8 (`%0A`, `%2F`): `%` itself,
- * control characters (C0, DEL, C1), the line and paragraph separators, Unicode bidi
- * controls and lone surrogates; and `/`, except in user and group names (`user:` and
+ * ambiguous or unprintable, percent-encoded as UTF-8 (`%0A`, `%2F`): `%` itself, the
+ * unprintable characters no output shows raw (src/util/unprintable.ts: controls, bidi
+ * and other invisible format characters, line and paragraph separators) and lone
+ * surrogates; and `/`, except in user and group names (`user:` and
  * `group:` ids have one component, and OIDC user names are often URLs). Names the API
  * server allows in objects have none of these but control characters, so ids of
  * DNS names read as they always did; any user or group name the API server accepts
  * (any non-empty string) round-trips through `parseId`.
  */
+import {LONE_SURROGATE, UNPRINTABLE} from '../util/unprintable.js';
+
 export const INTERNET = 'internet';
 export const CLUSTER_ADMIN = 'cluster-admin';
 /** The node name given to pods that have none (manifests, pending pods). */
@@ -27,18 +30,22 @@ export const ID_PREFIXES = Object.keys(COMPONENTS) as IdPrefix[];
 /** Free-form names, never split: `/` stays readable in them. */
 const UNSPLIT: ReadonlySet<IdPrefix> = new Set(['user', 'group']);
 
-/** Control characters (C0, DEL, C1), the line and paragraph separators and the bidi controls, for a character class. */
-const CONTROLS = '\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069';
-const LONE_SURROGATE = '[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
-const ESCAPED = new RegExp(`[%${CONTROLS}]|${LONE_SURROGATE}`, 'g');
-const ESCAPED_WITH_SLASH = new RegExp(`[%/${CONTROLS}]|${LONE_SURROGATE}`, 'g');
+const ESCAPED = new RegExp(`%|${UNPRINTABLE}|${LONE_SURROGATE}`, 'g');
+const ESCAPED_WITH_SLASH = new RegExp(`[%/]|${UNPRINTABLE}|${LONE_SURROGATE}`, 'g');
 /** What may need escaping, tested first: most components hold none, and the test is several times faster than the replace. */
-const MAY_ESCAPE = new RegExp(`[%/${CONTROLS}\\ud800-\\udfff]`);
+const MAY_ESCAPE = new RegExp(`[%/\\ud800-\\udfff]|${UNPRINTABLE}`);
 
-/** One UTF-16 unit (every escaped character is one) as percent-encoded UTF-8; a lone surrogate as its three bytes, as WTF-8 does. */
+/** A character (one UTF-16 unit, or a pair) as percent-encoded UTF-8; a lone surrogate as its three bytes, as WTF-8 does. */
 function percentEncode(char: string): string {
-  const unit = char.charCodeAt(0);
-  const bytes = unit < 0x80 ? [unit] : unit < 0x800 ? [0xc0 | (unit >> 6), 0x80 | (unit & 0x3f)] : [0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)];
+  const code = char.codePointAt(0)!;
+  const bytes =
+    code < 0x80
+      ? [code]
+      : code < 0x800
+        ? [0xc0 | (code >> 6), 0x80 | (code & 0x3f)]
+        : code < 0x10000
+          ? [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)]
+          : [0xf0 | (code >> 18), 0x80 | ((code >> 12) & 0x3f), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)];
   return bytes.map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join('');
 }
 
@@ -59,15 +66,16 @@ function decodeComponent(text: string, slash: boolean): string | undefined {
       continue;
     }
     const lead = byteAt(text, at);
-    const length = lead < 0 ? 0 : lead < 0x80 ? 1 : lead >= 0xc0 && lead < 0xe0 ? 2 : lead >= 0xe0 && lead < 0xf0 ? 3 : 0;
+    const length = lead < 0 ? 0 : lead < 0x80 ? 1 : lead >= 0xc0 && lead < 0xe0 ? 2 : lead >= 0xe0 && lead < 0xf0 ? 3 : lead >= 0xf0 && lead < 0xf8 ? 4 : 0;
     if (length === 0) return undefined;
-    let unit = length === 1 ? lead : lead & (length === 2 ? 0x1f : 0x0f);
+    let code = length === 1 ? lead : lead & [0, 0, 0x1f, 0x0f, 0x07][length]!;
     for (let next = 1; next < length; next++) {
       const byte = byteAt(text, at + 3 * next);
       if (byte < 0x80 || byte > 0xbf) return undefined;
-      unit = (unit << 6) | (byte & 0x3f);
+      code = (code << 6) | (byte & 0x3f);
     }
-    decoded += String.fromCharCode(unit);
+    if (code > 0x10ffff) return undefined;
+    decoded += String.fromCodePoint(code);
     at += 3 * length;
   }
   return encodeComponent(decoded, slash) === text ? decoded : undefined;

@@ -39,6 +39,17 @@ export function parseSelector(text: string): NodeSelector {
   return {text, matches: (id) => pattern.test(id)};
 }
 
+/** Checks the selectors' syntax, naming the flag, before anything is read: a typo must not cost a live cluster's collection first. */
+export function checkSelectors(texts: readonly string[] | undefined, flag: string): void {
+  for (const text of texts ?? []) {
+    try {
+      parseSelector(text);
+    } catch (error) {
+      throw error instanceof UsageError ? new UsageError(`${flag}: ${error.message}`) : error;
+    }
+  }
+}
+
 /** The graph nodes the selectors pick, in id order; a selector that picks nothing is a usage error naming the flag. */
 export function selectNodes(graph: {forEachNode(callback: (id: string, attributes: {namespace?: string}) => void): void}, texts: readonly string[], flag: string): string[] {
   const picked = new Set<string>();

@@ -10,6 +10,7 @@
  * medium a warning, low a note.
  */
 import type {Location} from '../snapshot/snapshot.js';
+import {LONE_SURROGATE} from '../util/unprintable.js';
 import type {Finding, Severity} from '../paths/findings.js';
 import type {AttackPath, PathStep} from '../paths/search.js';
 
@@ -47,13 +48,17 @@ function messageText(text: string): {text: string} {
 /**
  * A file path as the URI reference `artifactLocation.uri` must be (SARIF 2.1.0 §3.4.3,
  * RFC 3986): each segment percent-encoded (a space, `%`, `#`, `?` or `:` would otherwise
- * change what it names), a Windows drive path as a `file:` URI.
+ * change what it names; a lone surrogate, which no URI can hold, as U+FFFD); an absolute
+ * path, or a Windows drive path, as a `file:` URI (`//x/y` alone would name the host x).
+ * A saved snapshot's locations come from its file, so they are input like any other.
  */
-export function fileUri(file: string): string {
-  const path = file.split('\\').join('/');
+function fileUri(file: string): string {
+  const path = file.split('\\').join('/').replace(LONE_SURROGATES, '\ufffd');
   const encoded = path.split('/').map(encodeURIComponent).join('/');
-  return /^[A-Za-z]:\//.test(path) ? `file:///${path.slice(0, 2)}${encoded.slice(encoded.indexOf('/'))}` : encoded;
+  if (/^[A-Za-z]:\//.test(path)) return `file:///${path.slice(0, 2)}${encoded.slice(encoded.indexOf('/'))}`;
+  return path.startsWith('/') ? `file://${encoded}` : encoded;
 }
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE, 'g');
 
 /** The physical location of the object a step's first evidence item names, or a logical one when its file is unknown. */
 function locationOf(step: PathStep, context: SarifContext, message: string): Record<string, unknown> {

@@ -86,7 +86,7 @@ export function summarize(model: ClusterModel, graph: KubeGraph, warnings: reado
 const pad = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - text.length));
 
 function table(rows: Array<[string, string]>): string[] {
-  const width = Math.max(0, ...rows.map(([label]) => label.length));
+  const width = rows.reduce((widest, [label]) => Math.max(widest, label.length), 0);
   return rows.map(([label, value]) => `  ${pad(label, width)}  ${value}`);
 }
 
@@ -120,7 +120,8 @@ export function renderSummaryText(summary: LoadSummary, verbose: boolean): strin
   const skippedTotal = summary.skipped.reduce((sum, s) => sum + s.count, 0);
   if (skippedTotal > 0) {
     lines.push('', `Skipped ${skippedTotal} object${skippedTotal === 1 ? '' : 's'} of kinds kubepath does not read${verbose ? ':' : ' (--verbose names them)'}`);
-    if (verbose) lines.push(...table(summary.skipped.map((s) => [`${safe(s.apiVersion)} ${safe(s.kind)}`, String(s.count)])));
+    // Appended one by one: a file can name more kinds than a call takes arguments.
+    if (verbose) for (const line of table(summary.skipped.map((s) => [`${safe(s.apiVersion)} ${safe(s.kind)}`, String(s.count)]))) lines.push(line);
   }
   if (summary.coverageGaps.length > 0) {
     lines.push('', 'Coverage gaps (kinds kubepath could not read, and what that may change):');

@@ -21,7 +21,7 @@ export const knownVulnerabilities: PostureRule = {
     const byContainer = new Map<string, Vulnerability[]>();
     for (const member of pod.workload ? pod.workload.pods : [pod]) {
       for (const container of model.vulnerabilities.get(member.id)?.containers ?? []) {
-        if (container.exploitable.length > 0) pushTo(byContainer, container.container, ...container.exploitable);
+        for (const vulnerability of container.exploitable) pushTo(byContainer, container.container, vulnerability);
       }
     }
     return containersOf(pod).flatMap(({container, path}) => {

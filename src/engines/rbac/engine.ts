@@ -34,6 +34,7 @@ import {
 import {ruleAllows, type Rule} from './match.js';
 import {normalizeRequest, type NormalizedRequest, type RbacRequest} from './request.js';
 import {CLUSTER_SCOPE, resolvePolicy, type RbacPolicy, type ResolvedBinding, type ResolvedRole, type RuleOrigin} from './roles.js';
+import {pushTo} from '../../util/group.js';
 
 /** One rule of one binding that allows the request. */
 export interface RuleGrant {
@@ -119,12 +120,6 @@ function mastersGrant(): PrivilegedGrant {
 function compareGrants(a: Grant, b: Grant): number {
   if (a.kind !== 'rbac' || b.kind !== 'rbac') return a.kind === b.kind ? 0 : a.kind === 'rbac' ? 1 : -1;
   return compareStrings(a.binding, b.binding) || a.subjectIndex - b.subjectIndex || a.ruleIndex - b.ruleIndex;
-}
-
-function pushTo<K, V>(map: Map<K, V[]>, key: K, ...values: V[]): void {
-  const list = map.get(key);
-  if (list) list.push(...values);
-  else map.set(key, values);
 }
 
 interface SubjectRef {
@@ -248,7 +243,9 @@ export function buildRbacEngine(model: ClusterModel, options: RbacEngineOptions 
   const whoCan = (request: RbacRequest): WhoCanEntry[] => {
     const normalized = normalizeRequest(request);
     const found = new Map<string, Grant[]>();
-    const add = (identity: Identity, grants: Grant[]): void => pushTo(found, identity.id, ...grants);
+    const add = (identity: Identity, grants: Grant[]): void => {
+      for (const granted of grants) pushTo(found, identity.id, granted);
+    };
     for (const identity of [identities.get(groupId(MASTERS_GROUP))!, ...membersOf(MASTERS_GROUP)]) add(identity, [mastersGrant()]);
     const candidates = normalized.namespace === '' ? clusterBindings : [...clusterBindings, ...(roleBindingsByNamespace.get(normalized.namespace) ?? [])];
     const rulesByRole = new Map<ResolvedRole, number[]>();
@@ -277,7 +274,7 @@ export function buildRbacEngine(model: ClusterModel, options: RbacEngineOptions 
     const byScope = new Map<string, RuleGrant[]>();
     for (const via of subjectIdsOf(identity)) {
       for (const ref of bySubject.get(via) ?? []) {
-        pushTo(byScope, ref.binding.scope, ...ref.binding.role!.rules.map((_rule, index) => grant(via, ref, index)));
+        ref.binding.role!.rules.forEach((_rule, index) => pushTo(byScope, ref.binding.scope, grant(via, ref, index)));
       }
     }
     const scopes = [...byScope.entries()]
