@@ -1,9 +1,11 @@
 /**
  * Writing outputs (src/output/write.ts): no planted link is ever followed or replaced,
- * whatever temporary name is tried; targets that are not regular files, and paths that
- * are or would be read back as the command's inputs, are refused with exit 2 before any
- * work; a replaced file keeps its mode; a long output is written as it comes, in bounded
- * memory, to stdout and to a file.
+ * whatever temporary name is tried; a temporary name fits wherever the target's does;
+ * targets that are not regular files, and paths that are or would be read back as the
+ * command's inputs (files reached through links in input folders included) or that are
+ * kubeconfigs, are refused with exit 2 before any work; `/dev/stdout` is stdout; a
+ * replaced file keeps its mode; a long output is written as it comes, in bounded memory,
+ * to stdout and to a file.
  *
  * A random name cannot be enumerated, so the name generator is injected: the tests plant
  * a link at every name it will give (all of them, for the refusal), and the CLI test
@@ -13,10 +15,11 @@
 import {spawn, spawnSync} from 'node:child_process';
 import {chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it} from 'vitest';
 import {writeOutput, writeOutputFolder} from '../src/output/write.js';
 import {UsageError} from '../src/snapshot/errors.js';
-import {EXAMPLE, ROOT, runCli, tempDir} from './helpers/cli.js';
+import {EXAMPLE, ROOT, runCli, runCliAsync, tempDir} from './helpers/cli.js';
+import {closeServed, serveFake} from './helpers/fake-api.js';
 
 /** Links at every given name in `dir`, to a file, a folder and nowhere by turns; returns them with their targets. */
 function plantLinks(dir: string, names: string[]): {victimFile: string; victimFolder: string; links: Map<string, string>} {
@@ -84,6 +87,18 @@ describe('writing an output file', () => {
     const text = `${'a'.repeat((1 << 20) - 1)}\u{1F600}\u{1F600}${'é'.repeat(5 << 19)}`;
     await writeOutput([text, '>\n'], target);
     expect(readFileSync(target, 'utf8')).toBe(`${text}>\n`);
+  });
+
+  it('writes a target whose name just fits (255 bytes, in one- and multi-byte characters), its temporary name cut to fit too', async () => {
+    const dir = tempDir();
+    for (const name of [`${'a'.repeat(250)}.json`, `${'é'.repeat(125)}.json`, `${'\u{1F600}'.repeat(62)}a.json`]) {
+      expect(Buffer.byteLength(name), name).toBeLessThanOrEqual(255);
+      await writeOutput(['text\n'], join(dir, name));
+      expect(readFileSync(join(dir, name), 'utf8')).toBe('text\n');
+      await writeOutputFolder([{name: 'a.csv', chunks: ['x\n']}], join(dir, `folder${name}`.slice(0, -6)));
+    }
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(dir)).toHaveLength(6);
   });
 
   it('keeps the mode of the file it replaces', async () => {
@@ -163,6 +178,8 @@ describe('a long output', () => {
 });
 
 describe('output paths on the command line', () => {
+  afterEach(closeServed);
+
   it('leaves alone links planted at the old predictable temporary name of every PID the CLI can get', () => {
     const dir = tempDir();
     const pidMax = Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8'));
@@ -241,6 +258,105 @@ describe('output paths on the command line', () => {
       const result = runCli(args);
       expect(result.status, `${args.join(' ')}: ${result.stderr}`).toBe(0);
     }
+  });
+
+  it('refuses to write over a file reached through a link inside an input folder (exit 2)', () => {
+    const dir = tempDir();
+    const text = readFileSync(join(EXAMPLE, 'shop.yaml'), 'utf8');
+    mkdirSync(join(dir, 'in'));
+    mkdirSync(join(dir, 'outside'));
+    writeFileSync(join(dir, 'outside', 'real.yaml'), text);
+    symlinkSync(join('..', 'outside', 'real.yaml'), join(dir, 'in', 'ext.yaml'));
+    for (const args of [['collect', join(dir, 'in'), '--out'], ['graph', join(dir, 'in'), '--output-file']]) {
+      const result = runCli([...args, join(dir, 'outside', 'real.yaml')]);
+      expect(result.status, result.stderr).toBe(2);
+      expect(result.stderr).toMatch(/^kubepath: error: cannot write .*real\.yaml: it is .*in\/ext\.yaml, an input of this command\n$/);
+    }
+    expect(readFileSync(join(dir, 'outside', 'real.yaml'), 'utf8')).toBe(text);
+    expect(readdirSync(join(dir, 'outside'))).toEqual(['real.yaml']);
+  });
+
+  it('refuses to write over any kubeconfig kubepath reads: every file KUBECONFIG lists, ~/.kube/config, --kubeconfig (exit 2)', async () => {
+    const {server, kubeconfig, dir} = await serveFake([]);
+    const text = readFileSync(kubeconfig, 'utf8');
+    const second = join(dir, 'second');
+    writeFileSync(second, text);
+    const missing = join(dir, 'missing');
+    const home = tempDir('kubepath-home-');
+    mkdirSync(join(home, '.kube'));
+    writeFileSync(join(home, '.kube', 'config'), text);
+    const env = {KUBECONFIG: [missing, kubeconfig, second].join(':'), HOME: home};
+    const refused: string[][] = [
+      // Live, reading the kubeconfig it would replace.
+      ['collect', '--out', kubeconfig],
+      ['collect', '--out', second],
+      ['analyze', '-o', 'json', '--output-file', missing],
+      ['collect', '--kubeconfig', second, '--out', join(home, '.kube', 'config')],
+      // From files: a kubeconfig is no place for a snapshot either.
+      ['collect', EXAMPLE, '--out', kubeconfig],
+      ['collect', EXAMPLE, '--out', `${home}/.kube/../.kube/config`],
+    ];
+    for (const args of refused) {
+      const result = await runCliAsync(args, {env});
+      expect(result.status, `${args.join(' ')}: ${result.stderr}`).toBe(2);
+      expect(result.stderr, args.join(' ')).toMatch(/^kubepath: error: cannot write .*: it is (.*, )?a kubeconfig kubepath reads \(--kubeconfig, KUBECONFIG, ~\/\.kube\/config\)\n$/);
+    }
+    expect(server.requests).toEqual([]);
+    for (const file of [kubeconfig, second, join(home, '.kube', 'config')]) expect(readFileSync(file, 'utf8'), file).toBe(text);
+    expect(existsSync(missing)).toBe(false);
+    expect(readdirSync(dir).sort()).toEqual(['kubeconfig', 'second']);
+    expect(readdirSync(join(home, '.kube'))).toEqual(['config']);
+  });
+
+  it('refuses before any work an output folder that is . or .., or not empty (exit 2)', () => {
+    const dir = tempDir();
+    // Input that fails to load: an output refused after the work would report this instead.
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(broken, 'kind: [\n');
+    mkdirSync(join(dir, 'empty'));
+    mkdirSync(join(dir, 'full'));
+    writeFileSync(join(dir, 'full', 'kept'), 'kept\n');
+    const refused: Array<[string, string, RegExp]> = [
+      [join(dir, 'empty'), '.', /cannot write \.: name the folder by its own name, not \. or \.\.$/],
+      [dir, 'empty/.', /cannot write empty\/\.: name the folder/],
+      [join(dir, 'empty'), '../empty/..', /cannot write \.\.\/empty\/\.\.: name the folder/],
+      [dir, 'full', /full exists and is not empty/],
+    ];
+    for (const [cwd, out, message] of refused) {
+      const result = runCli(['export', 'csv', broken, '--out', out], {cwd});
+      expect(result.status, `${out}: ${result.stderr}`).toBe(2);
+      expect(result.stderr.trim(), out).toMatch(message);
+    }
+    expect(readdirSync(dir).sort()).toEqual(['broken.yaml', 'empty', 'full']);
+    expect(readdirSync(join(dir, 'empty'))).toEqual([]);
+    expect(readdirSync(join(dir, 'full'))).toEqual(['kept']);
+  });
+
+  it('writes a long target name that fits, from the command line', () => {
+    const dir = tempDir();
+    const file = join(dir, `${'g'.repeat(245)}.json`);
+    const result = runCli(['graph', EXAMPLE, '--output-file', file]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toHaveProperty('nodes');
+    const folder = join(dir, 'c'.repeat(250));
+    const csv = runCli(['export', 'csv', EXAMPLE, '--out', folder]);
+    expect(csv.status, csv.stderr).toBe(0);
+    expect(readdirSync(folder)).toContain('README.md');
+    expect(readdirSync(dir)).toHaveLength(2);
+  });
+
+  it('writes to stdout for --output-file /dev/stdout, as for -', () => {
+    const expected = runCli(['graph', EXAMPLE]);
+    expect(expected.status, expected.stderr).toBe(0);
+    for (const target of ['-', '/dev/stdout']) {
+      const result = runCli(['graph', EXAMPLE, '--output-file', target]);
+      expect(result.status, `${target}: ${result.stderr}`).toBe(0);
+      expect(result.stdout, target).toBe(expected.stdout);
+    }
+    const collected = runCli(['collect', EXAMPLE, '--out', '/dev/stdout']);
+    expect(collected.status, collected.stderr).toBe(0);
+    expect(JSON.parse(collected.stdout)).toHaveProperty('kind', 'KubepathSnapshot');
+    expect(collected.stderr).toBe('');
   });
 
   it('gives a new file the usual mode (0666 less the umask)', () => {

@@ -16,10 +16,10 @@ import {checkSelectors} from '../graph/selector.js';
 import {ApiClient} from '../collect/api-client.js';
 import {collectCluster, DEFAULT_CHUNK_SIZE} from '../collect/collector.js';
 import {DEFAULT_LIST_BOUNDS, formatDuration, formatSize, listBoundsOf, type ListBoundFlags} from '../collect/bounds.js';
-import {resolveTarget} from '../collect/kubeconfig.js';
+import {defaultKubeconfigFiles, resolveTarget} from '../collect/kubeconfig.js';
 import {progressLine} from '../collect/progress.js';
 import {InputError, UsageError} from '../snapshot/errors.js';
-import {loadInputs, STDIN, type LoadResult} from '../snapshot/load.js';
+import {loadInputs, type LoadResult} from '../snapshot/load.js';
 import {sourceDateEpoch} from '../util/source-date.js';
 import {DEFAULT_TEAM_KEYS} from '../posture/evaluate.js';
 import {describeGap, gapNote} from '../paths/coverage.js';
@@ -29,7 +29,7 @@ import {readTrivyReport, type ScannedImage} from '../vulns/trivy.js';
 import {describeVersion, versionFlag, type KubernetesVersion} from '../version/kubernetes.js';
 import {safe} from '../output/escape.js';
 import {paletteFor, type Palette} from '../output/colour.js';
-import {checkOutputPath} from '../output/write.js';
+import {checkOutputPath, isStdout} from '../output/write.js';
 
 /**
  * Options of a flag given once per value (`--from a --from b`). oclif's `multiple` flags otherwise
@@ -141,11 +141,13 @@ export abstract class KubepathCommand extends Command {
 
   /**
    * Refuses, before any work, an output path that cannot be written, or that is or would
-   * be read back as what the command reads (src/output/write.ts); stdout needs no check.
+   * be read back as what the command reads, kubeconfigs included (src/output/write.ts);
+   * stdout needs no check.
    */
   protected checkOutput(path: string | undefined, inputs: readonly string[], flags: {vulns?: string[]; kubeconfig?: string}, kind: 'file' | 'folder' = 'file'): void {
-    if (path === undefined || (kind === 'file' && path === STDIN)) return;
-    checkOutputPath(path, kind, {inputs, files: [...(flags.vulns ?? []), ...(flags.kubeconfig === undefined ? [] : [flags.kubeconfig])]});
+    if (path === undefined || (kind === 'file' && isStdout(path))) return;
+    const kubeconfigs = [...(flags.kubeconfig === undefined ? [] : [flags.kubeconfig]), ...defaultKubeconfigFiles()];
+    checkOutputPath(path, kind, {inputs, files: flags.vulns ?? [], kubeconfigs});
   }
 
   /** Loads the command's INPUT arguments, or with none, collects the live cluster the flags (or kubectl's defaults) name. */

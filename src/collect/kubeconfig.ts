@@ -95,12 +95,21 @@ function inCluster(environment: Environment): {config: KubeConfig; from: string}
   return {config, from: 'in-cluster service account'};
 }
 
+/** The files KUBECONFIG lists, in order. */
+const listedKubeconfigs = (environment: Environment): string[] => (environment.env.KUBECONFIG ?? '').split(delimiter).filter((file) => file !== '');
+const homeKubeconfig = (environment: Environment): string => join(environment.home, '.kube', 'config');
+
+/** Every file kubepath reads as a kubeconfig when no --kubeconfig is given (those KUBECONFIG lists, ~/.kube/config): no output may replace one. */
+export function defaultKubeconfigFiles(environment: Environment = defaultEnvironment()): string[] {
+  return [...listedKubeconfigs(environment), homeKubeconfig(environment)];
+}
+
 function loadConfig(options: TargetOptions, environment: Environment): {config: KubeConfig; from: string} {
   if (options.kubeconfig !== undefined) {
     if (!existsSync(options.kubeconfig)) throw new UsageError(`--kubeconfig ${options.kubeconfig}: no such file`);
     return {config: readKubeconfig(options.kubeconfig, '--kubeconfig ')!, from: options.kubeconfig};
   }
-  const listed = (environment.env.KUBECONFIG ?? '').split(delimiter).filter((file) => file !== '');
+  const listed = listedKubeconfigs(environment);
   if (listed.length > 0) {
     // As kubectl: files KUBECONFIG lists that do not exist, or are empty, add nothing.
     const present = listed.filter((file) => existsSync(file));
@@ -110,7 +119,7 @@ function loadConfig(options: TargetOptions, environment: Environment): {config: 
     if (pod) return pod;
     throw new UsageError(`KUBECONFIG lists no kubeconfig with anything in it (${listed.join(delimiter)}), and this is not a pod with a service account`);
   }
-  const homeConfig = join(environment.home, '.kube', 'config');
+  const homeConfig = homeKubeconfig(environment);
   if (existsSync(homeConfig)) return {config: readKubeconfig(homeConfig, '')!, from: homeConfig};
   const pod = inCluster(environment);
   if (pod) return pod;

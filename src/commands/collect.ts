@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core';
 import {KubepathCommand, liveFlags, verboseFlag} from '../cli/base.js';
-import {writeOutput} from '../output/write.js';
+import {isStdout, writeOutput} from '../output/write.js';
 import {serializeSnapshot} from '../snapshot/snapshot.js';
 import {inertChunks} from '../output/json-stream.js';
 import {safe} from '../output/escape.js';
@@ -31,7 +31,7 @@ export default class Collect extends KubepathCommand {
     await writeOutput(inertChunks(serializeSnapshot(snapshot)), flags.out);
     const total = Object.values(snapshot.objects).reduce((sum, list) => sum + list.length, 0);
     const gaps = snapshot.coverage.gaps.length;
-    if (flags.out && flags.out !== '-') {
+    if (!isStdout(flags.out)) {
       process.stderr.write(`kubepath: wrote ${total} objects to ${safe(flags.out)}${gaps > 0 ? `, with ${gaps} coverage gap${gaps === 1 ? '' : 's'}` : ''}\n`);
     }
     if (flags.verbose) {

@@ -2,25 +2,27 @@
  * kubepath output writing
  * =======================
  *
- * Machine output goes to stdout or to a file (or, for `export csv`, a folder) written
- * whole or not at all: it lands in a temporary file or folder beside the target, renamed
- * into place only when complete. The temporary name is random and created exclusively
- * and never through a link, so a name planted in a shared folder is passed over, never
- * followed. A replaced file keeps its mode; a new one gets the usual 0666 (a folder
- * 0777) less the umask. A signal that ends the process removes the temporary first.
- * Chunks are written as they come, a block at a time, so memory holds one block.
+ * Machine output goes to stdout (no path, `-` or `/dev/stdout`) or to a file (or, for
+ * `export csv`, a folder) written whole or not at all: it lands in a temporary file or
+ * folder beside the target, renamed into place only when complete. The temporary name is
+ * random and created exclusively and never through a link, so a name planted in a shared
+ * folder is passed over, never followed; it is cut to fit wherever the target's name
+ * fits. A replaced file keeps its mode; a new one gets the usual 0666 (a folder 0777)
+ * less the umask. A signal that ends the process removes the temporary first (so does
+ * the end of the CLI process that started this one: bin/run.js). Chunks are written as
+ * they come, a block at a time, so memory holds one block.
  *
  * Output paths are checked before any work (`checkOutputPath`): a target that is a
  * folder, a link, a device or any other non-regular file, or that is (or would be read
- * back as) one of the command's inputs, is refused with exit 2.
+ * back as) one of the command's inputs or a kubeconfig, is refused with exit 2.
  */
 import {chmodSync, closeSync, constants, fchmodSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmSync, write} from 'node:fs';
 import {randomBytes} from 'node:crypto';
 import {once} from 'node:events';
-import {basename, dirname, join} from 'node:path';
+import {basename, dirname, join, resolve} from 'node:path';
 import {promisify} from 'node:util';
 import {UsageError} from '../snapshot/errors.js';
-import {inputFolderReading, isFolder, STDIN} from '../snapshot/load.js';
+import {isFolder, readsAsManifest, STDIN, walkFolder} from '../snapshot/load.js';
 
 export interface WriteOptions {
   /** The random part of temporary names; replaceable so that tests can plant files at every name it gives. */
@@ -33,10 +35,12 @@ export interface OutputFile {
   chunks: Iterable<string>;
 }
 
-/** What a command reads: its INPUT arguments (files, folders, `-`), and other files its flags name (`--vulns`, `--kubeconfig`). */
+/** What a command reads: its INPUT arguments (files, folders, `-`), other files its flags name (`--vulns`), and kubeconfigs. */
 export interface CommandReads {
   inputs: readonly string[];
   files: readonly string[];
+  /** `--kubeconfig`, and every file kubepath reads as a kubeconfig without it: read or not this time, none is ever replaced by an output. */
+  kubeconfigs: readonly string[];
 }
 
 /** Writes to a file take blocks this large (few system calls); stdout smaller ones, for a reader that waits. */
@@ -46,6 +50,10 @@ const STDOUT_BLOCK = 1 << 16;
 const CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 /** Random temporary names tried before giving up: more than one taken means someone plants them. */
 const NAME_ATTEMPTS = 16;
+/** The longest file name, in bytes, that Linux and macOS file systems take: a temporary name is kept within it. */
+const NAME_MAX = 255;
+/** Standard output's own name, a link (to a terminal, pipe or file) that an output path may not be: written as `-` is. */
+const DEV_STDOUT = '/dev/stdout';
 /** The signals that end a process by default (kill, Ctrl-C, a closed terminal): each removes the temporary files first. */
 const CLEANUP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -64,9 +72,14 @@ function endQuietlyOnClosedPipe(): void {
   });
 }
 
-/** Writes the chunks to stdout (no file, or `-`), or to a file whole or not at all. */
+/** Whether an output path names standard output: none, `-` or `/dev/stdout`. */
+export function isStdout(outputFile: string | undefined): outputFile is undefined | typeof STDIN | typeof DEV_STDOUT {
+  return outputFile === undefined || outputFile === STDIN || outputFile === DEV_STDOUT;
+}
+
+/** Writes the chunks to stdout (`isStdout`), or to a file whole or not at all. */
 export async function writeOutput(chunks: Iterable<string>, outputFile?: string, options: WriteOptions = {}): Promise<void> {
-  if (outputFile === undefined || outputFile === STDIN) {
+  if (isStdout(outputFile)) {
     endQuietlyOnClosedPipe();
     for (const block of blocks(chunks, STDOUT_BLOCK)) {
       if (!process.stdout.write(block)) await once(process.stdout, 'drain');
@@ -112,19 +125,30 @@ export async function writeOutputFolder(files: Iterable<OutputFile>, folder: str
 
 /**
  * Refuses, before any work, an output path that cannot be written, or that would
- * overwrite one of the command's inputs or be read back as one next time (inside an
- * input folder, named as the loader reads: src/snapshot/load.ts). Paths are compared
+ * overwrite a file the command reads (an input, every file an input folder's walk
+ * finds, through links too, a kubeconfig) or be read back as an input next time (inside
+ * an input folder, named as the loader reads: src/snapshot/load.ts). Paths are compared
  * with links resolved.
  */
 export function checkOutputPath(path: string, kind: 'file' | 'folder', reads: CommandReads): void {
   replacedMode(path, kind);
-  const real = join(realPath(dirname(path)) ?? dirname(path), basename(path));
-  const overwritten = [...reads.inputs, ...reads.files].find((input) => input !== STDIN && realPath(input) === real);
-  if (overwritten !== undefined) throw new UsageError(`cannot write ${path}: it is ${overwritten === path ? '' : `${overwritten}, `}an input of this command`);
-  const folder = kind === 'file' ? inputFolderReading(reads.inputs, real) : undefined;
-  if (folder !== undefined) {
-    throw new UsageError(`cannot write ${path}: it is inside the input folder ${folder}, which would read it back as input next time; write it elsewhere`);
+  const place = placeOf(path);
+  const folders = reads.inputs.filter((input) => input !== STDIN && isFolder(input)).map((folder) => ({folder, ...walkFolder(folder)}));
+  const read = [
+    ...[...reads.inputs, ...reads.files, ...folders.flatMap((walked) => walked.files)].map((file) => ({file, is: 'an input of this command'})),
+    ...reads.kubeconfigs.map((file) => ({file, is: 'a kubeconfig kubepath reads (--kubeconfig, KUBECONFIG, ~/.kube/config)'})),
+  ];
+  const overwritten = read.find(({file}) => file !== STDIN && placeOf(file) === place);
+  if (overwritten !== undefined) throw new UsageError(`cannot write ${path}: it is ${overwritten.file === path ? '' : `${overwritten.file}, `}${overwritten.is}`);
+  const readBack = kind === 'file' && readsAsManifest(basename(place)) ? folders.find((walked) => walked.folders.has(dirname(place))) : undefined;
+  if (readBack !== undefined) {
+    throw new UsageError(`cannot write ${path}: it is inside the input folder ${readBack.folder}, which would read it back as input next time; write it elsewhere`);
   }
+}
+
+/** Where a path leads, links resolved: its real path, or for a file yet to be made, its folder's real path and its name. */
+function placeOf(path: string): string {
+  return realPath(path) ?? join(realPath(dirname(path)) ?? resolve(dirname(path)), basename(path));
 }
 
 function realPath(path: string): string | undefined {
@@ -146,6 +170,8 @@ function replacedMode(path: string, kind: 'file' | 'folder'): number | undefined
   const folder = dirname(path);
   if (!isFolder(folder)) throw new UsageError(`cannot write ${path}: the folder ${folder} does not exist`);
   if (kind === 'file' && /[\\/]$/.test(path)) throw new UsageError(`cannot write ${path}: it names a folder`);
+  // The temporary goes in dirname(path): for `.` or `dir/..` that is the target itself or inside it.
+  if (kind === 'folder' && ['.', '..'].includes(basename(path))) throw new UsageError(`cannot write ${path}: name the folder by its own name, not . or ..`);
   let stats;
   try {
     stats = lstatSync(path);
@@ -179,7 +205,7 @@ async function replaceWhole(target: string, kind: 'file' | 'folder', options: Wr
     let created: {fill: () => Promise<void>} | undefined;
     for (let attempt = 0; created === undefined; attempt++) {
       if (attempt === NAME_ATTEMPTS) throw new UsageError(`cannot write ${target}: ${NAME_ATTEMPTS} random temporary names beside it were all taken`);
-      const candidate = join(dirname(target), `.${basename(target)}.${names()}.tmp`);
+      const candidate = join(dirname(target), temporaryName(basename(target), names()));
       try {
         created = create(candidate);
         temporary = candidate;
@@ -204,6 +230,18 @@ async function replaceWhole(target: string, kind: 'file' | 'folder', options: Wr
     if (temporary !== undefined) removedOnSignal.delete(temporary);
     releaseSignals();
   }
+}
+
+/** `.<base>.<random>.tmp`, the base cut (never inside a character) so that the name fits in NAME_MAX bytes. */
+function temporaryName(base: string, random: string): string {
+  let room = NAME_MAX - Buffer.byteLength(`..${random}.tmp`);
+  let kept = '';
+  for (const character of base) {
+    room -= Buffer.byteLength(character);
+    if (room < 0) break;
+    kept += character;
+  }
+  return `.${kept}.${random}.tmp`;
 }
 
 /** A failed system call on the output (no permission, no space, ...), as one line and exit 2. */

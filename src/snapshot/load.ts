@@ -9,7 +9,7 @@
  * schema; kinds kubepath does not read (ConfigMaps, CRDs, ...) are skipped and counted.
  */
 import {readdirSync, readFileSync, realpathSync, statSync} from 'node:fs';
-import {basename, dirname, join} from 'node:path';
+import {join} from 'node:path';
 import {parseDocuments, type DocPath, type InputDocument} from './documents.js';
 import {InputError} from './errors.js';
 import {KINDS, kindSpecFor} from './kinds.js';
@@ -80,8 +80,8 @@ function expandInput(input: string): string[] {
   return stats.isDirectory() ? walkFolder(input).files : [input];
 }
 
-/** The manifest files below a folder, sorted, and the real folders read to find them. */
-function walkFolder(root: string): {files: string[]; folders: Set<string>} {
+/** The manifest files below a folder, sorted (as named through the folder, links kept), and the real folders read to find them. */
+export function walkFolder(root: string): {files: string[]; folders: Set<string>} {
   const files: string[] = [];
   // Links are followed (ConfigMap-mounted folders are links); each real folder is read once.
   const folders = new Set<string>();
@@ -105,18 +105,16 @@ function walkFolder(root: string): {files: string[]; folders: Set<string>} {
         continue; // a dangling link
       }
       if (entry.isDirectory()) walk(path);
-      else if (entry.isFile() && MANIFEST_FILE.test(name)) files.push(path);
+      else if (entry.isFile() && readsAsManifest(name)) files.push(path);
     }
   };
   walk(root);
   return {files, folders};
 }
 
-/** The folder among `inputs` that would read a file at `realPath` (links resolved) as a manifest, if any. */
-export function inputFolderReading(inputs: readonly string[], realPath: string): string | undefined {
-  const name = basename(realPath);
-  if (name.startsWith('.') || !MANIFEST_FILE.test(name)) return undefined;
-  return inputs.find((input) => input !== STDIN && isFolder(input) && walkFolder(input).folders.has(dirname(realPath)));
+/** Whether a folder walk reads a file of this name (one starting with a dot it passes over). */
+export function readsAsManifest(name: string): boolean {
+  return !name.startsWith('.') && MANIFEST_FILE.test(name);
 }
 
 /** Whether a folder is there (links followed). */
