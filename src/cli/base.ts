@@ -150,9 +150,14 @@ export abstract class KubepathCommand extends Command {
     checkOutputPath(path, kind, {inputs, files: flags.vulns ?? [], kubeconfigs});
   }
 
-  /** Loads the command's INPUT arguments, or with none, collects the live cluster the flags (or kubectl's defaults) name. */
-  protected async load(inputs: string[], live: LiveFlags = {}): Promise<LoadResult> {
+  /**
+   * Loads the command's INPUT arguments, or with none, collects the live cluster the flags
+   * (or kubectl's defaults) name. The selector flags given are checked first, so a typo
+   * costs no collection.
+   */
+  protected async load(inputs: string[], live: LiveFlags = {}, selectors: Record<string, readonly string[] | undefined> = {}): Promise<LoadResult> {
     if (inputs.length === 0) this.refuseInputTakenAsFlagValue();
+    for (const [flag, texts] of Object.entries(selectors)) checkSelectors(texts, flag);
     const result = inputs.length === 0 ? await this.collectLive(live) : await this.loadFiles(inputs, live);
     for (const warning of [...result.warnings, ...coverageWarnings(result.snapshot.coverage.gaps)]) this.warning(warning);
     return result;
@@ -231,10 +236,8 @@ export abstract class KubepathCommand extends Command {
 
   /** Loads INPUT... and analyses it as `analyze` does, with the analysis flags given. */
   protected async analyzed(inputs: string[], flags: LiveFlags & {vulns?: string[]; 'kube-version'?: string; 'assume-breach'?: string[]; 'crown-jewel'?: string[]; 'max-depth': number; cni: string; 'team-key': string[]; 'trusted-registries'?: string[]}): Promise<LoadResult & {analysis: Analysis}> {
-    checkSelectors(flags['assume-breach']?.filter((text) => text !== ALL_PODS), '--assume-breach');
-    checkSelectors(flags['crown-jewel'], '--crown-jewel');
     const given = this.modelInputs(flags);
-    const loaded = await this.load(inputs, flags);
+    const loaded = await this.load(inputs, flags, {'--assume-breach': flags['assume-breach']?.filter((text) => text !== ALL_PODS), '--crown-jewel': flags['crown-jewel']});
     const analysis = analyze(this.modelOf(loaded.snapshot, given), {
       cni: CNI_PROFILES[flags.cni]!,
       assumeBreach: flags['assume-breach'],
