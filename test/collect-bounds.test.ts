@@ -87,7 +87,7 @@ describe('each list of the live collector is bounded', () => {
   });
 
   it('cuts off an answer trickled a byte every 3 s at the list deadline (--list-timeout)', async () => {
-    const collected = await collectFake(CLUSTER, {trickle: {kind: 'Pod', intervalMs: 3000}}, ['--list-timeout', '4']);
+    const collected = await collectFake(CLUSTER, {trickle: {kinds: ['Pod'], intervalMs: 3000}}, ['--list-timeout', '4']);
     expectOnlyPodsMissing(collected, 'timeout');
     expect(podGap(collected.snapshot)!.message).toBe(
       'the list of pods was cut off at its deadline, 4 s (--list-timeout raises it): GET /api/v1/pods was still being answered; nothing of it is kept',
@@ -98,7 +98,7 @@ describe('each list of the live collector is bounded', () => {
   });
 
   it('in a 429 storm, ends the list at once when Retry-After asks for more time than the list has left', async () => {
-    const collected = await collectFake(CLUSTER, {throttleAlways: {kind: 'Pod', retryAfter: '60'}}, ['--list-timeout', '30']);
+    const collected = await collectFake(CLUSTER, {throttleAlways: {kinds: ['Pod'], retryAfter: '60'}}, ['--list-timeout', '30']);
     expectOnlyPodsMissing(collected, 'timeout');
     expect(podGap(collected.snapshot)!.message).toBe(
       'the list of pods was cut off at its deadline, 30 s (--list-timeout raises it): GET /api/v1/pods answered 429 and asked to wait 60 s (Retry-After); nothing of it is kept',
@@ -109,7 +109,7 @@ describe('each list of the live collector is bounded', () => {
   });
 
   it('in a 429 storm, retries as the server asks while the list has time, then ends it within its deadline', async () => {
-    const collected = await collectFake(CLUSTER, {throttleAlways: {kind: 'Pod', retryAfter: '1'}}, ['--list-timeout', '5']);
+    const collected = await collectFake(CLUSTER, {throttleAlways: {kinds: ['Pod'], retryAfter: '1'}}, ['--list-timeout', '5']);
     expectOnlyPodsMissing(collected, 'timeout');
     expect(podGap(collected.snapshot)!.message).toBe(
       'the list of pods was cut off at its deadline, 5 s (--list-timeout raises it): GET /api/v1/pods answered 429 and asked to wait 1 s (Retry-After); nothing of it is kept',
