@@ -4,7 +4,8 @@
  * handed back again, a list that never ends, an answer trickled a byte every 3 s, a 429
  * storm. Each list ends within its bound as a coverage gap that names the flag raising
  * it, keeping nothing of itself; the command reads the rest, warns and exits 0. And the
- * user:password a server URL may carry reaches neither the snapshot nor stderr.
+ * user:password a server URL may carry, however it is spelt, reaches neither the snapshot
+ * nor stderr.
  */
 import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
@@ -13,6 +14,7 @@ import type {FakeObject, RecordedRequest} from '../src/bench/fake-api-server.js'
 import {DEFAULT_LIST_BOUNDS, listBoundsOf} from '../src/collect/bounds.js';
 import {generateCluster} from '../src/generate/cluster.js';
 import {KINDS} from '../src/snapshot/kinds.js';
+import {loadInputs} from '../src/snapshot/load.js';
 import type {CoverageGap, Snapshot} from '../src/snapshot/snapshot.js';
 import {runCli, runCliAsync, tempDir} from './helpers/cli.js';
 import {closeServed, collectFake, serveFake} from './helpers/fake-api.js';
@@ -146,49 +148,82 @@ describe('each list of the live collector is bounded', () => {
 
 describe('a server URL with user:password in it', () => {
   const SECRET = 's3cret-pass';
-  const withUserinfo = (kubeconfig: string): string => readFileSync(kubeconfig, 'utf8').replace('server: https://', `server: https://kubepath-user:${SECRET}@`);
-
-  it('is named without them in the snapshot, on stderr and in errors', async () => {
-    const {server: api, kubeconfig, dir} = await serveFake(CLUSTER, {forbidden: ['Secret']});
-    const config = join(dir, 'userinfo');
-    writeFileSync(config, withUserinfo(kubeconfig));
-    expect(readFileSync(config, 'utf8')).toContain(`${SECRET}@127.0.0.1`);
-    const out = join(dir, 'snapshot.json');
-    const result = await runCliAsync(['collect', '--kubeconfig', config, '--out', out]);
-    expect(result.status, result.stderr).toBe(0);
-    const written = readFileSync(out, 'utf8');
-    expect((JSON.parse(written) as Snapshot).source.server).toBe(api.url);
-    expect(result.stderr).toContain(`kubepath: reading ${api.url} (context fake from ${config})`);
-    expect(result.stderr).toMatch(/coverage gap: Secret could not be read \(forbidden\)/);
-    // The kubeconfig's token still authenticates every request.
-    expect(new Set(api.requests.map((r) => r.authorization))).toEqual(new Set([`Bearer ${api.token}`]));
-
-    // Errors: a server that cannot be reached, one that lets nothing be read, an http:// server without insecure-skip-tls-verify.
-    const unreachable = join(dir, 'unreachable');
-    writeFileSync(unreachable, readFileSync(config, 'utf8').replace(/127\.0\.0\.1:\d+/, '127.0.0.1:1'));
-    const plain = join(dir, 'plain');
-    writeFileSync(plain, readFileSync(config, 'utf8').replace('server: https://', 'server: http://'));
-    const {kubeconfig: closed} = await serveFake(CLUSTER, {forbidden: KINDS.map((k) => k.kind)});
-    const nothing = join(dir, 'nothing');
-    writeFileSync(nothing, withUserinfo(closed));
-    const failures = await Promise.all([unreachable, plain, nothing].map((file) => runCliAsync(['collect', '--kubeconfig', file, '--out', join(tempDir(), 'x.json')])));
-    expect(failures[0]!.stderr).toMatch(/^kubepath: error: cannot reach the API server at https:\/\/127\.0\.0\.1:1: ECONNREFUSED/m);
-    expect(failures[1]!.stderr).toMatch(/^kubepath: error: .*: the server must be https:\/\/ .*: http:\/\/127\.0\.0\.1:\d+$/m);
-    expect(failures[2]!.stderr).toMatch(/^kubepath: error: nothing could be read from https:\/\/127\.0\.0\.1:\d+ \(context fake\)/m);
-    for (const failure of failures) expect(failure.status).toBe(2);
-    for (const text of [written, result.stdout, result.stderr, ...failures.flatMap((f) => [f.stdout, f.stderr])]) {
+  /** Every way of writing user:password into a server URL that Node's URL parser (and so the HTTP client) reads as such. */
+  const spellings = (scheme: 'https' | 'http', hostPort: string): string[] =>
+    [`${scheme}://`, `${scheme}:`, `${scheme}:/`, `${scheme}:///`, ` ${scheme}://`, `${scheme.slice(0, 2)}\t${scheme.slice(2)}://`, `${scheme}:\\\\`].map((start) => `${start}kubepath-user:${SECRET}@${hostPort}`);
+  /** The kubeconfig with its server written as `server` (a JSON string is a YAML one). */
+  const withServer = (kubeconfig: string, server: string): string => readFileSync(kubeconfig, 'utf8').replace(/server: https:\/\/\S+/, `server: ${JSON.stringify(server)}`);
+  const expectNoCredentials = (texts: string[]): void => {
+    for (const text of texts) {
       expect(text).not.toContain(SECRET);
       expect(text).not.toContain('kubepath-user');
     }
+  };
 
-    // A snapshot an older kubepath saved with the credentials in its server URL: read, analysed and saved again without them.
-    const old = join(dir, 'old-snapshot.json');
-    writeFileSync(old, written.replace(`"server": "https://`, `"server": "https://kubepath-user:${SECRET}@`));
-    expect(readFileSync(old, 'utf8')).toContain(SECRET);
-    const again = join(dir, 'again.json');
+  it('is named without them in the snapshot, on stderr and in errors, however it is spelt', async () => {
+    const {server: api, kubeconfig} = await serveFake(CLUSTER, {forbidden: ['Secret']});
+    const hostPort = api.url.slice('https://'.length);
+    const configs = (scheme: 'https' | 'http', kubeconfigOf: string, at = hostPort): string[] =>
+      spellings(scheme, at).map((server, i) => {
+        const file = join(tempDir(), `kubeconfig-${scheme}-${i}`);
+        writeFileSync(file, withServer(kubeconfigOf, server));
+        expect(readFileSync(file, 'utf8')).toContain(SECRET);
+        return file;
+      });
+    const collect = (files: string[]): Promise<Array<Awaited<ReturnType<typeof runCliAsync>> & {out: string; config: string}>> =>
+      Promise.all(files.map(async (config) => {
+        const out = join(tempDir(), 'snapshot.json');
+        return {...(await runCliAsync(['collect', '--kubeconfig', config, '--out', out])), out, config};
+      }));
+
+    // Read: each spelling reaches the server (as the kubeconfig's token), and is named as api.url.
+    const read = await collect(configs('https', kubeconfig));
+    for (const run of read) {
+      expect(run.status, `${run.config}: ${run.stderr}`).toBe(0);
+      expect((JSON.parse(readFileSync(run.out, 'utf8')) as Snapshot).source.server).toBe(api.url);
+      expect(run.stderr).toContain(`kubepath: reading ${api.url} (context fake from ${run.config})`);
+      expect(run.stderr).toMatch(/coverage gap: Secret could not be read \(forbidden\)/);
+    }
+    expect(new Set(api.requests.map((r) => r.authorization))).toEqual(new Set([`Bearer ${api.token}`]));
+
+    // Errors: a server that cannot be reached, one that lets nothing be read, an http:// server without insecure-skip-tls-verify.
+    const {server: closedApi, kubeconfig: closed} = await serveFake(CLUSTER, {forbidden: KINDS.map((k) => k.kind)});
+    const [unreachable, nothing, plain] = await Promise.all([
+      collect(configs('https', kubeconfig, '127.0.0.1:1')),
+      collect(configs('https', closed, closedApi.url.slice('https://'.length))),
+      collect(configs('http', kubeconfig)),
+    ]);
+    for (const run of unreachable) expect(run.stderr).toMatch(/^kubepath: error: cannot reach the API server at https:\/\/127\.0\.0\.1:1: ECONNREFUSED/m);
+    for (const run of nothing) expect(run.stderr).toMatch(/^kubepath: error: nothing could be read from https:\/\/127\.0\.0\.1:\d+ \(context fake\)/m);
+    for (const run of plain) expect(run.stderr).toMatch(/^kubepath: error: .*: the server must be https:\/\/ .*: http:\/\/127\.0\.0\.1:\d+$/m);
+    for (const run of [...unreachable, ...nothing, ...plain]) expect(run.status, run.stderr).toBe(2);
+    expectNoCredentials([...read, ...unreachable, ...nothing, ...plain].flatMap((run) => [run.stdout, run.stderr, ...(run.status === 0 ? [readFileSync(run.out, 'utf8')] : [])]));
+  });
+
+  it('is dropped from a snapshot an older kubepath saved with it, however it is spelt', async () => {
+    const {server: api, kubeconfig} = await serveFake(CLUSTER);
+    const collected = await runCliAsync(['collect', '--kubeconfig', kubeconfig, '--out', join(tempDir(), 'snapshot.json')]);
+    expect(collected.status, collected.stderr).toBe(0);
+    const written = readFileSync(collected.stderr.match(/wrote \d+ objects to (\S+)/)![1]!, 'utf8');
+    const hostPort = api.url.slice('https://'.length);
+    const saved = (server: string): string => {
+      const file = join(tempDir(), 'old-snapshot.json');
+      writeFileSync(file, written.replace(`"server": ${JSON.stringify(api.url)}`, `"server": ${JSON.stringify(server)}`));
+      expect(readFileSync(file, 'utf8')).toContain(SECRET);
+      return file;
+    };
+    for (const scheme of ['https', 'http'] as const) {
+      for (const server of spellings(scheme, hostPort)) {
+        const {snapshot} = await loadInputs([saved(server)]);
+        expect(snapshot.source.server, JSON.stringify(server)).toBe(`${scheme}://${hostPort}`);
+      }
+    }
+    // Through the CLI: read, analysed and saved again without them.
+    const old = saved(spellings('https', hostPort)[6]!);
+    const again = join(tempDir(), 'again.json');
     const reread = [await runCliAsync(['analyze', old]), await runCliAsync(['collect', old, '--out', again])];
     for (const run of reread) expect(run.status, run.stderr).toBe(0);
     expect(reread[0]!.stdout).toContain(`kubepath: live snapshot of ${api.url}`);
-    for (const text of [...reread.flatMap((r) => [r.stdout, r.stderr]), readFileSync(again, 'utf8')]) expect(text).not.toContain(SECRET);
+    expectNoCredentials([...reread.flatMap((r) => [r.stdout, r.stderr]), readFileSync(again, 'utf8')]);
   });
 });
