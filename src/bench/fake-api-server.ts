@@ -13,13 +13,16 @@
  * `/apis/<group>/<version>`) lists what is served. As the real server, it authorizes
  * before it routes: a forbidden kind answers 403 even where it is not served. Faults
  * are set per kind: 403, not served (404), a 429 with Retry-After on one page, a 500 on
- * one page, continue tokens that expire (410); and what a hostile or broken server does
- * and the real one cannot be made to: a 429 on every request, an answer trickled a
- * byte at a time, a continue token handed back again, a list that never ends. Every
- * request is recorded.
+ * one page, continue tokens that expire (410), objects made bulky by their
+ * managedFields; and what a hostile or broken server does and the real one cannot be
+ * made to: a 429 on every request, an answer trickled a byte at a time, a continue
+ * token handed back again, a list that never ends, continue tokens of any length, one
+ * page of millions of empty items. List answers are written item by item as the client
+ * takes them, so that a huge one is never held whole here. Every request is recorded.
  */
 import {execFileSync} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import type http from 'node:http';
 import https from 'node:https';
 import type {AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
@@ -44,10 +47,10 @@ export interface Faults {
   versions?: Record<string, string[]>;
   /** One page of a kind answers 429 with this Retry-After, once. */
   throttle?: {kind: string; page: number; retryAfter: string};
-  /** Every list request of a kind answers 429 with this Retry-After: a storm. */
-  throttleAlways?: {kind: string; retryAfter: string};
-  /** Lists of a kind answer 200 at once, then their body one byte every `intervalMs`. */
-  trickle?: {kind: string; intervalMs: number};
+  /** Every list request of these kinds (from this page on; default the first) answers 429 with this Retry-After: a storm. */
+  throttleAlways?: {kinds: string[]; retryAfter: string; fromPage?: number};
+  /** Lists of these kinds answer 200 at once, then their body one byte every `intervalMs`. */
+  trickle?: {kinds: string[]; intervalMs: number};
   /** Pages of a kind after the first hand back the continue token they were asked with: the list never ends. */
   repeatContinue?: string;
   /** A list of this kind never ends: every page hands out a fresh continue token (to the first objects again). */
@@ -62,6 +65,12 @@ export interface Faults {
   discoveryForbidden?: boolean;
   /** Ignore metadata-only requests for Secrets and send full SecretLists. */
   ignoreMetadataOnly?: boolean;
+  /** Each object of a kind carries this many bytes more, in its managedFields (which a client drops): pages as large as etcd allows. */
+  bulky?: {kind: string; bytes: number};
+  /** Continue tokens of a kind are this many bytes longer: fresh each page, as long as a hostile server likes. */
+  longContinue?: {kind: string; bytes: number};
+  /** A list of a kind answers one page of this many empty items (`{}`, 3 bytes each), whatever its limit: 80 million make 240 MB. */
+  hugePage?: {kind: string; items: number};
 }
 
 export interface RecordedRequest {
@@ -104,10 +113,11 @@ function status(code: number, reason: string, message: string, details?: Json): 
   return {kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? {details} : {}), code};
 }
 
-/** An object as the API server stores it: managedFields added; a Secret's data, and its last-applied copy, filled in. */
-function stored(object: FakeObject): Json {
+/** An object as the API server stores it: managedFields added (with `bulk` in them); a Secret's data, and its last-applied copy, filled in. */
+function stored(object: FakeObject, bulk?: string): Json {
   const {kind: _kind, apiVersion: _apiVersion, ...item} = object;
-  const managedFields = [{manager: 'kube-controller-manager', operation: 'Update', apiVersion: object.apiVersion, time: '2026-01-01T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1: {'f:metadata': {'f:labels': {}}}}];
+  const managedFields: Json[] = [{manager: 'kube-controller-manager', operation: 'Update', apiVersion: object.apiVersion, time: '2026-01-01T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1: {'f:metadata': {'f:labels': {}}}}];
+  if (bulk !== undefined) managedFields.push({manager: 'bulk', operation: 'Apply', apiVersion: object.apiVersion, fieldsType: 'FieldsV1', fieldsV1: {'f:metadata': {[`f:${bulk}`]: {}}}});
   if (object.kind !== 'Secret') return {...item, metadata: {...object.metadata, managedFields}};
   const data = {value: fakeSecretValue(object)};
   const lastApplied = JSON.stringify({apiVersion: 'v1', kind: 'Secret', metadata: {name: object.metadata.name, namespace: object.metadata.namespace}, data});
@@ -118,6 +128,66 @@ function stored(object: FakeObject): Json {
 /** A Secret's value as the server would send it without metadata-only: what must never reach a snapshot. */
 export function fakeSecretValue(object: FakeObject): string {
   return Buffer.from(`s3cret-value-of-${String(object.metadata.namespace)}-${String(object.metadata.name)}`).toString('base64');
+}
+
+/** Each of `objects` as JSON text, made only when it is sent. */
+function* lazily<T>(objects: readonly T[], store: (object: T) => Json): Generator<string> {
+  for (const object of objects) yield JSON.stringify(store(object));
+}
+
+/** `count` empty items, in runs of many (each run one part of the answer). */
+function* emptyItems(count: number): Generator<string> {
+  const RUN = 20_000;
+  const run = Array.from({length: RUN}, () => '{}').join(',');
+  for (let left = count; left > 0; left -= RUN) yield left >= RUN ? run : run.slice(0, 3 * left - 1);
+}
+
+/** A list answer in parts: `{"kind":...,"metadata":{...},"items":[` (the list's own members first, as the API server writes them), the items, `]}`. */
+function* listParts(list: Json, items: Iterable<string>): Generator<string> {
+  yield `${JSON.stringify(list).slice(0, -1)},"items":[`;
+  let first = true;
+  for (const item of items) {
+    yield first ? item : `,${item}`;
+    first = false;
+  }
+  yield ']}';
+}
+
+/** Until the client has taken what was written (`drain`) or, with `ms`, that long; sooner if it goes away. */
+function until(res: http.ServerResponse, ms?: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    const timer = ms === undefined ? undefined : setTimeout(done, ms);
+    if (ms === undefined) res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+/**
+ * Writes `parts` no faster than the client reads them (so a huge answer is never held
+ * here), or one byte every `trickleMs`; stops when the client goes away.
+ */
+async function writeParts(res: http.ServerResponse, parts: Iterable<string>, trickleMs: number | undefined): Promise<void> {
+  let gone = false;
+  res.on('close', () => (gone = true));
+  for (const part of parts) {
+    if (trickleMs === undefined) {
+      if (!res.write(part)) await until(res);
+    } else {
+      const bytes = Buffer.from(part);
+      for (let sent = 0; sent < bytes.length && !gone; sent++) {
+        await until(res, trickleMs);
+        if (!gone) res.write(bytes.subarray(sent, sent + 1));
+      }
+    }
+    if (gone) return;
+  }
+  res.end();
 }
 
 interface Route {
@@ -184,22 +254,23 @@ export async function startFakeApiServer(objects: Iterable<FakeObject>, options:
   /** Makes each continue token of an endless list new. */
   let issued = 0;
 
-  const server = https.createServer({key, cert}, (req, res) => {
+  // As the real API server (Go's DefaultMaxHeaderBytes): a request line may carry a long continue token.
+  const server = https.createServer({key, cert, maxHeaderSize: 1024 * 1024}, (req, res) => {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     const query = Object.fromEntries(url.searchParams);
     const accept = String(req.headers.accept ?? '');
     const authorization = String(req.headers.authorization ?? '');
-    const send = (code: number, body: Json, headers: Record<string, string> = {}, trickleMs?: number): void => {
-      requests.push({path: url.pathname, query, accept, authorization, status: code, at: Date.now()});
+    const record = (code: number): void => void requests.push({path: url.pathname, query, accept, authorization, status: code, at: Date.now()});
+    const send = (code: number, body: Json, headers: Record<string, string> = {}): void => {
+      record(code);
       res.writeHead(code, {'Content-Type': 'application/json', ...headers});
-      if (trickleMs === undefined) return void res.end(JSON.stringify(body));
-      const bytes = Buffer.from(JSON.stringify(body));
-      let sent = 0;
-      const timer = setInterval(() => {
-        res.write(bytes.subarray(sent, ++sent));
-        if (sent === bytes.length) res.end();
-      }, trickleMs);
-      res.on('close', () => clearInterval(timer));
+      res.end(JSON.stringify(body));
+    };
+    /** A list answer: its own members, then its items (JSON texts) as the client takes them, or a byte every `trickleMs`. */
+    const sendList = (list: Json, items: Iterable<string>, trickleMs: number | undefined): void => {
+      record(200);
+      res.writeHead(200, {'Content-Type': 'application/json'});
+      void writeParts(res, listParts(list, items), trickleMs);
     };
     if (authorization !== `Bearer ${token}`) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
     if (url.pathname === '/version') return send(200, {major: '1', minor: '30', gitVersion: options.serverVersion ?? 'v1.30.4'});
@@ -240,7 +311,8 @@ export async function startFakeApiServer(objects: Iterable<FakeObject>, options:
     const limit = Math.max(1, query.limit === undefined ? all.length : Number(query.limit));
     const page = Math.floor(offset / limit) + 1;
     const fault = (spec: {kind: string; page: number} | undefined, name: string): boolean => spec?.kind === kind && spec.page === page && once(`${name}/${kind}/${namespace ?? ''}`);
-    const throttled = fault(faults.throttle, 'throttle') ? faults.throttle : faults.throttleAlways?.kind === kind ? faults.throttleAlways : undefined;
+    const storm = faults.throttleAlways?.kinds.includes(kind) && page >= (faults.throttleAlways.fromPage ?? 1) ? faults.throttleAlways : undefined;
+    const throttled = fault(faults.throttle, 'throttle') ? faults.throttle : storm;
     if (throttled) {
       return send(429, status(429, 'TooManyRequests', 'The API server is handling too many requests; please try again later.'), {'Retry-After': throttled.retryAfter});
     }
@@ -249,8 +321,12 @@ export async function startFakeApiServer(objects: Iterable<FakeObject>, options:
       epochs.set(listKey, (epochs.get(listKey) ?? 0) + 1);
       return expired();
     }
+    const trickleMs = faults.trickle?.kinds.includes(kind) ? faults.trickle.intervalMs : undefined;
+    if (faults.hugePage?.kind === kind) return sendList({kind: `${kind}List`, apiVersion: 'v1', metadata: {}}, emptyItems(faults.hugePage.items), trickleMs);
     const slice = all.slice(offset, offset + limit);
-    const continueToken = (start: number): string => Buffer.from(JSON.stringify({rv: resourceVersion, start, kind, epoch: epochs.get(listKey) ?? 0, ...(faults.endless === kind ? {n: ++issued} : {})})).toString('base64url');
+    const padding = faults.longContinue?.kind === kind ? {padding: 'x'.repeat(faults.longContinue.bytes)} : {};
+    const continueToken = (start: number): string =>
+      Buffer.from(JSON.stringify({rv: resourceVersion, start, kind, epoch: epochs.get(listKey) ?? 0, ...(faults.endless === kind ? {n: ++issued} : {}), ...padding})).toString('base64url');
     const next =
       faults.repeatContinue === kind && query.continue !== undefined ? query.continue
       : faults.endless === kind ? continueToken((offset + limit) % Math.max(1, all.length))
@@ -258,13 +334,12 @@ export async function startFakeApiServer(objects: Iterable<FakeObject>, options:
       : undefined;
     const metadata: Json = {resourceVersion, ...(next ? {continue: next, remainingItemCount: Math.max(0, all.length - offset - limit)} : {})};
     const apiVersion = group ? `${group}/${version}` : version;
-    const trickleMs = faults.trickle?.kind === kind ? faults.trickle.intervalMs : undefined;
+    const bulk = faults.bulky?.kind === kind ? 'x'.repeat(faults.bulky.bytes) : undefined;
     if (kind === 'Secret' && accept.includes('as=PartialObjectMetadataList') && !faults.ignoreMetadataOnly) {
-      const items = slice.map((o) => ({apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadata', metadata: stored(o).metadata}));
-      return send(200, {kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata, items}, {}, trickleMs);
+      const items = lazily(slice, (o) => ({apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadata', metadata: stored(o, bulk).metadata}));
+      return sendList({kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata}, items, trickleMs);
     }
-    const items = slice.map(stored);
-    return send(200, {kind: `${kind}List`, apiVersion, metadata, items}, {}, trickleMs);
+    return sendList({kind: `${kind}List`, apiVersion, metadata}, lazily(slice, (o) => stored(o, bulk)), trickleMs);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;

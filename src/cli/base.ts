@@ -71,7 +71,8 @@ export const liveFlags = {
   namespace: Flags.string({...repeatable, char: 'n', description: 'with no INPUT, list namespaced kinds in these namespaces only (repeatable)', helpValue: 'NS'}),
   // No default given to oclif, so that a --chunk-size given with INPUT files is noticed.
   'chunk-size': Flags.integer({description: `with no INPUT, objects per page of each list (default: ${DEFAULT_CHUNK_SIZE})`, min: 1, max: 100_000}),
-  // Each list's bounds (src/collect/bounds.ts); one hit is a coverage gap.
+  // The collection's and each list's bounds (src/collect/bounds.ts); one hit is a coverage gap.
+  'collect-timeout': Flags.string({description: `with no INPUT, the time the whole collection may take, every list included (default: ${formatDuration(DEFAULT_LIST_BOUNDS.collectTimeoutMs)})`, helpValue: 'SECONDS|15m'}),
   'list-timeout': Flags.string({description: `with no INPUT, the time one list may take, every page and retry included (default: ${formatDuration(DEFAULT_LIST_BOUNDS.timeoutMs)})`, helpValue: 'SECONDS|10m'}),
   'max-list-pages': Flags.integer({description: `with no INPUT, the most pages one list may have (default: ${DEFAULT_LIST_BOUNDS.maxPages})`, min: 1, helpValue: 'N'}),
   'max-list-objects': Flags.integer({description: `with no INPUT, the most objects one list may have (default: ${DEFAULT_LIST_BOUNDS.maxObjects})`, min: 1, helpValue: 'N'}),

@@ -16,7 +16,10 @@
  * ApiError that says what the server said. Every request counts into the budget of
  * its list (bounds.ts): an answer still arriving at the list's deadline is cut off,
  * a retry that would come after it ends the list instead, and the answer's bytes
- * count towards the list's cap.
+ * count towards the list's cap. A list answer is read item by item as it arrives
+ * (list-reader.ts), never whole; any other answer is small, and refused past
+ * MAX_OBJECT_BYTES. Messages name a request with its query (which holds the continue
+ * token, as long as the server likes) cut short, and what the server said cut short too.
  *
  * Requests go to the server URL as the kubeconfig gives it, user:password included
  * (sent as basic authentication when no other credential is, as kubectl does);
@@ -26,6 +29,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type {BoundFailure, ListBudget} from './bounds.js';
 import type {ClusterTarget} from './kubeconfig.js';
+import {ListReader, type ItemSink} from './list-reader.js';
 
 export type Json = Record<string, unknown>;
 
@@ -59,14 +63,21 @@ export const DEFAULT_RETRY: RetryPolicy = {attempts: 6, baseDelayMs: 500, maxDel
 /** Network failures worth another try: the server or a load balancer dropped us. */
 const TRANSIENT_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', 'ECONNABORTED', 'ENETUNREACH', 'EHOSTUNREACH']);
 
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
+/** What reads a successful answer's body as it arrives, and what it made of it at the end. */
+interface BodyReader<R> {
+  write(chunk: Buffer): void;
+  end(): R;
 }
 
-/** A page this large means the server ignores `limit` (a proxy?): refused rather than held. */
-export const MAX_ANSWER_BYTES = 256 * 1024 * 1024;
+/** A successful answer (what its reader made of it), or a failed one with the start of its body, for the message. */
+type Answer<R> = {status: number; headers: http.IncomingHttpHeaders} & ({ok: true; result: R} | {ok: false; body: Buffer});
+
+/** Of a failed answer's body, only this much is kept: it is read for a Status message. */
+const FAILURE_BODY_BYTES = 64 * 1024;
+/** Of a message the server wrote, or a kind it named, this many characters are shown. */
+const SERVER_TEXT_CHARS = 300;
+/** Of a request's query (a continue token may be as long as the server likes), this many characters are shown. */
+const QUERY_CHARS = 32;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -79,17 +90,58 @@ export function retryAfterMs(header: string | string[] | undefined, now = Date.n
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** The message of a Kubernetes `Status` body, else the body's start. */
-function statusMessage(answer: Answer): string {
-  const text = answer.body.toString('utf8');
+/** At most `chars` characters of `text`, the cut marked with `…` (and never inside a surrogate pair). */
+export function clip(text: string, chars: number): string {
+  if (text.length <= chars) return text;
+  const cut = /[\ud800-\udbff]/.test(text[chars - 1]!) ? chars - 1 : chars;
+  return `${text.slice(0, cut)}…`;
+}
+
+/** `GET /api/v1/pods?limit=500&continue=eyJydiI6IjkxO…`: a request as every message names it. */
+export function requestOf(path: string): string {
+  const query = path.indexOf('?');
+  return `GET ${query < 0 ? path : `${path.slice(0, query + 1)}${clip(path.slice(query + 1), QUERY_CHARS)}`}`;
+}
+
+/** The message of a Kubernetes `Status` body, else the first line of the body (a failed answer's start), cut short. */
+function statusMessage(status: number, body: Buffer): string {
+  const text = body.toString('utf8');
   try {
-    const status = JSON.parse(text) as Json;
-    if (typeof status.message === 'string' && status.message) return status.message;
+    const parsed = JSON.parse(text) as Json;
+    if (typeof parsed.message === 'string' && parsed.message) return clip(parsed.message, SERVER_TEXT_CHARS);
   } catch {
-    // not JSON: fall through to the text itself
+    // not JSON (or cut short): fall through to the text itself
   }
   const line = text.trim().split('\n')[0] ?? '';
-  return line ? line.slice(0, 200) : `HTTP ${answer.status}`;
+  return line ? clip(line, SERVER_TEXT_CHARS) : `HTTP ${status}`;
+}
+
+/** A small answer (/version, discovery), whole, as a JSON object. */
+class DocumentReader implements BodyReader<Json> {
+  private readonly chunks: Buffer[] = [];
+  private bytes = 0;
+
+  constructor(
+    private readonly budget: ListBudget,
+    private readonly malformed: (why: string) => ApiError,
+  ) {}
+
+  write(chunk: Buffer): void {
+    this.bytes += chunk.length;
+    this.budget.objectBytes(this.bytes);
+    this.chunks.push(chunk);
+  }
+
+  end(): Json {
+    let body: unknown;
+    try {
+      body = JSON.parse(Buffer.concat(this.chunks).toString('utf8'));
+    } catch {
+      throw this.malformed("the API server's answer is not JSON");
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw this.malformed("the API server's answer is not a JSON object");
+    return body as Json;
+  }
 }
 
 export class ApiClient {
@@ -105,26 +157,35 @@ export class ApiClient {
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
   ) {}
 
-  /** The JSON body at `path` (below the server URL), within `budget`; `accept` asks for a representation. */
-  async getJson(path: string, budget: ListBudget, accept = 'application/json'): Promise<Json> {
-    const answer = await this.getWithRetries(path, accept, budget);
-    let body: unknown;
-    try {
-      body = JSON.parse(answer.body.toString('utf8'));
-    } catch {
-      throw new ApiError('error', answer.status, `GET ${path}: the API server's answer is not JSON`);
-    }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new ApiError('error', answer.status, `GET ${path}: the API server's answer is not a JSON object`);
-    }
-    return body as Json;
+  /** The JSON object at `path` (below the server URL), a small one (not a list: `getList`), within `budget`. */
+  async getJson(path: string, budget: ListBudget): Promise<Json> {
+    return this.getWithRetries(path, 'application/json', budget, () => new DocumentReader(budget, this.malformed(path)));
   }
 
-  private async getWithRetries(path: string, accept: string, budget: ListBudget): Promise<Answer> {
+  /**
+   * The list at `path`, within `budget`, read as it arrives: each item goes to a sink
+   * (`newSink` makes one for each try, so that a retried request starts afresh), and
+   * the list's other members come back with the sink that took the items of the try
+   * that succeeded. `accept` asks for a representation.
+   */
+  async getList<S extends ItemSink>(path: string, budget: ListBudget, accept: string, newSink: () => S): Promise<{list: Json; items: number; sink: S}> {
+    return this.getWithRetries(path, accept, budget, () => {
+      const sink = newSink();
+      const reader = new ListReader(sink, budget, this.malformed(path));
+      return {write: (chunk) => reader.write(chunk), end: () => ({...reader.end(), sink})};
+    });
+  }
+
+  /** The error for an answer to `path` that is not what was asked for. */
+  private malformed(path: string): (why: string) => ApiError {
+    return (why) => new ApiError('error', undefined, `${requestOf(path)}: ${why}`);
+  }
+
+  private async getWithRetries<R>(path: string, accept: string, budget: ListBudget, newReader: () => BodyReader<R>): Promise<R> {
     for (let attempt = 1; ; attempt++) {
-      let answer: Answer;
+      let answer: Answer<R>;
       try {
-        answer = await this.get(path, accept, budget);
+        answer = await this.get(path, accept, budget, newReader);
       } catch (error) {
         if (error instanceof ApiError) throw error;
         const code = (error as NodeJS.ErrnoException).code ?? '';
@@ -132,22 +193,22 @@ export class ApiClient {
         if (!TRANSIENT_CODES.has(code) || (!this.answered && code !== 'ECONNRESET') || attempt >= this.retry.attempts) {
           throw new ApiError('unreachable', undefined, `cannot reach the API server at ${this.target.server}: ${what}`);
         }
-        await this.retryAfter(this.backoff(attempt), budget, `GET ${path}: ${what}`, `${requestOf(path)} failed (${what}), and its next try would come too late`);
+        await this.retryAfter(this.backoff(attempt), budget, `${requestOf(path)}: ${what}`, `${requestOf(path)} failed (${what}), and its next try would come too late`);
         continue;
       }
       this.answered = true;
+      if (answer.ok) return answer.result;
       const {status} = answer;
-      if (status >= 200 && status < 300) return answer;
       const retriable = status === 429 || status >= 500;
       if (retriable && attempt < this.retry.attempts) {
         const header = answer.headers['retry-after'];
         const asked = retryAfterMs(header);
         const wait = asked === undefined ? this.backoff(attempt) : Math.min(asked, this.retry.maxRetryAfterMs);
         const late = asked === undefined ? `answered ${status}, and its next try would come too late` : `answered ${status} and asked to wait ${Math.round(wait / 1000)} s (Retry-After)`;
-        await this.retryAfter(wait, budget, `GET ${path}: ${status}${asked === undefined ? '' : `, Retry-After ${header}`}`, `${requestOf(path)} ${late}`);
+        await this.retryAfter(wait, budget, `${requestOf(path)}: ${status}${asked === undefined ? '' : `, Retry-After ${clip(String(header), SERVER_TEXT_CHARS)}`}`, `${requestOf(path)} ${late}`);
         continue;
       }
-      const message = `GET ${path}: ${status} ${statusMessage(answer)}${retriable ? ` (after ${attempt} tries)` : ''}`;
+      const message = `${requestOf(path)}: ${status} ${statusMessage(status, answer.body)}${retriable ? ` (after ${attempt} tries)` : ''}`;
       throw new ApiError(failureOf(status), status, message);
     }
   }
@@ -165,7 +226,8 @@ export class ApiClient {
     return delay * (0.75 + Math.random() * 0.25);
   }
 
-  private async get(path: string, accept: string, budget: ListBudget): Promise<Answer> {
+  /** One try: a successful answer's body goes to a reader `newReader` makes, as it arrives; of a failure's, the start is kept. */
+  private async get<R>(path: string, accept: string, budget: ListBudget, newReader: () => BodyReader<R>): Promise<Answer<R>> {
     const url = new URL(this.target.config.getCurrentCluster()!.server.replace(/\/$/, '') + path);
     const options: https.RequestOptions = {method: 'GET', headers: {}};
     try {
@@ -178,7 +240,7 @@ export class ApiClient {
     const request = url.protocol === 'http:' ? http.request : https.request;
     const left = budget.remainingMs();
     if (left <= 0) throw budget.timeout(`no time was left for ${requestOf(path)}`);
-    return new Promise<Answer>((resolve, reject) => {
+    return new Promise<Answer<R>>((resolve, reject) => {
       let settled = false;
       let cutOff: NodeJS.Timeout | undefined;
       const settle = (): boolean => {
@@ -192,21 +254,33 @@ export class ApiClient {
         req.destroy();
       };
       const req = request(url, options, (res) => {
-        const chunks: Buffer[] = [];
-        let bytes = 0;
+        const status = res.statusCode ?? 0;
+        const reader = status >= 200 && status < 300 ? newReader() : undefined;
+        const start: Buffer[] = [];
+        let kept = 0;
         res.on('data', (chunk: Buffer) => {
-          bytes += chunk.length;
+          if (settled) return;
           try {
             budget.received(chunk.length);
+            if (reader) reader.write(chunk);
+            else if (kept < FAILURE_BODY_BYTES) {
+              const part = chunk.subarray(0, FAILURE_BODY_BYTES - kept);
+              start.push(part);
+              kept += part.length;
+            }
+          } catch (error) {
+            fail(error);
+          }
+        });
+        res.on('end', () => {
+          if (settled) return;
+          let answer: Answer<R>;
+          try {
+            answer = reader ? {status, headers: res.headers, ok: true, result: reader.end()} : {status, headers: res.headers, ok: false, body: Buffer.concat(start)};
           } catch (error) {
             return fail(error);
           }
-          if (bytes > MAX_ANSWER_BYTES) {
-            fail(new ApiError('error', res.statusCode, `GET ${path}: the answer is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MB; the server (or a proxy) seems to ignore limit`));
-          } else chunks.push(chunk);
-        });
-        res.on('end', () => {
-          if (settle()) resolve({status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks)});
+          if (settle()) resolve(answer);
         });
         res.on('error', fail);
       });
@@ -236,9 +310,6 @@ export class ApiClient {
     this.agent = undefined;
   }
 }
-
-/** `GET /api/v1/pods`: the request without its query, whose continue token may be long. */
-const requestOf = (path: string): string => `GET ${path.split('?')[0]}`;
 
 function failureOf(status: number): FailureKind {
   if (status === 401) return 'unauthorized';

@@ -4,18 +4,22 @@
  *
  * What one list may cost before the collector gives it up: a deadline for the whole
  * list (every page, retry and restart, and each answer still arriving), and caps on
- * its pages, objects and bytes. Without them a server that hands back a continue token
- * twice, hands out fresh ones forever, trickles its answer or keeps throttling holds
- * the collection forever. A bound hit ends the list with an ApiError whose failure is
- * the coverage gap's reason (`timeout`, `too-large`, `continue-loop`) and whose message
- * names the bound and the flag that raises it. The same deadline bounds /version and
- * discovery.
+ * its pages, objects and bytes, and on the size of any one object in it. Without them
+ * a server that hands back a continue token twice, hands out fresh ones forever,
+ * trickles its answer, keeps throttling or sends millions of items in one page holds
+ * the collection forever, or exhausts its memory. A bound hit ends the list with an
+ * ApiError whose failure is the coverage gap's reason (`timeout`, `too-large`,
+ * `continue-loop`) and whose message names the bound and the flag that raises it. The
+ * same deadline bounds /version and discovery, and the whole collection has one of its
+ * own: each list ends at whichever of the two comes first.
  */
 import {createHash} from 'node:crypto';
 import {ApiError} from './api-client.js';
 import {UsageError} from '../snapshot/errors.js';
 
 export interface ListBounds {
+  /** The whole collection: /version, discovery and every list. */
+  collectTimeoutMs: number;
   /** The whole list, every page, retry and restart included. */
   timeoutMs: number;
   maxPages: number;
@@ -30,13 +34,21 @@ const GiB = 1024 * MiB;
 
 /**
  * Far beyond a 150,000-pod cluster (its largest list in the bench, pods: 150,000 objects
- * in 300 pages of 500, about 270 MB, read in seconds; docs/collect.md), near enough to
- * end a list that never would.
+ * in 300 pages of 500, about 270 MB, read in seconds; the whole collection in about 17 s;
+ * docs/collect.md), near enough to end a list, or a collection, that never would.
  */
-export const DEFAULT_LIST_BOUNDS: ListBounds = {timeoutMs: 600_000, maxPages: 10_000, maxObjects: 1_000_000, maxBytes: 4 * GiB};
+export const DEFAULT_LIST_BOUNDS: ListBounds = {collectTimeoutMs: 900_000, timeoutMs: 600_000, maxPages: 10_000, maxObjects: 1_000_000, maxBytes: 4 * GiB};
+
+/**
+ * The most bytes one object (an item of a list, or any other answer) may take as JSON.
+ * etcd stores at most 1.5 MiB a value unless told otherwise, so no real object comes
+ * near; parsed, a hostile one of tiny values may take some 15 times its size.
+ */
+export const MAX_OBJECT_BYTES = 16 * MiB;
 
 /** The flag that raises each bound, named where one is hit. */
 export const BOUND_FLAGS: Readonly<Record<keyof ListBounds, string>> = {
+  collectTimeoutMs: '--collect-timeout',
   timeoutMs: '--list-timeout',
   maxPages: '--max-list-pages',
   maxObjects: '--max-list-objects',
@@ -61,6 +73,7 @@ function quantity(flag: string, text: string, units: Record<string, number>, exp
 
 /** The live commands' flags for the bounds, as given. */
 export interface ListBoundFlags {
+  'collect-timeout'?: string | undefined;
   'list-timeout'?: string | undefined;
   'max-list-pages'?: number | undefined;
   'max-list-objects'?: number | undefined;
@@ -69,10 +82,12 @@ export interface ListBoundFlags {
 
 /** The bounds the flags set, the others at their defaults. A time is seconds or has a unit (`90s`, `10m`, `1h`); a size is bytes or has one (`512Mi`, `4GiB`). */
 export function listBoundsOf(flags: ListBoundFlags): ListBounds {
-  const timeout = flags['list-timeout'];
+  const duration = (bound: 'collectTimeoutMs' | 'timeoutMs', text: string | undefined): number =>
+    text === undefined ? DEFAULT_LIST_BOUNDS[bound] : quantity(BOUND_FLAGS[bound], text, DURATION_UNITS, 'a positive number of seconds, or of s, m or h (90s, 10m)');
   const bytes = flags['max-list-bytes'];
   return {
-    timeoutMs: timeout === undefined ? DEFAULT_LIST_BOUNDS.timeoutMs : quantity(BOUND_FLAGS.timeoutMs, timeout, DURATION_UNITS, 'a positive number of seconds, or of s, m or h (90s, 10m)'),
+    collectTimeoutMs: duration('collectTimeoutMs', flags['collect-timeout']),
+    timeoutMs: duration('timeoutMs', flags['list-timeout']),
     maxPages: flags['max-list-pages'] ?? DEFAULT_LIST_BOUNDS.maxPages,
     maxObjects: flags['max-list-objects'] ?? DEFAULT_LIST_BOUNDS.maxObjects,
     maxBytes: bytes === undefined ? DEFAULT_LIST_BOUNDS.maxBytes : quantity(BOUND_FLAGS.maxBytes, bytes, SIZE_UNITS, 'a positive number of bytes, or of Ki, Mi or Gi (512Mi, 4Gi)'),
@@ -86,7 +101,10 @@ export function formatSize(bytes: number): string {
   return `${bytes.toLocaleString('en-US')} bytes`;
 }
 
-/** What one list has spent of its bounds; the collector and the API client count into it, and it throws the error that ends the list. */
+/**
+ * What one list has spent of its bounds; the collector, the API client and the list
+ * reader count into it, and it throws the error that ends the list.
+ */
 export class ListBudget {
   private readonly deadline: number;
   private pages = 0;
@@ -99,12 +117,15 @@ export class ListBudget {
     private readonly bounds: ListBounds,
     /** `the list of pods in namespace shop`, for messages. */
     readonly what: string,
+    /** When the whole collection must end (ms since 1970). */
+    private readonly collectionDeadline: number,
   ) {
     this.deadline = Date.now() + bounds.timeoutMs;
   }
 
+  /** Time left before the nearer deadline, the list's or the collection's. */
   remainingMs(): number {
-    return this.deadline - Date.now();
+    return Math.min(this.deadline, this.collectionDeadline) - Date.now();
   }
 
   /** The list read again from its start (its continue token expired): the counts start again, the clock does not. */
@@ -115,9 +136,10 @@ export class ListBudget {
     this.tokens.clear();
   }
 
-  /** The error that ends the list when its time is up; `why` says what was under way. */
+  /** The error that ends the list when its time (or the collection's) is up; `why` says what was under way. */
   timeout(why: string): ApiError {
-    return new ApiError('timeout', undefined, `${this.what} was cut off at its deadline, ${formatDuration(this.bounds.timeoutMs)} (${BOUND_FLAGS.timeoutMs} raises it): ${why}`);
+    const deadline = this.collectionDeadline < this.deadline ? `the collection's deadline, ${formatDuration(this.bounds.collectTimeoutMs)} (${BOUND_FLAGS.collectTimeoutMs}` : `its deadline, ${formatDuration(this.bounds.timeoutMs)} (${BOUND_FLAGS.timeoutMs}`;
+    return new ApiError('timeout', undefined, `${this.what} was cut off at ${deadline} raises it): ${why}`);
   }
 
   /** Counts the bytes of an answer as they arrive. */
@@ -126,11 +148,23 @@ export class ListBudget {
     if (this.bytes > this.bounds.maxBytes) throw this.tooLarge(`is larger than ${formatSize(this.bounds.maxBytes)}`, 'maxBytes');
   }
 
+  /** Checks the `count`th item of the page under way before it is read: throws when the list would hold more objects than its bound. */
+  item(count: number): void {
+    if (this.objects + count > this.bounds.maxObjects) throw this.tooLarge(`has more than ${this.bounds.maxObjects.toLocaleString('en-US')} objects`, 'maxObjects');
+  }
+
+  /** Checks the size of one object (or value) still arriving: no object may be larger than MAX_OBJECT_BYTES. */
+  objectBytes(bytes: number): void {
+    if (bytes > MAX_OBJECT_BYTES) {
+      throw new ApiError('too-large', undefined, `${this.what} holds an object larger than ${formatSize(MAX_OBJECT_BYTES)}, which no API server stores (etcd's own limit is 1.5 MiB unless raised)`);
+    }
+  }
+
   /** Counts a page and the continue token it hands back (undefined on the last page); throws when the list must stop here. */
   page(items: number, token: string | undefined): void {
     this.pages++;
+    this.item(items);
     this.objects += items;
-    if (this.objects > this.bounds.maxObjects) throw this.tooLarge(`has more than ${this.bounds.maxObjects.toLocaleString('en-US')} objects`, 'maxObjects');
     if (token === undefined) return;
     if (this.pages >= this.bounds.maxPages) throw this.tooLarge(`has more than ${this.bounds.maxPages.toLocaleString('en-US')} pages`, 'maxPages');
     const digest = createHash('sha256').update(token).digest('base64');

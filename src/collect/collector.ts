@@ -10,16 +10,18 @@
  *   without a list. Asking the list instead would not tell: the API server
  *   authorizes before it routes, so a missing CRD answers 403 to most identities.
  * - Each kind is listed cluster-wide, or per namespace with `namespaces`, a page
- *   (`limit`) at a time following `continue` to the end. Each page is redacted and
- *   checked as it arrives, so the collector holds the snapshot and the pages being
- *   read; a list's objects join the snapshot when it ends, so that a list started
- *   again (its continue token expired) leaves nothing of itself behind. After two
- *   expiries a list is read whole, as client-go's pager does.
+ *   (`limit`) at a time following `continue` to the end. Each item of a page is
+ *   parsed, redacted and checked as it arrives (list-reader.ts), so the collector
+ *   holds the snapshot and the item being read, however large a page; a list's
+ *   objects join the snapshot when it ends, so that a list started again (its
+ *   continue token expired) leaves nothing of itself behind. After two expiries a list
+ *   is read whole, as client-go's pager does.
  * - Each list is bounded (bounds.ts): a deadline for all of it, its pages, retries and
- *   restarts, and caps on its pages, objects and bytes; a continue token handed back
- *   twice ends it at once. A list that hits a bound leaves a gap of that reason and
- *   nothing of itself: a list cut off part way is an arbitrary part of the kind, which
- *   is what the gap says is missing. /version and discovery have the same deadline.
+ *   restarts, and caps on its pages, objects and bytes, and on each object's size; a
+ *   continue token handed back twice ends it at once. A list that hits a bound leaves
+ *   a gap of that reason and nothing of itself: a list cut off part way is an
+ *   arbitrary part of the kind, which is what the gap says is missing. /version and
+ *   discovery have the same deadline, and the whole collection one of its own.
  * - At most `concurrency` lists run at once.
  * - Secrets are asked for as metadata only (PartialObjectMetadataList): no secret
  *   value is sent, and an answer that is anything else is dropped unread.
@@ -28,8 +30,9 @@
  *   left out with a gap that names it; only a collection that reads nothing fails.
  *   Refused credentials (401), or none to be had, stop it at once.
  */
-import {ApiClient, ApiError, type Json} from './api-client.js';
+import {ApiClient, ApiError, clip, requestOf, type Json} from './api-client.js';
 import {BOUND_FAILURES, DEFAULT_LIST_BOUNDS, ListBudget, type BoundFailure, type ListBounds} from './bounds.js';
+import type {ItemSink} from './list-reader.js';
 import {listPath, LIST_RESOURCES, type ListResource} from './resources.js';
 import {admitObject, describe, formatPath, SnapshotBuilder} from '../snapshot/builder.js';
 import {UsageError} from '../snapshot/errors.js';
@@ -79,8 +82,15 @@ interface ListTask {
 /** How a list is read: page by page, or whole (after its continue tokens expired twice). */
 const ATTEMPTS = ['paged', 'paged', 'whole'] as const;
 
+/** Objects the schema refused, of one kind and namespace: how many, and the first of them. */
+interface RefusedTally {
+  kind: string;
+  namespace: string | undefined;
+  count: number;
+  first: string;
+}
 /** Objects the schema refused, per kind and namespace: left out, and reported as one gap each. */
-type Refused = Map<string, {kind: string; namespace: string | undefined; count: number; first: string}>;
+type Refused = Map<string, RefusedTally>;
 
 const isBoundFailure = (failure: string): failure is BoundFailure => (BOUND_FAILURES as readonly string[]).includes(failure);
 
@@ -103,6 +113,8 @@ class Collection {
   private listsDone = 0;
   private readonly refused: Refused = new Map();
   private readonly bounds: ListBounds;
+  /** When the whole collection must end (ms since 1970): set as it starts. */
+  private deadline = 0;
 
   constructor(
     private readonly client: ApiClient,
@@ -116,7 +128,13 @@ class Collection {
     this.options.onProgress?.({listsDone: this.listsDone, listsTotal: this.tasks.length, objects: this.objects});
   }
 
+  /** The budget of one list (or of /version, or discovery), within the collection's. */
+  private budget(what: string): ListBudget {
+    return new ListBudget(this.bounds, what, this.deadline);
+  }
+
   async run(): Promise<CollectResult> {
+    this.deadline = Date.now() + this.bounds.collectTimeoutMs;
     const serverVersion = await this.preflight();
     const discovery = await this.discover();
     const pool = new InFlight(this.options.concurrency ?? DEFAULT_CONCURRENCY);
@@ -168,7 +186,7 @@ class Collection {
   private async preflight(): Promise<string | undefined> {
     const {target} = this.client;
     try {
-      const version = await this.client.getJson('/version', new ListBudget(this.bounds, 'the request for /version'));
+      const version = await this.client.getJson('/version', this.budget('the request for /version'));
       return typeof version.gitVersion === 'string' ? version.gitVersion : undefined;
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
@@ -184,7 +202,7 @@ class Collection {
    * group list itself cannot be read: then every version is tried by listing.
    */
   private async discover(): Promise<Discovery | undefined> {
-    const budget = new ListBudget(this.bounds, 'discovery');
+    const budget = this.budget('discovery');
     const read = async (path: string): Promise<Json | undefined> => {
       try {
         return await this.client.getJson(path, budget);
@@ -233,7 +251,7 @@ class Collection {
     const notServed = gap('not-served', `the API server does not serve ${resource.resource} in ${resource.group || 'the core group'} (looked for ${resource.versions.join(', ')})`);
     const versions = this.versionsFor(resource, discovery);
     if (versions.length === 0) return notServed;
-    const budget = new ListBudget(this.bounds, `the list of ${resource.resource}${task.namespace === undefined ? '' : ` in namespace ${task.namespace}`}`);
+    const budget = this.budget(`the list of ${resource.resource}${task.namespace === undefined ? '' : ` in namespace ${task.namespace}`}`);
     for (const attempt of ATTEMPTS) {
       let counted = 0;
       try {
@@ -266,9 +284,8 @@ class Collection {
 
   /** The pages of one list (or the whole list in one answer), admitted as they come; the first version that answers is used. */
   private async listFrom(task: ListTask, versions: readonly string[], paged: boolean, budget: ListBudget, read: (count: number) => void): Promise<void> {
-    const {resource} = task;
     let version: string | undefined;
-    let first: Json | undefined;
+    let first: Page | undefined;
     for (const candidate of versions) {
       try {
         first = await this.page(task, candidate, paged, budget, undefined);
@@ -278,58 +295,87 @@ class Collection {
         if (!(error instanceof ApiError) || error.failure !== 'not-found' || candidate === versions.at(-1)) throw error;
       }
     }
-    const apiVersion = groupVersion(resource.group, version!);
-    const source = `${this.client.target.server}${listPath(resource, version!, task.namespace)}`;
     const admitted: Json[] = [];
     const refused: Refused = new Map();
     let page = first!;
     for (;;) {
-      const items = page.items;
-      if (!Array.isArray(items)) throw new ApiError('error', undefined, `${source}: the list has no items`);
-      const given = isRecord(page.metadata) ? page.metadata.continue : undefined;
+      const given = isRecord(page.list.metadata) ? page.list.metadata.continue : undefined;
       const token = typeof given === 'string' && given !== '' ? given : undefined;
-      budget.page(items.length, token);
-      for (const item of items) {
-        if (!isRecord(item)) throw new ApiError('error', undefined, `${source}: an item that is not an object`);
-        const object = this.admit(task, resource.spec.kind === 'Secret' ? secretFromMetadata(item) : {apiVersion, kind: resource.spec.kind, ...item}, refused);
-        if (object) admitted.push(object);
-      }
-      read(items.length);
+      budget.page(page.items, token);
+      for (const object of page.sink.admitted) admitted.push(object);
+      for (const tally of page.sink.refused.values()) countRefused(refused, tally);
+      read(page.items);
       if (token === undefined) break;
       page = await this.page(task, version!, paged, budget, token);
     }
-    for (const object of admitted) this.builder.add(resource.spec, object);
-    for (const [key, tally] of refused) {
-      const known = this.refused.get(key);
-      if (known) known.count += tally.count;
-      else this.refused.set(key, tally);
-    }
+    for (const object of admitted) this.builder.add(task.resource.spec, object);
+    for (const tally of refused.values()) countRefused(this.refused, tally);
   }
 
-  private async page(task: ListTask, version: string, paged: boolean, budget: ListBudget, token: string | undefined): Promise<Json> {
+  /** One page of a list (or the whole list), its items admitted as they arrive. */
+  private async page(task: ListTask, version: string, paged: boolean, budget: ListBudget, token: string | undefined): Promise<Page> {
     const {resource} = task;
     const path = listPath(resource, version, task.namespace);
     const query = new URLSearchParams(paged ? {limit: String(this.options.chunkSize ?? DEFAULT_CHUNK_SIZE)} : {});
     if (token !== undefined) query.set('continue', token);
+    const request = query.size > 0 ? `${path}?${query}` : path;
     const secrets = resource.spec.kind === 'Secret';
-    const page = await this.client.getJson(query.size > 0 ? `${path}?${query}` : path, budget, secrets ? METADATA_ONLY : 'application/json');
-    if (secrets && page.kind !== 'PartialObjectMetadataList') {
-      throw new ApiError('not-acceptable', undefined, `GET ${path}: the answer is a ${String(page.kind)}, not metadata only`);
+    const source = `${this.client.target.server}${path}`;
+    return this.client.getList(request, budget, secrets ? METADATA_ONLY : 'application/json', () => new PageItems(task, groupVersion(resource.group, version), source, requestOf(request)));
+  }
+}
+
+/** A page of a list as the collector reads it: the list's own members, how many items it had, and what became of them. */
+interface Page {
+  list: Json;
+  items: number;
+  sink: PageItems;
+}
+
+/** Adds the refused objects of `tally` to `refused`. */
+function countRefused(refused: Refused, tally: RefusedTally): void {
+  const key = `${tally.kind}\u0000${tally.namespace ?? ''}`;
+  const known = refused.get(key);
+  if (known) known.count += tally.count;
+  else refused.set(key, {...tally});
+}
+
+/**
+ * The items of one try at a page, admitted as they are read: the objects the snapshot
+ * may keep, and a tally of those its kind's schema refuses. A try that fails takes its
+ * items with it.
+ */
+class PageItems implements ItemSink {
+  readonly admitted: Json[] = [];
+  readonly refused: Refused = new Map();
+
+  constructor(
+    private readonly task: ListTask,
+    private readonly apiVersion: string,
+    /** The list's URL, for messages. */
+    private readonly source: string,
+    /** The request, for messages. */
+    private readonly request: string,
+  ) {}
+
+  /** A Secret list must say that it holds metadata only before any of its items is read; any other answer is dropped unread. */
+  begin(members: Json): void {
+    if (this.task.resource.spec.kind === 'Secret' && members.kind !== 'PartialObjectMetadataList') {
+      throw new ApiError('not-acceptable', undefined, `${this.request}: the answer is a ${clip(String(members.kind), 100)}, not metadata only`);
     }
-    return page;
   }
 
-  /** The object as the snapshot holds it, or undefined (counted in `refused`, for a gap) when its kind's schema refuses it. */
-  private admit(task: ListTask, raw: Json, refused: Refused): Json | undefined {
-    const admitted = admitObject(task.resource.spec, raw);
-    if ('object' in admitted) return admitted.object;
+  item(value: unknown): void {
+    if (!isRecord(value)) throw new ApiError('error', undefined, `${this.source}: an item that is not an object`);
+    const {spec} = this.task.resource;
+    const admitted = admitObject(spec, spec.kind === 'Secret' ? secretFromMetadata(value) : {apiVersion: this.apiVersion, kind: spec.kind, ...value});
+    if ('object' in admitted) {
+      this.admitted.push(admitted.object);
+      return;
+    }
     const {at, detail} = admitted.problem;
-    const namespace = task.resource.spec.namespaced && isRecord(admitted.metadata) && typeof admitted.metadata.namespace === 'string' ? admitted.metadata.namespace : undefined;
-    const key = `${task.resource.spec.kind}\u0000${namespace ?? ''}`;
-    const known = refused.get(key);
-    if (known) known.count++;
-    else refused.set(key, {kind: task.resource.spec.kind, namespace, count: 1, first: `${describe(task.resource.spec.kind, admitted.metadata)}: ${formatPath(at) || '(object)'}: ${detail}`});
-    return undefined;
+    const namespace = spec.namespaced && isRecord(admitted.metadata) && typeof admitted.metadata.namespace === 'string' ? admitted.metadata.namespace : undefined;
+    countRefused(this.refused, {kind: spec.kind, namespace, count: 1, first: `${describe(spec.kind, admitted.metadata)}: ${formatPath(at) || '(object)'}: ${detail}`});
   }
 }
 

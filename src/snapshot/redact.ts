@@ -23,9 +23,27 @@ const SECRET_ANNOTATIONS_KEPT = new Set(['kubernetes.io/service-account.name', '
 
 type Json = Record<string, unknown>;
 
-/** `https://user:pass@host:6443` → `https://host:6443`; the URL otherwise as written (not normalised), a malformed one too. */
+/**
+ * A server URL as kubepath names it: without the user and password it may carry. What
+ * carries them is decided by the WHATWG URL parser, which the HTTP client uses (and
+ * which also reads `https:user:pass@host`, `https:\\user:pass@host`, a leading space or a
+ * tab inside the scheme as credentials to send): a URL with them is rebuilt without
+ * them (`https://host:6443`), one without is kept as written. A string that is no
+ * http(s) URL has everything before its last `@` dropped, its scheme kept.
+ */
 export function withoutUserinfo(server: string): string {
-  return server.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
+  let url: URL | undefined;
+  try {
+    url = new URL(server);
+  } catch {
+    url = undefined;
+  }
+  if (url && (url.protocol === 'https:' || url.protocol === 'http:')) {
+    if (url.username === '' && url.password === '') return server;
+    return `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}${url.search}${url.hash}`;
+  }
+  const at = server.lastIndexOf('@');
+  return at < 0 ? server : `${/^\s*[a-z][a-z0-9+.-]*:[/\\]*/i.exec(server)?.[0] ?? ''}${server.slice(at + 1)}`;
 }
 
 export function isRecord(value: unknown): value is Json {
