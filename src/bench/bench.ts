@@ -501,9 +501,9 @@ ${exportTable(rows)}
 \`kubepath collect\` as a user runs it (bin/run.js with a kubeconfig: HTTPS, a bearer token, pages
 of 500, four lists at once, secrets as metadata only) against the stand-in Kubernetes API server
 (src/bench/fake-api-server.ts), which serves the same generated cluster, with managedFields on every
-object, from a process of its own. Each page is redacted and checked as it arrives, so the
-collector holds the snapshot and one page; the peak RSS is the collector's (writing the snapshot
-included). src/bench/collect.ts.
+object, from a process of its own. Each list answer is read item by item as it arrives, each item
+redacted and checked, so the collector holds the snapshot and the items of the lists under way;
+the peak RSS is the collector's (writing the snapshot included). src/bench/collect.ts.
 
 ${collectSection(rows, COLLECT_TARGET)}
 
