@@ -2,18 +2,23 @@
  * Hostile and huge input stays within bounds: documents are read one at a time (20 MB
  * of `---` in bounded memory), a YAML list larger than V8's longest string is read
  * entry by entry with exact lines, nesting deeper than kubepath keeps is refused where
- * it is read (exit 2, file and line) and where an object enters the snapshot, and an
- * input over 2 GiB is refused before it is read.
+ * it is read (exit 2, file and line) and where an object enters the snapshot, an input
+ * over 2 GiB is refused before it is read, and a device is refused while a pipe is read
+ * up to the same bound.
  */
-import {closeSync, ftruncateSync, openSync, readFileSync, rmSync, writeFileSync, writeSync} from 'node:fs';
+import {spawn, spawnSync} from 'node:child_process';
+import {once} from 'node:events';
+import {closeSync, ftruncateSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync} from 'node:fs';
+import {writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {admitObject} from '../src/snapshot/builder.js';
 import {InputError} from '../src/snapshot/errors.js';
 import {kindSpecFor} from '../src/snapshot/kinds.js';
+import {loadInputs} from '../src/snapshot/load.js';
 import {MAX_NESTING, MAX_OBJECT_NESTING} from '../src/snapshot/nesting.js';
 import {yamlDocuments} from '../src/snapshot/yaml.js';
-import {runCli, tempDir, type CliResult} from './helpers/cli.js';
+import {ROOT, runCli, runCliAsync, tempDir, type CliResult} from './helpers/cli.js';
 
 /**
  * Runs the CLI with a hook that reports each Node process's peak resident memory as it
@@ -165,6 +170,41 @@ describe('memory and size bounds', () => {
     const result = runCli(['collect', file]);
     expect(result.status).toBe(2);
     expect(result.stderr.trim()).toBe(`kubepath: error: ${file}: 2147483648 bytes, larger than the 2 GiB kubepath reads from one input; split it (one kubectl get per namespace or kind)`);
+    rmSync(dir, {recursive: true, force: true});
+  });
+
+  it('refuses a device, which has no size and may never end, behind a link too', () => {
+    const dir = tempDir();
+    const link = join(dir, 'zero.yaml');
+    symlinkSync('/dev/zero', link);
+    // The address-space limit ends a kubepath that would read the device for ever.
+    const result = spawnSync('sh', ['-c', 'ulimit -v 3000000 && exec "$0" "$@"', process.execPath, join(ROOT, 'bin', 'run.js'), 'collect', link], {encoding: 'utf8'});
+    expect(result.status, result.stderr).toBe(2);
+    expect(result.stderr.trim()).toBe(`kubepath: error: ${link}: not a file or a pipe (a device, say): kubepath reads files, folders, pipes and stdin`);
+    rmSync(dir, {recursive: true, force: true});
+  });
+
+  it('reads a pipe named as INPUT, as `<(kubectl get ...)` names one', async () => {
+    const dir = tempDir();
+    const fifo = join(dir, 'pods.yaml');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const run = runCliAsync(['collect', fifo, '--out', join(dir, 'snapshot.json')]);
+    await writeFile(fifo, 'apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop}\nspec:\n  containers: [{name: app, image: nginx:1.27}]\n');
+    const result = await run;
+    expect(result.status, result.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'snapshot.json'), 'utf8')).source.inputs).toEqual([{path: fifo, objects: 1}]);
+    rmSync(dir, {recursive: true, force: true});
+  });
+
+  it('refuses a pipe that passes the bound stdin has, as soon as it does', async () => {
+    const dir = tempDir();
+    const fifo = join(dir, 'endless.yaml');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    // 1 MiB of comments, from another process: the reader stops after 64 KiB, and the writer dies of it.
+    const writer = spawn('sh', ['-c', 'yes "# padding" | head -c 1048576 > "$0"', fifo], {stdio: 'ignore'});
+    const written = once(writer, 'exit');
+    await expect(loadInputs([fifo], {maxInputBytes: 64 * 1024})).rejects.toThrow(`${fifo}: larger than the 65536 bytes kubepath reads from one input`);
+    expect((await written)[0]).not.toBe(0);
     rmSync(dir, {recursive: true, force: true});
   });
 });
