@@ -261,6 +261,18 @@ function addSnapshot(builder: SnapshotBuilder, file: string, doc: InputDocument,
   return kept;
 }
 
+/** What is wrong with a document that holds no Kubernetes object, if anything: it adds nothing, as none of its items looks like one. */
+function problemOf(builder: SnapshotBuilder, file: string, doc: InputDocument): InputError | undefined {
+  if (doc.unreadable) return doc.unreadable;
+  try {
+    addValue(builder, file, doc, [], doc.value);
+    return undefined;
+  } catch (problem) {
+    if (!(problem instanceof InputError)) throw problem;
+    return problem;
+  }
+}
+
 /** Loads every input into one snapshot. Throws InputError on the first bad input. */
 export async function loadInputs(inputs: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
   const builder = new SnapshotBuilder();
@@ -281,15 +293,11 @@ export async function loadInputs(inputs: readonly string[], options: LoadOptions
       for (const doc of parseDocuments(name, bytes)) {
         documents++;
         if (!sawKubernetes && !looksLikeKubernetes(doc.value)) {
-          try {
-            addValue(builder, name, doc, [], doc.value); // adds nothing: no item looks like an object
-          } catch (problem) {
-            if (!(problem instanceof InputError)) throw problem;
-            passedOver ??= problem;
-          }
+          passedOver ??= problemOf(builder, name, doc);
           continue;
         }
         if (passedOver) throw passedOver;
+        if (doc.unreadable) throw doc.unreadable;
         sawKubernetes = true;
         if (isRecord(doc.value) && doc.value.kind === SNAPSHOT_KIND) kept += addSnapshot(builder, name, doc, doc.value);
         else kept += addValue(builder, name, doc, [], doc.value);
