@@ -1,19 +1,25 @@
 /**
  * Hostile and huge input stays within bounds: documents are read one at a time (20 MB
- * of `---` in bounded memory), a YAML list larger than V8's longest string is read
- * entry by entry with exact lines, nesting deeper than kubepath keeps is refused where
- * it is read (exit 2, file and line) and where an object enters the snapshot, and an
- * input over 2 GiB is refused before it is read.
+ * of tiny documents in bounded memory), a YAML list larger than V8's longest string is
+ * read entry by entry with exact lines, a large YAML document that is JSON is read as
+ * JSON, nesting deeper than kubepath keeps is refused where it is read (exit 2, file
+ * and line) and where an object enters the snapshot, aliases cannot multiply what is
+ * written out, an input over 2 GiB is refused before it is read, and a device is
+ * refused while a pipe is read up to the same bound.
  */
-import {closeSync, ftruncateSync, openSync, readFileSync, rmSync, writeFileSync, writeSync} from 'node:fs';
+import {spawn, spawnSync} from 'node:child_process';
+import {once} from 'node:events';
+import {closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync} from 'node:fs';
+import {writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {admitObject} from '../src/snapshot/builder.js';
 import {InputError} from '../src/snapshot/errors.js';
 import {kindSpecFor} from '../src/snapshot/kinds.js';
+import {loadInputs} from '../src/snapshot/load.js';
 import {MAX_NESTING, MAX_OBJECT_NESTING} from '../src/snapshot/nesting.js';
 import {yamlDocuments} from '../src/snapshot/yaml.js';
-import {runCli, tempDir, type CliResult} from './helpers/cli.js';
+import {ROOT, runCli, runCliAsync, tempDir, type CliResult} from './helpers/cli.js';
 
 /**
  * Runs the CLI with a hook that reports each Node process's peak resident memory as it
@@ -93,6 +99,38 @@ describe('YAML documents larger than a chunk, read entry by entry', () => {
     expect(error.detail).toMatch(/^invalid YAML: an alias \(\*name\) that refers to no anchor in its part of the document .*another item/);
   });
 
+  it('reads one that opens with { or [ as JSON, with its lines', () => {
+    const list = {apiVersion: 'v1', kind: 'List', items: ['web-0', 'web-1', 'web-2'].map((name) => ({apiVersion: 'v1', kind: 'Pod', metadata: {name, namespace: 'shop'}, spec: {containers: [{name: 'app', image: 'nginx:1.27'}]}}))};
+    const json = JSON.stringify(list, null, 2);
+    const text = `# kubectl get pods -o json\n---\n${json}\n---\n[${json}]\n`;
+    const read = (chunk: number) => [...yamlDocuments('list.yaml', Buffer.from(text), chunk)];
+    const whole = read(1 << 30);
+    const pieces = read(300);
+    expect(pieces.map((doc) => doc.value)).toEqual([list, [list]]);
+    expect(pieces.map((doc) => doc.line)).toEqual(whole.map((doc) => doc.line));
+    const imageLine = text.split('\n').findIndex((line) => line.includes('nginx')) + 1;
+    const lastImageLine = text.split('\n').findLastIndex((line) => line.includes('nginx')) + 1;
+    expect([pieces[0]!.lineOf(['items', 0, 'spec', 'containers', 0, 'image']), whole[0]!.lineOf(['items', 0, 'spec', 'containers', 0, 'image'])]).toEqual([imageLine, imageLine]);
+    expect(pieces[1]!.lineOf([0, 'items', 2, 'spec', 'containers', 0, 'image'])).toBe(lastImageLine);
+
+    const broken = text.replace('"name": "web-2"', '"name" "web-2"');
+    const error = errorOf(() => [...yamlDocuments('list.yaml', Buffer.from(broken), 300)]);
+    expect(error.line).toBe(broken.split('\n').findIndex((line) => line.includes('"web-2"')) + 1);
+    expect(error.detail).toMatch(/^invalid JSON: expected ':', found '"' \(a YAML document over .* that opens with \{ or \[ is read as JSON\)$/);
+  });
+
+  it('hands over one laid out neither as a list nor as JSON as unreadable when its top level holds no kind, so that a folder can pass it over', () => {
+    const values = `# Helm values\nreplicaCount: 2\nimage:\n  kind: not this one\n  tag: "1.0"\nlist:\n- kind: nor this\n${'extra:\n  k: v\n'.repeat(40)}`;
+    const [doc, ...more] = [...yamlDocuments('values.yaml', Buffer.from(values), 300)];
+    expect(more).toEqual([]);
+    expect(doc!.value).toBeUndefined();
+    expect(doc!.unreadable?.detail).toMatch(/laid out as kubectl writes a list .* or as JSON; this one is neither/);
+    // A top-level kind, or a key that could bring one in, may make it a Kubernetes object: refused.
+    for (const key of ['kind: ConfigMap', '"kind": ConfigMap', '<<: *base', '? kind']) {
+      expect(errorOf(() => [...yamlDocuments('values.yaml', Buffer.from(`${values}${key}\n`), 300)]).detail).toMatch(/this one is neither/);
+    }
+  });
+
   it.each([
     ['not a list', `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n${'  k: v\n'.repeat(100)}`, 1, /is read a few list items at a time, which needs it laid out as kubectl writes a list/],
     ['a sequence at the top', pod('web-0').repeat(3), 1, /laid out as kubectl writes a list/],
@@ -105,16 +143,64 @@ describe('YAML documents larger than a chunk, read entry by entry', () => {
   });
 });
 
+/** Writes `count` pieces of text made by `piece` to a file, a few at a time. */
+function writeLarge(file: string, count: number, piece: (i: number) => string): void {
+  const fd = openSync(file, 'w');
+  try {
+    for (let i = 0; i < count; i++) writeSync(fd, piece(i));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A ConfigMap with 40 kB of data: cheap to read, skipped, and it makes a file large fast. */
+const blob = (i: number) => ({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: `blob-${i}`, namespace: 'shop'}, data: {payload: 'lorem ipsum dolor sit amet '.repeat(1500)}});
+
 describe('memory and size bounds', () => {
-  it('reads 20 MB of `---` (five million empty documents) in under 300 MB', {timeout: 600_000}, () => {
+  it.each([
+    ['`---` (five million empty documents)', '---\n'],
+    ['`--- []` (three million tiny ones)', '--- []\n'],
+  ])('reads 20 MB of %s in under 300 MB', {timeout: 600_000}, (_name, line) => {
     const dir = tempDir();
-    const file = join(dir, 'dashes.yaml');
-    writeFileSync(file, '---\n'.repeat(5_000_000));
+    const file = join(dir, 'documents.yaml');
+    writeFileSync(file, line.repeat(Math.floor(20_000_000 / line.length)));
     const out = join(dir, 'snapshot.json');
     const result = runMeasured(['collect', file, '--out', out], dir);
     expect(result.status, result.stderr).toBe(0);
     expect(JSON.parse(readFileSync(out, 'utf8')).source.inputs).toEqual([{path: file, objects: 0}]);
     expect(result.peakMiB).toBeLessThan(300);
+    rmSync(dir, {recursive: true, force: true});
+  });
+
+  it('loads a 68 MB `kubectl get -o json` list saved as .yaml, as JSON', {timeout: 300_000}, () => {
+    const dir = tempDir();
+    const file = join(dir, 'big.yaml');
+    const pods = 100;
+    writeLarge(file, pods + 1800, (i) => {
+      const item = i < pods ? {apiVersion: 'v1', kind: 'Pod', metadata: {name: `web-${i}`, namespace: 'shop'}, spec: {containers: [{name: 'app', image: 'nginx:1.27'}]}} : blob(i);
+      const text = JSON.stringify(item, null, 4).replace(/^/gm, '        ');
+      return `${i === 0 ? '{\n    "apiVersion": "v1",\n    "kind": "List",\n    "items": [\n' : ',\n'}${text}${i === pods + 1799 ? '\n    ]\n}\n' : ''}`;
+    });
+    const out = join(dir, 'snapshot.json');
+    const result = runCli(['collect', file, '--out', out]);
+    expect(result.status, result.stderr).toBe(0);
+    const snapshot = JSON.parse(readFileSync(out, 'utf8'));
+    expect(snapshot.objects.pods).toHaveLength(pods);
+    expect(snapshot.coverage.skipped).toEqual([{apiVersion: 'v1', kind: 'ConfigMap', count: 1800}]);
+    rmSync(dir, {recursive: true, force: true});
+  });
+
+  it('passes over a 72 MB YAML file of a folder that holds no Kubernetes object, as it does a small one', {timeout: 300_000}, () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'chart'));
+    writeFileSync(join(dir, 'chart', 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop}\nspec:\n  containers: [{name: app, image: nginx:1.27}]\n');
+    writeLarge(join(dir, 'chart', 'values.yaml'), 1800, (i) => `component${i}:\n  kind: Deployment\n  notes: |\n${'    lorem ipsum dolor sit amet\n'.repeat(1400)}`);
+    const out = join(dir, 'snapshot.json');
+    const result = runCli(['collect', join(dir, 'chart'), '--out', out]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`${join(dir, 'chart', 'values.yaml')}: skipped, it holds no Kubernetes objects`);
+    expect(JSON.parse(readFileSync(out, 'utf8')).objects.pods.map((pod: {metadata: {name: string}}) => pod.metadata.name)).toEqual(['web']);
+    rmSync(dir, {recursive: true, force: true});
   });
 
   it('loads a 600 MiB kubectl YAML list, past the longest string V8 holds', {timeout: 900_000}, () => {
@@ -165,6 +251,41 @@ describe('memory and size bounds', () => {
     const result = runCli(['collect', file]);
     expect(result.status).toBe(2);
     expect(result.stderr.trim()).toBe(`kubepath: error: ${file}: 2147483648 bytes, larger than the 2 GiB kubepath reads from one input; split it (one kubectl get per namespace or kind)`);
+    rmSync(dir, {recursive: true, force: true});
+  });
+
+  it('refuses a device, which has no size and may never end, behind a link too', () => {
+    const dir = tempDir();
+    const link = join(dir, 'zero.yaml');
+    symlinkSync('/dev/zero', link);
+    // The address-space limit ends a kubepath that would read the device for ever.
+    const result = spawnSync('sh', ['-c', 'ulimit -v 3000000 && exec "$0" "$@"', process.execPath, join(ROOT, 'bin', 'run.js'), 'collect', link], {encoding: 'utf8'});
+    expect(result.status, result.stderr).toBe(2);
+    expect(result.stderr.trim()).toBe(`kubepath: error: ${link}: not a file or a pipe (a device, say): kubepath reads files, folders, pipes and stdin`);
+    rmSync(dir, {recursive: true, force: true});
+  });
+
+  it('reads a pipe named as INPUT, as `<(kubectl get ...)` names one', async () => {
+    const dir = tempDir();
+    const fifo = join(dir, 'pods.yaml');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const run = runCliAsync(['collect', fifo, '--out', join(dir, 'snapshot.json')]);
+    await writeFile(fifo, 'apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop}\nspec:\n  containers: [{name: app, image: nginx:1.27}]\n');
+    const result = await run;
+    expect(result.status, result.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'snapshot.json'), 'utf8')).source.inputs).toEqual([{path: fifo, objects: 1}]);
+    rmSync(dir, {recursive: true, force: true});
+  });
+
+  it('refuses a pipe that passes the bound stdin has, as soon as it does', async () => {
+    const dir = tempDir();
+    const fifo = join(dir, 'endless.yaml');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    // 1 MiB of comments, from another process: the reader stops after 64 KiB, and the writer dies of it.
+    const writer = spawn('sh', ['-c', 'yes "# padding" | head -c 1048576 > "$0"', fifo], {stdio: 'ignore'});
+    const written = once(writer, 'exit');
+    await expect(loadInputs([fifo], {maxInputBytes: 64 * 1024})).rejects.toThrow(`${fifo}: larger than the 65536 bytes kubepath reads from one input`);
+    expect((await written)[0]).not.toBe(0);
     rmSync(dir, {recursive: true, force: true});
   });
 });
@@ -233,5 +354,47 @@ describe('nesting deeper than kubepath keeps', () => {
     for (let i = 0; i < levels; i++) x = [x];
     const admitted = admitObject(kindSpecFor('Pod', 'v1')!, {apiVersion: 'v1', kind: 'Pod', metadata: {name: 'p', namespace: 'a'}, spec: {containers: [], x}});
     expect('problem' in admitted && admitted.problem).toEqual({at: ['spec', 'x', ...Array(MAX_OBJECT_NESTING - 2).fill(0)], detail: expect.stringMatching(/^nested more than 100 levels deep/)});
+  });
+});
+
+describe('aliases, which every output writes out in full', () => {
+  const pod = (name: string, annotations: string) =>
+    `- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: ${name}\n    namespace: shop\n    annotations: ${annotations}\n  spec: {containers: [{name: app, image: nginx:1.27}]}\n`;
+
+  it('refuses a document that aliases make a thousand times larger: exit 2, naming it', () => {
+    const dir = tempDir();
+    const notes = Array.from({length: 2000}, (_, i) => `      note-${i}: ${'x'.repeat(90)}\n`).join('');
+    const text = `apiVersion: v1\nkind: List\nitems:\n${pod('web-0', `&notes\n${notes}`.trimEnd())}${Array.from({length: 998}, (_, i) => pod(`web-${i + 1}`, '*notes')).join('')}`;
+    writeFileSync(join(dir, 'bomb.yaml'), text);
+    const out = join(dir, 'snapshot.json');
+    const result = runCli(['collect', join(dir, 'bomb.yaml'), '--out', out]);
+    expect(result.status, result.stderr).toBe(2);
+    expect(result.stderr.trim()).toMatch(new RegExp(`^kubepath: error: ${join(dir, 'bomb.yaml')}:1: aliases expand this document to 2\\d\\d\\.\\d MB from 0\\.\\d MB of text, past what kubepath reads \\(the documents of an input that use aliases may expand to 10 times their text plus 1 MiB`));
+    expect(() => readFileSync(out)).toThrow();
+    rmSync(dir, {recursive: true, force: true});
+  });
+
+  it('counts what the documents of an input expand to together, so that many small ones cannot each take the allowance', () => {
+    // Each expands to about 1 MB, within the allowance alone; the second passes the bound.
+    const document = (name: string) => `---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}\ndata:\n  a: &a "${'x'.repeat(10_000)}"\n${Array.from({length: 100}, (_, i) => `  b${i}: *a\n`).join('')}`;
+    const text = `${document('one')}${document('two')}`;
+    const error = errorOf(() => [...yamlDocuments('configmaps.yaml', Buffer.from(text))]);
+    expect(error.line).toBe(document('one').split('\n').length + 1);
+    expect(error.detail).toMatch(/^aliases expand this document to 1\.0 MB from 1\d\.\d kB of text/);
+  });
+
+  it('reads the aliases manifests are written with: labels, a selector, env shared by containers', () => {
+    const dir = tempDir();
+    const env = Array.from({length: 30}, (_, i) => `        - {name: SETTING_${i}, value: "${'v'.repeat(30)}"}\n`).join('');
+    const containers = Array.from({length: 5}, (_, i) => `      - name: c${i}\n        image: nginx:1.27\n        env: ${i === 0 ? `&env\n${env}` : '*env\n'}`).join('');
+    const text = `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop, labels: &labels {app: web, tier: front}}\nspec:\n  selector: {matchLabels: *labels}\n  template:\n    metadata: {labels: *labels}\n    spec:\n      containers:\n${containers}`;
+    writeFileSync(join(dir, 'web.yaml'), text);
+    const out = join(dir, 'snapshot.json');
+    const result = runCli(['collect', join(dir, 'web.yaml'), '--out', out]);
+    expect(result.status, result.stderr).toBe(0);
+    const [deployment] = JSON.parse(readFileSync(out, 'utf8')).objects.deployments;
+    expect(deployment.spec.template.metadata.labels).toEqual({app: 'web', tier: 'front'});
+    expect(deployment.spec.template.spec.containers.map((c: {env: unknown[]}) => c.env.length)).toEqual([30, 30, 30, 30, 30]);
+    rmSync(dir, {recursive: true, force: true});
   });
 });

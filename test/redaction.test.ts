@@ -152,7 +152,12 @@ describe('what containers are told stays out of the snapshot', () => {
     readinessProbe: {httpGet: {path: '/healthz', port: 8080, httpHeaders: [{name: 'Authorization', value: `Bearer ${TOLD}-header`}]}},
     lifecycle: {preStop: {exec: {command: ['drain', `${TOLD}-hook`]}}},
   });
-  const podSpec = {containers: [container('app')], initContainers: [container('init')]};
+  // What volumes hand their drivers, which can be passwords as env values can.
+  const volumes = [
+    {name: 'share', flexVolume: {driver: 'example.com/cifs', secretRef: {name: 'cifs'}, options: {password: `${TOLD}-flex`, domain: `${TOLD}-domain`}}},
+    {name: 'vault', csi: {driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: {secretProviderClass: 'db', token: `${TOLD}-csi`}}},
+  ];
+  const podSpec = {containers: [container('app')], initContainers: [container('init')], volumes};
   const template = {
     metadata: {labels: {app: 'web'}, annotations: {'kubectl.kubernetes.io/last-applied-configuration': `{"password":"${TOLD}-applied"}`, team: 'payments'}},
     spec: podSpec,
@@ -166,7 +171,7 @@ describe('what containers are told stays out of the snapshot', () => {
     {apiVersion: 'batch/v1', kind: 'CronJob', metadata: meta('cron'), spec: {schedule: '@daily', jobTemplate: {spec: {template}}}},
   ];
 
-  it('keeps env names and valueFrom, drops commands, args, env and header values and the template last-applied annotation', () => {
+  it('keeps env names and valueFrom, drops commands, args, env and header values, volume driver options and the template last-applied annotation', () => {
     const dir = tempDir();
     const input = join(dir, 'workloads.yaml');
     writeFileSync(input, objects.map((o) => stringify(o)).join('---\n'));
@@ -185,6 +190,10 @@ describe('what containers are told stays out of the snapshot', () => {
     expect(specs).toHaveLength(objects.length);
     for (const {spec, annotations} of specs) {
       if (annotations !== undefined) expect(annotations).toEqual({team: 'payments'});
+      expect(spec.volumes).toEqual([
+        {name: 'share', flexVolume: {driver: 'example.com/cifs', secretRef: {name: 'cifs'}, options: {password: '<redacted>', domain: '<redacted>'}}},
+        {name: 'vault', csi: {driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: {secretProviderClass: '<redacted>', token: '<redacted>'}}},
+      ]);
       const containers = [...spec.containers!, ...spec.initContainers!, ...(spec.ephemeralContainers ?? [])];
       expect(containers.map((c) => c.name)).toEqual(spec.ephemeralContainers ? ['app', 'init', 'debug'] : ['app', 'init']);
       for (const kept of containers) {
@@ -204,5 +213,10 @@ describe('what containers are told stays out of the snapshot', () => {
     expect(graph.status, graph.stderr).toBe(0);
     expect(graph.stdout).not.toContain(TOLD);
     expect(graph.stdout).toContain('"source":"pod:shop/bare","target":"secret:shop/db","type":"MOUNTS_SECRET"');
+    // And the posture rule on volume types still sees a flexVolume.
+    const analyzed = runCli(['analyze', snapshotFile, '-o', 'json']);
+    expect(analyzed.status, analyzed.stderr).toBe(0);
+    expect(analyzed.stdout).not.toContain(TOLD);
+    expect(analyzed.stdout).toContain('volume share is of type flexVolume');
   });
 });

@@ -15,6 +15,13 @@ import {yamlDocuments} from './yaml.js';
 
 export type DocPath = ReadonlyArray<string | number>;
 
+/** A stretch of an input: bytes [start, end), starting on `line`. */
+export interface Span {
+  start: number;
+  end: number;
+  line: number;
+}
+
 export interface InputDocument {
   /** The parsed value (any JSON value). */
   value: unknown;
@@ -33,6 +40,13 @@ export interface InputDocument {
    * read as they are asked for; `value` then has no `items`.
    */
   items?: Iterable<InputDocument>;
+  /**
+   * Set instead of `value` for a document that cannot be read but is known to hold no
+   * Kubernetes object (yaml.ts: a large one laid out neither as a list nor as JSON, with
+   * no `kind` at its top level): why it cannot be read. A file found in a folder that
+   * holds no Kubernetes object is passed over; anywhere else this is the error.
+   */
+  unreadable?: InputError;
 }
 
 /** Parses bytes as JSON when they look like JSON (by name or first character), else as YAML. */

@@ -12,7 +12,7 @@
  * nested deeper than MAX_NESTING.
  */
 import {LineCounter, parseDocument} from 'yaml';
-import {lineLocator, type DocPath, type InputDocument} from './documents.js';
+import {lineLocator, type DocPath, type InputDocument, type Span} from './documents.js';
 import {InputError} from './errors.js';
 import {MAX_NESTING, tooDeep} from './nesting.js';
 
@@ -140,9 +140,10 @@ function parseAt(bytes: Buffer, at: number, end: number, chunk: number, offsets:
   return [result, at + 1];
 }
 
-function lineAt(bytes: Uint8Array, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < bytes.length; i++) if (bytes[i] === 0x0a) line++;
+/** The line of a byte offset inside a span. */
+function lineAt(bytes: Uint8Array, span: Span, offset: number): number {
+  let line = span.line;
+  for (let i = span.start; i < offset && i < span.end; i++) if (bytes[i] === 0x0a) line++;
   return line;
 }
 
@@ -223,7 +224,7 @@ function firstSyntaxError(bytes: Buffer, start: number, end: number): {offset: n
  * Finds lines inside a parsed value: exactly, by parsing the text again with positions,
  * when the value is small; else at the nearest enclosing piece whose offset was recorded.
  */
-function locator(bytes: Buffer, start: number, end: number, startLine: number, value: unknown, offsets: WeakMap<object, number>): (path: DocPath) => number {
+function locator(bytes: Buffer, span: Span, start: number, end: number, startLine: number, value: unknown, offsets: WeakMap<object, number>): (path: DocPath) => number {
   let exact: ((path: DocPath) => number) | undefined;
   return (path) => {
     if (end - start <= EXACT_LINES_BYTES) {
@@ -242,7 +243,7 @@ function locator(bytes: Buffer, start: number, end: number, startLine: number, v
       const found = typeof current === 'object' && current !== null ? offsets.get(current) : undefined;
       if (found !== undefined) offset = found;
     }
-    return lineAt(bytes, offset);
+    return lineAt(bytes, span, offset);
   };
 }
 
@@ -251,27 +252,29 @@ export function parseJsonBytes(file: string, bytes: Buffer, chunk = JSON_CHUNK_B
   return [...jsonDocuments(file, bytes, chunk)];
 }
 
-/** The values of a JSON input (JSON Lines can hold many), each parsed and checked as it is asked for. */
-export function* jsonDocuments(file: string, bytes: Buffer, chunk = JSON_CHUNK_BYTES): Generator<InputDocument> {
+/**
+ * The values of a JSON input (JSON Lines can hold many), or of one span of it (a large
+ * YAML document that is JSON), each parsed and checked as it is asked for.
+ */
+export function* jsonDocuments(file: string, bytes: Buffer, chunk = JSON_CHUNK_BYTES, span: Span = {start: 0, end: bytes.length, line: 1}): Generator<InputDocument> {
   const offsets = new WeakMap<object, number>();
+  const {end} = span;
   // Documents come in order: count lines onwards from the previous one.
-  let countedTo = 0;
-  let countedLine = 1;
-  for (let at = skipSpace(bytes, 0, bytes.length); at < bytes.length; at = skipSpace(bytes, at, bytes.length)) {
+  let countedTo = span.start;
+  let countedLine = span.line;
+  for (let at = skipSpace(bytes, span.start, end); at < end; at = skipSpace(bytes, at, end)) {
     let value: unknown;
     let stop: number;
     try {
-      [value, stop] = parseAt(bytes, at, bytes.length, chunk, offsets, 0);
+      [value, stop] = parseAt(bytes, at, end, chunk, offsets, 0);
     } catch (error) {
-      if (error instanceof JsonTooDeep) throw tooDeep(file, lineAt(bytes, error.offset));
+      if (error instanceof JsonTooDeep) throw tooDeep(file, lineAt(bytes, span, error.offset));
       if (!(error instanceof JsonRangeError)) throw error;
-      const found = error.reparse
-        ? firstSyntaxError(bytes, error.offset, valueEnd(bytes, error.offset, bytes.length))
-        : {offset: error.offset, problem: error.message};
-      throw new InputError(file, lineAt(bytes, found.offset), `invalid JSON: ${found.problem}`);
+      const found = error.reparse ? firstSyntaxError(bytes, error.offset, valueEnd(bytes, error.offset, end)) : {offset: error.offset, problem: error.message};
+      throw new InputError(file, lineAt(bytes, span, found.offset), `invalid JSON: ${found.problem}`);
     }
     for (; countedTo < at; countedTo++) if (bytes[countedTo] === 0x0a) countedLine++;
-    yield {value, line: countedLine, lineOf: locator(bytes, at, stop, countedLine, value, offsets), cheapLines: false};
+    yield {value, line: countedLine, lineOf: locator(bytes, span, at, stop, countedLine, value, offsets), cheapLines: false};
     at = stop;
   }
 }

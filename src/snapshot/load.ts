@@ -8,7 +8,7 @@
  * time and every object is redacted at the door, then checked against its kind's
  * schema; kinds kubepath does not read (ConfigMaps, CRDs, ...) are skipped and counted.
  */
-import {readdirSync, readFileSync, realpathSync, statSync} from 'node:fs';
+import {createReadStream, readdirSync, readFileSync, realpathSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 import {parseDocuments, type DocPath, type InputDocument} from './documents.js';
 import {InputError} from './errors.js';
@@ -31,6 +31,8 @@ export const MAX_INPUT_BYTES = 2 ** 31 - 1;
 export interface LoadOptions {
   /** Reads standard input; replaceable in tests. */
   readStdin?: () => Promise<Buffer>;
+  /** The largest input read (MAX_INPUT_BYTES); lowered in tests. */
+  maxInputBytes?: number;
 }
 
 export interface LoadResult {
@@ -41,27 +43,36 @@ export interface LoadResult {
 
 type Json = Record<string, unknown>;
 
-function tooLarge(name: string, size?: number): InputError {
-  return new InputError(name, undefined, `${size === undefined ? '' : `${size} bytes, `}larger than the 2 GiB kubepath reads from one input; split it (one kubectl get per namespace or kind)`);
+function tooLarge(name: string, limit: number, size?: number): InputError {
+  const most = limit === MAX_INPUT_BYTES ? '2 GiB' : `${limit} bytes`;
+  return new InputError(name, undefined, `${size === undefined ? '' : `${size} bytes, `}larger than the ${most} kubepath reads from one input; split it (one kubectl get per namespace or kind)`);
 }
 
-async function readStdinBytes(): Promise<Buffer> {
+/** All of a stream (stdin, a pipe), refused as soon as it passes `limit` bytes (leaving the loop closes the stream). */
+async function readStream(stream: NodeJS.ReadableStream, name: string, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let length = 0;
-  for await (const chunk of process.stdin) {
+  for await (const chunk of stream) {
     length += (chunk as Buffer).length;
-    if (length > MAX_INPUT_BYTES) throw tooLarge('<stdin>');
+    if (length > limit) throw tooLarge(name, limit);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
 }
 
-/** The bytes of one input file, or of stdin. */
-async function readInput(file: string, name: string, readStdin: () => Promise<Buffer>): Promise<Buffer> {
+/**
+ * The bytes of one input: a regular file, checked by its size before it is read; a pipe
+ * (`<(kubectl get ...)` is one) or socket read as a stream, as stdin is, up to the same
+ * bound. A device is refused: /dev/zero would never end.
+ */
+async function readInput(file: string, name: string, options: LoadOptions): Promise<Buffer> {
+  const limit = options.maxInputBytes ?? MAX_INPUT_BYTES;
   try {
-    if (file === STDIN) return await readStdin();
-    const size = statSync(file).size;
-    if (size > MAX_INPUT_BYTES) throw tooLarge(name, size);
+    if (file === STDIN) return await (options.readStdin ?? (() => readStream(process.stdin, name, limit)))();
+    const stats = statSync(file);
+    if (stats.isFIFO() || stats.isSocket()) return await readStream(createReadStream(file), name, limit);
+    if (!stats.isFile()) throw new InputError(name, undefined, 'not a file or a pipe (a device, say): kubepath reads files, folders, pipes and stdin');
+    if (stats.size > limit) throw tooLarge(name, limit, stats.size);
     return readFileSync(file);
   } catch (error) {
     if (error instanceof InputError) throw error;
@@ -248,17 +259,28 @@ function addSnapshot(builder: SnapshotBuilder, file: string, doc: InputDocument,
   return kept;
 }
 
+/** What is wrong with a document that holds no Kubernetes object, if anything: it adds nothing, as none of its items looks like one. */
+function problemOf(builder: SnapshotBuilder, file: string, doc: InputDocument): InputError | undefined {
+  if (doc.unreadable) return doc.unreadable;
+  try {
+    addValue(builder, file, doc, [], doc.value);
+    return undefined;
+  } catch (problem) {
+    if (!(problem instanceof InputError)) throw problem;
+    return problem;
+  }
+}
+
 /** Loads every input into one snapshot. Throws InputError on the first bad input. */
 export async function loadInputs(inputs: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
   const builder = new SnapshotBuilder();
-  const readStdin = options.readStdin ?? readStdinBytes;
   for (const input of inputs) {
     const files = input === STDIN ? [STDIN] : expandInput(input);
     const inFolder = files.length !== 1 || files[0] !== input;
     if (files.length === 0) builder.warnings.push(`${input}: no .yaml, .yml or .json files in this folder`);
     for (const file of files) {
       const name = file === STDIN ? '<stdin>' : file;
-      const bytes = await readInput(file, name, readStdin);
+      const bytes = await readInput(file, name, options);
       // A folder may hold other YAML and JSON (Helm values, tool output): a file found
       // there with no Kubernetes object in it is passed over; one named directly is not.
       // Until its first Kubernetes object, the first problem is held, not thrown.
@@ -269,15 +291,11 @@ export async function loadInputs(inputs: readonly string[], options: LoadOptions
       for (const doc of parseDocuments(name, bytes)) {
         documents++;
         if (!sawKubernetes && !looksLikeKubernetes(doc.value)) {
-          try {
-            addValue(builder, name, doc, [], doc.value); // adds nothing: no item looks like an object
-          } catch (problem) {
-            if (!(problem instanceof InputError)) throw problem;
-            passedOver ??= problem;
-          }
+          passedOver ??= problemOf(builder, name, doc);
           continue;
         }
         if (passedOver) throw passedOver;
+        if (doc.unreadable) throw doc.unreadable;
         sawKubernetes = true;
         if (isRecord(doc.value) && doc.value.kind === SNAPSHOT_KIND) kept += addSnapshot(builder, name, doc, doc.value);
         else kept += addValue(builder, name, doc, [], doc.value);

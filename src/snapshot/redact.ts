@@ -13,8 +13,10 @@
  * drop what a container is told, which often holds a password or a token and which
  * kubepath never reads: every container's command and args, the commands of its
  * probes and lifecycle hooks, the values of its env entries and of its probes' HTTP
- * headers (names, and `valueFrom` references, stay), and the last-applied annotation
- * of the template's metadata.
+ * headers (names, and `valueFrom` references, stay), the values of the options and
+ * attributes its volumes hand their drivers (flexVolume `options`, csi
+ * `volumeAttributes`: the keys stay), and the last-applied annotation of the
+ * template's metadata.
  */
 export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
 export const REDACTED = '<redacted>';
@@ -107,7 +109,18 @@ function redactPodTemplate(template: Json): Json {
 }
 
 function redactPodSpec(spec: Json): Json {
-  return CONTAINER_LISTS.reduce((redacted, list) => updateKey(redacted, list, (containers) => updateEach(containers, redactContainer)), spec);
+  const withContainers = CONTAINER_LISTS.reduce((redacted, list) => updateKey(redacted, list, (containers) => updateEach(containers, redactContainer)), spec);
+  return updateKey(withContainers, 'volumes', (volumes) => updateEach(volumes, redactVolume));
+}
+
+/** What a volume hands its driver, which may be a password as an env value may: kept by key only. */
+function redactVolume(volume: Json): Json {
+  return updateIn(updateIn(volume, ['flexVolume', 'options'], redactValues), ['csi', 'volumeAttributes'], redactValues);
+}
+
+/** A mapping with each value but those of `kept` keys replaced by REDACTED. */
+function redactValues(record: Json, kept: ReadonlySet<string> = new Set()): Json {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, kept.has(key) ? value : REDACTED]));
 }
 
 function redactContainer(container: Json): Json {
@@ -136,9 +149,5 @@ function redactMetadata(metadata: Json): Json {
 }
 
 function redactSecretAnnotations(metadata: Json): Json {
-  if (!isRecord(metadata.annotations)) return metadata;
-  const annotations = Object.fromEntries(
-    Object.entries(metadata.annotations).map(([key, value]) => [key, SECRET_ANNOTATIONS_KEPT.has(key) ? value : REDACTED]),
-  );
-  return {...metadata, annotations};
+  return updateIn(metadata, ['annotations'], (annotations) => redactValues(annotations, SECRET_ANNOTATIONS_KEPT));
 }
