@@ -37,7 +37,7 @@ export default class Reach extends KubepathCommand {
   static override examples = [
     '<%= config.bin %> reach examples/multi-tenant',
     '<%= config.bin %> reach manifests/ -o json --from ns:shop',
-    '<%= config.bin %> reach examples/multi-tenant --explain pod:shop/web pod:payments/api',
+    '<%= config.bin %> reach examples/multi-tenant --explain pod:shop/storefront pod:payments/card-vault',
   ];
   // INPUT... is variadic: files, folders and `-`.
   static override strict = false;
