@@ -33,6 +33,7 @@ import {ANY_POD, SEVERITIES, type Severity} from '../paths/findings.js';
 import {fixesFor} from '../paths/fixes.js';
 import type {PathStep} from '../paths/search.js';
 import {compareStrings} from '../util/order.js';
+import {pushTo} from '../util/group.js';
 
 export type EdgeFamily = 'network' | 'identity' | 'rbac' | 'escape';
 
@@ -124,12 +125,14 @@ export interface ReportData {
   findings: ReportFinding[];
   nodes: ReportNode[];
   edges: ReportEdge[];
-  /** Per drawn node, the edge ids (into `edges`) of undrawn neighbours, and how many more there are. */
-  neighbours: Record<string, {edges: string[]; more: number}>;
+  neighbours: Neighbours;
   evidence: Evidence[][];
   /** Pod security posture by team, each check with the workloads that break it (src/posture). */
   posture: ReportPostureTeam[];
 }
+
+/** Per drawn node, the edge ids (into `edges`) of undrawn neighbours, and how many more there are. */
+type Neighbours = Record<string, {edges: string[]; more: number}>;
 
 export interface ReportPostureTeam {
   team: string;
@@ -161,75 +164,148 @@ function reportTime(summary: LoadSummary): string {
 }
 
 /** Builds the report's data from an analysis: findings, their paths' subgraph, neighbours to expand. */
-export function reportData(analysis: Analysis, options: ReportOptions): ReportData {
-  const {graph, findings, chokePoints, moves, context} = analysis;
-  const evidenceIndex = new Map<string, number>();
-  const evidence: Evidence[][] = [];
-  const evidenceOf = (items: readonly Evidence[]): number => {
+/**
+ * What makes edges one drawn edge: their ends, type and technique, and an escape's
+ * technique. The same for a path's step, a rule's edge asked for, and an edge merged.
+ */
+function edgeKey(from: string, to: string, edge: {type: string; technique: string; escape?: unknown}): string {
+  return [from, to, edge.type, edge.technique, String(edge.escape ?? '')].join('\u0000');
+}
+
+const stepKey = (step: PathStep): string => edgeKey(step.from, step.to, step.attributes);
+
+/** Each distinct evidence list once, by index (one grant explains many edges). */
+class EvidenceTable {
+  private readonly lists: Evidence[][] = [];
+  private readonly indexOf = new Map<string, number>();
+
+  /** The list's index, the list added when new. */
+  add(items: readonly Evidence[]): number {
     const key = JSON.stringify(items);
-    let index = evidenceIndex.get(key);
+    let index = this.indexOf.get(key);
     if (index === undefined) {
-      evidenceIndex.set(key, (index = evidence.length));
-      evidence.push([...items]);
+      this.indexOf.set(key, (index = this.lists.length));
+      this.lists.push([...items]);
     }
     return index;
-  };
-  const edgeKey = (from: string, to: string, attributes: AttackEdgeAttributes): string =>
-    [from, to, attributes.type, attributes.technique, String((attributes as {escape?: unknown}).escape ?? '')].join('\u0000');
+  }
 
-  // Every step of every path, once; ids are given after sorting, so they do not depend on the order found.
+  get(index: number): Evidence[] {
+    return this.lists[index]!;
+  }
+
+  /** Only the lists the edges use, renumbered in their order (edges merged or cut from lists leave theirs); the edges take the new numbers. */
+  keptBy(edges: readonly ReportEdge[]): Evidence[][] {
+    const kept: Evidence[][] = [];
+    const renumbered = new Map<number, number>();
+    for (const edge of edges) {
+      let index = renumbered.get(edge.evidence);
+      if (index === undefined) {
+        renumbered.set(edge.evidence, (index = kept.length));
+        kept.push(this.get(edge.evidence));
+      }
+      edge.evidence = index;
+    }
+    return kept;
+  }
+}
+
+/** The steps of the findings' paths, each once by key in key order with its edge id (`e0`, `e1`, ...), and their ends. */
+interface DrawnSteps {
+  byKey: Map<string, {id: string; step: PathStep}>;
+  nodes: Set<string>;
+}
+
+/** Every step of every path, once; ids are given after sorting, so they do not depend on the order found. */
+function drawnSteps(findings: Analysis['findings']): DrawnSteps {
   const steps = new Map<string, PathStep>();
-  for (const finding of findings) for (const path of finding.allPaths) for (const step of path.steps) steps.set(edgeKey(step.from, step.to, step.attributes), step);
-  const drawnKeys = [...steps.keys()].sort(compareStrings);
-  const idOf = new Map(drawnKeys.map((key, i) => [key, `e${i}`]));
-  const drawnNodes = new Set<string>();
-  for (const step of steps.values()) drawnNodes.add(step.from).add(step.to);
+  for (const finding of findings) for (const path of finding.allPaths) for (const step of path.steps) steps.set(stepKey(step), step);
+  const byKey = new Map([...steps.keys()].sort(compareStrings).map((key, i) => [key, {id: `e${i}`, step: steps.get(key)!}]));
+  const nodes = new Set<string>();
+  for (const step of steps.values()) nodes.add(step.from).add(step.to);
+  return {byKey, nodes};
+}
 
-  const edgeOf = (id: string, from: string, to: string, attributes: AttackEdgeAttributes): ReportEdge => {
-    const {type, technique, certainty, cost, mitre, evidence: items, attack: _attack, ...details} = attributes;
-    return {
-      id,
-      source: from,
-      target: to,
-      type,
-      technique,
-      family: familyOf(type),
-      certainty,
-      cost,
-      ...(mitre ? {mitre} : {}),
-      evidence: evidenceOf(items),
-      details,
-      fixes: fixesFor({from, to, attributes}).map((fix) => fix.action),
-    };
+function reportEdge(id: string, step: PathStep, evidence: EvidenceTable): ReportEdge {
+  const {from, to, attributes} = step;
+  const {type, technique, certainty, cost, mitre, evidence: items, attack: _attack, ...details} = attributes;
+  return {
+    id,
+    source: from,
+    target: to,
+    type,
+    technique,
+    family: familyOf(type),
+    certainty,
+    cost,
+    ...(mitre ? {mitre} : {}),
+    evidence: evidence.add(items),
+    details,
+    fixes: fixesFor(step).map((fix) => fix.action),
   };
-  const edges = drawnKeys.map((key) => {
-    const step = steps.get(key)!;
-    return edgeOf(idOf.get(key)!, step.from, step.to, step.attributes);
-  });
+}
 
-  // Undrawn neighbours of drawn nodes, for expanding on demand: the cheapest few of each.
-  const neighbours: ReportData['neighbours'] = {};
-  const extraKeys = new Map<string, ReportEdge>();
-  for (const node of [...drawnNodes].sort(compareStrings)) {
-    if (!graph.hasNode(node)) continue;
-    const around = [...neighbourCandidates(node).values()].filter((candidate) => !steps.has(candidate.key));
+/** An attack edge in or out of a node, by key, with its cost and a way to build it. */
+interface Candidate {
+  key: string;
+  cost: number;
+  step: () => PathStep;
+}
+
+/**
+ * Undrawn neighbours of drawn nodes, for expanding on demand: per node, the cheapest
+ * NEIGHBOURS_SHOWN edges no path takes and how many more there are; and those edges,
+ * each built once (`n0`, `n1`, ...).
+ */
+function undrawnNeighbours(analysis: Analysis, drawn: DrawnSteps, evidence: EvidenceTable): {neighbours: Neighbours; edges: ReportEdge[]} {
+  const neighbours: Neighbours = {};
+  const built = new Map<string, ReportEdge>();
+  for (const node of [...drawn.nodes].sort(compareStrings)) {
+    if (!analysis.graph.hasNode(node)) continue;
+    const around = [...neighbourCandidates(analysis, node).values()].filter((candidate) => !drawn.byKey.has(candidate.key));
     around.sort((a, b) => a.cost - b.cost || compareStrings(a.key, b.key));
     const shown: string[] = [];
     for (const candidate of around.slice(0, NEIGHBOURS_SHOWN)) {
-      let edge = extraKeys.get(candidate.key);
-      if (!edge) {
-        const step = candidate.step();
-        extraKeys.set(candidate.key, (edge = edgeOf(`n${extraKeys.size}`, step.from, step.to, step.attributes)));
-      }
+      let edge = built.get(candidate.key);
+      if (!edge) built.set(candidate.key, (edge = reportEdge(`n${built.size}`, candidate.step(), evidence)));
       shown.push(edge.id);
     }
     neighbours[node] = {edges: shown, more: around.length - shown.length};
   }
-  edges.push(...extraKeys.values());
-  const allNodes = new Set(drawnNodes);
-  for (const edge of extraKeys.values()) allNodes.add(edge.source).add(edge.target);
+  return {neighbours, edges: [...built.values()]};
+}
 
-  const nodes = [...allNodes].sort(compareStrings).map((id): ReportNode => {
+/**
+ * The attack edges in and out of a node: the graph's, and those rules are asked for per
+ * identity (a cluster-wide grant reaches every pod: counted, and only the edges shown are
+ * built).
+ */
+function neighbourCandidates({moves, context}: Analysis, node: string): Map<string, Candidate> {
+  const found = new Map<string, Candidate>();
+  const add = (from: string, to: string, attributes: AttackEdgeAttributes): void => {
+    const key = edgeKey(from, to, attributes);
+    found.set(key, {key, cost: attributes.cost, step: () => ({from, to, attributes})});
+  };
+  for (const step of moves.edgesOutOf(node)) add(node, step.node, step.attributes);
+  for (const step of moves.edgesInto(node)) add(step.node, node, step.attributes);
+  for (const rule of RULES) {
+    if (!rule.groupsFrom || !rule.groupsTo || !rule.edgeBetween) continue;
+    const between = rule.edgeBetween.bind(rule);
+    const lazy = (from: string, to: string, cost: number): void => {
+      const key = edgeKey(from, to, {type: rule.type, technique: rule.id});
+      const known = found.get(key);
+      if (known) known.cost = Math.min(known.cost, cost);
+      else if (from !== to) found.set(key, {key, cost, step: () => ({from, to, attributes: between(context, from, to)!.attributes as AttackEdgeAttributes})});
+    };
+    for (const move of rule.groupsFrom(context, node)) for (const target of move.group.targets) lazy(node, target, move.cost);
+    for (const group of rule.groupsTo(context, node)) for (const {source, cost} of group.sources) lazy(source, node, cost);
+  }
+  return found;
+}
+
+/** The nodes by id, sorted, with the facts worth showing; ids the graph lacks (the any-pod entry point) stand as themselves. */
+function reportNodes(graph: Analysis['graph'], ids: Iterable<string>): ReportNode[] {
+  return [...ids].sort(compareStrings).map((id): ReportNode => {
     if (!graph.hasNode(id)) return {id, kind: id === ANY_POD ? 'EntryPoint' : 'Unknown', name: id, details: {}};
     const attributes = graph.getNodeAttributes(id) as Record<string, unknown>;
     const details: Record<string, unknown> = {};
@@ -239,48 +315,95 @@ export function reportData(analysis: Analysis, options: ReportOptions): ReportDa
     if (typeof attributes.namespace === 'string') node.namespace = attributes.namespace;
     return node;
   });
+}
 
-  const replicas = aggregateReplicas(nodes, edges, drawnNodes, evidence, evidenceOf);
-  // Every neighbour list in the ids left after merging: a merged pod's lists join its node's, nothing drawn or listed twice, the cheapest first as before.
-  const pathEdgeIds = new Set(idOf.values());
-  const merged: ReportData['neighbours'] = {};
+/** Nodes and edges after mergeReplicas, and what became what. */
+interface Merged {
+  nodes: ReportNode[];
+  edges: ReportEdge[];
+  nodeAlias: Map<string, string>;
+  edgeAlias: Map<string, string>;
+}
+
+/**
+ * Pods of one workload on the drawn paths become one node, `replicas:<workload id>` (as
+ * in a Deployment's many pods reached the same way); their edges are redirected to it and
+ * those that then coincide (same ends, type, technique) drawn once.
+ */
+function mergeReplicas(nodes: readonly ReportNode[], edges: readonly ReportEdge[], drawn: ReadonlySet<string>, evidence: EvidenceTable): Merged {
+  const byWorkload = new Map<string, ReportNode[]>();
+  for (const node of nodes) {
+    const workload = node.details.workload;
+    if (node.kind === 'Pod' && typeof workload === 'string' && drawn.has(node.id)) pushTo(byWorkload, workload, node);
+  }
+  const nodeAlias = new Map<string, string>();
+  const replicas: ReportNode[] = [];
+  for (const [workload, pods] of byWorkload) {
+    if (pods.length < 2) continue;
+    const node = replicaNode(workload, pods);
+    for (const pod of pods) nodeAlias.set(pod.id, node.id);
+    replicas.push(node);
+  }
+  const edgeAlias = new Map<string, string>();
+  const kept = new Map<string, ReportEdge>();
+  for (const edge of edges) {
+    const source = nodeAlias.get(edge.source) ?? edge.source;
+    const target = nodeAlias.get(edge.target) ?? edge.target;
+    const key = edgeKey(source, target, {type: edge.type, technique: edge.technique, escape: edge.details.escape});
+    const known = kept.get(key);
+    if (known) {
+      edgeAlias.set(edge.id, known.id);
+      mergeEdge(known, edge, evidence);
+    } else kept.set(key, {...edge, source, target});
+  }
+  const remaining = nodes.filter((node) => !nodeAlias.has(node.id));
+  return {nodes: [...remaining, ...replicas].sort((a, b) => compareStrings(a.id, b.id)), edges: [...kept.values()], nodeAlias, edgeAlias};
+}
+
+/** The node a workload's pods are drawn as: the facts they share (service account, images, ...) stay; those that differ are left to each pod's id. */
+function replicaNode(workload: string, pods: readonly ReportNode[]): ReportNode {
+  const [first] = pods;
+  const shared: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(first!.details)) if (pods.every((pod) => JSON.stringify(pod.details[name]) === JSON.stringify(value))) shared[name] = value;
+  const name = `${parseId(workload)?.components.at(-1) ?? workload} (${pods.length} pods)`;
+  return {id: `replicas:${workload}`, kind: 'Pod', name, namespace: first!.namespace, details: {...shared, workload}, replicas: pods.map((pod) => pod.id)};
+}
+
+/** One edge for every pod's: each pod's evidence and fixes are kept (any one pod left open keeps the path). */
+function mergeEdge(into: ReportEdge, edge: ReportEdge, evidence: EvidenceTable): void {
+  if (into.evidence !== edge.evidence) into.evidence = evidence.add([...evidence.get(into.evidence), ...evidence.get(edge.evidence)]);
+  into.fixes = [...new Set([...into.fixes, ...edge.fixes])];
+  if (edge.certainty === 'definite') into.certainty = 'definite';
+  into.cost = Math.min(into.cost, edge.cost);
+}
+
+/**
+ * Every neighbour list in the ids left after merging: a merged pod's lists join its
+ * node's, nothing drawn or listed twice, the cheapest first as before.
+ */
+function mergedNeighbours(neighbours: Neighbours, merged: Merged, pathEdgeIds: ReadonlySet<string>): Neighbours {
+  const lists: Neighbours = {};
   for (const [node, around] of Object.entries(neighbours).sort(([a], [b]) => compareStrings(a, b))) {
-    const into = replicas.nodeAlias.get(node) ?? node;
-    const known = (merged[into] ??= {edges: [], more: 0});
-    for (const id of around.edges.map((edge) => replicas.edgeAlias.get(edge) ?? edge)) {
+    const known = (lists[merged.nodeAlias.get(node) ?? node] ??= {edges: [], more: 0});
+    for (const id of around.edges.map((edge) => merged.edgeAlias.get(edge) ?? edge)) {
       if (!pathEdgeIds.has(id) && !known.edges.includes(id)) known.edges.push(id);
     }
     // Of a workload's pods, the most any one has unlisted: at least that many more.
     known.more = Math.max(known.more, around.more);
   }
-  for (const around of Object.values(merged)) {
+  for (const around of Object.values(lists)) {
     around.more += Math.max(0, around.edges.length - NEIGHBOURS_SHOWN);
     around.edges = around.edges.slice(0, NEIGHBOURS_SHOWN);
   }
-  const listed = new Set(Object.values(merged).flatMap((around) => around.edges));
-  const keptEdges = replicas.edges.filter((edge) => pathEdgeIds.has(edge.id) || listed.has(edge.id));
-  const keptNodes = new Set(keptEdges.flatMap((edge) => [edge.source, edge.target]));
-  // Only the evidence lists kept edges use, renumbered in their order (edges merged or cut from lists leave theirs).
-  const keptEvidence: Evidence[][] = [];
-  const renumbered = new Map<number, number>();
-  for (const edge of keptEdges) {
-    let index = renumbered.get(edge.evidence);
-    if (index === undefined) {
-      renumbered.set(edge.evidence, (index = keptEvidence.length));
-      keptEvidence.push(evidence[edge.evidence]!);
-    }
-    edge.evidence = index;
-  }
+  return lists;
+}
 
-  const reportFindings = findings.map((finding): ReportFinding => {
-    const pathIds = (path: {steps: PathStep[]}) =>
-      path.steps.map((step) => {
-        const id = idOf.get(edgeKey(step.from, step.to, step.attributes))!;
-        return replicas.edgeAlias.get(id) ?? id;
-      });
+/** The findings with their paths as edge ids; `drawnId` gives a step's, after merging. */
+function reportFindings(findings: Analysis['findings'], drawnId: (step: PathStep) => string | undefined): ReportFinding[] {
+  return findings.map((finding): ReportFinding => {
+    const pathIds = (path: {steps: PathStep[]}) => path.steps.map((step) => drawnId(step)!);
     const cheapest = pathIds(finding.path);
     const others = finding.allPaths.map(pathIds).filter((ids) => ids.join() !== cheapest.join());
-    const cause = finding.rootCause;
     return {
       id: finding.id,
       severity: finding.severity,
@@ -293,116 +416,57 @@ export function reportData(analysis: Analysis, options: ReportOptions): ReportDa
       fixes: finding.fixes.map((fix) => ({action: fix.action, paths: fix.paths})),
       coverageGaps: finding.coverageGaps,
       ...(finding.owner ? {owner: finding.owner} : {}),
-      rootCause: ((id) => replicas.edgeAlias.get(id) ?? id)(idOf.get(edgeKey(cause.from, cause.to, cause.attributes)) ?? ''),
+      rootCause: drawnId(finding.rootCause) ?? '',
       paths: [cheapest, ...others],
     };
   });
+}
 
-  const {summary} = options;
+function reportMeta({cluster, version, summary}: ReportOptions): ReportData['meta'] {
   return {
-    meta: {
-      cluster: options.cluster,
-      time: reportTime(summary),
-      mode: summary.source.mode,
-      inputs: summary.source.inputs,
-      coverageGaps: summary.coverageGaps,
-      skipped: summary.skipped,
-      warnings: summary.warnings,
-      graph: {nodes: summary.graph.nodes, edges: summary.graph.edges},
-      version: options.version,
-    },
+    cluster,
+    time: reportTime(summary),
+    mode: summary.source.mode,
+    inputs: summary.source.inputs,
+    coverageGaps: summary.coverageGaps,
+    skipped: summary.skipped,
+    warnings: summary.warnings,
+    graph: {nodes: summary.graph.nodes, edges: summary.graph.edges},
+    version,
+  };
+}
+
+/** Builds the report's data from an analysis: findings, their paths' subgraph, neighbours to expand. */
+export function reportData(analysis: Analysis, options: ReportOptions): ReportData {
+  const {graph, findings, chokePoints} = analysis;
+  const evidence = new EvidenceTable();
+  const drawn = drawnSteps(findings);
+  const pathEdges = [...drawn.byKey.values()].map(({id, step}) => reportEdge(id, step, evidence));
+  const around = undrawnNeighbours(analysis, drawn, evidence);
+  const ends = new Set(drawn.nodes);
+  for (const edge of around.edges) ends.add(edge.source).add(edge.target);
+  const merged = mergeReplicas(reportNodes(graph, ends), [...pathEdges, ...around.edges], drawn.nodes, evidence);
+  const pathEdgeIds = new Set(pathEdges.map((edge) => edge.id));
+  const neighbours = mergedNeighbours(around.neighbours, merged, pathEdgeIds);
+  const listed = new Set(Object.values(neighbours).flatMap((list) => list.edges));
+  const edges = merged.edges.filter((edge) => pathEdgeIds.has(edge.id) || listed.has(edge.id));
+  const keptNodes = new Set(edges.flatMap((edge) => [edge.source, edge.target]));
+  const drawnId = (step: PathStep): string | undefined => {
+    const id = drawn.byKey.get(stepKey(step))?.id;
+    return id && (merged.edgeAlias.get(id) ?? id);
+  };
+  const keptEvidence = evidence.keptBy(edges);
+  return {
+    meta: reportMeta(options),
     versions: analysis.versions,
     counts: Object.fromEntries(SEVERITIES.map((severity) => [severity, findings.filter((f) => f.severity === severity).length])) as Record<Severity, number>,
     entryPoints: analysis.entryPoints,
     chokePoints: chokePoints.map((fix) => ({action: fix.action, object: fix.object, paths: fix.paths})),
-    findings: reportFindings,
-    nodes: replicas.nodes.filter((node) => keptNodes.has(node.id)),
-    edges: keptEdges,
-    neighbours: Object.fromEntries(Object.entries(merged).filter(([, around]) => around.edges.length > 0 || around.more > 0)),
+    findings: reportFindings(findings, drawnId),
+    nodes: merged.nodes.filter((node) => keptNodes.has(node.id)),
+    edges,
+    neighbours: Object.fromEntries(Object.entries(neighbours).filter(([, list]) => list.edges.length > 0 || list.more > 0)),
     evidence: keptEvidence,
     posture: postureByTeam(analysis.posture),
-  };
-
-  /**
-   * The attack edges in and out of a node, by key, each with its cost and a way to build
-   * it: the graph's, and those rules are asked for per identity (a cluster-wide grant
-   * reaches every pod: counted, and only the edges shown are built).
-   */
-  function neighbourCandidates(node: string): Map<string, {key: string; cost: number; step: () => PathStep}> {
-    const found = new Map<string, {key: string; cost: number; step: () => PathStep}>();
-    const add = (from: string, to: string, attributes: AttackEdgeAttributes): void => {
-      const key = edgeKey(from, to, attributes);
-      found.set(key, {key, cost: attributes.cost, step: () => ({from, to, attributes})});
-    };
-    for (const step of moves.edgesOutOf(node)) add(node, step.node, step.attributes);
-    for (const step of moves.edgesInto(node)) add(step.node, node, step.attributes);
-    for (const rule of RULES) {
-      if (!rule.groupsFrom || !rule.groupsTo || !rule.edgeBetween) continue;
-      const between = rule.edgeBetween.bind(rule);
-      const lazy = (from: string, to: string, cost: number): void => {
-        // The key as edgeKey makes it: these rules' edges have no escape technique.
-        const key = [from, to, rule.type, rule.id, ''].join('\u0000');
-        const known = found.get(key);
-        if (known) known.cost = Math.min(known.cost, cost);
-        else if (from !== to) found.set(key, {key, cost, step: () => ({from, to, attributes: between(context, from, to)!.attributes as AttackEdgeAttributes})});
-      };
-      for (const move of rule.groupsFrom(context, node)) for (const target of move.group.targets) lazy(node, target, move.cost);
-      for (const group of rule.groupsTo(context, node)) for (const {source, cost} of group.sources) lazy(source, node, cost);
-    }
-    return found;
-  }
-}
-
-/**
- * Pods of one workload on the drawn paths become one node, `replicas:<workload id>` (as
- * in a Deployment's many pods reached the same way); their edges are redirected to it and
- * those that then coincide (same ends, type, technique) drawn once. Returns the new nodes
- * and edges and what became what.
- */
-function aggregateReplicas(nodes: ReportNode[], edges: ReportEdge[], drawn: ReadonlySet<string>, evidence: readonly Evidence[][], evidenceOf: (items: readonly Evidence[]) => number) {
-  const byWorkload = new Map<string, ReportNode[]>();
-  for (const node of nodes) {
-    const workload = node.details.workload;
-    if (node.kind !== 'Pod' || typeof workload !== 'string' || !drawn.has(node.id)) continue;
-    const pods = byWorkload.get(workload);
-    if (pods) pods.push(node);
-    else byWorkload.set(workload, [node]);
-  }
-  const nodeAlias = new Map<string, string>();
-  const merged = new Map<string, ReportNode>();
-  for (const [workload, pods] of byWorkload) {
-    if (pods.length < 2) continue;
-    const id = `replicas:${workload}`;
-    for (const pod of pods) nodeAlias.set(pod.id, id);
-    const [first] = pods;
-    // The facts the pods share (service account, images, ...) stay; those that differ are left to each pod's id.
-    const shared: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(first!.details)) if (pods.every((pod) => JSON.stringify(pod.details[name]) === JSON.stringify(value))) shared[name] = value;
-    merged.set(id, {id, kind: 'Pod', name: `${parseId(workload)?.components.at(-1) ?? workload} (${pods.length} pods)`, namespace: first!.namespace, details: {...shared, workload}, replicas: pods.map((pod) => pod.id)});
-  }
-  const edgeAlias = new Map<string, string>();
-  const kept = new Map<string, ReportEdge>();
-  for (const edge of edges) {
-    const source = nodeAlias.get(edge.source) ?? edge.source;
-    const target = nodeAlias.get(edge.target) ?? edge.target;
-    const key = [source, target, edge.type, edge.technique, String(edge.details.escape ?? '')].join('\u0000');
-    const known = kept.get(key);
-    if (!known) {
-      kept.set(key, {...edge, source, target});
-      continue;
-    }
-    // One edge for every pod's: each pod's evidence and fixes are kept (any one pod left open keeps the path).
-    edgeAlias.set(edge.id, known.id);
-    if (known.evidence !== edge.evidence) known.evidence = evidenceOf([...evidence[known.evidence]!, ...evidence[edge.evidence]!]);
-    known.fixes = [...new Set([...known.fixes, ...edge.fixes])];
-    if (edge.certainty === 'definite') known.certainty = 'definite';
-    known.cost = Math.min(known.cost, edge.cost);
-  }
-  const remaining = nodes.filter((node) => !nodeAlias.has(node.id));
-  return {
-    nodes: [...remaining, ...merged.values()].sort((a, b) => compareStrings(a.id, b.id)),
-    edges: [...kept.values()],
-    nodeAlias,
-    edgeAlias,
   };
 }
