@@ -151,103 +151,133 @@ function listIdentities(model: ClusterModel, bindings: readonly ResolvedBinding[
   return {identities: new Map([...identities.entries()].sort(([a], [b]) => compareStrings(a, b))), namedBy};
 }
 
-export function buildRbacEngine(model: ClusterModel, options: RbacEngineOptions = {}): RbacEngine {
-  if (!model?.snapshot?.objects || !(model.serviceAccounts instanceof Map)) throw new TypeError('kubepath rbac: buildRbacEngine expects a ClusterModel');
-  const bootstrap = options.bootstrap ?? true;
-  let policy = resolvePolicy(model.snapshot.objects, {bootstrap});
-  if (options.escalations) {
-    const written = escalationBindings(model, buildRbacEngine(model, {bootstrap}));
-    policy = {roles: policy.roles, bindings: [...policy.bindings, ...written].sort((a, b) => compareStrings(a.key, b.key))};
-  }
+/** The policy the engine answers from: the input's (and bootstrap's), and with `escalations` the bindings identities could write for themselves. */
+function enginePolicy(model: ClusterModel, bootstrap: boolean, escalations: boolean): RbacPolicy {
+  const policy = resolvePolicy(model.snapshot.objects, {bootstrap});
+  if (!escalations) return policy;
+  const written = escalationBindings(model, buildRbacEngine(model, {bootstrap}));
+  return {roles: policy.roles, bindings: [...policy.bindings, ...written].sort((a, b) => compareStrings(a.key, b.key))};
+}
 
-  // Bindings by the identity id each subject names, and by where they apply.
-  const bySubject = new Map<string, SubjectRef[]>();
-  const clusterBindings: ResolvedBinding[] = [];
-  const roleBindingsByNamespace = new Map<string, ResolvedBinding[]>();
-  for (const binding of policy.bindings) {
+/** Bindings that grant, by the identity id each subject names and by where they apply. */
+interface BindingIndex {
+  bySubject: Map<string, SubjectRef[]>;
+  cluster: ResolvedBinding[];
+  byNamespace: Map<string, ResolvedBinding[]>;
+}
+
+function indexBindings(bindings: readonly ResolvedBinding[]): BindingIndex {
+  const index: BindingIndex = {bySubject: new Map(), cluster: [], byNamespace: new Map()};
+  for (const binding of bindings) {
     if (!binding.role) continue; // dangling or a ClusterRoleBinding naming a Role: grants nothing
-    if (binding.namespace === undefined) clusterBindings.push(binding);
-    else pushTo(roleBindingsByNamespace, binding.namespace, binding);
+    if (binding.namespace === undefined) index.cluster.push(binding);
+    else pushTo(index.byNamespace, binding.namespace, binding);
     binding.subjects.forEach((subject, subjectIndex) => {
       const id = subjectIdentityId(subject, binding.namespace);
-      if (id) pushTo(bySubject, id, {binding, subjectIndex});
+      if (id) pushTo(index.bySubject, id, {binding, subjectIndex});
     });
   }
+  return index;
+}
 
-  const {identities, namedBy} = listIdentities(model, policy.bindings);
-  const identityList = [...identities.values()];
-  let members: Map<string, Identity[]> | undefined;
-  const membersOf = (group: string): readonly Identity[] => {
-    if (!members) {
-      members = new Map();
-      for (const identity of identityList) {
+/** Whether a binding can apply to the request: a ClusterRoleBinding, or a RoleBinding of its namespace. */
+function bindingApplies(binding: ResolvedBinding, request: NormalizedRequest): boolean {
+  // An escalation binding for every namespace (escalation.ts) applies to namespaced requests only.
+  if (binding.escalation?.everyNamespace) return request.namespace !== '';
+  return binding.namespace === undefined || (request.kind === 'resource' && binding.namespace === request.namespace);
+}
+
+/** The indexes of the role's rules that allow the request. */
+function matchingRules(role: ResolvedRole, request: NormalizedRequest): number[] {
+  const indexes: number[] = [];
+  role.rules.forEach((effective, index) => {
+    if (ruleAllows(effective.rule, request)) indexes.push(index);
+  });
+  return indexes;
+}
+
+function ruleGrant(via: string, ref: SubjectRef, ruleIndex: number): RuleGrant {
+  const {binding, subjectIndex} = ref;
+  const role = binding.role!;
+  const effective = role.rules[ruleIndex]!;
+  return {
+    kind: 'rbac',
+    via,
+    binding: binding.key,
+    bindingBootstrap: binding.bootstrap,
+    subjectIndex,
+    role: role.key,
+    bootstrap: role.bootstrap,
+    ruleIndex,
+    rule: effective.rule,
+    origin: effective.origin,
+    scope: binding.scope,
+    ...(binding.escalation ? {escalation: binding.escalation} : {}),
+  };
+}
+
+/** The engine's answers, from the policy's bindings indexed once. */
+class Engine implements RbacEngine {
+  readonly identities: readonly Identity[];
+  private readonly byId: Map<string, Identity>;
+  private readonly firstNamedBy: Map<string, SubjectRef>;
+  private readonly bindings: BindingIndex;
+  /** Group members by group name, listed on first use. */
+  private members?: Map<string, Identity[]>;
+
+  constructor(
+    model: ClusterModel,
+    readonly policy: RbacPolicy,
+    readonly bootstrapVersion: string | undefined,
+  ) {
+    const {identities, namedBy} = listIdentities(model, policy.bindings);
+    this.byId = identities;
+    this.identities = [...identities.values()];
+    this.firstNamedBy = namedBy;
+    this.bindings = indexBindings(policy.bindings);
+  }
+
+  identity(id: string): Identity | undefined {
+    return this.byId.get(id);
+  }
+
+  membersOf(group: string): readonly Identity[] {
+    if (!this.members) {
+      this.members = new Map();
+      for (const identity of this.identities) {
         if (identity.kind === 'Group') continue;
-        for (const name of identity.groups) pushTo(members, name, identity);
+        for (const name of identity.groups) pushTo(this.members, name, identity);
       }
     }
-    return members.get(group) ?? [];
-  };
+    return this.members.get(group) ?? [];
+  }
 
-  const resolveIdentity = (identity: Identity | string): Identity => {
-    if (typeof identity === 'string') return identities.get(identity) ?? identityFromId(identity);
-    if (typeof identity?.id !== 'string' || !Array.isArray(identity.groups)) throw new TypeError('kubepath rbac: an identity has an id and groups');
-    return identity;
-  };
+  namedBy(id: string): SubjectRef | undefined {
+    return this.firstNamedBy.get(id);
+  }
 
-  /** Bindings that can apply to the request: ClusterRoleBindings, and RoleBindings of its namespace. */
-  // An escalation binding for every namespace (escalation.ts) applies to namespaced requests only.
-  const bindingApplies = (binding: ResolvedBinding, request: NormalizedRequest): boolean =>
-    binding.escalation?.everyNamespace ? request.namespace !== '' : binding.namespace === undefined || (request.kind === 'resource' && binding.namespace === request.namespace);
-
-  const matchingRules = (role: ResolvedRole, request: NormalizedRequest): number[] => {
-    const indexes: number[] = [];
-    role.rules.forEach((effective, index) => {
-      if (ruleAllows(effective.rule, request)) indexes.push(index);
-    });
-    return indexes;
-  };
-
-  const grant = (via: string, ref: SubjectRef, ruleIndex: number): RuleGrant => {
-    const {binding, subjectIndex} = ref;
-    const role = binding.role!;
-    const effective = role.rules[ruleIndex]!;
-    return {
-      kind: 'rbac',
-      via,
-      binding: binding.key,
-      bindingBootstrap: binding.bootstrap,
-      subjectIndex,
-      role: role.key,
-      bootstrap: role.bootstrap,
-      ruleIndex,
-      rule: effective.rule,
-      origin: effective.origin,
-      scope: binding.scope,
-      ...(binding.escalation ? {escalation: binding.escalation} : {}),
-    };
-  };
-
-  const can = (who: Identity | string, request: RbacRequest): Grant[] => {
+  can(who: Identity | string, request: RbacRequest): Grant[] {
     const normalized = normalizeRequest(request);
-    const identity = resolveIdentity(who);
+    const identity = this.resolve(who);
     const grants: Grant[] = identity.groups.includes(MASTERS_GROUP) ? [mastersGrant()] : [];
     for (const via of subjectIdsOf(identity)) {
-      for (const ref of bySubject.get(via) ?? []) {
+      for (const ref of this.bindings.bySubject.get(via) ?? []) {
         if (!bindingApplies(ref.binding, normalized)) continue;
-        for (const index of matchingRules(ref.binding.role!, normalized)) grants.push(grant(via, ref, index));
+        for (const index of matchingRules(ref.binding.role!, normalized)) grants.push(ruleGrant(via, ref, index));
       }
     }
     return grants.sort(compareGrants);
-  };
+  }
 
-  const whoCan = (request: RbacRequest): WhoCanEntry[] => {
+  whoCan(request: RbacRequest): WhoCanEntry[] {
     const normalized = normalizeRequest(request);
     const found = new Map<string, Grant[]>();
     const add = (identity: Identity, grants: Grant[]): void => {
       for (const granted of grants) pushTo(found, identity.id, granted);
     };
-    for (const identity of [identities.get(groupId(MASTERS_GROUP))!, ...membersOf(MASTERS_GROUP)]) add(identity, [mastersGrant()]);
-    const candidates = normalized.namespace === '' ? clusterBindings : [...clusterBindings, ...(roleBindingsByNamespace.get(normalized.namespace) ?? [])];
+    for (const identity of [this.byId.get(groupId(MASTERS_GROUP))!, ...this.membersOf(MASTERS_GROUP)]) add(identity, [mastersGrant()]);
+    const {cluster, byNamespace} = this.bindings;
+    const candidates = normalized.namespace === '' ? cluster : [...cluster, ...(byNamespace.get(normalized.namespace) ?? [])];
     const rulesByRole = new Map<ResolvedRole, number[]>();
     for (const binding of candidates) {
       if (!bindingApplies(binding, normalized)) continue;
@@ -258,40 +288,40 @@ export function buildRbacEngine(model: ClusterModel, options: RbacEngineOptions 
       binding.subjects.forEach((subject, subjectIndex) => {
         const via = subjectIdentityId(subject, binding.namespace);
         if (!via) return;
-        const grants = indexes.map((index) => grant(via, {binding, subjectIndex}, index));
-        const named = identities.get(via) ?? identityFromId(via);
+        const grants = indexes.map((index) => ruleGrant(via, {binding, subjectIndex}, index));
+        const named = this.byId.get(via) ?? identityFromId(via);
         add(named, grants);
-        if (named.kind === 'Group') for (const member of membersOf(named.name)) add(member, grants);
+        if (named.kind === 'Group') for (const member of this.membersOf(named.name)) add(member, grants);
       });
     }
     return [...found.entries()]
       .sort(([a], [b]) => compareStrings(a, b))
-      .map(([id, grants]) => ({identity: identities.get(id) ?? identityFromId(id), grants: grants.sort(compareGrants)}));
-  };
+      .map(([id, grants]) => ({identity: this.byId.get(id) ?? identityFromId(id), grants: grants.sort(compareGrants)}));
+  }
 
-  const rulesOf = (who: Identity | string): IdentityRules => {
-    const identity = resolveIdentity(who);
+  rulesOf(who: Identity | string): IdentityRules {
+    const identity = this.resolve(who);
     const byScope = new Map<string, RuleGrant[]>();
     for (const via of subjectIdsOf(identity)) {
-      for (const ref of bySubject.get(via) ?? []) {
-        ref.binding.role!.rules.forEach((_rule, index) => pushTo(byScope, ref.binding.scope, grant(via, ref, index)));
+      for (const ref of this.bindings.bySubject.get(via) ?? []) {
+        ref.binding.role!.rules.forEach((_rule, index) => pushTo(byScope, ref.binding.scope, ruleGrant(via, ref, index)));
       }
     }
     const scopes = [...byScope.entries()]
       .sort(([a], [b]) => (a === CLUSTER_SCOPE ? -1 : b === CLUSTER_SCOPE ? 1 : compareStrings(a, b)))
       .map(([scope, grants]) => ({scope, grants: grants.sort(compareGrants)}));
     return identity.groups.includes(MASTERS_GROUP) ? {privileged: mastersGrant(), scopes} : {scopes};
-  };
+  }
 
-  return {
-    bootstrapVersion: bootstrap ? BOOTSTRAP_VERSION : undefined,
-    policy,
-    identities: identityList,
-    identity: (id) => identities.get(id),
-    membersOf,
-    namedBy: (id) => namedBy.get(id),
-    can,
-    whoCan,
-    rulesOf,
-  };
+  private resolve(identity: Identity | string): Identity {
+    if (typeof identity === 'string') return this.byId.get(identity) ?? identityFromId(identity);
+    if (typeof identity?.id !== 'string' || !Array.isArray(identity.groups)) throw new TypeError('kubepath rbac: an identity has an id and groups');
+    return identity;
+  }
+}
+
+export function buildRbacEngine(model: ClusterModel, options: RbacEngineOptions = {}): RbacEngine {
+  if (!model?.snapshot?.objects || !(model.serviceAccounts instanceof Map)) throw new TypeError('kubepath rbac: buildRbacEngine expects a ClusterModel');
+  const bootstrap = options.bootstrap ?? true;
+  return new Engine(model, enginePolicy(model, bootstrap, options.escalations ?? false), bootstrap ? BOOTSTRAP_VERSION : undefined);
 }
