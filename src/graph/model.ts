@@ -153,65 +153,78 @@ export function templatePod(workload: WorkloadInfo, holder: WorkloadObject, id =
 
 const byId = <T extends {id: string}>(a: T, b: T): number => compareStrings(a.id, b.id);
 
-export function buildModel(snapshot: Snapshot): ClusterModel {
-  const objects = snapshot.objects;
-
-  // Controllers present in the input, by objectKey.
+/** The controllers present in the input, by objectKey. */
+function controllersOf(objects: Snapshot['objects']): Map<string, WorkloadObject> {
   const controllers = new Map<string, WorkloadObject>();
   for (const kind of WORKLOAD_KINDS) {
     for (const object of objects[WORKLOAD_KEYS[kind]] as WorkloadObject[]) {
       controllers.set(objectKey(kind, object.metadata.namespace, object.metadata.name), object);
     }
   }
+  return controllers;
+}
 
-  const workloads = new Map<string, WorkloadInfo>();
-  const workloadFor = (kind: WorkloadKind, namespace: string, name: string): WorkloadInfo => {
+interface ControllerRef {
+  kind: WorkloadKind;
+  name: string;
+}
+
+/** The workloads pods belong to: the top of each chain of controllers, followed through the objects present. */
+class Workloads {
+  readonly byId = new Map<string, WorkloadInfo>();
+  /** The top of each controller chain, by controller key: computed once, safe against owner cycles. */
+  private readonly topOf = new Map<string, ControllerRef | undefined>();
+
+  constructor(readonly controllers: ReadonlyMap<string, WorkloadObject>) {}
+
+  /** The workload at the top of the chain that starts at `first`, if it names a controller. */
+  topController(namespace: string, first: OwnerReference | undefined): WorkloadInfo | undefined {
+    let top: ControllerRef | undefined;
+    const chain: string[] = [];
+    let ref = first;
+    while (ref && isWorkloadKind(ref.kind) && ref.name) {
+      const key = objectKey(ref.kind, namespace, ref.name);
+      if (this.topOf.has(key)) {
+        top = this.topOf.get(key) ?? top;
+        break;
+      }
+      if (chain.includes(key)) break; // an owner cycle: the chain so far decides
+      chain.push(key);
+      top = {kind: ref.kind, name: ref.name};
+      const object = this.controllers.get(key);
+      ref = object ? controllerOf(object.metadata.ownerReferences) : this.impliedOwner(namespace, top);
+    }
+    for (const key of chain) this.topOf.set(key, top);
+    return top ? this.workloadFor(top.kind, namespace, top.name) : undefined;
+  }
+
+  private workloadFor(kind: WorkloadKind, namespace: string, name: string): WorkloadInfo {
     const id = workloadId(namespace, kind, name);
-    let info = workloads.get(id);
+    let info = this.byId.get(id);
     if (!info) {
-      const object = controllers.get(objectKey(kind, namespace, name));
+      const object = this.controllers.get(objectKey(kind, namespace, name));
       info = {id, kind, namespace, name, declared: object !== undefined, pods: []};
       if (object) info.object = object;
-      workloads.set(id, info);
+      this.byId.set(id, info);
     }
     return info;
-  };
+  }
 
   /**
    * The owner a controller missing from the input stands for, when its name says so
    * and that owner is present: a ReplicaSet `web-5d8f9` of Deployment `web`, a Job
    * `report-28301` of CronJob `report` (`kubectl get pods,deploy` lists no ReplicaSets).
    */
-  const impliedOwner = (namespace: string, ref: {kind: WorkloadKind; name: string}): OwnerReference | undefined => {
+  private impliedOwner(namespace: string, ref: ControllerRef): OwnerReference | undefined {
     const [ownerKind, suffix] = ref.kind === 'ReplicaSet' ? (['Deployment', /^(.+)-[a-z0-9]{1,10}$/] as const) : ref.kind === 'Job' ? (['CronJob', /^(.+)-\d+$/] as const) : [];
     const owner = ownerKind && suffix.exec(ref.name)?.[1];
-    return owner && controllers.has(objectKey(ownerKind, namespace, owner)) ? {kind: ownerKind, name: owner} : undefined;
-  };
+    return owner && this.controllers.has(objectKey(ownerKind, namespace, owner)) ? {kind: ownerKind, name: owner} : undefined;
+  }
+}
 
-  /** The top of each controller chain, by controller key: computed once, safe against owner cycles. */
-  const topOf = new Map<string, {kind: WorkloadKind; name: string} | undefined>();
-  const topController = (namespace: string, first: OwnerReference | undefined): WorkloadInfo | undefined => {
-    let top: {kind: WorkloadKind; name: string} | undefined;
-    const chain: string[] = [];
-    let ref = first;
-    while (ref && isWorkloadKind(ref.kind) && ref.name) {
-      const key = objectKey(ref.kind, namespace, ref.name);
-      if (topOf.has(key)) {
-        top = topOf.get(key) ?? top;
-        break;
-      }
-      if (chain.includes(key)) break; // an owner cycle: the chain so far decides
-      chain.push(key);
-      top = {kind: ref.kind, name: ref.name};
-      const object = controllers.get(key);
-      ref = object ? controllerOf(object.metadata.ownerReferences) : impliedOwner(namespace, top);
-    }
-    for (const key of chain) topOf.set(key, top);
-    return top ? workloadFor(top.kind, namespace, top.name) : undefined;
-  };
-
-  const pods: PodInfo[] = [];
-  for (const pod of objects.pods) {
+/** The input's pods, each joined to its workload. */
+function inputPods(objects: Snapshot['objects'], workloads: Workloads): PodInfo[] {
+  return objects.pods.map((pod) => {
     const namespace = pod.metadata.namespace!;
     const info: PodInfo = {
       id: podId(namespace, pod.metadata.name),
@@ -225,21 +238,26 @@ export function buildModel(snapshot: Snapshot): ClusterModel {
       source: {object: objectKey('Pod', namespace, pod.metadata.name), specPath: 'spec'},
       object: pod,
     };
-    const workload = topController(namespace, controllerOf(pod.metadata.ownerReferences));
+    const workload = workloads.topController(namespace, controllerOf(pod.metadata.ownerReferences));
     if (workload) {
       info.workload = workload;
       workload.pods.push(info);
     }
-    pods.push(info);
-  }
+    return info;
+  });
+}
 
-  // Workloads with no pods in the input stand in with a pod from their template: the
-  // top controller's when it is present, else that of the controller found below it.
-  const podIds = new Set(pods.map((pod) => pod.id));
-  for (const [key, object] of [...controllers.entries()].sort(([a], [b]) => compareStrings(a, b))) {
+/**
+ * Stand-in pods for the workloads with no pods in the input, from their template: the
+ * top controller's when it is present, else that of the controller found below it.
+ */
+function representativePods(workloads: Workloads, inputIds: Iterable<string>): PodInfo[] {
+  const podIds = new Set(inputIds);
+  const representatives: PodInfo[] = [];
+  for (const [key, object] of [...workloads.controllers.entries()].sort(([a], [b]) => compareStrings(a, b))) {
     const kind = key.slice(0, key.indexOf('/')) as WorkloadKind;
     const namespace = object.metadata.namespace!;
-    const workload = topController(namespace, {kind, name: object.metadata.name})!;
+    const workload = workloads.topController(namespace, {kind, name: object.metadata.name})!;
     if (workload.pods.length > 0) continue;
     // Ids must stay unique: a Deployment and a StatefulSet `web`, or a real pod named like a stand-in.
     let id = podId(namespace, workload.name);
@@ -247,47 +265,58 @@ export function buildModel(snapshot: Snapshot): ClusterModel {
     podIds.add(id);
     const representative = templatePod(workload, workload.object ?? object, id);
     workload.pods.push(representative);
-    pods.push(representative);
+    representatives.push(representative);
   }
-  pods.sort(byId);
+  return representatives;
+}
 
-  const podsByNamespace = groupBy(pods, (pod) => pod.namespace);
-  const podsByNode = groupBy(pods, (pod) => pod.nodeName);
-
-  const namespaces = collectNamespaces(snapshot);
+/** Declared nodes, plus every node a pod names. */
+function collectNodes(snapshot: Snapshot, pods: readonly PodInfo[]): Map<string, NodeInfo> {
   const nodes = new Map<string, NodeInfo>();
-  for (const node of objects.nodes) nodes.set(node.metadata.name, {name: node.metadata.name, declared: true, object: node});
+  for (const node of snapshot.objects.nodes) nodes.set(node.metadata.name, {name: node.metadata.name, declared: true, object: node});
   for (const pod of pods) {
     if (!nodes.has(pod.nodeName)) nodes.set(pod.nodeName, {name: pod.nodeName, declared: false});
   }
+  return nodes;
+}
 
+/** Declared service accounts, plus each namespace's `default` and every one a pod or a binding names. */
+function collectServiceAccounts(snapshot: Snapshot, namespaces: Iterable<string>, pods: readonly PodInfo[]): Map<string, ServiceAccountInfo> {
   const serviceAccounts = new Map<string, ServiceAccountInfo>();
-  const addServiceAccount = (namespace: string, name: string, object?: ServiceAccountObject): void => {
+  const add = (namespace: string, name: string, object?: ServiceAccountObject): void => {
     const id = serviceAccountId(namespace, name);
     if (serviceAccounts.has(id) && !object) return;
     serviceAccounts.set(id, object ? {id, namespace, name, declared: true, object} : {id, namespace, name, declared: false});
   };
-  for (const sa of objects.serviceAccounts) addServiceAccount(sa.metadata.namespace!, sa.metadata.name, sa);
-  for (const namespace of namespaces.keys()) addServiceAccount(namespace, 'default');
-  for (const pod of pods) addServiceAccount(pod.namespace, pod.serviceAccount);
+  const {objects} = snapshot;
+  for (const sa of objects.serviceAccounts) add(sa.metadata.namespace!, sa.metadata.name, sa);
+  for (const namespace of namespaces) add(namespace, 'default');
+  for (const pod of pods) add(pod.namespace, pod.serviceAccount);
   for (const binding of [...objects.roleBindings, ...objects.clusterRoleBindings]) {
     for (const subject of binding.subjects ?? []) {
       const account = subjectServiceAccount(subject, binding.metadata.namespace);
-      if (account) addServiceAccount(account.namespace, account.name);
+      if (account) add(account.namespace, account.name);
     }
   }
+  return serviceAccounts;
+}
 
+export function buildModel(snapshot: Snapshot): ClusterModel {
+  const workloads = new Workloads(controllersOf(snapshot.objects));
+  const podsFound = inputPods(snapshot.objects, workloads);
+  const pods = [...podsFound, ...representativePods(workloads, podsFound.map((pod) => pod.id))].sort(byId);
+  const namespaces = collectNamespaces(snapshot);
   const serverVersion = snapshot.source.serverVersion ? parseKubernetesVersion(snapshot.source.serverVersion, 'the API server') : undefined;
   return {
     snapshot,
     namespaces: sortedMap(namespaces),
-    nodes: sortedMap(nodes),
-    workloads: [...workloads.values()].sort(byId),
+    nodes: sortedMap(collectNodes(snapshot, pods)),
+    workloads: [...workloads.byId.values()].sort(byId),
     pods,
-    podsByNamespace,
+    podsByNamespace: groupBy(pods, (pod) => pod.namespace),
     podsById: new Map(pods.map((pod) => [pod.id, pod])),
-    podsByNode,
-    serviceAccounts: sortedMap(serviceAccounts),
+    podsByNode: groupBy(pods, (pod) => pod.nodeName),
+    serviceAccounts: sortedMap(collectServiceAccounts(snapshot, namespaces.keys(), pods)),
     vulnerabilities: new Map(),
     ...(serverVersion ? {kubernetesVersion: serverVersion} : {}),
   };
