@@ -9,11 +9,13 @@ import {describe, expect, it} from 'vitest';
 import {canExec} from '../src/edges/can-exec.js';
 import {canReadSecret} from '../src/edges/can-read-secret.js';
 import {createRuleContext} from '../src/edges/context.js';
+import {EdgeJoiner, ESCALATION_COST, type Found, type GrantGroup} from '../src/edges/grant-groups.js';
 import {grantsBySource, grantsEvidence} from '../src/edges/rbac-grants.js';
 import {RULES} from '../src/edges/index.js';
 import {ruleEdges, type RuleContext} from '../src/edges/rule.js';
 import type {ResourceRequest} from '../src/engines/rbac/request.js';
 import {UNSCHEDULED} from '../src/graph/ids.js';
+import type {Evidence} from '../src/graph/types.js';
 import {buildModel} from '../src/graph/model.js';
 import {loadInputs} from '../src/snapshot/load.js';
 import {generatedCluster, ROOT} from './helpers/cli.js';
@@ -123,5 +125,72 @@ describe('what path search follows (groups, single edges, counts) agrees with ed
       expect(rule.edgeBetween!(context, 'sa:nowhere/nobody', rule.sources!(context)[0] ?? 'x')).toBeUndefined();
     }
     expect(checked).toBeGreaterThan(100);
+  });
+});
+
+describe('EdgeJoiner: one identity\'s edges, joined target by target', () => {
+  const spec = {rule: {id: 'RULE', type: 'CAN_EXEC' as const, mitre: 'T0000'}, cost: 1};
+  const ids = Array.from({length: 100}, (_, i) => `t${i}`);
+  const grant = (object: string, options: Partial<Found> = {}): Found => ({certainty: 'definite', evidence: [{object, note: `${object} allows`}], ...options});
+  const group = (members: number[], extras?: Array<Evidence | undefined>): Pick<GrantGroup, 'members' | 'extras'> => (extras ? {members, extras} : {members});
+  const node: Evidence = {object: 'Node/a', note: 'runs there'};
+  const other: Evidence = {object: 'Node/b', note: 'runs there'};
+
+  /** The edges from `t0` for groups and grants, held in columns by position (covered: every target) or in slots (covered: only theirs). */
+  function edges(added: Array<[Pick<GrantGroup, 'members' | 'extras'>, Found]>, columns: 'by position' | 'in slots') {
+    const covered = columns === 'by position' ? ids.length : added.reduce((sum, [g]) => sum + g.members.length, 0);
+    const joiner = new EdgeJoiner(spec, ids, covered);
+    for (const [g, found] of added) joiner.add(g, found);
+    return joiner.edgesFrom('t0');
+  }
+
+  const a = grant('RoleBinding/x/a');
+  const b = grant('ClusterRoleBinding/b', {certainty: 'conditional', escalated: true});
+  const added: Array<[Pick<GrantGroup, 'members' | 'extras'>, Found]> = [
+    [group([0, 3, 7, 8], [node, node, undefined, undefined]), a],
+    [group([3, 5], [other, undefined]), b],
+    [group([5, 6, 9], [node, node, node]), b],
+    [group([3], [other]), b],
+  ];
+
+  it.each(['by position', 'in slots'] as const)('columns %s: each target once, by position, its grants joined and its items once each', (columns) => {
+    const found = edges(added, columns);
+    // t0 is the source: no edge to itself.
+    expect(found.map((edge) => edge.target)).toEqual(['t3', 't5', 't6', 't7', 't8', 't9']);
+    const [t3, t5, t6, t7, t8, t9] = found.map((edge) => edge.attributes);
+    // Definite if any grant is; an escalation more only when every grant needs one.
+    expect([t3, t5, t6, t7, t8, t9].map((attributes) => `${attributes!.certainty} ${attributes!.cost}`)).toEqual([
+      'definite 1',
+      `conditional ${1 + ESCALATION_COST}`,
+      `conditional ${1 + ESCALATION_COST}`,
+      'definite 1',
+      'definite 1',
+      `conditional ${1 + ESCALATION_COST}`,
+    ]);
+    // The grants in the order added (one named twice, once), then the target's own items, each once.
+    expect(t3!.evidence).toEqual([...a.evidence, ...b.evidence, node, other]);
+    expect(t5!.evidence).toEqual([...b.evidence, node]);
+    expect(t7!.evidence).toEqual(a.evidence);
+    expect(t3).toMatchObject({type: 'CAN_EXEC', attack: true, technique: 'RULE', mitre: 'T0000'});
+    // Targets reached the same way, with the same item, share one frozen attributes object.
+    expect(t7).toBe(t8);
+    expect(t6).toBe(t9);
+    expect(Object.isFrozen(t6)).toBe(true);
+  });
+
+  it('gives the same edges whichever way it holds its columns', () => {
+    expect(edges(added, 'in slots')).toEqual(edges(added, 'by position'));
+  });
+
+  it('names a binding once when two grants name it, with everything each allows', () => {
+    const first: Found = {certainty: 'definite', evidence: [{object: 'RoleBinding/x/a', note: 'allows: get pods/exec'}]};
+    const second: Found = {certainty: 'definite', evidence: [{object: 'RoleBinding/x/a', note: 'allows: create pods/exec'}]};
+    const [edge] = edges([[group([4]), first], [group([4]), second]], 'in slots');
+    expect(edge!.attributes.evidence).toEqual([{object: 'RoleBinding/x/a', note: 'allows: get pods/exec | create pods/exec'}]);
+  });
+
+  it('gives no edges without groups', () => {
+    expect(edges([], 'in slots')).toEqual([]);
+    expect(edges([], 'by position')).toEqual([]);
   });
 });

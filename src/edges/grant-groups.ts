@@ -18,6 +18,7 @@
  * groups by identity.
  */
 import type {AttackEdgeAttributes, Certainty, Evidence} from '../graph/types.js';
+import {pushTo} from '../util/group.js';
 import {compareStrings} from '../util/order.js';
 import {compactEvidence} from './edge-collector.js';
 import type {AttackEdge, EdgeRule, MoveGroup, RuleContext} from './rule.js';
@@ -52,7 +53,8 @@ export interface GrantEdgeSpec<T> {
   facets(context: RuleContext): ReadonlyArray<GrantFacet<T>>;
 }
 
-interface Group extends MoveGroup {
+/** Targets of one facet that get the same answer. */
+export interface GrantGroup extends MoveGroup {
   /** Positions in the index's targets, ascending. */
   members: number[];
   /** Per member, the facet's evidence for that target (none when the facet has none). */
@@ -65,54 +67,59 @@ interface Index<T> {
   ids: string[];
   positionOf: Map<string, number>;
   /** Per facet, the group of each target position (undefined where the facet does not apply). */
-  groupAt: Array<Array<Group | undefined>>;
+  groupAt: Array<Array<GrantGroup | undefined>>;
   /** Per source identity, the groups whose answer names it, in facet then target order. */
-  bySource: Map<string, Array<Group>>;
+  bySource: Map<string, Array<GrantGroup>>;
   sources: string[];
 }
 
-const costOf = (spec: GrantEdgeSpec<unknown>, grant: Found): number => spec.cost + (grant.escalated ? ESCALATION_COST : 0);
+/** What an edge's attributes take from the rule. */
+type EdgeSpec = Pick<GrantEdgeSpec<unknown>, 'rule' | 'cost'>;
+
+const costOf = (spec: EdgeSpec, grant: Found): number => spec.cost + (grant.escalated ? ESCALATION_COST : 0);
 
 /** Who has what toward which group, worked out once per rule and context. */
 function indexer<T>(spec: GrantEdgeSpec<T>): (context: RuleContext) => Index<T> {
   const indexes = new WeakMap<RuleContext, Index<T>>();
   return (context) => {
     let index = indexes.get(context);
-    if (index) return index;
-    const targets = spec.targets(context);
-    const ids = targets.map(spec.id);
-    const bySource = new Map<string, Array<Group>>();
-    const groupAt: Array<Array<Group | undefined>> = [];
-    for (const facet of spec.facets(context)) {
-      const groups = new Map<string, number[]>();
-      targets.forEach((target, position) => {
-        const key = facet.group(target);
-        if (key === undefined) return;
-        const members = groups.get(key);
-        if (members) members.push(position);
-        else groups.set(key, [position]);
-      });
-      const at = new Array<Group | undefined>(targets.length);
-      groupAt.push(at);
-      for (const members of groups.values()) {
-        const answer = facet.answer(targets[members[0]!]!);
-        const sources = [...answer].map(([source, grant]) => ({source, cost: costOf(spec, grant), certainty: grant.certainty}));
-        const group: Group = {members, answer, targets: members.map((position) => ids[position]!), sources};
-        if (facet.targetEvidence) group.extras = members.map((position) => facet.targetEvidence!(targets[position]!));
-        for (const grant of answer.values()) Object.freeze(grant.evidence);
-        for (const position of members) at[position] = group;
-        for (const source of answer.keys()) {
-          const list = bySource.get(source);
-          if (list) list.push(group);
-          else bySource.set(source, [group]);
-        }
-      }
-    }
-    const positionOf = new Map(ids.map((id, position) => [id, position]));
-    index = {targets, ids, positionOf, groupAt, bySource, sources: [...bySource.keys()].sort(compareStrings)};
-    indexes.set(context, index);
+    if (!index) indexes.set(context, (index = buildIndex(spec, context)));
     return index;
   };
+}
+
+function buildIndex<T>(spec: GrantEdgeSpec<T>, context: RuleContext): Index<T> {
+  const targets = spec.targets(context);
+  const ids = targets.map(spec.id);
+  const bySource = new Map<string, Array<GrantGroup>>();
+  const groupAt: Array<Array<GrantGroup | undefined>> = [];
+  for (const facet of spec.facets(context)) {
+    const at = new Array<GrantGroup | undefined>(targets.length);
+    groupAt.push(at);
+    for (const group of facetGroups(spec, facet, targets, ids)) {
+      for (const position of group.members) at[position] = group;
+      for (const source of group.answer.keys()) pushTo(bySource, source, group);
+    }
+  }
+  const positionOf = new Map(ids.map((id, position) => [id, position]));
+  return {targets, ids, positionOf, groupAt, bySource, sources: [...bySource.keys()].sort(compareStrings)};
+}
+
+/** A facet's groups, in the order of their first targets, each answered once. */
+function facetGroups<T>(spec: GrantEdgeSpec<T>, facet: GrantFacet<T>, targets: readonly T[], ids: readonly string[]): GrantGroup[] {
+  const byKey = new Map<string, number[]>();
+  targets.forEach((target, position) => {
+    const key = facet.group(target);
+    if (key !== undefined) pushTo(byKey, key, position);
+  });
+  return [...byKey.values()].map((members) => {
+    const answer = facet.answer(targets[members[0]!]!);
+    const sources = [...answer].map(([source, grant]) => ({source, cost: costOf(spec, grant), certainty: grant.certainty}));
+    const group: GrantGroup = {members, answer, targets: members.map((position) => ids[position]!), sources};
+    if (facet.targetEvidence) group.extras = members.map((position) => facet.targetEvidence!(targets[position]!));
+    for (const grant of answer.values()) Object.freeze(grant.evidence);
+    return group;
+  });
 }
 
 /** Where a position stands among a group's ascending members. */
@@ -151,7 +158,7 @@ function join(from: Joined | undefined, part: Evidence[]): Joined {
 const DEFINITE = 1;
 const DIRECT = 2;
 
-function attributesOf(spec: GrantEdgeSpec<unknown>, flags: number, evidence: Evidence[]): AttackEdgeAttributes {
+function attributesOf(spec: EdgeSpec, flags: number, evidence: Evidence[]): AttackEdgeAttributes {
   const certainty: Certainty = flags & DEFINITE ? 'definite' : 'conditional';
   const cost = spec.cost + (flags & DIRECT ? 0 : ESCALATION_COST);
   return {type: spec.rule.type, attack: true, technique: spec.rule.id, mitre: spec.rule.mitre, certainty, cost, evidence};
@@ -160,18 +167,155 @@ function attributesOf(spec: GrantEdgeSpec<unknown>, flags: number, evidence: Evi
 const flagsOf = (grant: Found): number => (grant.certainty === 'definite' ? DEFINITE : 0) | (grant.escalated ? 0 : DIRECT);
 
 /**
+ * One identity's edges (`edgesFrom`), joined target by target: each target reached gets
+ * the evidence of every group it is reached through, joined in the order added through
+ * the trie above, definite if any grant is, costing an escalation more when every grant
+ * needs one, and its own evidence items once each. Targets are held in columns: by
+ * position where the groups cover many of them, else in slots handed out as they come.
+ */
+export class EdgeJoiner {
+  /** Per target position reached, its slot; none when the columns are by position. */
+  private readonly slots: Map<number, number> | undefined;
+  private readonly joinedAt: Array<Joined | undefined>;
+  private readonly flags: Uint8Array;
+  /** A target's own evidence: one item in a column, more (rare) in a Map. */
+  private readonly itemAt: Array<Evidence | undefined>;
+  private readonly moreItems = new Map<number, Evidence[]>();
+  private readonly roots = new Map<Evidence[], Joined>();
+
+  /** `ids` are the targets by position; `covered` bounds how many of them the groups hold (their sizes summed). */
+  constructor(
+    private readonly spec: EdgeSpec,
+    private readonly ids: readonly string[],
+    covered: number,
+  ) {
+    this.slots = covered * 8 < ids.length ? new Map() : undefined;
+    const size = this.slots ? covered : ids.length;
+    this.joinedAt = new Array<Joined | undefined>(size);
+    this.flags = new Uint8Array(size);
+    this.itemAt = new Array<Evidence | undefined>(size);
+  }
+
+  /** A group the identity's grant reaches: each member joins the grant's evidence and flags, and its own item. */
+  add(group: Pick<GrantGroup, 'members' | 'extras'>, grant: Found): void {
+    let root = this.roots.get(grant.evidence);
+    if (!root) this.roots.set(grant.evidence, (root = join(undefined, grant.evidence)));
+    const grantFlags = flagsOf(grant);
+    const {members, extras} = group;
+    const {joinedAt, flags} = this;
+    for (let m = 0; m < members.length; m++) {
+      const slot = this.slotOf(members[m]!);
+      const joined = joinedAt[slot];
+      joinedAt[slot] = joined ? join(joined, grant.evidence) : root;
+      flags[slot]! |= grantFlags;
+      const item = extras?.[m];
+      if (item) this.addItem(slot, item);
+    }
+  }
+
+  /** The edges from the source to every target reached but itself, by target position. */
+  edgesFrom(source: string): AttackEdge[] {
+    const edges: AttackEdge[] = [];
+    const emit = (position: number, slot: number): void => {
+      const joined = this.joinedAt[slot];
+      const target = this.ids[position]!;
+      if (joined && target !== source) edges.push({source, target, attributes: this.attributesAt(slot, joined)});
+    };
+    if (this.slots) for (const [position, slot] of [...this.slots].sort(([x], [y]) => x - y)) emit(position, slot);
+    else for (let position = 0; position < this.ids.length; position++) emit(position, position);
+    return edges;
+  }
+
+  private slotOf(position: number): number {
+    if (!this.slots) return position;
+    let slot = this.slots.get(position);
+    if (slot === undefined) this.slots.set(position, (slot = this.slots.size));
+    return slot;
+  }
+
+  /** Facets share a target's item (e.g. both nodes/proxy routes): kept once. */
+  private addItem(slot: number, item: Evidence): void {
+    const first = this.itemAt[slot];
+    if (!first) this.itemAt[slot] = item;
+    else if (first !== item) {
+      const more = this.moreItems.get(slot);
+      if (!more) this.moreItems.set(slot, [first, item]);
+      else if (!more.includes(item)) more.push(item);
+    }
+  }
+
+  /** A target's attributes: shared with every target of the same evidence, item and flags, but for a target with several items. */
+  private attributesAt(slot: number, joined: Joined): AttackEdgeAttributes {
+    const item = this.itemAt[slot];
+    const more = item && this.moreItems.get(slot);
+    const flags = this.flags[slot]!;
+    if (more) return attributesOf(this.spec, flags, joined.evidence.concat(more));
+    let shared = joined.attributes;
+    if (item) {
+      joined.withItem ??= new Map();
+      const known = joined.withItem.get(item);
+      if (known) shared = known;
+      else joined.withItem.set(item, (shared = {}));
+    }
+    return (shared[flags] ??= Object.freeze(attributesOf(this.spec, flags, item ? [...joined.evidence, item] : joined.evidence)));
+  }
+}
+
+/** One target of edgesFrom, joined the same way: facet by facet, then the target's own evidence. */
+function edgeBetween(spec: EdgeSpec, {positionOf, groupAt}: Index<unknown>, source: string, target: string): AttackEdge | undefined {
+  const position = positionOf.get(target);
+  if (position === undefined || target === source) return undefined;
+  let evidence: Evidence[] | undefined;
+  let flags = 0;
+  const items: Evidence[] = [];
+  for (const at of groupAt) {
+    const group = at[position];
+    const grant = group?.answer.get(source);
+    if (!grant) continue;
+    // As join() compacts, facet by facet.
+    evidence = compactEvidence(evidence ? [...evidence, ...grant.evidence] : grant.evidence);
+    flags |= flagsOf(grant);
+    const item = group!.extras?.[memberIndex(group!.members, position)];
+    if (item && !items.includes(item)) items.push(item);
+  }
+  return evidence && {source, target, attributes: attributesOf(spec, flags, [...evidence, ...items])};
+}
+
+/**
+ * Counts a source's targets (`countFrom`) without making its edges: targets in several
+ * of its groups count once, by stamping each target position with the count that met it.
+ */
+class TargetCounter {
+  private seenBy = new Uint32Array(0);
+  private counting = 0;
+
+  count({ids, bySource}: Index<unknown>, source: string): number {
+    if (this.seenBy.length !== ids.length) [this.seenBy, this.counting] = [new Uint32Array(ids.length), 0];
+    const seenBy = this.seenBy;
+    const stamp = ++this.counting;
+    let count = 0;
+    for (const group of bySource.get(source) ?? []) {
+      for (const position of group.members) {
+        if (seenBy[position] === stamp || ids[position] === source) continue;
+        seenBy[position] = stamp;
+        count++;
+      }
+    }
+    return count;
+  }
+}
+
+/**
  * The `build`, `sources` and `edgesFrom` of a rule whose edges are asked per identity:
  * one edge per object, evidence of every facet and group joined, definite if any is,
- * costing an escalation more when every way to it needs one.
+ * costing an escalation more when every way to it needs one (EdgeJoiner).
  * No identity gets an edge to itself (running as yourself gains nothing). Answers'
  * evidence arrays, and the attributes of edges with the same evidence, are frozen and
  * shared by the edges they explain.
  */
 export function grantEdges<T>(spec: GrantEdgeSpec<T>): Pick<EdgeRule, 'build' | 'sources' | 'edgesFrom' | 'countFrom' | 'groupsFrom' | 'groupsTo' | 'edgeBetween'> {
   const index = indexer(spec);
-  // Per target position, the last count that met it: targets in several groups of a source count once.
-  let seenBy = new Uint32Array(0);
-  let counting = 0;
+  const counter = new TargetCounter();
   return {
     build: () => [],
     sources: (context) => index(context).sources,
@@ -181,117 +325,22 @@ export function grantEdges<T>(spec: GrantEdgeSpec<T>): Pick<EdgeRule, 'build' | 
         return {group, cost: costOf(spec, grant), certainty: grant.certainty};
       });
     },
-    countFrom(context, source) {
-      const {ids, bySource} = index(context);
-      if (seenBy.length !== ids.length) [seenBy, counting] = [new Uint32Array(ids.length), 0];
-      const stamp = ++counting;
-      let count = 0;
-      for (const group of bySource.get(source) ?? []) {
-        for (const position of group.members) {
-          if (seenBy[position] === stamp || ids[position] === source) continue;
-          seenBy[position] = stamp;
-          count++;
-        }
-      }
-      return count;
-    },
+    countFrom: (context, source) => counter.count(index(context), source),
     groupsTo(context, target) {
       const {positionOf, groupAt} = index(context);
       const position = positionOf.get(target);
       if (position === undefined) return [];
-      const groups: Group[] = [];
+      const groups: GrantGroup[] = [];
       for (const at of groupAt) if (at[position]) groups.push(at[position]!);
       return groups;
     },
-    // One target of edgesFrom, joined the same way: facet by facet, then the target's own evidence.
-    edgeBetween(context, source, target) {
-      const {positionOf, groupAt} = index(context);
-      const position = positionOf.get(target);
-      if (position === undefined || target === source) return undefined;
-      let evidence: Evidence[] | undefined;
-      let flags = 0;
-      const items: Evidence[] = [];
-      for (const at of groupAt) {
-        const group = at[position];
-        const grant = group?.answer.get(source);
-        if (!grant) continue;
-        // As join() compacts, facet by facet.
-        evidence = compactEvidence(evidence ? [...evidence, ...grant.evidence] : grant.evidence);
-        flags |= flagsOf(grant);
-        const item = group!.extras?.[memberIndex(group!.members, position)];
-        if (item && !items.includes(item)) items.push(item);
-      }
-      return evidence && {source, target, attributes: attributesOf(spec, flags, [...evidence, ...items])};
-    },
+    edgeBetween: (context, source, target) => edgeBetween(spec, index(context), source, target),
     edgesFrom(context, source) {
-      const {targets, ids, bySource} = index(context);
+      const {ids, bySource} = index(context);
       const groups = bySource.get(source) ?? [];
-      const roots = new Map<Evidence[], Joined>();
-      // Per target reached, in columns: by position where the groups cover many targets, else compacted through a Map.
-      const covered = groups.reduce((sum, group) => sum + group.members.length, 0);
-      const compact = covered * 8 < targets.length ? new Map<number, number>() : undefined;
-      const size = compact ? covered : targets.length;
-      const positions: number[] = [];
-      const joinedAt = new Array<Joined | undefined>(size);
-      const flags = new Uint8Array(size);
-      // A target's own evidence: one item in a column, more (rare) in a Map.
-      const extraAt = new Array<Evidence | undefined>(size);
-      const moreExtras = new Map<number, Evidence[]>();
-      const slotOf = (position: number): number => {
-        if (!compact) return position;
-        let slot = compact.get(position);
-        if (slot === undefined) compact.set(position, (slot = compact.size));
-        return slot;
-      };
-      for (const group of groups) {
-        const grant = group.answer.get(source)!;
-        let root = roots.get(grant.evidence);
-        if (!root) roots.set(grant.evidence, (root = join(undefined, grant.evidence)));
-        const grantFlags = flagsOf(grant);
-        for (let m = 0; m < group.members.length; m++) {
-          const position = group.members[m]!;
-          const slot = slotOf(position);
-          const joined = joinedAt[slot];
-          if (!joined) {
-            joinedAt[slot] = root;
-            if (compact) positions.push(position);
-          } else joinedAt[slot] = join(joined, grant.evidence);
-          flags[slot]! |= grantFlags;
-          const item = group.extras?.[m];
-          // Facets share a target's item (e.g. both nodes/proxy routes): kept once.
-          if (!item) continue;
-          const first = extraAt[slot];
-          if (!first) extraAt[slot] = item;
-          else if (first !== item) {
-            const more = moreExtras.get(slot);
-            if (!more) moreExtras.set(slot, [first, item]);
-            else if (!more.includes(item)) more.push(item);
-          }
-        }
-      }
-      const edges: AttackEdge[] = [];
-      const emit = (position: number, slot: number): void => {
-        const joined = joinedAt[slot];
-        const target = ids[position]!;
-        if (!joined || target === source) return;
-        const item = extraAt[slot];
-        const more = item && moreExtras.get(slot);
-        const key = flags[slot]!;
-        let shared = joined.attributes;
-        if (item && !more) {
-          joined.withItem ??= new Map();
-          const known = joined.withItem.get(item);
-          if (known) shared = known;
-          else joined.withItem.set(item, (shared = {}));
-        }
-        const attributes = more
-          ? attributesOf(spec, key, joined.evidence.concat(more))
-          : (shared[key] ??= Object.freeze(attributesOf(spec, key, item ? [...joined.evidence, item] : joined.evidence)));
-        edges.push({source, target, attributes});
-      };
-      if (compact) for (const position of positions.sort((x, y) => x - y)) emit(position, compact.get(position)!);
-      else for (let position = 0; position < size; position++) emit(position, position);
-      return edges;
+      const joiner = new EdgeJoiner(spec, ids, groups.reduce((sum, group) => sum + group.members.length, 0));
+      for (const group of groups) joiner.add(group, group.answer.get(source)!);
+      return joiner.edgesFrom(source);
     },
   };
 }
