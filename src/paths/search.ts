@@ -25,7 +25,7 @@
  */
 import type {AttackEdge, EdgeRule, MoveGroup} from '../edges/rule.js';
 import type {NetworkClass} from '../engines/network/policies.js';
-import type {AttackEdgeAttributes} from '../graph/types.js';
+import type {AttackEdgeAttributes, Certainty} from '../graph/types.js';
 import {compareStrings} from '../util/order.js';
 import {MinHeap} from './heap.js';
 import {NETWORK_TECHNIQUE, type AttackMoves} from './moves.js';
@@ -62,9 +62,16 @@ export interface Distances {
 
 /** No guidance: plain Dijkstra, for exploring everything the sources reach (by definite steps only, when asked). */
 function noDistances(moves: AttackMoves, definiteOnly: boolean): Distances {
-  const finiteClasses = new Uint32Array(Math.ceil(moves.classes().length / 32));
-  for (const cls of moves.classes()) if (!definiteOnly || moves.stepInto(cls).certainty === 'definite') finiteClasses[cls.index >>> 5]! |= 1 << (cls.index & 31);
+  const classes = moves.classes();
+  const finiteClasses = classBits(classes.length, (index) => !definiteOnly || moves.stepInto(classes[index]!).certainty === 'definite');
   return {node: () => 0, group: () => 0, cls: () => 0, anyClass: 0, finiteClasses};
+}
+
+/** The class indexes that pass, as a bitset of 32-class words. */
+function classBits(count: number, passes: (index: number) => boolean): Uint32Array {
+  const bits = new Uint32Array(Math.ceil(count / 32));
+  for (let index = 0; index < count; index++) if (passes(index)) bits[index >>> 5]! |= 1 << (index & 31);
+  return bits;
 }
 
 /** The backward search's one node for every pod: when every pod is relaxed, at the cheapest network move any pod could make. */
@@ -133,16 +140,12 @@ export function distancesTo(moves: AttackMoves, targets: Iterable<string>, defin
       for (const {source, cost: moveCost, certainty} of item.sources) if (!definiteOnly || certainty === 'definite') relax(source, cost + moveCost);
     }
   }
-  const finiteClasses = new Uint32Array(Math.ceil(classes.length / 32));
-  classes.forEach((cost, index) => {
-    if (cost < Infinity) finiteClasses[index >>> 5]! |= 1 << (index & 31);
-  });
   return {
     node: (id) => nodes.get(id) ?? Infinity,
     group: (group) => groups.get(group) ?? Infinity,
     cls: (index) => classes[index]!,
     anyClass: hub,
-    finiteClasses,
+    finiteClasses: classBits(classes.length, (index) => classes[index]! < Infinity),
   };
 }
 
@@ -184,7 +187,7 @@ interface RelayLabel extends Label {
 interface Move {
   estimate: number;
   cost: number;
-  certainty: string;
+  certainty: Certainty;
   technique: string;
   target?: string;
   /** The graph edge; none for node-local reach, whose edge is worked out for a reported path only. */
@@ -280,127 +283,184 @@ function moveOrderOf(moves: AttackMoves, distances: Distances): MoveOrder {
 }
 
 /** Where a settled node's moves stand: the next one is taken when its estimate comes first in the queue. */
-interface Cursor {
+interface CursorAt {
   node: string;
   cost: number;
   hops: number;
   banned?: ReadonlySet<string>;
   index: number;
-  /** The node's moves; or its class, and once the cursor first comes up, the class's network destinations. */
-  moves?: readonly Move[];
-  cls?: number;
+}
+
+/** A cursor over the node's moves. */
+interface MoveCursor extends CursorAt {
+  kind: 'moves';
+  moves: readonly Move[];
+}
+
+/** A cursor over the network moves of the node's class: its destinations, worked out when the cursor first comes up. */
+interface NetworkCursor extends CursorAt {
+  kind: 'network';
+  cls: number;
   classes?: Int32Array;
+}
+
+/** What A*'s queue holds: nodes to settle, relays to expand, and cursors over a settled node's moves. */
+type Queued = {kind: 'node'; node: string} | {kind: 'relay'; relay: Relay} | MoveCursor | NetworkCursor;
+
+/** One search: from the sources to the first target reached (see AStar). */
+interface SearchRequest {
+  moves: AttackMoves;
+  options: SearchOptions;
+  distances: Distances;
+  sources: readonly string[];
+  isTarget: (node: string) => boolean;
+  /** What a spur search may not use (default: nothing barred). */
+  restrictions?: Restrictions;
+  /** The steps a spur's root has taken already (default 0). */
+  rootHops?: number;
+  /** What costs more is left out (default: nothing). */
+  limit?: number;
 }
 
 /**
  * A* from the sources to the first target reached by a path of at least one step (a
  * spur's root has taken `rootHops` already), or every node reached when `isTarget` is
- * never true. A settled node's moves
- * are taken one at a time, most promising first, so a node with thousands of moves
- * (the Internet, an identity with a cluster-wide grant) costs only those that could
- * still lead to a path. Leaves out what would cost more than `limit`.
+ * never true. A settled node's moves are taken one at a time, most promising first, so
+ * a node with thousands of moves (the Internet, an identity with a cluster-wide grant)
+ * costs only those that could still lead to a path. Leaves out what would cost more
+ * than `limit`.
  */
-function search(
-  moves: AttackMoves,
-  sources: readonly string[],
-  isTarget: (node: string) => boolean,
-  options: SearchOptions,
-  distances: Distances,
-  restrictions: Restrictions = NO_RESTRICTIONS,
-  rootHops = 0,
-  limit = Infinity,
-): {found?: string; labels: Map<string, Label>; settled: Set<string>} {
-  const order = moveOrderOf(moves, distances);
-  const labels = new Map<string, Label>();
-  const settled = new Set<string>();
-  const relayLabels = new Map<Relay, RelayLabel>();
-  const heap = new MinHeap<string | Relay | Cursor>();
-  const classes = moves.classes();
-  const expandedAt = new Float64Array(classes.length).fill(Infinity);
-  const restricted = restrictions.nodes.size > 0;
-  // Among equal estimates, the deeper node first: A* then runs down one cheapest path.
-  const push = (cost: number, estimate: number, item: string | Relay | Cursor): boolean => {
-    if (estimate > limit) return false;
-    heap.push(estimate, item, -cost);
-    return true;
-  };
-  const relax = (node: string, cost: number, hops: number, how: Omit<Label, 'cost' | 'hops'>): void => {
-    const known = labels.get(node);
-    if ((known && known.cost <= cost) || (restricted && restrictions.nodes.has(node))) return;
-    if (push(cost, cost + distances.node(node), node)) labels.set(node, {cost, hops, ...how});
-  };
-  const relaxRelay = (relay: Relay, cost: number, hops: number, from: string): void => {
-    const known = relayLabels.get(relay);
-    if (known && known.cost <= cost) return;
-    if (push(cost, cost + relay.bound, relay)) relayLabels.set(relay, {cost, hops, from, expanded: false});
-  };
-  // The spur node's own relays leave out the moves earlier paths took from it.
-  const ownRelay = (relay: Relay, banned?: ReadonlySet<string>): Relay => (banned ? {...relay, banned} : relay);
-  /** The estimate of a cursor's next move, if it has one. */
-  const next = (cursor: Cursor): number | undefined => {
-    if (cursor.moves) return cursor.index < cursor.moves.length ? cursor.cost + cursor.moves[cursor.index]!.estimate : undefined;
-    return cursor.index < cursor.classes!.length ? cursor.cost + order.classEstimate(cursor.classes![cursor.index]!) : undefined;
-  };
-  const advance = (cursor: Cursor): void => {
-    const estimate = next(cursor);
-    if (estimate !== undefined) push(cursor.cost, estimate, cursor);
-  };
-  const take = (cursor: Cursor): void => {
-    const {node, cost, hops, banned} = cursor;
-    if (cursor.classes) {
-      const index = cursor.classes[cursor.index]!;
-      relaxRelay(ownRelay(order.classRelay(index), banned), cost + moves.stepInto(classes[index]!).cost, hops, node);
-      return;
-    }
-    const move = cursor.moves![cursor.index]!;
-    if (options.definiteOnly && move.certainty !== 'definite') return;
-    if (move.relay) relaxRelay(ownRelay(move.relay, banned), cost + move.cost, hops, node);
-    else if (!banned?.has(moveKey(move.target!, move.technique))) {
-      relax(move.target!, cost + move.cost, hops, move.attributes ? {from: node, edge: {source: node, target: move.target!, attributes: move.attributes}} : {from: node});
-    }
-  };
+class AStar {
+  readonly labels = new Map<string, Label>();
+  readonly settled = new Set<string>();
+  private readonly relayLabels = new Map<Relay, RelayLabel>();
+  private readonly heap = new MinHeap<Queued>();
+  private readonly order: MoveOrder;
+  private readonly classes: readonly NetworkClass[];
+  /** Per class, the cheapest cost its destinations were walked at. */
+  private readonly expandedAt: Float64Array;
+  private readonly restrictions: Restrictions;
+  private readonly restricted: boolean;
+  private readonly rootHops: number;
+  private readonly limit: number;
 
-  for (const source of sources) relax(source, 0, 0, {});
-  for (let entry = heap.pop(); entry; entry = heap.pop()) {
-    const item = entry.item;
-    if (typeof item !== 'string') {
-      if ('index' in item) {
-        if (item.cls !== undefined && !item.classes) {
-          item.classes = order.network(classes[item.cls]!);
-          advance(item);
-          continue;
-        }
-        take(item);
-        item.index++;
-        advance(item);
-        continue;
+  constructor(private readonly request: SearchRequest) {
+    this.order = moveOrderOf(request.moves, request.distances);
+    this.classes = request.moves.classes();
+    this.expandedAt = new Float64Array(this.classes.length).fill(Infinity);
+    this.restrictions = request.restrictions ?? NO_RESTRICTIONS;
+    this.restricted = this.restrictions.nodes.size > 0;
+    this.rootHops = request.rootHops ?? 0;
+    this.limit = request.limit ?? Infinity;
+  }
+
+  /** The target found, if any. */
+  run(): string | undefined {
+    for (const source of this.request.sources) this.relax(source, 0, 0, {});
+    for (let entry = this.heap.pop(); entry; entry = this.heap.pop()) {
+      const item = entry.item;
+      switch (item.kind) {
+        case 'node':
+          if (this.settle(item.node)) return item.node;
+          break;
+        case 'relay':
+          this.expandRelay(item.relay, -entry.tie);
+          break;
+        case 'network':
+          // First up: the class's destinations, in their real order.
+          if (!item.classes) {
+            item.classes = this.order.network(this.classes[item.cls]!);
+            this.advance(item);
+            break;
+          }
+          this.takeClass(item, item.classes);
+          item.index++;
+          this.advance(item);
+          break;
+        case 'moves':
+          this.takeMove(item);
+          item.index++;
+          this.advance(item);
+          break;
       }
-      const label = relayLabels.get(item)!;
-      if (label.expanded || label.cost !== -entry.tie) continue;
-      label.expanded = true;
-      const how = item.rule ? {from: label.from, rule: item.rule} : {from: label.from};
-      for (const target of item.targets) {
-        if (target !== label.from && !item.banned?.has(moveKey(target, item.technique))) relax(target, label.cost, label.hops, how);
-      }
-      continue;
     }
-    const node = item;
-    if (settled.has(node)) continue;
-    settled.add(node);
-    const label = labels.get(node)!;
-    if (rootHops + label.hops >= 1 && isTarget(node)) return {found: node, labels, settled};
-    if (rootHops + label.hops >= options.maxDepth) continue;
-    const banned = restrictions.moves.get(node);
+    return undefined;
+  }
+
+  /** Settles a node unless it is settled already, and queues cursors over its moves; true when it is a target. */
+  private settle(node: string): boolean {
+    if (this.settled.has(node)) return false;
+    this.settled.add(node);
+    const label = this.labels.get(node)!;
+    const {isTarget, options, distances, moves} = this.request;
+    if (this.rootHops + label.hops >= 1 && isTarget(node)) return true;
+    if (this.rootHops + label.hops >= options.maxDepth) return false;
+    const banned = this.restrictions.moves.get(node);
     const cursor = {node, cost: label.cost, hops: label.hops + 1, banned, index: 0};
-    advance({...cursor, moves: order.of(node)});
+    this.advance({...cursor, kind: 'moves', moves: this.order.of(node)});
     const cls = moves.classOf(node);
     // Every pod of a class reaches the same classes: a class's destinations are walked again only from a cheaper pod.
-    if (!cls || distances.anyClass === Infinity || (!banned && expandedAt[cls.index]! <= label.cost)) continue;
-    if (!banned) expandedAt[cls.index] = label.cost;
+    if (!cls || distances.anyClass === Infinity || (!banned && this.expandedAt[cls.index]! <= label.cost)) return false;
+    if (!banned) this.expandedAt[cls.index] = label.cost;
     // The network cursor starts at the cheapest class any pod could lead to; its real order is worked out when it comes first.
-    push(label.cost, label.cost + distances.anyClass, {...cursor, cls: cls.index});
+    this.push(label.cost, label.cost + distances.anyClass, {...cursor, kind: 'network', cls: cls.index});
+    return false;
   }
-  return {labels, settled};
+
+  /** A relay's targets, at the relay's cost, once: when it comes first at the cost it was last relaxed to. */
+  private expandRelay(relay: Relay, cost: number): void {
+    const label = this.relayLabels.get(relay)!;
+    if (label.expanded || label.cost !== cost) return;
+    label.expanded = true;
+    const how = relay.rule ? {from: label.from, rule: relay.rule} : {from: label.from};
+    for (const target of relay.targets) {
+      if (target !== label.from && !relay.banned?.has(moveKey(target, relay.technique))) this.relax(target, label.cost, label.hops, how);
+    }
+  }
+
+  // Among equal estimates, the deeper node first: A* then runs down one cheapest path.
+  private push(cost: number, estimate: number, item: Queued): boolean {
+    if (estimate > this.limit) return false;
+    this.heap.push(estimate, item, -cost);
+    return true;
+  }
+
+  private relax(node: string, cost: number, hops: number, how: Omit<Label, 'cost' | 'hops'>): void {
+    const known = this.labels.get(node);
+    if ((known && known.cost <= cost) || (this.restricted && this.restrictions.nodes.has(node))) return;
+    if (this.push(cost, cost + this.request.distances.node(node), {kind: 'node', node})) this.labels.set(node, {cost, hops, ...how});
+  }
+
+  /** The spur node's own relays leave out the moves earlier paths took from it. */
+  private relaxRelay(shared: Relay, cost: number, cursor: CursorAt): void {
+    const relay = cursor.banned ? {...shared, banned: cursor.banned} : shared;
+    const known = this.relayLabels.get(relay);
+    if (known && known.cost <= cost) return;
+    if (this.push(cost, cost + relay.bound, {kind: 'relay', relay})) this.relayLabels.set(relay, {cost, hops: cursor.hops, from: cursor.node, expanded: false});
+  }
+
+  /** Queues the cursor at the estimate of its next move, if it has one. */
+  private advance(cursor: MoveCursor | NetworkCursor): void {
+    let estimate: number | undefined;
+    if (cursor.kind === 'moves') estimate = cursor.index < cursor.moves.length ? cursor.cost + cursor.moves[cursor.index]!.estimate : undefined;
+    else estimate = cursor.index < cursor.classes!.length ? cursor.cost + this.order.classEstimate(cursor.classes![cursor.index]!) : undefined;
+    if (estimate !== undefined) this.push(cursor.cost, estimate, cursor);
+  }
+
+  private takeClass(cursor: NetworkCursor, classes: Int32Array): void {
+    const index = classes[cursor.index]!;
+    this.relaxRelay(this.order.classRelay(index), cursor.cost + this.request.moves.stepInto(this.classes[index]!).cost, cursor);
+  }
+
+  private takeMove(cursor: MoveCursor): void {
+    const {node, cost, hops, banned} = cursor;
+    const move = cursor.moves[cursor.index]!;
+    if (this.request.options.definiteOnly && move.certainty !== 'definite') return;
+    if (move.relay) this.relaxRelay(move.relay, cost + move.cost, cursor);
+    else if (!banned?.has(moveKey(move.target!, move.technique))) {
+      this.relax(move.target!, cost + move.cost, hops, move.attributes ? {from: node, edge: {source: node, target: move.target!, attributes: move.attributes}} : {from: node});
+    }
+  }
 }
 
 /** The path to a settled node, its grouped and network steps worked out with their evidence. */
@@ -420,10 +480,11 @@ const costOf = (steps: readonly PathStep[]): number => steps.reduce((sum, step) 
 const pathKey = (path: AttackPath): string => [path.source, ...path.steps.map((s) => `${s.attributes.technique}\u0000${s.to}`)].join('\u0001');
 const nodesOf = (path: AttackPath): string[] => [path.source, ...path.steps.map((s) => s.to)];
 
-/** The cheapest path from the sources to a target, if any costs at most `limit`. */
-function cheapest(moves: AttackMoves, sources: readonly string[], targets: ReadonlySet<string>, options: SearchOptions, distances: Distances, restrictions?: Restrictions, rootHops = 0, limit = Infinity) {
-  const {found, labels} = search(moves, sources, (node) => targets.has(node), options, distances, restrictions, rootHops, limit);
-  return found === undefined ? undefined : pathTo(moves, labels, found);
+/** The cheapest path from the sources to a target, if any costs at most the request's limit. */
+function cheapest(request: SearchRequest): AttackPath | undefined {
+  const search = new AStar(request);
+  const found = search.run();
+  return found === undefined ? undefined : pathTo(request.moves, search.labels, found);
 }
 
 /**
@@ -441,7 +502,9 @@ export function cheapestPaths(
   options: SearchOptions,
   distances: Distances = distancesTo(moves, targets, options.definiteOnly),
 ): AttackPath[] {
-  const first = cheapest(moves, sources, targets, options, distances);
+  const isTarget = (node: string): boolean => targets.has(node);
+  const request = {moves, options, distances, isTarget};
+  const first = cheapest({...request, sources});
   if (!first || options.maxPaths < 1) return [];
   const accepted = [first];
   const seen = new Set([pathKey(first)]);
@@ -461,7 +524,7 @@ export function cheapestPaths(
     const previous = accepted[accepted.length - 1]!;
     const nodes = nodesOf(previous);
     const usedSources = new Set(accepted.map((path) => path.source));
-    offer(cheapest(moves, sources.filter((source) => !usedSources.has(source)), targets, options, distances, undefined, 0, limit()));
+    offer(cheapest({...request, sources: sources.filter((source) => !usedSources.has(source)), limit: limit()}));
     for (let i = 0; i < nodes.length - 1; i++) {
       const root = nodes.slice(0, i + 1);
       const banned = new Set<string>();
@@ -471,7 +534,7 @@ export function cheapestPaths(
       }
       const restrictions: Restrictions = {nodes: new Set(root.slice(0, i)), moves: new Map([[nodes[i]!, banned]])};
       const rootCost = costOf(previous.steps.slice(0, i));
-      const spur = cheapest(moves, [nodes[i]!], targets, options, distances, restrictions, i, limit() - rootCost);
+      const spur = cheapest({...request, sources: [nodes[i]!], restrictions, rootHops: i, limit: limit() - rootCost});
       if (spur) {
         const steps = [...previous.steps.slice(0, i), ...spur.steps];
         offer({source: previous.source, target: spur.target, cost: costOf(steps), steps});
@@ -487,7 +550,9 @@ export function cheapestPaths(
 
 /** How far the sources get: every node a search reaches, with its cost, cheapest first. */
 export function reachedFrom(moves: AttackMoves, sources: readonly string[], options: SearchOptions): Array<{node: string; cost: number}> {
-  const {labels, settled} = search(moves, sources, () => false, options, noDistances(moves, options.definiteOnly));
+  const search = new AStar({moves, options, distances: noDistances(moves, options.definiteOnly), sources, isTarget: () => false});
+  search.run();
+  const {labels, settled} = search;
   return [...settled]
     .filter((node) => labels.get(node)!.hops > 0)
     .map((node) => ({node, cost: labels.get(node)!.cost}))
