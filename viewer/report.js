@@ -31,11 +31,6 @@
     return element;
   }
 
-  // As describeGap in src/paths/coverage.ts (this page runs none of kubepath's own code).
-  function gapText(gap) {
-    return `${gap.kind}${gap.namespace ? ` in ${gap.namespace}` : ''} could not be read (${gap.reason}): ${gap.effect}`;
-  }
-
   // Header: cluster, time, inputs, coverage gaps, counts.
   document.getElementById('cluster').textContent = data.meta.cluster;
   document.getElementById('meta').textContent =
@@ -53,14 +48,14 @@
   else {
     gaps.append(el('strong', 'Coverage gaps (kinds kubepath could not read, and what that may change):'));
     const list = el('ul');
-    for (const gap of data.meta.coverageGaps) list.append(el('li', `${gapText(gap)} (${gap.message})`));
+    for (const gap of data.meta.coverageGaps) list.append(el('li', `${gap.text} (${gap.message})`));
     gaps.append(list);
   }
   if (data.meta.skipped.length > 0) {
     gaps.append(el('div', `Not analyzed: ${data.meta.skipped.map((skip) => `${skip.count} ${skip.kind} (${skip.apiVersion})`).join(', ')}.`, 'hint'));
   }
   const counts = document.getElementById('counts');
-  for (const severity of ['critical', 'high', 'medium', 'low']) counts.append(el('span', `${data.counts[severity]} ${severity}`, `badge ${severity}`));
+  for (const severity of data.severities) counts.append(el('span', `${data.counts[severity]} ${severity}`, `badge ${severity}`));
 
   // The graph: the nodes and edges on the reported paths.
   const label = (node) => (node.namespace ? `${node.name}\n${node.namespace}` : node.name);
@@ -211,7 +206,7 @@
     item.dataset.finding = String(index);
     item.append(el('span', finding.severity, `badge ${finding.severity}`), document.createTextNode(' '), el('span', finding.title));
     item.append(el('div', `cost ${finding.cost}, ${finding.certainty}, ${finding.pathCount} path${finding.pathCount === 1 ? '' : 's'}; fix: ${finding.fixes.map((f) => f.action).join(' | ') || 'none single'}`, 'cost'));
-    for (const gap of finding.coverageGaps) item.append(el('div', `may not hold: ${gapText(gap)}`, 'gap'));
+    for (const gap of finding.coverageGaps) item.append(el('div', `may not hold: ${gap.text}`, 'gap'));
     item.addEventListener('click', () => {
       if (selected) selected.classList.remove('selected');
       selected = item;
@@ -231,7 +226,7 @@
       details.append(steps);
       if (finding.coverageGaps.length > 0) {
         details.append(el('h4', 'May not hold: kubepath could not read'));
-        for (const gap of finding.coverageGaps) details.append(el('div', gapText(gap), 'gap'));
+        for (const gap of finding.coverageGaps) details.append(el('div', gap.text, 'gap'));
       }
       details.append(el('h4', 'Fixes (paths of this finding each cuts)'));
       for (const fix of finding.fixes) details.append(el('div', `${fix.action} (cuts ${fix.paths})`, 'fix'));

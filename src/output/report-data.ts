@@ -13,7 +13,9 @@
  * - `neighbours`: per drawn node, up to NEIGHBOURS_SHOWN attack edges in and out that
  *   no path takes, for expanding it on demand (pod-to-pod network reach aside: that is
  *   `kubepath reach`);
- * - `evidence`: each distinct evidence list once (one grant explains many edges).
+ * - `evidence`: each distinct evidence list once (one grant explains many edges);
+ * - `severities` and each coverage gap's `text`: the order and the sentences kubepath
+ *   shows them in, so that the viewer, which runs none of kubepath's code, copies none.
  *
  * Deterministic: sorted, and the time is SOURCE_DATE_EPOCH's when set.
  */
@@ -26,7 +28,7 @@ import {POSTURE_LEVELS, type PostureLevel} from '../posture/rule.js';
 import {groupedPosture} from './posture.js';
 import type {ClusterVersions} from '../version/cluster.js';
 import type {LoadSummary} from './summary.js';
-import type {GapNote} from '../paths/coverage.js';
+import {describeGap, type GapNote} from '../paths/coverage.js';
 import type {Ownership} from '../posture/evaluate.js';
 import type {Analysis} from '../paths/analysis.js';
 import {ANY_POD, SEVERITIES, type Severity} from '../paths/findings.js';
@@ -97,7 +99,7 @@ export interface ReportFinding {
   pathCount: number;
   fixes: Array<{action: string; paths: number}>;
   /** Coverage gaps that may make a step of its paths untrue (paths/coverage.ts). */
-  coverageGaps: GapNote[];
+  coverageGaps: Array<Described<GapNote>>;
   /** The team to route it to, when one is named. */
   owner?: Ownership;
   rootCause: string;
@@ -111,7 +113,7 @@ export interface ReportData {
     time: string;
     mode: string;
     inputs: Array<{path: string; objects: number}>;
-    coverageGaps: LoadSummary['coverageGaps'];
+    coverageGaps: Array<Described<LoadSummary['coverageGaps'][number]>>;
     skipped: unknown[];
     warnings: string[];
     graph: {nodes: number; edges: number};
@@ -119,6 +121,8 @@ export interface ReportData {
   };
   /** The control plane's and kubelets' versions against upstream support (src/version). */
   versions: ClusterVersions;
+  /** The severities, gravest first: the order the page lists `counts` in. */
+  severities: readonly Severity[];
   counts: Record<Severity, number>;
   entryPoints: string[];
   chokePoints: Array<{action: string; object: string; paths: number}>;
@@ -133,6 +137,11 @@ export interface ReportData {
 
 /** Per drawn node, the edge ids (into `edges`) of undrawn neighbours, and how many more there are. */
 type Neighbours = Record<string, {edges: string[]; more: number}>;
+
+/** A coverage gap with `text`, the sentence kubepath says it in (describeGap): the page shows it as is. */
+type Described<T extends GapNote> = T & {text: string};
+
+const described = <T extends GapNote>(gap: T): Described<T> => ({...gap, text: describeGap(gap)});
 
 export interface ReportPostureTeam {
   team: string;
@@ -414,7 +423,7 @@ function reportFindings(findings: Analysis['findings'], drawnId: (step: PathStep
       entryPoints: finding.entryPoints,
       pathCount: finding.paths,
       fixes: finding.fixes.map((fix) => ({action: fix.action, paths: fix.paths})),
-      coverageGaps: finding.coverageGaps,
+      coverageGaps: finding.coverageGaps.map(described),
       ...(finding.owner ? {owner: finding.owner} : {}),
       rootCause: drawnId(finding.rootCause) ?? '',
       paths: [cheapest, ...others],
@@ -428,7 +437,7 @@ function reportMeta({cluster, version, summary}: ReportOptions): ReportData['met
     time: reportTime(summary),
     mode: summary.source.mode,
     inputs: summary.source.inputs,
-    coverageGaps: summary.coverageGaps,
+    coverageGaps: summary.coverageGaps.map(described),
     skipped: summary.skipped,
     warnings: summary.warnings,
     graph: {nodes: summary.graph.nodes, edges: summary.graph.edges},
@@ -459,6 +468,7 @@ export function reportData(analysis: Analysis, options: ReportOptions): ReportDa
   return {
     meta: reportMeta(options),
     versions: analysis.versions,
+    severities: SEVERITIES,
     counts: Object.fromEntries(SEVERITIES.map((severity) => [severity, findings.filter((f) => f.severity === severity).length])) as Record<Severity, number>,
     entryPoints: analysis.entryPoints,
     chokePoints: chokePoints.map((fix) => ({action: fix.action, object: fix.object, paths: fix.paths})),
