@@ -6,7 +6,7 @@
 import {mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {createRuleContext} from '../src/edges/context.js';
+import {createRuleContext} from '../src/engines/context.js';
 import {RULES} from '../src/edges/index.js';
 import {CNI_PROFILES} from '../src/engines/network/profile.js';
 import {ruleEdges, type EdgeRule} from '../src/edges/rule.js';

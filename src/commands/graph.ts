@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core';
 import {jsonFlag, KubepathCommand, liveFlags, outputFileFlag, modelFlags} from '../cli/base.js';
-import {createRuleContext} from '../edges/context.js';
+import {createRuleContext} from '../engines/context.js';
 import {RULES} from '../edges/index.js';
 import {buildGraph} from '../graph/build.js';
 import {graphJsonChunks} from '../output/graph-json.js';

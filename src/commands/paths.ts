@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core';
 import {cniFlag, jsonFlag, KubepathCommand, liveFlags, maxDepthFlag, outputFileFlag, outputFormat, verboseFlag, tablePalette, modelFlags, repeatable} from '../cli/base.js';
-import {createRuleContext} from '../edges/context.js';
+import {createRuleContext} from '../engines/context.js';
 import {RULES} from '../edges/index.js';
 import {CNI_PROFILES} from '../engines/network/profile.js';
 import {buildGraph} from '../graph/build.js';

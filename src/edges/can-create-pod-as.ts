@@ -8,7 +8,8 @@
  */
 import type {ServiceAccountInfo} from '../graph/model.js';
 import {grantEdges, type Found, type GrantFacet} from './grant-groups.js';
-import type {EdgeRule, RuleContext} from './rule.js';
+import type {RuleContext} from '../engines/context.js';
+import type {EdgeRule} from './rule.js';
 import {podCreators} from './pod-creation.js';
 
 const RULE = {id: 'CAN_CREATE_POD_AS', type: 'CAN_CREATE_POD_AS', mitre: 'T1610'} as const;

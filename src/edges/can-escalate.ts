@@ -13,7 +13,8 @@
 import type {Grant} from '../engines/rbac/engine.js';
 import {subjectIdentityId} from '../engines/rbac/identities.js';
 import {CLUSTER_ADMIN} from '../graph/ids.js';
-import type {EdgeRule, RuleContext} from './rule.js';
+import type {RuleContext} from '../engines/context.js';
+import type {EdgeRule} from './rule.js';
 import {EdgeCollector} from './edge-collector.js';
 import {grantsBySource, grantsEvidence, mergeGrants, type GrantsBySource} from './rbac-grants.js';
 

@@ -15,7 +15,8 @@ import type {PodInfo} from '../graph/model.js';
 import type {Certainty, Evidence} from '../graph/types.js';
 import {objectKey} from '../snapshot/snapshot.js';
 import {grantEdges, type GrantFacet} from './grant-groups.js';
-import type {EdgeRule, RuleContext} from './rule.js';
+import type {RuleContext} from '../engines/context.js';
+import type {EdgeRule} from './rule.js';
 import {foundGrants, namedGrants} from './rbac-grants.js';
 import {atLeast, describeVersion, type KubernetesVersion} from '../version/kubernetes.js';
 

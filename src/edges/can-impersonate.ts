@@ -13,7 +13,8 @@ import {MASTERS_GROUP, type Identity} from '../engines/rbac/identities.js';
 import {CLUSTER_ADMIN, groupId} from '../graph/ids.js';
 import {compareStrings} from '../util/order.js';
 import {grantEdges, type GrantFacet} from './grant-groups.js';
-import type {EdgeRule, RuleContext} from './rule.js';
+import type {RuleContext} from '../engines/context.js';
+import type {EdgeRule} from './rule.js';
 import {foundGrants, isIdentityNode, mergeGrants, namedGrants} from './rbac-grants.js';
 
 /** An identity that can be acted as, and the node its edges go to. */

@@ -11,7 +11,8 @@
 import type {ResourceRequest} from '../engines/rbac/request.js';
 import type {ServiceAccountInfo} from '../graph/model.js';
 import {grantEdges, type Found, type GrantFacet} from './grant-groups.js';
-import type {EdgeRule, RuleContext} from './rule.js';
+import type {RuleContext} from '../engines/context.js';
+import type {EdgeRule} from './rule.js';
 import {foundGrants, grantedVerbs, grantsEvidence, isEscalation, mergeGrants, namedGrants} from './rbac-grants.js';
 
 const READ_VERBS = ['get', 'list', 'watch'];

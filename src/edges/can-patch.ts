@@ -10,7 +10,8 @@
 import type {PodInfo} from '../graph/model.js';
 import type {Evidence} from '../graph/types.js';
 import {grantEdges, type GrantFacet} from './grant-groups.js';
-import type {EdgeRule, RuleContext} from './rule.js';
+import type {RuleContext} from '../engines/context.js';
+import type {EdgeRule} from './rule.js';
 import {foundGrants, namedGrants} from './rbac-grants.js';
 import {KINDS, kindRequest, retemplating} from './pod-creation.js';
 

@@ -11,9 +11,10 @@ import type {ResourceRequest} from '../engines/rbac/request.js';
 import {secretId} from '../graph/ids.js';
 import {compareStrings} from '../util/order.js';
 import {grantEdges, type GrantFacet} from './grant-groups.js';
-import type {EdgeRule, RuleContext} from './rule.js';
+import type {RuleContext} from '../engines/context.js';
+import type {EdgeRule} from './rule.js';
 import {foundGrants, grantedVerbs, mergeGrants, namedGrants} from './rbac-grants.js';
-import {secretReferences} from './pod-spec.js';
+import {secretReferences} from '../graph/pod-spec.js';
 
 const READ_VERBS = ['get', 'list', 'watch'] as const;
 

@@ -11,7 +11,7 @@ import type {Evidence} from '../graph/types.js';
 import {objectKey} from '../snapshot/snapshot.js';
 import type {EdgeRule} from './rule.js';
 import {EdgeCollector} from './edge-collector.js';
-import {field} from './pod-spec.js';
+import {field} from '../graph/pod-spec.js';
 
 export const CONTROL_PLANE_ROLES = ['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master'];
 /** Components whose node holds credentials worth cluster-admin (the scheduler's alone do not). */

@@ -9,9 +9,10 @@ import type {ClusterModel, PodInfo} from '../graph/model.js';
 import {objectKey} from '../snapshot/snapshot.js';
 import {atLeast, parseKubernetesVersion} from '../version/kubernetes.js';
 import type {Certainty, Evidence} from '../graph/types.js';
-import type {EdgeRule, RuleContext} from './rule.js';
+import type {RuleContext} from '../engines/context.js';
+import type {EdgeRule} from './rule.js';
 import {EdgeCollector} from './edge-collector.js';
-import {podTokens} from './pod-tokens.js';
+import {podTokens} from '../graph/pod-tokens.js';
 import {grantEvidence} from './rbac-grants.js';
 import {
   appArmorFieldIgnored,
@@ -26,7 +27,7 @@ import {
   noNewPrivileges,
   nonRootEvidence,
   type ContainerRef,
-} from './pod-spec.js';
+} from '../graph/pod-spec.js';
 
 export type Escape =
   | 'privileged'

@@ -20,7 +20,8 @@
 import type {AttackEdgeAttributes, Certainty, Evidence} from '../graph/types.js';
 import {compareStrings} from '../util/order.js';
 import {compactEvidence} from './edge-collector.js';
-import type {AttackEdge, EdgeRule, MoveGroup, RuleContext} from './rule.js';
+import type {RuleContext} from '../engines/context.js';
+import type {AttackEdge, EdgeRule, MoveGroup} from './rule.js';
 
 /** One identity's grant toward a group's objects. */
 export interface Found {

@@ -7,7 +7,7 @@
 import {secretId} from '../graph/ids.js';
 import type {EdgeRule} from './rule.js';
 import {EdgeCollector} from './edge-collector.js';
-import {tokenSecretAccount} from './pod-tokens.js';
+import {tokenSecretAccount} from '../graph/pod-tokens.js';
 
 export const holdsToken: EdgeRule = {
   id: 'HOLDS_TOKEN',

@@ -16,7 +16,8 @@ import type {Evidence} from '../graph/types.js';
 import {uniqueEvidence} from './edge-collector.js';
 import {networkStepInto} from './known-flaw.js';
 import {connectionEvidence} from './network-evidence.js';
-import type {AttackEdge, EdgeRule, RuleContext} from './rule.js';
+import type {RuleContext} from '../engines/context.js';
+import type {AttackEdge, EdgeRule} from './rule.js';
 
 interface Admission {
   ports: PortSet;

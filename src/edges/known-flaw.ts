@@ -10,7 +10,7 @@
  */
 import type {ClusterModel, PodInfo} from '../graph/model.js';
 import type {Certainty, Evidence} from '../graph/types.js';
-import {describeExploitable, hasKnownFlaw} from '../vulns/match.js';
+import {describeExploitable, hasKnownFlaw} from '../graph/vulnerabilities.js';
 
 export interface NetworkStepTerms {
   cost: number;

@@ -10,7 +10,7 @@ import {secretId} from '../graph/ids.js';
 import {objectKey} from '../snapshot/snapshot.js';
 import type {EdgeRule} from './rule.js';
 import {EdgeCollector} from './edge-collector.js';
-import {secretReferences} from './pod-spec.js';
+import {secretReferences} from '../graph/pod-spec.js';
 
 export const mountsSecret: EdgeRule = {
   id: 'MOUNTS_SECRET',

@@ -13,7 +13,8 @@ import type {PodInfo} from '../graph/model.js';
 import type {AttackEdgeAttributes, Evidence} from '../graph/types.js';
 import {networkStepInto} from './known-flaw.js';
 import {connectionEvidence} from './network-evidence.js';
-import type {AttackEdge, EdgeRule, RuleContext} from './rule.js';
+import type {RuleContext} from '../engines/context.js';
+import type {AttackEdge, EdgeRule} from './rule.js';
 import {compareStrings} from '../util/order.js';
 
 function reachEdge({model}: RuleContext, source: string, target: PodInfo, ports: PortSet, evidence: Evidence[]): AttackEdge {

@@ -21,7 +21,7 @@ import type {ClusterModel} from '../graph/model.js';
 import type {Certainty, Evidence} from '../graph/types.js';
 import {objectKey} from '../snapshot/snapshot.js';
 import type {Found} from './grant-groups.js';
-import type {RuleContext} from './rule.js';
+import type {RuleContext} from '../engines/context.js';
 import {pushTo} from '../util/group.js';
 
 /** Grants by the graph identity they draw from (the subject a binding names), in whoCan order. */

@@ -8,22 +8,13 @@
  * `test/fixtures/edges/<id>/positive.*.yaml` and `negative.*.yaml` (checked by
  * test/edges.test.ts).
  */
-import type {NetworkEngine} from '../engines/network/engine.js';
-import type {RbacEngine} from '../engines/rbac/engine.js';
-import type {ClusterModel} from '../graph/model.js';
+import type {RuleContext} from '../engines/context.js';
 import type {AttackEdgeAttributes, AttackEdgeType, Certainty} from '../graph/types.js';
 
 export interface AttackEdge {
   source: string;
   target: string;
   attributes: AttackEdgeAttributes;
-}
-
-/** What rules read: the model, and the engines they share, each built once on first use. */
-export interface RuleContext {
-  model: ClusterModel;
-  readonly network: NetworkEngine;
-  readonly rbac: RbacEngine;
 }
 
 /**

@@ -12,8 +12,8 @@ import type {ClusterModel, PodInfo} from '../graph/model.js';
 import type {Certainty, Evidence} from '../graph/types.js';
 import type {EdgeRule} from './rule.js';
 import {EdgeCollector} from './edge-collector.js';
-import {hostPathMounts, isWithin, mountEvidence, nonRootEvidence} from './pod-spec.js';
-import {podTokens} from './pod-tokens.js';
+import {hostPathMounts, isWithin, mountEvidence, nonRootEvidence} from '../graph/pod-spec.js';
+import {podTokens} from '../graph/pod-tokens.js';
 
 /** The kubelet's default `--root-dir` and the pod directories under it. */
 export const KUBELET_PODS_DIR = '/var/lib/kubelet/pods';

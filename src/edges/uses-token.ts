@@ -8,7 +8,7 @@
  */
 import type {EdgeRule} from './rule.js';
 import {EdgeCollector} from './edge-collector.js';
-import {podTokens} from './pod-tokens.js';
+import {podTokens} from '../graph/pod-tokens.js';
 
 export const usesToken: EdgeRule = {
   id: 'USES_TOKEN',

@@ -40,7 +40,7 @@ export interface NetworkClass {
   nodeNetwork: boolean;
   /** The pod address, when the profile lets ipBlocks match pods and the snapshot has it. */
   address: number | undefined;
-  /** Its pods run an image with a vulnerability an attacker on the network can use (src/vulns/match.ts). */
+  /** Its pods run an image with a vulnerability an attacker on the network can use (src/graph/vulnerabilities.ts). */
   knownFlaw: boolean;
   /** Graph ids of its pods. */
   pods: string[];
