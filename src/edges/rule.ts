@@ -71,7 +71,7 @@ export interface GroupMove {
 export interface EdgeRule<T extends AttackEdgeType = AttackEdgeType> {
   /** Upper-snake id shared by the rule, its doc page and its fixtures, e.g. `ESCAPES_TO_PRIVILEGED`. */
   id: string;
-  /** The edge type the rule draws (DESIGN's attack edge vocabulary). */
+  /** The edge type the rule draws (docs/interface.md, attack edges). */
   type: T;
   /** Rules that draw the same edge type share its family (test/edges.test.ts checks). */
   family: EdgeFamily;

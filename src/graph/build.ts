@@ -2,7 +2,7 @@
  * kubepath graph build
  * ====================
  *
- * The cluster model as one graphology MultiDirectedGraph: DESIGN's nodes, the context
+ * The cluster model as one graphology MultiDirectedGraph: the nodes of docs/interface.md, the context
  * edges that describe the cluster, then the attack edges of every rule (identity
  * membership, MEMBER_OF, is one: src/edges/member-of.ts). Insertion follows the
  * model's sorted order, so the graph is the same for the same snapshot.
