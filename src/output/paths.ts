@@ -4,7 +4,7 @@
  *
  * `paths -o json`: the shape of docs/interface.md, `{"paths":[{"source","target","cost","steps":[{"from",
  * "to","type","technique","certainty","cost",...,"evidence"}]}]}`, cheapest first; with
- * no path, `"reached"` says how far the sources get. `-o table`: the same, readable.
+ * no path, `"reached"` says how far the sources get. `-o text`: the same, readable.
  */
 import type {KubeGraph} from '../graph/types.js';
 import type {AttackPath, PathStep} from '../paths/search.js';
