@@ -43,7 +43,7 @@ describe('kubepath analyze', () => {
 });
 
 describe('kubepath graph', () => {
-  it("prints DESIGN's JSON shape", () => {
+  it("prints the documented JSON shape", () => {
     const result = runCli(['graph', EXAMPLE, '-o', 'json']);
     expect(result.status, result.stderr).toBe(0);
     const graph = JSON.parse(result.stdout);

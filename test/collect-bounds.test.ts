@@ -18,7 +18,7 @@ import {DEFAULT_LIST_BOUNDS, listBoundsOf, ListBudget} from '../src/collect/boun
 import {ListReader} from '../src/collect/list-reader.js';
 import {listPath, LIST_RESOURCES} from '../src/collect/resources.js';
 import {generateCluster} from '../src/generate/cluster.js';
-import {KINDS} from '../src/snapshot/kinds.js';
+import {KINDS, kindNamed} from '../src/snapshot/kinds.js';
 import {loadInputs} from '../src/snapshot/load.js';
 import type {CoverageGap, Snapshot} from '../src/snapshot/snapshot.js';
 import {runCli, runCliAsync, tempDir} from './helpers/cli.js';
@@ -39,7 +39,7 @@ const MiB = 1024 * 1024;
 
 afterEach(closeServed);
 
-const countOf = (snapshot: Snapshot, kind: string): number => (snapshot.objects as unknown as Record<string, unknown[]>)[KINDS.find((k) => k.kind === kind)!.key]!.length;
+const countOf = (snapshot: Snapshot, kind: string): number => snapshot.objects[kindNamed(kind)!.key].length;
 const served = (kind: string): number => CLUSTER.filter((o) => o.kind === kind).length;
 const podGap = (snapshot: Snapshot | undefined): CoverageGap | undefined => snapshot?.coverage.gaps.find((gap) => gap.kind === 'Pod');
 const podLists = (requests: readonly RecordedRequest[]): RecordedRequest[] => requests.filter((r) => r.path === '/api/v1/pods');
@@ -188,7 +188,7 @@ describe('each list of the live collector is bounded', () => {
 
   it('ends the whole collection at --collect-timeout: lists under way are cut off there, those not begun are not tried', async () => {
     // The four lists after namespaces and nodes, trickled a byte a second, hold every slot past the collection's deadline.
-    const trickled = LIST_RESOURCES.slice(2, 6).map((r) => r.spec.kind);
+    const trickled: string[] = LIST_RESOURCES.slice(2, 6).map((r) => r.spec.kind);
     expect(LIST_RESOURCES.slice(0, 2).map((r) => r.spec.kind)).toEqual(['Namespace', 'Node']);
     const collected = await collectFake(CLUSTER, {trickle: {kinds: trickled, intervalMs: 1000}}, ['--collect-timeout', '5', '--list-timeout', '60']);
     expect(collected.result.status, collected.result.stderr).toBe(0);

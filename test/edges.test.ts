@@ -1,16 +1,17 @@
 /**
  * One data-driven test for every attack-edge rule: its conventions hold, its
- * positive fixtures draw its edges (with evidence that names real objects), and its
- * negative fixtures draw none.
+ * positive fixtures draw its edges (with evidence that names real objects), its
+ * negative fixtures draw none, and its fixes name a change to the fixture.
  */
 import {mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {createRuleContext} from '../src/edges/context.js';
+import {createRuleContext} from '../src/engines/context.js';
 import {RULES} from '../src/edges/index.js';
 import {CNI_PROFILES} from '../src/engines/network/profile.js';
-import {ruleEdges, type EdgeRule} from '../src/edges/rule.js';
-import {buildModel} from '../src/graph/model.js';
+import {noFixes, ruleEdges, type AttackEdge, type EdgeRule} from '../src/edges/rule.js';
+import {usesToken} from '../src/edges/uses-token.js';
+import {buildModel, type ClusterModel} from '../src/graph/model.js';
 import {loadInputs} from '../src/snapshot/load.js';
 import {ROOT, tempDir} from './helpers/cli.js';
 import {DOC_SECTIONS, expectedEdges, ruleConventionProblems} from './helpers/rule-conventions.js';
@@ -45,6 +46,23 @@ describe('edge rule conventions', () => {
     ]);
   });
 
+  it('a rule without a family or fixes does not compile (npm run typecheck checks these lines)', () => {
+    const rule = {id: 'HALF_DONE', type: 'HOSTS', mitre: 'T1609', summary: 'a rule being written', build: () => []} as const;
+    // @ts-expect-error a rule names its family
+    const withoutFamily: EdgeRule<'HOSTS'> = {...rule, fixes: noFixes};
+    // @ts-expect-error a rule names its fixes (noFixes where its edges hold by definition)
+    const withoutFixes: EdgeRule<'HOSTS'> = {...rule, family: 'escape'};
+    // @ts-expect-error a family is one of the report's
+    const unknownFamily: EdgeRule<'HOSTS'> = {...rule, family: 'colourful', fixes: noFixes};
+    expect([withoutFamily, withoutFixes, unknownFamily].map((r) => r.id)).toEqual(['HALF_DONE', 'HALF_DONE', 'HALF_DONE']);
+  });
+
+  it('rules that draw one edge type share its family (the report colours edges by type)', () => {
+    const families = new Map<string, Set<string>>();
+    for (const rule of RULES) families.set(rule.type, (families.get(rule.type) ?? new Set()).add(rule.family));
+    expect([...families].filter(([, family]) => family.size > 1)).toEqual([]);
+  });
+
   it('reads the expected edges a fixture declares', () => {
     expect(expectedEdges('# expect: pod:shop/web -> node:<unscheduled>\n#expect:sa:a/b->cluster-admin\nkind: Pod\n')).toEqual([
       {source: 'pod:shop/web', target: 'node:<unscheduled>'},
@@ -53,16 +71,22 @@ describe('edge rule conventions', () => {
   });
 });
 
-/** Runs one rule on one fixture and checks what it drew. */
-async function checkFixture(rule: EdgeRule, file: string): Promise<void> {
+/** One rule run on one fixture: every edge it draws, and what the fixture holds. */
+async function drawFixture(rule: EdgeRule, file: string): Promise<{text: string; model: ClusterModel; objects: Set<string>; edges: AttackEdge[]}> {
   const path = join(FIXTURES, rule.id, file);
+  const text = readFileSync(path, 'utf8');
   const {snapshot} = await loadInputs([path]);
   const model = buildModel(snapshot);
-  const cni = /^#\s*cni:\s*(\S+)\s*$/m.exec(readFileSync(path, 'utf8'))?.[1];
+  const cni = /^#\s*cni:\s*(\S+)\s*$/m.exec(text)?.[1];
   const context = createRuleContext(model, cni ? {cni: CNI_PROFILES[cni]!} : {});
   // Every edge, those asked per source included (pod-to-pod reachability lists no sources: ask it for every pod).
   const edges = ruleEdges(rule, context, rule.sources?.(context) ?? model.pods.map((pod) => pod.id));
-  const objects = new Set(Object.keys(snapshot.locations));
+  return {text, model, objects: new Set(Object.keys(snapshot.locations)), edges};
+}
+
+/** Runs one rule on one fixture and checks what it drew. */
+async function checkFixture(rule: EdgeRule, file: string): Promise<void> {
+  const {text, objects, edges} = await drawFixture(rule, file);
   for (const edge of edges) {
     expect(edge.attributes.type).toBe(rule.type);
     expect(edge.attributes.technique).toBe(rule.id);
@@ -77,7 +101,25 @@ async function checkFixture(rule: EdgeRule, file: string): Promise<void> {
   }
   expect(edges.length).toBeGreaterThan(0);
   const drawn = new Set(edges.map((e) => `${e.source} -> ${e.target}`));
-  for (const {source, target} of expectedEdges(readFileSync(path, 'utf8'))) expect(drawn).toContain(`${source} -> ${target}`);
+  for (const {source, target} of expectedEdges(text)) expect(drawn).toContain(`${source} -> ${target}`);
+}
+
+/**
+ * The fixes the rule names for the edges its positive fixtures expect, that change
+ * something the fixture holds: one of its objects, or the namespace of one.
+ */
+async function fixesOnFixtures(rule: EdgeRule): Promise<string[]> {
+  const found: string[] = [];
+  for (const file of readdirSync(join(FIXTURES, rule.id)).filter((f) => /^positive\..+\.ya?ml$/.test(f)).sort()) {
+    const {text, model, objects, edges} = await drawFixture(rule, file);
+    const present = (object: string): boolean => objects.has(object) || (object.startsWith('Namespace/') && model.namespaces.has(object.slice('Namespace/'.length)));
+    for (const {source, target} of expectedEdges(text)) {
+      for (const edge of edges.filter((e) => e.source === source && e.target === target)) {
+        for (const fix of rule.fixes({from: edge.source, to: edge.target, attributes: edge.attributes})) if (present(fix.object)) found.push(`${file}: ${fix.id}`);
+      }
+    }
+  }
+  return found;
 }
 
 const ruleFixtures = RULES.flatMap((rule) =>
@@ -89,4 +131,17 @@ const ruleFixtures = RULES.flatMap((rule) =>
 
 describe.runIf(ruleFixtures.length > 0)('edge rule fixtures', () => {
   it.each(ruleFixtures)('$name', async ({rule, file}) => checkFixture(rule, file));
+});
+
+describe('edge rule fixes', () => {
+  it.each(RULES.filter((rule) => rule.fixes !== noFixes).map((rule) => ({rule, name: rule.id})))(
+    '$name names a fix, on an edge its positive fixtures expect, that changes an object of the fixture',
+    async ({rule}) => expect(await fixesOnFixtures(rule)).not.toEqual([]),
+  );
+
+  it('the check fails for fixes that name nothing, or nothing the fixture holds', async () => {
+    expect(await fixesOnFixtures({...usesToken, fixes: () => []})).toEqual([]);
+    expect(await fixesOnFixtures({...usesToken, fixes: () => [{id: 'delete:Pod/elsewhere/x', action: 'delete it', object: 'Pod/elsewhere/x'}]})).toEqual([]);
+    expect(await fixesOnFixtures(usesToken)).toContain('positive.defaults.yaml: automount:Pod/shop/web');
+  });
 });

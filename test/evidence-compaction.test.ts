@@ -7,7 +7,7 @@
  */
 import {describe, expect, it} from 'vitest';
 import {canCreatePrivilegedPod, ROUTES_SHOWN} from '../src/edges/can-create-privileged-pod.js';
-import {createRuleContext} from '../src/edges/context.js';
+import {createRuleContext} from '../src/engines/context.js';
 import {compactEvidence, joinNotes} from '../src/edges/edge-collector.js';
 import {RULES} from '../src/edges/index.js';
 import {ruleEdges} from '../src/edges/rule.js';

@@ -15,7 +15,7 @@ import {canImpersonate} from '../src/edges/can-impersonate.js';
 import {canMintToken} from '../src/edges/can-mint-token.js';
 import {canPatch} from '../src/edges/can-patch.js';
 import {canReadSecret} from '../src/edges/can-read-secret.js';
-import {createRuleContext} from '../src/edges/context.js';
+import {createRuleContext} from '../src/engines/context.js';
 import {isClusterAdmin} from '../src/edges/is-cluster-admin.js';
 import {ruleEdges, type AttackEdge} from '../src/edges/rule.js';
 import {buildGraph} from '../src/graph/build.js';

@@ -7,7 +7,7 @@
 import {readdirSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {createRuleContext} from '../src/edges/context.js';
+import {createRuleContext} from '../src/engines/context.js';
 import {podNetworkReach} from '../src/edges/pod-network-reach.js';
 import {ClassSet} from '../src/engines/network/classset.js';
 import {buildNetworkEngine, type NetworkEngine} from '../src/engines/network/engine.js';

@@ -9,20 +9,24 @@ import {createHash} from 'node:crypto';
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join, relative} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {CORPUS, EXAMPLE, ROOT, runCli, tempDir} from './helpers/cli.js';
+import {CORPUS, ROOT, runCli, tempDir} from './helpers/cli.js';
 
 const RECORD = join(ROOT, 'test', 'fixtures', 'output-digests.json');
 const recording = process.env.KUBEPATH_RECORD_DIGESTS === '1';
 const recorded: Record<string, string> = recording ? {} : (JSON.parse(readFileSync(RECORD, 'utf8')) as Record<string, string>);
 
-const REALWORLD = join(CORPUS, 'realworld');
-const VULNS = join(ROOT, 'examples', 'vulns', 'trivy-k8s.json');
+// Inputs are named relative to the clone (the CLI runs there), as a user types them: outputs
+// that name their inputs (evidence, run ids) are then the same wherever the clone sits.
+const EXAMPLES = 'examples';
+const EXAMPLE_DIR = join(EXAMPLES, 'multi-tenant');
+const REALWORLD = join(relative(ROOT, CORPUS), 'realworld');
+const VULNS = join(EXAMPLES, 'vulns', 'trivy-k8s.json');
 
 /** Inputs by a name that does not depend on where the clone sits. */
 const INPUTS: Record<string, string[]> = {
-  'multi-tenant': [EXAMPLE],
-  'multi-tenant+vulns': [EXAMPLE, '--vulns', VULNS],
-  'in-cluster': [join(ROOT, 'examples', 'in-cluster')],
+  'multi-tenant': [EXAMPLE_DIR],
+  'multi-tenant+vulns': [EXAMPLE_DIR, '--vulns', VULNS],
+  'in-cluster': [join(EXAMPLES, 'in-cluster')],
   'goat-all': [join(REALWORLD, 'goat-all')],
   'kube-prometheus': [join(REALWORLD, 'kube-prometheus')],
   'microservices-demo': [join(REALWORLD, 'microservices-demo.yaml')],
@@ -52,17 +56,17 @@ const FILE_COMMANDS: Record<string, string[]> = {
 
 /** Commands that need a particular object of the bundled example. */
 const EXAMPLE_COMMANDS: Record<string, string[]> = {
-  'paths internet to cluster-admin': ['paths', EXAMPLE, '--from', 'internet', '--to', 'cluster-admin'],
-  'paths storefront to payments secrets -o json': ['paths', EXAMPLE, '--from', 'pod:shop/storefront', '--to', 'secret:payments/*', '-o', 'json'],
-  'paths -o sarif': ['paths', EXAMPLE, '--from', 'internet', '--to', 'cluster-admin', '-o', 'sarif'],
-  'paths -o markdown': ['paths', EXAMPLE, '--from', 'internet', '--to', 'cluster-admin', '-o', 'markdown'],
-  'reach --explain': ['reach', EXAMPLE, '--explain', 'pod:shop/storefront', 'pod:payments/card-vault'],
-  'contain storefront': ['contain', 'pod:shop/storefront', EXAMPLE],
-  'contain storefront -o json': ['contain', 'pod:shop/storefront', EXAMPLE, '-o', 'json'],
-  'who-can create pods/exec -n shop': ['who-can', 'create', 'pods/exec', '-n', 'shop', EXAMPLE],
-  'who-can -o json': ['who-can', 'get', 'secrets', '-n', 'payments', EXAMPLE, '-o', 'json'],
-  'diff example to in-cluster': ['diff', EXAMPLE, join(ROOT, 'examples', 'in-cluster')],
-  'diff -o json': ['diff', join(ROOT, 'examples', 'in-cluster'), EXAMPLE, '-o', 'json'],
+  'paths internet to cluster-admin': ['paths', EXAMPLE_DIR, '--from', 'internet', '--to', 'cluster-admin'],
+  'paths storefront to payments secrets -o json': ['paths', EXAMPLE_DIR, '--from', 'pod:shop/storefront', '--to', 'secret:payments/*', '-o', 'json'],
+  'paths -o sarif': ['paths', EXAMPLE_DIR, '--from', 'internet', '--to', 'cluster-admin', '-o', 'sarif'],
+  'paths -o markdown': ['paths', EXAMPLE_DIR, '--from', 'internet', '--to', 'cluster-admin', '-o', 'markdown'],
+  'reach --explain': ['reach', EXAMPLE_DIR, '--explain', 'pod:shop/storefront', 'pod:payments/card-vault'],
+  'contain storefront': ['contain', 'pod:shop/storefront', EXAMPLE_DIR],
+  'contain storefront -o json': ['contain', 'pod:shop/storefront', EXAMPLE_DIR, '-o', 'json'],
+  'who-can create pods/exec -n shop': ['who-can', 'create', 'pods/exec', '-n', 'shop', EXAMPLE_DIR],
+  'who-can -o json': ['who-can', 'get', 'secrets', '-n', 'payments', EXAMPLE_DIR, '-o', 'json'],
+  'diff example to in-cluster': ['diff', EXAMPLE_DIR, join(EXAMPLES, 'in-cluster')],
+  'diff -o json': ['diff', join(EXAMPLES, 'in-cluster'), EXAMPLE_DIR, '-o', 'json'],
 };
 
 function digest(text: string | Buffer): string {
@@ -110,7 +114,7 @@ describe('outputs stay byte-identical', () => {
   for (const [inputName, input] of Object.entries(INPUTS)) {
     it(`every command on ${inputName}`, () => {
       for (const [commandName, command] of Object.entries(STDOUT_COMMANDS)) {
-        const [verb, ...rest] = command;
+        const [verb = '', ...rest] = command;
         // reach and who-can read no vulnerability reports
         if (input.includes('--vulns') && (verb === 'reach' || verb === 'who-can')) continue;
         const args = verb === 'who-can' ? [verb, ...rest.slice(0, 2), ...input, ...rest.slice(2)] : [verb, ...input, ...rest];

@@ -161,7 +161,7 @@ describe('network reach at class level', () => {
 });
 
 describe('kubepath paths', () => {
-  it("prints DESIGN's JSON shape, cheapest first", () => {
+  it("prints the documented JSON shape, cheapest first", () => {
     const result = runCli(['paths', EXAMPLE, '--from', 'internet', '--to', 'cluster-admin', '--max-paths', '3', '-o', 'json']);
     expect(result.status, result.stderr).toBe(0);
     const {paths} = JSON.parse(result.stdout);

@@ -8,7 +8,7 @@
 import {readdirSync, readFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {createRuleContext} from '../src/edges/context.js';
+import {createRuleContext} from '../src/engines/context.js';
 import {DEFAULT_PROFILE} from '../src/engines/network/profile.js';
 import {buildModel} from '../src/graph/model.js';
 import {postureFindings} from '../src/posture/evaluate.js';

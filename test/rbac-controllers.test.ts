@@ -8,7 +8,7 @@ import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {canReadSecret} from '../src/edges/can-read-secret.js';
-import {createRuleContext} from '../src/edges/context.js';
+import {createRuleContext} from '../src/engines/context.js';
 import {ruleEdges} from '../src/edges/rule.js';
 import {bootstrapPolicy, CONTROLLER_ROLE_PREFIX} from '../src/engines/rbac/bootstrap.js';
 import {buildRbacEngine, type RbacEngine} from '../src/engines/rbac/engine.js';

@@ -1,5 +1,5 @@
 /**
- * The RBAC engine against the API server's semantics (research/rbac-escapes.md §a):
+ * The RBAC engine against the API server's semantics (docs/rbac.md):
  * one table of cases, each an identity, a request and whether RBAC allows it, over a
  * few small clusters; the same table through `kubepath who-can` as a real process,
  * which must agree with the evaluator grant for grant; and the pieces (request

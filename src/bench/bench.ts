@@ -33,7 +33,7 @@ const BENCHMARKS_FILE = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta
 /** The pipeline child's heap limit: room to measure past the 3 GB target rather than die at Node's default. */
 const CHILD_HEAP_MB = 8192;
 
-/** The aims DESIGN sets: the largest cluster Kubernetes supports, on one 2-core machine. */
+/** kubepath's scale aims: the largest cluster Kubernetes supports, on one 2-core machine. */
 const TARGET = {pods: 150_000, genSeconds: 60, loadSeconds: 20, rssMiB: 3 * 1024};
 /** The paths issue's aims: analyze end to end at 10k and 150k pods, and one query on the built graph. */
 const ANALYZE_TARGETS = [
@@ -390,7 +390,7 @@ function verdict(ok: boolean | undefined): string {
 function targetNotes(rows: readonly Row[]): string {
   const largest = rows.find((row) => row.pods === TARGET.pods);
   const lines = [
-    `Targets (DESIGN: the largest cluster Kubernetes supports, ${TARGET.pods.toLocaleString('en-US')} pods, on one 2-core machine):`,
+    `Targets (kubepath's scale goal: the largest cluster Kubernetes supports, ${TARGET.pods.toLocaleString('en-US')} pods, on one 2-core machine):`,
     '',
   ];
   if (!largest) {

@@ -15,9 +15,9 @@
 import {statSync, writeFileSync} from 'node:fs';
 import {performance} from 'node:perf_hooks';
 import {buildNetworkEngine} from '../engines/network/engine.js';
-import {createRuleContext} from '../edges/context.js';
+import {createRuleContext, type RuleContext} from '../engines/context.js';
 import {RULES} from '../edges/index.js';
-import {listedEdgeCounts, type EdgeRule, type RuleContext} from '../edges/rule.js';
+import {listedEdgeCounts, type EdgeRule} from '../edges/rule.js';
 import {buildGraph} from '../graph/build.js';
 import {CLUSTER_ADMIN, INTERNET} from '../graph/ids.js';
 import {buildModel} from '../graph/model.js';

@@ -28,8 +28,9 @@ import {attachVulnerabilities} from '../vulns/match.js';
 import {readTrivyReport, type ScannedImage} from '../vulns/trivy.js';
 import {describeVersion, versionFlag, type KubernetesVersion} from '../version/kubernetes.js';
 import {safe} from '../output/escape.js';
-import {paletteFor, type Palette} from '../output/colour.js';
-import {checkOutputPath, isStdout} from '../output/write.js';
+import {paletteFor} from '../output/colour.js';
+import {chunksOf, type Renderer} from '../output/render.js';
+import {checkOutputPath, isStdout, writeOutput} from '../output/write.js';
 
 /**
  * Options of a flag given once per value (`--from a --from b`). oclif's `multiple` flags otherwise
@@ -38,7 +39,6 @@ import {checkOutputPath, isStdout} from '../output/write.js';
  */
 export const repeatable = {multiple: true, multipleNonGreedy: true} as const;
 
-export const outputFileFlag = Flags.string({description: 'write machine output to this file instead of stdout (written whole or not at all)'});
 export const verboseFlag = Flags.boolean({char: 'v', description: 'say more: name skipped kinds and every input file', default: false});
 /** The network plugin behaviour where the API leaves it open (docs/network.md). */
 export const cniFlag = Flags.string({description: 'network plugin behaviour where the API leaves it open (docs/network.md)', options: Object.keys(CNI_PROFILES), default: 'generic'});
@@ -85,6 +85,39 @@ export interface LiveFlags extends ListBoundFlags {
   'chunk-size'?: number | undefined;
 }
 export const jsonFlag = Flags.boolean({description: 'same as -o json', default: false});
+
+/**
+ * Earlier names of `text`, the one name for human text: a command that took one before
+ * keeps accepting it, so no command line breaks (`table`: analyze, paths, who-can, diff;
+ * `txt`, netpol-analyzer's: reach). Help shows only `text`.
+ */
+const TEXT_ALIASES = ['table', 'txt'] as const;
+export type TextAlias = (typeof TEXT_ALIASES)[number];
+const isTextAlias = (value: unknown): value is TextAlias => TEXT_ALIASES.some((alias) => alias === value);
+
+/** A renderer table's formats as help writes them: `text|json`. */
+export const formatsOf = (renderers: object): string => Object.keys(renderers).join('|');
+
+/**
+ * `-o`, `--json` and `--output-file` of a command whose formats are the keys of its
+ * renderer table (src/output/render.ts): a new format is one entry. `-o` also takes the
+ * `aliases` (only where the table has `text`), which `parse` turns into `text`.
+ */
+export function outputFlags<F extends string>(
+  renderers: Record<F, unknown>,
+  {default: fallback, aliases = []}: {default: NoInfer<F>; aliases?: 'text' extends F ? readonly TextAlias[] : readonly []},
+) {
+  // Object.keys is typed string[]; a table's keys are its formats.
+  const formats = Object.keys(renderers) as F[];
+  const output = Flags.option({char: 'o', description: 'output format', options: formats, helpValue: formatsOf(renderers), default: fallback})();
+  // oclif's types cannot give a generic F through a flag's own parse: the aliases are checked here and named `text` in KubepathCommand.parse.
+  output.options = [...formats, ...aliases];
+  return {
+    output,
+    json: jsonFlag,
+    'output-file': Flags.string({description: 'write machine output to this file instead of stdout (written whole or not at all)'}),
+  };
+}
 /** The name the exports put the cluster under, so several clusters live side by side (docs/export.md). */
 export const clusterFlag = Flags.string({description: 'the name this cluster goes under; clusters live side by side', default: 'default'});
 
@@ -132,6 +165,9 @@ export abstract class KubepathCommand extends Command {
     argv?: string[],
   ): Promise<Interfaces.ParserOutput<F, B, A>> {
     const parsed = await super.parse(options, argv);
+    // `-o`'s aliases (outputFlags), once oclif has checked them, name the format itself.
+    const flags: ParsedValues = parsed.flags;
+    if (isTextAlias(flags.output)) flags.output = 'text';
     this.givenFlagValues = parsed.raw.flatMap((token) => (token.type === 'flag' ? [{flag: token.flag, value: token.input}] : []));
     return parsed;
   }
@@ -271,13 +307,13 @@ export abstract class KubepathCommand extends Command {
   }
 }
 
-/** `-o json` or `--json` (oclif checks `-o` against the formats each command offers). */
-export function outputFormat<T extends string>(flags: {output?: string; json?: boolean}, fallback: T): T {
-  if (flags.json) return 'json' as T;
-  return (flags.output ?? fallback) as T;
-}
-
-/** Colour for a table written to stdout when it is a terminal (src/output/colour.ts); never for --output-file. */
-export function tablePalette(outputFile: string | undefined): Palette {
-  return paletteFor(outputFile ? undefined : process.stdout);
+/**
+ * Writes `output` as the format `-o` (or `--json`) names renders it, to stdout or
+ * `--output-file`; colour for text written to stdout when it is a terminal
+ * (src/output/colour.ts), never for a file.
+ */
+export async function writeRendered<F extends string, T>(renderers: Record<F | 'json', Renderer<T>>, flags: {output: F; json: boolean; 'output-file'?: string | undefined}, output: T): Promise<void> {
+  const outputFile = flags['output-file'];
+  const palette = paletteFor(outputFile ? undefined : process.stdout);
+  await writeOutput(chunksOf(renderers[flags.json ? 'json' : flags.output](output, palette)), outputFile);
 }

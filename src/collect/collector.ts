@@ -39,7 +39,7 @@ import {UsageError} from '../snapshot/errors.js';
 import {isRecord} from '../snapshot/redact.js';
 import type {CoverageGap, Snapshot} from '../snapshot/snapshot.js';
 import {InFlight} from '../util/in-flight.js';
-import {SA_NAME_ANNOTATION, TOKEN_SECRET_TYPE} from '../edges/pod-tokens.js';
+import {SA_NAME_ANNOTATION, TOKEN_SECRET_TYPE} from '../graph/pod-tokens.js';
 
 /** kubectl's page size. */
 export const DEFAULT_CHUNK_SIZE = 500;

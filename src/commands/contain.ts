@@ -1,19 +1,24 @@
-import {Args, Flags} from '@oclif/core';
-import {analysisFlags, jsonFlag, KubepathCommand, liveFlags, outputFileFlag, outputFormat, looksLikeInput} from '../cli/base.js';
-import {containmentPlan} from '../contain/plan.js';
+import {Args} from '@oclif/core';
+import {analysisFlags, formatsOf, KubepathCommand, liveFlags, looksLikeInput, outputFlags, writeRendered} from '../cli/base.js';
+import {containmentPlan, type ContainmentPlan} from '../contain/plan.js';
 import {selectNodes} from '../graph/selector.js';
 import {formatContainment} from '../output/contain.js';
 import {jsonChunks} from '../output/json-stream.js';
-import {writeOutput} from '../output/write.js';
+import type {Renderers} from '../output/render.js';
 import {UsageError} from '../snapshot/errors.js';
 import type {PodInfo} from '../graph/model.js';
 import {compareStrings} from '../util/order.js';
+
+export const RENDERERS = {
+  text: (plans) => formatContainment(plans),
+  json: (plans) => jsonChunks({plans}),
+} satisfies Renderers<readonly ContainmentPlan[]>;
 
 export default class Contain extends KubepathCommand {
   static override summary = 'Print the native commands and manifests that contain a breached pod, without running them';
   static override description =
     "SEL is a finding id from analyze (its path's landing pod is contained), a pod or workload id, or a selector such as pod:shop/*. For each pod: keep the evidence, quarantine it on the network (a deny-all NetworkPolicy and the label it selects), stop its workload (scale to zero, suspend, or delete a bare pod), and delete the bindings that grant its service account. Each step says what it leaves open.";
-  static override usage = 'contain SEL INPUT... [-o text|json]';
+  static override usage = `contain SEL INPUT... [-o ${formatsOf(RENDERERS)}]`;
   static override examples = [
     '<%= config.bin %> contain pod:shop/storefront-7d9c examples/multi-tenant',
     '<%= config.bin %> contain workload:ci/Deployment/docker-builder snapshot.json -o json',
@@ -21,11 +26,9 @@ export default class Contain extends KubepathCommand {
   static override strict = false;
   static override args = {selector: Args.string({description: 'a finding id, pod or workload id, or selector', required: true})};
   static override flags = {
-    output: Flags.string({char: 'o', description: 'output format', options: ['text', 'json'], default: 'text'}),
-    json: jsonFlag,
+    ...outputFlags(RENDERERS, {default: 'text'}),
     ...analysisFlags,
     ...liveFlags,
-    'output-file': outputFileFlag,
   };
 
   async run(): Promise<void> {
@@ -35,7 +38,6 @@ export default class Contain extends KubepathCommand {
       throw new UsageError(`SEL ${selector} looks like INPUT; with no INPUT kubepath would read the live cluster, so it stops here: contain SEL INPUT... names the pod or finding first`);
     }
     this.checkOutput(flags['output-file'], inputs, flags);
-    const format = outputFormat<'text' | 'json'>(flags, 'text');
     const {analysis} = await this.analyzed(inputs, flags);
     const {model, graph, findings, context} = analysis;
     const finding = findings.find((f) => f.id === selector);
@@ -58,6 +60,6 @@ export default class Contain extends KubepathCommand {
       if (pods.length === 0) throw new UsageError(`SEL ${selector} selects no pod or workload`);
     }
     const plans = pods.sort((a, b) => compareStrings(a.id, b.id)).map((pod) => containmentPlan(model, context.rbac, pod));
-    await writeOutput(format === 'json' ? jsonChunks({plans}) : [formatContainment(plans)], flags['output-file']);
+    await writeRendered(RENDERERS, flags, plans);
   }
 }

@@ -1,23 +1,25 @@
-import {Flags} from '@oclif/core';
-import {jsonFlag, KubepathCommand, liveFlags, outputFileFlag, modelFlags} from '../cli/base.js';
-import {createRuleContext} from '../edges/context.js';
+import {formatsOf, KubepathCommand, liveFlags, modelFlags, outputFlags, writeRendered} from '../cli/base.js';
+import {createRuleContext} from '../engines/context.js';
 import {RULES} from '../edges/index.js';
 import {buildGraph} from '../graph/build.js';
-import {graphJsonChunks} from '../output/graph-json.js';
-import {writeOutput} from '../output/write.js';
+import type {KubeGraph} from '../graph/types.js';
+import {graphJsonChunks, type ListedEdges} from '../output/graph-json.js';
+import type {Renderers} from '../output/render.js';
+
+export const RENDERERS = {
+  json: ({graph, listed}) => graphJsonChunks(graph, listed),
+} satisfies Renderers<{graph: KubeGraph; listed: ListedEdges}>;
 
 export default class Graph extends KubepathCommand {
   static override summary = 'Print the attack graph: every node and edge, with evidence';
-  static override usage = 'graph INPUT... -o json';
+  static override usage = `graph INPUT... -o ${formatsOf(RENDERERS)}`;
   static override examples = ['<%= config.bin %> graph examples/multi-tenant -o json > graph.json'];
   // INPUT... is variadic: files, folders and `-`.
   static override strict = false;
   static override flags = {
     ...liveFlags,
-    output: Flags.string({char: 'o', description: 'output format', options: ['json'], default: 'json'}),
-    json: jsonFlag,
+    ...outputFlags(RENDERERS, {default: 'json'}),
     ...modelFlags,
-    'output-file': outputFileFlag,
   };
 
   async run(): Promise<void> {
@@ -28,6 +30,6 @@ export default class Graph extends KubepathCommand {
     const model = this.modelOf(snapshot, given);
     const context = createRuleContext(model);
     const graph = buildGraph(model, RULES, context);
-    await writeOutput(graphJsonChunks(graph, {rules: RULES, context}), flags['output-file']);
+    await writeRendered(RENDERERS, flags, {graph, listed: {rules: RULES, context}});
   }
 }

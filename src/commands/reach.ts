@@ -1,14 +1,26 @@
 import {Flags} from '@oclif/core';
-import {cniFlag, jsonFlag, KubepathCommand, liveFlags, outputFileFlag, outputFormat, verboseFlag, repeatable} from '../cli/base.js';
+import {cniFlag, formatsOf, KubepathCommand, liveFlags, outputFlags, verboseFlag, repeatable, writeRendered} from '../cli/base.js';
 import {buildNetworkEngine} from '../engines/network/engine.js';
 import {CNI_PROFILES} from '../engines/network/profile.js';
 import {ingressRoutes} from '../engines/network/routes.js';
 import {buildModel} from '../graph/model.js';
-import {connectivityList, formatConnectivityText} from '../output/connlist.js';
-import {checkFilterMatches, explainPairs, formatExplanations, peerFilter} from '../output/explain.js';
+import {connectivityList, formatConnectivityText, type ConnectionLine} from '../output/connlist.js';
+import {checkFilterMatches, explainPairs, formatExplanations, peerFilter, type Explanation} from '../output/explain.js';
 import {jsonChunks, lazyArray} from '../output/json-stream.js';
-import {writeOutput} from '../output/write.js';
+import type {Renderers} from '../output/render.js';
 import {UsageError} from '../snapshot/errors.js';
+
+/**
+ * What reach's formats are made from: the connections, or with --explain the
+ * explanations, made pair by pair as they are written (the list can be far larger
+ * than the model).
+ */
+type ReachOutput = {connections: Iterable<ConnectionLine>} | {explanations: Iterable<Explanation>};
+
+export const RENDERERS = {
+  text: (output) => ('explanations' in output ? formatExplanations(output.explanations) : formatConnectivityText(output.connections)),
+  json: (output) => jsonChunks(lazyArray('explanations' in output ? output.explanations : output.connections)),
+} satisfies Renderers<ReachOutput>;
 
 /**
  * `--explain SRC DST` takes exactly the two words after it; every other repeatable flag
@@ -29,11 +41,11 @@ function explainAsRepeats(argv: readonly string[]): string[] {
 export default class Reach extends KubepathCommand {
   static override summary = 'List which workloads can connect to which, and on what ports';
   static override description = [
-    'Evaluates NetworkPolicy, AdminNetworkPolicy and BaselineAdminNetworkPolicy exactly. -o txt prints the netpol-analyzer connectivity-list format (SRC => DST : CONN); -o json gives the same facts as [{"src","dst","conn"}].',
+    'Evaluates NetworkPolicy, AdminNetworkPolicy and BaselineAdminNetworkPolicy exactly. -o text prints the netpol-analyzer connectivity-list format (SRC => DST : CONN); -o json gives the same facts as [{"src","dst","conn"}].',
     'SEL is a node id (pod:shop/web-0, workload:shop/Deployment/web, internet), a wildcard (pod:shop/*) or ns:NAME; internet stands for outside addresses and the ingress controller.',
     '--explain SRC DST names the policy rule behind every allowed or denied part of each matching connection.',
   ].join('\n\n');
-  static override usage = 'reach INPUT... [-o txt|json] [--from SEL] [--to SEL] [--explain SRC DST] [--cni generic|calico|cilium]';
+  static override usage = `reach INPUT... [-o ${formatsOf(RENDERERS)}] [--from SEL] [--to SEL] [--explain SRC DST] [--cni generic|calico|cilium]`;
   static override examples = [
     '<%= config.bin %> reach examples/multi-tenant',
     '<%= config.bin %> reach manifests/ -o json --from ns:shop',
@@ -43,20 +55,17 @@ export default class Reach extends KubepathCommand {
   static override strict = false;
   static override flags = {
     ...liveFlags,
-    output: Flags.string({char: 'o', description: 'output format', options: ['txt', 'json'], default: 'txt'}),
-    json: jsonFlag,
+    ...outputFlags(RENDERERS, {default: 'text', aliases: ['txt']}),
     from: Flags.string({...repeatable, description: 'only connections from peers matching SEL (repeatable)', helpValue: 'SEL'}),
     to: Flags.string({...repeatable, description: 'only connections to peers matching SEL (repeatable)', helpValue: 'SEL'}),
     explain: Flags.string({...repeatable, description: 'explain the connections from SRC to DST (two selectors)', helpValue: 'SRC DST'}),
     cni: cniFlag,
-    'output-file': outputFileFlag,
     verbose: verboseFlag,
   };
 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Reach, explainAsRepeats(this.argv));
     this.checkOutput(flags['output-file'], argv as string[], flags);
-    const format = outputFormat<'txt' | 'json'>(flags, 'txt');
     if (flags.explain && flags.explain.length !== 2) throw new UsageError(`--explain takes two selectors, SRC and DST, not ${flags.explain.length}`);
     if (flags.explain && (flags.from || flags.to)) throw new UsageError('--explain SRC DST names both ends already: leave out --from and --to');
     const from = peerFilter(flags.explain ? [flags.explain[0]!] : flags.from);
@@ -67,14 +76,10 @@ export default class Reach extends KubepathCommand {
     checkFilterMatches(from, engine.peers);
     checkFilterMatches(to, engine.peers);
     const routes = ingressRoutes(model, engine);
-    // Made and written pair by pair: the list can be far larger than the model.
-    const chunks = flags.explain
-      ? format === 'json'
-        ? jsonChunks(lazyArray(explainPairs(engine, routes, from, to)))
-        : formatExplanations(explainPairs(engine, routes, from, to))
-      : format === 'json'
-        ? jsonChunks(lazyArray(connectivityList(engine, routes, {from, to})))
-        : formatConnectivityText(connectivityList(engine, routes, {from, to}));
-    await writeOutput(chunks, flags['output-file']);
+    await writeRendered(
+      RENDERERS,
+      flags,
+      flags.explain ? {explanations: explainPairs(engine, routes, from, to)} : {connections: connectivityList(engine, routes, {from, to})},
+    );
   }
 }

@@ -1,12 +1,25 @@
 import {Flags} from '@oclif/core';
-import {clusterSourceFlags, jsonFlag, KubepathCommand, outputFileFlag, outputFormat} from '../cli/base.js';
-import {buildRbacEngine} from '../engines/rbac/engine.js';
+import {clusterSourceFlags, formatsOf, KubepathCommand, outputFlags, writeRendered} from '../cli/base.js';
+import {buildRbacEngine, type WhoCanEntry} from '../engines/rbac/engine.js';
+import type {RbacRequest} from '../engines/rbac/request.js';
 import {parseWhoCanArguments} from '../engines/rbac/resources.js';
 import {buildModel} from '../graph/model.js';
 import {formatWhoCanTable, whoCanJson} from '../output/who-can.js';
 import {jsonChunks} from '../output/json-stream.js';
-import {writeOutput} from '../output/write.js';
+import type {Renderers} from '../output/render.js';
 import {UsageError} from '../snapshot/errors.js';
+
+/** What who-can's formats are made from: the request, who may make it, and the bootstrap policy's version where it was added. */
+interface WhoCanOutput {
+  request: RbacRequest;
+  entries: readonly WhoCanEntry[];
+  bootstrapVersion: string | undefined;
+}
+
+export const RENDERERS = {
+  text: ({request, entries}) => formatWhoCanTable(request, entries),
+  json: ({request, entries, bootstrapVersion}) => jsonChunks(whoCanJson(request, entries, bootstrapVersion)),
+} satisfies Renderers<WhoCanOutput>;
 
 export default class WhoCan extends KubepathCommand {
   static override summary = 'List every identity that RBAC allows a request, with the binding, role and rule that allow it';
@@ -15,7 +28,7 @@ export default class WhoCan extends KubepathCommand {
     'RESOURCE is a resource (pods, deployments, deploy), RESOURCE.GROUP (deployments.apps, widgets.example.com), either with /SUBRESOURCE (pods/exec, deployments.apps/scale), or a non-resource URL starting with / (/healthz, /metrics).',
     'Without -n the request is cluster-wide: cluster-scoped resources, or namespaced ones in every namespace at once (as kubectl -A), which only ClusterRoleBindings allow.',
   ].join('\n\n');
-  static override usage = 'who-can VERB RESOURCE[/SUBRESOURCE] INPUT... [-n NS] [--name NAME] [-o table|json] [--no-bootstrap]';
+  static override usage = `who-can VERB RESOURCE[/SUBRESOURCE] INPUT... [-n NS] [--name NAME] [-o ${formatsOf(RENDERERS)}] [--no-bootstrap]`;
   static override examples = [
     '<%= config.bin %> who-can get secrets -n payments examples/multi-tenant',
     '<%= config.bin %> who-can create pods/exec -n shop manifests/',
@@ -28,15 +41,12 @@ export default class WhoCan extends KubepathCommand {
     namespace: Flags.string({char: 'n', description: 'the namespace of the request (default: cluster-wide)', helpValue: 'NS'}),
     name: Flags.string({description: 'the name of the object (rules with resourceNames need it)', helpValue: 'NAME'}),
     bootstrap: Flags.boolean({description: 'add the built-in bootstrap roles and bindings the input lacks', default: true, allowNo: true}),
-    output: Flags.string({char: 'o', description: 'output format', options: ['table', 'json'], default: 'table'}),
-    json: jsonFlag,
-    'output-file': outputFileFlag,
+    ...outputFlags(RENDERERS, {default: 'text', aliases: ['table']}),
     ...clusterSourceFlags,
   };
 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(WhoCan);
-    const format = outputFormat<'table' | 'json'>(flags, 'table');
     const [verb, resource, ...inputs] = argv as string[];
     this.checkOutput(flags['output-file'], inputs, flags);
     if (verb === undefined || resource === undefined) throw new UsageError('who-can needs a VERB and a RESOURCE, then INPUT...: e.g. who-can get secrets -n shop cluster.yaml');
@@ -44,7 +54,6 @@ export default class WhoCan extends KubepathCommand {
     for (const warning of warnings) this.warning(warning);
     const {snapshot} = await this.load(inputs, {kubeconfig: flags.kubeconfig, context: flags.context});
     const engine = buildRbacEngine(buildModel(snapshot), {bootstrap: flags.bootstrap});
-    const entries = engine.whoCan(request);
-    await writeOutput(format === 'json' ? jsonChunks(whoCanJson(request, entries, engine.bootstrapVersion)) : [formatWhoCanTable(request, entries)], flags['output-file']);
+    await writeRendered(RENDERERS, flags, {request, entries: engine.whoCan(request), bootstrapVersion: engine.bootstrapVersion});
   }
 }

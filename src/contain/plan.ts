@@ -16,7 +16,7 @@ import {compileSelector} from '../engines/selectors.js';
 import {serviceAccountId} from '../graph/ids.js';
 import type {ClusterModel, PodInfo} from '../graph/model.js';
 import type {RbacEngine} from '../engines/rbac/engine.js';
-import {TOKEN_SECRET_TYPE, SA_NAME_ANNOTATION} from '../edges/pod-tokens.js';
+import {TOKEN_SECRET_TYPE, SA_NAME_ANNOTATION} from '../graph/pod-tokens.js';
 import {compareStrings} from '../util/order.js';
 
 /** The label that puts a pod into quarantine, and the policies' name. */

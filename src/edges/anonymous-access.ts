@@ -7,20 +7,22 @@
  */
 import {ANONYMOUS_USER, UNAUTHENTICATED_GROUP} from '../engines/rbac/identities.js';
 import {groupId, INTERNET, userId} from '../graph/ids.js';
-import type {AttackEdge, EdgeRule} from './rule.js';
+import {COST, noFixes, type AttackEdge, type EdgeRule} from './rule.js';
 import {namingSubject} from './rbac-grants.js';
 
 const HOW =
   'requests without credentials authenticate as system:anonymous, in system:unauthenticated (kube-apiserver --anonymous-auth, on by default); ' +
   "assumes the API server's endpoint is reachable from the Internet (managed clusters' public endpoints are, unless restricted)";
 
-export const anonymousAccess: EdgeRule = {
+export const anonymousAccess: EdgeRule<'MEMBER_OF'> = {
   id: 'ANONYMOUS_ACCESS',
   type: 'MEMBER_OF',
+  family: 'identity',
   mitre: 'T1078.001',
   summary: 'Anyone who reaches the API server is system:anonymous, in system:unauthenticated: what an input binding grants them, the Internet holds',
+  fixes: noFixes,
   build({rbac}) {
-    const edges: AttackEdge[] = [];
+    const edges: Array<AttackEdge<'MEMBER_OF'>> = [];
     for (const target of [userId(ANONYMOUS_USER), groupId(UNAUTHENTICATED_GROUP)]) {
       const named = namingSubject(rbac, target);
       if (!named) continue; // only an input binding grants anything beyond the built-in discovery
@@ -33,7 +35,7 @@ export const anonymousAccess: EdgeRule = {
           technique: 'ANONYMOUS_ACCESS',
           mitre: 'T1078.001',
           certainty: 'conditional',
-          cost: 1,
+          cost: COST.inHand,
           evidence: [{...named, note: `this binding grants ${target.slice(target.indexOf(':') + 1)}: ${HOW}`}],
         },
       });

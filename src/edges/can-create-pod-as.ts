@@ -8,7 +8,9 @@
  */
 import type {ServiceAccountInfo} from '../graph/model.js';
 import {grantEdges, type Found, type GrantFacet} from './grant-groups.js';
-import type {EdgeRule, RuleContext} from './rule.js';
+import type {RuleContext} from '../engines/context.js';
+import {COST, type EdgeRule} from './rule.js';
+import {bindingFixes} from './rbac-grants.js';
 import {podCreators} from './pod-creation.js';
 
 const RULE = {id: 'CAN_CREATE_POD_AS', type: 'CAN_CREATE_POD_AS', mitre: 'T1610'} as const;
@@ -31,6 +33,8 @@ function creatorFacet(context: RuleContext): GrantFacet<ServiceAccountInfo> {
 
 export const canCreatePodAs: EdgeRule = {
   ...RULE,
+  family: 'rbac',
+  fixes: bindingFixes,
   summary: "create pods or any workload kind, or patch/update an existing workload, in the service account's namespace",
-  ...grantEdges<ServiceAccountInfo>({rule: RULE, cost: 2, targets: ({model}) => [...model.serviceAccounts.values()], id: (account) => account.id, facets: (context) => [creatorFacet(context)]}),
+  ...grantEdges<ServiceAccountInfo>({rule: RULE, cost: COST.deliberate, targets: ({model}) => [...model.serviceAccounts.values()], id: (account) => account.id, facets: (context) => [creatorFacet(context)]}),
 };

@@ -12,7 +12,9 @@ import {nodeId} from '../graph/ids.js';
 import type {NodeInfo} from '../graph/model.js';
 import type {Evidence} from '../graph/types.js';
 import {objectKey} from '../snapshot/snapshot.js';
-import type {EdgeRule, RuleContext} from './rule.js';
+import type {RuleContext} from '../engines/context.js';
+import {COST, type EdgeRule} from './rule.js';
+import {bindingFixes} from './rbac-grants.js';
 import {compareStrings} from '../util/order.js';
 import {uniqueEvidence} from './edge-collector.js';
 import {grantEdges, type Found, type GrantFacet} from './grant-groups.js';
@@ -81,7 +83,7 @@ function combine(routes: Route[]): Found {
   routes.sort((a, b) => Number(a.certainty !== 'definite') - Number(b.certainty !== 'definite') || Number(a.escalated ?? false) - Number(b.escalated ?? false) || compareStrings(a.namespace, b.namespace));
   const shown = routes.slice(0, ROUTES_SHOWN);
   const rest = routes.slice(ROUTES_SHOWN);
-  // Every binding of every route stays named (fixes.ts reads the roleRef items), the rest with the namespaces it opens;
+  // Every binding of every route stays named (bindingFixes reads the roleRef items), the rest with the namespaces it opens;
   // a route through no input binding (a built-in one) by the item that names its identity.
   const namespacesBy = new Map<string, {item: Evidence; namespaces: string[]; unknown: number}>();
   for (const route of rest) {
@@ -114,6 +116,8 @@ function combine(routes: Route[]): Found {
 
 export const canCreatePrivilegedPod: EdgeRule = {
   ...RULE,
+  family: 'rbac',
+  fixes: bindingFixes,
   summary: 'Can run a pod of its design in a namespace whose Pod Security enforce level is privileged (or unset): a privileged pod on any node',
-  ...grantEdges<NodeInfo>({rule: RULE, cost: 2, targets: ({model}) => [...model.nodes.values()], id: (node) => nodeId(node.name), facets: (context) => [admittingFacet(context)]}),
+  ...grantEdges<NodeInfo>({rule: RULE, cost: COST.deliberate, targets: ({model}) => [...model.nodes.values()], id: (node) => nodeId(node.name), facets: (context) => [admittingFacet(context)]}),
 };

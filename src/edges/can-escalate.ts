@@ -13,9 +13,10 @@
 import type {Grant} from '../engines/rbac/engine.js';
 import {subjectIdentityId} from '../engines/rbac/identities.js';
 import {CLUSTER_ADMIN} from '../graph/ids.js';
-import type {EdgeRule, RuleContext} from './rule.js';
+import type {RuleContext} from '../engines/context.js';
+import {COST, type EdgeRule} from './rule.js';
 import {EdgeCollector} from './edge-collector.js';
-import {grantsBySource, grantsEvidence, mergeGrants, type GrantsBySource} from './rbac-grants.js';
+import {bindingFixes, grantsBySource, grantsEvidence, mergeGrants, type GrantsBySource} from './rbac-grants.js';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
@@ -42,11 +43,13 @@ function clusterBoundRoles({rbac}: RuleContext): Map<string, Set<string>> {
   return bound;
 }
 
-export const canEscalate: EdgeRule = {
+export const canEscalate: EdgeRule<'CAN_ESCALATE'> = {
   id: 'CAN_ESCALATE',
   type: 'CAN_ESCALATE',
+  family: 'rbac',
   mitre: 'T1098',
   summary: 'create clusterrolebindings plus bind on a cluster-admin-power ClusterRole, or escalate plus update on a ClusterRole bound to it cluster-wide',
+  fixes: bindingFixes,
   build(context) {
     const answers = new Map<string, GrantsBySource>();
     const ask = (verb: string, resource: string, name?: string): GrantsBySource => {
@@ -60,7 +63,7 @@ export const canEscalate: EdgeRule = {
     const add = (source: string, parts: Array<[Grant[], string]>): void => {
       if (admins.has(source)) return; // already IS_CLUSTER_ADMIN
       const evidence = parts.flatMap(([grants, what]) => grantsEvidence(context, grants, () => what));
-      if (evidence.length > 0) edges.add(source, CLUSTER_ADMIN, 'definite', 2, evidence);
+      if (evidence.length > 0) edges.add(source, CLUSTER_ADMIN, {certainty: 'definite', cost: COST.deliberate, evidence});
     };
 
     const creators = ask('create', 'clusterrolebindings');

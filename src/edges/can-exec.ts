@@ -15,8 +15,9 @@ import type {PodInfo} from '../graph/model.js';
 import type {Certainty, Evidence} from '../graph/types.js';
 import {objectKey} from '../snapshot/snapshot.js';
 import {grantEdges, type GrantFacet} from './grant-groups.js';
-import type {EdgeRule, RuleContext} from './rule.js';
-import {foundGrants, namedGrants} from './rbac-grants.js';
+import type {RuleContext} from '../engines/context.js';
+import {COST, type EdgeRule} from './rule.js';
+import {bindingFixes, foundGrants, namedGrants} from './rbac-grants.js';
 import {atLeast, describeVersion, type KubernetesVersion} from '../version/kubernetes.js';
 
 interface Route {
@@ -103,6 +104,8 @@ function routeFacets(context: RuleContext): Array<GrantFacet<PodInfo>> {
 
 export const canExec: EdgeRule = {
   ...RULE,
+  family: 'rbac',
+  fixes: bindingFixes,
   summary: 'create pods/exec or pods/attach, patch pods/ephemeralcontainers, or nodes/proxy on the pod\'s node (get alone: conditional, version-dependent)',
-  ...grantEdges<PodInfo>({rule: RULE, cost: 2, targets: ({model}) => model.pods, id: (pod) => pod.id, facets: routeFacets}),
+  ...grantEdges<PodInfo>({rule: RULE, cost: COST.deliberate, targets: ({model}) => model.pods, id: (pod) => pod.id, facets: routeFacets}),
 };

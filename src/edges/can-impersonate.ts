@@ -13,8 +13,9 @@ import {MASTERS_GROUP, type Identity} from '../engines/rbac/identities.js';
 import {CLUSTER_ADMIN, groupId} from '../graph/ids.js';
 import {compareStrings} from '../util/order.js';
 import {grantEdges, type GrantFacet} from './grant-groups.js';
-import type {EdgeRule, RuleContext} from './rule.js';
-import {foundGrants, isIdentityNode, mergeGrants, namedGrants} from './rbac-grants.js';
+import type {RuleContext} from '../engines/context.js';
+import {COST, type EdgeRule} from './rule.js';
+import {bindingFixes, foundGrants, isIdentityNode, mergeGrants, namedGrants} from './rbac-grants.js';
 
 /** An identity that can be acted as, and the node its edges go to. */
 interface Impersonated {
@@ -82,6 +83,8 @@ const RULE = {id: 'CAN_IMPERSONATE', type: 'CAN_IMPERSONATE', mitre: 'T1078'} as
 
 export const canImpersonate: EdgeRule = {
   ...RULE,
+  family: 'rbac',
+  fixes: bindingFixes,
   summary: 'impersonate on users, groups or serviceaccounts (resourceNames honoured): act as that identity',
-  ...grantEdges<Impersonated>({rule: RULE, cost: 1, targets: impersonated, id: (target) => target.id, facets: impersonationFacets}),
+  ...grantEdges<Impersonated>({rule: RULE, cost: COST.inHand, targets: impersonated, id: (target) => target.id, facets: impersonationFacets}),
 };

@@ -11,8 +11,9 @@
 import type {ResourceRequest} from '../engines/rbac/request.js';
 import type {ServiceAccountInfo} from '../graph/model.js';
 import {grantEdges, type Found, type GrantFacet} from './grant-groups.js';
-import type {EdgeRule, RuleContext} from './rule.js';
-import {foundGrants, grantedVerbs, grantsEvidence, isEscalation, mergeGrants, namedGrants} from './rbac-grants.js';
+import type {RuleContext} from '../engines/context.js';
+import {COST, type EdgeRule} from './rule.js';
+import {bindingFixes, foundGrants, grantedVerbs, grantsEvidence, isEscalation, mergeGrants, namedGrants} from './rbac-grants.js';
 
 const READ_VERBS = ['get', 'list', 'watch'];
 const secrets = (verb: string) => (namespace: string): ResourceRequest => ({verb, group: '', resource: 'secrets', namespace});
@@ -53,6 +54,8 @@ function mintFacets(context: RuleContext): Array<GrantFacet<ServiceAccountInfo>>
 
 export const canMintToken: EdgeRule = {
   ...RULE,
+  family: 'rbac',
+  fixes: bindingFixes,
   summary: 'create serviceaccounts/token for the account, or create secrets and read them back in its namespace (a token Secret for any account)',
-  ...grantEdges<ServiceAccountInfo>({rule: RULE, cost: 1, targets: ({model}) => [...model.serviceAccounts.values()], id: (account) => account.id, facets: mintFacets}),
+  ...grantEdges<ServiceAccountInfo>({rule: RULE, cost: COST.inHand, targets: ({model}) => [...model.serviceAccounts.values()], id: (account) => account.id, facets: mintFacets}),
 };

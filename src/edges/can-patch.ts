@@ -10,8 +10,9 @@
 import type {PodInfo} from '../graph/model.js';
 import type {Evidence} from '../graph/types.js';
 import {grantEdges, type GrantFacet} from './grant-groups.js';
-import type {EdgeRule, RuleContext} from './rule.js';
-import {foundGrants, namedGrants} from './rbac-grants.js';
+import type {RuleContext} from '../engines/context.js';
+import {COST, type EdgeRule} from './rule.js';
+import {bindingFixes, foundGrants, namedGrants} from './rbac-grants.js';
 import {KINDS, kindRequest, retemplating} from './pod-creation.js';
 
 const VERBS = ['patch', 'update'];
@@ -72,6 +73,8 @@ function patchFacets(context: RuleContext): Array<GrantFacet<PodInfo>> {
 
 export const canPatch: EdgeRule = {
   ...RULE,
+  family: 'rbac',
+  fixes: bindingFixes,
   summary: "patch/update on the pod (its images), or on the workload controlling it (its template), in the pod's namespace",
-  ...grantEdges<PodInfo>({rule: RULE, cost: 2, targets: ({model}) => model.pods, id: (pod) => pod.id, facets: patchFacets}),
+  ...grantEdges<PodInfo>({rule: RULE, cost: COST.deliberate, targets: ({model}) => model.pods, id: (pod) => pod.id, facets: patchFacets}),
 };

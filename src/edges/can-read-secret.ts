@@ -11,9 +11,10 @@ import type {ResourceRequest} from '../engines/rbac/request.js';
 import {secretId} from '../graph/ids.js';
 import {compareStrings} from '../util/order.js';
 import {grantEdges, type GrantFacet} from './grant-groups.js';
-import type {EdgeRule, RuleContext} from './rule.js';
-import {foundGrants, grantedVerbs, mergeGrants, namedGrants} from './rbac-grants.js';
-import {secretReferences} from './pod-spec.js';
+import type {RuleContext} from '../engines/context.js';
+import {COST, type EdgeRule} from './rule.js';
+import {bindingFixes, foundGrants, grantedVerbs, mergeGrants, namedGrants} from './rbac-grants.js';
+import {secretReferences} from '../graph/pod-spec.js';
 
 const READ_VERBS = ['get', 'list', 'watch'] as const;
 
@@ -67,6 +68,8 @@ const RULE = {id: 'CAN_READ_SECRET', type: 'CAN_READ_SECRET', mitre: 'T1552.007'
 
 export const canReadSecret: EdgeRule = {
   ...RULE,
+  family: 'rbac',
+  fixes: bindingFixes,
   summary: 'get on the secret, or list/watch on secrets in its namespace (responses carry the data)',
-  ...grantEdges<SecretTarget>({rule: RULE, cost: 1, targets: secretTargets, id: (secret) => secret.id, facets: (context) => [readFacet(context)]}),
+  ...grantEdges<SecretTarget>({rule: RULE, cost: COST.inHand, targets: secretTargets, id: (secret) => secret.id, facets: (context) => [readFacet(context)]}),
 };

@@ -9,19 +9,21 @@
 import {CLUSTER_ADMIN, nodeId, UNSCHEDULED} from '../graph/ids.js';
 import type {Evidence} from '../graph/types.js';
 import {objectKey} from '../snapshot/snapshot.js';
-import type {EdgeRule} from './rule.js';
+import {COST, noFixes, type EdgeRule} from './rule.js';
 import {EdgeCollector} from './edge-collector.js';
-import {field} from './pod-spec.js';
+import {field} from '../graph/pod-spec.js';
 
 export const CONTROL_PLANE_ROLES = ['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master'];
 /** Components whose node holds credentials worth cluster-admin (the scheduler's alone do not). */
 export const CONTROL_PLANE_COMPONENTS = ['kube-apiserver', 'etcd', 'kube-controller-manager'];
 
-export const controlPlane: EdgeRule = {
+export const controlPlane: EdgeRule<'CONTROL_PLANE'> = {
   id: 'CONTROL_PLANE',
   type: 'CONTROL_PLANE',
+  family: 'escape',
   mitre: 'T1552.004',
   summary: 'A node that runs the control plane (by role label or taint, or its kube-apiserver, etcd or controller-manager pods) holds cluster-admin credentials',
+  fixes: noFixes,
   build({model}) {
     const edges = new EdgeCollector(controlPlane);
     for (const node of model.nodes.values()) {
@@ -46,7 +48,7 @@ export const controlPlane: EdgeRule = {
           evidence.push({object: pod.source.object, field: `${labelsPath}.component`, value: component, note: `${component} runs on this node`});
         }
       }
-      if (evidence.length > 0) edges.add(nodeId(node.name), CLUSTER_ADMIN, 'definite', 1, evidence);
+      if (evidence.length > 0) edges.add(nodeId(node.name), CLUSTER_ADMIN, {certainty: 'definite', cost: COST.inHand, evidence});
     }
     return edges.list();
   },

@@ -6,7 +6,7 @@
  * secret by volume and by env) draw it once: evidence merged, the strongest
  * certainty kept. Shared by the rules.
  */
-import type {AttackEdgeAttributes, AttackEdgeType, Certainty, Evidence} from '../graph/types.js';
+import type {AttackEdgeAttributes, AttackEdgeDetailsOf, AttackEdgeType, Certainty, Evidence} from '../graph/types.js';
 import type {AttackEdge, EdgeRule} from './rule.js';
 
 /** Each evidence item's content key, worked out once per item: items are shared by the many edges one grant explains. */
@@ -70,15 +70,26 @@ export function joinNotes(notes: readonly string[]): string {
   return `${first.slice(0, prefix)}${pieces.join(NOTE_JOINER)}`;
 }
 
+/**
+ * One find of an edge: its terms and evidence, the details its type carries (required
+ * where the type has some that are), and the key of the edge it is (by default its
+ * source and target: a rule drawing several edges between two nodes keys them apart).
+ */
+export type EdgeFind<T extends AttackEdgeType> = {certainty: Certainty; cost: number; evidence: Evidence[]; key?: string} & (unknown extends AttackEdgeDetailsOf<T>
+  ? {attributes?: never}
+  : {} extends AttackEdgeDetailsOf<T>
+    ? {attributes?: AttackEdgeDetailsOf<T>}
+    : {attributes: AttackEdgeDetailsOf<T>});
+
 /** Collects edges by key, merging evidence and keeping the strongest certainty. */
-export class EdgeCollector {
-  private readonly edges = new Map<string, AttackEdge>();
+export class EdgeCollector<T extends AttackEdgeType> {
+  private readonly edges = new Map<string, AttackEdge<T>>();
   /** Evidence of repeated finds, merged once in `list` rather than on every find. */
   private readonly more = new Map<string, Evidence[]>();
 
-  constructor(private readonly rule: Pick<EdgeRule, 'id' | 'type' | 'mitre'> & {type: AttackEdgeType}) {}
+  constructor(private readonly rule: Pick<EdgeRule<T>, 'id' | 'type' | 'mitre'>) {}
 
-  add(source: string, target: string, certainty: Certainty, cost: number, evidence: Evidence[], extra: Record<string, unknown> = {}, key = `${source}\u0000${target}`): void {
+  add(source: string, target: string, {certainty, cost, evidence, attributes: details, key = `${source}\u0000${target}`}: EdgeFind<T>): void {
     const existing = this.edges.get(key);
     if (existing) {
       const attributes = existing.attributes;
@@ -91,20 +102,20 @@ export class EdgeCollector {
       }
       return;
     }
-    const attributes: AttackEdgeAttributes = {
+    const attributes = {
       type: this.rule.type,
       attack: true,
       technique: this.rule.id,
       mitre: this.rule.mitre,
       certainty,
       cost,
-      ...extra,
+      ...(details as object | undefined),
       evidence,
-    };
+    } as AttackEdgeAttributes<T>;
     this.edges.set(key, {source, target, attributes});
   }
 
-  list(): AttackEdge[] {
+  list(): Array<AttackEdge<T>> {
     for (const [key, evidence] of this.more) {
       const attributes = this.edges.get(key)!.attributes;
       attributes.evidence = uniqueEvidence([...attributes.evidence, ...evidence]);

@@ -4,14 +4,15 @@
  * true in any container, init container or ephemeral container. The techniques and the
  * host paths that count are the two tables below. See docs/edges/ESCAPES_TO.md.
  */
-import {nodeId} from '../graph/ids.js';
+import {namespaceOfId, nodeId} from '../graph/ids.js';
 import type {ClusterModel, PodInfo} from '../graph/model.js';
 import {objectKey} from '../snapshot/snapshot.js';
 import {atLeast, parseKubernetesVersion} from '../version/kubernetes.js';
-import type {Certainty, Evidence} from '../graph/types.js';
-import type {EdgeRule, RuleContext} from './rule.js';
+import type {Certainty, Escape, Evidence} from '../graph/types.js';
+import type {RuleContext} from '../engines/context.js';
+import {COST, type EdgeRule, type EdgeStep, type Fix} from './rule.js';
 import {EdgeCollector} from './edge-collector.js';
-import {podTokens} from './pod-tokens.js';
+import {podTokens} from '../graph/pod-tokens.js';
 import {grantEvidence} from './rbac-grants.js';
 import {
   appArmorFieldIgnored,
@@ -26,23 +27,7 @@ import {
   noNewPrivileges,
   nonRootEvidence,
   type ContainerRef,
-} from './pod-spec.js';
-
-export type Escape =
-  | 'privileged'
-  | 'nsenter'
-  | 'sys-ptrace'
-  | 'sys-module'
-  | 'sys-admin'
-  | 'dac-read-search'
-  | 'host-process'
-  | 'host-path-write'
-  | 'core-pattern'
-  | 'runtime-socket'
-  | 'kubelet-dir'
-  | 'sysfs-write'
-  | 'host-device'
-  | 'var-log-symlink';
+} from '../graph/pod-spec.js';
 
 /** The techniques: how sure the escape is when its preconditions hold, and how it goes. */
 export const TECHNIQUES: Record<Escape, {certainty: Certainty; how: string}> = {
@@ -282,11 +267,33 @@ function ownLogReader(context: RuleContext, pod: PodInfo): Evidence[] | undefine
   return undefined;
 }
 
-export const escapesTo: EdgeRule = {
+/**
+ * Pod Security baseline on the namespace of the step's pod: it refuses what escapes
+ * and reads of the kubelet's directory need (privilege, host namespaces, capabilities
+ * beyond the default set, host paths).
+ */
+export function baselineFixes({from}: EdgeStep): Fix[] {
+  const namespace = namespaceOfId(from);
+  return namespace
+    ? [{id: `baseline:${namespace}`, action: `enforce Pod Security baseline on namespace ${namespace} (pod-security.kubernetes.io/enforce: baseline), moving what truly needs the host elsewhere`, object: `Namespace/${namespace}`}]
+    : [];
+}
+
+export const escapesTo: EdgeRule<'ESCAPES_TO'> = {
   id: 'ESCAPES_TO',
   type: 'ESCAPES_TO',
+  family: 'escape',
   mitre: 'T1611',
   summary: 'A container escapes to its node: privileged, host namespaces with capabilities, dangerous capabilities, host paths, runtime sockets, /var/log with pods/log',
+  fixes(step): Fix[] {
+    const {reliesOn, evidence: [first]} = step.attributes;
+    // An escape that needs root goes once the workload runs as non-root without privilege escalation.
+    const hardening: Fix[] =
+      reliesOn?.length && first
+        ? [{id: `harden:${first.object}`, action: `run ${first.object} as non-root without privilege escalation (securityContext runAsNonRoot: true, allowPrivilegeEscalation: false)`, object: first.object}]
+        : [];
+    return [...hardening, ...baselineFixes(step)];
+  },
   build(context) {
     const edges = new EdgeCollector(escapesTo);
     for (const pod of context.model.pods) {
@@ -300,9 +307,14 @@ export const escapesTo: EdgeRule = {
             finding = logReader && {...finding, evidence: [...finding.evidence, ...logReader]};
           }
           if (!finding) continue;
-          const target = nodeId(pod.nodeName);
-          const cost = finding.certainty === 'definite' ? 2 : 3;
-          edges.add(pod.id, target, finding.certainty, cost, finding.evidence, {escape: finding.escape, ...(finding.reliesOn ? {reliesOn: finding.reliesOn} : {})}, `${pod.id}\u0000${finding.escape}`);
+          // Conditional escapes rest on a weakness of the node or image the input cannot show.
+          edges.add(pod.id, nodeId(pod.nodeName), {
+            certainty: finding.certainty,
+            cost: finding.certainty === 'definite' ? COST.deliberate : COST.needsFlaw,
+            evidence: finding.evidence,
+            attributes: {escape: finding.escape, ...(finding.reliesOn ? {reliesOn: finding.reliesOn} : {})},
+            key: `${pod.id}\u0000${finding.escape}`,
+          });
         }
       }
     }

@@ -21,7 +21,8 @@ import type {AttackEdgeAttributes, Certainty, Evidence} from '../graph/types.js'
 import {pushTo} from '../util/group.js';
 import {compareStrings} from '../util/order.js';
 import {compactEvidence} from './edge-collector.js';
-import type {AttackEdge, EdgeRule, MoveGroup, RuleContext} from './rule.js';
+import type {RuleContext} from '../engines/context.js';
+import {COST, type AttackEdge, type EdgeRule, type MoveGroup} from './rule.js';
 
 /** One identity's grant toward a group's objects. */
 export interface Found {
@@ -32,7 +33,7 @@ export interface Found {
 }
 
 /** What writing a binding for oneself adds to an edge's cost: one deliberate action (docs/edges/README.md). */
-export const ESCALATION_COST = 2;
+export const ESCALATION_COST = COST.deliberate;
 
 /** One way to the objects, e.g. `create pods/exec` in the pod's namespace. */
 export interface GrantFacet<T> {

@@ -6,14 +6,16 @@
  * conditional. See docs/edges/HOSTS.md.
  */
 import {nodeId, UNSCHEDULED} from '../graph/ids.js';
-import type {EdgeRule} from './rule.js';
+import {COST, noFixes, type EdgeRule} from './rule.js';
 import {EdgeCollector} from './edge-collector.js';
 
-export const hosts: EdgeRule = {
+export const hosts: EdgeRule<'HOSTS'> = {
   id: 'HOSTS',
   type: 'HOSTS',
+  family: 'escape',
   mitre: 'T1609',
   summary: 'Root on a node controls every pod on it (exec through the runtime, volumes and tokens on disk)',
+  fixes: noFixes,
   build({model}) {
     const edges = new EdgeCollector(hosts);
     for (const [node, pods] of model.podsByNode) {
@@ -22,7 +24,7 @@ export const hosts: EdgeRule = {
         const evidence = unscheduled
           ? {object: pod.source.object, field: `${pod.source.specPath}.nodeName`, note: 'no node: the pod may be scheduled onto any node, the one an attacker holds included'}
           : {object: pod.source.object, field: `${pod.source.specPath}.nodeName`, value: node, note: 'runs on this node'};
-        edges.add(nodeId(node), pod.id, unscheduled ? 'conditional' : 'definite', 1, [evidence]);
+        edges.add(nodeId(node), pod.id, {certainty: unscheduled ? 'conditional' : 'definite', cost: COST.inHand, evidence: [evidence]});
       }
     }
     return edges.list();

@@ -16,7 +16,8 @@ import type {Evidence} from '../graph/types.js';
 import {uniqueEvidence} from './edge-collector.js';
 import {networkStepInto} from './known-flaw.js';
 import {connectionEvidence} from './network-evidence.js';
-import type {AttackEdge, EdgeRule, RuleContext} from './rule.js';
+import type {RuleContext} from '../engines/context.js';
+import type {AttackEdge, EdgeRule, Fix} from './rule.js';
 
 interface Admission {
   ports: PortSet;
@@ -60,15 +61,19 @@ function controllerEvidence(controller: PodInfo): Evidence {
   };
 }
 
-export const internetExposure: EdgeRule = {
+export const internetExposure: EdgeRule<'CAN_REACH'> = {
   id: 'INTERNET_EXPOSURE',
   type: 'CAN_REACH',
+  family: 'network',
   mitre: 'T1190',
   summary: 'The Internet reaches a pod through a LoadBalancer, NodePort, externalIP, Ingress, HTTPRoute, hostPort or the host network, and its ingress policies let the traffic in',
+  fixes({to, attributes: {evidence: [first]}}): Fix[] {
+    return first ? [{id: `unexpose:${first.object}`, action: `stop exposing ${to} through ${first.object} (or restrict its sources)`, object: first.object}] : [];
+  },
   build(context) {
     const {model, network} = context;
     const admitted = admissions(context);
-    const edges: AttackEdge[] = [];
+    const edges: Array<AttackEdge<'CAN_REACH'>> = [];
     for (const exposure of exposures(model)) {
       const pod = model.podsById.get(exposure.pod)!;
       const cls = network.classOfPod(pod.id);

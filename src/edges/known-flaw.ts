@@ -10,15 +10,17 @@
  */
 import type {ClusterModel, PodInfo} from '../graph/model.js';
 import type {Certainty, Evidence} from '../graph/types.js';
-import {describeExploitable, hasKnownFlaw} from '../vulns/match.js';
+import {describeExploitable, hasKnownFlaw} from '../graph/vulnerabilities.js';
+import {COST} from './rule.js';
 
 export interface NetworkStepTerms {
   cost: number;
   certainty: Certainty;
 }
 
-const ASSUMED_FLAW: NetworkStepTerms = {cost: 3, certainty: 'conditional'};
-const KNOWN_FLAW: NetworkStepTerms = {cost: 2, certainty: 'definite'};
+const ASSUMED_FLAW: NetworkStepTerms = {cost: COST.needsFlaw, certainty: 'conditional'};
+// Exploiting a flaw a report names is one deliberate action.
+const KNOWN_FLAW: NetworkStepTerms = {cost: COST.deliberate, certainty: 'definite'};
 
 export const stepTerms = (knownFlaw: boolean): NetworkStepTerms => (knownFlaw ? KNOWN_FLAW : ASSUMED_FLAW);
 

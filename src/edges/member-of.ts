@@ -10,7 +10,7 @@ import {groupId, serviceAccountId} from '../graph/ids.js';
 import type {ClusterModel} from '../graph/model.js';
 import type {Evidence} from '../graph/types.js';
 import {objectKey} from '../snapshot/snapshot.js';
-import type {AttackEdge, EdgeRule} from './rule.js';
+import {COST, noFixes, type AttackEdge, type EdgeRule} from './rule.js';
 import {namingSubject} from './rbac-grants.js';
 
 /** The first pod (by id) running as each service account, and the field that says so (none for `default`). */
@@ -37,14 +37,16 @@ function membershipNote(identity: Identity, group: string): string {
   return 'every authenticated user is in system:authenticated';
 }
 
-export const memberOf: EdgeRule = {
+export const memberOf: EdgeRule<'MEMBER_OF'> = {
   id: 'MEMBER_OF',
   type: 'MEMBER_OF',
+  family: 'identity',
   mitre: 'T1078.004',
   summary: 'A user or service account is in a group the authenticator assigns (system:serviceaccounts[:ns], system:authenticated, ...) that some binding names',
+  fixes: noFixes,
   build({model, rbac}) {
     const runningPods = podsByServiceAccount(model);
-    const edges: AttackEdge[] = [];
+    const edges: Array<AttackEdge<'MEMBER_OF'>> = [];
     for (const identity of rbac.identities) {
       if (identity.kind === 'Group' || identity.source !== 'input') continue;
       const declared = identity.kind === 'ServiceAccount' && model.serviceAccounts.get(identity.id)?.declared;
@@ -67,7 +69,7 @@ export const memberOf: EdgeRule = {
             technique: 'MEMBER_OF',
             mitre: 'T1078.004',
             certainty: 'definite',
-            cost: 0,
+            cost: COST.byDefinition,
             group,
             evidence: [{...evidence, note: evidence.note ? `${evidence.note}; ${note}` : note}],
           },

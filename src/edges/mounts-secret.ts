@@ -8,15 +8,19 @@
  */
 import {secretId} from '../graph/ids.js';
 import {objectKey} from '../snapshot/snapshot.js';
-import type {EdgeRule} from './rule.js';
+import {COST, type EdgeRule, type Fix} from './rule.js';
 import {EdgeCollector} from './edge-collector.js';
-import {secretReferences} from './pod-spec.js';
+import {secretReferences} from '../graph/pod-spec.js';
 
-export const mountsSecret: EdgeRule = {
+export const mountsSecret: EdgeRule<'MOUNTS_SECRET'> = {
   id: 'MOUNTS_SECRET',
   type: 'MOUNTS_SECRET',
+  family: 'identity',
   mitre: 'T1552.001',
   summary: "The pod's containers read a Secret: secret volume, projected secret source, secretKeyRef or envFrom secretRef",
+  fixes({to, attributes: {evidence: [first]}}): Fix[] {
+    return first ? [{id: `unmount:${first.object}:${to}`, action: `stop giving ${to} to ${first.object} (volume, env or envFrom)`, object: first.object}] : [];
+  },
   build({model}) {
     const present = new Set(model.snapshot.objects.secrets.map((secret) => objectKey('Secret', secret.metadata.namespace, secret.metadata.name)));
     const edges = new EdgeCollector(mountsSecret);
@@ -28,7 +32,7 @@ export const mountsSecret: EdgeRule = {
           : reference.evidence.map((item, i) =>
               i > 0 ? item : {...item, note: `${item.note}; the Secret is not in the input: ${reference.optional ? 'optional, so the pod holds it only if it exists' : 'required, so it exists wherever the pod runs'}`},
             );
-        edges.add(pod.id, secretId(pod.namespace, reference.name), known || !reference.optional ? 'definite' : 'conditional', 1, evidence);
+        edges.add(pod.id, secretId(pod.namespace, reference.name), {certainty: known || !reference.optional ? 'definite' : 'conditional', cost: COST.inHand, evidence});
       }
     }
     return edges.list();

@@ -14,15 +14,17 @@ import {NODES_GROUP} from '../engines/rbac/identities.js';
 import {groupId, nodeId, UNSCHEDULED, userId} from '../graph/ids.js';
 import type {Evidence} from '../graph/types.js';
 import {objectKey} from '../snapshot/snapshot.js';
-import type {EdgeRule} from './rule.js';
+import {COST, noFixes, type EdgeRule} from './rule.js';
 import {EdgeCollector} from './edge-collector.js';
 import {namingSubject} from './rbac-grants.js';
 
-export const nodeCredentials: EdgeRule = {
+export const nodeCredentials: EdgeRule<'NODE_CREDENTIALS'> = {
   id: 'NODE_CREDENTIALS',
   type: 'NODE_CREDENTIALS',
+  family: 'identity',
   mitre: 'T1552.004',
   summary: "Root on the node holds the kubelet's credential, user system:node:<name> in group system:nodes; drawn where an input binding names the user or the group",
+  fixes: noFixes,
   build({model, rbac}) {
     const edges = new EdgeCollector(nodeCredentials);
     const nodesGroup = namingSubject(rbac, groupId(NODES_GROUP));
@@ -39,7 +41,7 @@ export const nodeCredentials: EdgeRule = {
         ...named,
         note: namedUser ? 'this binding grants the kubelet identity RBAC rights beyond the Node authorizer' : `this binding grants every kubelet credential (group ${NODES_GROUP}) RBAC rights beyond the Node authorizer`,
       };
-      edges.add(nodeId(node.name), namedUser ? user : groupId(NODES_GROUP), 'definite', 1, where ? [where, binding] : [binding]);
+      edges.add(nodeId(node.name), namedUser ? user : groupId(NODES_GROUP), {certainty: 'definite', cost: COST.inHand, evidence: where ? [where, binding] : [binding]});
     }
     return edges.list();
   },

@@ -16,7 +16,7 @@
 import type {ResourceRequest} from '../engines/rbac/request.js';
 import type {WorkloadInfo, WorkloadKind} from '../graph/model.js';
 import type {Certainty, Evidence} from '../graph/types.js';
-import type {RuleContext} from './rule.js';
+import type {RuleContext} from '../engines/context.js';
 import {grantsEvidence, isEscalation, namedGrants, type GrantsBySource} from './rbac-grants.js';
 import {pushTo} from '../util/group.js';
 

@@ -8,17 +8,18 @@
  * a time, and the engine answers from its classes. See docs/edges/POD_NETWORK_REACH.md.
  */
 import {PortSet} from '../engines/network/ports.js';
-import {UNSCHEDULED} from '../graph/ids.js';
+import {namespaceOfId, UNSCHEDULED} from '../graph/ids.js';
 import type {PodInfo} from '../graph/model.js';
 import type {AttackEdgeAttributes, Evidence} from '../graph/types.js';
 import {networkStepInto} from './known-flaw.js';
 import {connectionEvidence} from './network-evidence.js';
-import type {AttackEdge, EdgeRule, RuleContext} from './rule.js';
+import type {RuleContext} from '../engines/context.js';
+import type {AttackEdge, EdgeRule, Fix} from './rule.js';
 import {compareStrings} from '../util/order.js';
 
-function reachEdge({model}: RuleContext, source: string, target: PodInfo, ports: PortSet, evidence: Evidence[]): AttackEdge {
+function reachEdge({model}: RuleContext, source: string, target: PodInfo, ports: PortSet, evidence: Evidence[]): AttackEdge<'CAN_REACH'> {
   const step = networkStepInto(model, target);
-  const attributes: AttackEdgeAttributes = {
+  const attributes: AttackEdgeAttributes<'CAN_REACH'> = {
     type: 'CAN_REACH',
     attack: true,
     technique: 'POD_NETWORK_REACH',
@@ -38,7 +39,7 @@ function nodeLocal({network}: RuleContext, pod: PodInfo, other: PodInfo): boolea
   return Boolean(cls && otherClass && (cls.nodeNetwork || otherClass.nodeNetwork));
 }
 
-function nodeLocalEdge(context: RuleContext, pod: PodInfo, neighbour: PodInfo): AttackEdge {
+function nodeLocalEdge(context: RuleContext, pod: PodInfo, neighbour: PodInfo): AttackEdge<'CAN_REACH'> {
   const {network} = context;
   const host = network.classOfPod(pod.id)!.nodeNetwork ? pod : neighbour;
   const evidence: Evidence = {
@@ -51,7 +52,7 @@ function nodeLocalEdge(context: RuleContext, pod: PodInfo, neighbour: PodInfo): 
 }
 
 /** The edge from one pod to another, if the network lets some port through (path search asks this for the steps it reports). */
-export function podReachEdge(context: RuleContext, source: string, target: string): AttackEdge | undefined {
+export function podReachEdge(context: RuleContext, source: string, target: string): AttackEdge<'CAN_REACH'> | undefined {
   const {model, network} = context;
   const pod = model.podsById.get(source);
   const other = model.podsById.get(target);
@@ -84,11 +85,16 @@ export function nodeLocalNeighbours(context: RuleContext, pod: PodInfo): PodInfo
   return candidates.filter((other) => nodeLocal(context, pod, other));
 }
 
-export const podNetworkReach: EdgeRule = {
+export const podNetworkReach: EdgeRule<'CAN_REACH'> = {
   id: 'POD_NETWORK_REACH',
   type: 'CAN_REACH',
+  family: 'network',
   mitre: 'T1210',
   summary: "A pod can connect to another pod: the source's egress and the destination's ingress policies both allow some port",
+  fixes({to}): Fix[] {
+    const namespace = namespaceOfId(to);
+    return namespace ? [{id: `deny-ingress:${namespace}`, action: `add a default-deny ingress NetworkPolicy in namespace ${namespace}, then allow only what its pods need`, object: `Namespace/${namespace}`}] : [];
+  },
   build: () => [],
   edgesFrom(context, source) {
     const {model, network} = context;
@@ -99,7 +105,7 @@ export const podNetworkReach: EdgeRule = {
     // where host networking is the node, that joins host-networked pods and their neighbours.
     const local = nodeLocalNeighbours(context, pod);
     const localIds = new Set(local.map((neighbour) => neighbour.id));
-    const edges: AttackEdge[] = [];
+    const edges: Array<AttackEdge<'CAN_REACH'>> = [];
     for (const d of network.reachableFrom(cls).members()) {
       const destination = network.classes[d]!;
       const explanation = network.explain({kind: 'pod', cls}, {kind: 'pod', cls: destination});

@@ -21,7 +21,9 @@ import type {ClusterModel} from '../graph/model.js';
 import type {Certainty, Evidence} from '../graph/types.js';
 import {objectKey} from '../snapshot/snapshot.js';
 import type {Found} from './grant-groups.js';
-import type {RuleContext} from './rule.js';
+import type {RuleContext} from '../engines/context.js';
+import type {EdgeStep, Fix} from './rule.js';
+import {compareStrings} from '../util/order.js';
 import {pushTo} from '../util/group.js';
 
 /** Grants by the graph identity they draw from (the subject a binding names), in whoCan order. */
@@ -245,4 +247,15 @@ export function grantsEvidence(context: RuleContext, grants: readonly Grant[], w
 export function grantedVerbs(grant: Grant, verbs: readonly string[]): string[] {
   if (grant.kind !== 'rbac') return [...verbs];
   return verbs.filter((verb) => grant.rule.verbs.includes(verb) || grant.rule.verbs.includes('*'));
+}
+
+/** The bindings an RBAC edge's evidence names (its `roleRef` items; for an escalation, the binding that lets it write). */
+function bindingsOf(evidence: readonly Evidence[]): string[] {
+  return [...new Set(evidence.filter((item) => item.field === 'roleRef').map((item) => item.object))].sort(compareStrings);
+}
+
+/** The fixes of an RBAC edge: deleting its binding, when one binding grants it; none when it takes several. */
+export function bindingFixes({attributes: {evidence}}: EdgeStep): Fix[] {
+  const bindings = bindingsOf(evidence);
+  return bindings.length === 1 ? [{id: `delete:${bindings[0]}`, action: `delete ${bindings[0]} (or narrow the rule it grants)`, object: bindings[0]!}] : [];
 }

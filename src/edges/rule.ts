@@ -3,28 +3,50 @@
  * ===================
  *
  * One attack technique, one rule file. A rule reads the cluster model (and the
- * engines in its context) and returns the edges it proves, each with its evidence.
- * Every rule has a page `docs/edges/<id>.md` and fixtures
- * `test/fixtures/edges/<id>/positive.*.yaml` and `negative.*.yaml` (checked by
- * test/edges.test.ts).
+ * engines in its context) and returns the edges it proves, each with its evidence;
+ * it names its family (for the report's colours) and the changes that remove each of
+ * its edges (the fixes `analyze` ranks). Every rule has a page `docs/edges/<id>.md`
+ * and fixtures `test/fixtures/edges/<id>/positive.*.yaml` and `negative.*.yaml`
+ * (checked by test/edges.test.ts).
  */
-import type {NetworkEngine} from '../engines/network/engine.js';
-import type {RbacEngine} from '../engines/rbac/engine.js';
-import type {ClusterModel} from '../graph/model.js';
+import type {RuleContext} from '../engines/context.js';
 import type {AttackEdgeAttributes, AttackEdgeType, Certainty} from '../graph/types.js';
 
-export interface AttackEdge {
+export interface AttackEdge<T extends AttackEdgeType = AttackEdgeType> {
   source: string;
   target: string;
-  attributes: AttackEdgeAttributes;
+  attributes: AttackEdgeAttributes<T>;
 }
 
-/** What rules read: the model, and the engines they share, each built once on first use. */
-export interface RuleContext {
-  model: ClusterModel;
-  readonly network: NetworkEngine;
-  readonly rbac: RbacEngine;
+/**
+ * The attacker-effort scale edge costs are on (docs/edges/README.md, "Cost scale"):
+ * what holds by definition, using what is already in hand, one deliberate action with
+ * granted rights, a step that also needs a flaw on the other side.
+ */
+export const COST = {byDefinition: 0, inHand: 1, deliberate: 2, needsFlaw: 3} as const;
+
+/** What kind of move an edge is, for the report's colours; cloud identities come next. */
+export type EdgeFamily = 'network' | 'identity' | 'rbac' | 'escape';
+
+/** One change that removes an edge. */
+export interface Fix {
+  /** Stable key: what kind of change, on which object. */
+  id: string;
+  /** The change, in words a platform engineer can act on. */
+  action: string;
+  /** The object to change (a snapshot key, or a namespace). */
+  object: string;
 }
+
+/** One step of an attack path: an edge, as path search reports it. */
+export interface EdgeStep<T extends AttackEdgeType = AttackEdgeType> {
+  from: string;
+  to: string;
+  attributes: AttackEdgeAttributes<T>;
+}
+
+/** The fixes of a rule whose edges hold by definition (a node hosts its pods, a member is in its group): none. */
+export const noFixes = (): Fix[] => [];
 
 /**
  * Objects a rule's edges reach together: every source with the group has an edge to
@@ -45,23 +67,32 @@ export interface GroupMove {
   certainty: Certainty;
 }
 
-export interface EdgeRule {
+/** One technique. `T` is the edge type it draws, which fixes the details its edges carry. */
+export interface EdgeRule<T extends AttackEdgeType = AttackEdgeType> {
   /** Upper-snake id shared by the rule, its doc page and its fixtures, e.g. `ESCAPES_TO_PRIVILEGED`. */
   id: string;
-  /** The edge type the rule draws (DESIGN's attack edge vocabulary). */
-  type: AttackEdgeType;
+  /** The edge type the rule draws (docs/interface.md, attack edges). */
+  type: T;
+  /** Rules that draw the same edge type share its family (test/edges.test.ts checks). */
+  family: EdgeFamily;
   /** MITRE ATT&CK technique id, e.g. `T1611`. */
   mitre: string;
   summary: string;
+  /**
+   * The single changes that remove the step's edge, from its evidence (docs/findings.md);
+   * none where the edge holds through several grants at once, and `noFixes` where it
+   * holds by definition. A fix cuts a path when it removes one of its steps.
+   */
+  fixes(step: EdgeStep<T>): Fix[];
   /** The edges drawn into the graph. */
-  build(context: RuleContext): AttackEdge[];
+  build(context: RuleContext): Array<AttackEdge<T>>;
   /**
    * For a rule whose edges are too many to draw (pod-to-pod reachability grows with
    * pods squared; a cluster-wide grant to exec reaches every pod): the edges leaving
    * one node, computed when asked, sorted by target. Such a rule's `build`
    * draws only what is bounded by the number of nodes.
    */
-  edgesFrom?(context: RuleContext, source: string): AttackEdge[];
+  edgesFrom?(context: RuleContext, source: string): Array<AttackEdge<T>>;
   /**
    * The sources `edgesFrom` has edges from, sorted: for listing every edge (graph
    * output, exports, the bench). Absent where such a list is not an answer anyone
@@ -80,7 +111,7 @@ export interface EdgeRule {
   /** How many edges `edgesFrom` gives for the source, without making them (for summaries). */
   countFrom?(context: RuleContext, source: string): number;
   /** The one edge `edgesFrom` gives from the source to the target, if any, with all its evidence. */
-  edgeBetween?(context: RuleContext, source: string, target: string): AttackEdge | undefined;
+  edgeBetween?(context: RuleContext, source: string, target: string): AttackEdge<T> | undefined;
 }
 
 /** Every edge of a rule: those it draws, then those `edgesFrom` gives for its sources (or the sources given). */

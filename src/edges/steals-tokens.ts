@@ -10,10 +10,11 @@
 import {UNSCHEDULED} from '../graph/ids.js';
 import type {ClusterModel, PodInfo} from '../graph/model.js';
 import type {Certainty, Evidence} from '../graph/types.js';
-import type {EdgeRule} from './rule.js';
+import {COST, type EdgeRule} from './rule.js';
 import {EdgeCollector} from './edge-collector.js';
-import {hostPathMounts, isWithin, mountEvidence, nonRootEvidence} from './pod-spec.js';
-import {podTokens} from './pod-tokens.js';
+import {baselineFixes} from './escapes-to.js';
+import {hostPathMounts, isWithin, mountEvidence, nonRootEvidence} from '../graph/pod-spec.js';
+import {podTokens} from '../graph/pod-tokens.js';
 
 /** The kubelet's default `--root-dir` and the pod directories under it. */
 export const KUBELET_PODS_DIR = '/var/lib/kubelet/pods';
@@ -44,11 +45,13 @@ function tokensOnNode(model: ClusterModel, node: string): Map<string, Holder[]> 
   return accounts;
 }
 
-export const stealsTokens: EdgeRule = {
+export const stealsTokens: EdgeRule<'STEALS_TOKENS'> = {
   id: 'STEALS_TOKENS',
   type: 'STEALS_TOKENS',
+  family: 'identity',
   mitre: 'T1528',
   summary: "A container mounts the kubelet's pod directory (even read-only) and reads the tokens of the other pods on its node",
+  fixes: baselineFixes,
   build({model}) {
     const edges = new EdgeCollector(stealsTokens);
     const nodes = new Map<string, Map<string, Holder[]>>();
@@ -73,7 +76,7 @@ export const stealsTokens: EdgeRule = {
           ? [{object: pod.source.object, field: `${pod.source.specPath}.nodeName`, note: 'no node: assumes the holders are scheduled onto the same node'}]
           : [];
         const certain = asRoot && !unscheduled && others.some((holder) => holder.certainty === 'definite');
-        edges.add(pod.id, account, certain ? 'definite' : 'conditional', 1, [...reader, ...shown, ...placement]);
+        edges.add(pod.id, account, {certainty: certain ? 'definite' : 'conditional', cost: COST.inHand, evidence: [...reader, ...shown, ...placement]});
       }
     }
     return edges.list();

@@ -6,20 +6,25 @@
  * is mounted, whatever automount says. Legacy token Secrets mounted as volumes are
  * MOUNTS_SECRET then HOLDS_TOKEN, not this edge. See docs/edges/USES_TOKEN.md.
  */
-import type {EdgeRule} from './rule.js';
+import {COST, type EdgeRule, type Fix} from './rule.js';
 import {EdgeCollector} from './edge-collector.js';
-import {podTokens} from './pod-tokens.js';
+import {podTokens} from '../graph/pod-tokens.js';
 
-export const usesToken: EdgeRule = {
+export const usesToken: EdgeRule<'USES_TOKEN'> = {
   id: 'USES_TOKEN',
   type: 'USES_TOKEN',
+  family: 'identity',
   mitre: 'T1528',
   summary: "The pod's service-account token is mounted in its containers (automount, or a projected serviceAccountToken source)",
+  fixes({attributes: {evidence}}): Fix[] {
+    const automount = evidence.find((item) => item.field?.endsWith('automountServiceAccountToken'));
+    return automount ? [{id: `automount:${automount.object}`, action: `set automountServiceAccountToken: false on ${automount.object}`, object: automount.object}] : [];
+  },
   build({model}) {
     const edges = new EdgeCollector(usesToken);
     for (const pod of model.pods) {
       for (const token of podTokens(model, pod)) {
-        if (token.via !== 'secret') edges.add(pod.id, token.serviceAccount, token.certainty, 1, token.evidence);
+        if (token.via !== 'secret') edges.add(pod.id, token.serviceAccount, {certainty: token.certainty, cost: COST.inHand, evidence: token.evidence});
       }
     }
     return edges.list();

@@ -7,7 +7,7 @@
  * property graph can hold. Neo4j takes primitives and arrays of one primitive type
  * only, so anything else (a labels map, an edge's evidence) is kept as its JSON text,
  * under the same name; evidence also gives `evidenceObjects`, the objects it names,
- * to query by. DESIGN's kinds become node labels and edge types relationship types;
+ * to query by. The graph's node kinds become node labels and edge types relationship types;
  * both are checked against a strict identifier pattern, since Cypher cannot take them
  * as parameters.
  */

@@ -2,7 +2,7 @@
  * kubepath graph build
  * ====================
  *
- * The cluster model as one graphology MultiDirectedGraph: DESIGN's nodes, the context
+ * The cluster model as one graphology MultiDirectedGraph: the nodes of docs/interface.md, the context
  * edges that describe the cluster, then the attack edges of every rule (identity
  * membership, MEMBER_OF, is one: src/edges/member-of.ts). Insertion follows the
  * model's sorted order, so the graph is the same for the same snapshot.
@@ -10,14 +10,14 @@
 import {MultiDirectedGraph} from 'graphology';
 import {compileLabelMap, compileSelector} from '../engines/selectors.js';
 import {RULES} from '../edges/index.js';
-import {createRuleContext} from '../edges/context.js';
-import type {EdgeRule, RuleContext} from '../edges/rule.js';
-import {secretReferences} from '../edges/pod-spec.js';
+import {createRuleContext, type RuleContext} from '../engines/context.js';
+import type {EdgeRule} from '../edges/rule.js';
+import {secretReferences} from './pod-spec.js';
 import {objectKey} from '../snapshot/snapshot.js';
 import * as ids from './ids.js';
 import {subjectIdentity, type ClusterModel} from './model.js';
 import type {ContextEdgeAttributes, ContextEdgeType, KubeGraph, NodeAttributes} from './types.js';
-import {uniqueVulnerabilities} from '../vulns/match.js';
+import {uniqueVulnerabilities} from './vulnerabilities.js';
 
 type Extra = Record<string, unknown>;
 

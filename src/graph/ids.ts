@@ -3,7 +3,7 @@
  * =================
  *
  * `kind:namespace/name` for namespaced objects, `kind:name` for cluster-scoped ones
- * (DESIGN's vocabulary). Ids are the interface: node keys in the graph, selectors on
+ * (the vocabulary of docs/interface.md). Ids are the interface: node keys in the graph, selectors on
  * the command line, and `id` in Neo4j.
  *
  * Each component is written as it is, except the characters that would make an id
@@ -122,7 +122,7 @@ export const clusterRoleId = (name: string): string => `clusterrole:${part(name)
 export const secretId = (namespace: string, name: string): string => `secret:${part(namespace)}/${part(name)}`;
 export const networkPolicyId = (namespace: string, name: string): string => `netpol:${part(namespace)}/${part(name)}`;
 
-/** The node kinds of DESIGN's vocabulary, as the graph's `kind` attribute and Neo4j label. */
+/** The node kinds of the graph vocabulary (docs/interface.md), as the graph's `kind` attribute and Neo4j label. */
 export const NODE_KINDS = [
   'Internet',
   'ClusterAdmin',

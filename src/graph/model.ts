@@ -17,7 +17,7 @@ import {isObjectName, type NamespaceObject, type NodeObject, type PodObject, typ
 import {groupBy} from '../util/group.js';
 import {compareStrings} from '../util/order.js';
 import {parseKubernetesVersion, type KubernetesVersion} from '../version/kubernetes.js';
-import type {PodVulnerabilities} from '../vulns/match.js';
+import type {PodVulnerabilities} from './vulnerabilities.js';
 import {groupId, podId, serviceAccountId, UNSCHEDULED, userId, workloadId} from './ids.js';
 
 /** Controllers whose pods kubepath groups as one workload, in their order of precedence. */

@@ -2,7 +2,7 @@
  * kubepath node selectors
  * =======================
  *
- * The `SEL` of the command line (DESIGN): a node id (`pod:shop/web-0`, `internet`),
+ * The `SEL` of the command line (docs/interface.md): a node id (`pod:shop/web-0`, `internet`),
  * a wildcard over ids of one kind (`pod:shop/*`, `secret:*`, `node:*`; `*` matches
  * any run of characters), or `ns:<name>` for the namespace and everything in it.
  * Names are written as in ids (src/graph/ids.ts): `user:alice%0Abob` for a user name

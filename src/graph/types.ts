@@ -62,18 +62,55 @@ export interface ContextEdgeAttributes {
 
 export type Certainty = 'definite' | 'conditional';
 
-export interface AttackEdgeAttributes {
-  type: AttackEdgeType;
+/** How code in a container becomes root on its node (src/edges/escapes-to.ts says how each goes). */
+export type Escape =
+  | 'privileged'
+  | 'nsenter'
+  | 'sys-ptrace'
+  | 'sys-module'
+  | 'sys-admin'
+  | 'dac-read-search'
+  | 'host-process'
+  | 'host-path-write'
+  | 'core-pattern'
+  | 'runtime-socket'
+  | 'kubelet-dir'
+  | 'sysfs-write'
+  | 'host-device'
+  | 'var-log-symlink';
+
+/** What every attack edge carries. */
+type AttackEdgeCommon = {
   attack: true;
   /** The rule id that drew this edge. */
   technique: string;
   mitre: string;
   certainty: Certainty;
-  /** Attacker effort; the path weight. */
+  /** Attacker effort; the path weight (COST in src/edges/rule.ts). */
   cost: number;
   evidence: Evidence[];
-  [property: string]: unknown;
+};
+
+/** What an edge of each type carries besides; a type not listed carries nothing more. */
+export interface AttackEdgeDetails {
+  /** The ports open (`PortSet.format()`); from the Internet, also the way in and the object that exposes the pod. */
+  CAN_REACH: {ports: string; way?: string; via?: string};
+  /** The technique, and the posture checks whose failure it relies on (hardening them removes the edge). */
+  ESCAPES_TO: {escape: Escape; reliesOn?: string[]};
+  /** The group the authenticator puts the member in (MEMBER_OF's edges; ANONYMOUS_ACCESS's name none). */
+  MEMBER_OF: {group?: string};
 }
+
+export type AttackEdgeDetailsOf<T extends AttackEdgeType> = T extends keyof AttackEdgeDetails ? AttackEdgeDetails[T] : unknown;
+
+type Intersection<U> = (U extends unknown ? (union: U) => void : never) extends (intersection: infer I) => void ? I : never;
+
+/**
+ * An attack edge's attributes. Of type T, it carries T's details as declared; any
+ * edge may carry any type's, as optional (so that code reading edges of every type,
+ * the default, reads each type's details without a cast).
+ */
+export type AttackEdgeAttributes<T extends AttackEdgeType = AttackEdgeType> = AttackEdgeCommon & {type: T} & Partial<Intersection<AttackEdgeDetails[keyof AttackEdgeDetails]>> & AttackEdgeDetailsOf<T>;
 
 export type EdgeAttributes = ContextEdgeAttributes | AttackEdgeAttributes;
 

@@ -2,7 +2,7 @@
  * kubepath terminal colour
  * ========================
  *
- * The `table` outputs colour severities and headings, and dim the evidence, when they
+ * The `text` outputs colour severities and headings, and dim the evidence, when they
  * go to a terminal: never when NO_COLOR is set (https://no-color.org), and also off a
  * terminal when FORCE_COLOR is (a CI log that shows colour). Colour wraps text that
  * `safe` has already escaped, so cluster data never carries escapes of its own.

@@ -2,7 +2,7 @@
  * kubepath connectivity list
  * ==========================
  *
- * `reach -o txt`: netpol-analyzer's connlist format, `SRC => DST : CONN`, peers as
+ * `reach -o text`: netpol-analyzer's connlist format, `SRC => DST : CONN`, peers as
  * `ns/name[Kind]` and external atoms as `a.b.c.d-e.f.g.h[External]`, sorted by source
  * then destination in byte order; self pairs, empty connections and external-to-
  * external pairs are left out. `-o json` gives the same facts as `[{src,dst,conn}]`.

@@ -8,7 +8,8 @@
  * then their attributes, so the same graph always gives the same bytes. Edges are made
  * and written source by source: the listed ones outnumber the graph's many times over.
  */
-import type {EdgeRule, RuleContext} from '../edges/rule.js';
+import type {RuleContext} from '../engines/context.js';
+import type {EdgeRule} from '../edges/rule.js';
 import type {EdgeAttributes, KubeGraph} from '../graph/types.js';
 import {compareStrings} from '../util/order.js';
 import {pushTo} from '../util/group.js';

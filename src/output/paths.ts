@@ -2,9 +2,9 @@
  * kubepath paths output
  * =====================
  *
- * `paths -o json`: DESIGN's shape, `{"paths":[{"source","target","cost","steps":[{"from",
+ * `paths -o json`: the shape of docs/interface.md, `{"paths":[{"source","target","cost","steps":[{"from",
  * "to","type","technique","certainty","cost",...,"evidence"}]}]}`, cheapest first; with
- * no path, `"reached"` says how far the sources get. `-o table`: the same, readable.
+ * no path, `"reached"` says how far the sources get. `-o text`: the same, readable.
  */
 import type {KubeGraph} from '../graph/types.js';
 import type {AttackPath, PathStep} from '../paths/search.js';
@@ -38,7 +38,7 @@ export function reachedSummary(graph: KubeGraph, reached: ReadonlyArray<{node: s
   };
 }
 
-/** One step as JSON: DESIGN's keys first, then the edge's own attributes (ports, escape, way), evidence last. */
+/** One step as JSON: the documented keys first, then the edge's own attributes (ports, escape, way), evidence last. */
 export function stepToJson({from, to, attributes}: PathStep): Record<string, unknown> {
   const {type, technique, certainty, cost, evidence, attack: _attack, mitre, ...extra} = attributes;
   return {from, to, type, technique, certainty, cost, mitre, ...extra, evidence};

@@ -21,6 +21,7 @@
  */
 import {parseId} from '../graph/ids.js';
 import {RULES} from '../edges/index.js';
+import type {EdgeFamily} from '../edges/rule.js';
 import type {AttackEdgeAttributes, Evidence} from '../graph/types.js';
 import {analysisTime} from '../util/source-date.js';
 import {POSTURE_RULES} from '../posture/index.js';
@@ -37,22 +38,13 @@ import type {PathStep} from '../paths/search.js';
 import {compareStrings} from '../util/order.js';
 import {pushTo} from '../util/group.js';
 
-export type EdgeFamily = 'network' | 'identity' | 'rbac' | 'escape';
-
-/** Edge types by family, for colour in the drawing; every other attack edge is an RBAC one. */
-const FAMILY_OF: Record<string, EdgeFamily> = {
-  CAN_REACH: 'network',
-  USES_TOKEN: 'identity',
-  MOUNTS_SECRET: 'identity',
-  HOLDS_TOKEN: 'identity',
-  STEALS_TOKENS: 'identity',
-  MEMBER_OF: 'identity',
-  NODE_CREDENTIALS: 'identity',
-  ESCAPES_TO: 'escape',
-  HOSTS: 'escape',
-  CONTROL_PLANE: 'escape',
-};
-export const familyOf = (type: string): EdgeFamily => FAMILY_OF[type] ?? 'rbac';
+/** Each edge type's family, its rules' (test/edges.test.ts checks they agree), for colour in the drawing. */
+const FAMILIES = new Map<string, EdgeFamily>(RULES.map((rule) => [rule.type, rule.family]));
+export function familyOf(type: string): EdgeFamily {
+  const family = FAMILIES.get(type);
+  if (!family) throw new Error(`no rule draws ${type} edges`);
+  return family;
+}
 
 /** How many undrawn attack edges in and out of a node the report keeps for expanding it. */
 export const NEIGHBOURS_SHOWN = 25;

@@ -41,7 +41,7 @@ export function summarize(model: ClusterModel, graph: KubeGraph, warnings: reado
   const {snapshot} = model;
   const objects: Record<string, number> = {};
   for (const spec of KINDS) {
-    const count = (snapshot.objects as unknown as Record<string, unknown[]>)[spec.key]!.length;
+    const count = snapshot.objects[spec.key].length;
     if (count > 0) objects[spec.kind] = count;
   }
   const implicit = <T extends {declared: boolean}>(items: Iterable<T>): number => [...items].filter((i) => !i.declared).length;

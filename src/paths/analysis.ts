@@ -7,9 +7,8 @@
  * (findings.ts). Shared by `analyze` and `diff`, so both conclude the same from the same
  * input.
  */
-import {createRuleContext} from '../edges/context.js';
+import {createRuleContext, type RuleContext} from '../engines/context.js';
 import {RULES} from '../edges/index.js';
-import type {RuleContext} from '../edges/rule.js';
 import type {CniProfile} from '../engines/network/profile.js';
 import {buildGraph} from '../graph/build.js';
 import {INTERNET} from '../graph/ids.js';

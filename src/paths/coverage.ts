@@ -15,6 +15,7 @@
  * nothing, so its gap hides what a forbidden one does.
  */
 import {namespaceOfId, parseId} from '../graph/ids.js';
+import {kindNamed, WORKLOAD_HIDES} from '../snapshot/kinds.js';
 import type {CoverageGap} from '../snapshot/snapshot.js';
 import type {AttackPath} from './search.js';
 import {compareStrings} from '../util/order.js';
@@ -28,38 +29,13 @@ export interface GapNote {
   effect: string;
 }
 
-/** Kinds whose absence can only take connections away that kubepath would wrongly allow: network policy and its selectors. */
-const REACH_KINDS = new Set(['NetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'Namespace']);
-
-const HIDES: Record<string, string> = {
-  Pod: 'pods there are not seen: paths from, through or to them are missing',
-  Node: 'nodes are known only from pods that name them',
-  ServiceAccount: 'service accounts are known only from the pods and bindings that name them',
-  Secret: 'secrets are known only from the pods that mount them; token secrets and secret readers there may be missing',
-  Service: 'exposure through services there is missing',
-  Endpoints: 'exposure through services with hand-written endpoints there may be missing',
-  EndpointSlice: 'exposure through services with hand-written endpoint slices there may be missing',
-  Ingress: 'exposure through ingresses there is missing',
-  Gateway: 'exposure through gateways there is missing',
-  HTTPRoute: 'exposure through gateway routes there is missing',
-  ReferenceGrant: 'cross-namespace gateway routes there are not allowed here, so exposure may be missing',
-  Role: 'permissions granted by roles there are missing',
-  ClusterRole: 'permissions granted by cluster roles are missing',
-  RoleBinding: 'permissions granted by role bindings there are missing',
-  ClusterRoleBinding: 'permissions granted cluster-wide are missing',
-  NetworkPolicy: 'network policies there are not seen: network steps into or out of those pods may be blocked in fact',
-  AdminNetworkPolicy: 'admin network policies are not seen: any network step may be blocked in fact',
-  BaselineAdminNetworkPolicy: 'baseline admin network policies are not seen: network steps that no NetworkPolicy governs may be blocked in fact',
-  Namespace: 'namespace labels are not seen: policies that select namespaces by label may allow or block other connections than shown',
-};
-const WORKLOAD_EFFECT = 'workloads there are known only from their pods (manifests: their pods are missing)';
-
 /** What a gap may change; a kind the server does not serve cannot exist there, so it changes nothing. */
 export function gapNote(gap: CoverageGap): GapNote {
   const effect =
     gap.reason === 'not-served'
       ? 'nothing: the API server does not serve this kind, so the cluster holds none'
-      : (HIDES[gap.kind] ?? WORKLOAD_EFFECT);
+      : // A kind this kubepath does not read (in a snapshot saved by hand or by a newer one) reads as a workload, as always.
+        (kindNamed(gap.kind)?.hides ?? WORKLOAD_HIDES);
   return {kind: gap.kind, ...(gap.namespace === undefined ? {} : {namespace: gap.namespace}), reason: gap.reason, effect};
 }
 
@@ -68,7 +44,7 @@ const podNamespace = (id: string): string | undefined => (parseId(id)?.prefix ==
 
 /** The gaps that may make a step of these paths untrue: unread network policy where a network step starts or lands. */
 export function gapsOnPaths(paths: readonly AttackPath[], gaps: readonly CoverageGap[]): GapNote[] {
-  const relevant = gaps.filter((gap) => gap.reason !== 'not-served' && REACH_KINDS.has(gap.kind));
+  const relevant = gaps.filter((gap) => gap.reason !== 'not-served' && kindNamed(gap.kind)?.decidesReach === true);
   if (relevant.length === 0) return [];
   const touched = new Set<string>();
   let reaches = false;

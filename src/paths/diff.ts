@@ -15,6 +15,7 @@
 import {namespaceOfId} from '../graph/ids.js';
 import type {Snapshot} from '../snapshot/snapshot.js';
 import {KINDS} from '../snapshot/kinds.js';
+import type {ObjectMeta} from '../snapshot/schema.js';
 import {objectKey} from '../snapshot/snapshot.js';
 import {canonicalJson, compareStrings} from '../util/order.js';
 import type {Finding} from './findings.js';
@@ -48,7 +49,8 @@ const VOLATILE = ['resourceVersion', 'uid', 'generation', 'creationTimestamp', '
 function objectsOf(snapshot: Snapshot): Map<string, string> {
   const objects = new Map<string, string>();
   for (const spec of KINDS) {
-    for (const object of (snapshot.objects as unknown as Record<string, Array<{metadata: Record<string, unknown> & {name: string; namespace?: string}; status?: unknown}>>)[spec.key] ?? []) {
+    const list: ReadonlyArray<{metadata: ObjectMeta; status?: unknown}> = snapshot.objects[spec.key];
+    for (const object of list) {
       const {status: _status, metadata, ...rest} = object;
       const kept = Object.fromEntries(Object.entries(metadata).filter(([key]) => !VOLATILE.includes(key)));
       objects.set(objectKey(spec.kind, metadata.namespace, metadata.name), canonicalJson({...rest, metadata: kept}));

@@ -19,7 +19,7 @@ import {cheapestPaths, distancesTo, type AttackPath, type PathStep, type SearchO
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-/** DESIGN's exit code for findings at or above `--fail-on`. */
+/** The exit code (docs/interface.md) for findings at or above `--fail-on`. */
 export const FINDINGS_EXIT_CODE = 3;
 
 /** Whether some finding is at or above the severity. */

@@ -10,7 +10,8 @@
  */
 import {stepTerms, type NetworkStepTerms} from '../edges/known-flaw.js';
 import {nodeLocalNeighbours, podReachEdge} from '../edges/pod-network-reach.js';
-import type {AttackEdge, EdgeRule, GroupMove, MoveGroup, RuleContext} from '../edges/rule.js';
+import type {RuleContext} from '../engines/context.js';
+import type {AttackEdge, EdgeRule, GroupMove, MoveGroup} from '../edges/rule.js';
 import type {ClassSet} from '../engines/network/classset.js';
 import type {NetworkClass} from '../engines/network/policies.js';
 import type {AttackEdgeAttributes, KubeGraph} from '../graph/types.js';

@@ -1,5 +1,5 @@
 /** added-capabilities: capabilities added beyond the baseline's list (PSS baseline). */
-import {capabilityName, containersOf} from '../edges/pod-spec.js';
+import {capabilityName, containersOf} from '../graph/pod-spec.js';
 import type {PostureRule} from './rule.js';
 
 /** What PSS baseline lets a container add: the container runtimes' usual defaults. */

@@ -1,5 +1,5 @@
 /** apparmor-unconfined: AppArmor explicitly off (PSS baseline). */
-import {appArmorUnconfined, containersOf} from '../edges/pod-spec.js';
+import {appArmorUnconfined, containersOf} from '../graph/pod-spec.js';
 import type {PostureRule} from './rule.js';
 
 export const apparmorUnconfined: PostureRule = {

@@ -1,5 +1,5 @@
 /** capabilities-not-dropped: capabilities not dropped to none (PSS restricted: drop ALL, add NET_BIND_SERVICE at most). */
-import {capabilityName, containersOf} from '../edges/pod-spec.js';
+import {capabilityName, containersOf} from '../graph/pod-spec.js';
 import {BASELINE_CAPABILITIES} from './added-capabilities.js';
 import type {PostureRule, Violation} from './rule.js';
 

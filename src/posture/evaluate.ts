@@ -10,8 +10,8 @@
  */
 import {templatePod, type ClusterModel, type PodInfo, type WorkloadInfo} from '../graph/model.js';
 import type {Evidence} from '../graph/types.js';
-import type {RuleContext} from '../edges/rule.js';
-import {podAnnotations} from '../edges/pod-spec.js';
+import type {RuleContext} from '../engines/context.js';
+import {podAnnotations} from '../graph/pod-spec.js';
 import {compareStrings} from '../util/order.js';
 import {POSTURE_RULES} from './index.js';
 import {POSTURE_LEVELS, type PostureContext, type PostureLevel} from './rule.js';

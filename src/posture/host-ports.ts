@@ -1,5 +1,5 @@
 /** host-ports: containers bound to a port of the node (PSS baseline). */
-import {containersOf} from '../edges/pod-spec.js';
+import {containersOf} from '../graph/pod-spec.js';
 import type {PostureRule} from './rule.js';
 
 export const hostPorts: PostureRule = {

@@ -1,13 +1,12 @@
 /**
  * known-vulnerabilities: a container whose image a vulnerability report (`--vulns`)
  * says has a CRITICAL vulnerability, or a HIGH one exploitable over the network
- * (src/vulns/match.ts). Judged on the workload's template, from what the reports say
+ * (src/graph/vulnerabilities.ts). Judged on the workload's template, from what the reports say
  * of any of its pods' containers of the same name (hardening: the checklist's build
  * phase, image scanning).
  */
-import {containersOf} from '../edges/pod-spec.js';
-import type {Vulnerability} from '../vulns/trivy.js';
-import {describeExploitable, uniqueVulnerabilities} from '../vulns/match.js';
+import {containersOf} from '../graph/pod-spec.js';
+import {describeExploitable, uniqueVulnerabilities, type Vulnerability} from '../graph/vulnerabilities.js';
 import {compareStrings} from '../util/order.js';
 import {pushTo} from '../util/group.js';
 import type {PostureRule} from './rule.js';

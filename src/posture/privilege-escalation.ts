@@ -1,5 +1,5 @@
 /** privilege-escalation: `allowPrivilegeEscalation` not false (PSS restricted). */
-import {containersOf} from '../edges/pod-spec.js';
+import {containersOf} from '../graph/pod-spec.js';
 import type {PostureRule} from './rule.js';
 
 export const privilegeEscalation: PostureRule = {

@@ -1,5 +1,5 @@
 /** privileged: a privileged container is the node's root (PSS baseline). */
-import {containersOf, isPrivileged} from '../edges/pod-spec.js';
+import {containersOf, isPrivileged} from '../graph/pod-spec.js';
 import type {PostureRule} from './rule.js';
 
 export const privileged: PostureRule = {

@@ -1,5 +1,5 @@
 /** proc-mount: `procMount: Unmasked` (PSS baseline). */
-import {containersOf} from '../edges/pod-spec.js';
+import {containersOf} from '../graph/pod-spec.js';
 import type {PostureRule} from './rule.js';
 
 export const procMount: PostureRule = {

@@ -10,7 +10,7 @@
  */
 import type {PodInfo} from '../graph/model.js';
 import type {Evidence} from '../graph/types.js';
-import type {RuleContext} from '../edges/rule.js';
+import type {RuleContext} from '../engines/context.js';
 
 /** The Pod Security Standards level a rule belongs to; `hardening` is beyond them (the checklist's). */
 export const POSTURE_LEVELS = ['baseline', 'restricted', 'hardening'] as const;

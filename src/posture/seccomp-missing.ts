@@ -1,5 +1,5 @@
 /** seccomp-missing: no seccomp profile set for a container (PSS restricted). */
-import {containersOf} from '../edges/pod-spec.js';
+import {containersOf} from '../graph/pod-spec.js';
 import type {PostureRule, Violation} from './rule.js';
 import {at, containerName, effective} from './security-context.js';
 

@@ -1,5 +1,5 @@
 /** seccomp-unconfined: a seccomp profile explicitly Unconfined (PSS baseline). */
-import {containersOf} from '../edges/pod-spec.js';
+import {containersOf} from '../graph/pod-spec.js';
 import type {PostureRule, Violation} from './rule.js';
 import {at, effective} from './security-context.js';
 

@@ -5,7 +5,7 @@
  */
 import type {PodInfo} from '../graph/model.js';
 import type {Evidence} from '../graph/types.js';
-import {field, type ContainerRef} from '../edges/pod-spec.js';
+import {field, type ContainerRef} from '../graph/pod-spec.js';
 
 export interface Effective {
   value: unknown;

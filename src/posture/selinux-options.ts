@@ -1,5 +1,5 @@
 /** selinux-options: SELinux options that leave the container's confinement (PSS baseline). */
-import {containersOf, field} from '../edges/pod-spec.js';
+import {containersOf, field} from '../graph/pod-spec.js';
 import type {PostureRule, Violation} from './rule.js';
 
 /** The SELinux types PSS baseline allows; user and role must not be set at all. */

@@ -1,5 +1,5 @@
 /** unneeded-token: a token mounted for an identity that has no permission of its own (hardening). */
-import {podTokens} from '../edges/pod-tokens.js';
+import {podTokens} from '../graph/pod-tokens.js';
 import {serviceAccountId} from '../graph/ids.js';
 import type {RbacEngine} from '../engines/rbac/engine.js';
 import type {PostureRule} from './rule.js';

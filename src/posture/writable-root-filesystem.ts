@@ -1,5 +1,5 @@
 /** writable-root-filesystem: `readOnlyRootFilesystem` not true (hardening, beyond PSS). */
-import {containersOf} from '../edges/pod-spec.js';
+import {containersOf} from '../graph/pod-spec.js';
 import type {PostureRule} from './rule.js';
 
 export const writableRootFilesystem: PostureRule = {

@@ -13,7 +13,7 @@ import {MAX_OBJECT_NESTING, nestingProblem, tooDeepDetail} from './nesting.js';
 import {isRecord, redactObject} from './redact.js';
 import {SNAPSHOT_API_VERSION, SNAPSHOT_KIND, SNAPSHOT_VERSION} from './schema.js';
 import {compareStrings} from '../util/order.js';
-import {emptyObjects, objectKey, type CoverageGap, type InputRecord, type Location, type Snapshot, type SnapshotSource} from './snapshot.js';
+import {objectKey, snapshotObjects, type CoverageGap, type InputRecord, type Location, type Snapshot, type SnapshotSource} from './snapshot.js';
 
 type Json = Record<string, unknown>;
 const MAX_DUPLICATE_WARNINGS = 10;
@@ -113,11 +113,9 @@ export class SnapshotBuilder {
     if (this.duplicates > MAX_DUPLICATE_WARNINGS) {
       this.warnings.push(`${this.duplicates - MAX_DUPLICATE_WARNINGS} more objects appear more than once; the later one is used each time`);
     }
-    const objects = emptyObjects();
-    for (const spec of KINDS) {
-      const entries = [...this.byKind.get(spec.kind)!.entries()].sort(([a], [b]) => compareStrings(a, b));
-      (objects as unknown as Record<string, unknown[]>)[spec.key] = entries.map(([, object]) => object);
-    }
+    const objects = snapshotObjects((spec) =>
+      [...this.byKind.get(spec.kind)!.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, object]) => object),
+    );
     const locations: Record<string, Location> = {};
     for (const key of [...this.locations.keys()].sort()) locations[key] = this.locations.get(key)!;
     const skipped = [...this.skipped.entries()]

@@ -10,7 +10,8 @@
  */
 import {createReadStream, readdirSync, readFileSync, realpathSync, statSync} from 'node:fs';
 import {join} from 'node:path';
-import {parseDocuments, type DocPath, type InputDocument} from './documents.js';
+import type {DocPath, InputDocument} from './documents.js';
+import {parseDocuments} from './parse.js';
 import {InputError} from './errors.js';
 import {KINDS, kindSpecFor} from './kinds.js';
 import {isRecord, withoutUserinfo} from './redact.js';

@@ -370,17 +370,13 @@ const adminPort = z
     namedPort: portName.nullish(),
   })
   .refine(exactlyOne(['portNumber', 'portRange', 'namedPort']), 'a port entry sets exactly one of portNumber, portRange, namedPort');
-const adminRule = <P extends z.ZodType>(peers: 'from' | 'to', peer: P) =>
-  z.looseObject({
-    name: z.string().nullish(),
-    action: z.enum(['Allow', 'Deny', 'Pass']),
-    [peers]: z.array(peer).min(1, `${peers} needs at least one peer`),
-    ports: z.array(adminPort).nullish(),
-  });
+// The peers' field is spelled out (`{from: ...}`), not computed, so the rule's type keeps its name.
+const adminRule = <Peers extends z.ZodRawShape>(peers: Peers) =>
+  z.looseObject({name: z.string().nullish(), action: z.enum(['Allow', 'Deny', 'Pass']), ...peers, ports: z.array(adminPort).nullish()});
 const adminPolicySpec = z.looseObject({
   subject: adminSubject,
-  ingress: z.array(adminRule('from', adminIngressPeer)).max(100).nullish(),
-  egress: z.array(adminRule('to', adminEgressPeer)).max(100).nullish(),
+  ingress: z.array(adminRule({from: z.array(adminIngressPeer).min(1, 'from needs at least one peer')})).max(100).nullish(),
+  egress: z.array(adminRule({to: z.array(adminEgressPeer).min(1, 'to needs at least one peer')})).max(100).nullish(),
 });
 export const adminNetworkPolicySchema = kubeObject('AdminNetworkPolicy', {
   spec: adminPolicySpec.extend({priority: z.number().int().min(0).max(1000)}),

@@ -8,38 +8,11 @@
  * inputs give the same bytes.
  */
 import {z} from 'zod';
-import {KINDS} from './kinds.js';
+import {KINDS, type KindKey, type KindSpec} from './kinds.js';
 import {SNAPSHOT_API_VERSION, SNAPSHOT_KIND, SNAPSHOT_VERSION} from './schema.js';
-import type * as s from './schema.js';
 
-export interface SnapshotObjects {
-  namespaces: s.NamespaceObject[];
-  nodes: s.NodeObject[];
-  pods: s.PodObject[];
-  deployments: s.DeploymentObject[];
-  statefulSets: s.StatefulSetObject[];
-  daemonSets: s.DaemonSetObject[];
-  replicaSets: s.ReplicaSetObject[];
-  jobs: s.JobObject[];
-  cronJobs: s.CronJobObject[];
-  replicationControllers: s.ReplicationControllerObject[];
-  services: s.ServiceObject[];
-  endpoints: s.EndpointsObject[];
-  endpointSlices: s.EndpointSliceObject[];
-  ingresses: s.IngressObject[];
-  gateways: s.GatewayObject[];
-  httpRoutes: s.HTTPRouteObject[];
-  referenceGrants: s.ReferenceGrantObject[];
-  networkPolicies: s.NetworkPolicyObject[];
-  adminNetworkPolicies: s.AdminNetworkPolicyObject[];
-  baselineAdminNetworkPolicies: s.BaselineAdminNetworkPolicyObject[];
-  serviceAccounts: s.ServiceAccountObject[];
-  roles: s.RoleObject[];
-  clusterRoles: s.ClusterRoleObject[];
-  roleBindings: s.RoleBindingObject[];
-  clusterRoleBindings: s.ClusterRoleBindingObject[];
-  secrets: s.SecretObject[];
-}
+/** The objects of a snapshot, a list per kind, each typed by its kind's schema (kinds.ts). */
+export type SnapshotObjects = {[K in KindSpec as K['key']]: Array<z.infer<K['schema']>>};
 
 export const coverageGapSchema = z.strictObject({
   kind: z.string(),
@@ -78,7 +51,7 @@ export const snapshotEnvelopeSchema = z.strictObject({
   version: z.literal(SNAPSHOT_VERSION),
   source: sourceSchema,
   coverage: z.strictObject({gaps: z.array(coverageGapSchema), skipped: z.array(skippedKindSchema)}),
-  objects: z.partialRecord(z.enum(KINDS.map((k) => k.key) as [string, ...string[]]), z.array(z.unknown())),
+  objects: z.partialRecord(z.enum(KINDS.map((k) => k.key) as [KindKey, ...KindKey[]]), z.array(z.unknown())),
   locations: z.record(z.string(), locationSchema),
 });
 
@@ -98,8 +71,14 @@ export function objectKey(kind: string, namespace: string | undefined, name: str
   return namespace === undefined ? `${kind}/${name}` : `${kind}/${namespace}/${name}`;
 }
 
-export function emptyObjects(): SnapshotObjects {
-  return Object.fromEntries(KINDS.map((k) => [k.key, []])) as unknown as SnapshotObjects;
+/**
+ * A snapshot's objects from a list per kind. The one place untyped objects take their
+ * kind's type: each list must hold only objects its kind's schema admitted (builder.ts).
+ */
+export function snapshotObjects(listOf: (spec: KindSpec) => unknown[]): SnapshotObjects {
+  const objects: Partial<Record<KindKey, unknown[]>> = {};
+  for (const spec of KINDS) objects[spec.key] = listOf(spec);
+  return objects as SnapshotObjects;
 }
 
 /**
@@ -112,7 +91,7 @@ export function* serializeSnapshot(snapshot: Snapshot): Generator<string> {
   yield `${headJson.slice(0, -2)},\n "objects": {`;
   let firstKind = true;
   for (const {key} of KINDS) {
-    const list = objects[key as keyof SnapshotObjects] as unknown[];
+    const list = objects[key];
     yield `${firstKind ? '' : ','}\n  ${JSON.stringify(key)}: [`;
     firstKind = false;
     for (let i = 0; i < list.length; i++) yield `${i === 0 ? '' : ','}\n   ${JSON.stringify(list[i])}`;

@@ -2,84 +2,24 @@
  * kubepath image vulnerabilities
  * ==============================
  *
- * Which containers of the model run the images a vulnerability report scanned, and
- * whether those images give an attacker on the network a way in (docs/vulns.md):
+ * Which containers of the model run the images a vulnerability report scanned
+ * (docs/vulns.md):
  * - an image matches a container by digest when both sides know one (the reference's
  *   `@sha256:`, or the digest a live pod's `status.containerStatuses[].imageID`
  *   records), else by registry, repository and tag read as the runtime reads them
  *   (`nginx` is `docker.io/library/nginx:latest`);
- * - a `trivy k8s` resource names its workload: only that workload's pods are meant;
- * - a vulnerability is exploitable when Trivy rates it CRITICAL, or HIGH, and some CVSS
- *   vector (from any source) has a network attack vector (`AV:N`); a CRITICAL one with
- *   no vector counts too, one that only local or physical access exploits does not.
- *   Those are what give an attacker on the network a way in.
- * Reaching a pod with an exploitable image is then a known flaw, not an assumed one
- * (src/edges/known-flaw.ts).
+ * - a `trivy k8s` resource names its workload: only that workload's pods are meant.
+ * What matches is attached to the model (`model.vulnerabilities`); rules and engines
+ * read it through src/graph/vulnerabilities.ts, which also says when a vulnerability
+ * gives an attacker on the network a way in.
  */
-import {containersOf} from '../edges/pod-spec.js';
+import {containersOf} from '../graph/pod-spec.js';
 import type {ClusterModel, PodInfo} from '../graph/model.js';
-import {parseImage} from '../posture/image-reference.js';
+import {exploitability, uniqueVulnerabilities, type ContainerVulnerabilities} from '../graph/vulnerabilities.js';
+import {parseImage} from '../graph/image.js';
 import {compareStrings} from '../util/order.js';
 import {pushTo} from '../util/group.js';
-import {SEVERITIES, type ScannedImage, type Vulnerability} from './trivy.js';
-
-export interface ContainerVulnerabilities {
-  container: string;
-  /** The field of the image reference in the pod's source object (`spec.template.spec.containers[0].image`). */
-  field: string;
-  image: string;
-  /** The reports that describe it: `<file> <path>`, sorted. */
-  scans: string[];
-  /** Every vulnerability found, the gravest first. */
-  vulnerabilities: Vulnerability[];
-  /** Those that let an attacker in (`exploitability`). */
-  exploitable: Vulnerability[];
-}
-
-export interface PodVulnerabilities {
-  containers: ContainerVulnerabilities[];
-  /** Whether some container's image has an exploitable vulnerability. */
-  exploitable: boolean;
-}
-
-/** Why a vulnerability gives an attacker on the network a way in, or undefined when it does not. */
-export function exploitability(vulnerability: Vulnerability): string | undefined {
-  const network = vulnerability.attackVectors.includes('N');
-  if (vulnerability.severity === 'CRITICAL' && (network || vulnerability.attackVectors.length === 0)) return 'CRITICAL';
-  if (vulnerability.severity === 'HIGH' && network) return 'HIGH, network attack vector';
-  return undefined;
-}
-
-/** Whether a vulnerability report names a flaw in one of the pod's images that an attacker on the network can use. */
-export function hasKnownFlaw(model: ClusterModel, pod: string): boolean {
-  return model.vulnerabilities.get(pod)?.exploitable ?? false;
-}
-
-/** How many vulnerabilities a note names; the rest are counted. */
-const NAMED = 3;
-
-/** `CVE-1 (CRITICAL; openssl 3.0.2, fixed in 3.0.13), CVE-2 (...), and 4 more`. */
-export function describeExploitable(vulnerabilities: readonly Vulnerability[]): string {
-  const named = vulnerabilities
-    .slice(0, NAMED)
-    .map((v) => `${v.id} (${exploitability(v) ?? v.severity}; ${v.package}${v.installed ? ` ${v.installed}` : ''}${v.fixed ? `, fixed in ${v.fixed}` : ''})`);
-  const more = vulnerabilities.length - named.length;
-  return `${named.join(', ')}${more > 0 ? `, and ${more} more` : ''}`;
-}
-
-/** Each vulnerability once (by id and package, as several reports or containers may list it), the gravest first. */
-export function uniqueVulnerabilities(vulnerabilities: Iterable<Vulnerability>): Vulnerability[] {
-  const unique = new Map<string, Vulnerability>();
-  for (const vulnerability of vulnerabilities) unique.set(`${vulnerability.id}\u0000${vulnerability.package}`, vulnerability);
-  return [...unique.values()].sort(byGravity);
-}
-
-/** The gravest first: by severity, network attack vector first, then id and package. */
-const byGravity = (a: Vulnerability, b: Vulnerability): number =>
-  SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
-  Number(!a.attackVectors.includes('N')) - Number(!b.attackVectors.includes('N')) ||
-  compareStrings(a.id, b.id) ||
-  compareStrings(a.package, b.package);
+import type {ScannedImage} from './trivy.js';
 
 const DIGEST = /sha256:[0-9a-f]{64}/;
 

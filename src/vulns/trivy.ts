@@ -22,21 +22,7 @@ import {InputError} from '../snapshot/errors.js';
 import {parseJsonBytes} from '../snapshot/json.js';
 import {formatPath} from '../snapshot/builder.js';
 import {WORKLOAD_KINDS} from '../graph/model.js';
-
-export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'] as const;
-export type VulnerabilitySeverity = (typeof SEVERITIES)[number];
-
-export interface Vulnerability {
-  id: string;
-  severity: VulnerabilitySeverity;
-  /** The package it is in, and its installed and fixed versions. */
-  package: string;
-  installed?: string;
-  fixed?: string;
-  title?: string;
-  /** Attack vectors of every CVSS vector given (`N`etwork, `A`djacent, `L`ocal, `P`hysical), by source. */
-  attackVectors: string[];
-}
+import {SEVERITIES, type Vulnerability} from '../graph/vulnerabilities.js';
 
 /** One image as a report saw it. */
 export interface ScannedImage {

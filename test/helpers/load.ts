@@ -1,7 +1,7 @@
 /** Loads inputs through the library pipeline: snapshot, model and graph. */
 import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {createRuleContext} from '../../src/edges/context.js';
+import {createRuleContext} from '../../src/engines/context.js';
 import {RULES} from '../../src/edges/index.js';
 import {buildGraph} from '../../src/graph/build.js';
 import {buildModel, type ClusterModel} from '../../src/graph/model.js';

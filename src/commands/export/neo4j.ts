@@ -1,8 +1,19 @@
 import {Flags} from '@oclif/core';
 import {analysisFlags, liveFlags, clusterFlag, jsonFlag, KubepathCommand} from '../../cli/base.js';
-import {loadIntoNeo4j} from '../../export/neo4j-live.js';
+import {loadIntoNeo4j, type LoadCounts} from '../../export/neo4j-live.js';
 import {analysisRecords} from '../../export/records.js';
+import type {Renderers} from '../../output/render.js';
 import {UsageError} from '../../snapshot/errors.js';
+
+/** What the export did, where. */
+type ExportSummary = {uri: string; database: string | null; cluster: string} & LoadCounts;
+
+/** The summary's formats: a sentence, or with --json the summary itself. */
+const RENDERERS = {
+  text: ({uri, cluster, nodes, relationships, run, deleted}) =>
+    `Exported ${nodes} nodes and ${relationships} relationships to ${uri} (cluster ${JSON.stringify(cluster)}, run ${run}); removed ${deleted.nodes} nodes earlier runs left and the ${deleted.relationships} relationships they wrote (relationships are written anew every run).\n`,
+  json: (summary) => `${JSON.stringify(summary, null, 2)}\n`,
+} satisfies Renderers<ExportSummary>;
 
 export default class ExportNeo4j extends KubepathCommand {
   static override summary = 'Load the attack graph into a live Neo4j';
@@ -41,10 +52,6 @@ export default class ExportNeo4j extends KubepathCommand {
       progress: (line) => process.stderr.write(`kubepath: export neo4j: ${line}\n`),
     });
     const summary = {uri: flags.uri, database: flags.database ?? null, cluster: flags.cluster, ...counts};
-    process.stdout.write(
-      flags.json
-        ? `${JSON.stringify(summary, null, 2)}\n`
-        : `Exported ${counts.nodes} nodes and ${counts.relationships} relationships to ${flags.uri} (cluster ${JSON.stringify(flags.cluster)}, run ${counts.run}); removed ${counts.deleted.nodes} nodes earlier runs left and the ${counts.deleted.relationships} relationships they wrote (relationships are written anew every run).\n`,
-    );
+    process.stdout.write(RENDERERS[flags.json ? 'json' : 'text'](summary));
   }
 }

@@ -18,7 +18,7 @@ import {parseIPv4, type AddressRange} from './addresses.js';
 import type {ContainerPort, NetworkClass} from './policies.js';
 import type {CniProfile} from './profile.js';
 import {compareStrings} from '../../util/order.js';
-import {hasKnownFlaw} from '../../vulns/match.js';
+import {hasKnownFlaw} from '../../graph/vulnerabilities.js';
 
 export interface ClassIndex {
   classes: NetworkClass[];

@@ -29,7 +29,6 @@ import {
   podsPeerMatches,
   resolvePorts,
   rulePorts,
-  type AdminSpec,
   type CompiledAdminPolicy,
   type CompiledNetworkPolicy,
   type Endpoint,
@@ -44,7 +43,7 @@ import {
 } from './policies.js';
 import {PortSet} from './ports.js';
 import {DEFAULT_PROFILE, type CniProfile} from './profile.js';
-import type {LabelSelector, NetworkPolicyObject} from '../../snapshot/schema.js';
+import type {LabelSelector} from '../../snapshot/schema.js';
 import {compareStrings} from '../../util/order.js';
 
 export type Direction = 'ingress' | 'egress';
@@ -84,11 +83,6 @@ export interface NetworkEngine {
   reachableFrom(source: NetworkClass): ClassSet;
 }
 
-interface AdminObject {
-  metadata: {name: string};
-  spec: unknown;
-}
-
 /** An InputError at the policy's file and line, naming the field the API server would reject. */
 function invalidAt(model: ClusterModel, key: string): Invalid {
   return (field, detail) => {
@@ -99,17 +93,16 @@ function invalidAt(model: ClusterModel, key: string): Invalid {
 
 function policySelectors(objects: ClusterModel['snapshot']['objects']): Array<LabelSelector | null | undefined> {
   const selectors: Array<LabelSelector | null | undefined> = [];
-  for (const policy of objects.networkPolicies as NetworkPolicyObject[]) {
+  for (const policy of objects.networkPolicies) {
     const spec = policy.spec ?? {};
     selectors.push(spec.podSelector);
     for (const rule of [...(spec.ingress ?? []).map((r) => r.from), ...(spec.egress ?? []).map((r) => r.to)]) {
       for (const peer of rule ?? []) selectors.push(peer.podSelector);
     }
   }
-  for (const policy of [...objects.adminNetworkPolicies, ...objects.baselineAdminNetworkPolicies] as AdminObject[]) {
-    const spec = policy.spec as AdminSpec;
-    selectors.push(spec.subject?.pods?.podSelector);
-    for (const rule of [...(spec.ingress ?? []).flatMap((r) => r.from ?? []), ...(spec.egress ?? []).flatMap((r) => r.to ?? [])]) {
+  for (const {spec} of [...objects.adminNetworkPolicies, ...objects.baselineAdminNetworkPolicies]) {
+    selectors.push(spec.subject.pods?.podSelector);
+    for (const rule of [...(spec.ingress ?? []).flatMap((r) => r.from), ...(spec.egress ?? []).flatMap((r) => r.to)]) {
       selectors.push(rule.pods?.podSelector);
     }
   }
@@ -134,15 +127,15 @@ function blocksOf(rules: readonly PolicyRule[]): AddressRange[][] {
 
 export function buildNetworkEngine(model: ClusterModel, profile: CniProfile = DEFAULT_PROFILE): NetworkEngine {
   const objects = model.snapshot.objects;
-  const policies = (objects.networkPolicies as NetworkPolicyObject[]).map((p) => compileNetworkPolicy(p, invalidAt(model, objectKey('NetworkPolicy', p.metadata.namespace ?? undefined, p.metadata.name))));
+  const policies = objects.networkPolicies.map((p) => compileNetworkPolicy(p, invalidAt(model, objectKey('NetworkPolicy', p.metadata.namespace ?? undefined, p.metadata.name))));
   const nodes = nodeAddresses(model);
-  const admin = (objects.adminNetworkPolicies as AdminObject[])
-    .map((p) => compileAdminPolicy('AdminNetworkPolicy', p.metadata.name, p.spec as AdminSpec, invalidAt(model, `AdminNetworkPolicy/${p.metadata.name}`), nodes))
+  const admin = objects.adminNetworkPolicies
+    .map((p) => compileAdminPolicy(p, invalidAt(model, `AdminNetworkPolicy/${p.metadata.name}`), nodes))
     .sort((a, b) => a.priority - b.priority || compareStrings(a.id, b.id));
-  const baseline = (objects.baselineAdminNetworkPolicies as AdminObject[]).map((p) => {
+  const baseline = objects.baselineAdminNetworkPolicies.map((p) => {
     const invalid = invalidAt(model, `BaselineAdminNetworkPolicy/${p.metadata.name}`);
     if (p.metadata.name !== 'default') invalid('metadata.name', 'the BaselineAdminNetworkPolicy is a singleton named default');
-    return compileAdminPolicy('BaselineAdminNetworkPolicy', p.metadata.name, p.spec as AdminSpec, invalid, nodes);
+    return compileAdminPolicy(p, invalid, nodes);
   });
 
   const ingressBlocks = blocksOf(policies.flatMap((p) => p.ingress));

@@ -13,7 +13,7 @@
  * reject is reported, not guessed.
  */
 import {compileSelector, type LabelMatcher, type Labels} from '../selectors.js';
-import type {LabelSelector, NetworkPolicyObject} from '../../snapshot/schema.js';
+import type {AdminNetworkPolicyObject, BaselineAdminNetworkPolicyObject, LabelSelector, NetworkPolicyObject} from '../../snapshot/schema.js';
 import {blockRanges, type AddressRange} from './addresses.js';
 import {PortSet, type Protocol} from './ports.js';
 import type {CniProfile} from './profile.js';
@@ -40,7 +40,7 @@ export interface NetworkClass {
   nodeNetwork: boolean;
   /** The pod address, when the profile lets ipBlocks match pods and the snapshot has it. */
   address: number | undefined;
-  /** Its pods run an image with a vulnerability an attacker on the network can use (src/vulns/match.ts). */
+  /** Its pods run an image with a vulnerability an attacker on the network can use (src/graph/vulnerabilities.ts). */
   knownFlaw: boolean;
   /** Graph ids of its pods. */
   pods: string[];
@@ -234,36 +234,17 @@ export function compileNetworkPolicy(policy: NetworkPolicyObject, invalid: Inval
 
 // ------------------------------------------- AdminNetworkPolicy, BaselineAdminNetworkPolicy
 
-interface AdminPodsSelector {
-  namespaceSelector?: LabelSelector;
-  podSelector?: LabelSelector;
-}
-interface AdminPeerSpec {
-  namespaces?: LabelSelector;
-  pods?: AdminPodsSelector;
-  networks?: string[];
-  nodes?: LabelSelector;
-}
+/** Both admin kinds share their spec's schema; only AdminNetworkPolicy has a priority. */
+export type AdminPolicyObject = AdminNetworkPolicyObject | BaselineAdminNetworkPolicyObject;
+type AdminSpec = AdminPolicyObject['spec'];
+type AdminRuleSpec = NonNullable<AdminSpec['ingress' | 'egress']>[number];
+// Every egress peer field an ingress peer may have and more: ingress peers are read as egress peers.
+type AdminPeerSpec = NonNullable<AdminSpec['egress']>[number]['to'][number];
+type AdminPodsSelector = NonNullable<AdminPeerSpec['pods']>;
+type AdminPortSpec = NonNullable<AdminRuleSpec['ports']>[number];
 
 /** The addresses of the nodes a selector picks, as /32 ranges. */
 export type NodeAddresses = (nodes: LabelMatcher) => AddressRange[];
-interface AdminPortSpec {
-  portNumber?: {protocol?: Protocol; port: number};
-  portRange?: {protocol?: Protocol; start: number; end: number};
-  namedPort?: string;
-}
-interface AdminRuleSpec {
-  action: string;
-  from?: AdminPeerSpec[];
-  to?: AdminPeerSpec[];
-  ports?: AdminPortSpec[];
-}
-export interface AdminSpec {
-  priority?: number;
-  subject: {namespaces?: LabelSelector; pods?: AdminPodsSelector};
-  ingress?: AdminRuleSpec[] | null;
-  egress?: AdminRuleSpec[] | null;
-}
 
 export interface CompiledAdminPolicy {
   id: string;
@@ -292,7 +273,7 @@ function adminPeer(peer: AdminPeerSpec, field: string, invalid: Invalid, nodeAdd
   return {kind: 'nothing'}; // `domainNames` peers (FQDNs) match no pod and no address kubepath knows
 }
 
-function adminPorts(ports: AdminPortSpec[] | undefined): PortMatch {
+function adminPorts(ports: readonly AdminPortSpec[] | null | undefined): PortMatch {
   if (!ports || ports.length === 0) return ALL_PORTS;
   let numeric = PortSet.NONE;
   const named: NamedPort[] = [];
@@ -306,14 +287,9 @@ function adminPorts(ports: AdminPortSpec[] | undefined): PortMatch {
 
 const ADMIN_ACTIONS: readonly string[] = ['Allow', 'Deny', 'Pass'];
 
-export function compileAdminPolicy(
-  kind: 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy',
-  name: string,
-  spec: AdminSpec,
-  invalid: Invalid,
-  nodeAddresses: NodeAddresses,
-): CompiledAdminPolicy {
-  const id = `${kind}/${name}`;
+export function compileAdminPolicy(policy: AdminPolicyObject, invalid: Invalid, nodeAddresses: NodeAddresses): CompiledAdminPolicy {
+  const {kind, spec} = policy;
+  const id = `${kind}/${policy.metadata.name}`;
   const subjectSpec = spec.subject;
   let subject: (cls: NetworkClass) => boolean = () => false;
   if (subjectSpec.namespaces) {
@@ -323,7 +299,11 @@ export function compileAdminPolicy(
     const pods = podsPeer(subjectSpec.pods, 'spec.subject.pods', invalid);
     subject = (cls) => podsPeerMatches(pods, cls);
   }
-  const rules = (list: AdminRuleSpec[] | null | undefined, direction: 'ingress' | 'egress'): PolicyRule[] =>
+  const rules = <R extends AdminRuleSpec>(
+    list: readonly R[] | null | undefined,
+    direction: 'ingress' | 'egress',
+    peersOf: (rule: R) => readonly AdminPeerSpec[],
+  ): PolicyRule[] =>
     (list ?? []).map((rule, i) => {
       const field = `spec.${direction}[${i}]`;
       const allowed = kind === 'AdminNetworkPolicy' ? ADMIN_ACTIONS : ['Allow', 'Deny'];
@@ -332,17 +312,17 @@ export function compileAdminPolicy(
       return {
         policy: id,
         field,
-        action: rule.action as RuleAction,
-        peers: (rule[peerField] ?? []).map((peer, j) => adminPeer(peer, `${field}.${peerField}[${j}]`, invalid, nodeAddresses)),
+        action: rule.action,
+        peers: peersOf(rule).map((peer, j) => adminPeer(peer, `${field}.${peerField}[${j}]`, invalid, nodeAddresses)),
         ports: adminPorts(rule.ports),
       };
     });
   return {
     id,
-    priority: spec.priority ?? Number.POSITIVE_INFINITY,
+    priority: kind === 'AdminNetworkPolicy' ? policy.spec.priority : Number.POSITIVE_INFINITY,
     subject,
-    ingress: rules(spec.ingress, 'ingress'),
-    egress: rules(spec.egress, 'egress'),
+    ingress: rules(spec.ingress, 'ingress', (rule) => rule.from),
+    egress: rules(spec.egress, 'egress', (rule) => rule.to),
   };
 }
 

@@ -2,10 +2,10 @@
  * kubepath RBAC identities
  * ========================
  *
- * Who asks: service accounts, users and groups, with DESIGN's graph ids
+ * Who asks: service accounts, users and groups, with the graph's ids (docs/interface.md)
  * (`sa:<ns>/<name>`, `user:<name>`, `group:<name>`) and the groups the
  * authenticator puts them in. RBAC never lists group members, so the implicit ones
- * are expanded here (research/rbac-escapes.md §a.10):
+ * are expanded here (docs/rbac.md):
  * - a service account authenticates as `system:serviceaccount:<ns>:<name>`, in
  *   `system:serviceaccounts`, `system:serviceaccounts:<ns>` and `system:authenticated`;
  * - `system:anonymous` is in `system:unauthenticated`, every other user in

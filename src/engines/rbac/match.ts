@@ -3,7 +3,7 @@
  * ===========================
  *
  * Whether one PolicyRule allows one request, by the API server's definitions
- * (research/rbac-escapes.md §a): verbs and apiGroups are `*` or exact; resources are
+ * (docs/rbac.md): verbs and apiGroups are `*` or exact; resources are
  * `*` (every resource and subresource), the exact `resource` or `resource/sub`, or
  * `*\/sub` (that subresource of any resource), and nothing else is a wildcard;
  * resourceNames, when listed, must hold the request's name exactly; non-resource URLs

@@ -10,8 +10,8 @@
  * `spec.template.spec.initContainers[0].securityContext.privileged`.
  */
 import {posix} from 'node:path';
-import type {PodInfo} from '../graph/model.js';
-import type {Evidence} from '../graph/types.js';
+import type {PodInfo} from './model.js';
+import type {Evidence} from './types.js';
 import {isRecord} from '../snapshot/redact.js';
 import type {Container, PodSpec} from '../snapshot/schema.js';
 import {atLeast, describeVersion, type KubernetesVersion} from '../version/kubernetes.js';

@@ -4,11 +4,12 @@
  *
  * Which service-account tokens a pod holds, and where the evidence is: shared by
  * USES_TOKEN (the pod's own token, inside its containers), STEALS_TOKENS (every token
- * in the kubelet's pod directories on a node) and HOLDS_TOKEN (legacy token Secrets).
+ * in the kubelet's pod directories on a node) and HOLDS_TOKEN (legacy token Secrets),
+ * and by the unneeded-token posture check, containment plans and the collector.
  */
-import {serviceAccountId} from '../graph/ids.js';
-import type {ClusterModel, PodInfo} from '../graph/model.js';
-import type {Certainty, Evidence} from '../graph/types.js';
+import {serviceAccountId} from './ids.js';
+import type {ClusterModel, PodInfo} from './model.js';
+import type {Certainty, Evidence} from './types.js';
 import {objectKey} from '../snapshot/snapshot.js';
 import type {SecretObject} from '../snapshot/schema.js';
 import {containersOf, mountEvidence, mountsOf, podAnnotations} from './pod-spec.js';
