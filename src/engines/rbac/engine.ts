@@ -3,7 +3,7 @@
  * ====================
  *
  * The RBAC authorizer, offline: for a request and an identity, every grant that
- * allows it, with the API server's semantics (research/rbac-escapes.md §a). RBAC is
+ * allows it, with the API server's semantics (docs/rbac.md, "Semantics"). RBAC is
  * allow-only, so a request is allowed when any rule of any binding that applies
  * matches it:
  * - a ClusterRoleBinding applies to every request; a RoleBinding only to resource
