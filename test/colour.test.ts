@@ -39,7 +39,6 @@ describe('kubepath analyze and paths tables', () => {
     const coloured = runCli(['analyze', EXAMPLE], {env: {NO_COLOR: '', FORCE_COLOR: '1'}}).stdout;
     expect(coloured).toContain(`${ESC}1;31m[CRITICAL]${ESC}0m`);
     expect(coloured).toContain(`${ESC}2m`);
-    // eslint-disable-next-line no-control-regex
     expect(coloured.replace(/\u001b\[[0-9;]*m/g, '')).toBe(plain);
   });
 

@@ -81,10 +81,10 @@ const visible = (page: Page, group: 'node' | 'edge') =>
 /** Clicks a drawn element where it is on screen. */
 async function clickElement(page: Page, id: string): Promise<void> {
   const point = await page.evaluate((elementId) => {
-    const {cy} = (globalThis as unknown as {kubepathReport: {cy: any}}).kubepathReport;
+    const {cy} = (globalThis as unknown as {kubepathReport: {cy: import('cytoscape').Core}}).kubepathReport;
     const element = cy.getElementById(elementId);
     cy.fit(element, 200);
-    const position = element.isNode() ? element.renderedPosition() : element.renderedMidpoint();
+    const position = element.isNode() ? element.renderedPosition() : (element as import('cytoscape').EdgeSingular).renderedMidpoint();
     const box = cy.container().getBoundingClientRect();
     return {x: box.left + position.x, y: box.top + position.y};
   }, id);

@@ -77,7 +77,9 @@ export function joinNotes(notes: readonly string[]): string {
  */
 export type EdgeFind<T extends AttackEdgeType> = {certainty: Certainty; cost: number; evidence: Evidence[]; key?: string} & (unknown extends AttackEdgeDetailsOf<T>
   ? {attributes?: never}
-  : {} extends AttackEdgeDetailsOf<T>
+  : // `{} extends` asks whether every attribute is optional, which is what the empty object type is for here
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    {} extends AttackEdgeDetailsOf<T>
     ? {attributes?: AttackEdgeDetailsOf<T>}
     : {attributes: AttackEdgeDetailsOf<T>});
 
