@@ -13,7 +13,8 @@
  * (and `explain` names the rule behind each verdict); `reachableFrom` gives every
  * class some port of one source class reaches, with bitsets over classes: the
  * destinations whose ingress is open, plus, per egress rule of the source and per
- * ingress rule that admits the source, the classes that rule's policy selects. No
+ * ingress rule that admits the source, the classes that rule's policy selects
+ * (sweep.ts; with admin policies, each destination class is evaluated exactly). No
  * structure is ever pods by pods; path search asks `reachableFrom` class by class.
  */
 import type {ClusterModel} from '../../graph/model.js';
@@ -26,27 +27,24 @@ import {buildPeers, type NetworkPeer} from './peers.js';
 import {
   compileAdminPolicy,
   compileNetworkPolicy,
-  podsPeerMatches,
-  resolvePorts,
   rulePorts,
   type CompiledAdminPolicy,
   type CompiledNetworkPolicy,
+  type Direction,
   type Endpoint,
   type Invalid,
-  type NamedPort,
   type NetworkClass,
   type NodeAddresses,
-  type Peer,
   type PolicyRule,
-  type PortMatch,
   type RuleAction,
 } from './policies.js';
 import {PortSet} from './ports.js';
 import {DEFAULT_PROFILE, type CniProfile} from './profile.js';
+import {selectClasses, type ClassSelection} from './selection.js';
+import {BulkReachability} from './sweep.js';
 import type {LabelSelector} from '../../snapshot/schema.js';
 import {compareStrings} from '../../util/order.js';
 
-export type Direction = 'ingress' | 'egress';
 export type Tier = 'AdminNetworkPolicy' | 'NetworkPolicy' | 'BaselineAdminNetworkPolicy' | 'default';
 
 /** One decision about some ports of a connection, and what made it. */
@@ -125,9 +123,16 @@ function blocksOf(rules: readonly PolicyRule[]): AddressRange[][] {
   return rules.flatMap((rule) => (rule.peers === 'any' ? [] : rule.peers.flatMap((peer) => (peer.kind === 'block' ? [peer.ranges] : []))));
 }
 
-export function buildNetworkEngine(model: ClusterModel, profile: CniProfile = DEFAULT_PROFILE): NetworkEngine {
+/** The compiled policies of the three tiers; the admin ones by priority, then id. */
+interface CompiledTiers {
+  admin: readonly CompiledAdminPolicy[];
+  networkPolicies: readonly CompiledNetworkPolicy[];
+  baseline: readonly CompiledAdminPolicy[];
+}
+
+function compileTiers(model: ClusterModel): CompiledTiers {
   const objects = model.snapshot.objects;
-  const policies = objects.networkPolicies.map((p) => compileNetworkPolicy(p, invalidAt(model, objectKey('NetworkPolicy', p.metadata.namespace ?? undefined, p.metadata.name))));
+  const networkPolicies = objects.networkPolicies.map((p) => compileNetworkPolicy(p, invalidAt(model, objectKey('NetworkPolicy', p.metadata.namespace ?? undefined, p.metadata.name))));
   const nodes = nodeAddresses(model);
   const admin = objects.adminNetworkPolicies
     .map((p) => compileAdminPolicy(p, invalidAt(model, `AdminNetworkPolicy/${p.metadata.name}`), nodes))
@@ -137,254 +142,206 @@ export function buildNetworkEngine(model: ClusterModel, profile: CniProfile = DE
     if (p.metadata.name !== 'default') invalid('metadata.name', 'the BaselineAdminNetworkPolicy is a singleton named default');
     return compileAdminPolicy(p, invalid, nodes);
   });
+  return {admin, networkPolicies, baseline};
+}
 
-  const ingressBlocks = blocksOf(policies.flatMap((p) => p.ingress));
-  const egressBlocks = [...blocksOf(policies.flatMap((p) => p.egress)), ...blocksOf([...admin, ...baseline].flatMap((p) => p.egress))];
-  const sourceAtoms = addressAtoms(ingressBlocks);
-  const destinationAtoms = addressAtoms(egressBlocks);
-  const index = buildClasses(model, profile, selectorKeys(policySelectors(objects)), addressAtoms([...ingressBlocks, ...egressBlocks]));
-  const {classes} = index;
+/** Outside addresses cut at every ipBlock bound that matters to them. */
+interface ExternalAtoms {
+  /** Addresses that may reach in: cut by ingress blocks. */
+  sources: AddressRange[];
+  /** Addresses that may be reached: cut by egress blocks, admin `networks` included. */
+  destinations: AddressRange[];
+  /** Cut by both: a pod is classed by the atom of its address, when the profile lets ipBlocks match pods. */
+  both: AddressRange[];
+}
 
-  const policiesByNamespace = new Map<string, CompiledNetworkPolicy[]>();
-  for (const policy of policies) {
-    const list = policiesByNamespace.get(policy.namespace) ?? [];
-    list.push(policy);
-    policiesByNamespace.set(policy.namespace, list);
-  }
-  /** The classes each NetworkPolicy selects (in its own namespace; never node traffic). */
-  const subjects = new Map<CompiledNetworkPolicy, Int32Array>();
-  const isolating: Record<Direction, CompiledNetworkPolicy[][]> = {ingress: classes.map(() => []), egress: classes.map(() => [])};
-  for (const policy of policies) {
-    const [first, end] = index.namespaceRange.get(policy.namespace) ?? [0, 0];
-    const selected: number[] = [];
-    for (let c = first; c < end; c++) {
-      const cls = classes[c]!;
-      if (cls.nodeNetwork || !policy.selects(cls.labels)) continue;
-      selected.push(c);
-      if (policy.isolatesIngress) isolating.ingress[c]!.push(policy);
-      if (policy.isolatesEgress) isolating.egress[c]!.push(policy);
+function externalAtoms({admin, networkPolicies, baseline}: CompiledTiers): ExternalAtoms {
+  const ingressBlocks = blocksOf(networkPolicies.flatMap((p) => p.ingress));
+  const egressBlocks = [...blocksOf(networkPolicies.flatMap((p) => p.egress)), ...blocksOf([...admin, ...baseline].flatMap((p) => p.egress))];
+  return {sources: addressAtoms(ingressBlocks), destinations: addressAtoms(egressBlocks), both: addressAtoms([...ingressBlocks, ...egressBlocks])};
+}
+
+/** What an admin tier decided among the ports left to it: the ports of each action. */
+type TierDecision = Readonly<Record<RuleAction, PortSet>> & {
+  /** Ports no longer open after the tier: it left `open.subtract(closed)` undecided. */
+  readonly closed: PortSet;
+};
+
+/** What a tier without policies decides: nothing (shared, so that the per-pair path allocates nothing for it). */
+const NOTHING_DECIDED: TierDecision = {Allow: PortSet.NONE, Deny: PortSet.NONE, Pass: PortSet.NONE, closed: PortSet.NONE};
+
+/** Named ports resolve at the destination: the other end for egress, the subject itself for ingress. */
+function destinationOf(direction: Direction, subject: NetworkClass, other: Endpoint): NetworkClass | undefined {
+  if (direction === 'ingress') return subject;
+  return other.kind === 'pod' ? other.cls : undefined;
+}
+
+/** One admin tier in one direction: its policies by priority, each one's rules in order. */
+class AdminTier {
+  constructor(
+    private readonly name: Tier,
+    private readonly policies: readonly CompiledAdminPolicy[],
+    private readonly direction: Direction,
+    private readonly profile: CniProfile,
+  ) {}
+
+  /**
+   * Walks the tier's rules in order: the first rule that matches a port decides it.
+   * Only `open` ports are left to this tier (the baseline sees what the tiers above left).
+   */
+  decide(open: PortSet, subject: NetworkClass, other: Endpoint, record: Verdict[] | undefined): TierDecision {
+    if (this.policies.length === 0) return NOTHING_DECIDED; // most clusters have no admin policies: keep the per-pair path light
+    const destination = destinationOf(this.direction, subject, other);
+    const decisions: Record<RuleAction, PortSet> = {Allow: PortSet.NONE, Deny: PortSet.NONE, Pass: PortSet.NONE};
+    let closed = PortSet.ALL.subtract(open);
+    for (const policy of this.policies) {
+      if (!policy.subject(subject)) continue;
+      for (const rule of policy[this.direction]) {
+        const ports = rulePorts(rule, other, destination, this.profile).subtract(closed);
+        if (ports.isEmpty()) continue;
+        decisions[rule.action] = decisions[rule.action].union(ports);
+        closed = closed.union(ports);
+        record?.push({tier: this.name, action: rule.action, ports, rule: {policy: rule.policy, field: rule.field}});
+      }
     }
-    subjects.set(policy, Int32Array.from(selected));
+    return {...decisions, closed};
+  }
+}
+
+/**
+ * The exact evaluation of one side of connections, a source's egress or a destination's
+ * ingress, through the three tiers, recording verdicts when asked. One per direction,
+ * built with the engine: `allowed` runs per pair of classes.
+ */
+class DirectionEvaluator {
+  private readonly admin: AdminTier;
+  private readonly baseline: AdminTier;
+  /** Per class index: the NetworkPolicies isolating it in this direction. */
+  private readonly isolating: readonly CompiledNetworkPolicy[][];
+
+  constructor(
+    private readonly direction: Direction,
+    private readonly profile: CniProfile,
+    tiers: CompiledTiers,
+    selection: ClassSelection,
+  ) {
+    this.admin = new AdminTier('AdminNetworkPolicy', tiers.admin, direction, profile);
+    this.baseline = new AdminTier('BaselineAdminNetworkPolicy', tiers.baseline, direction, profile);
+    this.isolating = selection.isolating[direction];
   }
 
-  const evaluate = evaluator(profile, admin, baseline, isolating);
-  const connection = (source: Endpoint, destination: Endpoint, explanation?: ConnectionExplanation): PortSet => {
-    const destinationClass = destination.kind === 'pod' ? destination.cls : undefined;
-    const egress = source.kind === 'pod' ? evaluate(source.cls, 'egress', destination, destinationClass, explanation?.egress) : PortSet.ALL;
-    if (egress.isEmpty() && !explanation) return egress;
-    const ingress = destinationClass ? evaluate(destinationClass, 'ingress', source, destinationClass, explanation?.ingress) : PortSet.ALL;
-    return egress.intersect(ingress);
-  };
-  const explain = (source: Endpoint, destination: Endpoint): ConnectionExplanation => {
+  /** What `subject` allows in this direction towards or from `other`. */
+  allowed(subject: NetworkClass, other: Endpoint, record: Verdict[] | undefined): PortSet {
+    const admin = this.admin.decide(PortSet.ALL, subject, other, record);
+    const rest = PortSet.ALL.subtract(admin.closed).union(admin.Pass);
+    // NetworkPolicy tier: once a policy isolates the pod in this direction, it decides everything left.
+    if (this.isolating[subject.index]!.length > 0) return admin.Allow.union(this.isolated(rest, subject, other, record));
+    // Baseline tier, then the default: allow.
+    const baseline = this.baseline.decide(rest, subject, other, record);
+    if (record) this.recordDefault(rest.subtract(baseline.closed), subject, record);
+    return admin.Allow.union(rest.subtract(baseline.Deny));
+  }
+
+  /** Of the `rest` ports, those some rule of the policies isolating `subject` allows. */
+  private isolated(rest: PortSet, subject: NetworkClass, other: Endpoint, record: Verdict[] | undefined): PortSet {
+    const selecting = this.isolating[subject.index]!;
+    const destination = destinationOf(this.direction, subject, other);
+    let allowed = PortSet.NONE;
+    for (const policy of selecting) {
+      for (const rule of policy[this.direction]) {
+        const ports = rulePorts(rule, other, destination, this.profile);
+        if (ports.isEmpty()) continue;
+        allowed = allowed.union(ports);
+        const granted = rest.intersect(ports);
+        if (record && !granted.isEmpty()) record.push({tier: 'NetworkPolicy', action: 'Allow', ports: granted, rule: {policy: rule.policy, field: rule.field}});
+      }
+    }
+    const denied = rest.subtract(allowed);
+    if (record && !denied.isEmpty()) {
+      const policies = selecting.map((p) => p.id);
+      record.push({tier: 'NetworkPolicy', action: 'Deny', ports: denied, policies, reason: `isolated for ${this.direction} by ${policies.join(', ')}, and no rule of theirs allows these`});
+    }
+    return rest.intersect(allowed);
+  }
+
+  /** Records the ports no tier decided, which the default allows. */
+  private recordDefault(open: PortSet, subject: NetworkClass, record: Verdict[]): void {
+    if (open.isEmpty()) return;
+    const why = subject.nodeNetwork
+      ? `host network: outside NetworkPolicy under the ${this.profile.name} CNI profile`
+      : `no NetworkPolicy selects it for ${this.direction}`;
+    record.push({tier: 'default', action: 'Allow', ports: open, reason: why});
+  }
+}
+
+/** The engine's answers, from the policies compiled and the classes selected once. */
+class Engine implements NetworkEngine {
+  readonly classes: readonly NetworkClass[];
+  readonly peers: readonly NetworkPeer[];
+  readonly sourceAtoms: readonly AddressRange[];
+  readonly destinationAtoms: readonly AddressRange[];
+  private readonly index: ClassIndex;
+  private readonly selection: ClassSelection;
+  private readonly hasAdminTiers: boolean;
+  private readonly egress: DirectionEvaluator;
+  private readonly ingress: DirectionEvaluator;
+  /** Built on first use: exposure and `--explain` need only `connection`. */
+  private bulk?: BulkReachability;
+
+  constructor(
+    model: ClusterModel,
+    readonly profile: CniProfile,
+  ) {
+    const tiers = compileTiers(model);
+    const atoms = externalAtoms(tiers);
+    this.sourceAtoms = atoms.sources;
+    this.destinationAtoms = atoms.destinations;
+    this.index = buildClasses(model, profile, selectorKeys(policySelectors(model.snapshot.objects)), atoms.both);
+    this.classes = this.index.classes;
+    this.selection = selectClasses(this.index, tiers.networkPolicies);
+    this.hasAdminTiers = tiers.admin.length > 0 || tiers.baseline.length > 0;
+    this.egress = new DirectionEvaluator('egress', profile, tiers, this.selection);
+    this.ingress = new DirectionEvaluator('ingress', profile, tiers, this.selection);
+    this.peers = buildPeers(model, this.index);
+  }
+
+  classOfPod(podId: string): NetworkClass | undefined {
+    return this.index.classOfPod.get(podId);
+  }
+
+  connection(source: Endpoint, destination: Endpoint): PortSet {
+    return this.evaluate(source, destination, undefined);
+  }
+
+  explain(source: Endpoint, destination: Endpoint): ConnectionExplanation {
     const explanation: ConnectionExplanation = {
       ports: PortSet.NONE,
       egress: source.kind === 'pod' ? [] : undefined,
       ingress: destination.kind === 'pod' ? [] : undefined,
     };
-    explanation.ports = connection(source, destination, explanation);
+    explanation.ports = this.evaluate(source, destination, explanation);
     return explanation;
-  };
-
-  // Built on first use: exposure and `--explain` need only `connection`.
-  let sweep: ((source: NetworkClass) => ClassSet) | undefined;
-  const reachableFrom = (source: NetworkClass): ClassSet => {
-    sweep ??=
-      admin.length > 0 || baseline.length > 0
-        ? // Admin tiers decide port by port and rule by rule; evaluate each destination class exactly.
-          (from) => ClassSet.of(classes.length, classes.filter((d) => !connection({kind: 'pod', cls: from}, {kind: 'pod', cls: d}).isEmpty()).map((d) => d.index))
-        : bulkReachability(index, profile, policies, subjects, isolating);
-    return sweep(source);
-  };
-
-  const peers = buildPeers(model, index);
-  return {
-    profile,
-    classes,
-    peers,
-    classOfPod: (podId) => index.classOfPod.get(podId),
-    sourceAtoms,
-    destinationAtoms,
-    connection: (source, destination) => connection(source, destination),
-    explain,
-    reachableFrom,
-  };
-}
-
-
-/** The exact evaluation of one side of a connection through the three tiers, recording verdicts when asked. */
-function evaluator(
-  profile: CniProfile,
-  admin: readonly CompiledAdminPolicy[],
-  baseline: readonly CompiledAdminPolicy[],
-  isolating: Record<Direction, CompiledNetworkPolicy[][]>,
-) {
-  /**
-   * Walks one admin tier's rules in order: the first rule that matches a port decides it.
-   * Only `open` ports are left to this tier (the baseline sees what the tiers above left).
-   */
-  const decide = (
-    tier: readonly CompiledAdminPolicy[],
-    name: Tier,
-    open: PortSet,
-    subject: NetworkClass,
-    direction: Direction,
-    other: Endpoint,
-    destination: NetworkClass | undefined,
-    record: Verdict[] | undefined,
-  ) => {
-    const decisions: Record<RuleAction, PortSet> = {Allow: PortSet.NONE, Deny: PortSet.NONE, Pass: PortSet.NONE};
-    if (tier.length === 0) return {...decisions, undecided: open}; // most clusters have no admin policies: keep the per-pair path light
-    let decided = PortSet.ALL.subtract(open);
-    for (const policy of tier) {
-      if (!policy.subject(subject)) continue;
-      for (const rule of policy[direction]) {
-        const ports = rulePorts(rule, other, destination, profile).subtract(decided);
-        if (ports.isEmpty()) continue;
-        decisions[rule.action] = decisions[rule.action].union(ports);
-        decided = decided.union(ports);
-        record?.push({tier: name, action: rule.action, ports, rule: {policy: rule.policy, field: rule.field}});
-      }
-    }
-    return {...decisions, undecided: open.subtract(decided)};
-  };
-
-  /** What `subject` allows in one direction towards or from `other`. */
-  return (subject: NetworkClass, direction: Direction, other: Endpoint, destination: NetworkClass | undefined, record?: Verdict[]): PortSet => {
-    const adminTier = decide(admin, 'AdminNetworkPolicy', PortSet.ALL, subject, direction, other, destination, record);
-    const rest = adminTier.undecided.union(adminTier.Pass);
-    // NetworkPolicy tier: once a policy isolates the pod in this direction, it decides everything left.
-    const selecting = isolating[direction][subject.index]!;
-    if (selecting.length > 0) {
-      let npAllow = PortSet.NONE;
-      for (const policy of selecting) {
-        for (const rule of policy[direction]) {
-          const ports = rulePorts(rule, other, destination, profile);
-          if (ports.isEmpty()) continue;
-          npAllow = npAllow.union(ports);
-          const granted = rest.intersect(ports);
-          if (record && !granted.isEmpty()) record.push({tier: 'NetworkPolicy', action: 'Allow', ports: granted, rule: {policy: rule.policy, field: rule.field}});
-        }
-      }
-      const denied = rest.subtract(npAllow);
-      if (record && !denied.isEmpty()) {
-        const policies = selecting.map((p) => p.id);
-        record.push({tier: 'NetworkPolicy', action: 'Deny', ports: denied, policies, reason: `isolated for ${direction} by ${policies.join(', ')}, and no rule of theirs allows these`});
-      }
-      return adminTier.Allow.union(rest.intersect(npAllow));
-    }
-    // Baseline tier, then the default: allow.
-    const baselineTier = decide(baseline, 'BaselineAdminNetworkPolicy', rest, subject, direction, other, destination, record);
-    const open = baselineTier.undecided;
-    if (record && !open.isEmpty()) {
-      const why = subject.nodeNetwork
-        ? `host network: outside NetworkPolicy under the ${profile.name} CNI profile`
-        : `no NetworkPolicy selects it for ${direction}`;
-      record.push({tier: 'default', action: 'Allow', ports: open, reason: why});
-    }
-    return adminTier.Allow.union(rest.subtract(baselineTier.Deny));
-  };
-}
-
-/**
- * `reachableFrom` for clusters without admin policies, over bitsets of classes. For a
- * source s and a destination d, some port passes when an egress term of s (a rule of
- * an isolating policy, or "everything" when s is not egress-isolated) covers d and
- * either d's ingress is open or an ingress rule admitting s, of a policy selecting d,
- * shares a port with that term at d. Rules are indexed by the sources they admit, so
- * one source touches only its own rules and the classes their policies select.
- */
-function bulkReachability(
-  index: ClassIndex,
-  profile: CniProfile,
-  policies: readonly CompiledNetworkPolicy[],
-  subjects: ReadonlyMap<CompiledNetworkPolicy, Int32Array>,
-  isolating: Record<Direction, CompiledNetworkPolicy[][]>,
-): (source: NetworkClass) => ClassSet {
-  const {classes} = index;
-  const size = classes.length;
-  const everything = ClassSet.all(size);
-  const openIngress = ClassSet.of(size, classes.filter((c) => isolating.ingress[c.index]!.length === 0).map((c) => c.index));
-
-  const peerClasses = (peer: Peer, into: ClassSet): void => {
-    if (peer.kind === 'block') {
-      if (!profile.ipBlockMatchesPods) return;
-      for (const cls of classes) {
-        const address = cls.address;
-        if (address !== undefined && peer.ranges.some(([a, b]) => a <= address && address <= b)) into.add(cls.index);
-      }
-      return;
-    }
-    if (peer.kind === 'nothing') return;
-    const namespaces = typeof peer.namespaces === 'string' ? [peer.namespaces] : [...index.namespaceRange.keys()];
-    for (const namespace of namespaces) {
-      const [first, end] = index.namespaceRange.get(namespace) ?? [0, 0];
-      if (first === end || (typeof peer.namespaces !== 'string' && !peer.namespaces(classes[first]!.namespaceLabels))) continue;
-      for (let c = first; c < end; c++) if (podsPeerMatches(peer, classes[c]!)) into.add(c);
-    }
-  };
-  const ruleClasses = new Map<PolicyRule, ClassSet>();
-  const classesOf = (rule: PolicyRule): ClassSet => {
-    if (rule.peers === 'any') return everything;
-    let set = ruleClasses.get(rule);
-    if (!set) {
-      set = new ClassSet(size);
-      for (const peer of rule.peers) peerClasses(peer, set);
-      ruleClasses.set(rule, set);
-    }
-    return set;
-  };
-
-  interface IngressTerm {
-    rule: PolicyRule;
-    admits: ClassSet;
-    targets: Int32Array;
-  }
-  // Ingress rules by the sources they admit: rules admitting most classes are tested per source instead.
-  const admittedBy: IngressTerm[][] = classes.map(() => []);
-  const wide: IngressTerm[] = [];
-  for (const policy of policies) {
-    for (const rule of policy.ingress) {
-      const admits = classesOf(rule);
-      const term = {rule, admits, targets: subjects.get(policy)!};
-      if (term.targets.length === 0) continue;
-      if (admits === everything || admits.count() > size / 8) wide.push(term);
-      else for (const s of admits.members()) admittedBy[s]!.push(term);
-    }
   }
 
-  const namedClasses = new Map<string, ClassSet>();
-  const openWithNamedPort = (port: NamedPort): ClassSet => {
-    const key = `${port.name}/${port.protocol ?? '*'}`;
-    let set = namedClasses.get(key);
-    if (!set) {
-      set = ClassSet.of(
-        size,
-        classes.filter((c) => openIngress.has(c.index) && c.ports.some((p) => p.name === port.name && (port.protocol === undefined || port.protocol === p.protocol))).map((c) => c.index),
-      );
-      namedClasses.set(key, set);
+  reachableFrom(source: NetworkClass): ClassSet {
+    if (this.hasAdminTiers) {
+      // Admin tiers decide port by port and rule by rule; evaluate each destination class exactly.
+      const from: Endpoint = {kind: 'pod', cls: source};
+      return ClassSet.of(this.classes.length, this.classes.filter((d) => !this.connection(from, {kind: 'pod', cls: d}).isEmpty()).map((d) => d.index));
     }
-    return set;
-  };
-  const everyPort: PortMatch = {numeric: PortSet.ALL, named: []};
+    this.bulk ??= new BulkReachability(this.index, this.profile, this.selection);
+    return this.bulk.reachableFrom(source);
+  }
 
-  return (source) => {
-    const reached = new ClassSet(size);
-    const egress = isolating.egress[source.index]!;
-    const terms = egress.length === 0 ? [{reaches: everything, ports: everyPort}] : egress.flatMap((p) => p.egress.map((rule) => ({reaches: classesOf(rule), ports: rule.ports})));
-    const ingress = [...admittedBy[source.index]!, ...wide.filter((term) => term.admits.has(source.index))];
-    for (const term of terms) {
-      if (!term.ports.numeric.isEmpty()) reached.unionWithIntersection(term.reaches, openIngress);
-      for (const port of term.ports.named) reached.unionWithIntersection(term.reaches, openWithNamedPort(port));
-      for (const {rule, targets} of ingress) {
-        const everywhere = !term.ports.numeric.intersect(rule.ports.numeric).isEmpty();
-        if (!everywhere && term.ports.named.length === 0 && rule.ports.named.length === 0) continue;
-        for (const d of targets) {
-          if (reached.has(d) || !term.reaches.has(d)) continue;
-          const destination = classes[d]!;
-          if (everywhere || !resolvePorts(term.ports, destination).intersect(resolvePorts(rule.ports, destination)).isEmpty()) reached.add(d);
-        }
-      }
-    }
-    return reached;
-  };
+  /** The source's egress, then (unless that allows nothing and no explanation is asked for) the destination's ingress. */
+  private evaluate(source: Endpoint, destination: Endpoint, explanation: ConnectionExplanation | undefined): PortSet {
+    const egress = source.kind === 'pod' ? this.egress.allowed(source.cls, destination, explanation?.egress) : PortSet.ALL;
+    if (egress.isEmpty() && !explanation) return egress;
+    const ingress = destination.kind === 'pod' ? this.ingress.allowed(destination.cls, source, explanation?.ingress) : PortSet.ALL;
+    return egress.intersect(ingress);
+  }
+}
+
+export function buildNetworkEngine(model: ClusterModel, profile: CniProfile = DEFAULT_PROFILE): NetworkEngine {
+  return new Engine(model, profile);
 }

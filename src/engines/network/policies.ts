@@ -75,6 +75,9 @@ const ALL_PORTS: PortMatch = {numeric: PortSet.ALL, named: []};
 
 export type RuleAction = 'Allow' | 'Deny' | 'Pass';
 
+/** The two sides a policy governs: traffic into its pods, and traffic out of them. */
+export type Direction = 'ingress' | 'egress';
+
 export interface PolicyRule {
   /** `NetworkPolicy/ns/name`, `AdminNetworkPolicy/name`: the snapshot key of the policy. */
   policy: string;
@@ -208,7 +211,7 @@ export function compileNetworkPolicy(policy: NetworkPolicyObject, invalid: Inval
   const spec = policy.spec ?? {};
   // policyTypes default (absent or empty, as the API server fills it in): Ingress always, Egress only with egress rules.
   const types = spec.policyTypes?.length ? spec.policyTypes : spec.egress && spec.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
-  const rules = (list: readonly NpRuleSpec[] | null | undefined, direction: 'ingress' | 'egress'): PolicyRule[] =>
+  const rules = (list: readonly NpRuleSpec[] | null | undefined, direction: Direction): PolicyRule[] =>
     (list ?? []).map((rule, i) => {
       const field = `spec.${direction}[${i}]`;
       const peerField = direction === 'ingress' ? 'from' : 'to';
