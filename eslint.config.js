@@ -30,7 +30,7 @@ export default defineConfig(
   {linterOptions: {reportUnusedDisableDirectives: 'error'}},
   {files: ['**/*.ts'], extends: [tseslint.configs.recommended], rules: CORRECTNESS},
   // The pipeline, the commands and the viewer.
-  {files: ['src/**/*.ts', 'viewer/**/*.js', 'bin/**/*.js'], rules: limits({lines: 90, params: 8, complexity: 28, depth: 5})},
+  {files: ['src/**/*.ts', 'viewer/**/*.js', 'bin/**/*.js'], rules: limits({lines: 68, params: 7, complexity: 28, depth: 5})},
   // The synthetic cluster generator and the bench harness are tools around the product, held where they landed.
   {files: ['src/generate/**/*.ts', 'src/bench/**/*.ts'], rules: limits({lines: 135, params: 6, complexity: 54, depth: 5})},
   // A test file's describe blocks are long functions by nature: its helpers are held, its blocks are not.
