@@ -30,9 +30,10 @@ export default defineConfig(
   {linterOptions: {reportUnusedDisableDirectives: 'error'}},
   {files: ['**/*.ts'], extends: [tseslint.configs.recommended], rules: CORRECTNESS},
   // The pipeline, the commands and the viewer.
-  {files: ['src/**/*.ts', 'viewer/**/*.js', 'bin/**/*.js'], rules: limits({lines: 68, params: 7, complexity: 28, depth: 5})},
-  // The synthetic cluster generator and the bench harness are tools around the product, held where they landed.
-  {files: ['src/generate/**/*.ts', 'src/bench/**/*.ts'], rules: limits({lines: 135, params: 6, complexity: 54, depth: 5})},
+  {files: ['src/**/*.ts', 'viewer/**/*.js', 'bin/**/*.js'], rules: limits({lines: 70, params: 7, complexity: 28, depth: 5})},
+  // The synthetic cluster generator and the bench harness are tools around the product, held where they
+  // landed; their long functions are tables of the objects they generate or serve, so length is not held.
+  {files: ['src/generate/**/*.ts', 'src/bench/**/*.ts'], rules: limits({lines: 0, params: 6, complexity: 54, depth: 5})},
   // A test file's describe blocks are long functions by nature: its helpers are held, its blocks are not.
   {files: ['test/**/*.ts', '*.config.{js,ts}'], rules: limits({lines: 0, params: 5, complexity: 18, depth: 5})},
   // The viewer is a classic script inlined into the report page.

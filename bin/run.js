@@ -20,7 +20,9 @@ if (NODE_FLAGS.every((flag) => process.execArgv.includes(flag))) {
   const {execute} = await import('@oclif/core');
   await execute({dir: import.meta.url});
 } else {
-  const child = spawn(process.execPath, [...NODE_FLAGS, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {stdio: ['inherit', 'inherit', 'inherit', 'ipc']});
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+  });
   // `kill PID` reaches only this process, Ctrl-C the whole group: either way the worker is
   // told, and this process stays until it has removed its temporary files and ended, then
   // ends the same way (killed by the same signal, or with the same status). Any other end of

@@ -9,11 +9,20 @@ import {ROOT, runCli} from './helpers/cli.js';
 
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'edges', 'ANONYMOUS_ACCESS', 'positive.unauthenticated-reads-secrets.yaml');
 
-describe('grants to the API server\'s implicit groups', () => {
+describe("grants to the API server's implicit groups", () => {
   it('a ClusterRoleBinding granting system:unauthenticated read on secrets is a finding from the Internet to those secrets', () => {
     const result = runCli(['analyze', FIXTURE, '-o', 'json']);
     expect(result.status, result.stderr).toBe(0);
-    const {findings} = JSON.parse(result.stdout) as {findings: Array<{category: string; path: {source: string; target: string; steps: Array<{from: string; to: string; type: string; technique: string; certainty: string}>}}>};
+    const {findings} = JSON.parse(result.stdout) as {
+      findings: Array<{
+        category: string;
+        path: {
+          source: string;
+          target: string;
+          steps: Array<{from: string; to: string; type: string; technique: string; certainty: string}>;
+        };
+      }>;
+    };
     const secrets = findings.filter((f) => f.path.target === 'secret:shop/db-password');
     expect(secrets).toHaveLength(1);
     expect(secrets[0]!.path.source).toBe('internet');

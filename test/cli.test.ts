@@ -24,7 +24,17 @@ describe('kubepath analyze', () => {
     const summary = JSON.parse(result.stdout);
     expect(summary.model.namespaces.total).toBeGreaterThanOrEqual(8);
     expect(summary.model.workloads.total).toBeGreaterThanOrEqual(30);
-    for (const kind of ['Service', 'Ingress', 'NetworkPolicy', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'Secret', 'ServiceAccount']) {
+    for (const kind of [
+      'Service',
+      'Ingress',
+      'NetworkPolicy',
+      'Role',
+      'ClusterRole',
+      'RoleBinding',
+      'ClusterRoleBinding',
+      'Secret',
+      'ServiceAccount',
+    ]) {
       expect(summary.objects[kind], kind).toBeGreaterThan(0);
     }
     expect(summary.model.pods.representative).toBe(summary.model.workloads.total);
@@ -43,7 +53,7 @@ describe('kubepath analyze', () => {
 });
 
 describe('kubepath graph', () => {
-  it("prints the documented JSON shape", () => {
+  it('prints the documented JSON shape', () => {
     const result = runCli(['graph', EXAMPLE, '-o', 'json']);
     expect(result.status, result.stderr).toBe(0);
     const graph = JSON.parse(result.stdout);
@@ -57,13 +67,23 @@ describe('kubepath graph', () => {
   });
 
   it('lists the edges asked per identity, which the graph does not hold, and analyze counts the same edges', () => {
-    const graph = JSON.parse(runCli(['graph', EXAMPLE, '-o', 'json']).stdout) as {edges: Array<{source: string; target: string; type: string}>};
+    const graph = JSON.parse(runCli(['graph', EXAMPLE, '-o', 'json']).stdout) as {
+      edges: Array<{source: string; target: string; type: string}>;
+    };
     const byType: Record<string, number> = {};
     for (const edge of graph.edges) byType[edge.type] = (byType[edge.type] ?? 0) + 1;
     const exec = graph.edges.filter((e) => e.type === 'CAN_EXEC').map((e) => `${e.source} -> ${e.target}`);
     expect(exec).toContain('sa:ci/gitlab-runner -> pod:ci/docker-builder');
     expect(exec.filter((e) => e.startsWith('sa:logging/fluent-bit -> '))).toHaveLength(43);
-    for (const type of ['CAN_READ_SECRET', 'CAN_PATCH', 'CAN_CREATE_POD_AS', 'CAN_CREATE_PRIVILEGED_POD', 'CAN_MINT_TOKEN', 'CAN_IMPERSONATE']) expect(byType[type], type).toBeGreaterThan(0);
+    for (const type of [
+      'CAN_READ_SECRET',
+      'CAN_PATCH',
+      'CAN_CREATE_POD_AS',
+      'CAN_CREATE_PRIVILEGED_POD',
+      'CAN_MINT_TOKEN',
+      'CAN_IMPERSONATE',
+    ])
+      expect(byType[type], type).toBeGreaterThan(0);
     const summary = JSON.parse(runCli(['analyze', EXAMPLE, '--json']).stdout);
     expect(summary.graph.edgesByType).toEqual(Object.fromEntries(Object.entries(byType).sort(([a], [b]) => (a < b ? -1 : 1))));
     expect(summary.graph.edges).toBe(graph.edges.length);
@@ -74,7 +94,10 @@ describe('hostile names', () => {
   it('prints names from the input as inert text: control characters and ANSI escapes are escaped', () => {
     const dir = tempDir();
     const evil = 'Evil\u001b[31mRED\u001b]8;;http://x\u0007';
-    writeFileSync(join(dir, 'evil.yaml'), `apiVersion: example.com/v1\nkind: "${evil.replace(/\u001b/g, '\\e').replace(/\u0007/g, '\\a')}"\nmetadata: {name: x}\n`);
+    writeFileSync(
+      join(dir, 'evil.yaml'),
+      `apiVersion: example.com/v1\nkind: "${evil.replace(/\u001b/g, '\\e').replace(/\u0007/g, '\\a')}"\nmetadata: {name: x}\n`,
+    );
     const result = runCli(['analyze', join(dir, 'evil.yaml'), '--verbose']);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);

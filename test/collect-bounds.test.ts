@@ -51,7 +51,9 @@ function expectOnlyPodsMissing(collected: Awaited<ReturnType<typeof collectFake>
   expect(snapshot!.coverage.gaps.map((gap) => [gap.kind, gap.reason])).toEqual([['Pod', reason]]);
   expect(countOf(snapshot!, 'Pod')).toBe(0);
   for (const kind of ['Namespace', 'Service', 'Deployment', 'RoleBinding']) expect(countOf(snapshot!, kind), kind).toBe(served(kind));
-  expect(result.stderr).toMatch(new RegExp(`kubepath: warning: coverage gap: Pod could not be read \\(${reason}\\): pods there are not seen`));
+  expect(result.stderr).toMatch(
+    new RegExp(`kubepath: warning: coverage gap: Pod could not be read \\(${reason}\\): pods there are not seen`),
+  );
   expect(result.stderr).toMatch(/with 1 coverage gap\n/);
 }
 
@@ -71,7 +73,9 @@ describe('each list of the live collector is bounded', () => {
     // Pages of 10: every other kind has at most 3.
     const collected = await collectFake(CLUSTER, {endless: 'Pod'}, ['--chunk-size', '10', '--max-list-pages', '4']);
     expectOnlyPodsMissing(collected, 'too-large');
-    expect(podGap(collected.snapshot)!.message).toBe('the list of pods has more than 4 pages (--max-list-pages raises it); nothing of it is kept');
+    expect(podGap(collected.snapshot)!.message).toBe(
+      'the list of pods has more than 4 pages (--max-list-pages raises it); nothing of it is kept',
+    );
     expect(podLists(collected.api.requests).length).toBe(4);
   });
 
@@ -83,7 +87,13 @@ describe('each list of the live collector is bounded', () => {
     for (const {kind} of KINDS) {
       const gap = objects.snapshot!.coverage.gaps.find((g) => g.kind === kind);
       if (served(kind) > cap) {
-        expect(gap, kind).toEqual({kind, reason: 'too-large', message: expect.stringMatching(new RegExp(`^the list of \\w+ has more than ${cap} objects \\(--max-list-objects raises it\\); nothing of it is kept$`))});
+        expect(gap, kind).toEqual({
+          kind,
+          reason: 'too-large',
+          message: expect.stringMatching(
+            new RegExp(`^the list of \\w+ has more than ${cap} objects \\(--max-list-objects raises it\\); nothing of it is kept$`),
+          ),
+        });
         expect(countOf(objects.snapshot!, kind), kind).toBe(0);
       } else {
         expect(gap, kind).toBeUndefined();
@@ -94,7 +104,11 @@ describe('each list of the live collector is bounded', () => {
 
     const bytes = await collectFake(CLUSTER, {}, ['--max-list-bytes', '16Ki']);
     expect(bytes.result.status).toBe(0);
-    expect(podGap(bytes.snapshot)).toEqual({kind: 'Pod', reason: 'too-large', message: 'the list of pods is larger than 16 KiB (--max-list-bytes raises it); nothing of it is kept'});
+    expect(podGap(bytes.snapshot)).toEqual({
+      kind: 'Pod',
+      reason: 'too-large',
+      message: 'the list of pods is larger than 16 KiB (--max-list-bytes raises it); nothing of it is kept',
+    });
     expect(countOf(bytes.snapshot!, 'Pod')).toBe(0);
     expect(countOf(bytes.snapshot!, 'Namespace')).toBe(served('Namespace'));
     expect(bytes.result.stderr).toMatch(/coverage gap: Pod could not be read \(too-large\): .*--max-list-bytes raises it/);
@@ -139,9 +153,16 @@ describe('each list of the live collector is bounded', () => {
 
   it('ends a page of millions of empty items at the object bound as they arrive, in bounded memory and time', async () => {
     // 20 million `{}` in one 60 MB page: under every byte cap, and 200 times the object bound.
-    const collected = await collectFake(CLUSTER, {hugePage: {kind: 'Pod', items: 20_000_000}}, ['--max-list-objects', '100000', '--list-timeout', '10']);
+    const collected = await collectFake(CLUSTER, {hugePage: {kind: 'Pod', items: 20_000_000}}, [
+      '--max-list-objects',
+      '100000',
+      '--list-timeout',
+      '10',
+    ]);
     expectOnlyPodsMissing(collected, 'too-large');
-    expect(podGap(collected.snapshot)!.message).toBe('the list of pods has more than 100,000 objects (--max-list-objects raises it); nothing of it is kept');
+    expect(podGap(collected.snapshot)!.message).toBe(
+      'the list of pods has more than 100,000 objects (--max-list-objects raises it); nothing of it is kept',
+    );
     expect(collected.seconds).toBeLessThan(10 + MARGIN_SECONDS);
     expect(collected.peakMiB).toBeLessThan(SMALL_PEAK_MIB);
   });
@@ -161,7 +182,13 @@ describe('each list of the live collector is bounded', () => {
     expect(collected.result.status, collected.result.stderr).toBe(0);
     expect(collected.snapshot!.coverage.gaps).toEqual([]);
     expect(countOf(collected.snapshot!, 'Pod')).toBe(PODS);
-    expect(podLists(collected.api.requests).map((r) => [r.status, r.query.limit])).toEqual([[200, '1'], [410, '1'], [200, '1'], [410, '1'], [200, undefined]]);
+    expect(podLists(collected.api.requests).map((r) => [r.status, r.query.limit])).toEqual([
+      [200, '1'],
+      [410, '1'],
+      [200, '1'],
+      [410, '1'],
+      [200, undefined],
+    ]);
     expect(readFileSync(collected.out, 'utf8')).not.toContain('xxxxxxxx');
     expect(collected.peakMiB).toBeLessThan(SMALL_PEAK_MIB);
   });
@@ -178,7 +205,9 @@ describe('each list of the live collector is bounded', () => {
     expect(podGap(collected.snapshot)).toEqual({
       kind: 'Pod',
       reason: 'error',
-      message: expect.stringMatching(new RegExp(`^${request}: 429 The API server is handling too many requests; please try again later\\. \\(after 6 tries\\)$`)),
+      message: expect.stringMatching(
+        new RegExp(`^${request}: 429 The API server is handling too many requests; please try again later\\. \\(after 6 tries\\)$`),
+      ),
     });
     expect(collected.result.stderr).toMatch(new RegExp(`coverage gap: Pod could not be read \\(error\\): .*; ${request}: 429 `));
     expect(collected.result.stderr).toMatch(new RegExp(`retried 5 requests \\(first: ${request}: 429, Retry-After 0\\)`));
@@ -190,16 +219,29 @@ describe('each list of the live collector is bounded', () => {
     // The four lists after namespaces and nodes, trickled a byte a second, hold every slot past the collection's deadline.
     const trickled: string[] = LIST_RESOURCES.slice(2, 6).map((r) => r.spec.kind);
     expect(LIST_RESOURCES.slice(0, 2).map((r) => r.spec.kind)).toEqual(['Namespace', 'Node']);
-    const collected = await collectFake(CLUSTER, {trickle: {kinds: trickled, intervalMs: 1000}}, ['--collect-timeout', '5', '--list-timeout', '60']);
+    const collected = await collectFake(CLUSTER, {trickle: {kinds: trickled, intervalMs: 1000}}, [
+      '--collect-timeout',
+      '5',
+      '--list-timeout',
+      '60',
+    ]);
     expect(collected.result.status, collected.result.stderr).toBe(0);
     const deadline = "was cut off at the collection's deadline, 5 s (--collect-timeout raises it)";
     const gaps = collected.snapshot!.coverage.gaps;
-    expect(gaps.map((gap) => gap.kind).sort()).toEqual(LIST_RESOURCES.map((r) => r.spec.kind).filter((kind) => kind !== 'Namespace' && kind !== 'Node').sort());
+    expect(gaps.map((gap) => gap.kind).sort()).toEqual(
+      LIST_RESOURCES.map((r) => r.spec.kind)
+        .filter((kind) => kind !== 'Namespace' && kind !== 'Node')
+        .sort(),
+    );
     for (const gap of gaps) {
       const resource = LIST_RESOURCES.find((r) => r.spec.kind === gap.kind)!;
       const request = `GET ${listPath(resource, resource.versions[0]!)}?limit=500`;
       const why = trickled.includes(gap.kind) ? `${request} was still being answered` : `no time was left for ${request}`;
-      expect(gap, gap.kind).toEqual({kind: gap.kind, reason: 'timeout', message: `the list of ${resource.resource} ${deadline}: ${why}; nothing of it is kept`});
+      expect(gap, gap.kind).toEqual({
+        kind: gap.kind,
+        reason: 'timeout',
+        message: `the list of ${resource.resource} ${deadline}: ${why}; nothing of it is kept`,
+      });
     }
     for (const kind of ['Namespace', 'Node']) expect(countOf(collected.snapshot!, kind), kind).toBe(served(kind));
     expect(collected.seconds).toBeLessThan(5 + MARGIN_SECONDS);
@@ -207,7 +249,9 @@ describe('each list of the live collector is bounded', () => {
 
   it('reads the bounds from the flags, in seconds or with units, and refuses malformed ones (exit 2)', () => {
     expect(listBoundsOf({})).toEqual(DEFAULT_LIST_BOUNDS);
-    expect(listBoundsOf({'collect-timeout': '1h', 'list-timeout': '10m', 'max-list-bytes': '512Mi', 'max-list-pages': 7, 'max-list-objects': 9})).toEqual({
+    expect(
+      listBoundsOf({'collect-timeout': '1h', 'list-timeout': '10m', 'max-list-bytes': '512Mi', 'max-list-pages': 7, 'max-list-objects': 9}),
+    ).toEqual({
       collectTimeoutMs: 3_600_000,
       timeoutMs: 600_000,
       maxBytes: 512 * 1024 * 1024,
@@ -216,10 +260,19 @@ describe('each list of the live collector is bounded', () => {
     });
     expect(listBoundsOf({'list-timeout': '90', 'max-list-bytes': '4GiB'})).toMatchObject({timeoutMs: 90_000, maxBytes: 4 * 1024 ** 3});
     const cases: Array<[string[], RegExp]> = [
-      [['--list-timeout', '0'], /^kubepath: error: --list-timeout 0: expected a positive number of seconds, or of s, m or h \(90s, 10m\)$/m],
+      [
+        ['--list-timeout', '0'],
+        /^kubepath: error: --list-timeout 0: expected a positive number of seconds, or of s, m or h \(90s, 10m\)$/m,
+      ],
       [['--list-timeout', '5 days'], /^kubepath: error: --list-timeout 5 days: expected/m],
-      [['--collect-timeout', '-1'], /^kubepath: error: --collect-timeout -1: expected a positive number of seconds, or of s, m or h \(90s, 10m\)$/m],
-      [['--max-list-bytes', '4GB'], /^kubepath: error: --max-list-bytes 4GB: expected a positive number of bytes, or of Ki, Mi or Gi \(512Mi, 4Gi\)$/m],
+      [
+        ['--collect-timeout', '-1'],
+        /^kubepath: error: --collect-timeout -1: expected a positive number of seconds, or of s, m or h \(90s, 10m\)$/m,
+      ],
+      [
+        ['--max-list-bytes', '4GB'],
+        /^kubepath: error: --max-list-bytes 4GB: expected a positive number of bytes, or of Ki, Mi or Gi \(512Mi, 4Gi\)$/m,
+      ],
       [['--max-list-pages', '0'], /^kubepath: error: .*max-list-pages/m],
     ];
     for (const [args, message] of cases) {
@@ -235,11 +288,19 @@ describe('each list of the live collector is bounded', () => {
 
 describe('a list answer, read item by item as it arrives (src/collect/list-reader.ts)', () => {
   /** Reads `text` in chunks of `size` bytes with an object bound of `maxObjects`; what the reader gave, or the error it threw. */
-  function read(text: string, size: number, maxObjects = DEFAULT_LIST_BOUNDS.maxObjects): {list?: unknown; count?: number; begun?: unknown; items: unknown[]; error?: Error} {
+  function read(
+    text: string,
+    size: number,
+    maxObjects = DEFAULT_LIST_BOUNDS.maxObjects,
+  ): {list?: unknown; count?: number; begun?: unknown; items: unknown[]; error?: Error} {
     const items: unknown[] = [];
     let begun: unknown;
     const budget = new ListBudget({...DEFAULT_LIST_BOUNDS, maxObjects}, 'the list of pods', Date.now() + 60_000);
-    const reader = new ListReader({begin: (members) => (begun = members), item: (value) => items.push(value)}, budget, (why) => new Error(why));
+    const reader = new ListReader(
+      {begin: (members) => (begun = members), item: (value) => items.push(value)},
+      budget,
+      (why) => new Error(why),
+    );
     const bytes = Buffer.from(text);
     try {
       for (let at = 0; at < bytes.length; at += size) reader.write(bytes.subarray(at, at + size));
@@ -252,7 +313,17 @@ describe('a list answer, read item by item as it arrives (src/collect/list-reade
 
   it('gives each item and member as JSON.parse does, wherever the chunks split it', () => {
     const head = {kind: 'PodList', apiVersion: 'v1', metadata: {continue: 'a"b\\', resourceVersion: '1'}};
-    const items = [{metadata: {name: 'p\\"q', annotations: {'a\\\\': '\\\\"}{][,:', u: 'é🙂\u2028\u0000'}}}, 1, -2.5e3, 'str"', null, true, [], {}, [[{}, '"']]];
+    const items = [
+      {metadata: {name: 'p\\"q', annotations: {'a\\\\': '\\\\"}{][,:', u: 'é🙂\u2028\u0000'}}},
+      1,
+      -2.5e3,
+      'str"',
+      null,
+      true,
+      [],
+      {},
+      [[{}, '"']],
+    ];
     const after = {after: {x: [1, 2]}, '': 0};
     const text = JSON.stringify({...head, items, ...after}, null, 1); // white space everywhere it may go
     for (const size of [1, 2, 3, 5, 64, text.length]) {
@@ -305,9 +376,18 @@ describe('a server URL with user:password in it', () => {
   const SECRET = 's3cret-pass';
   /** Every way of writing user:password into a server URL that Node's URL parser (and so the HTTP client) reads as such. */
   const spellings = (scheme: 'https' | 'http', hostPort: string): string[] =>
-    [`${scheme}://`, `${scheme}:`, `${scheme}:/`, `${scheme}:///`, ` ${scheme}://`, `${scheme.slice(0, 2)}\t${scheme.slice(2)}://`, `${scheme}:\\\\`].map((start) => `${start}kubepath-user:${SECRET}@${hostPort}`);
+    [
+      `${scheme}://`,
+      `${scheme}:`,
+      `${scheme}:/`,
+      `${scheme}:///`,
+      ` ${scheme}://`,
+      `${scheme.slice(0, 2)}\t${scheme.slice(2)}://`,
+      `${scheme}:\\\\`,
+    ].map((start) => `${start}kubepath-user:${SECRET}@${hostPort}`);
   /** The kubeconfig with its server written as `server` (a JSON string is a YAML one). */
-  const withServer = (kubeconfig: string, server: string): string => readFileSync(kubeconfig, 'utf8').replace(/server: https:\/\/\S+/, `server: ${JSON.stringify(server)}`);
+  const withServer = (kubeconfig: string, server: string): string =>
+    readFileSync(kubeconfig, 'utf8').replace(/server: https:\/\/\S+/, `server: ${JSON.stringify(server)}`);
   const expectNoCredentials = (texts: string[]): void => {
     for (const text of texts) {
       expect(text).not.toContain(SECRET);
@@ -326,10 +406,12 @@ describe('a server URL with user:password in it', () => {
         return file;
       });
     const collect = (files: string[]): Promise<Array<Awaited<ReturnType<typeof runCliAsync>> & {out: string; config: string}>> =>
-      Promise.all(files.map(async (config) => {
-        const out = join(tempDir(), 'snapshot.json');
-        return {...(await runCliAsync(['collect', '--kubeconfig', config, '--out', out])), out, config};
-      }));
+      Promise.all(
+        files.map(async (config) => {
+          const out = join(tempDir(), 'snapshot.json');
+          return {...(await runCliAsync(['collect', '--kubeconfig', config, '--out', out])), out, config};
+        }),
+      );
 
     // Read: each spelling reaches the server (as the kubeconfig's token), and is named as api.url.
     const read = await collect(configs('https', kubeconfig));
@@ -348,11 +430,20 @@ describe('a server URL with user:password in it', () => {
       collect(configs('https', closed, closedApi.url.slice('https://'.length))),
       collect(configs('http', kubeconfig)),
     ]);
-    for (const run of unreachable) expect(run.stderr).toMatch(/^kubepath: error: cannot reach the API server at https:\/\/127\.0\.0\.1:1: ECONNREFUSED/m);
-    for (const run of nothing) expect(run.stderr).toMatch(/^kubepath: error: nothing could be read from https:\/\/127\.0\.0\.1:\d+ \(context fake\)/m);
-    for (const run of plain) expect(run.stderr).toMatch(/^kubepath: error: .*: the server must be https:\/\/ .*: http:\/\/127\.0\.0\.1:\d+$/m);
+    for (const run of unreachable)
+      expect(run.stderr).toMatch(/^kubepath: error: cannot reach the API server at https:\/\/127\.0\.0\.1:1: ECONNREFUSED/m);
+    for (const run of nothing)
+      expect(run.stderr).toMatch(/^kubepath: error: nothing could be read from https:\/\/127\.0\.0\.1:\d+ \(context fake\)/m);
+    for (const run of plain)
+      expect(run.stderr).toMatch(/^kubepath: error: .*: the server must be https:\/\/ .*: http:\/\/127\.0\.0\.1:\d+$/m);
     for (const run of [...unreachable, ...nothing, ...plain]) expect(run.status, run.stderr).toBe(2);
-    expectNoCredentials([...read, ...unreachable, ...nothing, ...plain].flatMap((run) => [run.stdout, run.stderr, ...(run.status === 0 ? [readFileSync(run.out, 'utf8')] : [])]));
+    expectNoCredentials(
+      [...read, ...unreachable, ...nothing, ...plain].flatMap((run) => [
+        run.stdout,
+        run.stderr,
+        ...(run.status === 0 ? [readFileSync(run.out, 'utf8')] : []),
+      ]),
+    );
   });
 
   it('is dropped from a snapshot an older kubepath saved with it, however it is spelt', async () => {

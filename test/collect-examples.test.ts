@@ -31,13 +31,24 @@ describe('examples/in-cluster', () => {
       expect(allowed(base), `${resource}.${group}`).toBe(resource !== 'secrets');
       expect(allowed(withSecrets), `${resource}.${group}`).toBe(true);
       for (const verb of ['get', 'watch', 'create', 'update', 'patch', 'delete']) {
-        expect(withSecrets.whoCan({verb, group, resource}).some((entry) => entry.identity.id === COLLECTOR), `${verb} ${resource}`).toBe(false);
+        expect(
+          withSecrets.whoCan({verb, group, resource}).some((entry) => entry.identity.id === COLLECTOR),
+          `${verb} ${resource}`,
+        ).toBe(false);
       }
     }
     // Nor anything the collector does not read.
-    const others = [{group: '', resource: 'configmaps'}, {group: '', resource: 'pods', subresource: 'log'}, {group: 'apps', resource: 'controllerrevisions'}, {group: 'example.com', resource: 'widgets'}];
+    const others = [
+      {group: '', resource: 'configmaps'},
+      {group: '', resource: 'pods', subresource: 'log'},
+      {group: 'apps', resource: 'controllerrevisions'},
+      {group: 'example.com', resource: 'widgets'},
+    ];
     for (const request of others) {
-      expect(withSecrets.whoCan({verb: 'list', ...request}).some((entry) => entry.identity.id === COLLECTOR), request.resource).toBe(false);
+      expect(
+        withSecrets.whoCan({verb: 'list', ...request}).some((entry) => entry.identity.id === COLLECTOR),
+        request.resource,
+      ).toBe(false);
     }
   });
 

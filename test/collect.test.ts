@@ -20,17 +20,38 @@ import {closeServed, collectFake, serveFake} from './helpers/fake-api.js';
 const CLUSTER: FakeObject[] = [
   ...generateCluster({pods: 40, seed: 7}),
   // Gateway API objects, which this cluster serves only at v1beta1 in one test.
-  {apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: {name: 'public', namespace: 'default'}, spec: {gatewayClassName: 'cloud', listeners: [{name: 'http', port: 80, protocol: 'HTTP'}]}},
+  {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: {name: 'public', namespace: 'default'},
+    spec: {gatewayClassName: 'cloud', listeners: [{name: 'http', port: 80, protocol: 'HTTP'}]},
+  },
   // A legacy token Secret: metadata-only lists carry no type, so the collector knows it by its annotation.
-  {apiVersion: 'v1', kind: 'Secret', metadata: {name: 'deployer-token', namespace: 'default', annotations: {'kubernetes.io/service-account.name': 'default'}}, type: 'kubernetes.io/service-account-token'},
-  {apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: {name: 'shop', namespace: 'default'}, spec: {parentRefs: [{name: 'public'}], rules: [{backendRefs: [{name: 'web', port: 80}]}]}},
+  {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {name: 'deployer-token', namespace: 'default', annotations: {'kubernetes.io/service-account.name': 'default'}},
+    type: 'kubernetes.io/service-account-token',
+  },
+  {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: {name: 'shop', namespace: 'default'},
+    spec: {parentRefs: [{name: 'public'}], rules: [{backendRefs: [{name: 'web', port: 80}]}]},
+  },
 ];
 
 const keyOf = (object: {kind: string; metadata: Record<string, unknown>}): string =>
-  objectKey(object.kind, KINDS.find((k) => k.kind === object.kind)!.namespaced ? String(object.metadata.namespace) : undefined, String(object.metadata.name));
+  objectKey(
+    object.kind,
+    KINDS.find((k) => k.kind === object.kind)!.namespaced ? String(object.metadata.namespace) : undefined,
+    String(object.metadata.name),
+  );
 
 function servedKeys(kind: string, namespaces?: string[]): string[] {
-  return CLUSTER.filter((o) => o.kind === kind && (!namespaces || namespaces.includes(String(o.metadata.namespace)))).map(keyOf).sort();
+  return CLUSTER.filter((o) => o.kind === kind && (!namespaces || namespaces.includes(String(o.metadata.namespace))))
+    .map(keyOf)
+    .sort();
 }
 
 function snapshotKeys(snapshot: Snapshot, kind: string): string[] {
@@ -64,7 +85,13 @@ describe('kubepath collect from a live API server', () => {
         expect(pages.filter((r) => r.query.continue !== undefined).length, kind).toBe(pages.length - 1);
       }
     }
-    expect(snapshot!.source).toMatchObject({mode: 'live', context: 'fake', cluster: 'fake-cluster', server: api.url, serverVersion: 'v1.30.4'});
+    expect(snapshot!.source).toMatchObject({
+      mode: 'live',
+      context: 'fake',
+      cluster: 'fake-cluster',
+      server: api.url,
+      serverVersion: 'v1.30.4',
+    });
     expect(JSON.stringify(snapshot)).not.toContain('managedFields');
     // Items come without kind and apiVersion; the snapshot names them from the list.
     const deployment = (snapshot!.objects as unknown as Record<string, FakeObject[]>).deployments![0]!;
@@ -76,11 +103,19 @@ describe('kubepath collect from a live API server', () => {
     const {result, snapshot} = await collect({forbidden: ['ClusterRoleBinding']});
     expect(result.status).toBe(0);
     expect(snapshot!.coverage.gaps).toEqual([
-      {kind: 'ClusterRoleBinding', reason: 'forbidden', message: expect.stringMatching(/403 clusterrolebindings\.rbac\.authorization\.k8s\.io is forbidden: User "system:serviceaccount:kubepath:collector" cannot list/)},
+      {
+        kind: 'ClusterRoleBinding',
+        reason: 'forbidden',
+        message: expect.stringMatching(
+          /403 clusterrolebindings\.rbac\.authorization\.k8s\.io is forbidden: User "system:serviceaccount:kubepath:collector" cannot list/,
+        ),
+      },
     ]);
     expect(snapshotKeys(snapshot!, 'ClusterRoleBinding')).toEqual([]);
     expect(snapshotKeys(snapshot!, 'Pod')).toEqual(servedKeys('Pod'));
-    expect(result.stderr).toMatch(/warning: coverage gap: ClusterRoleBinding could not be read \(forbidden\): permissions granted cluster-wide are missing/);
+    expect(result.stderr).toMatch(
+      /warning: coverage gap: ClusterRoleBinding could not be read \(forbidden\): permissions granted cluster-wide are missing/,
+    );
     expect(result.stderr).toMatch(/with 1 coverage gap\n/);
   });
 
@@ -98,7 +133,10 @@ describe('kubepath collect from a live API server', () => {
   });
 
   it('retries a 500 and starts a list again when its continue token expires (410), with no object twice', async () => {
-    const {api, result, snapshot} = await collect({serverError: {kind: 'ServiceAccount', page: 1}, expire: {kind: 'Pod', page: 3}}, ['--chunk-size', '5']);
+    const {api, result, snapshot} = await collect({serverError: {kind: 'ServiceAccount', page: 1}, expire: {kind: 'Pod', page: 3}}, [
+      '--chunk-size',
+      '5',
+    ]);
     expect(result.status).toBe(0);
     const accounts = api.requests.filter((r) => r.path === '/api/v1/serviceaccounts');
     expect(accounts.map((r) => r.status).slice(0, 2)).toEqual([500, 200]);
@@ -125,12 +163,23 @@ describe('kubepath collect from a live API server', () => {
   });
 
   it('leaves out an object its kind cannot be, with a gap that names it, and reads the rest', async () => {
-    const odd: FakeObject = {apiVersion: 'v1', kind: 'Pod', metadata: {name: 'odd', namespace: 'default'}, spec: {containers: 'not a list'}};
+    const odd: FakeObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {name: 'odd', namespace: 'default'},
+      spec: {containers: 'not a list'},
+    };
     const {result, snapshot} = await collect({}, [], [odd]);
     expect(result.status).toBe(0);
     expect(snapshotKeys(snapshot!, 'Pod')).toEqual(servedKeys('Pod'));
     expect(snapshot!.coverage.gaps).toEqual([
-      {kind: 'Pod', namespace: 'default', reason: 'error', message: '1 object the API server sent could not be read and is left out; the first: Pod default/odd: spec.containers: expected array, received string'},
+      {
+        kind: 'Pod',
+        namespace: 'default',
+        reason: 'error',
+        message:
+          '1 object the API server sent could not be read and is left out; the first: Pod default/odd: spec.containers: expected array, received string',
+      },
     ]);
   });
 
@@ -147,7 +196,9 @@ describe('kubepath collect from a live API server', () => {
     for (const secret of secrets) expect(written).not.toContain(fakeSecretValue(secret));
     // Token secrets are known by their annotation (metadata carries no type).
     const tokens = snapshot!.objects.secrets.filter((s) => s.type === 'kubernetes.io/service-account-token').map(keyOf);
-    const annotated = secrets.filter((s) => (s.metadata.annotations as Record<string, string> | undefined)?.['kubernetes.io/service-account.name']).map(keyOf);
+    const annotated = secrets
+      .filter((s) => (s.metadata.annotations as Record<string, string> | undefined)?.['kubernetes.io/service-account.name'])
+      .map(keyOf);
     expect(tokens.length).toBeGreaterThan(0);
     expect(tokens.sort()).toEqual(annotated.sort());
   });
@@ -156,7 +207,9 @@ describe('kubepath collect from a live API server', () => {
     const {result, snapshot, out} = await collect({ignoreMetadataOnly: true});
     expect(result.status).toBe(0);
     expect(snapshot!.objects.secrets).toEqual([]);
-    expect(snapshot!.coverage.gaps).toEqual([{kind: 'Secret', reason: 'error', message: expect.stringMatching(/not metadata only.*kubepath never reads secret values/)}]);
+    expect(snapshot!.coverage.gaps).toEqual([
+      {kind: 'Secret', reason: 'error', message: expect.stringMatching(/not metadata only.*kubepath never reads secret values/)},
+    ]);
     const written = readFileSync(out, 'utf8');
     for (const secret of CLUSTER.filter((o) => o.kind === 'Secret')) expect(written).not.toContain(fakeSecretValue(secret));
   });
@@ -170,12 +223,18 @@ describe('kubepath collect from a live API server', () => {
     writeFileSync(wrong, api.kubeconfig({token: 'stolen-but-revoked'}));
     const refused = await runCliAsync(['collect', '--kubeconfig', wrong, '--out', join(dir, 'x.json')]);
     expect(refused.status).toBe(2);
-    expect(refused.stderr).toMatch(/^kubepath: error: the API server at https:\/\/127\.0\.0\.1:\d+ refused the credentials of context fake \(.*kubeconfig\): GET \/version: 401 Unauthorized$/m);
+    expect(refused.stderr).toMatch(
+      /^kubepath: error: the API server at https:\/\/127\.0\.0\.1:\d+ refused the credentials of context fake \(.*kubeconfig\): GET \/version: 401 Unauthorized$/m,
+    );
     expect(refused.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('records kinds the server does not serve, from discovery even where listing them is forbidden, and reads an API group at the older version a cluster serves', async () => {
-    const faults: Faults = {notServed: ['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'], forbidden: ['AdminNetworkPolicy'], versions: {Gateway: ['v1beta1'], HTTPRoute: ['v1beta1']}};
+    const faults: Faults = {
+      notServed: ['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'],
+      forbidden: ['AdminNetworkPolicy'],
+      versions: {Gateway: ['v1beta1'], HTTPRoute: ['v1beta1']},
+    };
     const {api, result, snapshot} = await collect(faults);
     expect(result.status).toBe(0);
     expect(snapshot!.coverage.gaps.map((g) => [g.kind, g.reason])).toEqual([
@@ -185,7 +244,9 @@ describe('kubepath collect from a live API server', () => {
     expect(api.requests.filter((r) => r.path.endsWith('networkpolicies') && r.path.includes('policy.networking'))).toEqual([]);
     expect(result.stderr).toMatch(/not served by this cluster, so it holds none: AdminNetworkPolicy, BaselineAdminNetworkPolicy/);
     expect(snapshot!.objects.gateways.map((g) => g.apiVersion)).toEqual(['gateway.networking.k8s.io/v1beta1']);
-    expect(api.requests.filter((r) => r.path.endsWith('/gateways')).map((r) => [r.path, r.status])).toEqual([['/apis/gateway.networking.k8s.io/v1beta1/gateways', 200]]);
+    expect(api.requests.filter((r) => r.path.endsWith('/gateways')).map((r) => [r.path, r.status])).toEqual([
+      ['/apis/gateway.networking.k8s.io/v1beta1/gateways', 200],
+    ]);
     // Without discovery, every version is tried by listing; a forbidden one is then all the collector can know.
     const blind = await collect({...faults, discoveryForbidden: true});
     expect(blind.snapshot!.coverage.gaps.map((g) => [g.kind, g.reason])).toEqual([
@@ -207,13 +268,20 @@ describe('kubepath collect from a live API server', () => {
     expect(snapshotKeys(snapshot!, 'Pod')).toEqual(servedKeys('Pod', chosen));
     expect(snapshotKeys(snapshot!, 'ClusterRole')).toEqual(servedKeys('ClusterRole'));
     expect(listRequests(api).filter((r) => r.path === '/api/v1/pods')).toEqual([]);
-    expect(listRequests(api).filter((r) => r.path.endsWith('/pods')).map((r) => r.path).sort()).toEqual(chosen.map((ns) => `/api/v1/namespaces/${ns}/pods`));
+    expect(
+      listRequests(api)
+        .filter((r) => r.path.endsWith('/pods'))
+        .map((r) => r.path)
+        .sort(),
+    ).toEqual(chosen.map((ns) => `/api/v1/namespaces/${ns}/pods`));
   });
 
   it('fails with exit 2 and nothing written when nothing can be read', async () => {
     const {result, out} = await collect({forbidden: KINDS.map((k) => k.kind)});
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/^kubepath: error: nothing could be read from https:\/\/127\.0\.0\.1:\d+ \(context fake\): GET .*: 403 .* is forbidden/m);
+    expect(result.stderr).toMatch(
+      /^kubepath: error: nothing could be read from https:\/\/127\.0\.0\.1:\d+ \(context fake\): GET .*: 403 .* is forbidden/m,
+    );
     expect(() => readFileSync(out)).toThrow();
   });
 });
@@ -227,7 +295,11 @@ describe('kubepath without INPUT: which cluster, and clear errors', () => {
       [['--kubeconfig', empty], {}, /^kubepath: error: --kubeconfig .*empty: the kubeconfig is empty \(no clusters, users or contexts\)$/m],
       [[], {KUBECONFIG: empty}, /^kubepath: error: KUBECONFIG lists no kubeconfig with anything in it \(.*empty\), and this is not a pod/m],
       [['--kubeconfig', join(dir, 'missing')], {}, /^kubepath: error: --kubeconfig .*missing: no such file$/m],
-      [[], {}, /^kubepath: error: no cluster to read: no INPUT given, no --kubeconfig, KUBECONFIG is unset, .*\.kube\/config does not exist, and this is not a pod/m],
+      [
+        [],
+        {},
+        /^kubepath: error: no cluster to read: no INPUT given, no --kubeconfig, KUBECONFIG is unset, .*\.kube\/config does not exist, and this is not a pod/m,
+      ],
     ];
     for (const [args, env, message] of cases) {
       const result = runCli(['collect', ...args], {env});
@@ -254,11 +326,16 @@ describe('kubepath without INPUT: which cluster, and clear errors', () => {
   it('says when no credentials can be had (an exec plugin that is not installed), exit 2', async () => {
     const {kubeconfig, dir} = await serve();
     const exec = join(dir, 'exec');
-    const text = readFileSync(kubeconfig, 'utf8').replace(/ {4}token: .*/, '    exec: {apiVersion: client.authentication.k8s.io/v1, command: kubepath-no-such-credential-plugin, interactiveMode: Never}');
+    const text = readFileSync(kubeconfig, 'utf8').replace(
+      / {4}token: .*/,
+      '    exec: {apiVersion: client.authentication.k8s.io/v1, command: kubepath-no-such-credential-plugin, interactiveMode: Never}',
+    );
     writeFileSync(exec, text);
     const result = await runCliAsync(['collect', '--kubeconfig', exec]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/^kubepath: error: cannot get credentials for context fake \(.*exec\): .*kubepath-no-such-credential-plugin/m);
+    expect(result.stderr).toMatch(
+      /^kubepath: error: cannot get credentials for context fake \(.*exec\): .*kubepath-no-such-credential-plugin/m,
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -283,11 +360,19 @@ describe('analysis commands read the live cluster directly', () => {
       {args: [['paths'], ['--from', 'internet', '--to', 'cluster-admin', '--to', 'secret:*/*', '-o', 'json']]},
       {args: [['reach'], ['-o', 'json']]},
       {args: [['graph'], ['-o', 'json']]},
-      {args: [['who-can', 'list', 'secrets'], ['-o', 'json']]},
+      {
+        args: [
+          ['who-can', 'list', 'secrets'],
+          ['-o', 'json'],
+        ],
+      },
       {args: [['report'], []], out: 'report.html'},
       {args: [['export', 'opengraph'], []], out: 'graph.opengraph.json'},
     ];
-    for (const {args: [before, after], out} of commands) {
+    for (const {
+      args: [before, after],
+      out,
+    } of commands) {
       const args = [...before, ...after];
       const outputs: string[] = [];
       for (const source of [['--kubeconfig', kubeconfig], [snapshot]]) {
@@ -310,7 +395,13 @@ describe('analysis commands read the live cluster directly', () => {
       coverageGaps: Array<{kind: string; reason: string; effect: string}>;
       findings: Array<{coverageGaps: Array<{kind: string; effect: string}>; path: {steps: Array<{type: string; to: string}>}}>;
     };
-    expect(json.coverageGaps).toEqual([expect.objectContaining({kind: 'NetworkPolicy', reason: 'forbidden', effect: expect.stringMatching(/network steps into or out of those pods may be blocked/)})]);
+    expect(json.coverageGaps).toEqual([
+      expect.objectContaining({
+        kind: 'NetworkPolicy',
+        reason: 'forbidden',
+        effect: expect.stringMatching(/network steps into or out of those pods may be blocked/),
+      }),
+    ]);
     const reaching = json.findings.filter((f) => f.path.steps.some((s) => s.type === 'CAN_REACH' && s.to.startsWith('pod:')));
     expect(reaching.length).toBeGreaterThan(0);
     for (const finding of reaching) expect(finding.coverageGaps.map((g) => g.kind)).toEqual(['NetworkPolicy']);
@@ -318,7 +409,9 @@ describe('analysis commands read the live cluster directly', () => {
     expect(json.findings.some((f) => f.coverageGaps.length === 0)).toBe(true);
     const table = await runCliAsync(['analyze', '--kubeconfig', kubeconfig]);
     expect(table.stdout).toMatch(/may not hold: NetworkPolicy could not be read \(forbidden\): network policies there are not seen/);
-    expect(table.stdout).toMatch(/Coverage gaps \(kinds kubepath could not read, and what that may change\):\n {2}NetworkPolicy could not be read \(forbidden\): network policies there are not seen/);
+    expect(table.stdout).toMatch(
+      /Coverage gaps \(kinds kubepath could not read, and what that may change\):\n {2}NetworkPolicy could not be read \(forbidden\): network policies there are not seen/,
+    );
   });
 });
 
@@ -348,11 +441,15 @@ describe('cluster configuration as kubectl finds it', () => {
     writeFileSync(join(dir, '.kube', 'config'), config('home', 'https://home.example', ['h'], 'h'));
     expect(resolveTarget({}, {...environment, env: {}}).cluster).toBe('home');
     writeFileSync(join(dir, 'empty'), '');
-    expect(() => resolveTarget({}, {...environment, env: {KUBECONFIG: [join(dir, 'gone'), join(dir, 'empty')].join(':')}})).toThrow(/KUBECONFIG lists no kubeconfig with anything in it/);
+    expect(() => resolveTarget({}, {...environment, env: {KUBECONFIG: [join(dir, 'gone'), join(dir, 'empty')].join(':')}})).toThrow(
+      /KUBECONFIG lists no kubeconfig with anything in it/,
+    );
     // An empty file in the list adds nothing; the others still count.
     expect(resolveTarget({}, {...environment, env: {KUBECONFIG: [join(dir, 'empty'), join(dir, 'two')].join(':')}}).context).toBe('b');
     writeFileSync(join(dir, 'http'), config('plain', 'http://10.0.0.1:8080', ['p'], 'p'));
-    expect(() => resolveTarget({kubeconfig: join(dir, 'http')}, environment)).toThrow(/the server must be https:\/\/ \(http:\/\/ only with insecure-skip-tls-verify\)/);
+    expect(() => resolveTarget({kubeconfig: join(dir, 'http')}, environment)).toThrow(
+      /the server must be https:\/\/ \(http:\/\/ only with insecure-skip-tls-verify\)/,
+    );
   });
 
   it("reads the cluster as the pod's own service account when in a cluster with no kubeconfig", async () => {
@@ -376,7 +473,10 @@ describe('cluster configuration as kubectl finds it', () => {
       expect(snapshotKeys(snapshot, 'Pod')).toEqual(servedKeys('Pod'));
       expect(new Set(api.requests.map((r) => r.authorization))).toEqual(new Set([`Bearer ${api.token}`]));
     } finally {
-      for (const [name, value] of [['KUBERNETES_SERVICE_HOST', saved.host], ['KUBERNETES_SERVICE_PORT', saved.port]] as const) {
+      for (const [name, value] of [
+        ['KUBERNETES_SERVICE_HOST', saved.host],
+        ['KUBERNETES_SERVICE_PORT', saved.port],
+      ] as const) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
       }

@@ -44,10 +44,18 @@ describe('kubepath analyze and paths tables', () => {
 
   it('in a real terminal: `paths` colours its headings; NO_COLOR turns it off there too', () => {
     const inTerminal = (env: Record<string, string>) =>
-      spawnSync('script', ['-qec', `"${process.execPath}" "${join(ROOT, 'bin', 'run.js')}" paths "${EXAMPLE}" --from internet --to cluster-admin --max-paths 1`, '/dev/null'], {
-        encoding: 'utf8',
-        env: {...process.env, FORCE_COLOR: '', ...env},
-      });
+      spawnSync(
+        'script',
+        [
+          '-qec',
+          `"${process.execPath}" "${join(ROOT, 'bin', 'run.js')}" paths "${EXAMPLE}" --from internet --to cluster-admin --max-paths 1`,
+          '/dev/null',
+        ],
+        {
+          encoding: 'utf8',
+          env: {...process.env, FORCE_COLOR: '', ...env},
+        },
+      );
     const coloured = inTerminal({NO_COLOR: ''});
     expect(coloured.status, coloured.stderr).toBe(0);
     expect(coloured.stdout).toContain(`${ESC}1mPath 1 of 1, cost`);

@@ -22,7 +22,10 @@ interface Service {
   command?: string[];
 }
 
-const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as {services: Record<string, Service>; volumes: Record<string, unknown>};
+const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
 /** Compose's `${NAME:-default}` with nothing set: the default. */
 const defaults = (text: string): string => text.replace(/\$\{[A-Z0-9_]+:-([^}]*)\}/g, '$1');
 
@@ -46,12 +49,15 @@ describe('docker-compose.yml', () => {
     expect(kubepath.volumes!.map(defaults)).toEqual(['./examples/multi-tenant:/input:ro']);
     const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/ENTRYPOINT \["node", "\/kubepath\/bin\/run.js"\]/);
-    for (const [, copied] of dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)) for (const path of copied!.split(' ')) expect(existsSync(join(ROOT, path)), path).toBe(true);
+    for (const [, copied] of dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm))
+      for (const path of copied!.split(' ')) expect(existsSync(join(ROOT, path)), path).toBe(true);
   });
 
   it("the kubepath service's command loads the input, run by the real CLI", () => {
     const {uri, password} = inject('neo4j');
-    const args = compose.services.kubepath!.command!.map(defaults).map((arg) => (arg === '/input' ? EXAMPLE : arg === 'bolt://neo4j:7687' ? uri : arg));
+    const args = compose.services
+      .kubepath!.command!.map(defaults)
+      .map((arg) => (arg === '/input' ? EXAMPLE : arg === 'bolt://neo4j:7687' ? uri : arg));
     expect(args.slice(0, 3)).toEqual(['export', 'neo4j', EXAMPLE]);
     const result = runCli([...args, '--json'], {env: {NEO4J_PASSWORD: password}});
     expect(result.status, result.stderr).toBe(0);

@@ -33,8 +33,12 @@ describe('kubepath contain', () => {
       ].map((plan) => [plan.workload ?? plan.pod, step(plan, 'stop').commands]),
     );
     expect(byId.get('workload:ci/Deployment/docker-builder')).toEqual(['kubectl -n ci scale deployment/docker-builder --replicas=0']);
-    expect(byId.get('workload:monitoring/DaemonSet/node-exporter')![0]).toMatch(/^kubectl -n monitoring patch daemonset\/node-exporter --type merge -p '\{"spec":\{"template":\{"spec":\{"nodeSelector":/);
-    expect(byId.get('workload:batch/CronJob/report-generator')).toEqual([`kubectl -n batch patch cronjob/report-generator --type merge -p '{"spec":{"suspend":true}}'`]);
+    expect(byId.get('workload:monitoring/DaemonSet/node-exporter')![0]).toMatch(
+      /^kubectl -n monitoring patch daemonset\/node-exporter --type merge -p '\{"spec":\{"template":\{"spec":\{"nodeSelector":/,
+    );
+    expect(byId.get('workload:batch/CronJob/report-generator')).toEqual([
+      `kubectl -n batch patch cronjob/report-generator --type merge -p '{"spec":{"suspend":true}}'`,
+    ]);
     expect(byId.get('pod:shop/netshoot-debug')).toEqual(['kubectl -n shop delete pod netshoot-debug']);
   });
 
@@ -42,17 +46,33 @@ describe('kubepath contain', () => {
     const graph = JSON.parse(runCli(['graph', EXAMPLE, '-o', 'json']).stdout) as {nodes: Array<{id: string; kind: string}>};
     // An account some RoleBinding or ClusterRoleBinding of the example names directly.
     const yaml = runCli(['collect', EXAMPLE]).stdout;
-    const snapshot = JSON.parse(yaml) as {objects: {roleBindings: Array<{metadata: {name: string; namespace: string}; subjects?: Array<{kind: string; name: string; namespace?: string}>}>; clusterRoleBindings: Array<{metadata: {name: string}; subjects?: Array<{kind: string; name: string; namespace?: string}>}>}};
+    const snapshot = JSON.parse(yaml) as {
+      objects: {
+        roleBindings: Array<{
+          metadata: {name: string; namespace: string};
+          subjects?: Array<{kind: string; name: string; namespace?: string}>;
+        }>;
+        clusterRoleBindings: Array<{metadata: {name: string}; subjects?: Array<{kind: string; name: string; namespace?: string}>}>;
+      };
+    };
     const [plan] = plans(['workload:ci/Deployment/gitlab-runner', EXAMPLE]);
     const [namespace, account] = plan!.serviceAccount.slice('sa:'.length).split('/') as [string, string];
     const names = (binding: {subjects?: Array<{kind: string; name: string; namespace?: string}>}, bindingNamespace?: string) =>
-      (binding.subjects ?? []).some((s) => s.kind === 'ServiceAccount' && s.name === account && (s.namespace ?? bindingNamespace) === namespace);
+      (binding.subjects ?? []).some(
+        (s) => s.kind === 'ServiceAccount' && s.name === account && (s.namespace ?? bindingNamespace) === namespace,
+      );
     const expected = [
-      ...snapshot.objects.roleBindings.filter((b) => names(b, b.metadata.namespace)).map((b) => `kubectl -n ${b.metadata.namespace} delete rolebinding ${b.metadata.name}`),
+      ...snapshot.objects.roleBindings
+        .filter((b) => names(b, b.metadata.namespace))
+        .map((b) => `kubectl -n ${b.metadata.namespace} delete rolebinding ${b.metadata.name}`),
       ...snapshot.objects.clusterRoleBindings.filter((b) => names(b)).map((b) => `kubectl delete clusterrolebinding ${b.metadata.name}`),
     ];
     expect(expected.length).toBeGreaterThan(0);
-    expect(step(plan!, 'revoke').commands.filter((c) => c.includes('binding')).sort()).toEqual(expected.sort());
+    expect(
+      step(plan!, 'revoke')
+        .commands.filter((c) => c.includes('binding'))
+        .sort(),
+    ).toEqual(expected.sort());
     expect(graph.nodes.some((n) => n.id === plan!.serviceAccount)).toBe(true);
     const isolate = step(plan!, 'isolate');
     expect(isolate.manifest).toContain('kubepath.dev/quarantine: "true"');
@@ -60,7 +80,9 @@ describe('kubepath contain', () => {
   });
 
   it("contains a finding's landing pod, given the finding id", () => {
-    const {findings} = JSON.parse(runCli(['analyze', EXAMPLE, '-o', 'json']).stdout) as {findings: Array<{id: string; path: {source: string; steps: Array<{to: string}>}}>};
+    const {findings} = JSON.parse(runCli(['analyze', EXAMPLE, '-o', 'json']).stdout) as {
+      findings: Array<{id: string; path: {source: string; steps: Array<{to: string}>}}>;
+    };
     const finding = findings.find((f) => f.path.steps.some((s) => s.to.startsWith('pod:')))!;
     const landing = finding.path.steps.map((s) => s.to).find((to) => to.startsWith('pod:'));
     const [plan] = plans([finding.id, EXAMPLE]);

@@ -12,7 +12,9 @@ import {loadAll} from './helpers/load.js';
 const NETPOL = join(CORPUS, 'netpol-analyzer');
 const cases = readdirSync(join(NETPOL, 'cases')).sort();
 const BADPODS = join(CORPUS, 'badpods');
-const badPodFiles = readdirSync(BADPODS).filter((f) => f.endsWith('.yaml')).sort();
+const badPodFiles = readdirSync(BADPODS)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 /** The workload and pod peers (`ns/name[Kind]`) of an expected connectivity list. */
 function expectedPeers(caseName: string): Array<{namespace: string; name: string; kind: string}> {
@@ -44,13 +46,18 @@ describe('netpol-analyzer corpus', () => {
       if (peer.kind === 'Pod') {
         // A bare pod, or pods whose owner reference names no kind (netpol-analyzer prints those as [Pod]).
         const pods = model.pods.filter(
-          (p) => p.namespace === peer.namespace && (p.name === peer.name || p.object?.metadata.ownerReferences?.some((o) => o.name === peer.name)),
+          (p) =>
+            p.namespace === peer.namespace &&
+            (p.name === peer.name || p.object?.metadata.ownerReferences?.some((o) => o.name === peer.name)),
         );
         expect(pods.length, `pod ${peer.namespace}/${peer.name}`).toBeGreaterThan(0);
       } else {
         const id = `workload:${peer.namespace}/${peer.kind}/${peer.name}`;
         expect(graph.hasNode(id), id).toBe(true);
-        expect(graph.outNeighbors(id).some((n) => graph.getNodeAttribute(n, 'kind') === 'Pod'), `${id} controls a pod`).toBe(true);
+        expect(
+          graph.outNeighbors(id).some((n) => graph.getNodeAttribute(n, 'kind') === 'Pod'),
+          `${id} controls a pod`,
+        ).toBe(true);
       }
     }
   });

@@ -10,7 +10,7 @@ import {CORPUS, EXAMPLE, runCli, tempDir} from './helpers/cli.js';
 const inputs = {
   'the bundled example': [EXAMPLE],
   'the netpol-analyzer corpus': [join(CORPUS, 'netpol-analyzer', 'cases')],
-  'badPods': [join(CORPUS, 'badpods')],
+  badPods: [join(CORPUS, 'badpods')],
 };
 
 describe('deterministic output', () => {

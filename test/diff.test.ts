@@ -54,7 +54,8 @@ describe('kubepath diff', () => {
       'apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: front, labels: {app: web}}\nspec: {automountServiceAccountToken: false, containers: [{name: w, image: web, ports: [{containerPort: 80}]}]}',
       'apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: front}\nspec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80}]}',
     ];
-    const deny = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: vault}\nspec: {podSelector: {}, policyTypes: [Ingress]}';
+    const deny =
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: vault}\nspec: {podSelector: {}, policyTypes: [Ingress]}';
     const dir = tempDir();
     writeFileSync(join(dir, 'before.yaml'), [...documents, deny].join('\n---\n'));
     writeFileSync(join(dir, 'after.yaml'), documents.join('\n---\n'));

@@ -19,7 +19,8 @@ import {headingAnchor, markdownFiles, markdownProblems} from './helpers/doc-link
 describe('the Markdown of the repository', () => {
   it('reads the pages a reader of the repository has: README, docs, examples, queries', () => {
     const files = markdownFiles(ROOT);
-    for (const file of ['README.md', 'docs/interface.md', 'docs/edges/README.md', 'examples/multi-tenant/README.md', 'queries/README.md']) expect(files).toContain(file);
+    for (const file of ['README.md', 'docs/interface.md', 'docs/edges/README.md', 'examples/multi-tenant/README.md', 'queries/README.md'])
+      expect(files).toContain(file);
     expect(files.some((file) => file.startsWith('node_modules') || file.startsWith('dist'))).toBe(false);
   });
 
@@ -44,7 +45,7 @@ describe('the Markdown of the repository', () => {
       ].join('\n'),
     );
     expect(markdownProblems(root)).toEqual([
-      "README.md:1: cites DESIGN, the design brief, which is not in the repository: cite docs/interface.md (DESIGN)",
+      'README.md:1: cites DESIGN, the design brief, which is not in the repository: cite docs/interface.md (DESIGN)',
       'README.md:1: cites ../shared, which is not in the repository (../shared)',
       'README.md:1: cites research notes, which are not in the repository (research/rbac-escapes.md)',
       'README.md:3: cites a path on one machine, not in the repository (/tmp/)',
@@ -74,13 +75,24 @@ describe('docs/interface.md', () => {
   });
 
   it('has a row for every node kind and every edge type', () => {
-    for (const kind of NODE_KINDS) expect(rows.some((row) => row.startsWith(`| ${kind} |`)), kind).toBe(true);
-    for (const type of [...CONTEXT_EDGE_TYPES, ...ATTACK_EDGE_TYPES]) expect(rows.some((row) => row.startsWith(`| \`${type}\` |`)), type).toBe(true);
+    for (const kind of NODE_KINDS)
+      expect(
+        rows.some((row) => row.startsWith(`| ${kind} |`)),
+        kind,
+      ).toBe(true);
+    for (const type of [...CONTEXT_EDGE_TYPES, ...ATTACK_EDGE_TYPES])
+      expect(
+        rows.some((row) => row.startsWith(`| \`${type}\` |`)),
+        type,
+      ).toBe(true);
   });
 
   it("links every rule's page, with the rule's edge type on its row, and names every escape", () => {
     for (const rule of RULES) {
-      expect(rows.some((row) => row.startsWith(`| \`${rule.type}\` | [${rule.id}](edges/${rule.id}.md) |`)), rule.id).toBe(true);
+      expect(
+        rows.some((row) => row.startsWith(`| \`${rule.type}\` | [${rule.id}](edges/${rule.id}.md) |`)),
+        rule.id,
+      ).toBe(true);
     }
     for (const escape of Object.keys(TECHNIQUES)) expect(text, escape).toContain(`\`${escape}\``);
   });
@@ -91,9 +103,14 @@ describe('docs/interface.md', () => {
       for (const [name, flag] of Object.entries(command.flags ?? {})) {
         const spelled = flag.type === 'boolean' && flag.allowNo ? `--[no-]${name}` : `--${name}`;
         expect(text, `${id} ${spelled}`).toContain(spelled);
-        for (const option of flag.type === 'option' ? (flag.options ?? []) : []) expect(text, `${id} --${name} ${option}`).toMatch(new RegExp(`\\b${option}\\b`));
+        for (const option of flag.type === 'option' ? (flag.options ?? []) : [])
+          expect(text, `${id} --${name} ${option}`).toMatch(new RegExp(`\\b${option}\\b`));
       }
     }
-    for (const code of [0, 1, 2, FINDINGS_EXIT_CODE]) expect(rows.some((row) => row.startsWith(`| ${code} |`)), String(code)).toBe(true);
+    for (const code of [0, 1, 2, FINDINGS_EXIT_CODE])
+      expect(
+        rows.some((row) => row.startsWith(`| ${code} |`)),
+        String(code),
+      ).toBe(true);
   });
 });

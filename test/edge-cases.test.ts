@@ -25,12 +25,16 @@ describe('secret values stay out of everything', () => {
     const {snapshot} = await loadYaml(
       'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  annotations:\n    kapp.k14s.io/original: \'{"stringData":{"password":"hunter2-SECRET"}}\'\n    kubernetes.io/service-account.name: deployer\ntype: kubernetes.io/service-account-token\n',
     );
-    expect(snapshot.objects.secrets[0]!.metadata.annotations).toEqual({'kapp.k14s.io/original': '<redacted>', 'kubernetes.io/service-account.name': 'deployer'});
+    expect(snapshot.objects.secrets[0]!.metadata.annotations).toEqual({
+      'kapp.k14s.io/original': '<redacted>',
+      'kubernetes.io/service-account.name': 'deployer',
+    });
   });
 });
 
 describe('controllers missing from the input', () => {
-  const deployment = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec: {selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c}]}}}\n---\n';
+  const deployment =
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec: {selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c}]}}}\n---\n';
 
   it('`kubectl get pods,deploy`: pods reach their Deployment through the ReplicaSet name', async () => {
     const {model} = await loadYaml(
@@ -55,15 +59,18 @@ describe('controllers missing from the input', () => {
   });
 
   it('keeps stand-in ids unique even against real pods named like them', async () => {
-    const sts = 'apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: web, namespace: shop}\nspec: {template: {spec: {containers: [{name: c}]}}}\n---\n';
-    const bare = (name: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, namespace: shop}\nspec: {containers: [{name: c}]}\n---\n`;
+    const sts =
+      'apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: web, namespace: shop}\nspec: {template: {spec: {containers: [{name: c}]}}}\n---\n';
+    const bare = (name: string) =>
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, namespace: shop}\nspec: {containers: [{name: c}]}\n---\n`;
     const {model, graph} = await loadYaml(deployment + sts + bare('web.statefulset'));
     expect(model.pods.map((p) => p.id).sort()).toEqual(['pod:shop/web', 'pod:shop/web.statefulset', 'pod:shop/web.statefulset.2']);
     expect(graph.filterNodes((_id, a) => a.kind === 'Pod')).toHaveLength(3);
   });
 
   it('survives an owner-reference cycle', async () => {
-    const rs = (name: string, owner: string) => `apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: ${name}, namespace: x, ownerReferences: [{kind: ReplicaSet, name: ${owner}, controller: true}]}\nspec: {template: {spec: {containers: [{name: c}]}}}\n---\n`;
+    const rs = (name: string, owner: string) =>
+      `apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: ${name}, namespace: x, ownerReferences: [{kind: ReplicaSet, name: ${owner}, controller: true}]}\nspec: {template: {spec: {containers: [{name: c}]}}}\n---\n`;
     const {model} = await loadYaml(rs('a', 'b') + rs('b', 'a'));
     expect(model.workloads).toHaveLength(1);
   });
@@ -137,7 +144,9 @@ describe('hostile input', () => {
     const dir = writeFiles({'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n'});
     const result = runCli(['graph', join(dir, 'ns.yaml'), '--output-file', '/nonexistent-folder/graph.json']);
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe('kubepath: error: cannot write /nonexistent-folder/graph.json: the folder /nonexistent-folder does not exist\n');
+    expect(result.stderr).toBe(
+      'kubepath: error: cannot write /nonexistent-folder/graph.json: the folder /nonexistent-folder does not exist\n',
+    );
   });
 });
 
@@ -145,7 +154,10 @@ describe('graph details', () => {
   it('maps a User named system:serviceaccount:<ns>:<name> to that service account, and adds one IN_NAMESPACE per role', async () => {
     const {graph} = await loadYaml(
       [1, 2, 3]
-        .map((i) => `apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b${i}, namespace: shop}\nroleRef: {kind: Role, name: reader}\nsubjects: [{kind: User, name: "system:serviceaccount:ci:deployer"}]`)
+        .map(
+          (i) =>
+            `apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b${i}, namespace: shop}\nroleRef: {kind: Role, name: reader}\nsubjects: [{kind: User, name: "system:serviceaccount:ci:deployer"}]`,
+        )
         .join('\n---\n'),
     );
     expect(graph.hasNode('user:system:serviceaccount:ci:deployer')).toBe(false);

@@ -72,7 +72,10 @@ describe('edge rule conventions', () => {
 });
 
 /** One rule run on one fixture: every edge it draws, and what the fixture holds. */
-async function drawFixture(rule: EdgeRule, file: string): Promise<{text: string; model: ClusterModel; objects: Set<string>; edges: AttackEdge[]}> {
+async function drawFixture(
+  rule: EdgeRule,
+  file: string,
+): Promise<{text: string; model: ClusterModel; objects: Set<string>; edges: AttackEdge[]}> {
   const path = join(FIXTURES, rule.id, file);
   const text = readFileSync(path, 'utf8');
   const {snapshot} = await loadInputs([path]);
@@ -110,12 +113,16 @@ async function checkFixture(rule: EdgeRule, file: string): Promise<void> {
  */
 async function fixesOnFixtures(rule: EdgeRule): Promise<string[]> {
   const found: string[] = [];
-  for (const file of readdirSync(join(FIXTURES, rule.id)).filter((f) => /^positive\..+\.ya?ml$/.test(f)).sort()) {
+  for (const file of readdirSync(join(FIXTURES, rule.id))
+    .filter((f) => /^positive\..+\.ya?ml$/.test(f))
+    .sort()) {
     const {text, model, objects, edges} = await drawFixture(rule, file);
-    const present = (object: string): boolean => objects.has(object) || (object.startsWith('Namespace/') && model.namespaces.has(object.slice('Namespace/'.length)));
+    const present = (object: string): boolean =>
+      objects.has(object) || (object.startsWith('Namespace/') && model.namespaces.has(object.slice('Namespace/'.length)));
     for (const {source, target} of expectedEdges(text)) {
       for (const edge of edges.filter((e) => e.source === source && e.target === target)) {
-        for (const fix of rule.fixes({from: edge.source, to: edge.target, attributes: edge.attributes})) if (present(fix.object)) found.push(`${file}: ${fix.id}`);
+        for (const fix of rule.fixes({from: edge.source, to: edge.target, attributes: edge.attributes}))
+          if (present(fix.object)) found.push(`${file}: ${fix.id}`);
       }
     }
   }
@@ -141,7 +148,9 @@ describe('edge rule fixes', () => {
 
   it('the check fails for fixes that name nothing, or nothing the fixture holds', async () => {
     expect(await fixesOnFixtures({...usesToken, fixes: () => []})).toEqual([]);
-    expect(await fixesOnFixtures({...usesToken, fixes: () => [{id: 'delete:Pod/elsewhere/x', action: 'delete it', object: 'Pod/elsewhere/x'}]})).toEqual([]);
+    expect(
+      await fixesOnFixtures({...usesToken, fixes: () => [{id: 'delete:Pod/elsewhere/x', action: 'delete it', object: 'Pod/elsewhere/x'}]}),
+    ).toEqual([]);
     expect(await fixesOnFixtures(usesToken)).toContain('positive.defaults.yaml: automount:Pod/shop/web');
   });
 });

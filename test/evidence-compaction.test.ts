@@ -17,7 +17,9 @@ import {loadAll, loadYaml} from './helpers/load.js';
 
 describe('joinNotes', () => {
   it('writes the shared beginning up to a ": " once, and each piece once, joined by " | "', () => {
-    expect(joinNotes(['R holds X, which allows: create pods/exec: run', 'R holds X, which allows: create pods/attach: attach'])).toBe('R holds X, which allows: create pods/exec: run | create pods/attach: attach');
+    expect(joinNotes(['R holds X, which allows: create pods/exec: run', 'R holds X, which allows: create pods/attach: attach'])).toBe(
+      'R holds X, which allows: create pods/exec: run | create pods/attach: attach',
+    );
     // Joining a joined note again adds only its new pieces; a "; " inside a note stays its own.
     expect(joinNotes(['P: a | b', 'P: a', 'P: c; with a qualifier'])).toBe('P: a | b | c; with a qualifier');
     // No shared clause: the notes whole.
@@ -53,7 +55,9 @@ describe('compactEvidence', () => {
     const {model} = await loadAll([EXAMPLE]);
     const context = createRuleContext(model);
     let checked = 0;
-    const listed = RULES.filter((rule) => rule.sources && rule.edgesFrom).flatMap((rule) => rule.sources!(context).flatMap((source) => rule.edgesFrom!(context, source)));
+    const listed = RULES.filter((rule) => rule.sources && rule.edgesFrom).flatMap((rule) =>
+      rule.sources!(context).flatMap((source) => rule.edgesFrom!(context, source)),
+    );
     for (const edge of listed) {
       const keys = edge.attributes.evidence.map((item) => `${item.object} ${item.field} ${String(item.value)}`);
       expect(new Set(keys).size, `${edge.source} -> ${edge.target} ${edge.attributes.type}`).toBe(keys.length);
@@ -66,7 +70,9 @@ describe('compactEvidence', () => {
 /** An account allowed to create pods in NAMESPACES namespaces, each through a RoleBinding of its own, one of them also through a second. */
 function creatorIn(namespaces: number): string {
   const docs = ['apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: maker, namespace: tools}'];
-  docs.push('apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: pod-maker}\nrules:\n- {apiGroups: [""], resources: [pods], verbs: [create]}');
+  docs.push(
+    'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: pod-maker}\nrules:\n- {apiGroups: [""], resources: [pods], verbs: [create]}',
+  );
   for (let i = 0; i < namespaces; i++) {
     const ns = `team-${String(i).padStart(2, '0')}`;
     docs.push(`apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}}`);
@@ -100,16 +106,22 @@ describe('CAN_CREATE_PRIVILEGED_POD evidence', () => {
   it('with one binding in every namespace, names it once with the namespaces, and that binding is the fix', async () => {
     const text = creatorIn(0).replace(
       'apiVersion: v1\nkind: Namespace\nmetadata: {name: tools}',
-      [...Array.from({length: 30}, (_, i) => `apiVersion: v1\nkind: Namespace\nmetadata: {name: ns-${String(i).padStart(2, '0')}}`),
+      [
+        ...Array.from({length: 30}, (_, i) => `apiVersion: v1\nkind: Namespace\nmetadata: {name: ns-${String(i).padStart(2, '0')}}`),
         'apiVersion: v1\nkind: Namespace\nmetadata: {name: tools}',
-        'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: maker-everywhere}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: pod-maker}\nsubjects: [{kind: ServiceAccount, name: maker, namespace: tools}]'].join('\n---\n'),
+        'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: maker-everywhere}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: pod-maker}\nsubjects: [{kind: ServiceAccount, name: maker, namespace: tools}]',
+      ].join('\n---\n'),
     );
     const {model} = await loadYaml(text);
     const [edge] = ruleEdges(canCreatePrivilegedPod, createRuleContext(model)).filter((e) => e.source === 'sa:tools/maker');
     const bindings = edge!.attributes.evidence.filter((item) => item.field === 'roleRef');
     // One item for the binding (compacted): what it allows, then the namespaces beyond those spelled out.
     expect(bindings.map((item) => item.object)).toEqual(['ClusterRoleBinding/maker-everywhere']);
-    expect(bindings[0]!.note).toMatch(/which allows: create pods: .* \| also a route in 28 more admitting namespaces: ns-03, ns-04, .*, ns-12 and 18 more$/);
-    expect(fixesFor({from: 'sa:tools/maker', to: 'node:worker-1', attributes: edge!.attributes}).map((fix) => fix.id)).toEqual(['delete:ClusterRoleBinding/maker-everywhere']);
+    expect(bindings[0]!.note).toMatch(
+      /which allows: create pods: .* \| also a route in 28 more admitting namespaces: ns-03, ns-04, .*, ns-12 and 18 more$/,
+    );
+    expect(fixesFor({from: 'sa:tools/maker', to: 'node:worker-1', attributes: edge!.attributes}).map((fix) => fix.id)).toEqual([
+      'delete:ClusterRoleBinding/maker-everywhere',
+    ]);
   });
 });

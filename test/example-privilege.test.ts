@@ -29,13 +29,29 @@ let graphBuilds: () => unknown;
 
 /** `SOURCE -> TARGET` of the rule's edges. */
 const drawn = (type: string): Set<string> => new Set((edges.get(type) ?? []).map((e) => `${e.source} -> ${e.target}`));
-const from = (type: string, source: string): string[] => (edges.get(type) ?? []).filter((e) => e.source === source).map((e) => e.target).sort();
+const from = (type: string, source: string): string[] =>
+  (edges.get(type) ?? [])
+    .filter((e) => e.source === source)
+    .map((e) => e.target)
+    .sort();
 
 beforeAll(async () => {
   const {snapshot} = await loadInputs([join(ROOT, 'examples', 'multi-tenant')]);
   const model = buildModel(snapshot);
   const context = createRuleContext(model);
-  edges = new Map([isClusterAdmin, canReadSecret, canExec, canCreatePodAs, canCreatePrivilegedPod, canPatch, canMintToken, canImpersonate, canEscalate].map((rule) => [rule.type, ruleEdges(rule, context)]));
+  edges = new Map(
+    [
+      isClusterAdmin,
+      canReadSecret,
+      canExec,
+      canCreatePodAs,
+      canCreatePrivilegedPod,
+      canPatch,
+      canMintToken,
+      canImpersonate,
+      canEscalate,
+    ].map((rule) => [rule.type, ruleEdges(rule, context)]),
+  );
   graphBuilds = () => buildGraph(model);
   secrets = snapshot.objects.secrets.map((s) => `secret:${s.metadata.namespace}/${s.metadata.name}`).sort();
 });
@@ -46,7 +62,14 @@ describe('examples/multi-tenant: IS_CLUSTER_ADMIN', () => {
     expect(drawn('IS_CLUSTER_ADMIN')).toContain('group:platform-admins -> cluster-admin');
   });
   it('N9-N13: read-only people, narrow impersonation or bind, payments deployer are not', () => {
-    for (const source of ['group:auditors', 'user:readonly@acme.example', 'user:support-bot@acme.example', 'group:identity-leads', 'sa:ci/deployer-payments', 'sa:monitoring/prometheus']) {
+    for (const source of [
+      'group:auditors',
+      'user:readonly@acme.example',
+      'user:support-bot@acme.example',
+      'group:identity-leads',
+      'sa:ci/deployer-payments',
+      'sa:monitoring/prometheus',
+    ]) {
       expect(drawn('IS_CLUSTER_ADMIN')).not.toContain(`${source} -> cluster-admin`);
     }
   });
@@ -74,7 +97,15 @@ describe('examples/multi-tenant: CAN_READ_SECRET', () => {
     expect(from('CAN_READ_SECRET', 'sa:payments/payments-api')).toEqual(['secret:payments/stripe-api-key']);
   });
   it('P9, N9, N12: the payments deployer, read-only people and kube-state-metrics read none', () => {
-    for (const source of ['sa:ci/deployer-payments', 'sa:monitoring/kube-state-metrics', 'group:auditors', 'user:readonly@acme.example', 'group:shop-devs', 'user:bob@acme.example', 'group:payments-devs']) {
+    for (const source of [
+      'sa:ci/deployer-payments',
+      'sa:monitoring/kube-state-metrics',
+      'group:auditors',
+      'user:readonly@acme.example',
+      'group:shop-devs',
+      'user:bob@acme.example',
+      'group:payments-devs',
+    ]) {
       expect(from('CAN_READ_SECRET', source), source).toEqual([]);
     }
   });
@@ -83,11 +114,14 @@ describe('examples/multi-tenant: CAN_READ_SECRET', () => {
 describe('examples/multi-tenant: CAN_EXEC', () => {
   it('P1.3: storefront and group dba exec into every data pod', () => {
     for (const source of ['sa:shop/storefront', 'group:dba']) {
-      for (const pod of ['local-volume-provisioner', 'postgres', 'redis', 'postgres-exporter']) expect(drawn('CAN_EXEC')).toContain(`${source} -> pod:data/${pod}`);
+      for (const pod of ['local-volume-provisioner', 'postgres', 'redis', 'postgres-exporter'])
+        expect(drawn('CAN_EXEC')).toContain(`${source} -> pod:data/${pod}`);
     }
   });
   it('P5.4: fluent-bit reaches every pod through get nodes/proxy (conditional)', () => {
-    const edge = edges.get('CAN_EXEC')!.find((e) => e.source === 'sa:logging/fluent-bit' && e.target === 'pod:platform-ops/cluster-operator');
+    const edge = edges
+      .get('CAN_EXEC')!
+      .find((e) => e.source === 'sa:logging/fluent-bit' && e.target === 'pod:platform-ops/cluster-operator');
     expect(edge?.attributes.certainty).toBe('conditional');
     expect(from('CAN_EXEC', 'sa:logging/fluent-bit')).toHaveLength(43);
   });
@@ -96,7 +130,14 @@ describe('examples/multi-tenant: CAN_EXEC', () => {
     expect(drawn('CAN_EXEC')).toContain('sa:ci/deployer-shop -> pod:shop/netshoot-debug');
   });
   it('N9, N12: prometheus and read-only people exec nowhere', () => {
-    for (const source of ['sa:monitoring/prometheus', 'group:auditors', 'user:readonly@acme.example', 'group:shop-devs', 'user:bob@acme.example', 'group:payments-devs']) {
+    for (const source of [
+      'sa:monitoring/prometheus',
+      'group:auditors',
+      'user:readonly@acme.example',
+      'group:shop-devs',
+      'user:bob@acme.example',
+      'group:payments-devs',
+    ]) {
       expect(from('CAN_EXEC', source), source).toEqual([]);
     }
   });
@@ -111,11 +152,19 @@ describe('examples/multi-tenant: CAN_CREATE_POD_AS', () => {
     expect(drawn('CAN_CREATE_POD_AS')).toContain('sa:ci/gitlab-runner -> sa:ci/release-bot');
   });
   it('P9: the payments deployer as every account of payments, and nothing outside payments', () => {
-    const payments = ['card-vault', 'default', 'ledger-reconcile', 'payments-admin', 'payments-api', 'payments-worker'].map((n) => `sa:payments/${n}`);
+    const payments = ['card-vault', 'default', 'ledger-reconcile', 'payments-admin', 'payments-api', 'payments-worker'].map(
+      (n) => `sa:payments/${n}`,
+    );
     expect(from('CAN_CREATE_POD_AS', 'sa:ci/deployer-payments')).toEqual(payments);
   });
   it('N9: read-only people create nothing', () => {
-    for (const source of ['group:auditors', 'user:readonly@acme.example', 'group:shop-devs', 'user:bob@acme.example', 'group:payments-devs']) {
+    for (const source of [
+      'group:auditors',
+      'user:readonly@acme.example',
+      'group:shop-devs',
+      'user:bob@acme.example',
+      'group:payments-devs',
+    ]) {
       expect(from('CAN_CREATE_POD_AS', source), source).toEqual([]);
     }
   });
@@ -129,13 +178,15 @@ describe('examples/multi-tenant: CAN_CREATE_PRIVILEGED_POD', () => {
     expect(drawn('CAN_CREATE_PRIVILEGED_POD')).toContain('sa:ci/deployer-shop -> node:<unscheduled>');
   });
   it('P9, N13, N9: payments (restricted) and batch (baseline) deployers, read-only people: none', () => {
-    for (const source of ['sa:ci/deployer-payments', 'group:data-team', ...READ_ONLY]) expect(from('CAN_CREATE_PRIVILEGED_POD', source), source).toEqual([]);
+    for (const source of ['sa:ci/deployer-payments', 'group:data-team', ...READ_ONLY])
+      expect(from('CAN_CREATE_PRIVILEGED_POD', source), source).toEqual([]);
   });
 });
 
 describe('examples/multi-tenant: CAN_PATCH', () => {
   it('P9: the payments deployer patches the Deployments of payments, not the CronJob', () => {
-    for (const pod of ['payments-api', 'payments-worker', 'card-vault', 'payments-admin']) expect(drawn('CAN_PATCH')).toContain(`sa:ci/deployer-payments -> pod:payments/${pod}`);
+    for (const pod of ['payments-api', 'payments-worker', 'card-vault', 'payments-admin'])
+      expect(drawn('CAN_PATCH')).toContain(`sa:ci/deployer-payments -> pod:payments/${pod}`);
     expect(drawn('CAN_PATCH')).not.toContain('sa:ci/deployer-payments -> pod:payments/ledger-reconcile');
   });
   it('N9: read-only people patch nothing', () => {

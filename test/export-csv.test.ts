@@ -43,11 +43,29 @@ describe('kubepath export csv', () => {
   it('imports with neo4j-admin as its README says: the whole graph, typed, hostile values as data', async () => {
     const hostile = `a,b "c" ;d\nline two`;
     const file = join(tempDir(), 'hostile.yaml');
-    writeFileSync(file, ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: web', '  namespace: evil', `  labels: {app: ${JSON.stringify(hostile)}}`, 'spec:', `  containers: [{name: app, image: ${JSON.stringify(`r.example/x;${hostile}`)}}]`, '---', FORMULA_BINDING].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'apiVersion: v1',
+        'kind: Pod',
+        'metadata:',
+        '  name: web',
+        '  namespace: evil',
+        `  labels: {app: ${JSON.stringify(hostile)}}`,
+        'spec:',
+        `  containers: [{name: app, image: ${JSON.stringify(`r.example/x;${hostile}`)}}]`,
+        '---',
+        FORMULA_BINDING,
+      ].join('\n'),
+    );
     const out = exportCsv([EXAMPLE, file]);
     const again = exportCsv([EXAMPLE, file]);
     for (const name of readdirSync(out)) expect(readFileSync(join(again, name), 'utf8'), name).toBe(readFileSync(join(out, name), 'utf8'));
-    const command = /```sh\n([\s\S]*?)\n```/.exec(readFileSync(join(out, 'README.md'), 'utf8'))![1]!.replace(/\\\n\s*/g, ' ').trim().split(/\s+/);
+    const command = /```sh\n([\s\S]*?)\n```/
+      .exec(readFileSync(join(out, 'README.md'), 'utf8'))![1]!
+      .replace(/\\\n\s*/g, ' ')
+      .trim()
+      .split(/\s+/);
     expect(command[0]).toBe('neo4j-admin');
     const paths = layout(tempDir('kubepath-neo4j-'));
     expect(admin(command.slice(1), {paths, cwd: out})).toContain('IMPORT DONE');
@@ -65,13 +83,19 @@ describe('kubepath export csv', () => {
       const row = typed.records[0]!.toObject();
       expect([typeof row.cost, row.attack, Array.isArray(row.objects)]).toEqual(['number', true, true]);
       // The hostile image below holds the array delimiter: the Pod images column is JSON text, for every pod.
-      expect(JSON.parse(row.images as string)).toEqual(graph.nodes.find((n) => n.id === 'pod:ingress-nginx/ingress-nginx-controller')!.images);
-      const evil = (await driver.executeQuery("MATCH (p:Pod {id: 'pod:evil/web'}) RETURN p.labels AS labels, p.images AS images")).records[0]!.toObject();
+      expect(JSON.parse(row.images as string)).toEqual(
+        graph.nodes.find((n) => n.id === 'pod:ingress-nginx/ingress-nginx-controller')!.images,
+      );
+      const evil = (
+        await driver.executeQuery("MATCH (p:Pod {id: 'pod:evil/web'}) RETURN p.labels AS labels, p.images AS images")
+      ).records[0]!.toObject();
       expect(JSON.parse(evil.labels as string)).toEqual({app: hostile});
       expect(JSON.parse(evil.images as string)).toEqual([`r.example/x;${hostile}`]);
       // The one value that differs from the other exports: made inert for spreadsheets, its id as it is.
       const user = graph.nodes.find((n) => n.kind === 'User' && n.name === FORMULA)!;
-      const formula = (await driver.executeQuery('MATCH (u:User {id: $id}) RETURN u.name AS name', {id: user.id})).records.map((r) => r.get('name'));
+      const formula = (await driver.executeQuery('MATCH (u:User {id: $id}) RETURN u.name AS name', {id: user.id})).records.map((r) =>
+        r.get('name'),
+      );
       expect(formula).toEqual([`'${FORMULA}`]);
     } finally {
       await driver.close();
@@ -90,7 +114,11 @@ describe('kubepath export csv', () => {
 
   it('gives the folder and its files the usual modes (0777 and 0666 less the umask)', () => {
     const out = join(tempDir(), 'csv');
-    const result = spawnSync('sh', ['-c', 'umask 027 && exec "$0" "$@"', process.execPath, join(ROOT, 'bin', 'run.js'), 'export', 'csv', EXAMPLE, '--out', out], {encoding: 'utf8'});
+    const result = spawnSync(
+      'sh',
+      ['-c', 'umask 027 && exec "$0" "$@"', process.execPath, join(ROOT, 'bin', 'run.js'), 'export', 'csv', EXAMPLE, '--out', out],
+      {encoding: 'utf8'},
+    );
     expect(result.status, result.stderr).toBe(0);
     expect(statSync(out).mode & 0o777).toBe(0o750);
     for (const name of readdirSync(out)) expect(statSync(join(out, name)).mode & 0o777, name).toBe(0o640);
@@ -132,7 +160,11 @@ describe('kubepath export csv', () => {
   it('makes only text cells inert: strings, a string array by its first item, never numbers, booleans or JSON', () => {
     const records: ExportRecords = {
       nodes: [
-        {id: 'pod:a/-x', label: 'Pod', properties: {name: '-x', count: -5, ratio: -0.5, on: true, tags: ['@a', '=b'], mixed: '+1', note: '\tcmd'}},
+        {
+          id: 'pod:a/-x',
+          label: 'Pod',
+          properties: {name: '-x', count: -5, ratio: -0.5, on: true, tags: ['@a', '=b'], mixed: '+1', note: '\tcmd'},
+        },
         {id: 'pod:a/y', label: 'Pod', properties: {name: 'y', count: 2, ratio: 1, on: false, tags: ['b', '-c'], mixed: -3, note: '\rcmd'}},
       ],
       relationships: [{source: 'pod:a/-x', target: 'pod:a/y', type: 'CAN_REACH', key: 'k', properties: {evidence: '@SUM(1)', cost: -1}}],
@@ -140,7 +172,9 @@ describe('kubepath export csv', () => {
     const files = new Map(csvFiles(records, {cluster: 'c'}).map((file) => [file.name, [...file.chunks].join('')]));
     expect(files.get('nodes-Pod.csv')!.split('\n').slice(0, 3)).toEqual([
       ':ID,:LABEL,id,cluster,run,count:long,mixed:string,name:string,note:string,on:boolean,ratio:double,tags:string[]',
-      expect.stringMatching(/^"pod:a\/-x","KubepathNode;Pod","pod:a\/-x","c","csv:[0-9a-f]+","-5","'\+1","'-x","'\tcmd","true","-0.5","'@a;=b"$/),
+      expect.stringMatching(
+        /^"pod:a\/-x","KubepathNode;Pod","pod:a\/-x","c","csv:[0-9a-f]+","-5","'\+1","'-x","'\tcmd","true","-0.5","'@a;=b"$/,
+      ),
       expect.stringMatching(/^"pod:a\/y","KubepathNode;Pod","pod:a\/y","c","csv:[0-9a-f]+","2","-3","y","'\rcmd","false","1","b;-c"$/),
     ]);
     expect(files.get('relationships-CAN_REACH.csv')).toMatch(/"-1","'@SUM\(1\)"\n$/);

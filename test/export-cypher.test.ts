@@ -46,15 +46,25 @@ async function runScript(script: string): Promise<void> {
 async function contents(cluster: string): Promise<string[]> {
   const db = driver();
   try {
-    const nodes = await db.executeQuery('MATCH (n:KubepathNode {cluster: $cluster}) RETURN labels(n) AS labels, properties(n) AS properties', {cluster});
+    const nodes = await db.executeQuery(
+      'MATCH (n:KubepathNode {cluster: $cluster}) RETURN labels(n) AS labels, properties(n) AS properties',
+      {cluster},
+    );
     const relationships = await db.executeQuery(
       'MATCH (a:KubepathNode {cluster: $cluster})-[r]->(b) RETURN a.id AS source, type(r) AS type, b.id AS target, properties(r) AS properties',
       {cluster},
     );
-    const strip = (properties: Record<string, unknown>) => JSON.stringify(Object.entries(properties).filter(([key]) => key !== 'run' && key !== 'cluster').sort(([a], [b]) => (a < b ? -1 : 1)));
+    const strip = (properties: Record<string, unknown>) =>
+      JSON.stringify(
+        Object.entries(properties)
+          .filter(([key]) => key !== 'run' && key !== 'cluster')
+          .sort(([a], [b]) => (a < b ? -1 : 1)),
+      );
     return [
       ...nodes.records.map((record) => `${[...(record.get('labels') as string[])].sort().join(':')} ${strip(record.get('properties'))}`),
-      ...relationships.records.map((record) => `${record.get('source')} ${record.get('type')} ${record.get('target')} ${strip(record.get('properties'))}`),
+      ...relationships.records.map(
+        (record) => `${record.get('source')} ${record.get('type')} ${record.get('target')} ${strip(record.get('properties'))}`,
+      ),
     ].sort();
   } finally {
     await db.close();
@@ -70,7 +80,9 @@ function script(inputs: string[], cluster: string): string {
 
 function exportLive(inputs: string[], cluster: string): void {
   const {uri, user, password} = inject('neo4j');
-  const result = runCli(['export', 'neo4j', ...inputs, '--uri', uri, '--user', user, '--cluster', cluster], {env: {NEO4J_PASSWORD: password}});
+  const result = runCli(['export', 'neo4j', ...inputs, '--uri', uri, '--user', user, '--cluster', cluster], {
+    env: {NEO4J_PASSWORD: password},
+  });
   expect(result.status, result.stderr).toBe(0);
 }
 
@@ -100,11 +112,26 @@ describe('kubepath export cypher', () => {
   it('keeps hostile values as data', async () => {
     const hostile = `x' }) DETACH DELETE n // \\ {braces} "quotes" \`ticks\`\u2028`;
     const file = join(tempDir(), 'hostile.yaml');
-    writeFileSync(file, ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: web', '  namespace: evil', `  labels: {app: ${JSON.stringify(hostile)}}`, 'spec:', `  containers: [{name: app, image: ${JSON.stringify(`r.example/${hostile}`)}}]`, ''].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'apiVersion: v1',
+        'kind: Pod',
+        'metadata:',
+        '  name: web',
+        '  namespace: evil',
+        `  labels: {app: ${JSON.stringify(hostile)}}`,
+        'spec:',
+        `  containers: [{name: app, image: ${JSON.stringify(`r.example/${hostile}`)}}]`,
+        '',
+      ].join('\n'),
+    );
     await runScript(script([file], 'script-hostile'));
     const db = driver();
     try {
-      const {records} = await db.executeQuery("MATCH (p:Pod {cluster: 'script-hostile', id: 'pod:evil/web'}) RETURN p.labels AS labels, p.images AS images");
+      const {records} = await db.executeQuery(
+        "MATCH (p:Pod {cluster: 'script-hostile', id: 'pod:evil/web'}) RETURN p.labels AS labels, p.images AS images",
+      );
       expect(JSON.parse(records[0]!.get('labels'))).toEqual({app: hostile});
       expect(records[0]!.get('images')).toEqual([`r.example/${hostile}`]);
     } finally {

@@ -30,11 +30,16 @@ async function query<T = Record<string, unknown>>(cypher: string, parameters: Re
 
 function exportTo(cluster: string, inputs: string[], extra: string[] = []) {
   const {uri, user, password} = server();
-  return runCli(['export', 'neo4j', ...inputs, '--uri', uri, '--user', user, '--cluster', cluster, '--json', ...extra], {env: {NEO4J_PASSWORD: password}});
+  return runCli(['export', 'neo4j', ...inputs, '--uri', uri, '--user', user, '--cluster', cluster, '--json', ...extra], {
+    env: {NEO4J_PASSWORD: password},
+  });
 }
 
 async function clusterCounts(cluster: string) {
-  const nodes = await query<{kind: string; count: number}>('MATCH (n:KubepathNode {cluster: $cluster}) RETURN n.kind AS kind, count(*) AS count', {cluster});
+  const nodes = await query<{kind: string; count: number}>(
+    'MATCH (n:KubepathNode {cluster: $cluster}) RETURN n.kind AS kind, count(*) AS count',
+    {cluster},
+  );
   const relationships = await query<{type: string; count: number}>(
     'MATCH (:KubepathNode {cluster: $cluster})-[r]->(:KubepathNode {cluster: $cluster}) RETURN type(r) AS type, count(*) AS count',
     {cluster},
@@ -69,8 +74,13 @@ describe('kubepath export neo4j', () => {
     const assumeBreach = ['--assume-breach', 'pod:shop/storefront'];
     const breached = expectedExport([EXAMPLE], assumeBreach);
     expect(exportTo('findings', [EXAMPLE], assumeBreach).status).toBe(0);
-    expect(await clusterCounts('findings')).toEqual({nodes: countBy(breached.nodes, 'kind'), relationships: countBy(breached.edges, 'type')});
-    const withNetworkStep = breached.findings.filter((finding) => finding.path.steps.some((step) => step.technique === 'POD_NETWORK_REACH'));
+    expect(await clusterCounts('findings')).toEqual({
+      nodes: countBy(breached.nodes, 'kind'),
+      relationships: countBy(breached.edges, 'type'),
+    });
+    const withNetworkStep = breached.findings.filter((finding) =>
+      finding.path.steps.some((step) => step.technique === 'POD_NETWORK_REACH'),
+    );
     expect(withNetworkStep.length).toBeGreaterThan(0);
     for (const finding of breached.findings) {
       const [stored] = await query<{nodes: string[]; severity: string; path: string}>(
@@ -107,20 +117,31 @@ describe('kubepath export neo4j', () => {
     // Nodes are merged and stay; relationships are written anew by every run, the earlier run's removed.
     expect(counts.deleted).toEqual({nodes: 0, relationships: first.relationships});
     expect(await clusterCounts('again')).toEqual({nodes: countBy(graph.nodes, 'kind'), relationships: countBy(graph.edges, 'type')});
-    const runs = await query<{run: string}>('MATCH (n:KubepathNode {cluster: $cluster}) RETURN DISTINCT n.run AS run UNION MATCH (:KubepathNode {cluster: $cluster})-[r]->() RETURN DISTINCT r.run AS run', {cluster: 'again'});
+    const runs = await query<{run: string}>(
+      'MATCH (n:KubepathNode {cluster: $cluster}) RETURN DISTINCT n.run AS run UNION MATCH (:KubepathNode {cluster: $cluster})-[r]->() RETURN DISTINCT r.run AS run',
+      {cluster: 'again'},
+    );
     expect(runs).toEqual([{run: counts.run}]);
   });
 
   it('keeps clusters apart, and a smaller input removes what it no longer has', async () => {
     const small = join(tempDir(), 'small.yaml');
-    writeFileSync(small, 'apiVersion: v1\nkind: Pod\nmetadata: {name: lonely, namespace: solo}\nspec:\n  containers: [{name: app, image: nginx:1.27}]\n');
+    writeFileSync(
+      small,
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: lonely, namespace: solo}\nspec:\n  containers: [{name: app, image: nginx:1.27}]\n',
+    );
     expect(exportTo('shrinks', [EXAMPLE]).status).toBe(0);
     const before = await clusterCounts('example');
     const result = exportTo('shrinks', [small]);
     expect(result.status, result.stderr).toBe(0);
     const smallGraph = expectedExport([small]);
-    expect(JSON.parse(result.stdout).deleted.nodes).toBe(graph.nodes.length - smallGraph.nodes.filter((n) => graph.nodes.some((m) => m.id === n.id)).length);
-    expect(await clusterCounts('shrinks')).toEqual({nodes: countBy(smallGraph.nodes, 'kind'), relationships: countBy(smallGraph.edges, 'type')});
+    expect(JSON.parse(result.stdout).deleted.nodes).toBe(
+      graph.nodes.length - smallGraph.nodes.filter((n) => graph.nodes.some((m) => m.id === n.id)).length,
+    );
+    expect(await clusterCounts('shrinks')).toEqual({
+      nodes: countBy(smallGraph.nodes, 'kind'),
+      relationships: countBy(smallGraph.edges, 'type'),
+    });
     expect(await clusterCounts('example')).toEqual(before);
   });
 
@@ -143,7 +164,9 @@ describe('kubepath export neo4j', () => {
     );
     const result = exportTo('hostile', [file]);
     expect(result.status, result.stderr).toBe(0);
-    const [pod] = await query<{labels: string; images: string[]}>("MATCH (p:Pod {cluster: 'hostile', id: 'pod:evil/web'}) RETURN p.labels AS labels, p.images AS images");
+    const [pod] = await query<{labels: string; images: string[]}>(
+      "MATCH (p:Pod {cluster: 'hostile', id: 'pod:evil/web'}) RETURN p.labels AS labels, p.images AS images",
+    );
     expect(JSON.parse(pod!.labels)).toEqual({app: hostile});
     expect(pod!.images).toEqual([`registry.example/${hostile}`]);
     expect(await clusterCounts('example')).toEqual({nodes: countBy(graph.nodes, 'kind'), relationships: countBy(graph.edges, 'type')});
@@ -154,7 +177,9 @@ describe('kubepath export neo4j', () => {
     const own = await start({port: 0, password: 'wipe-server', paths});
     try {
       const run = (cluster: string, extra: string[] = []) =>
-        runCli(['export', 'neo4j', EXAMPLE, '--uri', own.uri, '--user', 'neo4j', '--cluster', cluster, ...extra], {env: {NEO4J_PASSWORD: 'wipe-server'}});
+        runCli(['export', 'neo4j', EXAMPLE, '--uri', own.uri, '--user', 'neo4j', '--cluster', cluster, ...extra], {
+          env: {NEO4J_PASSWORD: 'wipe-server'},
+        });
       expect(run('wipe-a').status).toBe(0);
       expect(run('wipe-b').status).toBe(0);
       const result = run('wipe-c', ['--wipe']);
@@ -177,14 +202,20 @@ describe('kubepath export neo4j', () => {
     const node = (id: string) => ({id, label: 'Pod', properties: {kind: 'Pod', name: id}});
     const records = {
       nodes: [node('pod:a/x')],
-      relationships: [{source: 'pod:a/x', target: 'pod:a/gone', type: 'CAN_REACH', key: 'POD_NETWORK_REACH', properties: {attack: true, cost: 3}}],
+      relationships: [
+        {source: 'pod:a/x', target: 'pod:a/gone', type: 'CAN_REACH', key: 'POD_NETWORK_REACH', properties: {attack: true, cost: 3}},
+      ],
     };
-    await expect(loadIntoNeo4j({uri, user, password}, records, {cluster: 'dangling', wipe: false, batchSize: 100, progress: () => {}})).rejects.toThrow(/1 relationships found no end node/);
+    await expect(
+      loadIntoNeo4j({uri, user, password}, records, {cluster: 'dangling', wipe: false, batchSize: 100, progress: () => {}}),
+    ).rejects.toThrow(/1 relationships found no end node/);
   });
 
   it('says what is wrong with the server: unreachable, wrong password, missing database (exit 2)', () => {
     const {user, password} = server();
-    const unreachable = runCli(['export', 'neo4j', EXAMPLE, '--uri', 'bolt://127.0.0.1:9', '--user', user], {env: {NEO4J_PASSWORD: password}});
+    const unreachable = runCli(['export', 'neo4j', EXAMPLE, '--uri', 'bolt://127.0.0.1:9', '--user', user], {
+      env: {NEO4J_PASSWORD: password},
+    });
     expect(unreachable.status).toBe(2);
     expect(unreachable.stderr).toContain('cannot reach Neo4j at bolt://127.0.0.1:9');
     const wrong = exportTo('x', [EXAMPLE], ['--password', 'not-the-password']);

@@ -20,10 +20,24 @@ const propertyMap = z
   .nullable();
 const endpoint = z.union([
   z.object({match_by: z.enum(['id', 'name']).default('id'), value: z.string(), kind: z.string().optional()}).strict(),
-  z.object({match_by: z.literal('property'), property_matchers: z.array(z.object({key: z.string(), operator: z.literal('equals'), value: primitive})).min(1), kind: z.string().optional()}).strict(),
+  z
+    .object({
+      match_by: z.literal('property'),
+      property_matchers: z.array(z.object({key: z.string(), operator: z.literal('equals'), value: primitive})).min(1),
+      kind: z.string().optional(),
+    })
+    .strict(),
 ]);
 const node = z.object({id: z.string(), kinds: z.array(z.string().refine(notTag)).max(3), properties: propertyMap.optional()});
-const edge = z.object({start: endpoint, end: endpoint, kind: z.string().regex(/^[A-Za-z0-9_]+$/).refine(notTag), properties: propertyMap.optional()});
+const edge = z.object({
+  start: endpoint,
+  end: endpoint,
+  kind: z
+    .string()
+    .regex(/^[A-Za-z0-9_]+$/)
+    .refine(notTag),
+  properties: propertyMap.optional(),
+});
 const payload = z.object({
   $schema: z.string().optional(),
   metadata: z.object({source_kind: z.string().nullable()}).strict().optional(),
@@ -57,17 +71,43 @@ describe('kubepath export opengraph', () => {
       expect(n.kinds[0]).toMatch(/^K8s[A-Z]/);
       for (const key of Object.keys(n.properties ?? {})) expect(key).toMatch(/^[a-z0-9_]+$/);
     }
-    expect(new Set(json.graph.edges!.map((e) => e.kind))).toEqual(new Set(graph.edges.map((e) => `K8s${String(e.type).toLowerCase().replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase())}`)));
+    expect(new Set(json.graph.edges!.map((e) => e.kind))).toEqual(
+      new Set(
+        graph.edges.map(
+          (e) =>
+            `K8s${String(e.type)
+              .toLowerCase()
+              .replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase())}`,
+        ),
+      ),
+    );
     expect(json.graph.nodes!.filter((n) => n.kinds[0] === 'K8sFinding').length).toBe(graph.findings.length);
     const pod = json.graph.nodes!.find((n) => n.id === 'k8s://prod/pod:ingress-nginx/ingress-nginx-controller')!;
     expect(pod.kinds).toEqual(['K8sPod', 'K8sBase']);
-    expect(pod.properties).toMatchObject({kubepath_id: 'pod:ingress-nginx/ingress-nginx-controller', namespace: 'ingress-nginx', service_account: 'ingress-nginx'});
+    expect(pod.properties).toMatchObject({
+      kubepath_id: 'pod:ingress-nginx/ingress-nginx-controller',
+      namespace: 'ingress-nginx',
+      service_account: 'ingress-nginx',
+    });
   });
 
   it('keeps hostile values as data', () => {
     const hostile = `</script><img src=x onerror=alert(1)> "quotes" \u0000`;
     const file = join(tempDir(), 'hostile.yaml');
-    writeFileSync(file, ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: web', '  namespace: evil', `  labels: {app: ${JSON.stringify(hostile)}}`, 'spec:', '  containers: [{name: app, image: nginx}]', ''].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'apiVersion: v1',
+        'kind: Pod',
+        'metadata:',
+        '  name: web',
+        '  namespace: evil',
+        `  labels: {app: ${JSON.stringify(hostile)}}`,
+        'spec:',
+        '  containers: [{name: app, image: nginx}]',
+        '',
+      ].join('\n'),
+    );
     const json = payload.parse(JSON.parse(exported([file])));
     const pod = json.graph.nodes!.find((n) => n.id === 'k8s://default/pod:evil/web')!;
     expect(JSON.parse(pod.properties!.labels as string)).toEqual({app: hostile});

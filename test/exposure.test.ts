@@ -9,8 +9,11 @@ import {loadYaml} from './helpers/load.js';
 
 const doc = (text: string) => `${text.trim()}\n---\n`;
 const pod = (namespace: string, name: string, labels: string, ports = '[]', extra = '') =>
-  doc(`apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, namespace: ${namespace}, labels: {${labels}}}\nspec: {${extra}containers: [{name: app, ports: ${ports}}]}`);
-const service = (namespace: string, name: string, spec: string) => doc(`apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: ${namespace}}\nspec: ${spec}`);
+  doc(
+    `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, namespace: ${namespace}, labels: {${labels}}}\nspec: {${extra}containers: [{name: app, ports: ${ports}}]}`,
+  );
+const service = (namespace: string, name: string, spec: string) =>
+  doc(`apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: ${namespace}}\nspec: ${spec}`);
 
 /** Exposures as plain data, ports in CONN text. */
 async function expose(yaml: string) {
@@ -25,7 +28,10 @@ const WEB_PODS =
 
 describe('Services: LoadBalancer, NodePort, externalIPs', () => {
   it('LoadBalancer: a named targetPort resolves per pod, and the Service counts once (not also as NodePort)', async () => {
-    const found = await expose(WEB_PODS + service('shop', 'web', '{type: LoadBalancer, selector: {app: web}, ports: [{port: 443, targetPort: https, nodePort: 31443}]}'));
+    const found = await expose(
+      WEB_PODS +
+        service('shop', 'web', '{type: LoadBalancer, selector: {app: web}, ports: [{port: 443, targetPort: https, nodePort: 31443}]}'),
+    );
     expect(found).toEqual([
       {
         pod: 'pod:shop/web-a',
@@ -33,7 +39,8 @@ describe('Services: LoadBalancer, NodePort, externalIPs', () => {
         ports: 'TCP 8443',
         via: 'Service/shop/web',
         field: 'spec.ports[0]',
-        detail: 'LoadBalancer port 443 -> targetPort https (TCP 8443); externalTrafficPolicy: Cluster (client source IP replaced by a node IP)',
+        detail:
+          'LoadBalancer port 443 -> targetPort https (TCP 8443); externalTrafficPolicy: Cluster (client source IP replaced by a node IP)',
         externalTrafficPolicy: 'Cluster',
         proxied: false,
       },
@@ -43,7 +50,8 @@ describe('Services: LoadBalancer, NodePort, externalIPs', () => {
         ports: 'TCP 9443',
         via: 'Service/shop/web',
         field: 'spec.ports[0]',
-        detail: 'LoadBalancer port 443 -> targetPort https (TCP 9443); externalTrafficPolicy: Cluster (client source IP replaced by a node IP)',
+        detail:
+          'LoadBalancer port 443 -> targetPort https (TCP 9443); externalTrafficPolicy: Cluster (client source IP replaced by a node IP)',
         externalTrafficPolicy: 'Cluster',
         proxied: false,
       },
@@ -52,7 +60,12 @@ describe('Services: LoadBalancer, NodePort, externalIPs', () => {
 
   it('LoadBalancer: names loadBalancerSourceRanges in the detail', async () => {
     const [found] = await expose(
-      WEB_PODS + service('shop', 'web', '{type: LoadBalancer, selector: {app: web}, loadBalancerSourceRanges: [203.0.113.0/24], ports: [{port: 443, targetPort: 8443}]}'),
+      WEB_PODS +
+        service(
+          'shop',
+          'web',
+          '{type: LoadBalancer, selector: {app: web}, loadBalancerSourceRanges: [203.0.113.0/24], ports: [{port: 443, targetPort: 8443}]}',
+        ),
     );
     expect(found!.detail).toBe(
       'LoadBalancer port 443 (loadBalancerSourceRanges 203.0.113.0/24) -> targetPort 8443 (TCP 8443); externalTrafficPolicy: Cluster (client source IP replaced by a node IP)',
@@ -62,58 +75,97 @@ describe('Services: LoadBalancer, NodePort, externalIPs', () => {
   it('NodePort: each service port, targetPort defaulting to port, externalTrafficPolicy Local', async () => {
     const found = await expose(
       pod('shop', 'api', 'app: api', '[{name: dns, containerPort: 5353, protocol: UDP}]') +
-        service('shop', 'api', '{type: NodePort, externalTrafficPolicy: Local, selector: {app: api}, ports: [{port: 8080, nodePort: 30080}, {port: 53, protocol: UDP, targetPort: dns}]}'),
+        service(
+          'shop',
+          'api',
+          '{type: NodePort, externalTrafficPolicy: Local, selector: {app: api}, ports: [{port: 8080, nodePort: 30080}, {port: 53, protocol: UDP, targetPort: dns}]}',
+        ),
     );
-    expect(found.map(({way, ports, field, externalTrafficPolicy, detail}) => ({way, ports, field, externalTrafficPolicy, detail}))).toEqual([
-      {
-        way: 'NodePort',
-        ports: 'TCP 8080',
-        field: 'spec.ports[0]',
-        externalTrafficPolicy: 'Local',
-        detail: 'NodePort 30080 for port 8080 -> targetPort 8080 (TCP 8080); externalTrafficPolicy: Local (client source IP preserved)',
-      },
-      {
-        way: 'NodePort',
-        ports: 'UDP 5353',
-        field: 'spec.ports[1]',
-        externalTrafficPolicy: 'Local',
-        detail: 'NodePort (allocated at creation) for port 53 -> targetPort dns (UDP 5353); externalTrafficPolicy: Local (client source IP preserved)',
-      },
-    ]);
+    expect(found.map(({way, ports, field, externalTrafficPolicy, detail}) => ({way, ports, field, externalTrafficPolicy, detail}))).toEqual(
+      [
+        {
+          way: 'NodePort',
+          ports: 'TCP 8080',
+          field: 'spec.ports[0]',
+          externalTrafficPolicy: 'Local',
+          detail: 'NodePort 30080 for port 8080 -> targetPort 8080 (TCP 8080); externalTrafficPolicy: Local (client source IP preserved)',
+        },
+        {
+          way: 'NodePort',
+          ports: 'UDP 5353',
+          field: 'spec.ports[1]',
+          externalTrafficPolicy: 'Local',
+          detail:
+            'NodePort (allocated at creation) for port 53 -> targetPort dns (UDP 5353); externalTrafficPolicy: Local (client source IP preserved)',
+        },
+      ],
+    );
   });
 
   it('externalIPs on a ClusterIP Service expose it; on a LoadBalancer they are a second way in', async () => {
-    const clusterIp = await expose(WEB_PODS + service('shop', 'web', '{selector: {app: web}, externalIPs: [198.51.100.7], ports: [{port: 443, targetPort: https}]}'));
+    const clusterIp = await expose(
+      WEB_PODS + service('shop', 'web', '{selector: {app: web}, externalIPs: [198.51.100.7], ports: [{port: 443, targetPort: https}]}'),
+    );
     expect(clusterIp.map((e) => [e.pod, e.way, e.ports, e.detail])).toEqual([
-      ['pod:shop/web-a', 'ExternalIP', 'TCP 8443', 'externalIPs 198.51.100.7 port 443 -> targetPort https (TCP 8443); externalTrafficPolicy: Cluster (client source IP replaced by a node IP)'],
-      ['pod:shop/web-b', 'ExternalIP', 'TCP 9443', 'externalIPs 198.51.100.7 port 443 -> targetPort https (TCP 9443); externalTrafficPolicy: Cluster (client source IP replaced by a node IP)'],
+      [
+        'pod:shop/web-a',
+        'ExternalIP',
+        'TCP 8443',
+        'externalIPs 198.51.100.7 port 443 -> targetPort https (TCP 8443); externalTrafficPolicy: Cluster (client source IP replaced by a node IP)',
+      ],
+      [
+        'pod:shop/web-b',
+        'ExternalIP',
+        'TCP 9443',
+        'externalIPs 198.51.100.7 port 443 -> targetPort https (TCP 9443); externalTrafficPolicy: Cluster (client source IP replaced by a node IP)',
+      ],
     ]);
     const both = await expose(
-      pod('shop', 'web-a', 'app: web') + service('shop', 'web', '{type: LoadBalancer, selector: {app: web}, externalIPs: [198.51.100.7], ports: [{port: 80}]}'),
+      pod('shop', 'web-a', 'app: web') +
+        service('shop', 'web', '{type: LoadBalancer, selector: {app: web}, externalIPs: [198.51.100.7], ports: [{port: 80}]}'),
     );
     expect(both.map((e) => e.way)).toEqual(['ExternalIP', 'LoadBalancer']);
   });
 
   it('exposes nothing through a ClusterIP Service without externalIPs, an ExternalName Service, or a Service without a selector', async () => {
-    expect(await expose(WEB_PODS + service('shop', 'web', '{type: ClusterIP, selector: {app: web}, ports: [{port: 443, targetPort: https}]}'))).toEqual([]);
+    expect(
+      await expose(WEB_PODS + service('shop', 'web', '{type: ClusterIP, selector: {app: web}, ports: [{port: 443, targetPort: https}]}')),
+    ).toEqual([]);
     expect(await expose(WEB_PODS + service('shop', 'web', '{selector: {app: web}, ports: [{port: 443}]}'))).toEqual([]);
     expect(
-      await expose(WEB_PODS + service('shop', 'web', '{type: ExternalName, externalName: db.example.com, selector: {app: web}, externalIPs: [198.51.100.7], ports: [{port: 443}]}')),
+      await expose(
+        WEB_PODS +
+          service(
+            'shop',
+            'web',
+            '{type: ExternalName, externalName: db.example.com, selector: {app: web}, externalIPs: [198.51.100.7], ports: [{port: 443}]}',
+          ),
+      ),
     ).toEqual([]);
     expect(await expose(WEB_PODS + service('shop', 'web', '{type: LoadBalancer, ports: [{port: 443, targetPort: https}]}'))).toEqual([]);
     expect(await expose(WEB_PODS + service('shop', 'web', '{type: LoadBalancer, selector: {}, ports: [{port: 443}]}'))).toEqual([]);
   });
 
   it('selects pods of its own namespace only', async () => {
-    const found = await expose(pod('other', 'web-a', 'app: web') + service('shop', 'web', '{type: NodePort, selector: {app: web}, ports: [{port: 80}]}'));
+    const found = await expose(
+      pod('other', 'web-a', 'app: web') + service('shop', 'web', '{type: NodePort, selector: {app: web}, ports: [{port: 80}]}'),
+    );
     expect(found).toEqual([]);
   });
 
   it('a named targetPort must match the port protocol too; an unknown name exposes nothing', async () => {
     const dnsPod = pod('shop', 'dns', 'app: dns', '[{name: dns, containerPort: 53}]');
-    expect(await expose(dnsPod + service('shop', 'dns', '{type: LoadBalancer, selector: {app: dns}, ports: [{port: 53, protocol: UDP, targetPort: dns}]}'))).toEqual([]);
-    expect(await expose(dnsPod + service('shop', 'dns', '{type: LoadBalancer, selector: {app: dns}, ports: [{port: 53, targetPort: domain}]}'))).toEqual([]);
-    const tcp = await expose(dnsPod + service('shop', 'dns', '{type: LoadBalancer, selector: {app: dns}, ports: [{port: 53, protocol: TCP, targetPort: dns}]}'));
+    expect(
+      await expose(
+        dnsPod + service('shop', 'dns', '{type: LoadBalancer, selector: {app: dns}, ports: [{port: 53, protocol: UDP, targetPort: dns}]}'),
+      ),
+    ).toEqual([]);
+    expect(
+      await expose(dnsPod + service('shop', 'dns', '{type: LoadBalancer, selector: {app: dns}, ports: [{port: 53, targetPort: domain}]}')),
+    ).toEqual([]);
+    const tcp = await expose(
+      dnsPod + service('shop', 'dns', '{type: LoadBalancer, selector: {app: dns}, ports: [{port: 53, protocol: TCP, targetPort: dns}]}'),
+    );
     expect(tcp.map((e) => e.ports)).toEqual(['TCP 53']);
   });
 
@@ -124,7 +176,8 @@ kind: Pod
 metadata: {name: web, namespace: shop, labels: {app: web}}
 spec:
   initContainers: [{name: proxy, ${restartPolicy}ports: [{name: proxy, containerPort: 15001}]}]
-  containers: [{name: app}]`) + service('shop', 'web', '{type: LoadBalancer, selector: {app: web}, ports: [{port: 80, targetPort: proxy}]}');
+  containers: [{name: app}]`) +
+      service('shop', 'web', '{type: LoadBalancer, selector: {app: web}, ports: [{port: 80, targetPort: proxy}]}');
     expect((await expose(withInit('restartPolicy: Always, '))).map((e) => e.ports)).toEqual(['TCP 15001']);
     expect(await expose(withInit(''))).toEqual([]);
   });
@@ -138,13 +191,20 @@ spec:
   selector: {matchLabels: {app: web}}
   template:
     metadata: {labels: {app: web}}
-    spec: {containers: [{name: app, ports: [{name: http, containerPort: 8080}]}]}`) + service('shop', 'web', '{type: LoadBalancer, selector: {app: web}, ports: [{port: 80, targetPort: http}]}'),
+    spec: {containers: [{name: app, ports: [{name: http, containerPort: 8080}]}]}`) +
+        service('shop', 'web', '{type: LoadBalancer, selector: {app: web}, ports: [{port: 80, targetPort: http}]}'),
     );
     expect(found.map((e) => [e.pod, e.way, e.via, e.ports])).toEqual([['pod:shop/web', 'LoadBalancer', 'Service/shop/web', 'TCP 8080']]);
   });
 });
 
-const BACKEND = pod('shop', 'web-a', 'app: web', '[{name: http, containerPort: 8080}]') + service('shop', 'web', '{selector: {app: web}, ports: [{name: http, port: 80, targetPort: http}, {name: admin, port: 9000, targetPort: 9090}]}');
+const BACKEND =
+  pod('shop', 'web-a', 'app: web', '[{name: http, containerPort: 8080}]') +
+  service(
+    'shop',
+    'web',
+    '{selector: {app: web}, ports: [{name: http, port: 80, targetPort: http}, {name: admin, port: 9000, targetPort: 9090}]}',
+  );
 
 describe('Ingress', () => {
   it('networking.k8s.io/v1: the default backend by port name and a path backend by port number, proxied', async () => {
@@ -217,9 +277,13 @@ spec:
 
   it('reaches only Services of its own namespace, and nothing behind an ExternalName Service', async () => {
     const ingress = (namespace: string) =>
-      doc(`apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web, namespace: ${namespace}}\nspec: {defaultBackend: {service: {name: web, port: {number: 80}}}}`);
+      doc(
+        `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web, namespace: ${namespace}}\nspec: {defaultBackend: {service: {name: web, port: {number: 80}}}}`,
+      );
     expect(await expose(BACKEND + ingress('elsewhere'))).toEqual([]);
-    const external = pod('shop', 'web-a', 'app: web') + service('shop', 'web', '{type: ExternalName, externalName: web.example.com, selector: {app: web}, ports: [{port: 80}]}');
+    const external =
+      pod('shop', 'web-a', 'app: web') +
+      service('shop', 'web', '{type: ExternalName, externalName: web.example.com, selector: {app: web}, ports: [{port: 80}]}');
     expect(await expose(external + ingress('shop'))).toEqual([]);
   });
 });
@@ -264,7 +328,9 @@ describe('HTTPRoute', () => {
     expect(await expose(BACKEND + CROSS_ROUTE + grant('shop', 'other'))).toEqual([]);
     expect(await expose(BACKEND + CROSS_ROUTE + grant('edge', 'edge'))).toEqual([]);
     expect(await expose(BACKEND + CROSS_ROUTE + grant('shop', 'edge', '{group: "", kind: Service, name: api}'))).toEqual([]);
-    expect((await expose(BACKEND + CROSS_ROUTE + grant('shop', 'edge', '{group: "", kind: Service, name: web}'))).map((e) => e.pod)).toEqual(['pod:shop/web-a']);
+    expect(
+      (await expose(BACKEND + CROSS_ROUTE + grant('shop', 'edge', '{group: "", kind: Service, name: web}'))).map((e) => e.pod),
+    ).toEqual(['pod:shop/web-a']);
   });
 
   it('v1beta1, same namespace by default; weight 0, other kinds, unknown ports and UDP-only ports reach nothing; mirrors do', async () => {
@@ -288,7 +354,11 @@ describe('HTTPRoute', () => {
         ),
     );
     expect(found.map((e) => [e.field, e.ports, e.detail])).toEqual([
-      ['spec.rules[0].backendRefs[0]', 'TCP 8080', 'HTTPRoute on Gateway shop/public routes hosts * -> Service shop/web port 80 (http) -> targetPort http (TCP 8080)'],
+      [
+        'spec.rules[0].backendRefs[0]',
+        'TCP 8080',
+        'HTTPRoute on Gateway shop/public routes hosts * -> Service shop/web port 80 (http) -> targetPort http (TCP 8080)',
+      ],
       [
         'spec.rules[1].filters[0].requestMirror.backendRef',
         'TCP 9090',
@@ -308,11 +378,17 @@ describe('HTTPRoute', () => {
       BACKEND +
         CROSS_ROUTE +
         grant('shop', 'edge') +
-        doc('apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: public, namespace: infra}\nspec: {gatewayClassName: x, listeners: [{name: http, port: 80, protocol: HTTP}]}'),
+        doc(
+          'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: public, namespace: infra}\nspec: {gatewayClassName: x, listeners: [{name: http, port: 80, protocol: HTTP}]}',
+        ),
     );
     expect(snapshot.coverage.skipped).toEqual([]);
     const objects = snapshot.objects as unknown as Record<string, Array<{metadata: {name: string}}>>;
-    expect([objects.gateways, objects.httpRoutes, objects.referenceGrants].map((list) => list!.map((o) => o.metadata.name))).toEqual([['public'], ['shop'], ['routes-from-edge']]);
+    expect([objects.gateways, objects.httpRoutes, objects.referenceGrants].map((list) => list!.map((o) => o.metadata.name))).toEqual([
+      ['public'],
+      ['shop'],
+      ['routes-from-edge'],
+    ]);
   });
 });
 
@@ -373,7 +449,15 @@ spec:
   });
 
   it('hostNetwork: every declared port of every protocol, or all ports when none is declared', async () => {
-    const declared = await expose(pod('kube-system', 'dns', 'app: dns', '[{containerPort: 53, protocol: UDP}, {containerPort: 53}, {containerPort: 9153}]', 'hostNetwork: true, '));
+    const declared = await expose(
+      pod(
+        'kube-system',
+        'dns',
+        'app: dns',
+        '[{containerPort: 53, protocol: UDP}, {containerPort: 53}, {containerPort: 9153}]',
+        'hostNetwork: true, ',
+      ),
+    );
     expect(declared).toEqual([
       {
         pod: 'pod:kube-system/dns',
@@ -395,16 +479,26 @@ spec:
 
 describe('what is not an exposure, and the order', () => {
   it('an open pod with no way in (no policy, a ClusterIP Service) has no entries', async () => {
-    expect(await expose(pod('shop', 'db', 'app: db', '[{containerPort: 5432}]') + service('shop', 'db', '{selector: {app: db}, ports: [{port: 5432}]}'))).toEqual([]);
+    expect(
+      await expose(
+        pod('shop', 'db', 'app: db', '[{containerPort: 5432}]') + service('shop', 'db', '{selector: {app: db}, ports: [{port: 5432}]}'),
+      ),
+    ).toEqual([]);
   });
 
   it('is sorted by pod, way, via and field, whatever the input order', async () => {
     const parts = [
       pod('shop', 'web-b', 'app: web', '[{name: http, containerPort: 8080, hostPort: 8080}]'),
       pod('shop', 'web-a', 'app: web', '[{name: http, containerPort: 8080}]', 'hostNetwork: true, '),
-      service('shop', 'web', '{type: NodePort, selector: {app: web}, externalIPs: [198.51.100.7], ports: [{port: 80, targetPort: http}, {port: 81, targetPort: http}]}'),
+      service(
+        'shop',
+        'web',
+        '{type: NodePort, selector: {app: web}, externalIPs: [198.51.100.7], ports: [{port: 80, targetPort: http}, {port: 81, targetPort: http}]}',
+      ),
       service('shop', 'lb', '{type: LoadBalancer, selector: {app: web}, ports: [{port: 443, targetPort: http}]}'),
-      doc('apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web, namespace: shop}\nspec: {defaultBackend: {service: {name: web, port: {number: 80}}}}'),
+      doc(
+        'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web, namespace: shop}\nspec: {defaultBackend: {service: {name: web, port: {number: 80}}}}',
+      ),
     ];
     const forward = await expose(parts.join(''));
     const backward = await expose([...parts].reverse().join(''));
@@ -412,7 +506,13 @@ describe('what is not an exposure, and the order', () => {
     const keys = forward.map((e) => [e.pod, e.way, e.via, e.field].join(' '));
     expect(keys).toEqual(
       [...forward]
-        .sort((a, b) => compareStrings(a.pod, b.pod) || compareStrings(a.way, b.way) || compareStrings(a.via, b.via) || compareStrings(a.field, b.field))
+        .sort(
+          (a, b) =>
+            compareStrings(a.pod, b.pod) ||
+            compareStrings(a.way, b.way) ||
+            compareStrings(a.via, b.via) ||
+            compareStrings(a.field, b.field),
+        )
         .map((e) => [e.pod, e.way, e.via, e.field].join(' ')),
     );
     expect(keys).toEqual([

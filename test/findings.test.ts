@@ -6,7 +6,16 @@
 import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
-import {ANY_POD, crownJewels, findings, JEWEL_CATEGORIES, SEVERITIES, severityOf, type Finding, type FindingsOptions} from '../src/paths/findings.js';
+import {
+  ANY_POD,
+  crownJewels,
+  findings,
+  JEWEL_CATEGORIES,
+  SEVERITIES,
+  severityOf,
+  type Finding,
+  type FindingsOptions,
+} from '../src/paths/findings.js';
 import {cheapestPaths} from '../src/paths/search.js';
 import type {AttackMoves} from '../src/paths/moves.js';
 import {EXAMPLE, runCli, tempDir} from './helpers/cli.js';
@@ -37,7 +46,9 @@ describe('examples/multi-tenant from the Internet', () => {
     const critical = fromInternet.filter((f) => f.severity === 'critical');
     expect(critical.length).toBeGreaterThan(0);
     for (const finding of critical) expect(finding.category).toBe('cluster-admin');
-    expect(critical.map((f) => f.id)).toContain('cluster-admin:pod:ingress-nginx/ingress-nginx-controller USES_TOKEN sa:ingress-nginx/ingress-nginx');
+    expect(critical.map((f) => f.id)).toContain(
+      'cluster-admin:pod:ingress-nginx/ingress-nginx-controller USES_TOKEN sa:ingress-nginx/ingress-nginx',
+    );
   });
 
   it('one finding per root cause, ranked by severity then cost, each path ending at a jewel of its category', () => {
@@ -70,7 +81,9 @@ describe('examples/multi-tenant from the Internet', () => {
 
 describe('assumed breaches', () => {
   it('N13: the payments deployer reaches payments secrets (medium) but not cluster-admin', () => {
-    const found = findings(example, {...OPTIONS, assumeBreach: ['sa:ci/deployer-payments']}).filter((f) => f.entryPoints.includes('sa:ci/deployer-payments'));
+    const found = findings(example, {...OPTIONS, assumeBreach: ['sa:ci/deployer-payments']}).filter((f) =>
+      f.entryPoints.includes('sa:ci/deployer-payments'),
+    );
     expect(found.some((f) => f.category === 'cluster-admin')).toBe(false);
     const secrets = found.filter((f) => f.category === 'secret' && f.path.source === 'sa:ci/deployer-payments');
     expect(secrets.length).toBeGreaterThan(0);
@@ -109,8 +122,12 @@ describe('--assume-breach all: every pod at once', () => {
     for (const category of JEWEL_CATEGORIES) {
       const targets = jewels.get(category)!;
       if (targets.size === 0) continue;
-      const cheapestFromAny = Math.min(...anyPod.filter((f) => f.category === category && f.path.source !== 'internet').map((f) => f.path.cost));
-      const cheapestAlone = Math.min(...pods.map((pod) => cheapestPaths(example, [pod], targets, {...OPTIONS.search, maxPaths: 1})[0]?.cost ?? Infinity));
+      const cheapestFromAny = Math.min(
+        ...anyPod.filter((f) => f.category === category && f.path.source !== 'internet').map((f) => f.path.cost),
+      );
+      const cheapestAlone = Math.min(
+        ...pods.map((pod) => cheapestPaths(example, [pod], targets, {...OPTIONS.search, maxPaths: 1})[0]?.cost ?? Infinity),
+      );
       expect(cheapestFromAny, category).toBe(cheapestAlone);
     }
     // Breached pods rank below the Internet: the same jewel is one severity lower.
@@ -126,7 +143,21 @@ describe('kubepath analyze', () => {
     expect(report.source.mode).toBe('offline');
     expect(report.counts.critical).toBeGreaterThan(0);
     expect(report.findings[0]).toMatchObject({severity: 'critical', category: 'cluster-admin'});
-    expect(Object.keys(report.findings[0])).toEqual(['id', 'severity', 'category', 'title', 'certainty', 'cost', 'entryPoints', 'paths', 'rootCause', 'fixes', 'coverageGaps', 'owner', 'path']);
+    expect(Object.keys(report.findings[0])).toEqual([
+      'id',
+      'severity',
+      'category',
+      'title',
+      'certainty',
+      'cost',
+      'entryPoints',
+      'paths',
+      'rootCause',
+      'fixes',
+      'coverageGaps',
+      'owner',
+      'path',
+    ]);
     expect(report.chokePoints.length).toBeGreaterThan(0);
     const table = runCli(['analyze', EXAMPLE]);
     expect(table.stdout).toMatch(/Findings: \d+ critical, \d+ high, \d+ medium, \d+ low/);
@@ -138,7 +169,9 @@ describe('kubepath analyze', () => {
     expect(result.status, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report.entryPoints).toEqual(['internet', ANY_POD]);
-    expect(report.findings.some((finding: {entryPoints: string[]}) => finding.entryPoints.some((entry) => entry.startsWith('pod:')))).toBe(true);
+    expect(report.findings.some((finding: {entryPoints: string[]}) => finding.entryPoints.some((entry) => entry.startsWith('pod:')))).toBe(
+      true,
+    );
   });
 
   it('rejects an --assume-breach selector that matches nothing (exit 2)', () => {

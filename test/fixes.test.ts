@@ -22,7 +22,9 @@ const OPTIONS = {maxPaths: 10, maxDepth: 12, definiteOnly: false};
 
 describe('the fixes each step names', () => {
   it('P2: the Service, automount on the controller, the two ClusterRoleBindings and the legacy token Secret', () => {
-    const p2 = cheapestPaths(example, ['internet'], new Set(['cluster-admin']), OPTIONS).find((path) => path.steps[0]!.to === 'pod:ingress-nginx/ingress-nginx-controller')!;
+    const p2 = cheapestPaths(example, ['internet'], new Set(['cluster-admin']), OPTIONS).find(
+      (path) => path.steps[0]!.to === 'pod:ingress-nginx/ingress-nginx-controller',
+    )!;
     expect(p2.steps.map((step) => fixesFor(step).map((fix) => fix.id))).toEqual([
       ['unexpose:Service/ingress-nginx/ingress-nginx-controller'],
       ['automount:Deployment/ingress-nginx/ingress-nginx-controller'],

@@ -28,34 +28,46 @@ describe('npm run gen', () => {
     expect(sha(files[2]!)).not.toBe(sha(files[0]!));
   });
 
-  it.each([1, 37, 2500])('writes exactly %i pods, running or done, placed on declared nodes,, that load without a warning', async (pods) => {
-    const file = join(tempDir(), 'cluster.json');
-    const result = generate(['--pods', String(pods), '--seed', '3', '--out', file]);
-    expect(result.status, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/^kubepath gen: \d+ objects \(/);
-    const list = JSON.parse(readFileSync(file, 'utf8'));
-    expect(list).toMatchObject({apiVersion: 'v1', kind: 'List'});
-    const {snapshot, model, warnings} = await loadAll([file]);
-    expect(warnings).toEqual([]);
-    expect(snapshot.coverage.skipped).toEqual([]);
-    expect(snapshot.objects.pods).toHaveLength(pods);
-    const live = model.pods.filter((p) => !p.representative);
-    expect(live).toHaveLength(pods);
-    for (const pod of snapshot.objects.pods) {
-      expect(['Running', 'Succeeded']).toContain(pod.status?.phase);
-      if (pod.status?.phase === 'Running') expect(pod.status.podIP).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
-      expect(pod.spec.nodeName && model.nodes.get(pod.spec.nodeName)?.declared).toBe(true);
-    }
-    if (pods >= 1000) {
-      const kinds = Object.fromEntries(Object.entries(snapshot.objects).map(([k, v]) => [k, v.length]));
-      for (const kind of ['nodes', 'namespaces', 'deployments', 'replicaSets', 'services', 'networkPolicies', 'roleBindings', 'secrets']) {
-        expect(kinds[kind], kind).toBeGreaterThan(0);
+  it.each([1, 37, 2500])(
+    'writes exactly %i pods, running or done, placed on declared nodes,, that load without a warning',
+    async (pods) => {
+      const file = join(tempDir(), 'cluster.json');
+      const result = generate(['--pods', String(pods), '--seed', '3', '--out', file]);
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(/^kubepath gen: \d+ objects \(/);
+      const list = JSON.parse(readFileSync(file, 'utf8'));
+      expect(list).toMatchObject({apiVersion: 'v1', kind: 'List'});
+      const {snapshot, model, warnings} = await loadAll([file]);
+      expect(warnings).toEqual([]);
+      expect(snapshot.coverage.skipped).toEqual([]);
+      expect(snapshot.objects.pods).toHaveLength(pods);
+      const live = model.pods.filter((p) => !p.representative);
+      expect(live).toHaveLength(pods);
+      for (const pod of snapshot.objects.pods) {
+        expect(['Running', 'Succeeded']).toContain(pod.status?.phase);
+        if (pod.status?.phase === 'Running') expect(pod.status.podIP).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+        expect(pod.spec.nodeName && model.nodes.get(pod.spec.nodeName)?.declared).toBe(true);
       }
-      // Pods of Deployments are grouped under their Deployment through the ReplicaSets.
-      expect(live.filter((p) => p.workload?.kind === 'Deployment').length).toBeGreaterThan(pods / 4);
-      expect(snapshot.objects.pods.some((p) => p.spec.containers.some((c) => c.securityContext?.privileged))).toBe(true);
-    }
-  });
+      if (pods >= 1000) {
+        const kinds = Object.fromEntries(Object.entries(snapshot.objects).map(([k, v]) => [k, v.length]));
+        for (const kind of [
+          'nodes',
+          'namespaces',
+          'deployments',
+          'replicaSets',
+          'services',
+          'networkPolicies',
+          'roleBindings',
+          'secrets',
+        ]) {
+          expect(kinds[kind], kind).toBeGreaterThan(0);
+        }
+        // Pods of Deployments are grouped under their Deployment through the ReplicaSets.
+        expect(live.filter((p) => p.workload?.kind === 'Deployment').length).toBeGreaterThan(pods / 4);
+        expect(snapshot.objects.pods.some((p) => p.spec.containers.some((c) => c.securityContext?.privileged))).toBe(true);
+      }
+    },
+  );
 
   it.each([
     [['--seed', '1', '--out', '-'], /--pods is required/],

@@ -22,7 +22,9 @@ import {generatedCluster, ROOT} from './helpers/cli.js';
 
 /** Sources whose grants for the request explain themselves (as the rules require). */
 function askedAlone(context: RuleContext, request: ResourceRequest): string[] {
-  return [...grantsBySource(context, request)].filter(([, grants]) => grantsEvidence(context, grants, () => 'x').length > 0).map(([source]) => source);
+  return [...grantsBySource(context, request)]
+    .filter(([, grants]) => grantsEvidence(context, grants, () => 'x').length > 0)
+    .map(([source]) => source);
 }
 
 function execPairs(context: RuleContext): Set<string> {
@@ -38,9 +40,16 @@ function execPairs(context: RuleContext): Set<string> {
         ['get', 'exec'],
         ['get', 'attach'],
       ].map(([verb, subresource]) => ({verb: verb!, group: '', resource: 'pods', subresource, namespace: pod.namespace, ...name})),
-      ...['create', 'get'].map((verb) => ({verb, group: '', resource: 'nodes', subresource: 'proxy', ...(pod.nodeName === UNSCHEDULED ? {} : {name: pod.nodeName})})),
+      ...['create', 'get'].map((verb) => ({
+        verb,
+        group: '',
+        resource: 'nodes',
+        subresource: 'proxy',
+        ...(pod.nodeName === UNSCHEDULED ? {} : {name: pod.nodeName}),
+      })),
     ];
-    for (const request of requests) for (const source of askedAlone(context, request)) if (source !== pod.id) pairs.add(`${source} -> ${pod.id}`);
+    for (const request of requests)
+      for (const source of askedAlone(context, request)) if (source !== pod.id) pairs.add(`${source} -> ${pod.id}`);
   }
   return pairs;
 }
@@ -54,7 +63,8 @@ function secretPairs(context: RuleContext): Set<string> {
       {verb: 'list', group: '', resource: 'secrets', namespace: namespace!},
       {verb: 'watch', group: '', resource: 'secrets', namespace: namespace!},
     ];
-    for (const request of requests) for (const source of askedAlone(context, request)) pairs.add(`${source} -> secret:${namespace}/${name}`);
+    for (const request of requests)
+      for (const source of askedAlone(context, request)) pairs.add(`${source} -> secret:${namespace}/${name}`);
   }
   return pairs;
 }
@@ -73,7 +83,11 @@ describe('grouped answers equal asking about each object alone', () => {
     expect(exec).toEqual(execPairs(context));
     // Secrets pods reference that the input lacks are drawn too (conditional): compare the declared ones.
     const declared = new Set(snapshot.objects.secrets.map((s) => `secret:${s.metadata.namespace}/${s.metadata.name}`));
-    const read = new Set(ruleEdges(canReadSecret, context).filter((e) => declared.has(e.target)).map((e) => `${e.source} -> ${e.target}`));
+    const read = new Set(
+      ruleEdges(canReadSecret, context)
+        .filter((e) => declared.has(e.target))
+        .map((e) => `${e.source} -> ${e.target}`),
+    );
     expect(read).toEqual(secretPairs(context));
     expect(exec.size + read.size).toBeGreaterThan(0);
   });
@@ -97,7 +111,11 @@ describe('what path search follows (groups, single edges, counts) agrees with ed
     const {snapshot} = await loadInputs([input()]);
     const context = createRuleContext(buildModel(snapshot));
     const grouped = RULES.filter((rule) => rule.groupsFrom);
-    expect(grouped.map((rule) => rule.id).sort()).toEqual(RULES.filter((rule) => rule.sources).map((rule) => rule.id).sort());
+    expect(grouped.map((rule) => rule.id).sort()).toEqual(
+      RULES.filter((rule) => rule.sources)
+        .map((rule) => rule.id)
+        .sort(),
+    );
     let checked = 0;
     for (const rule of grouped) {
       for (const source of rule.sources!(context)) {
@@ -111,7 +129,10 @@ describe('what path search follows (groups, single edges, counts) agrees with ed
           for (const target of group.targets) {
             if (target === source) continue;
             const known = byTarget.get(target);
-            byTarget.set(target, {cost: Math.min(known?.cost ?? Infinity, cost), definite: (known?.definite ?? false) || certainty === 'definite'});
+            byTarget.set(target, {
+              cost: Math.min(known?.cost ?? Infinity, cost),
+              definite: (known?.definite ?? false) || certainty === 'definite',
+            });
           }
         }
         expect([...byTarget.keys()].sort(), `${rule.id} ${source}: the groups hold the targets`).toEqual(edges.map((edge) => edge.target));
@@ -128,11 +149,16 @@ describe('what path search follows (groups, single edges, counts) agrees with ed
   });
 });
 
-describe('EdgeJoiner: one identity\'s edges, joined target by target', () => {
+describe("EdgeJoiner: one identity's edges, joined target by target", () => {
   const spec = {rule: {id: 'RULE', type: 'CAN_EXEC' as const, mitre: 'T0000'}, cost: 1};
   const ids = Array.from({length: 100}, (_, i) => `t${i}`);
-  const grant = (object: string, options: Partial<Found> = {}): Found => ({certainty: 'definite', evidence: [{object, note: `${object} allows`}], ...options});
-  const group = (members: number[], extras?: Array<Evidence | undefined>): Pick<GrantGroup, 'members' | 'extras'> => (extras ? {members, extras} : {members});
+  const grant = (object: string, options: Partial<Found> = {}): Found => ({
+    certainty: 'definite',
+    evidence: [{object, note: `${object} allows`}],
+    ...options,
+  });
+  const group = (members: number[], extras?: Array<Evidence | undefined>): Pick<GrantGroup, 'members' | 'extras'> =>
+    extras ? {members, extras} : {members};
   const node: Evidence = {object: 'Node/a', note: 'runs there'};
   const other: Evidence = {object: 'Node/b', note: 'runs there'};
 
@@ -153,30 +179,33 @@ describe('EdgeJoiner: one identity\'s edges, joined target by target', () => {
     [group([3], [other]), b],
   ];
 
-  it.each(['by position', 'in slots'] as const)('columns %s: each target once, by position, its grants joined and its items once each', (columns) => {
-    const found = edges(added, columns);
-    // t0 is the source: no edge to itself.
-    expect(found.map((edge) => edge.target)).toEqual(['t3', 't5', 't6', 't7', 't8', 't9']);
-    const [t3, t5, t6, t7, t8, t9] = found.map((edge) => edge.attributes);
-    // Definite if any grant is; an escalation more only when every grant needs one.
-    expect([t3, t5, t6, t7, t8, t9].map((attributes) => `${attributes!.certainty} ${attributes!.cost}`)).toEqual([
-      'definite 1',
-      `conditional ${1 + ESCALATION_COST}`,
-      `conditional ${1 + ESCALATION_COST}`,
-      'definite 1',
-      'definite 1',
-      `conditional ${1 + ESCALATION_COST}`,
-    ]);
-    // The grants in the order added (one named twice, once), then the target's own items, each once.
-    expect(t3!.evidence).toEqual([...a.evidence, ...b.evidence, node, other]);
-    expect(t5!.evidence).toEqual([...b.evidence, node]);
-    expect(t7!.evidence).toEqual(a.evidence);
-    expect(t3).toMatchObject({type: 'CAN_EXEC', attack: true, technique: 'RULE', mitre: 'T0000'});
-    // Targets reached the same way, with the same item, share one frozen attributes object.
-    expect(t7).toBe(t8);
-    expect(t6).toBe(t9);
-    expect(Object.isFrozen(t6)).toBe(true);
-  });
+  it.each(['by position', 'in slots'] as const)(
+    'columns %s: each target once, by position, its grants joined and its items once each',
+    (columns) => {
+      const found = edges(added, columns);
+      // t0 is the source: no edge to itself.
+      expect(found.map((edge) => edge.target)).toEqual(['t3', 't5', 't6', 't7', 't8', 't9']);
+      const [t3, t5, t6, t7, t8, t9] = found.map((edge) => edge.attributes);
+      // Definite if any grant is; an escalation more only when every grant needs one.
+      expect([t3, t5, t6, t7, t8, t9].map((attributes) => `${attributes!.certainty} ${attributes!.cost}`)).toEqual([
+        'definite 1',
+        `conditional ${1 + ESCALATION_COST}`,
+        `conditional ${1 + ESCALATION_COST}`,
+        'definite 1',
+        'definite 1',
+        `conditional ${1 + ESCALATION_COST}`,
+      ]);
+      // The grants in the order added (one named twice, once), then the target's own items, each once.
+      expect(t3!.evidence).toEqual([...a.evidence, ...b.evidence, node, other]);
+      expect(t5!.evidence).toEqual([...b.evidence, node]);
+      expect(t7!.evidence).toEqual(a.evidence);
+      expect(t3).toMatchObject({type: 'CAN_EXEC', attack: true, technique: 'RULE', mitre: 'T0000'});
+      // Targets reached the same way, with the same item, share one frozen attributes object.
+      expect(t7).toBe(t8);
+      expect(t6).toBe(t9);
+      expect(Object.isFrozen(t6)).toBe(true);
+    },
+  );
 
   it('gives the same edges whichever way it holds its columns', () => {
     expect(edges(added, 'in slots')).toEqual(edges(added, 'by position'));
@@ -185,7 +214,13 @@ describe('EdgeJoiner: one identity\'s edges, joined target by target', () => {
   it('names a binding once when two grants name it, with everything each allows', () => {
     const first: Found = {certainty: 'definite', evidence: [{object: 'RoleBinding/x/a', note: 'allows: get pods/exec'}]};
     const second: Found = {certainty: 'definite', evidence: [{object: 'RoleBinding/x/a', note: 'allows: create pods/exec'}]};
-    const [edge] = edges([[group([4]), first], [group([4]), second]], 'in slots');
+    const [edge] = edges(
+      [
+        [group([4]), first],
+        [group([4]), second],
+      ],
+      'in slots',
+    );
     expect(edge!.attributes.evidence).toEqual([{object: 'RoleBinding/x/a', note: 'allows: get pods/exec | create pods/exec'}]);
   });
 

@@ -35,11 +35,19 @@ const UNSAFE = /(?!\n)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 
 function expectInert(text: string, what: string): void {
   const found = UNSAFE.exec(text);
-  expect(found && `${what} holds U+${found[0].codePointAt(0)!.toString(16).padStart(4, '0')} near ${JSON.stringify(text.slice(Math.max(0, found.index - 40), found.index + 10))}`).toBeNull();
+  expect(
+    found &&
+      `${what} holds U+${found[0].codePointAt(0)!.toString(16).padStart(4, '0')} near ${JSON.stringify(text.slice(Math.max(0, found.index - 40), found.index + 10))}`,
+  ).toBeNull();
 }
 
 function cluster(withBinding: boolean): object {
-  const pod = (namespace: string, name: string, app: string) => ({apiVersion: 'v1', kind: 'Pod', metadata: {name, namespace, labels: {app}}, spec: {nodeName: `node${CLEAR}${BIDI}`, containers: [{name: 'c', image: 'c'}]}});
+  const pod = (namespace: string, name: string, app: string) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {name, namespace, labels: {app}},
+    spec: {nodeName: `node${CLEAR}${BIDI}`, containers: [{name: 'c', image: 'c'}]},
+  });
   return {
     apiVersion: 'v1',
     kind: 'List',
@@ -53,10 +61,18 @@ function cluster(withBinding: boolean): object {
         metadata: {name: WEB, namespace: NS, labels: {app: 'web'}},
         spec: {
           selector: {matchLabels: {app: 'web'}},
-          template: {metadata: {labels: {app: 'web', tier: `x${INVISIBLE}`}}, spec: {serviceAccountName: SA, containers: [{name: `c${C1}`, image: `web${BIDI}`, ports: [{containerPort: 80}]}]}},
+          template: {
+            metadata: {labels: {app: 'web', tier: `x${INVISIBLE}`}},
+            spec: {serviceAccountName: SA, containers: [{name: `c${C1}`, image: `web${BIDI}`, ports: [{containerPort: 80}]}]},
+          },
         },
       },
-      {apiVersion: 'v1', kind: 'Service', metadata: {name: `lb${LINK}`, namespace: NS}, spec: {type: 'LoadBalancer', selector: {app: 'web'}, ports: [{port: 80}]}},
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: {name: `lb${LINK}`, namespace: NS},
+        spec: {type: 'LoadBalancer', selector: {app: 'web'}, ports: [{port: 80}]},
+      },
       pod('data', DB, 'db'),
       pod('data', LINKED, 'link'),
       // Twice: the warning on stderr names it.
@@ -65,7 +81,10 @@ function cluster(withBinding: boolean): object {
         apiVersion: 'networking.k8s.io/v1',
         kind: 'NetworkPolicy',
         metadata: {name: `deny${CLEAR}${INVISIBLE}`, namespace: 'data'},
-        spec: {podSelector: {matchLabels: {app: 'db'}}, ingress: [{from: [{podSelector: {matchLabels: {app: 'link'}}}], ports: [{port: 5432}]}]},
+        spec: {
+          podSelector: {matchLabels: {app: 'db'}},
+          ingress: [{from: [{podSelector: {matchLabels: {app: 'link'}}}], ports: [{port: 5432}]}],
+        },
       },
       ...(withBinding
         ? [
@@ -138,7 +157,9 @@ describe('reach with hostile names', () => {
       const heads = text.split('\n').filter((line) => !line.startsWith('  ') && line !== '');
       expect(heads).toEqual(json.map((e) => `${safe(e.src)} => ${safe(e.dst)} : ${e.conn}`));
     }
-    expect(run(['reach', INPUT, '--explain', 'ns:data', 'ns:data'])).toContain('NetworkPolicy/data/deny\\u001b[2J\\u001b[H\\u200b\\ufeff\\u2028\\u2029\\udb40\\udc41 spec.ingress[0]');
+    expect(run(['reach', INPUT, '--explain', 'ns:data', 'ns:data'])).toContain(
+      'NetworkPolicy/data/deny\\u001b[2J\\u001b[H\\u200b\\ufeff\\u2028\\u2029\\udb40\\udc41 spec.ingress[0]',
+    );
   });
 });
 
@@ -148,7 +169,14 @@ describe('every other output with hostile names', () => {
     // A live snapshot's source (server, context, version, time) is printed by analyze's summary.
     run(['collect', INPUT, '--out', snapshot]);
     const written = JSON.parse(readFileSync(snapshot, 'utf8')) as {source: Record<string, unknown>};
-    written.source = {...written.source, mode: 'live', server: `https://api${TITLE}`, context: `ctx${BIDI}`, serverVersion: `v1.30.1${C1}`, collectedAt: `2026-01-01T00:00:00Z${CLEAR}${BIDI}`};
+    written.source = {
+      ...written.source,
+      mode: 'live',
+      server: `https://api${TITLE}`,
+      context: `ctx${BIDI}`,
+      serverVersion: `v1.30.1${C1}`,
+      collectedAt: `2026-01-01T00:00:00Z${CLEAR}${BIDI}`,
+    };
     writeFileSync(snapshot, JSON.stringify(written));
   });
   const before = join(DIR, 'before.json');
@@ -202,7 +230,8 @@ describe('every other output with hostile names', () => {
   });
 });
 
-const escapeUnits = (text: string): string => [...Array(text.length).keys()].map((i) => `\\u${text.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
+const escapeUnits = (text: string): string =>
+  [...Array(text.length).keys()].map((i) => `\\u${text.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
 
 describe('safe', () => {
   it('escapes every control, format, line and paragraph separator character Node knows, and nothing else', () => {

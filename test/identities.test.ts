@@ -26,13 +26,37 @@ const FIXTURES = join(ROOT, 'test', 'fixtures', 'identities');
 const SUBJECTS = [
   {file: 'user-newline.yaml', id: 'user:alice%0Abob', kind: 'User', name: 'alice\nbob', binding: 'RoleBinding/data/odd-user'},
   {file: 'group-newline.yaml', id: 'group:dev%0Aops', kind: 'Group', name: 'dev\nops', binding: 'RoleBinding/data/odd-group'},
-  {file: 'serviceaccount-namespace-slash.yaml', id: 'user:system:serviceaccount:a/b:c', kind: 'User', name: 'system:serviceaccount:a/b:c', binding: 'RoleBinding/data/odd-account'},
+  {
+    file: 'serviceaccount-namespace-slash.yaml',
+    id: 'user:system:serviceaccount:a/b:c',
+    kind: 'User',
+    name: 'system:serviceaccount:a/b:c',
+    binding: 'RoleBinding/data/odd-account',
+  },
 ] as const;
 const SECRET = 'secret:data/db';
 const literally = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** Names the API server accepts for users and groups, and that ids must carry whole. */
-const HOSTILE = ['alice\nbob', 'https://issuer.example/#sub', '%0A', '100%', 'a/b', 'x\u2028y', 'tab\there', '\u202eevil', 'bell\u0007', 'nel\u0085', 'lone\ud800', '\udc00', '😀', ':', 'system:serviceaccount:a/b:c', 'system:kube-controller-manager\u200b', 'tag\u{e0041}'];
+const HOSTILE = [
+  'alice\nbob',
+  'https://issuer.example/#sub',
+  '%0A',
+  '100%',
+  'a/b',
+  'x\u2028y',
+  'tab\there',
+  '\u202eevil',
+  'bell\u0007',
+  'nel\u0085',
+  'lone\ud800',
+  '\udc00',
+  '😀',
+  ':',
+  'system:serviceaccount:a/b:c',
+  'system:kube-controller-manager\u200b',
+  'tag\u{e0041}',
+];
 
 describe('ids', () => {
   it('round-trip every user and group name, and every namespace and name of a split id', () => {
@@ -55,7 +79,9 @@ describe('ids', () => {
   });
 
   it('leave ids of DNS names as they always were: every id of a generated cluster', async () => {
-    const {model, graph} = await loadYaml([...generateCluster({pods: 60, seed: 3})].map((object) => JSON.stringify(object)).join('\n---\n'));
+    const {model, graph} = await loadYaml(
+      [...generateCluster({pods: 60, seed: 3})].map((object) => JSON.stringify(object)).join('\n---\n'),
+    );
     for (const pod of model.pods) expect(pod.id).toBe(`pod:${pod.namespace}/${pod.name}`);
     for (const account of model.serviceAccounts.values()) expect(account.id).toBe(`sa:${account.namespace}/${account.name}`);
     for (const workload of model.workloads) expect(workload.id).toBe(`workload:${workload.namespace}/${workload.kind}/${workload.name}`);
@@ -69,7 +95,22 @@ describe('ids', () => {
   });
 
   it('parse only what the builders write: one spelling per id', () => {
-    for (const text of ['user:a\nb', 'user:%0a', 'user:%41', 'user:%C0%80', 'user:%E2%80', 'user:%', 'user:', 'sa:a/b/c', 'sa:shop', 'sa:/web', 'ns:a/b', 'pod:shop/', 'internet', 'vm:x']) {
+    for (const text of [
+      'user:a\nb',
+      'user:%0a',
+      'user:%41',
+      'user:%C0%80',
+      'user:%E2%80',
+      'user:%',
+      'user:',
+      'sa:a/b/c',
+      'sa:shop',
+      'sa:/web',
+      'ns:a/b',
+      'pod:shop/',
+      'internet',
+      'vm:x',
+    ]) {
       expect(ids.parseId(text), JSON.stringify(text)).toBeUndefined();
     }
   });
@@ -85,7 +126,12 @@ describe('identities', () => {
   it('are built from their ids without loss', () => {
     expect(identityFromId('user:alice%0Abob')).toMatchObject({kind: 'User', name: 'alice\nbob', username: 'alice\nbob'});
     expect(identityFromId('group:dev%0Aops')).toMatchObject({kind: 'Group', name: 'dev\nops', groups: ['dev\nops']});
-    expect(identityFromId('sa:a%0Ab/c')).toMatchObject({kind: 'ServiceAccount', namespace: 'a\nb', name: 'c', username: 'system:serviceaccount:a\nb:c'});
+    expect(identityFromId('sa:a%0Ab/c')).toMatchObject({
+      kind: 'ServiceAccount',
+      namespace: 'a\nb',
+      name: 'c',
+      username: 'system:serviceaccount:a\nb:c',
+    });
     for (const name of HOSTILE) expect(identityFromId(ids.groupId(name)).name).toBe(name);
     expect(() => identityFromId('user:alice\nbob')).toThrow(/not an identity id/);
   });
@@ -97,8 +143,17 @@ describe('identities', () => {
     // No namespace can be called a/b: the user name is no service account's.
     expect(userIdentity('system:serviceaccount:a/b:c')).toMatchObject({id: 'user:system:serviceaccount:a/b:c', kind: 'User'});
     expect(userIdentity('system:serviceaccount:shop:').kind).toBe('User');
-    expect(subjectIdentity({kind: 'ServiceAccount', name: 'c', namespace: 'a/b'}, 'data')).toEqual({id: 'user:system:serviceaccount:a/b:c', kind: 'User', name: 'system:serviceaccount:a/b:c'});
-    expect(subjectIdentity({kind: 'ServiceAccount', name: 'c', namespace: 'x\ny'}, 'data')).toEqual({id: 'sa:x%0Ay/c', kind: 'ServiceAccount', namespace: 'x\ny', name: 'c'});
+    expect(subjectIdentity({kind: 'ServiceAccount', name: 'c', namespace: 'a/b'}, 'data')).toEqual({
+      id: 'user:system:serviceaccount:a/b:c',
+      kind: 'User',
+      name: 'system:serviceaccount:a/b:c',
+    });
+    expect(subjectIdentity({kind: 'ServiceAccount', name: 'c', namespace: 'x\ny'}, 'data')).toEqual({
+      id: 'sa:x%0Ay/c',
+      kind: 'ServiceAccount',
+      namespace: 'x\ny',
+      name: 'c',
+    });
   });
 
   it('of hostile subjects get their grants in the engine, and a service account of an odd namespace its groups', async () => {
@@ -109,10 +164,16 @@ describe('identities', () => {
       ].join('\n---\n'),
     );
     const engine = buildRbacEngine(model);
-    const allowed = new Set(engine.whoCan({verb: 'get', group: '', resource: 'secrets', namespace: 'data'}).map((entry) => entry.identity.id));
+    const allowed = new Set(
+      engine.whoCan({verb: 'get', group: '', resource: 'secrets', namespace: 'data'}).map((entry) => entry.identity.id),
+    );
     for (const name of HOSTILE) expect(allowed, JSON.stringify(name)).toContain(userIdentity(name).id);
     expect(allowed).toContain('sa:x%0Ay/c');
-    expect(engine.identity('sa:x%0Ay/c')?.groups).toEqual(['system:authenticated', 'system:serviceaccounts', 'system:serviceaccounts:x\ny']);
+    expect(engine.identity('sa:x%0Ay/c')?.groups).toEqual([
+      'system:authenticated',
+      'system:serviceaccounts',
+      'system:serviceaccounts:x\ny',
+    ]);
   });
 });
 
@@ -138,19 +199,28 @@ describe.each(SUBJECTS)('the subject file $file', ({file, id, kind, name, bindin
     expect(analysis.findings).toHaveLength(1);
     expectReadsSecret(analysis.findings[0]!.path);
 
-    const graph = JSON.parse(run(['graph', input, '-o', 'json'])) as {nodes: Array<{id: string; kind: string; name: string}>; edges: Array<{source: string; target: string; type: string; binding?: string}>};
+    const graph = JSON.parse(run(['graph', input, '-o', 'json'])) as {
+      nodes: Array<{id: string; kind: string; name: string}>;
+      edges: Array<{source: string; target: string; type: string; binding?: string}>;
+    };
     expect(graph.nodes.filter((node) => node.id === id)).toEqual([{id, kind, name}]);
     expect(graph.edges.filter((edge) => edge.source === id).map((edge) => [edge.type, edge.target, edge.binding])).toEqual([
       ['HAS_ROLE', 'clusterrole:secret-reader', binding],
       ['CAN_READ_SECRET', SECRET, undefined],
     ]);
 
-    const whoCan = JSON.parse(run(['who-can', 'get', 'secrets', '-n', 'data', input, '-o', 'json'])) as {allowed: Array<{identity: string; kind: string; grants: Array<{via: string; binding?: string}>}>};
-    expect(whoCan.allowed.filter((entry) => entry.identity === id)).toEqual([expect.objectContaining({kind, grants: [expect.objectContaining({via: id, binding})]})]);
+    const whoCan = JSON.parse(run(['who-can', 'get', 'secrets', '-n', 'data', input, '-o', 'json'])) as {
+      allowed: Array<{identity: string; kind: string; grants: Array<{via: string; binding?: string}>}>;
+    };
+    expect(whoCan.allowed.filter((entry) => entry.identity === id)).toEqual([
+      expect.objectContaining({kind, grants: [expect.objectContaining({via: id, binding})]}),
+    ]);
     expect(run(['who-can', 'get', 'secrets', '-n', 'data', input])).toMatch(new RegExp(`^${literally(id)} +${literally(binding)} `, 'm'));
 
     // The selector as printed, escapes in lower case too.
-    const paths = JSON.parse(run(['paths', input, '--from', id.toLowerCase() === id ? id : id.replace(/%0A/g, '%0a'), '--to', SECRET, '-o', 'json'])) as {paths: Finding['path'][]};
+    const paths = JSON.parse(
+      run(['paths', input, '--from', id.toLowerCase() === id ? id : id.replace(/%0A/g, '%0a'), '--to', SECRET, '-o', 'json']),
+    ) as {paths: Finding['path'][]};
     expect(paths.paths).toHaveLength(1);
     expectReadsSecret(paths.paths[0]!);
   });
@@ -158,7 +228,9 @@ describe.each(SUBJECTS)('the subject file $file', ({file, id, kind, name, bindin
   it('report and the exports hold the identity and its edge', () => {
     const dir = tempDir();
     run(['report', input, '--assume-breach', id, '--out', join(dir, 'report.html')]);
-    const report = JSON.parse(/<script type="application\/json" id="kubepath-data">([\s\S]*?)<\/script>/.exec(readFileSync(join(dir, 'report.html'), 'utf8'))![1]!) as {nodes: Array<{id: string; name: string}>; edges: Array<{source: string; target: string; type: string}>};
+    const report = JSON.parse(
+      /<script type="application\/json" id="kubepath-data">([\s\S]*?)<\/script>/.exec(readFileSync(join(dir, 'report.html'), 'utf8'))![1]!,
+    ) as {nodes: Array<{id: string; name: string}>; edges: Array<{source: string; target: string; type: string}>};
     expect(report.nodes.filter((node) => node.id === id).map((node) => node.name)).toEqual([name]);
     expect(report.edges.map((edge) => [edge.source, edge.target, edge.type])).toEqual([[id, SECRET, 'CAN_READ_SECRET']]);
 
@@ -168,7 +240,12 @@ describe.each(SUBJECTS)('the subject file $file', ({file, id, kind, name, bindin
     expect(cypher).toContain(`{\`source\`: '${id}', \`target\`: '${SECRET}', \`key\`: 'CAN_READ_SECRET'`);
 
     run(['export', 'opengraph', input, '--out', join(dir, 'graph.json')]);
-    const opengraph = JSON.parse(readFileSync(join(dir, 'graph.json'), 'utf8')) as {graph: {nodes: Array<{id: string; properties: {name: string; kubepath_id: string}}>; edges: Array<{start: {value: string}; end: {value: string}; kind: string}>}};
+    const opengraph = JSON.parse(readFileSync(join(dir, 'graph.json'), 'utf8')) as {
+      graph: {
+        nodes: Array<{id: string; properties: {name: string; kubepath_id: string}}>;
+        edges: Array<{start: {value: string}; end: {value: string}; kind: string}>;
+      };
+    };
     expect(opengraph.graph.nodes.filter((node) => node.properties.kubepath_id === id).map((node) => node.properties.name)).toEqual([name]);
 
     run(['export', 'csv', input, '--out', join(dir, 'csv')]);
@@ -207,7 +284,9 @@ describe('from a live API server', () => {
     const analysis = await runCliAsync(['analyze', '--kubeconfig', kubeconfig, ...breach, '-o', 'json']);
     expect(analysis.status, analysis.stderr).toBe(0);
     const findings = (JSON.parse(analysis.stdout) as {findings: Finding[]}).findings;
-    expect(findings.map((finding) => [finding.path.source, finding.path.target, finding.path.steps[0]!.evidence[0]!.object]).sort()).toEqual(SUBJECTS.map(({id, binding}) => [id, SECRET, binding]).sort());
+    expect(
+      findings.map((finding) => [finding.path.source, finding.path.target, finding.path.steps[0]!.evidence[0]!.object]).sort(),
+    ).toEqual(SUBJECTS.map(({id, binding}) => [id, SECRET, binding]).sort());
     const whoCan = await runCliAsync(['who-can', 'get', 'secrets', '-n', 'data', '--kubeconfig', kubeconfig, '-o', 'json']);
     expect(whoCan.status, whoCan.stderr).toBe(0);
     const allowed = (JSON.parse(whoCan.stdout) as {allowed: Array<{identity: string}>}).allowed.map((entry) => entry.identity);
@@ -221,10 +300,30 @@ describe('subjects the API server refuses', () => {
   const cases = [
     {what: 'an empty name', text: binding('{kind: User, name: ""}'), line: 7, error: 'subjects[1].name: a subject needs a name'},
     {what: 'no name', text: binding('{kind: Group}'), line: 7, error: 'subjects[1].name: missing (expected string)'},
-    {what: 'a ServiceAccount name with /', text: binding('{kind: ServiceAccount, name: "a/b", namespace: data}'), line: 7, error: 'subjects[1].name: a ServiceAccount subject names a service account'},
-    {what: 'a ServiceAccount name in capitals', text: binding('{kind: ServiceAccount, name: Web, namespace: data}'), line: 7, error: 'subjects[1].name: a ServiceAccount subject names a service account'},
-    {what: 'an unknown kind', text: binding('{kind: Robot, name: r2}'), line: 7, error: 'subjects[1].kind: Invalid option: expected one of "User"|"Group"|"ServiceAccount"'},
-    {what: 'a roleRef name with /', text: binding('{kind: User, name: other}', 'kind: Role, name: "a/b"'), line: 4, error: 'roleRef.name: a name must be non-empty, without / or %'},
+    {
+      what: 'a ServiceAccount name with /',
+      text: binding('{kind: ServiceAccount, name: "a/b", namespace: data}'),
+      line: 7,
+      error: 'subjects[1].name: a ServiceAccount subject names a service account',
+    },
+    {
+      what: 'a ServiceAccount name in capitals',
+      text: binding('{kind: ServiceAccount, name: Web, namespace: data}'),
+      line: 7,
+      error: 'subjects[1].name: a ServiceAccount subject names a service account',
+    },
+    {
+      what: 'an unknown kind',
+      text: binding('{kind: Robot, name: r2}'),
+      line: 7,
+      error: 'subjects[1].kind: Invalid option: expected one of "User"|"Group"|"ServiceAccount"',
+    },
+    {
+      what: 'a roleRef name with /',
+      text: binding('{kind: User, name: other}', 'kind: Role, name: "a/b"'),
+      line: 4,
+      error: 'roleRef.name: a name must be non-empty, without / or %',
+    },
   ];
 
   it.each(cases)('$what: exit 2, one line naming the file, line and field', ({text, line, error}) => {
@@ -232,7 +331,9 @@ describe('subjects the API server refuses', () => {
     writeFileSync(join(dir, 'odd.yaml'), text);
     const result = runCli(['analyze', join(dir, 'odd.yaml')]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(new RegExp(`^kubepath: error: ${literally(join(dir, 'odd.yaml'))}:${line}: RoleBinding data/odd: ${literally(error)}[^\n]*\n$`));
+    expect(result.stderr).toMatch(
+      new RegExp(`^kubepath: error: ${literally(join(dir, 'odd.yaml'))}:${line}: RoleBinding data/odd: ${literally(error)}[^\n]*\n$`),
+    );
   });
 
   it('in a saved snapshot too', () => {
@@ -244,6 +345,10 @@ describe('subjects the API server refuses', () => {
     writeFileSync(snapshot, JSON.stringify(saved, null, 2));
     const result = runCli(['analyze', snapshot]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(new RegExp(`^kubepath: error: ${literally(snapshot)}:\\d+: RoleBinding data/odd-user: subjects\\[1\\]\\.name: a subject needs a name\\n$`));
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^kubepath: error: ${literally(snapshot)}:\\d+: RoleBinding data/odd-user: subjects\\[1\\]\\.name: a subject needs a name\\n$`,
+      ),
+    );
   });
 });

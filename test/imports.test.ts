@@ -19,16 +19,25 @@ const ROOT = join(import.meta.dirname, '..');
  */
 const FLOORS: ReadonlyArray<{why: string; holds: readonly string[]}> = [
   {why: 'mechanisms that know nothing of Kubernetes, and the two errors every floor throws', holds: ['util/', 'snapshot/errors.ts']},
-  {why: 'the input as read and checked, and the Kubernetes versions it names', holds: ['snapshot/', 'version/kubernetes.ts', 'version/support.ts']},
+  {
+    why: 'the input as read and checked, and the Kubernetes versions it names',
+    holds: ['snapshot/', 'version/kubernetes.ts', 'version/support.ts'],
+  },
   {why: 'the model: its ids, and what rules read of pod specs, tokens, images and vulnerabilities', holds: ['graph/']},
   {
     why: 'what reads the model before any rule (the engines, vulnerability reports matched to its pods, its versions judged), and the live collector, which marks token Secrets as graph/pod-tokens reads them',
     holds: ['engines/', 'vulns/', 'version/cluster.ts', 'collect/'],
   },
   {why: 'the rules: one file per technique or check', holds: ['edges/', 'posture/']},
-  {why: 'what runs the rules: the graph with every rule\'s edges, path search, containment plans', holds: ['graph/build.ts', 'paths/', 'contain/']},
+  {
+    why: "what runs the rules: the graph with every rule's edges, path search, containment plans",
+    holds: ['graph/build.ts', 'paths/', 'contain/'],
+  },
   {why: 'what is written: outputs and exports', holds: ['output/', 'export/']},
-  {why: 'entry points: the commands and what they share, and the scripts (cluster generator, local Neo4j)', holds: ['cli/', 'commands/', 'generate/', 'neo4j/']},
+  {
+    why: 'entry points: the commands and what they share, and the scripts (cluster generator, local Neo4j)',
+    holds: ['cli/', 'commands/', 'generate/', 'neo4j/'],
+  },
   {why: 'the benchmark, which drives all of the above', holds: ['bench/']},
 ];
 
@@ -63,18 +72,33 @@ function readImports(): {files: string[]; imports: Import[]} {
     const source = ts.createSourceFile(file, readFileSync(join(ROOT, file), 'utf8'), ts.ScriptTarget.Latest);
     const add = (specifier: ts.Expression | undefined, typeOnly: boolean, reExport: boolean): void => {
       if (!specifier || !ts.isStringLiteral(specifier) || !specifier.text.startsWith('.')) return;
-      const to = relative(ROOT, join(ROOT, dirname(file), specifier.text)).split('\\').join('/').replace(/\.js$/, '.ts');
+      const to = relative(ROOT, join(ROOT, dirname(file), specifier.text))
+        .split('\\')
+        .join('/')
+        .replace(/\.js$/, '.ts');
       imports.push({from: file, to, typeOnly, reExport});
     };
     const visit = (node: ts.Node): void => {
       if (ts.isImportDeclaration(node)) {
         const clause = node.importClause;
         const bindings = clause?.namedBindings;
-        const allTypes = !!clause && (clause.isTypeOnly || (!clause.name && !!bindings && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((element) => element.isTypeOnly)));
+        const allTypes =
+          !!clause &&
+          (clause.isTypeOnly ||
+            (!clause.name &&
+              !!bindings &&
+              ts.isNamedImports(bindings) &&
+              bindings.elements.length > 0 &&
+              bindings.elements.every((element) => element.isTypeOnly)));
         add(node.moduleSpecifier, allTypes, false);
       } else if (ts.isExportDeclaration(node)) {
         const clause = node.exportClause;
-        add(node.moduleSpecifier, node.isTypeOnly || (!!clause && ts.isNamedExports(clause) && clause.elements.length > 0 && clause.elements.every((element) => element.isTypeOnly)), true);
+        add(
+          node.moduleSpecifier,
+          node.isTypeOnly ||
+            (!!clause && ts.isNamedExports(clause) && clause.elements.length > 0 && clause.elements.every((element) => element.isTypeOnly)),
+          true,
+        );
       } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
         add(node.arguments[0], false, false);
       } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
@@ -168,11 +192,15 @@ describe('imports', () => {
   it('reads the imports of every file of src/, type imports included', () => {
     expect(files.length).toBeGreaterThan(100);
     expect(imports.some((item) => item.typeOnly)).toBe(true);
-    expect(imports.filter((item) => !files.includes(item.to)).map((item) => `${item.from} imports ${item.to}, which is not a file of src/`)).toEqual([]);
+    expect(
+      imports.filter((item) => !files.includes(item.to)).map((item) => `${item.from} imports ${item.to}, which is not a file of src/`),
+    ).toEqual([]);
   });
 
   it('places every file of src/ on a floor', () => {
-    expect(files.filter((file) => floorOf(file) === undefined).map((file) => `${file} is on no floor: add its folder to FLOORS`)).toEqual([]);
+    expect(files.filter((file) => floorOf(file) === undefined).map((file) => `${file} is on no floor: add its folder to FLOORS`)).toEqual(
+      [],
+    );
   });
 
   it('never imports from a higher floor', () => {
@@ -195,7 +223,9 @@ describe('imports', () => {
     expect(unexpected).toEqual([]);
     // A cycle that is gone leaves the list, so the list stays the truth.
     const present = new Set(found.map(key));
-    expect(ALLOWED_CYCLES.filter(({files: kept}) => !present.has(key(kept))).map(({files: kept}) => `no longer a cycle: ${key(kept)}`)).toEqual([]);
+    expect(
+      ALLOWED_CYCLES.filter(({files: kept}) => !present.has(key(kept))).map(({files: kept}) => `no longer a cycle: ${key(kept)}`),
+    ).toEqual([]);
   });
 
   it('has no cycle at all at run time (type imports left out)', () => {

@@ -28,7 +28,10 @@ import {ROOT, runCli, runCliAsync, tempDir, type CliResult} from './helpers/cli.
  */
 function runMeasured(args: string[], dir: string): CliResult & {peakMiB: number} {
   const hook = join(dir, 'peak-rss.mjs');
-  writeFileSync(hook, 'import {writeSync} from "node:fs";\nprocess.on("exit", () => writeSync(2, `peak-rss-kib ${process.resourceUsage().maxRSS}\\n`));\n');
+  writeFileSync(
+    hook,
+    'import {writeSync} from "node:fs";\nprocess.on("exit", () => writeSync(2, `peak-rss-kib ${process.resourceUsage().maxRSS}\\n`));\n',
+  );
   const result = runCli(args, {env: {NODE_OPTIONS: `--import=${hook}`}});
   const peaks = [...result.stderr.matchAll(/^peak-rss-kib (\d+)$/gm)].map((match) => Number(match[1]));
   expect(peaks.length, result.stderr).toBeGreaterThan(0);
@@ -58,12 +61,23 @@ function objectsOf(text: string, chunk: number, path: Array<string | number>): A
 }
 
 const pod = (name: string, indent = '', extra = ''): string =>
-  [`- apiVersion: v1`, `  kind: Pod`, `  metadata:`, `    name: ${name}`, `    namespace: shop`, `  spec:`, `    containers:`, `    - name: app`, `      image: nginx:1.27${extra}`]
+  [
+    `- apiVersion: v1`,
+    `  kind: Pod`,
+    `  metadata:`,
+    `    name: ${name}`,
+    `    namespace: shop`,
+    `  spec:`,
+    `    containers:`,
+    `    - name: app`,
+    `      image: nginx:1.27${extra}`,
+  ]
     .map((line) => `${indent}${line}\n`)
     .join('');
 
 /** `kubectl get -o yaml`: top-level keys at column 0, `kind` and `metadata` after the items. */
-const kubectlList = (entries: string, indent = ''): string => `apiVersion: v1\nitems:\n${entries.replace(/^(?!$)/gm, indent)}kind: List\nmetadata:\n  resourceVersion: ""\n`;
+const kubectlList = (entries: string, indent = ''): string =>
+  `apiVersion: v1\nitems:\n${entries.replace(/^(?!$)/gm, indent)}kind: List\nmetadata:\n  resourceVersion: ""\n`;
 
 describe('YAML documents larger than a chunk, read entry by entry', () => {
   const entries = `${pod('web-0')}# a comment between entries\n\n${pod('web-1', '', '\n      env: &env [{name: A, value: b}]\n      envFrom: []')}${pod('web-2')}`;
@@ -88,7 +102,11 @@ describe('YAML documents larger than a chunk, read entry by entry', () => {
     const line = text.split('\n').findIndex((l) => l.includes('image: twice')) + 1;
     for (const chunk of [250, 1 << 30]) {
       const error = errorOf(() => objectsOf(text, chunk, []));
-      expect([error.file, error.line, error.detail]).toEqual(['list.yaml', line, 'invalid YAML: a key that appears twice in one mapping (DUPLICATE_KEY)']);
+      expect([error.file, error.line, error.detail]).toEqual([
+        'list.yaml',
+        line,
+        'invalid YAML: a key that appears twice in one mapping (DUPLICATE_KEY)',
+      ]);
     }
   });
 
@@ -100,7 +118,16 @@ describe('YAML documents larger than a chunk, read entry by entry', () => {
   });
 
   it('reads one that opens with { or [ as JSON, with its lines', () => {
-    const list = {apiVersion: 'v1', kind: 'List', items: ['web-0', 'web-1', 'web-2'].map((name) => ({apiVersion: 'v1', kind: 'Pod', metadata: {name, namespace: 'shop'}, spec: {containers: [{name: 'app', image: 'nginx:1.27'}]}}))};
+    const list = {
+      apiVersion: 'v1',
+      kind: 'List',
+      items: ['web-0', 'web-1', 'web-2'].map((name) => ({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {name, namespace: 'shop'},
+        spec: {containers: [{name: 'app', image: 'nginx:1.27'}]},
+      })),
+    };
     const json = JSON.stringify(list, null, 2);
     const text = `# kubectl get pods -o json\n---\n${json}\n---\n[${json}]\n`;
     const read = (chunk: number) => [...yamlDocuments('list.yaml', Buffer.from(text), chunk)];
@@ -110,13 +137,18 @@ describe('YAML documents larger than a chunk, read entry by entry', () => {
     expect(pieces.map((doc) => doc.line)).toEqual(whole.map((doc) => doc.line));
     const imageLine = text.split('\n').findIndex((line) => line.includes('nginx')) + 1;
     const lastImageLine = text.split('\n').findLastIndex((line) => line.includes('nginx')) + 1;
-    expect([pieces[0]!.lineOf(['items', 0, 'spec', 'containers', 0, 'image']), whole[0]!.lineOf(['items', 0, 'spec', 'containers', 0, 'image'])]).toEqual([imageLine, imageLine]);
+    expect([
+      pieces[0]!.lineOf(['items', 0, 'spec', 'containers', 0, 'image']),
+      whole[0]!.lineOf(['items', 0, 'spec', 'containers', 0, 'image']),
+    ]).toEqual([imageLine, imageLine]);
     expect(pieces[1]!.lineOf([0, 'items', 2, 'spec', 'containers', 0, 'image'])).toBe(lastImageLine);
 
     const broken = text.replace('"name": "web-2"', '"name" "web-2"');
     const error = errorOf(() => [...yamlDocuments('list.yaml', Buffer.from(broken), 300)]);
     expect(error.line).toBe(broken.split('\n').findIndex((line) => line.includes('"web-2"')) + 1);
-    expect(error.detail).toMatch(/^invalid JSON: expected ':', found '"' \(a YAML document over .* that opens with \{ or \[ is read as JSON\)$/);
+    expect(error.detail).toMatch(
+      /^invalid JSON: expected ':', found '"' \(a YAML document over .* that opens with \{ or \[ is read as JSON\)$/,
+    );
   });
 
   it('hands over one laid out neither as a list nor as JSON as unreadable when its top level holds no kind, so that a folder can pass it over', () => {
@@ -132,10 +164,20 @@ describe('YAML documents larger than a chunk, read entry by entry', () => {
   });
 
   it.each([
-    ['not a list', `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n${'  k: v\n'.repeat(100)}`, 1, /is read a few list items at a time, which needs it laid out as kubectl writes a list/],
+    [
+      'not a list',
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n${'  k: v\n'.repeat(100)}`,
+      1,
+      /is read a few list items at a time, which needs it laid out as kubectl writes a list/,
+    ],
     ['a sequence at the top', pod('web-0').repeat(3), 1, /laid out as kubectl writes a list/],
     ['flow items', `apiVersion: v1\nkind: List\nitems: [${'{a: b}, '.repeat(100)}]\n`, 1, /laid out as kubectl writes a list/],
-    ['an entry larger than a chunk', kubectlList(`${pod('web-0')}${pod('web-1', '', `\n      args: [${'x, '.repeat(200)}]`)}`), 12, /^a single list item over/],
+    [
+      'an entry larger than a chunk',
+      kubectlList(`${pod('web-0')}${pod('web-1', '', `\n      args: [${'x, '.repeat(200)}]`)}`),
+      12,
+      /^a single list item over/,
+    ],
   ])('refuses what it cannot read in pieces: %s', (_name, text, line, detail) => {
     const error = errorOf(() => objectsOf(text, 300, []));
     expect(error.line).toBe(line);
@@ -154,7 +196,12 @@ function writeLarge(file: string, count: number, piece: (i: number) => string): 
 }
 
 /** A ConfigMap with 40 kB of data: cheap to read, skipped, and it makes a file large fast. */
-const blob = (i: number) => ({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: `blob-${i}`, namespace: 'shop'}, data: {payload: 'lorem ipsum dolor sit amet '.repeat(1500)}});
+const blob = (i: number) => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: {name: `blob-${i}`, namespace: 'shop'},
+  data: {payload: 'lorem ipsum dolor sit amet '.repeat(1500)},
+});
 
 describe('memory and size bounds', () => {
   it.each([
@@ -177,7 +224,15 @@ describe('memory and size bounds', () => {
     const file = join(dir, 'big.yaml');
     const pods = 100;
     writeLarge(file, pods + 1800, (i) => {
-      const item = i < pods ? {apiVersion: 'v1', kind: 'Pod', metadata: {name: `web-${i}`, namespace: 'shop'}, spec: {containers: [{name: 'app', image: 'nginx:1.27'}]}} : blob(i);
+      const item =
+        i < pods
+          ? {
+              apiVersion: 'v1',
+              kind: 'Pod',
+              metadata: {name: `web-${i}`, namespace: 'shop'},
+              spec: {containers: [{name: 'app', image: 'nginx:1.27'}]},
+            }
+          : blob(i);
       const text = JSON.stringify(item, null, 4).replace(/^/gm, '        ');
       return `${i === 0 ? '{\n    "apiVersion": "v1",\n    "kind": "List",\n    "items": [\n' : ',\n'}${text}${i === pods + 1799 ? '\n    ]\n}\n' : ''}`;
     });
@@ -193,8 +248,15 @@ describe('memory and size bounds', () => {
   it('passes over a 72 MB YAML file of a folder that holds no Kubernetes object, as it does a small one', {timeout: 300_000}, () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'chart'));
-    writeFileSync(join(dir, 'chart', 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop}\nspec:\n  containers: [{name: app, image: nginx:1.27}]\n');
-    writeLarge(join(dir, 'chart', 'values.yaml'), 1800, (i) => `component${i}:\n  kind: Deployment\n  notes: |\n${'    lorem ipsum dolor sit amet\n'.repeat(1400)}`);
+    writeFileSync(
+      join(dir, 'chart', 'pod.yaml'),
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop}\nspec:\n  containers: [{name: app, image: nginx:1.27}]\n',
+    );
+    writeLarge(
+      join(dir, 'chart', 'values.yaml'),
+      1800,
+      (i) => `component${i}:\n  kind: Deployment\n  notes: |\n${'    lorem ipsum dolor sit amet\n'.repeat(1400)}`,
+    );
     const out = join(dir, 'snapshot.json');
     const result = runCli(['collect', join(dir, 'chart'), '--out', out]);
     expect(result.status, result.stderr).toBe(0);
@@ -223,7 +285,9 @@ describe('memory and size bounds', () => {
       write('apiVersion: v1\nitems:\n');
       while (bytes < 600 * 1024 * 1024) {
         lastPodLine = lines + 1;
-        write(`${pod(`web-${pods++}`)}- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: blob-${pods}\n    namespace: shop\n  data:\n    payload: |\n${payload}`);
+        write(
+          `${pod(`web-${pods++}`)}- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: blob-${pods}\n    namespace: shop\n  data:\n    payload: |\n${payload}`,
+        );
       }
       write('kind: List\nmetadata:\n  resourceVersion: ""\n');
     } finally {
@@ -250,7 +314,9 @@ describe('memory and size bounds', () => {
     closeSync(fd);
     const result = runCli(['collect', file]);
     expect(result.status).toBe(2);
-    expect(result.stderr.trim()).toBe(`kubepath: error: ${file}: 2147483648 bytes, larger than the 2 GiB kubepath reads from one input; split it (one kubectl get per namespace or kind)`);
+    expect(result.stderr.trim()).toBe(
+      `kubepath: error: ${file}: 2147483648 bytes, larger than the 2 GiB kubepath reads from one input; split it (one kubectl get per namespace or kind)`,
+    );
     rmSync(dir, {recursive: true, force: true});
   });
 
@@ -259,9 +325,15 @@ describe('memory and size bounds', () => {
     const link = join(dir, 'zero.yaml');
     symlinkSync('/dev/zero', link);
     // The address-space limit ends a kubepath that would read the device for ever.
-    const result = spawnSync('sh', ['-c', 'ulimit -v 3000000 && exec "$0" "$@"', process.execPath, join(ROOT, 'bin', 'run.js'), 'collect', link], {encoding: 'utf8'});
+    const result = spawnSync(
+      'sh',
+      ['-c', 'ulimit -v 3000000 && exec "$0" "$@"', process.execPath, join(ROOT, 'bin', 'run.js'), 'collect', link],
+      {encoding: 'utf8'},
+    );
     expect(result.status, result.stderr).toBe(2);
-    expect(result.stderr.trim()).toBe(`kubepath: error: ${link}: not a file or a pipe (a device, say): kubepath reads files, folders, pipes and stdin`);
+    expect(result.stderr.trim()).toBe(
+      `kubepath: error: ${link}: not a file or a pipe (a device, say): kubepath reads files, folders, pipes and stdin`,
+    );
     rmSync(dir, {recursive: true, force: true});
   });
 
@@ -270,7 +342,10 @@ describe('memory and size bounds', () => {
     const fifo = join(dir, 'pods.yaml');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
     const run = runCliAsync(['collect', fifo, '--out', join(dir, 'snapshot.json')]);
-    await writeFile(fifo, 'apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop}\nspec:\n  containers: [{name: app, image: nginx:1.27}]\n');
+    await writeFile(
+      fifo,
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop}\nspec:\n  containers: [{name: app, image: nginx:1.27}]\n',
+    );
     const result = await run;
     expect(result.status, result.stderr).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'snapshot.json'), 'utf8')).source.inputs).toEqual([{path: fifo, objects: 1}]);
@@ -284,7 +359,9 @@ describe('memory and size bounds', () => {
     // 1 MiB of comments, from another process: the reader stops after 64 KiB, and the writer dies of it.
     const writer = spawn('sh', ['-c', 'yes "# padding" | head -c 1048576 > "$0"', fifo], {stdio: 'ignore'});
     const written = once(writer, 'exit');
-    await expect(loadInputs([fifo], {maxInputBytes: 64 * 1024})).rejects.toThrow(`${fifo}: larger than the 65536 bytes kubepath reads from one input`);
+    await expect(loadInputs([fifo], {maxInputBytes: 64 * 1024})).rejects.toThrow(
+      `${fifo}: larger than the 65536 bytes kubepath reads from one input`,
+    );
     expect((await written)[0]).not.toBe(0);
     rmSync(dir, {recursive: true, force: true});
   });
@@ -332,7 +409,16 @@ describe('nesting deeper than kubepath keeps', () => {
     const dir = tempDir();
     // The pod and its spec are two levels; x holds the rest.
     const podNested = (arrays: number): string =>
-      JSON.stringify({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'edge', namespace: 'a'}, spec: {containers: [], x: JSON.parse(`${'['.repeat(arrays)}${']'.repeat(arrays)}`)}}, null, 1);
+      JSON.stringify(
+        {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: {name: 'edge', namespace: 'a'},
+          spec: {containers: [], x: JSON.parse(`${'['.repeat(arrays)}${']'.repeat(arrays)}`)},
+        },
+        null,
+        1,
+      );
     writeFileSync(join(dir, 'edge.json'), podNested(MAX_OBJECT_NESTING - 2));
     const snapshot = join(dir, 'snapshot.json');
     const collected = runCli(['collect', join(dir, 'edge.json'), '--out', snapshot]);
@@ -352,8 +438,16 @@ describe('nesting deeper than kubepath keeps', () => {
   it('refuses a deep object where it enters the snapshot, as the live collector hands it over', () => {
     let x: unknown = [];
     for (let i = 0; i < levels; i++) x = [x];
-    const admitted = admitObject(kindSpecFor('Pod', 'v1')!, {apiVersion: 'v1', kind: 'Pod', metadata: {name: 'p', namespace: 'a'}, spec: {containers: [], x}});
-    expect('problem' in admitted && admitted.problem).toEqual({at: ['spec', 'x', ...Array(MAX_OBJECT_NESTING - 2).fill(0)], detail: expect.stringMatching(/^nested more than 100 levels deep/)});
+    const admitted = admitObject(kindSpecFor('Pod', 'v1')!, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {name: 'p', namespace: 'a'},
+      spec: {containers: [], x},
+    });
+    expect('problem' in admitted && admitted.problem).toEqual({
+      at: ['spec', 'x', ...Array(MAX_OBJECT_NESTING - 2).fill(0)],
+      detail: expect.stringMatching(/^nested more than 100 levels deep/),
+    });
   });
 });
 
@@ -369,14 +463,19 @@ describe('aliases, which every output writes out in full', () => {
     const out = join(dir, 'snapshot.json');
     const result = runCli(['collect', join(dir, 'bomb.yaml'), '--out', out]);
     expect(result.status, result.stderr).toBe(2);
-    expect(result.stderr.trim()).toMatch(new RegExp(`^kubepath: error: ${join(dir, 'bomb.yaml')}:1: aliases expand this document to 2\\d\\d\\.\\d MB from 0\\.\\d MB of text, past what kubepath reads \\(the documents of an input that use aliases may expand to 10 times their text plus 1 MiB`));
+    expect(result.stderr.trim()).toMatch(
+      new RegExp(
+        `^kubepath: error: ${join(dir, 'bomb.yaml')}:1: aliases expand this document to 2\\d\\d\\.\\d MB from 0\\.\\d MB of text, past what kubepath reads \\(the documents of an input that use aliases may expand to 10 times their text plus 1 MiB`,
+      ),
+    );
     expect(() => readFileSync(out)).toThrow();
     rmSync(dir, {recursive: true, force: true});
   });
 
   it('counts what the documents of an input expand to together, so that many small ones cannot each take the allowance', () => {
     // Each expands to about 1 MB, within the allowance alone; the second passes the bound.
-    const document = (name: string) => `---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}\ndata:\n  a: &a "${'x'.repeat(10_000)}"\n${Array.from({length: 100}, (_, i) => `  b${i}: *a\n`).join('')}`;
+    const document = (name: string) =>
+      `---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}\ndata:\n  a: &a "${'x'.repeat(10_000)}"\n${Array.from({length: 100}, (_, i) => `  b${i}: *a\n`).join('')}`;
     const text = `${document('one')}${document('two')}`;
     const error = errorOf(() => [...yamlDocuments('configmaps.yaml', Buffer.from(text))]);
     expect(error.line).toBe(document('one').split('\n').length + 1);
@@ -386,7 +485,10 @@ describe('aliases, which every output writes out in full', () => {
   it('reads the aliases manifests are written with: labels, a selector, env shared by containers', () => {
     const dir = tempDir();
     const env = Array.from({length: 30}, (_, i) => `        - {name: SETTING_${i}, value: "${'v'.repeat(30)}"}\n`).join('');
-    const containers = Array.from({length: 5}, (_, i) => `      - name: c${i}\n        image: nginx:1.27\n        env: ${i === 0 ? `&env\n${env}` : '*env\n'}`).join('');
+    const containers = Array.from(
+      {length: 5},
+      (_, i) => `      - name: c${i}\n        image: nginx:1.27\n        env: ${i === 0 ? `&env\n${env}` : '*env\n'}`,
+    ).join('');
     const text = `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop, labels: &labels {app: web, tier: front}}\nspec:\n  selector: {matchLabels: *labels}\n  template:\n    metadata: {labels: *labels}\n    spec:\n      containers:\n${containers}`;
     writeFileSync(join(dir, 'web.yaml'), text);
     const out = join(dir, 'snapshot.json');

@@ -33,7 +33,11 @@ describe('jsonChunks', () => {
       {'quote"key': 'line\nbreak\u0000\u001f', emoji: '😀', cjk: '漢字'},
       // Larger than what JSON.stringify writes whole: entry by entry, in runs.
       range(1000, (i) => (i % 3 === 0 ? {i, nested: range(i % 300, (j) => [j, {j}])} : i % 3 === 1 ? `s${i}` : undefined)),
-      {a: range(600, (i) => ({i, f: i % 7 === 0 ? () => 1 : 'y', d: new Date(i)})), b: {c: {d: range(257, (i) => [i])}}, e: range(513, () => ({}))},
+      {
+        a: range(600, (i) => ({i, f: i % 7 === 0 ? () => 1 : 'y', d: new Date(i)})),
+        b: {c: {d: range(257, (i) => [i])}},
+        e: range(513, () => ({})),
+      },
       range(3, () => range(300, (i) => ({i, deeper: {list: range(300, (j) => j)}}))),
     ];
     for (const value of values) expect(text(value)).toBe(`${JSON.stringify(value, null, 2)}\n`);
@@ -42,7 +46,9 @@ describe('jsonChunks', () => {
   it('writes a lazy array as the array of its items, wherever it is', () => {
     const items = range(2000, (i) => ({src: `a/${i}[Pod]`, dst: `b/${i}[Pod]`, conn: i % 5 ? 'TCP 80' : {deep: range(i % 400, (j) => j)}}));
     expect(text(lazyArray(items))).toBe(`${JSON.stringify(items, null, 2)}\n`);
-    expect(text({top: 1, lines: lazyArray(items), empty: lazyArray([])})).toBe(`${JSON.stringify({top: 1, lines: items, empty: []}, null, 2)}\n`);
+    expect(text({top: 1, lines: lazyArray(items), empty: lazyArray([])})).toBe(
+      `${JSON.stringify({top: 1, lines: items, empty: []}, null, 2)}\n`,
+    );
     expect(text([lazyArray(items.slice(0, 10)), lazyArray([])])).toBe(`${JSON.stringify([items.slice(0, 10), []], null, 2)}\n`);
   });
 
@@ -65,7 +71,9 @@ describe('jsonChunks', () => {
   });
 
   it('escapes DEL, C1, bidi and invisible characters as \\uXXXX: the same value, nothing a terminal acts on', () => {
-    const hostile = {'\u202ekey': ['\u007f\u0085\u009b31m', '\u2066x\u2069\u200f\u061c', '\u200b\ufeff\u2028\u2029\u{e0041}', '\u001b]8;;x\u001b\\']};
+    const hostile = {
+      '\u202ekey': ['\u007f\u0085\u009b31m', '\u2066x\u2069\u200f\u061c', '\u200b\ufeff\u2028\u2029\u{e0041}', '\u001b]8;;x\u001b\\'],
+    };
     const written = text(hostile);
     expect(written).not.toMatch(/(?!\n)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u);
     expect(written).toContain('"\\u202ekey"');

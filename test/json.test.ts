@@ -10,7 +10,7 @@ import {parseJsonBytes} from '../src/snapshot/json.js';
 const pod = (i: number) => ({
   apiVersion: 'v1',
   kind: 'Pod',
-  metadata: {name: `web-${i}`, namespace: 'shop', labels: {'a{b': 'c]d', quote: 'say "hi", \\o/', 'ünï': 'çødé ✓'}},
+  metadata: {name: `web-${i}`, namespace: 'shop', labels: {'a{b': 'c]d', quote: 'say "hi", \\o/', ünï: 'çødé ✓'}},
   spec: {containers: [{name: 'c', image: 'nginx', args: ['{', '[', ',', '"']}]},
 });
 
@@ -18,7 +18,11 @@ const list = {apiVersion: 'v1', kind: 'List', metadata: {resourceVersion: ''}, i
 
 describe('parseJsonBytes', () => {
   it.each([32, 200, 5000, 1 << 30])('gives JSON.parse results with %i-byte chunks', (chunk) => {
-    for (const text of [JSON.stringify(list), JSON.stringify(list, null, 2), JSON.stringify({objects: {pods: list.items, nodes: []}, version: 1})]) {
+    for (const text of [
+      JSON.stringify(list),
+      JSON.stringify(list, null, 2),
+      JSON.stringify({objects: {pods: list.items, nodes: []}, version: 1}),
+    ]) {
       const docs = parseJsonBytes('x.json', Buffer.from(text), chunk);
       expect(docs).toHaveLength(1);
       expect(docs[0]!.value).toEqual(JSON.parse(text));

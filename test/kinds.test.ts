@@ -26,7 +26,8 @@ describe('KINDS', () => {
 
   it("pairs each kind with its own schema, which refuses every other kind's objects", () => {
     for (const spec of KINDS) {
-      const kindIssues = (kind: string) => (spec.schema.safeParse({kind}).error?.issues ?? []).filter((issue) => issue.path.join('.') === 'kind');
+      const kindIssues = (kind: string) =>
+        (spec.schema.safeParse({kind}).error?.issues ?? []).filter((issue) => issue.path.join('.') === 'kind');
       expect(kindIssues(spec.kind), spec.kind).toEqual([]);
       for (const other of KINDS) if (other !== spec) expect(kindIssues(other.kind), `${spec.kind} schema on ${other.kind}`).not.toEqual([]);
     }

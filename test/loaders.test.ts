@@ -19,7 +19,11 @@ const pod = (name: string, namespace?: string) => ({
 describe('input forms', () => {
   it('reads a kubectl List whose items carry kinds, and a typed list whose items do not', async () => {
     const dir = writeFiles({
-      'list.json': JSON.stringify({apiVersion: 'v1', kind: 'List', items: [pod('a', 'x'), {apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'x'}}]}),
+      'list.json': JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [pod('a', 'x'), {apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'x'}}],
+      }),
       'pods.yaml': 'apiVersion: v1\nkind: PodList\nitems:\n- metadata: {name: b, namespace: why}\n  spec: {containers: [{name: c}]}\n',
     });
     const {snapshot} = await loadAll([dir]);
@@ -31,7 +35,8 @@ describe('input forms', () => {
 
   it('reads multi-document YAML with empty documents, concatenated JSON and JSON arrays', async () => {
     const dir = writeFiles({
-      'multi.yaml': '---\n# just a comment\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {containers: []}\n---\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b}\nspec: {containers: []}\n',
+      'multi.yaml':
+        '---\n# just a comment\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {containers: []}\n---\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b}\nspec: {containers: []}\n',
       'stream.json': `${JSON.stringify(pod('c'), null, 2)}\n${JSON.stringify(pod('d'))}`,
       'array.json': JSON.stringify([pod('e'), pod('f')]),
     });
@@ -57,7 +62,10 @@ describe('input forms', () => {
   });
 
   it('reads stdin (helm template | kubepath analyze -)', async () => {
-    const {snapshot} = await loadAll(['-'], 'apiVersion: v1\nkind: Pod\nmetadata: {name: from-helm, namespace: web}\nspec: {containers: []}\n');
+    const {snapshot} = await loadAll(
+      ['-'],
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: from-helm, namespace: web}\nspec: {containers: []}\n',
+    );
     expect(snapshot.objects.pods[0]!.metadata.name).toBe('from-helm');
     expect(snapshot.source.inputs).toEqual([{path: '<stdin>', objects: 1}]);
   });
@@ -121,7 +129,10 @@ describe('what is kept, normalised or skipped', () => {
   });
 
   it('names skipped kinds with --verbose', () => {
-    const dir = writeFiles({'m.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n'});
+    const dir = writeFiles({
+      'm.yaml':
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n',
+    });
     const quiet = runCli(['analyze', join(dir, 'm.yaml')]);
     expect(quiet.stdout).toContain('Skipped 2 objects of kinds kubepath does not read (--verbose names them)');
     expect(quiet.stdout).not.toContain('Widget');

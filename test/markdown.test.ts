@@ -59,7 +59,10 @@ describe('kubepath analyze --fail-on', () => {
     expect(JSON.parse(failing.stdout).counts.critical).toBeGreaterThan(0);
     const dir = tempDir();
     const file = join(dir, 'quiet.yaml');
-    writeFileSync(file, 'apiVersion: v1\nkind: Pod\nmetadata: {name: lone, namespace: a}\nspec: {automountServiceAccountToken: false, containers: [{name: c, image: c}]}\n');
+    writeFileSync(
+      file,
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: lone, namespace: a}\nspec: {automountServiceAccountToken: false, containers: [{name: c, image: c}]}\n',
+    );
     expect(runCli(['analyze', file, '--fail-on', 'low']).status).toBe(0);
   });
 });

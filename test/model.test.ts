@@ -178,12 +178,30 @@ describe('manifest mode', () => {
         source: {object: 'CronJob/ops/cleanup', specPath: 'spec.jobTemplate.spec.template.spec'},
         labels: {app: 'cleanup'},
       },
-      {id: 'pod:shop/web', sa: 'web-sa', node: '<unscheduled>', source: {object: 'Deployment/shop/web', specPath: 'spec.template.spec'}, labels: {app: 'web', tier: 'front'}},
+      {
+        id: 'pod:shop/web',
+        sa: 'web-sa',
+        node: '<unscheduled>',
+        source: {object: 'Deployment/shop/web', specPath: 'spec.template.spec'},
+        labels: {app: 'web', tier: 'front'},
+      },
       // A StatefulSet of the same name cannot take the same id.
-      {id: 'pod:shop/web.statefulset', sa: 'default', node: '<unscheduled>', source: {object: 'StatefulSet/shop/web', specPath: 'spec.template.spec'}, labels: {app: 'db'}},
+      {
+        id: 'pod:shop/web.statefulset',
+        sa: 'default',
+        node: '<unscheduled>',
+        source: {object: 'StatefulSet/shop/web', specPath: 'spec.template.spec'},
+        labels: {app: 'db'},
+      },
     ]);
     expect(model.pods.every((p) => p.representative)).toBe(true);
-    expect(graph.getNodeAttributes('pod:shop/web')).toMatchObject({representative: true, workload: 'workload:shop/Deployment/web', kind: 'Pod', namespace: 'shop', name: 'web'});
+    expect(graph.getNodeAttributes('pod:shop/web')).toMatchObject({
+      representative: true,
+      workload: 'workload:shop/Deployment/web',
+      kind: 'Pod',
+      namespace: 'shop',
+      name: 'web',
+    });
   });
 
   it('makes referenced namespaces, their default service accounts and named service accounts exist', async () => {
@@ -255,12 +273,60 @@ describe('RBAC context and membership', () => {
       .map((e) => ({from: graph.source(e), to: graph.target(e), ...graph.getEdgeAttributes(e)}))
       .sort((a, b) => (a.from + a.to < b.from + b.to ? -1 : 1));
     expect(hasRole).toEqual([
-      {from: 'group:system:authenticated', to: 'role:shop/reader', type: 'HAS_ROLE', attack: false, binding: 'RoleBinding/shop/readers', subject: 0, scope: 'shop'},
-      {from: 'group:system:serviceaccounts:ci', to: 'clusterrole:cluster-admin', type: 'HAS_ROLE', attack: false, binding: 'ClusterRoleBinding/ops-admin', subject: 1, scope: 'cluster'},
-      {from: 'sa:platform/operator', to: 'clusterrole:cluster-admin', type: 'HAS_ROLE', attack: false, binding: 'ClusterRoleBinding/ops-admin', subject: 0, scope: 'cluster'},
-      {from: 'sa:shop/deployer', to: 'clusterrole:edit', type: 'HAS_ROLE', attack: false, binding: 'RoleBinding/shop/deployers', subject: 0, scope: 'shop'},
-      {from: 'user:alice@example.com', to: 'clusterrole:edit', type: 'HAS_ROLE', attack: false, binding: 'RoleBinding/shop/deployers', subject: 1, scope: 'shop'},
-      {from: 'user:system:anonymous', to: 'role:shop/reader', type: 'HAS_ROLE', attack: false, binding: 'RoleBinding/shop/readers', subject: 1, scope: 'shop'},
+      {
+        from: 'group:system:authenticated',
+        to: 'role:shop/reader',
+        type: 'HAS_ROLE',
+        attack: false,
+        binding: 'RoleBinding/shop/readers',
+        subject: 0,
+        scope: 'shop',
+      },
+      {
+        from: 'group:system:serviceaccounts:ci',
+        to: 'clusterrole:cluster-admin',
+        type: 'HAS_ROLE',
+        attack: false,
+        binding: 'ClusterRoleBinding/ops-admin',
+        subject: 1,
+        scope: 'cluster',
+      },
+      {
+        from: 'sa:platform/operator',
+        to: 'clusterrole:cluster-admin',
+        type: 'HAS_ROLE',
+        attack: false,
+        binding: 'ClusterRoleBinding/ops-admin',
+        subject: 0,
+        scope: 'cluster',
+      },
+      {
+        from: 'sa:shop/deployer',
+        to: 'clusterrole:edit',
+        type: 'HAS_ROLE',
+        attack: false,
+        binding: 'RoleBinding/shop/deployers',
+        subject: 0,
+        scope: 'shop',
+      },
+      {
+        from: 'user:alice@example.com',
+        to: 'clusterrole:edit',
+        type: 'HAS_ROLE',
+        attack: false,
+        binding: 'RoleBinding/shop/deployers',
+        subject: 1,
+        scope: 'shop',
+      },
+      {
+        from: 'user:system:anonymous',
+        to: 'role:shop/reader',
+        type: 'HAS_ROLE',
+        attack: false,
+        binding: 'RoleBinding/shop/readers',
+        subject: 1,
+        scope: 'shop',
+      },
     ]);
     expect(graph.getNodeAttributes('clusterrole:cluster-admin')).toMatchObject({kind: 'ClusterRole', declared: false});
     expect(graph.getNodeAttributes('role:shop/reader')).toMatchObject({kind: 'Role', declared: true});
@@ -275,8 +341,16 @@ describe('RBAC context and membership', () => {
     expect(member).not.toContain('sa:shop/deployer -> group:system:serviceaccounts:ci');
     expect(member).not.toContain('user:system:anonymous -> group:system:authenticated');
     expect(member.some((e) => e.endsWith('group:system:serviceaccounts'))).toBe(false); // no binding names it
-    const edge = graph.edges('sa:ci/runner', 'group:system:serviceaccounts:ci').find((e) => graph.getEdgeAttribute(e, 'type') === 'MEMBER_OF')!;
-    expect(graph.getEdgeAttributes(edge)).toMatchObject({attack: true, technique: 'MEMBER_OF', certainty: 'definite', cost: 0, evidence: [{object: 'ServiceAccount/ci/runner'}]});
+    const edge = graph
+      .edges('sa:ci/runner', 'group:system:serviceaccounts:ci')
+      .find((e) => graph.getEdgeAttribute(e, 'type') === 'MEMBER_OF')!;
+    expect(graph.getEdgeAttributes(edge)).toMatchObject({
+      attack: true,
+      technique: 'MEMBER_OF',
+      certainty: 'definite',
+      cost: 0,
+      evidence: [{object: 'ServiceAccount/ci/runner'}],
+    });
   });
 });
 

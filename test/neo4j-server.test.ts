@@ -25,7 +25,9 @@ describe('the local Neo4j', () => {
   it('is Neo4j 5.26 Community, answering Bolt, and refuses a wrong password', async () => {
     const {uri, password} = inject('neo4j');
     expect(uri).toMatch(/^bolt:\/\/127\.0\.0\.1:\d+$/);
-    expect(await query(uri, password, 'CALL dbms.components() YIELD versions, edition RETURN versions[0] AS version, edition')).toEqual([{version: NEO4J_VERSION, edition: 'community'}]);
+    expect(await query(uri, password, 'CALL dbms.components() YIELD versions, edition RETURN versions[0] AS version, edition')).toEqual([
+      {version: NEO4J_VERSION, edition: 'community'},
+    ]);
     const wrong = neo4j.driver(uri, neo4j.auth.basic('neo4j', 'not-the-password'));
     await expect(wrong.verifyConnectivity()).rejects.toThrow(/unauthorized|authentication/i);
     await wrong.close();

@@ -22,7 +22,8 @@ function disagreements(engine: NetworkEngine): string[] {
     const reached = engine.reachableFrom(source);
     for (const destination of engine.classes) {
       const exact = !engine.connection({kind: 'pod', cls: source}, {kind: 'pod', cls: destination}).isEmpty();
-      if (reached.has(destination.index) !== exact) problems.push(`${source.pods[0]} -> ${destination.pods[0]}: sweep ${!exact}, exact ${exact}`);
+      if (reached.has(destination.index) !== exact)
+        problems.push(`${source.pods[0]} -> ${destination.pods[0]}: sweep ${!exact}, exact ${exact}`);
     }
   }
   return problems;
@@ -117,7 +118,12 @@ spec:
     // `app Exists` no longer picks the agent: it is the node now, and the web pods are isolated.
     expect(cilium.connection(agent(cilium), web(cilium)).isEmpty()).toBe(true);
     expect(cilium.explain(web(cilium), agent(cilium)).ingress).toEqual([
-      {tier: 'default', action: 'Allow', ports: expect.anything(), reason: 'host network: outside NetworkPolicy under the cilium CNI profile'},
+      {
+        tier: 'default',
+        action: 'Allow',
+        ports: expect.anything(),
+        reason: 'host network: outside NetworkPolicy under the cilium CNI profile',
+      },
     ]);
   });
 
@@ -148,7 +154,8 @@ spec:
   podSelector: {matchLabels: {app: server}}
   ingress: [{from: [{ipBlock: {cidr: 10.1.0.0/16}}], ports: [{port: 443}]}]
 `);
-    const pair = (engine: NetworkEngine, from: string) => engine.connection({kind: 'pod', cls: engine.classOfPod(from)!}, {kind: 'pod', cls: engine.classOfPod('pod:a/server')!}).format();
+    const pair = (engine: NetworkEngine, from: string) =>
+      engine.connection({kind: 'pod', cls: engine.classOfPod(from)!}, {kind: 'pod', cls: engine.classOfPod('pod:a/server')!}).format();
     const calico = buildNetworkEngine(model, CNI_PROFILES.calico);
     expect(pair(calico, 'pod:a/client')).toBe('TCP 443');
     expect(pair(calico, 'pod:a/other')).toBe('');
@@ -230,7 +237,10 @@ spec:
   ingress: [{action: Deny, from: [{namespaces: {}}]}]
 `);
     const engine = buildNetworkEngine(model);
-    const explained = engine.explain({kind: 'pod', cls: engine.classOfPod('pod:a/client')!}, {kind: 'pod', cls: engine.classOfPod('pod:b/server')!});
+    const explained = engine.explain(
+      {kind: 'pod', cls: engine.classOfPod('pod:a/client')!},
+      {kind: 'pod', cls: engine.classOfPod('pod:b/server')!},
+    );
     expect(explained.ports.format()).toBe('TCP 80');
     expect(explained.ingress!.map((v) => `${v.action} ${v.ports.format()} ${v.tier}`)).toEqual([
       'Allow TCP 80 AdminNetworkPolicy',

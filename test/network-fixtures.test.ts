@@ -101,9 +101,15 @@ describe('network fixture suite layout', () => {
   it.each(fixtures.map((f) => [f.name, f] as const))('%s declares well-formed expectations of its sign', (_name, fixture) => {
     expect(fixture.problems).toEqual([]);
     const wanted = fixture.sign === 'positive' ? 'reach' : 'no-reach';
-    expect(fixture.expectations.filter((e) => e.kind === wanted).length, `a ${fixture.sign} fixture needs a \`# ${wanted}:\` line`).toBeGreaterThanOrEqual(1);
+    expect(
+      fixture.expectations.filter((e) => e.kind === wanted).length,
+      `a ${fixture.sign} fixture needs a \`# ${wanted}:\` line`,
+    ).toBeGreaterThanOrEqual(1);
     const pairs = fixture.expectations.map((e) => `${e.src} => ${e.dst}`);
-    expect(pairs.filter((pair, index) => pairs.indexOf(pair) !== index), 'each pair is declared once').toEqual([]);
+    expect(
+      pairs.filter((pair, index) => pairs.indexOf(pair) !== index),
+      'each pair is declared once',
+    ).toEqual([]);
   });
 });
 

@@ -36,19 +36,19 @@ const INPUTS: Record<string, string[]> = {
 
 /** Commands whose answer is standard output, by a name; `{out}` is a fresh path the command writes to. */
 const STDOUT_COMMANDS: Record<string, string[]> = {
-  'analyze': ['analyze'],
+  analyze: ['analyze'],
   'analyze -o json': ['analyze', '-o', 'json'],
   'analyze -o markdown': ['analyze', '-o', 'markdown'],
   'analyze -o sarif': ['analyze', '-o', 'sarif'],
   'analyze --assume-breach all -o json': ['analyze', '--assume-breach', 'all', '-o', 'json'],
   'graph -o json': ['graph', '-o', 'json'],
-  'reach': ['reach'],
+  reach: ['reach'],
   'reach -o json': ['reach', '-o', 'json'],
   'who-can get secrets': ['who-can', 'get', 'secrets'],
 };
 
 const FILE_COMMANDS: Record<string, string[]> = {
-  'report': ['report', '--out', '{out}/report.html'],
+  report: ['report', '--out', '{out}/report.html'],
   'export csv': ['export', 'csv', '--out', '{out}/csv'],
   'export cypher': ['export', 'cypher', '--out', '{out}/graph.cypher'],
   'export opengraph': ['export', 'opengraph', '--out', '{out}/opengraph.json'],
@@ -57,7 +57,16 @@ const FILE_COMMANDS: Record<string, string[]> = {
 /** Commands that need a particular object of the bundled example. */
 const EXAMPLE_COMMANDS: Record<string, string[]> = {
   'paths internet to cluster-admin': ['paths', EXAMPLE_DIR, '--from', 'internet', '--to', 'cluster-admin'],
-  'paths storefront to payments secrets -o json': ['paths', EXAMPLE_DIR, '--from', 'pod:shop/storefront', '--to', 'secret:payments/*', '-o', 'json'],
+  'paths storefront to payments secrets -o json': [
+    'paths',
+    EXAMPLE_DIR,
+    '--from',
+    'pod:shop/storefront',
+    '--to',
+    'secret:payments/*',
+    '-o',
+    'json',
+  ],
   'paths -o sarif': ['paths', EXAMPLE_DIR, '--from', 'internet', '--to', 'cluster-admin', '-o', 'sarif'],
   'paths -o markdown': ['paths', EXAMPLE_DIR, '--from', 'internet', '--to', 'cluster-admin', '-o', 'markdown'],
   'reach --explain': ['reach', EXAMPLE_DIR, '--explain', 'pod:shop/storefront', 'pod:payments/card-vault'],
@@ -135,6 +144,10 @@ describe('outputs stay byte-identical', () => {
   }, 600_000);
 
   afterAll(() => {
-    if (recording) writeFileSync(RECORD, `${JSON.stringify(Object.fromEntries(Object.entries(recorded).sort(([a], [b]) => (a < b ? -1 : 1))), null, 2)}\n`);
+    if (recording)
+      writeFileSync(
+        RECORD,
+        `${JSON.stringify(Object.fromEntries(Object.entries(recorded).sort(([a], [b]) => (a < b ? -1 : 1))), null, 2)}\n`,
+      );
   });
 });

@@ -38,25 +38,35 @@ const OUTPUTS: Record<string, {renderers: object; aliases: string[]; argv: strin
 
 /** A command's `-o` flag as oclif holds it, if it has one. */
 function outputFlag(id: string): {options?: readonly string[]; default?: unknown; helpValue?: unknown} | undefined {
-  const flags: Record<string, {options?: readonly string[]; default?: unknown; helpValue?: unknown}> = COMMANDS[id as keyof typeof COMMANDS].flags ?? {};
+  const flags: Record<string, {options?: readonly string[]; default?: unknown; helpValue?: unknown}> =
+    COMMANDS[id as keyof typeof COMMANDS].flags ?? {};
   return flags.output;
 }
 
 describe('output formats', () => {
   it('lists every command with -o', () => {
-    expect(Object.keys(COMMANDS).filter((id) => outputFlag(id)).sort()).toEqual(Object.keys(OUTPUTS).sort());
+    expect(
+      Object.keys(COMMANDS)
+        .filter((id) => outputFlag(id))
+        .sort(),
+    ).toEqual(Object.keys(OUTPUTS).sort());
   });
 
-  it.each(Object.entries(OUTPUTS))("%s: -o takes its renderer table's keys and its aliases, and help shows the keys, text the default", (id, {renderers, aliases}) => {
-    const flag = outputFlag(id)!;
-    const formats = Object.keys(renderers);
-    expect(flag.options).toEqual([...formats, ...aliases]);
-    expect(flag.helpValue).toBe(formats.join('|'));
-    expect(flag.default).toBe(formats.includes('text') ? 'text' : formats[0]);
-    expect(formats).toContain('json');
-  });
+  it.each(Object.entries(OUTPUTS))(
+    "%s: -o takes its renderer table's keys and its aliases, and help shows the keys, text the default",
+    (id, {renderers, aliases}) => {
+      const flag = outputFlag(id)!;
+      const formats = Object.keys(renderers);
+      expect(flag.options).toEqual([...formats, ...aliases]);
+      expect(flag.helpValue).toBe(formats.join('|'));
+      expect(flag.default).toBe(formats.includes('text') ? 'text' : formats[0]);
+      expect(formats).toContain('json');
+    },
+  );
 
-  const aliased = Object.entries(OUTPUTS).flatMap(([id, {aliases, argv}]) => aliases.flatMap((alias) => argv.map((args) => [id, alias, args] as const)));
+  const aliased = Object.entries(OUTPUTS).flatMap(([id, {aliases, argv}]) =>
+    aliases.flatMap((alias) => argv.map((args) => [id, alias, args] as const)),
+  );
   it.each(aliased)('%s: -o %s writes what -o text writes (and what no -o writes)', (_id, alias, args) => {
     const text = runCli([...args, '-o', 'text']);
     expect(text.status, text.stderr).toBe(0);
@@ -69,6 +79,8 @@ describe('output formats', () => {
     const result = runCli([...argv[0]!, '-o', 'yaml']);
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr.split('\n')[0]).toBe(`kubepath: error: Expected --output=yaml to be one of: ${[...Object.keys(renderers), ...aliases].join(', ')}`);
+    expect(result.stderr.split('\n')[0]).toBe(
+      `kubepath: error: Expected --output=yaml to be one of: ${[...Object.keys(renderers), ...aliases].join(', ')}`,
+    );
   });
 });

@@ -22,7 +22,10 @@ beforeAll(async () => {
 });
 
 function search(moves: AttackMoves, from: string[], to: string[], options: Partial<SearchOptions> = {}): AttackPath[] {
-  const paths = cheapestPaths(moves, selectNodes(moves.graph, from, '--from'), new Set(selectNodes(moves.graph, to, '--to')), {...OPTIONS, ...options});
+  const paths = cheapestPaths(moves, selectNodes(moves.graph, from, '--from'), new Set(selectNodes(moves.graph, to, '--to')), {
+    ...OPTIONS,
+    ...options,
+  });
   expectWellFormed(paths, moves, from, to);
   return paths;
 }
@@ -60,12 +63,17 @@ describe('examples/multi-tenant: the README paths', () => {
     expect(paths.map(chain)).toContain(
       'internet -> pod:ingress-nginx/ingress-nginx-controller -> sa:ingress-nginx/ingress-nginx -> secret:platform-ops/cluster-operator-token -> sa:platform-ops/cluster-operator -> cluster-admin',
     );
-    expect(paths.map((p) => p.steps.map((s) => s.attributes.type).join(' '))).toContain('CAN_REACH USES_TOKEN CAN_READ_SECRET HOLDS_TOKEN IS_CLUSTER_ADMIN');
+    expect(paths.map((p) => p.steps.map((s) => s.attributes.type).join(' '))).toContain(
+      'CAN_REACH USES_TOKEN CAN_READ_SECRET HOLDS_TOKEN IS_CLUSTER_ADMIN',
+    );
   });
 
   it('P1.3-4: storefront exec into data, then the privileged local-volume-provisioner escapes (not postgres, redis or the exporter)', () => {
     const [first] = search(example, ['sa:shop/storefront'], ['node:*'], {maxPaths: 1});
-    expect(first!.steps.map((s) => `${s.attributes.type} ${s.to}`)).toEqual(['CAN_EXEC pod:data/local-volume-provisioner', 'ESCAPES_TO node:<unscheduled>']);
+    expect(first!.steps.map((s) => `${s.attributes.type} ${s.to}`)).toEqual([
+      'CAN_EXEC pod:data/local-volume-provisioner',
+      'ESCAPES_TO node:<unscheduled>',
+    ]);
   });
 
   it('P1.4-7: from the escaping pod, the node hosts the operator pod, whose token is cluster-admin', () => {
@@ -100,7 +108,9 @@ describe('examples/multi-tenant: the README paths', () => {
     const [first] = search(example, ['sa:ci/release-bot'], ['cluster-admin'], {maxPaths: 1});
     const step = first!.steps[0]!;
     expect(first!.steps[first!.steps.length - 2]!.to).toBe('sa:platform-ops/cluster-operator');
-    expect(step.attributes.evidence[0]!.note).toContain('holds only after an escalation: sa:ci/release-bot writes a RoleBinding in namespace platform-ops');
+    expect(step.attributes.evidence[0]!.note).toContain(
+      'holds only after an escalation: sa:ci/release-bot writes a RoleBinding in namespace platform-ops',
+    );
     expect(step.attributes.evidence.map((e) => e.object)).toContain('ClusterRole/namespace-rbac-admin');
     // Its cost is the rule's plus one deliberate write (the binding).
     expect(step.attributes.cost).toBe(3);
@@ -161,7 +171,7 @@ describe('network reach at class level', () => {
 });
 
 describe('kubepath paths', () => {
-  it("prints the documented JSON shape, cheapest first", () => {
+  it('prints the documented JSON shape, cheapest first', () => {
     const result = runCli(['paths', EXAMPLE, '--from', 'internet', '--to', 'cluster-admin', '--max-paths', '3', '-o', 'json']);
     expect(result.status, result.stderr).toBe(0);
     const {paths} = JSON.parse(result.stdout);

@@ -41,7 +41,10 @@ describe('ESCAPES_TO techniques', () => {
         'pod:default/modload-prefixed sys-module definite 2',
       ],
     ],
-    ['positive.sys-admin-and-dac-read-search.yaml', ['pod:default/shocker dac-read-search conditional 3', 'pod:default/sysadmin sys-admin conditional 3']],
+    [
+      'positive.sys-admin-and-dac-read-search.yaml',
+      ['pod:default/shocker dac-read-search conditional 3', 'pod:default/sysadmin sys-admin conditional 3'],
+    ],
     ['positive.sys-ptrace.yaml', ['pod:default/ptrace sys-admin definite 2', 'pod:default/ptrace sys-ptrace definite 2']],
     ['positive.host-process.yaml', ['pod:kube-system/win-agent host-process definite 2']],
     [
@@ -56,7 +59,11 @@ describe('ESCAPES_TO techniques', () => {
     ['positive.core-pattern.yaml', ['pod:default/umh core-pattern definite 2']],
     [
       'positive.runtime-socket.yaml',
-      ['pod:default/containerd runtime-socket definite 2', 'pod:default/docker runtime-socket definite 2', 'pod:default/readonly-root runtime-socket definite 2'],
+      [
+        'pod:default/containerd runtime-socket definite 2',
+        'pod:default/docker runtime-socket definite 2',
+        'pod:default/readonly-root runtime-socket definite 2',
+      ],
     ],
     [
       'positive.conditional-host-paths.yaml',
@@ -99,8 +106,12 @@ describe('certainty of the token, secret and node rules', () => {
   it('secrets the input lacks get undeclared nodes; only an optional one is conditional', async () => {
     const {graph} = await loadAll([join(FIXTURES, 'MOUNTS_SECRET', 'positive.optional-secret-not-in-input.yaml')]);
     expect(graph.getNodeAttributes('secret:shop/extra')).toMatchObject({kind: 'Secret', declared: false});
-    expect((await attackEdges('MOUNTS_SECRET', 'positive.optional-secret-not-in-input.yaml')).map((e) => e.certainty)).toEqual(['conditional']);
-    expect((await attackEdges('MOUNTS_SECRET', 'positive.required-secret-not-in-input.yaml')).map((e) => e.certainty)).toEqual(['definite']);
+    expect((await attackEdges('MOUNTS_SECRET', 'positive.optional-secret-not-in-input.yaml')).map((e) => e.certainty)).toEqual([
+      'conditional',
+    ]);
+    expect((await attackEdges('MOUNTS_SECRET', 'positive.required-secret-not-in-input.yaml')).map((e) => e.certainty)).toEqual([
+      'definite',
+    ]);
     const other = await loadAll([join(FIXTURES, 'MOUNTS_SECRET', 'positive.same-namespace-only.yaml')]);
     expect(other.graph.getNodeAttributes('secret:other/db')).toMatchObject({declared: true});
     expect(other.graph.inDegree('secret:other/db')).toBe(0);
@@ -122,7 +133,10 @@ describe('certainty of the token, secret and node rules', () => {
   });
 
   it('token theft on a known node is definite, by co-scheduling conditional', async () => {
-    expect((await attackEdges('STEALS_TOKENS', 'positive.kubelet-pods-read-only.yaml')).map((e) => e.certainty)).toEqual(['definite', 'definite']);
+    expect((await attackEdges('STEALS_TOKENS', 'positive.kubelet-pods-read-only.yaml')).map((e) => e.certainty)).toEqual([
+      'definite',
+      'definite',
+    ]);
     expect((await attackEdges('STEALS_TOKENS', 'positive.unscheduled.yaml')).map((e) => e.certainty)).toEqual(['conditional']);
   });
 });
@@ -157,7 +171,12 @@ spec:
     const bySource = new Map(edges.map((e) => [e.source, e]));
     const root = bySource.get('pod:shop/root')!;
     expect([root.certainty, root.cost, root.reliesOn]).toEqual(['definite', 2, ['run-as-root', 'privilege-escalation']]);
-    expect(root.evidence.at(-1)).toMatchObject({object: 'Pod/shop/root', field: 'spec.securityContext.runAsNonRoot', value: 'unset', note: expect.stringMatching(/runs as root .* the technique needs root/)});
+    expect(root.evidence.at(-1)).toMatchObject({
+      object: 'Pod/shop/root',
+      field: 'spec.securityContext.runAsNonRoot',
+      value: 'unset',
+      note: expect.stringMatching(/runs as root .* the technique needs root/),
+    });
     const nonRoot = bySource.get('pod:shop/nonroot')!;
     expect([nonRoot.certainty, nonRoot.cost, nonRoot.reliesOn]).toEqual(['conditional', 3, ['privilege-escalation']]);
     // Non-root and no privilege escalation: the capability alone does not make root.
@@ -168,13 +187,22 @@ spec:
 
   it('offers hardening as a fix, and counts the paths it cuts', () => {
     const yaml = [pod('root', '{capabilities: {add: [SYS_MODULE]}}'), pod('privileged', '{privileged: true}')].join('---');
-    const analyzed = runCli(['analyze', '-', '-o', 'json', '--assume-breach', 'pod:shop/root', '--assume-breach', 'pod:shop/privileged'], {input: yaml});
+    const analyzed = runCli(['analyze', '-', '-o', 'json', '--assume-breach', 'pod:shop/root', '--assume-breach', 'pod:shop/privileged'], {
+      input: yaml,
+    });
     expect(analyzed.status, analyzed.stderr).toBe(0);
-    const {findings} = JSON.parse(analyzed.stdout) as {findings: Array<{path: {source: string}; fixes: Array<{id: string; action: string; paths: number}>}>};
+    const {findings} = JSON.parse(analyzed.stdout) as {
+      findings: Array<{path: {source: string}; fixes: Array<{id: string; action: string; paths: number}>}>;
+    };
     const fromRoot = findings.filter((f) => f.path.source === 'pod:shop/root');
     expect(fromRoot.length).toBeGreaterThan(0);
     for (const finding of fromRoot) {
-      expect(finding.fixes).toContainEqual(expect.objectContaining({id: 'harden:Pod/shop/root', action: expect.stringMatching(/runAsNonRoot: true, allowPrivilegeEscalation: false/)}));
+      expect(finding.fixes).toContainEqual(
+        expect.objectContaining({
+          id: 'harden:Pod/shop/root',
+          action: expect.stringMatching(/runAsNonRoot: true, allowPrivilegeEscalation: false/),
+        }),
+      );
     }
     const fromPrivileged = findings.filter((f) => f.path.source === 'pod:shop/privileged');
     expect(fromPrivileged.length).toBeGreaterThan(0);

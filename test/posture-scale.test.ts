@@ -33,8 +33,22 @@ function timed(args: string[]): {seconds: number; status: number | null; stderr:
 
 function reportOf(image: string, vulnerabilities: number): string {
   const file = join(tempDir(), 'trivy.json');
-  const found = Array.from({length: vulnerabilities}, (_unused, i) => ({VulnerabilityID: `CVE-2026-${100000 + i}`, PkgName: `lib${i}`, InstalledVersion: '1.0.0', Severity: 'CRITICAL'}));
-  writeFileSync(file, JSON.stringify({SchemaVersion: 2, ArtifactName: image, ArtifactType: 'container_image', Metadata: {RepoTags: [image]}, Results: [{Target: `${image} (debian 12)`, Class: 'os-pkgs', Type: 'debian', Vulnerabilities: found}]}));
+  const found = Array.from({length: vulnerabilities}, (_unused, i) => ({
+    VulnerabilityID: `CVE-2026-${100000 + i}`,
+    PkgName: `lib${i}`,
+    InstalledVersion: '1.0.0',
+    Severity: 'CRITICAL',
+  }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      SchemaVersion: 2,
+      ArtifactName: image,
+      ArtifactType: 'container_image',
+      Metadata: {RepoTags: [image]},
+      Results: [{Target: `${image} (debian 12)`, Class: 'os-pkgs', Type: 'debian', Vulnerabilities: found}],
+    }),
+  );
   return file;
 }
 
@@ -51,10 +65,15 @@ describe('posture at scale', () => {
 
   it('reads an image report of 150,000 critical vulnerabilities and names them on the pod that runs it', () => {
     const pod = join(tempDir(), 'pod.yaml');
-    writeFileSync(pod, 'apiVersion: v1\nkind: Pod\nmetadata: {name: app, namespace: shop}\nspec: {nodeName: n1, containers: [{name: app, image: registry.example/app:1}]}\n');
+    writeFileSync(
+      pod,
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: app, namespace: shop}\nspec: {nodeName: n1, containers: [{name: app, image: registry.example/app:1}]}\n',
+    );
     const result = runCli(['analyze', pod, '--vulns', reportOf('registry.example/app:1', 150_000), '-o', 'json']);
     expect(result.status, result.stderr).toBe(0);
     const posture = JSON.parse(result.stdout).posture as {findings: Array<{rule: string; subject: string}>};
-    expect(posture.findings.filter((finding) => finding.rule === 'known-vulnerabilities').map((finding) => finding.subject)).toEqual(['pod:shop/app']);
+    expect(posture.findings.filter((finding) => finding.rule === 'known-vulnerabilities').map((finding) => finding.subject)).toEqual([
+      'pod:shop/app',
+    ]);
   });
 });

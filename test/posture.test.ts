@@ -45,8 +45,14 @@ describe('posture rules: fixtures', () => {
     const rules = POSTURE_RULES.map((rule) => rule.id).sort();
     expect([...new Set(cases.map((c) => c.rule))]).toEqual(rules);
     for (const rule of rules) {
-      expect(cases.some((c) => c.rule === rule && c.positive), rule).toBe(true);
-      expect(cases.some((c) => c.rule === rule && c.file.startsWith('negative.')), rule).toBe(true);
+      expect(
+        cases.some((c) => c.rule === rule && c.positive),
+        rule,
+      ).toBe(true);
+      expect(
+        cases.some((c) => c.rule === rule && c.file.startsWith('negative.')),
+        rule,
+      ).toBe(true);
     }
   });
 
@@ -60,7 +66,11 @@ describe('posture rules: fixtures', () => {
     const text = readFileSync(path, 'utf8');
     const expected = [...text.matchAll(/^# expect: (.+)$/gm)].map((m) => m[1]!).sort();
     // `# trusted-registries: a, b` sets --trusted-registries for the fixture.
-    const trusted = /^# trusted-registries: (.+)$/m.exec(text)?.[1]!.split(',').map((entry) => entry.trim()) ?? [];
+    const trusted =
+      /^# trusted-registries: (.+)$/m
+        .exec(text)?.[1]!
+        .split(',')
+        .map((entry) => entry.trim()) ?? [];
     const vulns = /^# vulns: (.+)$/m.exec(text)?.[1]!.trim();
     if (positive) expect(expected.length, 'a positive fixture names what it expects').toBeGreaterThan(0);
     expect(await reported(path, rule, trusted, vulns)).toEqual(expected);
@@ -71,7 +81,16 @@ describe('posture in analyze: the bundled example', () => {
   interface PostureJsonOut {
     teamKeys: string[];
     counts: Record<string, number>;
-    findings: Array<{id: string; rule: string; level: string; subject: string; namespace: string; owner?: {team: string; from: string}; evidence: Array<{object: string; field: string}>; fixes: string[]}>;
+    findings: Array<{
+      id: string;
+      rule: string;
+      level: string;
+      subject: string;
+      namespace: string;
+      owner?: {team: string; from: string};
+      evidence: Array<{object: string; field: string}>;
+      fixes: string[];
+    }>;
   }
   const analyzeJson = (extra: string[] = []) => {
     const result = runCli(['analyze', EXAMPLE, '-o', 'json', ...extra]);
@@ -86,7 +105,8 @@ describe('posture in analyze: the bundled example', () => {
     expect(posture.counts.restricted).toBeGreaterThan(0);
     const payments = posture.findings.filter((f) => f.namespace === 'payments');
     expect(payments.length).toBeGreaterThan(0);
-    for (const finding of payments) expect(finding.owner).toEqual({team: 'payments', from: 'label acme.example/team of namespace payments'});
+    for (const finding of payments)
+      expect(finding.owner).toEqual({team: 'payments', from: 'label acme.example/team of namespace payments'});
     // Sorted by team, the unowned last; within a team, baseline before restricted before hardening.
     const teams = posture.findings.map((f) => f.owner?.team ?? '~');
     expect(teams).toEqual([...teams].sort());
@@ -95,7 +115,10 @@ describe('posture in analyze: the bundled example', () => {
     const headers = [...section.matchAll(/^ {2}team (.+)$/gm)].map((m) => m[1]);
     expect(headers).toEqual([...new Set(posture.findings.map((f) => f.owner?.team ?? '(no team)'))]);
     // payments enforces the restricted level: only a hardening check is left there; shop breaks baseline.
-    const paymentsText = section.slice(section.indexOf('  team payments\n'), section.indexOf('  team ', section.indexOf('  team payments\n') + 1));
+    const paymentsText = section.slice(
+      section.indexOf('  team payments\n'),
+      section.indexOf('  team ', section.indexOf('  team payments\n') + 1),
+    );
     expect(paymentsText).not.toContain('[breaks');
     expect(paymentsText).toContain('    [hardening] token mounted that nothing needs (1): workload:payments/Deployment/payments-worker\n');
     expect(section).toMatch(/ {2}team shop\n {4}\[breaks baseline\] privileged container \(1\): pod:shop\/netshoot-debug\n/);
@@ -104,9 +127,13 @@ describe('posture in analyze: the bundled example', () => {
   it('finds the privileged debug pod and host-network DaemonSets by field, each with its fix', () => {
     const posture = analyzeJson();
     const privileged = posture.findings.find((f) => f.rule === 'privileged' && f.subject === 'pod:shop/netshoot-debug')!;
-    expect(privileged.evidence.map((e) => `${e.object} ${e.field}`)).toEqual(['Pod/shop/netshoot-debug spec.containers[0].securityContext.privileged']);
+    expect(privileged.evidence.map((e) => `${e.object} ${e.field}`)).toEqual([
+      'Pod/shop/netshoot-debug spec.containers[0].securityContext.privileged',
+    ]);
     expect(privileged.fixes).toEqual(['remove spec.containers[0].securityContext.privileged (or set it to false)']);
-    expect(posture.findings.filter((f) => f.rule === 'host-namespaces').map((f) => f.subject)).toContain('workload:kube-system/DaemonSet/kube-proxy');
+    expect(posture.findings.filter((f) => f.rule === 'host-namespaces').map((f) => f.subject)).toContain(
+      'workload:kube-system/DaemonSet/kube-proxy',
+    );
   });
 
   it('checks registries against --trusted-registries, given repeated or comma-separated', () => {
@@ -119,9 +146,11 @@ describe('posture in analyze: the bundled example', () => {
     expect(found.map((f) => f.subject)).not.toContain('workload:kube-system/DaemonSet/kube-proxy');
   });
 
-  it("routes attack findings too: the owner of the first pod on the path that names one", () => {
+  it('routes attack findings too: the owner of the first pod on the path that names one', () => {
     const result = runCli(['analyze', EXAMPLE, '-o', 'json']);
-    const {findings} = JSON.parse(result.stdout) as {findings: Array<{title: string; owner?: {team: string; from: string}; path: {source: string; steps: Array<{to: string}>}}>};
+    const {findings} = JSON.parse(result.stdout) as {
+      findings: Array<{title: string; owner?: {team: string; from: string}; path: {source: string; steps: Array<{to: string}>}}>;
+    };
     const netshoot = findings.find((f) => f.path.steps.some((s) => s.to === 'pod:shop/netshoot-debug'))!;
     expect(netshoot.owner).toEqual({team: 'shop', from: 'label acme.example/team of namespace shop'});
     // ingress-nginx names no team: a path through it to an identity pod is routed to identity.

@@ -20,7 +20,9 @@ import {attackMovesOf} from './helpers/load.js';
 import {readTrivyReport} from '../src/vulns/trivy.js';
 
 const CLUSTER = 'queries';
-const FILES = readdirSync(join(ROOT, 'queries')).filter((name) => name.endsWith('.cypher')).sort();
+const FILES = readdirSync(join(ROOT, 'queries'))
+  .filter((name) => name.endsWith('.cypher'))
+  .sort();
 
 interface Edge {
   source: string;
@@ -31,7 +33,15 @@ interface Edge {
 }
 let graph: {nodes: Array<{id: string; kind: string; name: string; namespace?: string}>; edges: Edge[]};
 let moves: AttackMoves;
-let analysis: {findings: Array<{severity: string; title: string; cost: number; path: {source: string; target: string; steps: Array<{to: string}>}; fixes: Array<{id: string; action: string; paths: number}>}>};
+let analysis: {
+  findings: Array<{
+    severity: string;
+    title: string;
+    cost: number;
+    path: {source: string; target: string; steps: Array<{to: string}>};
+    fixes: Array<{id: string; action: string; paths: number}>;
+  }>;
+};
 const rows = new Map<string, Array<Record<string, unknown>>>();
 
 function header(file: string): {purpose: string; parameters: string; example: Record<string, unknown>} {
@@ -46,7 +56,9 @@ const VULNS = REPORTS.flatMap((file) => ['--vulns', file]);
 
 beforeAll(async () => {
   const {uri, user, password} = inject('neo4j');
-  const exported = runCli(['export', 'neo4j', EXAMPLE, '--uri', uri, '--user', user, '--cluster', CLUSTER, ...VULNS], {env: {NEO4J_PASSWORD: password}});
+  const exported = runCli(['export', 'neo4j', EXAMPLE, '--uri', uri, '--user', user, '--cluster', CLUSTER, ...VULNS], {
+    env: {NEO4J_PASSWORD: password},
+  });
   expect(exported.status, exported.stderr).toBe(0);
   graph = JSON.parse(runCli(['graph', EXAMPLE, ...VULNS]).stdout);
   analysis = JSON.parse(runCli(['analyze', EXAMPLE, '-o', 'json', ...VULNS]).stdout);
@@ -54,8 +66,14 @@ beforeAll(async () => {
   const driver = neo4j.driver(uri, neo4j.auth.basic(user, password), {disableLosslessIntegers: true});
   try {
     for (const file of FILES) {
-      const result = await driver.executeQuery(readFileSync(join(ROOT, 'queries', file), 'utf8'), {...header(file).example, cluster: CLUSTER});
-      rows.set(file, result.records.map((record) => record.toObject()));
+      const result = await driver.executeQuery(readFileSync(join(ROOT, 'queries', file), 'utf8'), {
+        ...header(file).example,
+        cluster: CLUSTER,
+      });
+      rows.set(
+        file,
+        result.records.map((record) => record.toObject()),
+      );
     }
   } finally {
     await driver.close();
@@ -71,7 +89,8 @@ describe('queries/', () => {
       const {purpose, parameters, example} = header(file);
       expect(purpose.length, file).toBeGreaterThan(20);
       expect(parameters, file).toContain('$cluster');
-      for (const name of parameters.match(/\$\w+/g) ?? []) expect(Object.keys(example), `${file}: the example gives ${name}`).toContain(name.slice(1));
+      for (const name of parameters.match(/\$\w+/g) ?? [])
+        expect(Object.keys(example), `${file}: the example gives ${name}`).toContain(name.slice(1));
       expect(rows.get(file)!.length, `${file} returns rows`).toBeGreaterThan(0);
     }
   });
@@ -80,7 +99,11 @@ describe('queries/', () => {
     const [first] = cheapestPaths(moves, ['internet'], new Set(['cluster-admin']), {maxPaths: 1, maxDepth: 12, definiteOnly: false});
     expect(first!.steps.some((step) => step.attributes.technique === 'POD_NETWORK_REACH')).toBe(false);
     const [row] = rows.get('internet-to-cluster-admin.cypher')!;
-    expect(row).toEqual({cost: first!.cost, nodes: [first!.source, ...first!.steps.map((s) => s.to)], types: first!.steps.map((s) => s.attributes.type)});
+    expect(row).toEqual({
+      cost: first!.cost,
+      nodes: [first!.source, ...first!.steps.map((s) => s.to)],
+      types: first!.steps.map((s) => s.attributes.type),
+    });
   });
 
   it('each secret the Internet reaches costs what kubepath paths says, and is every secret it reaches', () => {
@@ -100,24 +123,44 @@ describe('queries/', () => {
   it('escapes by node, cluster-admin holders, nodes/proxy holders, exposed escaping pods and namespaces without policies are what the edges say', () => {
     const escapes = graph.edges.filter((edge) => edge.type === 'ESCAPES_TO');
     expect(sorted(rows.get('container-escapes-by-node.cypher')!.map((row) => [row.node, sorted(row.escaping as string[])]))).toEqual(
-      sorted([...new Set(escapes.map((edge) => edge.target))].map((node) => [node, sorted([...new Set(escapes.filter((edge) => edge.target === node).map((edge) => edge.source))])])),
+      sorted(
+        [...new Set(escapes.map((edge) => edge.target))].map((node) => [
+          node,
+          sorted([...new Set(escapes.filter((edge) => edge.target === node).map((edge) => edge.source))]),
+        ]),
+      ),
     );
-    const direct = rows.get('cluster-admin-holders.cypher')!.filter((row) => row.how === 'direct').map((row) => row.identity);
-    expect(sorted(direct)).toEqual(sorted([...new Set(graph.edges.filter((edge) => edge.type === 'IS_CLUSTER_ADMIN').map((edge) => edge.source))]));
+    const direct = rows
+      .get('cluster-admin-holders.cypher')!
+      .filter((row) => row.how === 'direct')
+      .map((row) => row.identity);
+    expect(sorted(direct)).toEqual(
+      sorted([...new Set(graph.edges.filter((edge) => edge.type === 'IS_CLUSTER_ADMIN').map((edge) => edge.source))]),
+    );
     const proxy = graph.edges.filter((edge) => edge.type === 'CAN_EXEC' && JSON.stringify(edge.evidence).includes('nodes/proxy'));
-    expect(sorted(rows.get('nodes-proxy-holders.cypher')!.map((row) => row.identity))).toEqual(sorted([...new Set(proxy.map((edge) => edge.source))]));
-    const exposed = new Set(graph.edges.filter((edge) => edge.source === 'internet' && edge.type === 'CAN_REACH').map((edge) => edge.target));
-    expect(sorted(rows.get('exposed-privileged-pods.cypher')!.map((row) => row.pod))).toEqual(sorted([...new Set(escapes.filter((edge) => exposed.has(edge.source)).map((edge) => edge.source))]));
+    expect(sorted(rows.get('nodes-proxy-holders.cypher')!.map((row) => row.identity))).toEqual(
+      sorted([...new Set(proxy.map((edge) => edge.source))]),
+    );
+    const exposed = new Set(
+      graph.edges.filter((edge) => edge.source === 'internet' && edge.type === 'CAN_REACH').map((edge) => edge.target),
+    );
+    expect(sorted(rows.get('exposed-privileged-pods.cypher')!.map((row) => row.pod))).toEqual(
+      sorted([...new Set(escapes.filter((edge) => exposed.has(edge.source)).map((edge) => edge.source))]),
+    );
     const namespaceOf = new Map(graph.nodes.map((node) => [node.id, node.namespace]));
     const withPolicy = new Set(graph.nodes.filter((node) => node.kind === 'NetworkPolicy').map((node) => node.namespace));
-    const bare = new Set(graph.nodes.filter((node) => node.kind === 'Pod' && !withPolicy.has(node.namespace)).map((node) => namespaceOf.get(node.id)));
+    const bare = new Set(
+      graph.nodes.filter((node) => node.kind === 'Pod' && !withPolicy.has(node.namespace)).map((node) => namespaceOf.get(node.id)),
+    );
     expect(sorted(rows.get('namespaces-without-network-policies.cypher')!.map((row) => row.namespace))).toEqual(sorted([...bare]));
   });
 
   it('exploitable services are the pods the reports mark, the exposed ones first, each with what its attack edges reach', () => {
     const marked = graph.nodes.filter((node) => (node as {exploitableVulnerabilities?: string[]}).exploitableVulnerabilities);
     expect(marked.map((node) => node.id).sort()).toEqual(['pod:batch/report-generator', 'pod:monitoring/grafana']);
-    const exposed = new Set(graph.edges.filter((edge) => edge.source === 'internet' && edge.type === 'CAN_REACH').map((edge) => edge.target));
+    const exposed = new Set(
+      graph.edges.filter((edge) => edge.source === 'internet' && edge.type === 'CAN_REACH').map((edge) => edge.target),
+    );
     const attack = graph.edges as Array<Edge & {attack?: boolean}>;
     expect(rows.get('exploitable-services.cypher')).toEqual(
       marked
@@ -125,11 +168,19 @@ describe('queries/', () => {
           pod: node.id,
           vulnerabilities: (node as {exploitableVulnerabilities?: string[]}).exploitableVulnerabilities,
           exposed: exposed.has(node.id),
-          gains: [...new Set(attack.filter((edge) => edge.source === node.id && edge.attack && edge.type !== 'CAN_REACH').map((edge) => edge.target))].sort(),
+          gains: [
+            ...new Set(
+              attack.filter((edge) => edge.source === node.id && edge.attack && edge.type !== 'CAN_REACH').map((edge) => edge.target),
+            ),
+          ].sort(),
         }))
         .sort((a, b) => Number(b.exposed) - Number(a.exposed) || (a.pod < b.pod ? -1 : 1)),
     );
-    expect(rows.get('exploitable-services.cypher')![0]).toMatchObject({pod: 'pod:monitoring/grafana', exposed: true, vulnerabilities: ['CVE-2099-10001']});
+    expect(rows.get('exploitable-services.cypher')![0]).toMatchObject({
+      pod: 'pod:monitoring/grafana',
+      exposed: true,
+      vulnerabilities: ['CVE-2099-10001'],
+    });
   });
 
   it("the findings and the fixes that cut them are analyze's", () => {

@@ -20,10 +20,18 @@ import {tempDir} from './helpers/cli.js';
 const yaml = (...documents: string[]): string => documents.join('\n---\n') + '\n';
 const namespace = (name: string): string => `{apiVersion: v1, kind: Namespace, metadata: {name: ${name}}}`;
 const account = (ns: string, name: string): string => `{apiVersion: v1, kind: ServiceAccount, metadata: {name: ${name}, namespace: ${ns}}}`;
-const secret = (ns: string, name: string): string => `{apiVersion: v1, kind: Secret, metadata: {name: ${name}, namespace: ${ns}}, type: Opaque}`;
+const secret = (ns: string, name: string): string =>
+  `{apiVersion: v1, kind: Secret, metadata: {name: ${name}, namespace: ${ns}}, type: Opaque}`;
 
 /** The controllers whose ServiceAccounts the live-like snapshot holds. */
-const ACCOUNTS = ['generic-garbage-collector', 'daemon-set-controller', 'clusterrole-aggregation-controller', 'replicaset-controller', 'namespace-controller', 'legacy-service-account-token-cleaner'];
+const ACCOUNTS = [
+  'generic-garbage-collector',
+  'daemon-set-controller',
+  'clusterrole-aggregation-controller',
+  'replicaset-controller',
+  'namespace-controller',
+  'legacy-service-account-token-cleaner',
+];
 
 const CLUSTERS = {
   // What a live collection of a kubeadm cluster holds: the controller manager's ServiceAccounts.
@@ -59,10 +67,17 @@ beforeAll(async () => {
 });
 
 const controller = (name: string): string => `sa:kube-system/${name}`;
-const resource = (verb: string, res: string, extra: Partial<ResourceRequest> = {}): ResourceRequest => ({verb, group: '', resource: res, ...extra});
+const resource = (verb: string, res: string, extra: Partial<ResourceRequest> = {}): ResourceRequest => ({
+  verb,
+  group: '',
+  resource: res,
+  ...extra,
+});
 /** The (binding, role, rule index, scope) of each grant, as comparable strings. */
 const grantsOf = (eng: RbacEngine, id: string, request: RbacRequest): string[] =>
-  eng.can(id, request).map((g) => (g.kind === 'rbac' ? `${g.binding} ${g.role}#${g.ruleIndex} ${g.scope}${g.bootstrap ? ' [bootstrap]' : ''}` : g.kind));
+  eng
+    .can(id, request)
+    .map((g) => (g.kind === 'rbac' ? `${g.binding} ${g.role}#${g.ruleIndex} ${g.scope}${g.bootstrap ? ' [bootstrap]' : ''}` : g.kind));
 const via = (name: string, rule: number, scope = 'cluster'): string =>
   `ClusterRoleBinding/${CONTROLLER_ROLE_PREFIX}${name} ClusterRole/${CONTROLLER_ROLE_PREFIX}${name}#${rule} ${scope} [bootstrap]`;
 
@@ -79,7 +94,13 @@ describe('controller roles and bindings (Kubernetes v1.30)', () => {
     expect(controllerRoles).toHaveLength(33);
     // Those of gates off by default in v1.30 are not added.
     const names = new Set(policy.clusterRoles.map((r) => r.metadata.name));
-    for (const gated of ['resource-claim-controller', 'service-cidrs-controller', 'storage-version-garbage-collector', 'storage-version-migrator-controller', 'volumeattributesclass-protection-controller']) {
+    for (const gated of [
+      'resource-claim-controller',
+      'service-cidrs-controller',
+      'storage-version-garbage-collector',
+      'storage-version-migrator-controller',
+      'volumeattributesclass-protection-controller',
+    ]) {
       expect(names.has(CONTROLLER_ROLE_PREFIX + gated), gated).toBe(false);
     }
     // The golden file lists them by name; so does the data.
@@ -92,7 +113,9 @@ describe('controller roles and bindings (Kubernetes v1.30)', () => {
   it('binds each controller role, by its own name, to its ServiceAccount in kube-system', () => {
     const policy = bootstrapPolicy();
     const roles = policy.clusterRoles.filter((r) => r.metadata.name.startsWith(CONTROLLER_ROLE_PREFIX));
-    const bindings = new Map(policy.clusterRoleBindings.filter((b) => b.metadata.name.startsWith(CONTROLLER_ROLE_PREFIX)).map((b) => [b.metadata.name, b]));
+    const bindings = new Map(
+      policy.clusterRoleBindings.filter((b) => b.metadata.name.startsWith(CONTROLLER_ROLE_PREFIX)).map((b) => [b.metadata.name, b]),
+    );
     expect([...bindings.keys()].sort()).toEqual(roles.map((r) => r.metadata.name).sort());
     for (const role of roles) {
       const name = role.metadata.name;
@@ -110,7 +133,9 @@ describe('controller roles and bindings (Kubernetes v1.30)', () => {
     const eng = engine('live');
     const gc = controller('generic-garbage-collector');
     expect(grantsOf(eng, gc, resource('get', 'secrets', {namespace: 'shop', name: 'db'}))).toEqual([via('generic-garbage-collector', 0)]);
-    expect(grantsOf(eng, gc, resource('get', 'secrets', {namespace: 'kube-system', name: 'any'}))).toEqual([via('generic-garbage-collector', 0)]);
+    expect(grantsOf(eng, gc, resource('get', 'secrets', {namespace: 'kube-system', name: 'any'}))).toEqual([
+      via('generic-garbage-collector', 0),
+    ]);
     expect(grantsOf(eng, gc, resource('list', 'secrets'))).toEqual([via('generic-garbage-collector', 0)]);
     expect(grantsOf(eng, gc, resource('patch', 'pods', {namespace: 'shop', name: 'web'}))).toEqual([via('generic-garbage-collector', 0)]);
     expect(grantsOf(eng, gc, resource('create', 'pods', {namespace: 'shop'}))).toEqual([]);
@@ -123,10 +148,12 @@ describe('controller roles and bindings (Kubernetes v1.30)', () => {
     const ds = controller('daemon-set-controller');
     expect(grantsOf(eng, ds, resource('create', 'pods', {namespace: 'shop'}))).toEqual([via('daemon-set-controller', 4)]);
     expect(grantsOf(eng, ds, resource('create', 'pods', {namespace: 'kube-system'}))).toEqual([via('daemon-set-controller', 4)]);
-    expect(grantsOf(eng, ds, resource('create', 'pods', {subresource: 'binding', namespace: 'shop', name: 'web'}))).toEqual([via('daemon-set-controller', 5)]);
-    expect(grantsOf(eng, ds, resource('update', 'daemonsets', {group: 'extensions', subresource: 'status', namespace: 'shop', name: 'agent'}))).toEqual([
-      via('daemon-set-controller', 1),
+    expect(grantsOf(eng, ds, resource('create', 'pods', {subresource: 'binding', namespace: 'shop', name: 'web'}))).toEqual([
+      via('daemon-set-controller', 5),
     ]);
+    expect(
+      grantsOf(eng, ds, resource('update', 'daemonsets', {group: 'extensions', subresource: 'status', namespace: 'shop', name: 'agent'})),
+    ).toEqual([via('daemon-set-controller', 1)]);
     expect(grantsOf(eng, ds, resource('delete', 'daemonsets', {group: 'apps', namespace: 'shop', name: 'agent'}))).toEqual([]);
     expect(grantsOf(eng, ds, resource('get', 'secrets', {namespace: 'shop', name: 'db'}))).toEqual([]);
   });
@@ -135,8 +162,12 @@ describe('controller roles and bindings (Kubernetes v1.30)', () => {
     const eng = engine('live');
     const agg = controller('clusterrole-aggregation-controller');
     const rbac = {group: 'rbac.authorization.k8s.io'};
-    expect(grantsOf(eng, agg, resource('escalate', 'clusterroles', {...rbac, name: 'admin'}))).toEqual([via('clusterrole-aggregation-controller', 0)]);
-    expect(grantsOf(eng, agg, resource('update', 'clusterroles', {...rbac, name: 'admin'}))).toEqual([via('clusterrole-aggregation-controller', 0)]);
+    expect(grantsOf(eng, agg, resource('escalate', 'clusterroles', {...rbac, name: 'admin'}))).toEqual([
+      via('clusterrole-aggregation-controller', 0),
+    ]);
+    expect(grantsOf(eng, agg, resource('update', 'clusterroles', {...rbac, name: 'admin'}))).toEqual([
+      via('clusterrole-aggregation-controller', 0),
+    ]);
     expect(grantsOf(eng, agg, resource('bind', 'clusterroles', {...rbac, name: 'cluster-admin'}))).toEqual([]);
     expect(grantsOf(eng, agg, resource('escalate', 'roles', {...rbac, namespace: 'shop', name: 'x'}))).toEqual([]);
     expect(grantsOf(eng, agg, resource('create', 'clusterrolebindings', rbac))).toEqual([]);
@@ -148,18 +179,22 @@ describe('controller roles and bindings (Kubernetes v1.30)', () => {
     expect(grantsOf(eng, rs, resource('get', 'secrets', {namespace: 'shop', name: 'db'}))).toEqual([]);
     expect(grantsOf(eng, rs, resource('list', 'secrets', {namespace: 'shop'}))).toEqual([]);
     expect(grantsOf(eng, rs, resource('create', 'pods', {namespace: 'shop'}))).toEqual([via('replicaset-controller', 3)]);
-    expect(grantsOf(eng, rs, resource('update', 'replicasets', {group: 'apps', subresource: 'finalizers', namespace: 'shop', name: 'web'}))).toEqual([
-      via('replicaset-controller', 2),
-    ]);
+    expect(
+      grantsOf(eng, rs, resource('update', 'replicasets', {group: 'apps', subresource: 'finalizers', namespace: 'shop', name: 'web'})),
+    ).toEqual([via('replicaset-controller', 2)]);
     expect(grantsOf(eng, rs, resource('create', 'pods', {subresource: 'exec', namespace: 'shop', name: 'web'}))).toEqual([]);
   });
 
   it('gives namespace-controller deletecollection on everything, and the token cleaner one ConfigMap by name', () => {
     const eng = engine('live');
-    expect(grantsOf(eng, controller('namespace-controller'), resource('deletecollection', 'secrets', {namespace: 'shop'}))).toEqual([via('namespace-controller', 2)]);
+    expect(grantsOf(eng, controller('namespace-controller'), resource('deletecollection', 'secrets', {namespace: 'shop'}))).toEqual([
+      via('namespace-controller', 2),
+    ]);
     expect(grantsOf(eng, controller('namespace-controller'), resource('create', 'secrets', {namespace: 'shop'}))).toEqual([]);
     const cleaner = controller('legacy-service-account-token-cleaner');
-    expect(grantsOf(eng, cleaner, resource('delete', 'secrets', {namespace: 'shop', name: 'old-token'}))).toEqual([via('legacy-service-account-token-cleaner', 1)]);
+    expect(grantsOf(eng, cleaner, resource('delete', 'secrets', {namespace: 'shop', name: 'old-token'}))).toEqual([
+      via('legacy-service-account-token-cleaner', 1),
+    ]);
     expect(grantsOf(eng, cleaner, resource('get', 'secrets', {namespace: 'shop', name: 'old-token'}))).toEqual([]);
     const tracking = {namespace: 'kube-system', name: 'kube-apiserver-legacy-service-account-token-tracking'};
     expect(grantsOf(eng, cleaner, resource('get', 'configmaps', tracking))).toEqual([via('legacy-service-account-token-cleaner', 0)]);
@@ -169,19 +204,37 @@ describe('controller roles and bindings (Kubernetes v1.30)', () => {
   it('keeps the golden rule order, so rule indexes match kubectl get clusterrole -o yaml', () => {
     const eng = engine('manifests');
     // Rules a default-on feature gate appended after the events rule stay last.
-    expect(grantsOf(eng, controller('node-controller'), resource('get', 'pods', {namespace: 'shop', name: 'web'}))).toEqual([via('node-controller', 5)]);
-    expect(grantsOf(eng, controller('disruption-controller'), resource('update', 'pods', {subresource: 'status', namespace: 'shop', name: 'web'}))).toEqual([
-      via('disruption-controller', 8),
+    expect(grantsOf(eng, controller('node-controller'), resource('get', 'pods', {namespace: 'shop', name: 'web'}))).toEqual([
+      via('node-controller', 5),
     ]);
-    expect(grantsOf(eng, controller('statefulset-controller'), resource('delete', 'persistentvolumeclaims', {namespace: 'shop', name: 'data-0'}))).toEqual([
-      via('statefulset-controller', 8),
-    ]);
+    expect(
+      grantsOf(
+        eng,
+        controller('disruption-controller'),
+        resource('update', 'pods', {subresource: 'status', namespace: 'shop', name: 'web'}),
+      ),
+    ).toEqual([via('disruption-controller', 8)]);
+    expect(
+      grantsOf(
+        eng,
+        controller('statefulset-controller'),
+        resource('delete', 'persistentvolumeclaims', {namespace: 'shop', name: 'data-0'}),
+      ),
+    ).toEqual([via('statefulset-controller', 8)]);
     // The glusterfs rules v1.30 still carries (removed in v1.31).
-    expect(grantsOf(eng, controller('persistent-volume-binder'), resource('create', 'services', {namespace: 'shop'}))).toEqual([via('persistent-volume-binder', 7)]);
-    expect(grantsOf(eng, controller('expand-controller'), resource('get', 'secrets', {namespace: 'shop', name: 'db'}))).toEqual([via('expand-controller', 5)]);
-    expect(grantsOf(eng, controller('horizontal-pod-autoscaler'), resource('update', 'deployments', {group: 'apps', subresource: 'scale', namespace: 'shop', name: 'web'}))).toEqual([
-      via('horizontal-pod-autoscaler', 2),
+    expect(grantsOf(eng, controller('persistent-volume-binder'), resource('create', 'services', {namespace: 'shop'}))).toEqual([
+      via('persistent-volume-binder', 7),
     ]);
+    expect(grantsOf(eng, controller('expand-controller'), resource('get', 'secrets', {namespace: 'shop', name: 'db'}))).toEqual([
+      via('expand-controller', 5),
+    ]);
+    expect(
+      grantsOf(
+        eng,
+        controller('horizontal-pod-autoscaler'),
+        resource('update', 'deployments', {group: 'apps', subresource: 'scale', namespace: 'shop', name: 'web'}),
+      ),
+    ).toEqual([via('horizontal-pod-autoscaler', 2)]);
   });
 
   it('adds none of them with {bootstrap: false}', () => {
@@ -191,7 +244,9 @@ describe('controller roles and bindings (Kubernetes v1.30)', () => {
     expect(eng.can(controller('generic-garbage-collector'), resource('get', 'secrets', {namespace: 'shop', name: 'db'}))).toEqual([]);
     expect(eng.can(controller('daemon-set-controller'), resource('create', 'pods', {namespace: 'shop'}))).toEqual([]);
     // With the bootstrap policy, all 33 are there and marked.
-    const withBootstrap = [...engine('live').policy.roles.values()].filter((r) => r.key.startsWith(`ClusterRole/${CONTROLLER_ROLE_PREFIX}`));
+    const withBootstrap = [...engine('live').policy.roles.values()].filter((r) =>
+      r.key.startsWith(`ClusterRole/${CONTROLLER_ROLE_PREFIX}`),
+    );
     expect(withBootstrap).toHaveLength(33);
     expect(withBootstrap.every((r) => r.bootstrap)).toBe(true);
   });
@@ -199,17 +254,30 @@ describe('controller roles and bindings (Kubernetes v1.30)', () => {
   it('lets an input object of the same name win: a ClusterRole, and a ClusterRoleBinding', () => {
     const eng = engine('overrides');
     const gc = controller('generic-garbage-collector');
-    expect(eng.policy.roles.get(`ClusterRole/${CONTROLLER_ROLE_PREFIX}generic-garbage-collector`)).toMatchObject({bootstrap: false, rules: [expect.anything()]});
+    expect(eng.policy.roles.get(`ClusterRole/${CONTROLLER_ROLE_PREFIX}generic-garbage-collector`)).toMatchObject({
+      bootstrap: false,
+      rules: [expect.anything()],
+    });
     expect(eng.can(gc, resource('get', 'secrets', {namespace: 'shop', name: 'db'}))).toEqual([]);
     // The bootstrap binding still applies, to the input's role.
     expect(eng.can(gc, resource('get', 'pods', {namespace: 'shop', name: 'web'}))).toEqual([
-      expect.objectContaining({binding: `ClusterRoleBinding/${CONTROLLER_ROLE_PREFIX}generic-garbage-collector`, bindingBootstrap: true, bootstrap: false, ruleIndex: 0}),
+      expect.objectContaining({
+        binding: `ClusterRoleBinding/${CONTROLLER_ROLE_PREFIX}generic-garbage-collector`,
+        bindingBootstrap: true,
+        bootstrap: false,
+        ruleIndex: 0,
+      }),
     ]);
     // The input binding names someone else: the controller's own account holds nothing through it.
     const create = resource('create', 'pods', {namespace: 'shop'});
     expect(eng.can(controller('replicaset-controller'), create)).toEqual([]);
     expect(eng.can(controller('impostor'), create)).toEqual([
-      expect.objectContaining({binding: `ClusterRoleBinding/${CONTROLLER_ROLE_PREFIX}replicaset-controller`, bindingBootstrap: false, bootstrap: true, ruleIndex: 3}),
+      expect.objectContaining({
+        binding: `ClusterRoleBinding/${CONTROLLER_ROLE_PREFIX}replicaset-controller`,
+        bindingBootstrap: false,
+        bootstrap: true,
+        ruleIndex: 3,
+      }),
     ]);
   });
 
@@ -255,7 +323,10 @@ describe('the rest of the v1.30 data', () => {
     const eng = engine('manifests');
     for (const url of ['/.well-known/openid-configuration', '/.well-known/openid-configuration/', '/openid/v1/jwks', '/openid/v1/jwks/']) {
       const grants = eng.can('sa:shop/default', {verb: 'get', nonResourceURL: url});
-      expect(grants.map((g) => g.kind === 'rbac' && `${g.binding}#${g.ruleIndex}`), url).toEqual(['ClusterRoleBinding/system:service-account-issuer-discovery#0']);
+      expect(
+        grants.map((g) => g.kind === 'rbac' && `${g.binding}#${g.ruleIndex}`),
+        url,
+      ).toEqual(['ClusterRoleBinding/system:service-account-issuer-discovery#0']);
     }
     expect(eng.can('user:system:anonymous', {verb: 'get', nonResourceURL: '/openid/v1/jwks/'})).toEqual([]);
   });

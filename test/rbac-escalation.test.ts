@@ -21,7 +21,10 @@ describe('escalation by binding', () => {
     const escalated = buildRbacEngine(model, {escalations: true});
     const [grant] = escalated.can('sa:ci/deployer', readVault);
     expect(grant).toMatchObject({kind: 'rbac', role: 'ClusterRole/secret-reader', scope: 'vault'});
-    expect(grant!.kind === 'rbac' && grant!.escalation?.grants.map((g) => g.kind === 'rbac' && g.role)).toEqual(['Role/vault/binder', 'Role/vault/binder']);
+    expect(grant!.kind === 'rbac' && grant!.escalation?.grants.map((g) => g.kind === 'rbac' && g.role)).toEqual([
+      'Role/vault/binder',
+      'Role/vault/binder',
+    ]);
     expect(escalated.can('sa:ci/deployer', {...readVault, namespace: 'default'})).toEqual([]);
   });
 
@@ -52,6 +55,9 @@ subjects:
     const written = escalationBindings(model, buildRbacEngine(model));
     expect(written.map((b) => `${b.kind} ${b.roleKey} ${b.escalation!.by}`)).toEqual(['ClusterRoleBinding ClusterRole/view user:alice']);
     const escalated = buildRbacEngine(model, {escalations: true});
-    expect(escalated.can('user:alice', {verb: 'list', group: 'apps', resource: 'deployments', namespace: 'any'})[0]).toMatchObject({role: 'ClusterRole/view', scope: 'cluster'});
+    expect(escalated.can('user:alice', {verb: 'list', group: 'apps', resource: 'deployments', namespace: 'any'})[0]).toMatchObject({
+      role: 'ClusterRole/view',
+      scope: 'cluster',
+    });
   });
 });

@@ -26,10 +26,15 @@ const clusterRole = (name: string, rules: string, options: {labels?: string; agg
     `rules: ${rules}${options.aggregate ? `\naggregationRule: {clusterRoleSelectors: [${options.aggregate}]}` : ''}`,
   );
 const binding = (kind: 'RoleBinding' | 'ClusterRoleBinding', name: string, roleRef: string, subjects: string): string =>
-  rbacObject(kind, kind === 'RoleBinding' ? `{name: ${name.split('/')[1]}, namespace: ${name.split('/')[0]}}` : `{name: ${name}}`, `roleRef: {apiGroup: rbac.authorization.k8s.io, ${roleRef}}\nsubjects: ${subjects}`);
+  rbacObject(
+    kind,
+    kind === 'RoleBinding' ? `{name: ${name.split('/')[1]}, namespace: ${name.split('/')[0]}}` : `{name: ${name}}`,
+    `roleRef: {apiGroup: rbac.authorization.k8s.io, ${roleRef}}\nsubjects: ${subjects}`,
+  );
 const user = (name: string): string => `[{kind: User, name: "${name}", apiGroup: rbac.authorization.k8s.io}]`;
 const group = (name: string): string => `[{kind: Group, name: "${name}", apiGroup: rbac.authorization.k8s.io}]`;
-const account = (namespace: string, name: string): string => `{apiVersion: v1, kind: ServiceAccount, metadata: {name: ${name}, namespace: ${namespace}}}`;
+const account = (namespace: string, name: string): string =>
+  `{apiVersion: v1, kind: ServiceAccount, metadata: {name: ${name}, namespace: ${namespace}}}`;
 const yaml = (...documents: string[]): string => documents.join('\n---\n') + '\n';
 
 /** Small clusters, one per theme; the cases below name them. */
@@ -57,9 +62,24 @@ const CLUSTERS: Record<string, string> = {
     account('batch', 'worker'),
     account('ops', 'agent'),
     clusterRole('secret-reader', '[{apiGroups: [""], resources: [secrets], verbs: [get]}]'),
-    binding('RoleBinding', 'shop/account-without-namespace', 'kind: ClusterRole, name: secret-reader', '[{kind: ServiceAccount, name: web}]'),
-    binding('ClusterRoleBinding', 'accounts-cluster-wide', 'kind: ClusterRole, name: secret-reader', '[{kind: ServiceAccount, name: api}, {kind: ServiceAccount, name: api, namespace: backend}]'),
-    binding('RoleBinding', 'shop/account-of-another-namespace', 'kind: ClusterRole, name: secret-reader', '[{kind: ServiceAccount, name: worker, namespace: batch}]'),
+    binding(
+      'RoleBinding',
+      'shop/account-without-namespace',
+      'kind: ClusterRole, name: secret-reader',
+      '[{kind: ServiceAccount, name: web}]',
+    ),
+    binding(
+      'ClusterRoleBinding',
+      'accounts-cluster-wide',
+      'kind: ClusterRole, name: secret-reader',
+      '[{kind: ServiceAccount, name: api}, {kind: ServiceAccount, name: api, namespace: backend}]',
+    ),
+    binding(
+      'RoleBinding',
+      'shop/account-of-another-namespace',
+      'kind: ClusterRole, name: secret-reader',
+      '[{kind: ServiceAccount, name: worker, namespace: batch}]',
+    ),
     clusterRole('node-reader', '[{apiGroups: [""], resources: [nodes], verbs: [get]}]'),
     binding('ClusterRoleBinding', 'account-as-user', 'kind: ClusterRole, name: node-reader', user('system:serviceaccount:ops:agent')),
     clusterRole('configmap-reader', '[{apiGroups: [""], resources: [configmaps], verbs: [get]}]'),
@@ -74,7 +94,10 @@ const CLUSTERS: Record<string, string> = {
     binding('ClusterRoleBinding', 'names-anonymous', 'kind: ClusterRole, name: node-reader', user('system:anonymous')),
   ),
   rules: yaml(
-    clusterRole('named-secret', '[{apiGroups: [""], resources: [secrets], resourceNames: [db-password], verbs: [get, list, watch, create, update, deletecollection]}]'),
+    clusterRole(
+      'named-secret',
+      '[{apiGroups: [""], resources: [secrets], resourceNames: [db-password], verbs: [get, list, watch, create, update, deletecollection]}]',
+    ),
     binding('ClusterRoleBinding', 'u-names', 'kind: ClusterRole, name: named-secret', user('u-names')),
     clusterRole('pods-only', '[{apiGroups: [""], resources: [pods], verbs: ["*"]}]'),
     binding('ClusterRoleBinding', 'u-pods', 'kind: ClusterRole, name: pods-only', user('u-pods')),
@@ -84,7 +107,10 @@ const CLUSTERS: Record<string, string> = {
     binding('ClusterRoleBinding', 'u-scale', 'kind: ClusterRole, name: scale-anything', user('u-scale')),
     clusterRole('exec-only', '[{apiGroups: [""], resources: [pods/exec], verbs: [create]}]'),
     binding('ClusterRoleBinding', 'u-exec', 'kind: ClusterRole, name: exec-only', user('u-exec')),
-    clusterRole('literal-stars', '[{apiGroups: [""], resources: ["pods/*"], verbs: [get]}, {apiGroups: [""], resources: [secrets], resourceNames: ["*"], verbs: [get]}]'),
+    clusterRole(
+      'literal-stars',
+      '[{apiGroups: [""], resources: ["pods/*"], verbs: [get]}, {apiGroups: [""], resources: [secrets], resourceNames: ["*"], verbs: [get]}]',
+    ),
     binding('ClusterRoleBinding', 'u-literal', 'kind: ClusterRole, name: literal-stars', user('u-literal')),
     clusterRole('apps-deployments', '[{apiGroups: [apps], resources: [deployments], verbs: [get]}]'),
     binding('ClusterRoleBinding', 'u-apps', 'kind: ClusterRole, name: apps-deployments', user('u-apps')),
@@ -94,11 +120,17 @@ const CLUSTERS: Record<string, string> = {
     clusterRole('middle', '[]', {labels: '{agg: top}', aggregate: '{matchLabels: {agg: middle}}'}),
     clusterRole('leaf-a', '[{apiGroups: [""], resources: [configmaps], verbs: [get]}]', {labels: '{agg: middle}'}),
     clusterRole('leaf-b', '[{apiGroups: [""], resources: [secrets], verbs: [get]}]', {labels: '{agg: top}'}),
-    clusterRole('leaf-c', '[{apiGroups: [""], resources: [configmaps], verbs: [get]}, {apiGroups: [""], resources: [services], verbs: [get]}]', {labels: '{agg: middle}'}),
+    clusterRole(
+      'leaf-c',
+      '[{apiGroups: [""], resources: [configmaps], verbs: [get]}, {apiGroups: [""], resources: [services], verbs: [get]}]',
+      {labels: '{agg: middle}'},
+    ),
     clusterRole('ring-1', 'null', {labels: '{ring: "2"}', aggregate: '{matchLabels: {ring: "1"}}'}),
     clusterRole('ring-2', 'null', {labels: '{ring: "1"}', aggregate: '{matchLabels: {ring: "2"}}'}),
     clusterRole('ring-base', '[{apiGroups: [""], resources: [endpoints], verbs: [get]}]', {labels: '{ring: "1"}'}),
-    clusterRole('widgets-edit', '[{apiGroups: [example.com], resources: [widgets], verbs: [get, create]}]', {labels: '{rbac.authorization.k8s.io/aggregate-to-edit: "true"}'}),
+    clusterRole('widgets-edit', '[{apiGroups: [example.com], resources: [widgets], verbs: [get, create]}]', {
+      labels: '{rbac.authorization.k8s.io/aggregate-to-edit: "true"}',
+    }),
     clusterRole('by-expression', '[]', {aggregate: '{matchExpressions: [{key: tier, operator: In, values: [gold]}]}'}),
     clusterRole('gold', '[{apiGroups: [""], resources: [pods/log], verbs: [get]}]', {labels: '{tier: gold}'}),
     binding('ClusterRoleBinding', 'u-top', 'kind: ClusterRole, name: top', user('u-top')),
@@ -109,7 +141,10 @@ const CLUSTERS: Record<string, string> = {
     binding('RoleBinding', 'shop/u-admin', 'kind: ClusterRole, name: admin', user('u-admin')),
     binding('RoleBinding', 'shop/u-view', 'kind: ClusterRole, name: view', user('u-view')),
   ),
-  bootstrap: yaml(account('shop', 'web'), `{apiVersion: v1, kind: Pod, metadata: {name: web, namespace: shop}, spec: {serviceAccountName: web, containers: [{name: web}]}}`),
+  bootstrap: yaml(
+    account('shop', 'web'),
+    `{apiVersion: v1, kind: Pod, metadata: {name: web, namespace: shop}, spec: {serviceAccountName: web, containers: [{name: web}]}}`,
+  ),
   overrides: yaml(
     account('shop', 'web'),
     clusterRole('view', '[{apiGroups: [""], resources: [pods], verbs: [get]}]'),
@@ -136,96 +171,609 @@ const get = (resource: string, namespace?: string, extra: Partial<RbacRequest> =
 
 const CASES: Case[] = [
   // Scope: a RoleBinding grants in its own namespace only, whatever role it names.
-  {cluster: 'scopes', identity: 'user:alice', request: get('pods', 'shop'), allowed: true, why: 'RoleBinding to a ClusterRole grants in its namespace', via: 'RoleBinding/shop/alice-reads'},
-  {cluster: 'scopes', identity: 'user:alice', request: get('pods', 'dev'), allowed: false, why: 'a ClusterRole bound by a RoleBinding does not reach other namespaces'},
-  {cluster: 'scopes', identity: 'user:alice', request: {verb: 'list', group: '', resource: 'pods'}, allowed: false, why: 'nor cluster-wide requests'},
-  {cluster: 'scopes', identity: 'user:erin', request: {verb: 'list', group: '', resource: 'pods'}, allowed: true, why: 'a ClusterRoleBinding grants cluster-wide', via: 'ClusterRoleBinding/erin-reads'},
+  {
+    cluster: 'scopes',
+    identity: 'user:alice',
+    request: get('pods', 'shop'),
+    allowed: true,
+    why: 'RoleBinding to a ClusterRole grants in its namespace',
+    via: 'RoleBinding/shop/alice-reads',
+  },
+  {
+    cluster: 'scopes',
+    identity: 'user:alice',
+    request: get('pods', 'dev'),
+    allowed: false,
+    why: 'a ClusterRole bound by a RoleBinding does not reach other namespaces',
+  },
+  {
+    cluster: 'scopes',
+    identity: 'user:alice',
+    request: {verb: 'list', group: '', resource: 'pods'},
+    allowed: false,
+    why: 'nor cluster-wide requests',
+  },
+  {
+    cluster: 'scopes',
+    identity: 'user:erin',
+    request: {verb: 'list', group: '', resource: 'pods'},
+    allowed: true,
+    why: 'a ClusterRoleBinding grants cluster-wide',
+    via: 'ClusterRoleBinding/erin-reads',
+  },
   {cluster: 'scopes', identity: 'user:erin', request: get('pods', 'dev'), allowed: true, why: 'and in every namespace'},
-  {cluster: 'scopes', identity: 'user:bob', request: get('secrets', 'dev'), allowed: false, why: 'a Role roleRef is not resolved in another namespace'},
-  {cluster: 'scopes', identity: 'user:bob', request: get('secrets', 'shop'), allowed: false, why: 'and the binding namespace holds no such Role'},
-  {cluster: 'scopes', identity: 'user:carol', request: get('secrets', 'dev'), allowed: true, why: 'a Role roleRef resolves in the binding namespace', via: 'RoleBinding/dev/carol-secrets'},
-  {cluster: 'scopes', identity: 'user:dave', request: get('secrets', 'dev'), allowed: false, why: 'a ClusterRoleBinding cannot reference a Role'},
-  {cluster: 'scopes', identity: 'user:frank', request: {verb: 'get', nonResourceURL: '/metrics'}, allowed: false, why: 'nonResourceURLs through a RoleBinding are ignored'},
-  {cluster: 'scopes', identity: 'user:grace', request: {verb: 'get', nonResourceURL: '/metrics'}, allowed: true, why: 'nonResourceURLs through a ClusterRoleBinding, exact', via: 'ClusterRoleBinding/urls-through-clusterrolebinding'},
-  {cluster: 'scopes', identity: 'user:grace', request: {verb: 'get', nonResourceURL: '/logs/kubelet/x.log'}, allowed: true, why: 'a trailing * is a prefix'},
-  {cluster: 'scopes', identity: 'user:grace', request: {verb: 'get', nonResourceURL: '/logs'}, allowed: false, why: 'the prefix is /logs/, not /logs'},
-  {cluster: 'scopes', identity: 'user:grace', request: {verb: 'post', nonResourceURL: '/metrics'}, allowed: false, why: 'verbs still count'},
-  {cluster: 'scopes', identity: 'user:heidi', request: {verb: 'patch', group: '', resource: 'namespaces', name: 'shop'}, allowed: true, why: 'a request on namespace N is in N', via: 'RoleBinding/shop/patches-its-namespace'},
-  {cluster: 'scopes', identity: 'user:heidi', request: {verb: 'patch', group: '', resource: 'namespaces', name: 'dev'}, allowed: false, why: 'but not another namespace'},
-  {cluster: 'scopes', identity: 'user:heidi', request: {verb: 'list', group: '', resource: 'namespaces'}, allowed: false, why: 'listing namespaces is cluster-wide'},
+  {
+    cluster: 'scopes',
+    identity: 'user:bob',
+    request: get('secrets', 'dev'),
+    allowed: false,
+    why: 'a Role roleRef is not resolved in another namespace',
+  },
+  {
+    cluster: 'scopes',
+    identity: 'user:bob',
+    request: get('secrets', 'shop'),
+    allowed: false,
+    why: 'and the binding namespace holds no such Role',
+  },
+  {
+    cluster: 'scopes',
+    identity: 'user:carol',
+    request: get('secrets', 'dev'),
+    allowed: true,
+    why: 'a Role roleRef resolves in the binding namespace',
+    via: 'RoleBinding/dev/carol-secrets',
+  },
+  {
+    cluster: 'scopes',
+    identity: 'user:dave',
+    request: get('secrets', 'dev'),
+    allowed: false,
+    why: 'a ClusterRoleBinding cannot reference a Role',
+  },
+  {
+    cluster: 'scopes',
+    identity: 'user:frank',
+    request: {verb: 'get', nonResourceURL: '/metrics'},
+    allowed: false,
+    why: 'nonResourceURLs through a RoleBinding are ignored',
+  },
+  {
+    cluster: 'scopes',
+    identity: 'user:grace',
+    request: {verb: 'get', nonResourceURL: '/metrics'},
+    allowed: true,
+    why: 'nonResourceURLs through a ClusterRoleBinding, exact',
+    via: 'ClusterRoleBinding/urls-through-clusterrolebinding',
+  },
+  {
+    cluster: 'scopes',
+    identity: 'user:grace',
+    request: {verb: 'get', nonResourceURL: '/logs/kubelet/x.log'},
+    allowed: true,
+    why: 'a trailing * is a prefix',
+  },
+  {
+    cluster: 'scopes',
+    identity: 'user:grace',
+    request: {verb: 'get', nonResourceURL: '/logs'},
+    allowed: false,
+    why: 'the prefix is /logs/, not /logs',
+  },
+  {
+    cluster: 'scopes',
+    identity: 'user:grace',
+    request: {verb: 'post', nonResourceURL: '/metrics'},
+    allowed: false,
+    why: 'verbs still count',
+  },
+  {
+    cluster: 'scopes',
+    identity: 'user:heidi',
+    request: {verb: 'patch', group: '', resource: 'namespaces', name: 'shop'},
+    allowed: true,
+    why: 'a request on namespace N is in N',
+    via: 'RoleBinding/shop/patches-its-namespace',
+  },
+  {
+    cluster: 'scopes',
+    identity: 'user:heidi',
+    request: {verb: 'patch', group: '', resource: 'namespaces', name: 'dev'},
+    allowed: false,
+    why: 'but not another namespace',
+  },
+  {
+    cluster: 'scopes',
+    identity: 'user:heidi',
+    request: {verb: 'list', group: '', resource: 'namespaces'},
+    allowed: false,
+    why: 'listing namespaces is cluster-wide',
+  },
   {cluster: 'scopes', identity: 'user:ivan', request: get('pods', 'shop'), allowed: false, why: 'a dangling roleRef grants nothing (yet)'},
   // Subjects and groups.
-  {cluster: 'subjects', identity: 'sa:shop/web', request: get('secrets', 'shop'), allowed: true, why: 'an SA subject without namespace in a RoleBinding means the binding namespace', via: 'RoleBinding/shop/account-without-namespace'},
-  {cluster: 'subjects', identity: 'sa:backend/api', request: get('secrets'), allowed: true, why: 'an SA subject with its namespace in a ClusterRoleBinding', via: 'ClusterRoleBinding/accounts-cluster-wide'},
-  {cluster: 'subjects', identity: 'sa:default/api', request: get('secrets'), allowed: false, why: 'an SA subject without namespace in a ClusterRoleBinding matches nothing', unlisted: true},
-  {cluster: 'subjects', identity: 'sa:batch/worker', request: get('secrets', 'shop'), allowed: true, why: 'a RoleBinding may name an SA of another namespace', via: 'RoleBinding/shop/account-of-another-namespace'},
-  {cluster: 'subjects', identity: 'sa:batch/worker', request: get('secrets', 'batch'), allowed: false, why: 'which gets rights in the binding namespace only'},
-  {cluster: 'subjects', identity: 'sa:ops/agent', request: get('nodes'), allowed: true, why: 'a User subject system:serviceaccount:<ns>:<name> is that SA', via: 'ClusterRoleBinding/account-as-user'},
-  {cluster: 'subjects', identity: 'sa:shop/web', request: get('configmaps', 'shop'), allowed: true, why: 'system:serviceaccounts:<ns> holds the namespace SAs', via: 'RoleBinding/shop/accounts-of-shop'},
+  {
+    cluster: 'subjects',
+    identity: 'sa:shop/web',
+    request: get('secrets', 'shop'),
+    allowed: true,
+    why: 'an SA subject without namespace in a RoleBinding means the binding namespace',
+    via: 'RoleBinding/shop/account-without-namespace',
+  },
+  {
+    cluster: 'subjects',
+    identity: 'sa:backend/api',
+    request: get('secrets'),
+    allowed: true,
+    why: 'an SA subject with its namespace in a ClusterRoleBinding',
+    via: 'ClusterRoleBinding/accounts-cluster-wide',
+  },
+  {
+    cluster: 'subjects',
+    identity: 'sa:default/api',
+    request: get('secrets'),
+    allowed: false,
+    why: 'an SA subject without namespace in a ClusterRoleBinding matches nothing',
+    unlisted: true,
+  },
+  {
+    cluster: 'subjects',
+    identity: 'sa:batch/worker',
+    request: get('secrets', 'shop'),
+    allowed: true,
+    why: 'a RoleBinding may name an SA of another namespace',
+    via: 'RoleBinding/shop/account-of-another-namespace',
+  },
+  {
+    cluster: 'subjects',
+    identity: 'sa:batch/worker',
+    request: get('secrets', 'batch'),
+    allowed: false,
+    why: 'which gets rights in the binding namespace only',
+  },
+  {
+    cluster: 'subjects',
+    identity: 'sa:ops/agent',
+    request: get('nodes'),
+    allowed: true,
+    why: 'a User subject system:serviceaccount:<ns>:<name> is that SA',
+    via: 'ClusterRoleBinding/account-as-user',
+  },
+  {
+    cluster: 'subjects',
+    identity: 'sa:shop/web',
+    request: get('configmaps', 'shop'),
+    allowed: true,
+    why: 'system:serviceaccounts:<ns> holds the namespace SAs',
+    via: 'RoleBinding/shop/accounts-of-shop',
+  },
   {cluster: 'subjects', identity: 'sa:batch/worker', request: get('configmaps', 'shop'), allowed: false, why: 'and no others'},
-  {cluster: 'subjects', identity: 'sa:batch/worker', request: get('leases', 'shop', {group: 'coordination.k8s.io'}), allowed: true, why: 'system:serviceaccounts holds every SA', via: 'RoleBinding/shop/all-accounts'},
-  {cluster: 'subjects', identity: 'user:alice', request: {verb: 'list', group: '', resource: 'events'}, allowed: true, why: 'users are in system:authenticated', via: 'ClusterRoleBinding/alice-events'},
-  {cluster: 'subjects', identity: 'sa:shop/web', request: {verb: 'list', group: '', resource: 'events'}, allowed: true, why: 'SAs are in system:authenticated', via: 'ClusterRoleBinding/authenticated-events'},
-  {cluster: 'subjects', identity: 'user:system:anonymous', request: {verb: 'list', group: '', resource: 'events'}, allowed: false, why: 'system:anonymous is not authenticated'},
-  {cluster: 'subjects', identity: 'user:system:anonymous', request: {verb: 'get', nonResourceURL: '/anonymous'}, allowed: true, why: 'system:anonymous is in system:unauthenticated', via: 'ClusterRoleBinding/anonymous-url'},
-  {cluster: 'subjects', identity: 'user:alice', request: {verb: 'get', nonResourceURL: '/anonymous'}, allowed: false, why: 'authenticated users are not in system:unauthenticated'},
-  {cluster: 'subjects', identity: 'user:system:node:n1', request: {verb: 'list', group: '', resource: 'events'}, allowed: true, why: 'an identity no binding names still has its implicit groups', unlisted: true},
-  {cluster: 'subjects', identity: 'group:system:masters', request: {verb: 'delete', group: '', resource: 'nodes', name: 'n1'}, allowed: true, why: 'system:masters bypasses RBAC'},
-  {cluster: 'subjects', identity: 'group:system:masters', request: {verb: 'get', nonResourceURL: '/anything'}, allowed: true, why: 'for non-resource URLs too'},
+  {
+    cluster: 'subjects',
+    identity: 'sa:batch/worker',
+    request: get('leases', 'shop', {group: 'coordination.k8s.io'}),
+    allowed: true,
+    why: 'system:serviceaccounts holds every SA',
+    via: 'RoleBinding/shop/all-accounts',
+  },
+  {
+    cluster: 'subjects',
+    identity: 'user:alice',
+    request: {verb: 'list', group: '', resource: 'events'},
+    allowed: true,
+    why: 'users are in system:authenticated',
+    via: 'ClusterRoleBinding/alice-events',
+  },
+  {
+    cluster: 'subjects',
+    identity: 'sa:shop/web',
+    request: {verb: 'list', group: '', resource: 'events'},
+    allowed: true,
+    why: 'SAs are in system:authenticated',
+    via: 'ClusterRoleBinding/authenticated-events',
+  },
+  {
+    cluster: 'subjects',
+    identity: 'user:system:anonymous',
+    request: {verb: 'list', group: '', resource: 'events'},
+    allowed: false,
+    why: 'system:anonymous is not authenticated',
+  },
+  {
+    cluster: 'subjects',
+    identity: 'user:system:anonymous',
+    request: {verb: 'get', nonResourceURL: '/anonymous'},
+    allowed: true,
+    why: 'system:anonymous is in system:unauthenticated',
+    via: 'ClusterRoleBinding/anonymous-url',
+  },
+  {
+    cluster: 'subjects',
+    identity: 'user:alice',
+    request: {verb: 'get', nonResourceURL: '/anonymous'},
+    allowed: false,
+    why: 'authenticated users are not in system:unauthenticated',
+  },
+  {
+    cluster: 'subjects',
+    identity: 'user:system:node:n1',
+    request: {verb: 'list', group: '', resource: 'events'},
+    allowed: true,
+    why: 'an identity no binding names still has its implicit groups',
+    unlisted: true,
+  },
+  {
+    cluster: 'subjects',
+    identity: 'group:system:masters',
+    request: {verb: 'delete', group: '', resource: 'nodes', name: 'n1'},
+    allowed: true,
+    why: 'system:masters bypasses RBAC',
+  },
+  {
+    cluster: 'subjects',
+    identity: 'group:system:masters',
+    request: {verb: 'get', nonResourceURL: '/anything'},
+    allowed: true,
+    why: 'for non-resource URLs too',
+  },
   // Rule matching.
-  {cluster: 'rules', identity: 'user:u-names', request: get('secrets', 'shop', {name: 'db-password'}), allowed: true, why: 'resourceNames match exactly', via: 'ClusterRoleBinding/u-names'},
-  {cluster: 'rules', identity: 'user:u-names', request: get('secrets', 'shop', {name: 'other'}), allowed: false, why: 'another name does not'},
-  {cluster: 'rules', identity: 'user:u-names', request: {verb: 'list', group: '', resource: 'secrets', namespace: 'shop'}, allowed: false, why: 'list without a name never matches resourceNames'},
-  {cluster: 'rules', identity: 'user:u-names', request: {verb: 'watch', group: '', resource: 'secrets', namespace: 'shop', name: 'db-password'}, allowed: true, why: 'watch with a metadata.name field selector carries the name'},
-  {cluster: 'rules', identity: 'user:u-names', request: {verb: 'create', group: '', resource: 'secrets', namespace: 'shop', name: 'db-password'}, allowed: false, why: 'create carries no name'},
-  {cluster: 'rules', identity: 'user:u-names', request: {verb: 'deletecollection', group: '', resource: 'secrets', namespace: 'shop', name: 'db-password'}, allowed: false, why: 'nor does deletecollection'},
-  {cluster: 'rules', identity: 'user:u-names', request: {verb: 'update', group: '', resource: 'secrets', namespace: 'shop', name: 'db-password'}, allowed: true, why: 'update does'},
+  {
+    cluster: 'rules',
+    identity: 'user:u-names',
+    request: get('secrets', 'shop', {name: 'db-password'}),
+    allowed: true,
+    why: 'resourceNames match exactly',
+    via: 'ClusterRoleBinding/u-names',
+  },
+  {
+    cluster: 'rules',
+    identity: 'user:u-names',
+    request: get('secrets', 'shop', {name: 'other'}),
+    allowed: false,
+    why: 'another name does not',
+  },
+  {
+    cluster: 'rules',
+    identity: 'user:u-names',
+    request: {verb: 'list', group: '', resource: 'secrets', namespace: 'shop'},
+    allowed: false,
+    why: 'list without a name never matches resourceNames',
+  },
+  {
+    cluster: 'rules',
+    identity: 'user:u-names',
+    request: {verb: 'watch', group: '', resource: 'secrets', namespace: 'shop', name: 'db-password'},
+    allowed: true,
+    why: 'watch with a metadata.name field selector carries the name',
+  },
+  {
+    cluster: 'rules',
+    identity: 'user:u-names',
+    request: {verb: 'create', group: '', resource: 'secrets', namespace: 'shop', name: 'db-password'},
+    allowed: false,
+    why: 'create carries no name',
+  },
+  {
+    cluster: 'rules',
+    identity: 'user:u-names',
+    request: {verb: 'deletecollection', group: '', resource: 'secrets', namespace: 'shop', name: 'db-password'},
+    allowed: false,
+    why: 'nor does deletecollection',
+  },
+  {
+    cluster: 'rules',
+    identity: 'user:u-names',
+    request: {verb: 'update', group: '', resource: 'secrets', namespace: 'shop', name: 'db-password'},
+    allowed: true,
+    why: 'update does',
+  },
   {cluster: 'rules', identity: 'user:u-pods', request: get('pods', 'shop'), allowed: true, why: 'verb *', via: 'ClusterRoleBinding/u-pods'},
-  {cluster: 'rules', identity: 'user:u-pods', request: {verb: 'create', group: '', resource: 'pods', subresource: 'exec', namespace: 'shop', name: 'web'}, allowed: false, why: 'pods does not match pods/exec'},
-  {cluster: 'rules', identity: 'user:u-core-star', request: get('pods', 'shop', {subresource: 'log'}), allowed: true, why: 'resource * matches subresources', via: 'ClusterRoleBinding/u-core-star'},
-  {cluster: 'rules', identity: 'user:u-core-star', request: get('deployments', 'shop', {group: 'apps'}), allowed: false, why: 'apiGroups "" is the core group only'},
-  {cluster: 'rules', identity: 'user:u-scale', request: {verb: 'update', group: 'apps', resource: 'deployments', subresource: 'scale', namespace: 'shop', name: 'web'}, allowed: true, why: '*/scale matches any scale subresource', via: 'ClusterRoleBinding/u-scale'},
-  {cluster: 'rules', identity: 'user:u-scale', request: {verb: 'update', group: 'example.com', resource: 'widgets', subresource: 'scale', namespace: 'shop'}, allowed: true, why: 'of any group (apiGroups *)'},
-  {cluster: 'rules', identity: 'user:u-scale', request: {verb: 'update', group: 'apps', resource: 'deployments', namespace: 'shop'}, allowed: false, why: 'but not the resource itself'},
-  {cluster: 'rules', identity: 'user:u-scale', request: {verb: 'update', group: 'apps', resource: 'deployments', subresource: 'status', namespace: 'shop'}, allowed: false, why: 'nor another subresource'},
-  {cluster: 'rules', identity: 'user:u-exec', request: {verb: 'create', group: '', resource: 'pods', subresource: 'exec', namespace: 'shop', name: 'web'}, allowed: true, why: 'pods/exec matches itself', via: 'ClusterRoleBinding/u-exec'},
-  {cluster: 'rules', identity: 'user:u-exec', request: {verb: 'create', group: '', resource: 'pods', namespace: 'shop'}, allowed: false, why: 'and not pods'},
-  {cluster: 'rules', identity: 'user:u-exec', request: {verb: 'CREATE', group: '', resource: 'pods', subresource: 'exec', namespace: 'shop'}, allowed: false, why: 'verbs are case-sensitive'},
-  {cluster: 'rules', identity: 'user:u-literal', request: get('pods', 'shop', {subresource: 'exec'}), allowed: false, why: 'pods/* is a literal, not a glob'},
-  {cluster: 'rules', identity: 'user:u-literal', request: get('secrets', 'shop', {name: 'db'}), allowed: false, why: 'resourceNames * is a literal'},
-  {cluster: 'rules', identity: 'user:u-apps', request: get('deployments', 'shop', {group: 'apps'}), allowed: true, why: 'apiGroups exact', via: 'ClusterRoleBinding/u-apps'},
-  {cluster: 'rules', identity: 'user:u-apps', request: get('deployments', 'shop', {group: 'extensions'}), allowed: false, why: 'another group does not match'},
+  {
+    cluster: 'rules',
+    identity: 'user:u-pods',
+    request: {verb: 'create', group: '', resource: 'pods', subresource: 'exec', namespace: 'shop', name: 'web'},
+    allowed: false,
+    why: 'pods does not match pods/exec',
+  },
+  {
+    cluster: 'rules',
+    identity: 'user:u-core-star',
+    request: get('pods', 'shop', {subresource: 'log'}),
+    allowed: true,
+    why: 'resource * matches subresources',
+    via: 'ClusterRoleBinding/u-core-star',
+  },
+  {
+    cluster: 'rules',
+    identity: 'user:u-core-star',
+    request: get('deployments', 'shop', {group: 'apps'}),
+    allowed: false,
+    why: 'apiGroups "" is the core group only',
+  },
+  {
+    cluster: 'rules',
+    identity: 'user:u-scale',
+    request: {verb: 'update', group: 'apps', resource: 'deployments', subresource: 'scale', namespace: 'shop', name: 'web'},
+    allowed: true,
+    why: '*/scale matches any scale subresource',
+    via: 'ClusterRoleBinding/u-scale',
+  },
+  {
+    cluster: 'rules',
+    identity: 'user:u-scale',
+    request: {verb: 'update', group: 'example.com', resource: 'widgets', subresource: 'scale', namespace: 'shop'},
+    allowed: true,
+    why: 'of any group (apiGroups *)',
+  },
+  {
+    cluster: 'rules',
+    identity: 'user:u-scale',
+    request: {verb: 'update', group: 'apps', resource: 'deployments', namespace: 'shop'},
+    allowed: false,
+    why: 'but not the resource itself',
+  },
+  {
+    cluster: 'rules',
+    identity: 'user:u-scale',
+    request: {verb: 'update', group: 'apps', resource: 'deployments', subresource: 'status', namespace: 'shop'},
+    allowed: false,
+    why: 'nor another subresource',
+  },
+  {
+    cluster: 'rules',
+    identity: 'user:u-exec',
+    request: {verb: 'create', group: '', resource: 'pods', subresource: 'exec', namespace: 'shop', name: 'web'},
+    allowed: true,
+    why: 'pods/exec matches itself',
+    via: 'ClusterRoleBinding/u-exec',
+  },
+  {
+    cluster: 'rules',
+    identity: 'user:u-exec',
+    request: {verb: 'create', group: '', resource: 'pods', namespace: 'shop'},
+    allowed: false,
+    why: 'and not pods',
+  },
+  {
+    cluster: 'rules',
+    identity: 'user:u-exec',
+    request: {verb: 'CREATE', group: '', resource: 'pods', subresource: 'exec', namespace: 'shop'},
+    allowed: false,
+    why: 'verbs are case-sensitive',
+  },
+  {
+    cluster: 'rules',
+    identity: 'user:u-literal',
+    request: get('pods', 'shop', {subresource: 'exec'}),
+    allowed: false,
+    why: 'pods/* is a literal, not a glob',
+  },
+  {
+    cluster: 'rules',
+    identity: 'user:u-literal',
+    request: get('secrets', 'shop', {name: 'db'}),
+    allowed: false,
+    why: 'resourceNames * is a literal',
+  },
+  {
+    cluster: 'rules',
+    identity: 'user:u-apps',
+    request: get('deployments', 'shop', {group: 'apps'}),
+    allowed: true,
+    why: 'apiGroups exact',
+    via: 'ClusterRoleBinding/u-apps',
+  },
+  {
+    cluster: 'rules',
+    identity: 'user:u-apps',
+    request: get('deployments', 'shop', {group: 'extensions'}),
+    allowed: false,
+    why: 'another group does not match',
+  },
   // Aggregation.
-  {cluster: 'aggregation', identity: 'user:u-top', request: get('configmaps', 'shop'), allowed: true, why: 'aggregation through a chain (top <- middle <- leaf-a)', via: 'ClusterRoleBinding/u-top'},
+  {
+    cluster: 'aggregation',
+    identity: 'user:u-top',
+    request: get('configmaps', 'shop'),
+    allowed: true,
+    why: 'aggregation through a chain (top <- middle <- leaf-a)',
+    via: 'ClusterRoleBinding/u-top',
+  },
   {cluster: 'aggregation', identity: 'user:u-top', request: get('secrets', 'shop'), allowed: true, why: 'and directly (top <- leaf-b)'},
-  {cluster: 'aggregation', identity: 'user:u-top', request: {verb: 'delete', group: '', resource: 'nodes', name: 'n1'}, allowed: false, why: "an aggregated role's own (stale) rules are overwritten"},
-  {cluster: 'aggregation', identity: 'user:u-middle', request: get('services', 'shop'), allowed: true, why: 'a role whose manifest rules are empty gets the union', via: 'ClusterRoleBinding/u-middle'},
+  {
+    cluster: 'aggregation',
+    identity: 'user:u-top',
+    request: {verb: 'delete', group: '', resource: 'nodes', name: 'n1'},
+    allowed: false,
+    why: "an aggregated role's own (stale) rules are overwritten",
+  },
+  {
+    cluster: 'aggregation',
+    identity: 'user:u-middle',
+    request: get('services', 'shop'),
+    allowed: true,
+    why: 'a role whose manifest rules are empty gets the union',
+    via: 'ClusterRoleBinding/u-middle',
+  },
   {cluster: 'aggregation', identity: 'user:u-middle', request: get('secrets', 'shop'), allowed: false, why: 'only of the roles it selects'},
-  {cluster: 'aggregation', identity: 'user:u-ring', request: get('endpoints', 'shop'), allowed: true, why: 'aggregation cycles settle', via: 'ClusterRoleBinding/u-ring'},
-  {cluster: 'aggregation', identity: 'user:u-expression', request: get('pods', 'shop', {subresource: 'log'}), allowed: true, why: 'matchExpressions selectors', via: 'ClusterRoleBinding/u-expression'},
-  {cluster: 'aggregation', identity: 'user:u-edit', request: get('widgets', 'shop', {group: 'example.com'}), allowed: true, why: 'a labelled role extends the bootstrap edit', via: 'RoleBinding/shop/u-edit'},
-  {cluster: 'aggregation', identity: 'user:u-admin', request: get('widgets', 'shop', {group: 'example.com'}), allowed: true, why: 'and admin, through edit', via: 'RoleBinding/shop/u-admin'},
-  {cluster: 'aggregation', identity: 'user:u-view', request: get('widgets', 'shop', {group: 'example.com'}), allowed: false, why: 'but not view'},
-  {cluster: 'aggregation', identity: 'user:u-edit', request: get('pods', 'shop'), allowed: true, why: 'edit holds view (view <- aggregate-to-view)'},
-  {cluster: 'aggregation', identity: 'user:u-edit', request: {verb: 'create', group: 'rbac.authorization.k8s.io', resource: 'rolebindings', namespace: 'shop'}, allowed: false, why: 'edit cannot write bindings'},
-  {cluster: 'aggregation', identity: 'user:u-admin', request: {verb: 'create', group: 'rbac.authorization.k8s.io', resource: 'rolebindings', namespace: 'shop'}, allowed: true, why: 'admin can'},
-  {cluster: 'aggregation', identity: 'user:u-edit', request: {verb: 'impersonate', group: '', resource: 'serviceaccounts', namespace: 'shop', name: 'web'}, allowed: true, why: 'edit impersonates SAs'},
-  {cluster: 'aggregation', identity: 'user:u-edit', request: {verb: 'create', group: '', resource: 'serviceaccounts', subresource: 'token', namespace: 'shop', name: 'web'}, allowed: true, why: 'and mints their tokens'},
+  {
+    cluster: 'aggregation',
+    identity: 'user:u-ring',
+    request: get('endpoints', 'shop'),
+    allowed: true,
+    why: 'aggregation cycles settle',
+    via: 'ClusterRoleBinding/u-ring',
+  },
+  {
+    cluster: 'aggregation',
+    identity: 'user:u-expression',
+    request: get('pods', 'shop', {subresource: 'log'}),
+    allowed: true,
+    why: 'matchExpressions selectors',
+    via: 'ClusterRoleBinding/u-expression',
+  },
+  {
+    cluster: 'aggregation',
+    identity: 'user:u-edit',
+    request: get('widgets', 'shop', {group: 'example.com'}),
+    allowed: true,
+    why: 'a labelled role extends the bootstrap edit',
+    via: 'RoleBinding/shop/u-edit',
+  },
+  {
+    cluster: 'aggregation',
+    identity: 'user:u-admin',
+    request: get('widgets', 'shop', {group: 'example.com'}),
+    allowed: true,
+    why: 'and admin, through edit',
+    via: 'RoleBinding/shop/u-admin',
+  },
+  {
+    cluster: 'aggregation',
+    identity: 'user:u-view',
+    request: get('widgets', 'shop', {group: 'example.com'}),
+    allowed: false,
+    why: 'but not view',
+  },
+  {
+    cluster: 'aggregation',
+    identity: 'user:u-edit',
+    request: get('pods', 'shop'),
+    allowed: true,
+    why: 'edit holds view (view <- aggregate-to-view)',
+  },
+  {
+    cluster: 'aggregation',
+    identity: 'user:u-edit',
+    request: {verb: 'create', group: 'rbac.authorization.k8s.io', resource: 'rolebindings', namespace: 'shop'},
+    allowed: false,
+    why: 'edit cannot write bindings',
+  },
+  {
+    cluster: 'aggregation',
+    identity: 'user:u-admin',
+    request: {verb: 'create', group: 'rbac.authorization.k8s.io', resource: 'rolebindings', namespace: 'shop'},
+    allowed: true,
+    why: 'admin can',
+  },
+  {
+    cluster: 'aggregation',
+    identity: 'user:u-edit',
+    request: {verb: 'impersonate', group: '', resource: 'serviceaccounts', namespace: 'shop', name: 'web'},
+    allowed: true,
+    why: 'edit impersonates SAs',
+  },
+  {
+    cluster: 'aggregation',
+    identity: 'user:u-edit',
+    request: {verb: 'create', group: '', resource: 'serviceaccounts', subresource: 'token', namespace: 'shop', name: 'web'},
+    allowed: true,
+    why: 'and mints their tokens',
+  },
   {cluster: 'aggregation', identity: 'user:u-view', request: get('secrets', 'shop'), allowed: false, why: 'view excludes secrets'},
   // Bootstrap policy.
-  {cluster: 'bootstrap', identity: 'user:system:kube-scheduler', request: {verb: 'create', group: '', resource: 'pods', subresource: 'binding', namespace: 'shop', name: 'web'}, allowed: true, why: 'bootstrap roles and bindings are added when absent', via: 'ClusterRoleBinding/system:kube-scheduler'},
-  {cluster: 'bootstrap', identity: 'user:system:kube-scheduler', request: {verb: 'create', group: '', resource: 'pods', subresource: 'binding', namespace: 'shop', name: 'web'}, allowed: false, why: 'unless asked not to', bootstrap: false, unlisted: true},
-  {cluster: 'bootstrap', identity: 'sa:shop/web', request: {verb: 'get', nonResourceURL: '/version'}, allowed: true, why: 'system:public-info-viewer for everyone authenticated', via: 'ClusterRoleBinding/system:discovery'},
-  {cluster: 'bootstrap', identity: 'user:system:anonymous', request: {verb: 'get', nonResourceURL: '/healthz'}, allowed: true, why: 'and unauthenticated', via: 'ClusterRoleBinding/system:public-info-viewer', unlisted: true},
-  {cluster: 'bootstrap', identity: 'user:system:anonymous', request: {verb: 'get', nonResourceURL: '/apis'}, allowed: false, why: 'system:discovery is for authenticated users only', unlisted: true},
-  {cluster: 'bootstrap', identity: 'sa:shop/web', request: {verb: 'create', group: 'authorization.k8s.io', resource: 'selfsubjectaccessreviews'}, allowed: true, why: 'system:basic-user', via: 'ClusterRoleBinding/system:basic-user'},
-  {cluster: 'bootstrap', identity: 'user:system:kube-controller-manager', request: get('secrets', 'shop', {name: 'x'}), allowed: true, why: 'the controller manager reads secrets', via: 'ClusterRoleBinding/system:kube-controller-manager'},
-  {cluster: 'bootstrap', identity: 'group:system:masters', request: {verb: 'escalate', group: 'rbac.authorization.k8s.io', resource: 'clusterroles'}, allowed: true, why: 'system:masters, and the bootstrap cluster-admin binding'},
-  {cluster: 'bootstrap', identity: 'group:system:masters', request: {verb: 'escalate', group: 'rbac.authorization.k8s.io', resource: 'clusterroles'}, allowed: true, why: 'system:masters needs no binding', bootstrap: false},
-  {cluster: 'overrides', identity: 'user:vic', request: get('pods', 'shop'), allowed: true, why: 'a user-supplied role of a bootstrap name wins', via: 'RoleBinding/shop/viewers'},
-  {cluster: 'overrides', identity: 'user:vic', request: get('configmaps', 'shop'), allowed: false, why: 'the bootstrap view would allow this'},
-  {cluster: 'overrides', identity: 'sa:shop/web', request: {verb: 'create', group: 'authorization.k8s.io', resource: 'selfsubjectaccessreviews'}, allowed: false, why: 'a user-supplied binding of a bootstrap name wins'},
-  {cluster: 'overrides', identity: 'group:reviewers', request: {verb: 'create', group: 'authorization.k8s.io', resource: 'selfsubjectaccessreviews'}, allowed: true, why: 'for whom it names', via: 'ClusterRoleBinding/system:basic-user'},
+  {
+    cluster: 'bootstrap',
+    identity: 'user:system:kube-scheduler',
+    request: {verb: 'create', group: '', resource: 'pods', subresource: 'binding', namespace: 'shop', name: 'web'},
+    allowed: true,
+    why: 'bootstrap roles and bindings are added when absent',
+    via: 'ClusterRoleBinding/system:kube-scheduler',
+  },
+  {
+    cluster: 'bootstrap',
+    identity: 'user:system:kube-scheduler',
+    request: {verb: 'create', group: '', resource: 'pods', subresource: 'binding', namespace: 'shop', name: 'web'},
+    allowed: false,
+    why: 'unless asked not to',
+    bootstrap: false,
+    unlisted: true,
+  },
+  {
+    cluster: 'bootstrap',
+    identity: 'sa:shop/web',
+    request: {verb: 'get', nonResourceURL: '/version'},
+    allowed: true,
+    why: 'system:public-info-viewer for everyone authenticated',
+    via: 'ClusterRoleBinding/system:discovery',
+  },
+  {
+    cluster: 'bootstrap',
+    identity: 'user:system:anonymous',
+    request: {verb: 'get', nonResourceURL: '/healthz'},
+    allowed: true,
+    why: 'and unauthenticated',
+    via: 'ClusterRoleBinding/system:public-info-viewer',
+    unlisted: true,
+  },
+  {
+    cluster: 'bootstrap',
+    identity: 'user:system:anonymous',
+    request: {verb: 'get', nonResourceURL: '/apis'},
+    allowed: false,
+    why: 'system:discovery is for authenticated users only',
+    unlisted: true,
+  },
+  {
+    cluster: 'bootstrap',
+    identity: 'sa:shop/web',
+    request: {verb: 'create', group: 'authorization.k8s.io', resource: 'selfsubjectaccessreviews'},
+    allowed: true,
+    why: 'system:basic-user',
+    via: 'ClusterRoleBinding/system:basic-user',
+  },
+  {
+    cluster: 'bootstrap',
+    identity: 'user:system:kube-controller-manager',
+    request: get('secrets', 'shop', {name: 'x'}),
+    allowed: true,
+    why: 'the controller manager reads secrets',
+    via: 'ClusterRoleBinding/system:kube-controller-manager',
+  },
+  {
+    cluster: 'bootstrap',
+    identity: 'group:system:masters',
+    request: {verb: 'escalate', group: 'rbac.authorization.k8s.io', resource: 'clusterroles'},
+    allowed: true,
+    why: 'system:masters, and the bootstrap cluster-admin binding',
+  },
+  {
+    cluster: 'bootstrap',
+    identity: 'group:system:masters',
+    request: {verb: 'escalate', group: 'rbac.authorization.k8s.io', resource: 'clusterroles'},
+    allowed: true,
+    why: 'system:masters needs no binding',
+    bootstrap: false,
+  },
+  {
+    cluster: 'overrides',
+    identity: 'user:vic',
+    request: get('pods', 'shop'),
+    allowed: true,
+    why: 'a user-supplied role of a bootstrap name wins',
+    via: 'RoleBinding/shop/viewers',
+  },
+  {
+    cluster: 'overrides',
+    identity: 'user:vic',
+    request: get('configmaps', 'shop'),
+    allowed: false,
+    why: 'the bootstrap view would allow this',
+  },
+  {
+    cluster: 'overrides',
+    identity: 'sa:shop/web',
+    request: {verb: 'create', group: 'authorization.k8s.io', resource: 'selfsubjectaccessreviews'},
+    allowed: false,
+    why: 'a user-supplied binding of a bootstrap name wins',
+  },
+  {
+    cluster: 'overrides',
+    identity: 'group:reviewers',
+    request: {verb: 'create', group: 'authorization.k8s.io', resource: 'selfsubjectaccessreviews'},
+    allowed: true,
+    why: 'for whom it names',
+    via: 'ClusterRoleBinding/system:basic-user',
+  },
 ];
 
 let dir: string;
@@ -241,7 +789,8 @@ beforeAll(async () => {
   }
 });
 
-const label = (c: Case): string => `${c.cluster}${c.bootstrap === false ? ' (no bootstrap)' : ''}: ${c.identity} ${c.allowed ? 'may' : 'may not'} ${describeRequest(c.request)}: ${c.why}`;
+const label = (c: Case): string =>
+  `${c.cluster}${c.bootstrap === false ? ' (no bootstrap)' : ''}: ${c.identity} ${c.allowed ? 'may' : 'may not'} ${describeRequest(c.request)}: ${c.why}`;
 
 describe('RBAC semantics', () => {
   it.each(CASES.map((c) => [label(c), c] as const))('%s', (_label, test) => {
@@ -259,7 +808,8 @@ describe('RBAC semantics', () => {
     for (const test of CASES) {
       const engine = engineFor(test);
       const listed = new Map(engine.whoCan(test.request).map((e) => [e.identity.id, e.grants]));
-      for (const identity of engine.identities) expect(listed.get(identity.id) ?? [], `${identity.id} ${label(test)}`).toEqual(engine.can(identity, test.request));
+      for (const identity of engine.identities)
+        expect(listed.get(identity.id) ?? [], `${identity.id} ${label(test)}`).toEqual(engine.can(identity, test.request));
     }
   });
 
@@ -285,7 +835,14 @@ describe('RBAC semantics', () => {
     const masters = engineFor({cluster: 'bootstrap'}).can('group:system:masters', {verb: 'delete', group: '', resource: 'nodes'});
     expect(masters[0]).toMatchObject({kind: 'system:masters', via: 'group:system:masters', scope: 'cluster'});
     expect(masters[0]!.kind === 'system:masters' && masters[0]!.reason).toMatch(/before RBAC/);
-    expect(masters.slice(1)).toEqual([expect.objectContaining({binding: 'ClusterRoleBinding/cluster-admin', role: 'ClusterRole/cluster-admin', bootstrap: true, bindingBootstrap: true})]);
+    expect(masters.slice(1)).toEqual([
+      expect.objectContaining({
+        binding: 'ClusterRoleBinding/cluster-admin',
+        role: 'ClusterRole/cluster-admin',
+        bootstrap: true,
+        bindingBootstrap: true,
+      }),
+    ]);
   });
 });
 
@@ -307,7 +864,11 @@ describe('aggregation', () => {
     const origins = (name: string) => [...new Set(engine.policy.roles.get(`ClusterRole/${name}`)!.rules.map((r) => r.origin.role))];
     expect(origins('view')).toEqual(['ClusterRole/system:aggregate-to-view']);
     expect(origins('edit')).toEqual(['ClusterRole/system:aggregate-to-edit', 'ClusterRole/system:aggregate-to-view']);
-    expect(origins('admin')).toEqual(['ClusterRole/system:aggregate-to-edit', 'ClusterRole/system:aggregate-to-view', 'ClusterRole/system:aggregate-to-admin']);
+    expect(origins('admin')).toEqual([
+      'ClusterRole/system:aggregate-to-edit',
+      'ClusterRole/system:aggregate-to-view',
+      'ClusterRole/system:aggregate-to-admin',
+    ]);
     expect(engine.policy.roles.get('ClusterRole/edit')!.aggregated).toBe(true);
   });
 });
@@ -315,11 +876,26 @@ describe('aggregation', () => {
 describe('bootstrap policy', () => {
   it('adds the built-in roles and bindings the input lacks, marked as bootstrap', () => {
     const engine = engineFor({cluster: 'bootstrap'});
-    for (const name of ['cluster-admin', 'admin', 'edit', 'view', 'system:aggregate-to-edit', 'system:node', 'system:kube-controller-manager', 'system:kube-scheduler', 'system:node-proxier', 'system:basic-user', 'system:discovery', 'system:public-info-viewer']) {
+    for (const name of [
+      'cluster-admin',
+      'admin',
+      'edit',
+      'view',
+      'system:aggregate-to-edit',
+      'system:node',
+      'system:kube-controller-manager',
+      'system:kube-scheduler',
+      'system:node-proxier',
+      'system:basic-user',
+      'system:discovery',
+      'system:public-info-viewer',
+    ]) {
       expect(engine.policy.roles.get(`ClusterRole/${name}`), name).toMatchObject({bootstrap: true});
     }
     const bindings = new Map(engine.policy.bindings.map((b) => [b.key, b]));
-    expect(bindings.get('ClusterRoleBinding/cluster-admin')!.subjects).toEqual([expect.objectContaining({kind: 'Group', name: 'system:masters'})]);
+    expect(bindings.get('ClusterRoleBinding/cluster-admin')!.subjects).toEqual([
+      expect.objectContaining({kind: 'Group', name: 'system:masters'}),
+    ]);
     expect(bindings.get('ClusterRoleBinding/system:node')!.subjects).toEqual([]);
     expect(engine.bootstrapVersion).toBe('v1.30');
     expect(engineFor({cluster: 'bootstrap', bootstrap: false}).policy.roles.size).toBe(0);
@@ -359,14 +935,25 @@ describe('identities', () => {
     expect(identityFromId('user:system:anonymous').groups).toEqual(['system:unauthenticated']);
     expect(identityFromId('user:system:node:n1').groups).toEqual(['system:authenticated', 'system:nodes']);
     expect(identityFromId('group:system:masters').groups).toEqual(['system:masters']);
-    for (const bad of ['sa:shop', 'sa:/web', 'sa:a/b/c', 'pod:shop/web', 'user:']) expect(() => identityFromId(bad), bad).toThrow(TypeError);
+    for (const bad of ['sa:shop', 'sa:/web', 'sa:a/b/c', 'pod:shop/web', 'user:'])
+      expect(() => identityFromId(bad), bad).toThrow(TypeError);
   });
 
   it('lists the model service accounts and the subjects of bindings, sorted, with members per group', () => {
     const engine = engineFor({cluster: 'subjects', bootstrap: false});
     const ids = engine.identities.map((i) => i.id);
     expect(ids).toEqual([...ids].sort());
-    expect(ids).toEqual(expect.arrayContaining(['sa:shop/web', 'sa:backend/api', 'sa:ops/agent', 'user:alice', 'user:system:anonymous', 'group:system:serviceaccounts:shop', 'group:system:masters']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'sa:shop/web',
+        'sa:backend/api',
+        'sa:ops/agent',
+        'user:alice',
+        'user:system:anonymous',
+        'group:system:serviceaccounts:shop',
+        'group:system:masters',
+      ]),
+    );
     expect(ids).not.toContain('user:system:serviceaccount:ops:agent');
     expect(engine.membersOf('system:serviceaccounts:shop').map((i) => i.id)).toEqual(['sa:shop/default', 'sa:shop/web']);
     expect(engine.membersOf('system:unauthenticated').map((i) => i.id)).toEqual(['user:system:anonymous']);
@@ -413,15 +1000,26 @@ describe('requests', () => {
   });
 
   it('carry the name and namespace the API server sees', () => {
-    expect(normalizeRequest({verb: 'create', group: '', resource: 'pods', namespace: 'a', name: 'x'})).toMatchObject({name: '', namespace: 'a'});
-    expect(normalizeRequest({verb: 'create', group: '', resource: 'pods', subresource: 'exec', namespace: 'a', name: 'x'})).toMatchObject({name: 'x', combined: 'pods/exec'});
+    expect(normalizeRequest({verb: 'create', group: '', resource: 'pods', namespace: 'a', name: 'x'})).toMatchObject({
+      name: '',
+      namespace: 'a',
+    });
+    expect(normalizeRequest({verb: 'create', group: '', resource: 'pods', subresource: 'exec', namespace: 'a', name: 'x'})).toMatchObject({
+      name: 'x',
+      combined: 'pods/exec',
+    });
     expect(normalizeRequest({verb: 'list', group: '', resource: 'namespaces', name: 'a'})).toMatchObject({name: 'a', namespace: ''});
-    expect(normalizeRequest({verb: 'get', group: '', resource: 'namespaces', subresource: 'status', name: 'a'})).toMatchObject({namespace: 'a'});
+    expect(normalizeRequest({verb: 'get', group: '', resource: 'namespaces', subresource: 'status', name: 'a'})).toMatchObject({
+      namespace: 'a',
+    });
   });
 
   it('are read from who-can arguments as kubectl reads them', () => {
     const parse = (resource: string, options = {}) => parseWhoCanArguments('get', resource, options);
-    expect(parse('deployments.apps/scale', {namespace: 'shop'})).toEqual({request: {verb: 'get', group: 'apps', resource: 'deployments', subresource: 'scale', namespace: 'shop'}, warnings: []});
+    expect(parse('deployments.apps/scale', {namespace: 'shop'})).toEqual({
+      request: {verb: 'get', group: 'apps', resource: 'deployments', subresource: 'scale', namespace: 'shop'},
+      warnings: [],
+    });
     expect(parse('deploy').request).toEqual({verb: 'get', group: 'apps', resource: 'deployments'});
     expect(parse('networkpolicy').request).toMatchObject({group: 'networking.k8s.io', resource: 'networkpolicies'});
     expect(parse('pods/exec').request).toEqual({verb: 'get', group: '', resource: 'pods', subresource: 'exec'});
@@ -442,14 +1040,22 @@ function cliArgs(request: RbacRequest): {verb: string; resource: string; options
   if ('nonResourceURL' in request) return {verb: request.verb, resource: request.nonResourceURL, options: {}, flags: []};
   const resource = `${request.resource}${request.group ? `.${request.group}` : ''}${request.subresource ? `/${request.subresource}` : ''}`;
   const options = {...(request.namespace ? {namespace: request.namespace} : {}), ...(request.name ? {name: request.name} : {})};
-  return {verb: request.verb, resource, options, flags: [...(options.namespace ? ['-n', options.namespace] : []), ...(options.name ? ['--name', options.name] : [])]};
+  return {
+    verb: request.verb,
+    resource,
+    options,
+    flags: [...(options.namespace ? ['-n', options.namespace] : []), ...(options.name ? ['--name', options.name] : [])],
+  };
 }
 
 /** runCli, but without blocking: the questions below run a few processes at a time. */
 function runWhoCan(args: string[]): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, 'bin', 'run.js'), 'who-can', ...args], {env: {...process.env, NO_COLOR: '1'}, maxBuffer: 64 << 20}, (error, stdout, stderr) =>
-      resolve({status: error ? Number(error.code) : 0, stdout, stderr}),
+    execFile(
+      process.execPath,
+      [join(ROOT, 'bin', 'run.js'), 'who-can', ...args],
+      {env: {...process.env, NO_COLOR: '1'}, maxBuffer: 64 << 20},
+      (error, stdout, stderr) => resolve({status: error ? Number(error.code) : 0, stdout, stderr}),
     );
   });
 }
@@ -466,12 +1072,28 @@ describe('kubepath who-can agrees with the evaluator', () => {
     const {cluster, bootstrap, request} = cases[0]!;
     const {verb, resource, options, flags} = cliArgs(request);
     expect(parseWhoCanArguments(verb, resource, options).request, 'the CLI can ask this request').toEqual(request);
-    const result = await runWhoCan([verb, resource, ...flags, join(dir, `${cluster}.yaml`), '-o', 'json', ...(bootstrap === false ? ['--no-bootstrap'] : [])]);
+    const result = await runWhoCan([
+      verb,
+      resource,
+      ...flags,
+      join(dir, `${cluster}.yaml`),
+      '-o',
+      'json',
+      ...(bootstrap === false ? ['--no-bootstrap'] : []),
+    ]);
     expect(result.status, result.stderr).toBe(0);
     const answer = JSON.parse(result.stdout) as {request: RbacRequest; allowed: Array<{identity: string; grants: Grant[]}>};
     expect(answer.request).toEqual(request);
     const engine = engineFor(cases[0]!);
-    expect(answer.allowed).toEqual(JSON.parse(JSON.stringify(engine.whoCan(request).map((e) => ({identity: e.identity.id, kind: e.identity.kind, source: e.identity.source, grants: e.grants})))));
+    expect(answer.allowed).toEqual(
+      JSON.parse(
+        JSON.stringify(
+          engine
+            .whoCan(request)
+            .map((e) => ({identity: e.identity.id, kind: e.identity.kind, source: e.identity.source, grants: e.grants})),
+        ),
+      ),
+    );
     for (const test of cases.filter((c) => !c.unlisted)) {
       const listed = answer.allowed.find((e) => e.identity === test.identity);
       expect(Boolean(listed), label(test)).toBe(test.allowed);
@@ -486,8 +1108,12 @@ describe('kubepath who-can', () => {
     expect(result.status, result.stderr).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^IDENTITY +BINDING +ROLE +RULE +SCOPE +VIA$/);
-    expect(lines.find((l) => l.startsWith('user:u-top '))).toMatch(/^user:u-top +ClusterRoleBinding\/u-top +ClusterRole\/top +1 \(from ClusterRole\/leaf-a rules\[0\]\) +cluster +user:u-top$/);
-    expect(lines.find((l) => l.startsWith('user:u-edit '))).toMatch(/RoleBinding\/shop\/u-edit +ClusterRole\/edit \[bootstrap\] +13 \(from ClusterRole\/system:aggregate-to-view rules\[0\]\) +shop/);
+    expect(lines.find((l) => l.startsWith('user:u-top '))).toMatch(
+      /^user:u-top +ClusterRoleBinding\/u-top +ClusterRole\/top +1 \(from ClusterRole\/leaf-a rules\[0\]\) +cluster +user:u-top$/,
+    );
+    expect(lines.find((l) => l.startsWith('user:u-edit '))).toMatch(
+      /RoleBinding\/shop\/u-edit +ClusterRole\/edit \[bootstrap\] +13 \(from ClusterRole\/system:aggregate-to-view rules\[0\]\) +shop/,
+    );
     expect(lines.find((l) => l.startsWith('group:system:masters '))).toMatch(/\(system:masters bypasses RBAC\)/);
     const identities = lines.slice(1).map((l) => l.split(' ')[0]!);
     expect(identities).toEqual([...identities].sort());

@@ -104,17 +104,34 @@ describe('reach --explain', () => {
     const result = runCli(['reach', join(SMALL, 'cluster.yaml'), '--explain', 'pod:shop/db', 'ns:shop', '-o', 'json']);
     expect(result.status, result.stderr).toBe(0);
     const explanations = JSON.parse(result.stdout);
-    expect(explanations.map((e: {dst: string; conn: string}) => `${e.dst} ${e.conn}`)).toEqual(['shop/agent[Pod] All Connections', 'shop/web[Pod] All Connections']);
-    const back = JSON.parse(runCli(['reach', join(SMALL, 'cluster.yaml'), '--explain', 'pod:shop/agent', 'pod:shop/db', '--cni', 'cilium', '-o', 'json']).stdout);
+    expect(explanations.map((e: {dst: string; conn: string}) => `${e.dst} ${e.conn}`)).toEqual([
+      'shop/agent[Pod] All Connections',
+      'shop/web[Pod] All Connections',
+    ]);
+    const back = JSON.parse(
+      runCli(['reach', join(SMALL, 'cluster.yaml'), '--explain', 'pod:shop/agent', 'pod:shop/db', '--cni', 'cilium', '-o', 'json']).stdout,
+    );
     // Under cilium the agent is node traffic: the selector no longer admits it.
     expect(back).toEqual([
       {
         src: 'shop/agent[Pod]',
         dst: 'shop/db[Pod]',
         conn: 'No Connections',
-        egress: [{tier: 'default', action: 'Allow', ports: 'All Connections', by: 'host network: outside NetworkPolicy under the cilium CNI profile'}],
+        egress: [
+          {
+            tier: 'default',
+            action: 'Allow',
+            ports: 'All Connections',
+            by: 'host network: outside NetworkPolicy under the cilium CNI profile',
+          },
+        ],
         ingress: [
-          {tier: 'NetworkPolicy', action: 'Deny', ports: 'All Connections', by: 'isolated for ingress by NetworkPolicy/shop/db, and no rule of theirs allows these'},
+          {
+            tier: 'NetworkPolicy',
+            action: 'Deny',
+            ports: 'All Connections',
+            by: 'isolated for ingress by NetworkPolicy/shop/db, and no rule of theirs allows these',
+          },
         ],
       },
     ]);
@@ -153,11 +170,27 @@ ${spec}
 `;
   it.each([
     ['an empty peer', '  ingress: [{from: [{}]}]', 'spec.ingress[0].from[0]: a peer needs podSelector, namespaceSelector or ipBlock'],
-    ['ipBlock with a selector', '  ingress: [{from: [{ipBlock: {cidr: 10.0.0.0/8}, podSelector: {}}]}]', 'spec.ingress[0].from[0]: ipBlock cannot be combined with podSelector or namespaceSelector'],
-    ['endPort with a named port', '  ingress: [{ports: [{port: http, endPort: 90}]}]', 'spec.ingress[0].ports[0]: endPort cannot be used with the named port "http"'],
+    [
+      'ipBlock with a selector',
+      '  ingress: [{from: [{ipBlock: {cidr: 10.0.0.0/8}, podSelector: {}}]}]',
+      'spec.ingress[0].from[0]: ipBlock cannot be combined with podSelector or namespaceSelector',
+    ],
+    [
+      'endPort with a named port',
+      '  ingress: [{ports: [{port: http, endPort: 90}]}]',
+      'spec.ingress[0].ports[0]: endPort cannot be used with the named port "http"',
+    ],
     ['endPort below port', '  egress: [{ports: [{port: 90, endPort: 80}]}]', 'spec.egress[0].ports[0]: endPort 80 is below port 90'],
-    ['a malformed CIDR', '  ingress: [{from: [{ipBlock: {cidr: 10.0.0.300/8}}]}]', 'spec.ingress[0].from[0].ipBlock: not a CIDR: "10.0.0.300/8"'],
-    ['In without values', '  ingress: [{from: [{podSelector: {matchExpressions: [{key: app, operator: In}]}}]}]', 'spec.ingress[0].from[0].podSelector.matchExpressions[0]: In needs values'],
+    [
+      'a malformed CIDR',
+      '  ingress: [{from: [{ipBlock: {cidr: 10.0.0.300/8}}]}]',
+      'spec.ingress[0].from[0].ipBlock: not a CIDR: "10.0.0.300/8"',
+    ],
+    [
+      'In without values',
+      '  ingress: [{from: [{podSelector: {matchExpressions: [{key: app, operator: In}]}}]}]',
+      'spec.ingress[0].from[0].podSelector.matchExpressions[0]: In needs values',
+    ],
   ])('%s: exit 2, naming the file, line, policy and field, for reach and graph', (_name, spec, detail) => {
     const dir = writeFiles({'bad.yaml': policy(spec)});
     for (const command of [['reach'], ['graph', '-o', 'json']]) {
@@ -177,14 +210,62 @@ spec:
 ${spec}
 `;
   it.each([
-    ['networks as a string', admin('AdminNetworkPolicy', 'x', '  priority: 1\n  subject: {namespaces: {}}\n  egress: [{action: Deny, to: [{networks: 10.0.0.0/8}]}]'), ':7: AdminNetworkPolicy x: spec.egress[0].to[0].networks: expected array, received string'],
-    ['a lower-case protocol', admin('AdminNetworkPolicy', 'x', '  priority: 1\n  subject: {namespaces: {}}\n  egress: [{action: Deny, to: [{namespaces: {}}], ports: [{portNumber: {protocol: tcp, port: 80}}]}]'), 'spec.egress[0].ports[0].portNumber.protocol: Invalid option'],
-    ['a port number without port', admin('AdminNetworkPolicy', 'x', '  priority: 1\n  subject: {namespaces: {}}\n  ingress: [{action: Deny, from: [{namespaces: {}}], ports: [{portNumber: {protocol: TCP}}]}]'), 'spec.ingress[0].ports[0].portNumber.port: missing'],
-    ['an inverted port range', admin('AdminNetworkPolicy', 'x', '  priority: 1\n  subject: {namespaces: {}}\n  ingress: [{action: Deny, from: [{namespaces: {}}], ports: [{portRange: {start: 90, end: 80}}]}]'), 'a portRange needs start below end'],
-    ['a subject with neither namespaces nor pods', admin('AdminNetworkPolicy', 'x', '  priority: 1\n  subject: {namespaceSelector: {}}'), 'spec.subject: a subject sets exactly one of namespaces, pods'],
-    ['a nodes peer on ingress', admin('AdminNetworkPolicy', 'x', '  priority: 1\n  subject: {namespaces: {}}\n  ingress: [{action: Deny, from: [{nodes: {}}]}]'), 'spec.ingress[0].from[0]: an ingress peer sets exactly one of namespaces, pods'],
-    ['a Pass in the baseline', admin('BaselineAdminNetworkPolicy', 'default', '  subject: {namespaces: {}}\n  ingress: [{action: Pass, from: [{namespaces: {}}]}]'), 'spec.ingress[0].action: BaselineAdminNetworkPolicy action must be one of Allow, Deny, not "Pass"'],
-    ['a baseline not named default', admin('BaselineAdminNetworkPolicy', 'other', '  subject: {namespaces: {}}'), 'metadata.name: the BaselineAdminNetworkPolicy is a singleton named default'],
+    [
+      'networks as a string',
+      admin(
+        'AdminNetworkPolicy',
+        'x',
+        '  priority: 1\n  subject: {namespaces: {}}\n  egress: [{action: Deny, to: [{networks: 10.0.0.0/8}]}]',
+      ),
+      ':7: AdminNetworkPolicy x: spec.egress[0].to[0].networks: expected array, received string',
+    ],
+    [
+      'a lower-case protocol',
+      admin(
+        'AdminNetworkPolicy',
+        'x',
+        '  priority: 1\n  subject: {namespaces: {}}\n  egress: [{action: Deny, to: [{namespaces: {}}], ports: [{portNumber: {protocol: tcp, port: 80}}]}]',
+      ),
+      'spec.egress[0].ports[0].portNumber.protocol: Invalid option',
+    ],
+    [
+      'a port number without port',
+      admin(
+        'AdminNetworkPolicy',
+        'x',
+        '  priority: 1\n  subject: {namespaces: {}}\n  ingress: [{action: Deny, from: [{namespaces: {}}], ports: [{portNumber: {protocol: TCP}}]}]',
+      ),
+      'spec.ingress[0].ports[0].portNumber.port: missing',
+    ],
+    [
+      'an inverted port range',
+      admin(
+        'AdminNetworkPolicy',
+        'x',
+        '  priority: 1\n  subject: {namespaces: {}}\n  ingress: [{action: Deny, from: [{namespaces: {}}], ports: [{portRange: {start: 90, end: 80}}]}]',
+      ),
+      'a portRange needs start below end',
+    ],
+    [
+      'a subject with neither namespaces nor pods',
+      admin('AdminNetworkPolicy', 'x', '  priority: 1\n  subject: {namespaceSelector: {}}'),
+      'spec.subject: a subject sets exactly one of namespaces, pods',
+    ],
+    [
+      'a nodes peer on ingress',
+      admin('AdminNetworkPolicy', 'x', '  priority: 1\n  subject: {namespaces: {}}\n  ingress: [{action: Deny, from: [{nodes: {}}]}]'),
+      'spec.ingress[0].from[0]: an ingress peer sets exactly one of namespaces, pods',
+    ],
+    [
+      'a Pass in the baseline',
+      admin('BaselineAdminNetworkPolicy', 'default', '  subject: {namespaces: {}}\n  ingress: [{action: Pass, from: [{namespaces: {}}]}]'),
+      'spec.ingress[0].action: BaselineAdminNetworkPolicy action must be one of Allow, Deny, not "Pass"',
+    ],
+    [
+      'a baseline not named default',
+      admin('BaselineAdminNetworkPolicy', 'other', '  subject: {namespaces: {}}'),
+      'metadata.name: the BaselineAdminNetworkPolicy is a singleton named default',
+    ],
   ])('%s: exit 2 with the file and what is wrong', (_name, text, detail) => {
     const dir = writeFiles({'bad.yaml': text});
     const result = runCli(['reach', join(dir, 'bad.yaml')]);
@@ -199,9 +280,14 @@ ${spec}
     for (const [rule, detail] of [
       ['ingress: [{ports: [{port: 0}]}]', 'a port is 1 to 65535'],
       ['ingress: [{ports: [{port: "8080"}]}]', 'a port name is 1 to 15 lower-case letters'],
-      ['ingress: [{from: [{ipBlock: {cidr: 10.0.0.0/16, except: [10.1.0.0/24]}}]}]', 'except "10.1.0.0/24" is not inside cidr "10.0.0.0/16"'],
+      [
+        'ingress: [{from: [{ipBlock: {cidr: 10.0.0.0/16, except: [10.1.0.0/24]}}]}]',
+        'except "10.1.0.0/24" is not inside cidr "10.0.0.0/16"',
+      ],
     ]) {
-      const dir = writeFiles({'bad.yaml': `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec:\n  podSelector: {}\n  ${rule}\n`});
+      const dir = writeFiles({
+        'bad.yaml': `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec:\n  podSelector: {}\n  ${rule}\n`,
+      });
       const result = runCli(['reach', join(dir, 'bad.yaml')]);
       expect(result.status, rule).toBe(2);
       expect(result.stderr, rule).toContain(detail);

@@ -72,7 +72,11 @@ function inputForms(): Array<{name: string; args: string[]; stdin?: string}> {
   };
   const yamlStream = objects.map((o) => stringify(o)).join('---\n');
   const list = {apiVersion: 'v1', kind: 'List', items: objects};
-  const secretList = {apiVersion: 'v1', kind: 'SecretList', items: [secret, tokenSecret].map(({kind: _k, apiVersion: _a, ...rest}) => rest)};
+  const secretList = {
+    apiVersion: 'v1',
+    kind: 'SecretList',
+    items: [secret, tokenSecret].map(({kind: _k, apiVersion: _a, ...rest}) => rest),
+  };
   const folder = join(dir, 'folder');
   mkdirSync(join(folder, 'nested'), {recursive: true});
   writeFileSync(join(folder, 'secret.yaml'), stringify(secret));
@@ -103,8 +107,13 @@ describe('redaction at the door', () => {
       expectClean(snapshotText, 'snapshot');
       // The secrets are there, as metadata and type.
       const snapshot = JSON.parse(snapshotText);
-      expect(snapshot.objects.secrets.map((s: {metadata: {name: string}}) => s.metadata.name).sort()).toEqual(['db-credentials', 'deployer-token']);
-      expect(snapshot.objects.secrets.find((s: {type: string}) => s.type === 'kubernetes.io/service-account-token').metadata.annotations).toEqual({
+      expect(snapshot.objects.secrets.map((s: {metadata: {name: string}}) => s.metadata.name).sort()).toEqual([
+        'db-credentials',
+        'deployer-token',
+      ]);
+      expect(
+        snapshot.objects.secrets.find((s: {type: string}) => s.type === 'kubernetes.io/service-account-token').metadata.annotations,
+      ).toEqual({
         'kubernetes.io/service-account.name': 'deployer',
       });
       expect(snapshot.objects.deployments[0].metadata.managedFields).toBeUndefined();
@@ -154,18 +163,32 @@ describe('what containers are told stays out of the snapshot', () => {
   });
   // What volumes hand their drivers, which can be passwords as env values can.
   const volumes = [
-    {name: 'share', flexVolume: {driver: 'example.com/cifs', secretRef: {name: 'cifs'}, options: {password: `${TOLD}-flex`, domain: `${TOLD}-domain`}}},
-    {name: 'vault', csi: {driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: {secretProviderClass: 'db', token: `${TOLD}-csi`}}},
+    {
+      name: 'share',
+      flexVolume: {driver: 'example.com/cifs', secretRef: {name: 'cifs'}, options: {password: `${TOLD}-flex`, domain: `${TOLD}-domain`}},
+    },
+    {
+      name: 'vault',
+      csi: {driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: {secretProviderClass: 'db', token: `${TOLD}-csi`}},
+    },
   ];
   const podSpec = {containers: [container('app')], initContainers: [container('init')], volumes};
   const template = {
-    metadata: {labels: {app: 'web'}, annotations: {'kubectl.kubernetes.io/last-applied-configuration': `{"password":"${TOLD}-applied"}`, team: 'payments'}},
+    metadata: {
+      labels: {app: 'web'},
+      annotations: {'kubectl.kubernetes.io/last-applied-configuration': `{"password":"${TOLD}-applied"}`, team: 'payments'},
+    },
     spec: podSpec,
   };
   const meta = (name: string) => ({name, namespace: 'shop'});
   const objects = [
     {apiVersion: 'v1', kind: 'Pod', metadata: meta('bare'), spec: {...podSpec, ephemeralContainers: [container('debug')]}},
-    ...['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].map((kind) => ({apiVersion: 'apps/v1', kind, metadata: meta(kind.toLowerCase()), spec: {selector: {matchLabels: {app: 'web'}}, template}})),
+    ...['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].map((kind) => ({
+      apiVersion: 'apps/v1',
+      kind,
+      metadata: meta(kind.toLowerCase()),
+      spec: {selector: {matchLabels: {app: 'web'}}, template},
+    })),
     {apiVersion: 'v1', kind: 'ReplicationController', metadata: meta('rc'), spec: {selector: {app: 'web'}, template}},
     {apiVersion: 'batch/v1', kind: 'Job', metadata: meta('job'), spec: {template}},
     {apiVersion: 'batch/v1', kind: 'CronJob', metadata: meta('cron'), spec: {schedule: '@daily', jobTemplate: {spec: {template}}}},
@@ -184,15 +207,27 @@ describe('what containers are told stays out of the snapshot', () => {
     const snapshot = JSON.parse(text);
     const specs: Array<{spec: Record<string, Array<Record<string, unknown>>>; annotations?: unknown}> = [
       {spec: snapshot.objects.pods[0].spec},
-      ...['deployments', 'statefulSets', 'daemonSets', 'replicaSets', 'replicationControllers', 'jobs'].map((key) => snapshot.objects[key][0].spec.template),
+      ...['deployments', 'statefulSets', 'daemonSets', 'replicaSets', 'replicationControllers', 'jobs'].map(
+        (key) => snapshot.objects[key][0].spec.template,
+      ),
       snapshot.objects.cronJobs[0].spec.jobTemplate.spec.template,
     ].map((found) => ({spec: found.spec, annotations: found.metadata?.annotations}));
     expect(specs).toHaveLength(objects.length);
     for (const {spec, annotations} of specs) {
       if (annotations !== undefined) expect(annotations).toEqual({team: 'payments'});
       expect(spec.volumes).toEqual([
-        {name: 'share', flexVolume: {driver: 'example.com/cifs', secretRef: {name: 'cifs'}, options: {password: '<redacted>', domain: '<redacted>'}}},
-        {name: 'vault', csi: {driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: {secretProviderClass: '<redacted>', token: '<redacted>'}}},
+        {
+          name: 'share',
+          flexVolume: {driver: 'example.com/cifs', secretRef: {name: 'cifs'}, options: {password: '<redacted>', domain: '<redacted>'}},
+        },
+        {
+          name: 'vault',
+          csi: {
+            driver: 'secrets-store.csi.k8s.io',
+            readOnly: true,
+            volumeAttributes: {secretProviderClass: '<redacted>', token: '<redacted>'},
+          },
+        },
       ]);
       const containers = [...spec.containers!, ...spec.initContainers!, ...(spec.ephemeralContainers ?? [])];
       expect(containers.map((c) => c.name)).toEqual(spec.ephemeralContainers ? ['app', 'init', 'debug'] : ['app', 'init']);

@@ -44,7 +44,12 @@ describe('repeatable flags', () => {
     const who = await runCliAsync(['who-can', 'get', 'secrets', '-n', `${EXAMPLE}/`], {env});
     expect(who.status).toBe(2);
     // A bare folder name (the CLI runs in the repository, beside examples/), as a selector and as contain's SEL.
-    for (const args of [['analyze', '--assume-breach', 'examples'], ['analyze', '--crown-jewel', 'examples'], ['paths', '--from', 'examples', '--to', 'cluster-admin'], ['contain', 'examples']]) {
+    for (const args of [
+      ['analyze', '--assume-breach', 'examples'],
+      ['analyze', '--crown-jewel', 'examples'],
+      ['paths', '--from', 'examples', '--to', 'cluster-admin'],
+      ['contain', 'examples'],
+    ]) {
       const result = await runCliAsync(args, {env});
       expect(result.status, args.join(' ')).toBe(2);
       expect(result.stderr).toMatch(/examples .*looks like INPUT/);

@@ -65,13 +65,24 @@ async function open(file: string): Promise<Opened> {
 
 /** Ids of the drawn elements with a class, or all of them. */
 const drawn = (page: Page, selector: string) =>
-  page.evaluate((s) => (globalThis as unknown as {kubepathReport: {cy: {elements: (s: string) => Array<{id: () => string}>}}}).kubepathReport.cy.elements(s).map((e) => e.id()).sort(), selector);
+  page.evaluate(
+    (s) =>
+      (globalThis as unknown as {kubepathReport: {cy: {elements: (s: string) => Array<{id: () => string}>}}}).kubepathReport.cy
+        .elements(s)
+        .map((e) => e.id())
+        .sort(),
+    selector,
+  );
 
 /** The drawn elements not hidden by a filter (their style, which is what the canvas draws from). */
 const visible = (page: Page, group: 'node' | 'edge') =>
   page.evaluate(
     (g) =>
-      (globalThis as unknown as {kubepathReport: {cy: {elements: (s: string) => Array<{style: (k: string) => string; data: (k: string) => string}>}}}).kubepathReport.cy
+      (
+        globalThis as unknown as {
+          kubepathReport: {cy: {elements: (s: string) => Array<{style: (k: string) => string; data: (k: string) => string}>}};
+        }
+      ).kubepathReport.cy
         .elements(g)
         .filter((e) => e.style('display') !== 'none')
         .map((e) => ({id: e.data('id'), namespace: e.data('namespace'), type: e.data('type'), certainty: e.data('certainty')})),
@@ -92,13 +103,21 @@ async function clickElement(page: Page, id: string): Promise<void> {
 }
 
 interface AnalyzeJson {
-  findings: Array<{title: string; path: {source: string; steps: Array<{from: string; to: string; type: string; technique: string; evidence: Array<{object: string}>}>}; rootCause: {from: string; to: string; type: string; evidence: Array<{object: string; field?: string}>}}>;
+  findings: Array<{
+    title: string;
+    path: {source: string; steps: Array<{from: string; to: string; type: string; technique: string; evidence: Array<{object: string}>}>};
+    rootCause: {from: string; to: string; type: string; evidence: Array<{object: string; field?: string}>};
+  }>;
 }
 
 describe('kubepath report: the bundled example', () => {
   let file: string;
   let analysis: AnalyzeJson;
-  let data: {nodes: Array<{id: string; replicas?: string[]; namespace?: string}>; edges: Array<{id: string; source: string; target: string; type: string}>; findings: Array<{paths: string[][]}>};
+  let data: {
+    nodes: Array<{id: string; replicas?: string[]; namespace?: string}>;
+    edges: Array<{id: string; source: string; target: string; type: string}>;
+    findings: Array<{paths: string[][]}>;
+  };
   let report: Opened;
   /** Where a graph node is drawn: itself, or the replicas node holding it. */
   const drawnAs = (id: string): string => data.nodes.find((node) => node.id === id || node.replicas?.includes(id))!.id;
@@ -125,14 +144,17 @@ describe('kubepath report: the bundled example', () => {
     expect(meta).toContain('2026-01-01T00:00:00.000Z');
     expect(await report.page.locator('#gaps').textContent()).toContain('Coverage');
     const counts = await report.page.locator('#counts').textContent();
-    const bySeverity = (severity: string) => analysis.findings.filter((f) => (f as unknown as {severity: string}).severity === severity).length;
+    const bySeverity = (severity: string) =>
+      analysis.findings.filter((f) => (f as unknown as {severity: string}).severity === severity).length;
     expect(counts).toContain(`${bySeverity('critical')} critical`);
     expect(await report.page.locator('#findings li').count()).toBe(analysis.findings.length);
     expect(await report.page.locator('#chokepoints li').count()).toBeGreaterThan(0);
   });
 
   it("shows analyze's posture findings by team: every team, each check with its workloads, its fix on click", async () => {
-    const posture = (analysis as unknown as {posture: {findings: Array<{rule: string; title: string; subject: string; owner?: {team: string}}>}}).posture;
+    const posture = (
+      analysis as unknown as {posture: {findings: Array<{rule: string; title: string; subject: string; owner?: {team: string}}>}}
+    ).posture;
     const teams = [...new Set(posture.findings.map((f) => f.owner?.team ?? '(no team)'))];
     const blocks = report.page.locator('#posture details');
     expect(await blocks.evaluateAll((all) => all.map((d) => d.getAttribute('data-team')))).toEqual(teams);
@@ -156,10 +178,12 @@ describe('kubepath report: the bundled example', () => {
       for (const node of [finding.path.source, ...finding.path.steps.map((step) => step.to)]) expect(nodes, node).toContain(drawnAs(node));
     }
     const ends = new Set<string>();
-    for (const finding of data.findings) for (const path of finding.paths) for (const id of path) {
-      const edge = data.edges.find((e) => e.id === id)!;
-      ends.add(edge.source).add(edge.target);
-    }
+    for (const finding of data.findings)
+      for (const path of finding.paths)
+        for (const id of path) {
+          const edge = data.edges.find((e) => e.id === id)!;
+          ends.add(edge.source).add(edge.target);
+        }
     expect(nodes).toEqual([...ends].sort());
     expect(nodes.length).toBeGreaterThan(10);
   });
@@ -194,7 +218,9 @@ describe('kubepath report: the bundled example', () => {
     const {page} = report;
     await page.locator('#reset').click();
     const before = (await drawn(page, 'edge')).length;
-    const node = data.nodes.find((n) => n.id.startsWith('sa:') && (data as unknown as {neighbours: Record<string, {edges: string[]}>}).neighbours[n.id]?.edges.length)!;
+    const node = data.nodes.find(
+      (n) => n.id.startsWith('sa:') && (data as unknown as {neighbours: Record<string, {edges: string[]}>}).neighbours[n.id]?.edges.length,
+    )!;
     await clickElement(page, node.id);
     expect(await page.locator('#details h3').textContent()).toContain(node.id.split('/').pop()!);
     expect(await page.locator('#details h4').allTextContents()).toContain('Fixes for the edges drawn at this node');
@@ -236,18 +262,32 @@ describe('kubepath report: coverage gaps', () => {
     expect(runCli(['collect', EXAMPLE, '--out', snapshotFile]).status).toBe(0);
     const snapshot = JSON.parse(readFileSync(snapshotFile, 'utf8')) as {coverage: {gaps: unknown[]}};
     // As a live collection records it when the credentials may not list NetworkPolicies in ingress-nginx.
-    snapshot.coverage.gaps = [{kind: 'NetworkPolicy', namespace: 'ingress-nginx', reason: 'forbidden', message: 'networkpolicies.networking.k8s.io is forbidden: User "x" cannot list resource "networkpolicies" in the namespace "ingress-nginx"'}];
+    snapshot.coverage.gaps = [
+      {
+        kind: 'NetworkPolicy',
+        namespace: 'ingress-nginx',
+        reason: 'forbidden',
+        message:
+          'networkpolicies.networking.k8s.io is forbidden: User "x" cannot list resource "networkpolicies" in the namespace "ingress-nginx"',
+      },
+    ];
     writeFileSync(snapshotFile, JSON.stringify(snapshot));
-    const findings = (JSON.parse(runCli(['analyze', snapshotFile, '-o', 'json']).stdout) as {findings: Array<{title: string; coverageGaps: unknown[]}>}).findings;
+    const findings = (
+      JSON.parse(runCli(['analyze', snapshotFile, '-o', 'json']).stdout) as {findings: Array<{title: string; coverageGaps: unknown[]}>}
+    ).findings;
     const marked = findings.filter((f) => f.coverageGaps.length > 0);
     expect(marked.length).toBeGreaterThan(0);
     expect(marked.length).toBeLessThan(findings.length);
     const {page, errors} = await open(buildReport([snapshotFile]));
-    expect(await page.locator('#gaps').textContent()).toContain('NetworkPolicy in ingress-nginx could not be read (forbidden): network policies there are not seen');
+    expect(await page.locator('#gaps').textContent()).toContain(
+      'NetworkPolicy in ingress-nginx could not be read (forbidden): network policies there are not seen',
+    );
     const items = page.locator('#findings li');
     const gapTexts = await items.evaluateAll((lis) => lis.map((li) => [...li.querySelectorAll('.gap')].map((g) => g.textContent)));
     expect(gapTexts.map((texts) => texts.length > 0)).toEqual(findings.map((f) => f.coverageGaps.length > 0));
-    expect(gapTexts.flat().every((text) => text!.startsWith('may not hold: NetworkPolicy in ingress-nginx could not be read (forbidden)'))).toBe(true);
+    expect(
+      gapTexts.flat().every((text) => text!.startsWith('may not hold: NetworkPolicy in ingress-nginx could not be read (forbidden)')),
+    ).toBe(true);
     await items.nth(findings.indexOf(marked[0]!)).click();
     expect(await page.locator('#details').textContent()).toContain('May not hold: kubepath could not read');
     expect(errors).toEqual([]);
@@ -255,7 +295,7 @@ describe('kubepath report: coverage gaps', () => {
 });
 
 describe('kubepath report: the cluster version', () => {
-  it('says when the control plane is out of support on the report\'s day, and that the version is unknown without one', async () => {
+  it("says when the control plane is out of support on the report's day, and that the version is unknown without one", async () => {
     const {page, errors} = await open(buildReport([EXAMPLE], ['--kube-version', 'v1.31.2']));
     // SOURCE_DATE_EPOCH 1767225600 is 2026-01-01, after 1.31's end of life.
     expect(await page.locator('#versions .unsupported').textContent()).toBe(
@@ -263,7 +303,9 @@ describe('kubepath report: the cluster version', () => {
     );
     expect(errors).toEqual([]);
     const unknown = await open(buildReport([EXAMPLE]));
-    expect(await unknown.page.locator('#versions').textContent()).toBe('Kubernetes version unknown: give --kube-version to judge its support and the version-dependent edges.');
+    expect(await unknown.page.locator('#versions').textContent()).toBe(
+      'Kubernetes version unknown: give --kube-version to judge its support and the version-dependent edges.',
+    );
   });
 });
 
@@ -272,7 +314,9 @@ describe('kubepath report: --vulns', () => {
     const vulns = join(EXAMPLE, '..', 'vulns', 'trivy-k8s.json');
     const {page, errors} = await open(buildReport([EXAMPLE], ['--vulns', vulns]));
     const ringed = await page.evaluate(() =>
-      (globalThis as unknown as {kubepathReport: {cy: {nodes: (s: string) => Array<{id: () => string; style: (k: string) => string}>}}}).kubepathReport.cy
+      (
+        globalThis as unknown as {kubepathReport: {cy: {nodes: (s: string) => Array<{id: () => string; style: (k: string) => string}>}}}
+      ).kubepathReport.cy
         .nodes('[?exploitable]')
         .map((node) => `${node.id()} ${node.style('border-color')}`),
     );
@@ -284,7 +328,9 @@ describe('kubepath report: --vulns', () => {
         .map((edge) => edge.data('id')),
     );
     expect(entry).toHaveLength(1);
-    const data = await page.evaluate(() => (globalThis as unknown as {kubepathReport: {data: {edges: Array<{id: string; cost: number}>}}}).kubepathReport.data.edges);
+    const data = await page.evaluate(
+      () => (globalThis as unknown as {kubepathReport: {data: {edges: Array<{id: string; cost: number}>}}}).kubepathReport.data.edges,
+    );
     expect(data.find((edge) => edge.id === entry[0])!.cost).toBe(2);
     await clickElement(page, 'pod:monitoring/grafana');
     expect(await page.locator('#details').textContent()).toContain('CVE-2099-10001');
@@ -310,7 +356,7 @@ describe('kubepath report: bad input', () => {
 });
 
 describe('kubepath report: data', () => {
-  it('lists as neighbours only edges it holds and does not draw; a replicas edge keeps every pod\'s fixes', () => {
+  it("lists as neighbours only edges it holds and does not draw; a replicas edge keeps every pod's fixes", () => {
     const input = generatedCluster(2_000, 3);
     const file = buildReport([input]);
     const json = /<script type="application\/json" id="kubepath-data">([\s\S]*?)<\/script>/.exec(readFileSync(file, 'utf8'))![1]!;
@@ -335,7 +381,9 @@ describe('kubepath report: data', () => {
     }
     for (const edge of data.edges) expect(nodes.has(edge.source) && nodes.has(edge.target), edge.id).toBe(true);
     // A replicas node's edge explains itself for every pod behind it: each pod's own edge (graph -o json) names objects the merged edge names.
-    const graph = JSON.parse(runCli(['graph', input]).stdout) as {edges: Array<{source: string; target: string; type: string; evidence?: Array<{object: string}>}>};
+    const graph = JSON.parse(runCli(['graph', input]).stdout) as {
+      edges: Array<{source: string; target: string; type: string; evidence?: Array<{object: string}>}>;
+    };
     const replicas = data.nodes.filter((node) => node.replicas);
     expect(replicas.length).toBeGreaterThan(0);
     let compared = 0;

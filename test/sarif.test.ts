@@ -30,7 +30,9 @@ describe('kubepath analyze -o sarif', () => {
     const report = JSON.parse(runCli(['analyze', EXAMPLE, '-o', 'json']).stdout);
     const [run] = sarif.runs;
     expect(run.results).toHaveLength(report.findings.length);
-    const kinds = new Set(report.findings.map((f: {category: string; rootCause: {technique: string}}) => `${f.category}/${f.rootCause.technique}`));
+    const kinds = new Set(
+      report.findings.map((f: {category: string; rootCause: {technique: string}}) => `${f.category}/${f.rootCause.technique}`),
+    );
     expect(run.tool.driver.rules.map((r: {id: string}) => r.id).sort()).toEqual([...kinds].sort());
     for (const [i, finding] of report.findings.entries()) {
       const sarifResult = run.results[i];

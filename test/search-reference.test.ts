@@ -19,10 +19,18 @@ import {readTrivyReport, type ScannedImage} from '../src/vulns/trivy.js';
 
 /** A scan of every third distinct image of the model, each with one CRITICAL vulnerability. */
 function everyThirdImageCritical(model: ClusterModel): ScannedImage[] {
-  const images = [...new Set(model.pods.flatMap((pod) => pod.spec.containers.map((container) => container.image ?? '')))].filter(Boolean).sort();
+  const images = [...new Set(model.pods.flatMap((pod) => pod.spec.containers.map((container) => container.image ?? '')))]
+    .filter(Boolean)
+    .sort();
   return images
     .filter((_image, index) => index % 3 === 0)
-    .map((image, index) => ({file: 'generated', at: `[${index}]`, names: [image], ids: [], vulnerabilities: [{id: `CVE-2099-${index}`, severity: 'CRITICAL', package: 'libexample', attackVectors: ['N']}]}));
+    .map((image, index) => ({
+      file: 'generated',
+      at: `[${index}]`,
+      names: [image],
+      ids: [],
+      vulnerabilities: [{id: `CVE-2099-${index}`, severity: 'CRITICAL', package: 'libexample', attackVectors: ['N']}],
+    }));
 }
 
 /** Every attack edge out of each node, listed edge by edge. */
@@ -45,7 +53,13 @@ function edgeLists(moves: AttackMoves): Map<string, AttackEdge[]> {
 }
 
 /** Costs of every loop-free path from the sources to a first target, at most `limit`, and their keys. */
-function referencePaths(edges: Map<string, AttackEdge[]>, sources: string[], targets: Set<string>, limit: number, options: SearchOptions): Map<string, number> {
+function referencePaths(
+  edges: Map<string, AttackEdge[]>,
+  sources: string[],
+  targets: Set<string>,
+  limit: number,
+  options: SearchOptions,
+): Map<string, number> {
   const found = new Map<string, number>();
   const onPath = new Set<string>();
   const steps: string[] = [];
@@ -72,7 +86,13 @@ function referencePaths(edges: Map<string, AttackEdge[]>, sources: string[], tar
 
 const keyOf = (path: AttackPath): string => path.steps.map((s) => `${s.from} ${s.attributes.technique} ${s.to}`).join('|');
 
-function expectAsReference(moves: AttackMoves, edges: Map<string, AttackEdge[]>, from: string[], to: string[], options: SearchOptions): void {
+function expectAsReference(
+  moves: AttackMoves,
+  edges: Map<string, AttackEdge[]>,
+  from: string[],
+  to: string[],
+  options: SearchOptions,
+): void {
   const sources = selectNodes(moves.graph, from, '--from');
   const targets = new Set(selectNodes(moves.graph, to, '--to'));
   const paths = cheapestPaths(moves, sources, targets, options);
@@ -81,7 +101,10 @@ function expectAsReference(moves: AttackMoves, edges: Map<string, AttackEdge[]>,
   const reference = referencePaths(edges, sources, targets, limit === Infinity ? 40 : limit, options);
   const cheapest = [...reference.values()].sort((a, b) => a - b).slice(0, options.maxPaths);
   const query = `${from.join(',')} -> ${to.join(',')}${options.definiteOnly ? ' (definite)' : ''}`;
-  expect(paths.map((path) => path.cost), query).toEqual(cheapest);
+  expect(
+    paths.map((path) => path.cost),
+    query,
+  ).toEqual(cheapest);
   for (const path of paths) {
     expect(reference.get(keyOf(path)), `${query}: ${keyOf(path)} is a path the edges allow, at its cost`).toBe(path.cost);
   }
@@ -116,7 +139,8 @@ describe('path search agrees with every path enumerated edge by edge', () => {
     const moves = await attackMovesOf(generatedCluster(120, 7));
     const edges = edgeLists(moves);
     for (const to of [['cluster-admin'], ['node:*'], ['secret:*']]) {
-      for (const from of [['internet'], ['pod:*']]) expectAsReference(moves, edges, from, to, {maxPaths: 4, maxDepth: 6, definiteOnly: false});
+      for (const from of [['internet'], ['pod:*']])
+        expectAsReference(moves, edges, from, to, {maxPaths: 4, maxDepth: 6, definiteOnly: false});
     }
   });
 
@@ -124,7 +148,14 @@ describe('path search agrees with every path enumerated edge by edge', () => {
   it('with a vulnerability report: the example, and a generated cluster where every third image has a CRITICAL vulnerability', async () => {
     const cases: Array<[AttackMoves, Array<[string[], string[]]>]> = [
       [await attackMovesOf(EXAMPLE, () => readTrivyReport(join(EXAMPLE, '..', 'vulns', 'trivy-k8s.json'))), QUERIES],
-      [await attackMovesOf(generatedCluster(120, 7), everyThirdImageCritical), [[['internet'], ['secret:*']], [['pod:*'], ['node:*']], [['ns:*'], ['cluster-admin']]]],
+      [
+        await attackMovesOf(generatedCluster(120, 7), everyThirdImageCritical),
+        [
+          [['internet'], ['secret:*']],
+          [['pod:*'], ['node:*']],
+          [['ns:*'], ['cluster-admin']],
+        ],
+      ],
     ];
     for (const [moves, queries] of cases) {
       expect(moves.classes().some((cls) => cls.knownFlaw)).toBe(true);

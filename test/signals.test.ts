@@ -49,10 +49,15 @@ afterEach(() => {
 
 /** Starts `graph CLUSTER --output-file TARGET` and resolves, once its temporary file appears, with the CLI, its worker's PIDs and the CLI's end. */
 async function writingGraph(cluster: string, dir: string, target: string, options: {detached: boolean}) {
-  const cli = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'graph', cluster, '--output-file', target], {...options, stdio: ['ignore', 'ignore', 'pipe']});
+  const cli = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'graph', cluster, '--output-file', target], {
+    ...options,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   cli.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>((resolve) => cli.on('exit', (code, exitSignal) => resolve({code, signal: exitSignal})));
+  const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>((resolve) =>
+    cli.on('exit', (code, exitSignal) => resolve({code, signal: exitSignal})),
+  );
   const workers = await new Promise<number[]>((resolve, reject) => {
     const watcher = watch(dir, (_event, name) => {
       if (!name?.endsWith('.tmp') || !existsSync(join(dir, name))) return;
@@ -95,18 +100,22 @@ describe('a signal to the CLI while it writes a large output', () => {
   });
 
   // SIGKILL cannot be caught; SIGUSR2 (as SIGALRM, SIGQUIT, ...) kills the CLI process before it could forward it.
-  it.each(['SIGKILL', 'SIGUSR2'] as const)('%s to its PID, which ends it at once, stops the worker too, leaving no temporary file and the target as it was', async (signal) => {
-    const dir = tempDir();
-    const target = join(dir, 'graph.json');
-    writeFileSync(target, 'previous\n');
-    const {cli, workers, exited} = await writingGraph(cluster, dir, target, {detached: false});
-    process.kill(cli.pid!, signal);
-    expect(await exited).toEqual({code: null, signal});
-    expect(workers, 'the worker process').toHaveLength(1);
-    // A few seconds at most; the write alone takes less, so a worker that wrote on would be caught by the target's content.
-    for (const deadline = Date.now() + 15_000; isAlive(workers[0]!) && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(isAlive(workers[0]!), 'the worker still runs 15 s after the CLI died').toBe(false);
-    expect(readdirSync(dir)).toEqual(['graph.json']);
-    expect(readFileSync(target, 'utf8')).toBe('previous\n');
-  });
+  it.each(['SIGKILL', 'SIGUSR2'] as const)(
+    '%s to its PID, which ends it at once, stops the worker too, leaving no temporary file and the target as it was',
+    async (signal) => {
+      const dir = tempDir();
+      const target = join(dir, 'graph.json');
+      writeFileSync(target, 'previous\n');
+      const {cli, workers, exited} = await writingGraph(cluster, dir, target, {detached: false});
+      process.kill(cli.pid!, signal);
+      expect(await exited).toEqual({code: null, signal});
+      expect(workers, 'the worker process').toHaveLength(1);
+      // A few seconds at most; the write alone takes less, so a worker that wrote on would be caught by the target's content.
+      for (const deadline = Date.now() + 15_000; isAlive(workers[0]!) && Date.now() < deadline;)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(isAlive(workers[0]!), 'the worker still runs 15 s after the CLI died').toBe(false);
+      expect(readdirSync(dir)).toEqual(['graph.json']);
+      expect(readFileSync(target, 'utf8')).toBe('previous\n');
+    },
+  );
 });

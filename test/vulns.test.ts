@@ -20,7 +20,20 @@ const IMAGE_REPORT = join(ROOT, 'examples', 'vulns', 'trivy-image-report-generat
 const VULNS = ['--vulns', K8S_REPORT, '--vulns', IMAGE_REPORT];
 
 interface PathsJson {
-  paths: Array<{source: string; target: string; cost: number; steps: Array<{from: string; to: string; type: string; technique: string; certainty: string; cost: number; evidence: Array<{object: string; field?: string; value?: unknown; note?: string}>}>}>;
+  paths: Array<{
+    source: string;
+    target: string;
+    cost: number;
+    steps: Array<{
+      from: string;
+      to: string;
+      type: string;
+      technique: string;
+      certainty: string;
+      cost: number;
+      evidence: Array<{object: string; field?: string; value?: unknown; note?: string}>;
+    }>;
+  }>;
 }
 
 function paths(args: string[]): PathsJson['paths'] {
@@ -31,7 +44,7 @@ function paths(args: string[]): PathsJson['paths'] {
 
 const route = (path: PathsJson['paths'][number]): string => [path.source, ...path.steps.map((step) => step.to)].join(' -> ');
 
-describe('--vulns reorders the bundled example\'s paths', () => {
+describe("--vulns reorders the bundled example's paths", () => {
   it('from the Internet to secrets: the path through the exposed, vulnerable grafana comes first, its entry costing 2 (and still conditional)', () => {
     const query = ['--from', 'internet', '--to', 'secret:*/*', '--max-paths', '6'];
     const before = paths(query);
@@ -49,7 +62,11 @@ describe('--vulns reorders the bundled example\'s paths', () => {
     // Whether the Internet truly reaches the exposure stays an assumption.
     expect(entry).toMatchObject({type: 'CAN_REACH', technique: 'INTERNET_EXPOSURE', certainty: 'conditional', cost: 2});
     const flaw = entry.evidence.find((evidence) => evidence.note?.startsWith('known exploitable vulnerabilities'))!;
-    expect(flaw).toMatchObject({object: 'Deployment/monitoring/grafana', field: 'spec.template.spec.containers[0].image', value: 'grafana/grafana:11.3.0'});
+    expect(flaw).toMatchObject({
+      object: 'Deployment/monitoring/grafana',
+      field: 'spec.template.spec.containers[0].image',
+      value: 'grafana/grafana:11.3.0',
+    });
     expect(flaw.note).toContain('CVE-2099-10001 (CRITICAL; libexample 1.2.3-r0, fixed in 1.2.4-r0)');
     expect(flaw.note).toContain('trivy-k8s.json Resources[0]');
     // The MEDIUM, local one is not what makes the flaw known.
@@ -68,7 +85,9 @@ describe('--vulns reorders the bundled example\'s paths', () => {
     expect(route(after[0]!)).toBe(viaGenerator);
     expect(after[0]!.cost).toBe(3);
     expect(after[0]!.steps[0]).toMatchObject({technique: 'POD_NETWORK_REACH', certainty: 'definite', cost: 2});
-    expect(after[0]!.steps[0]!.evidence.at(-1)!.note).toContain('GHSA-0000-example-0001 (HIGH, network attack vector; example-template-engine 3.1.2, fixed in 3.1.4)');
+    expect(after[0]!.steps[0]!.evidence.at(-1)!.note).toContain(
+      'GHSA-0000-example-0001 (HIGH, network attack vector; example-template-engine 3.1.2, fixed in 3.1.4)',
+    );
   });
 
   it('--certainty definite follows network steps into pods with a known flaw, and only those', () => {
@@ -82,12 +101,19 @@ describe('--vulns reorders the bundled example\'s paths', () => {
 });
 
 describe('--vulns in analyze, graph and the report', () => {
-  it('analyze: a known-vulnerabilities posture finding for grafana, owned by its team, with the fixed version; redis\'s local HIGH is not one', () => {
+  it("analyze: a known-vulnerabilities posture finding for grafana, owned by its team, with the fixed version; redis's local HIGH is not one", () => {
     const result = runCli(['analyze', EXAMPLE, '-o', 'json', ...VULNS]);
     expect(result.status, result.stderr).toBe(0);
-    const {posture} = JSON.parse(result.stdout) as {posture: {findings: Array<{rule: string; subject: string; owner?: {team: string}; evidence: Array<{field: string}>; fixes: string[]}>}};
+    const {posture} = JSON.parse(result.stdout) as {
+      posture: {
+        findings: Array<{rule: string; subject: string; owner?: {team: string}; evidence: Array<{field: string}>; fixes: string[]}>;
+      };
+    };
     const known = posture.findings.filter((finding) => finding.rule === 'known-vulnerabilities');
-    expect(known.map((finding) => finding.subject).sort()).toEqual(['workload:batch/CronJob/report-generator', 'workload:monitoring/Deployment/grafana']);
+    expect(known.map((finding) => finding.subject).sort()).toEqual([
+      'workload:batch/CronJob/report-generator',
+      'workload:monitoring/Deployment/grafana',
+    ]);
     const grafana = known.find((finding) => finding.subject.includes('grafana'))!;
     expect(grafana.owner?.team).toBe('platform');
     expect(grafana.evidence.map((evidence) => evidence.field)).toEqual(['spec.template.spec.containers[0].image']);
@@ -97,7 +123,9 @@ describe('--vulns in analyze, graph and the report', () => {
   it('graph: pods carry their vulnerability count and the ids of the exploitable ones', () => {
     const result = runCli(['graph', EXAMPLE, '-o', 'json', ...VULNS]);
     expect(result.status, result.stderr).toBe(0);
-    const nodes = (JSON.parse(result.stdout) as {nodes: Array<{id: string; vulnerabilities?: number; exploitableVulnerabilities?: string[]}>}).nodes;
+    const nodes = (
+      JSON.parse(result.stdout) as {nodes: Array<{id: string; vulnerabilities?: number; exploitableVulnerabilities?: string[]}>}
+    ).nodes;
     const byId = new Map(nodes.map((node) => [node.id, node]));
     expect(byId.get('pod:monitoring/grafana')).toMatchObject({vulnerabilities: 2, exploitableVulnerabilities: ['CVE-2099-10001']});
     expect(byId.get('pod:data/redis')!.vulnerabilities).toBe(1);
@@ -107,16 +135,48 @@ describe('--vulns in analyze, graph and the report', () => {
 
   it('warns about scanned images that no container runs, naming them', () => {
     const dir = writeFiles({
-      'other.json': JSON.stringify({SchemaVersion: 2, ArtifactName: 'quay.io/other/thing:9.9', ArtifactType: 'container_image', Results: [{Target: 'quay.io/other/thing:9.9 (alpine 3.20.3)', Class: 'os-pkgs', Vulnerabilities: [{VulnerabilityID: 'CVE-2099-1', PkgName: 'x', Severity: 'CRITICAL'}]}]}),
+      'other.json': JSON.stringify({
+        SchemaVersion: 2,
+        ArtifactName: 'quay.io/other/thing:9.9',
+        ArtifactType: 'container_image',
+        Results: [
+          {
+            Target: 'quay.io/other/thing:9.9 (alpine 3.20.3)',
+            Class: 'os-pkgs',
+            Vulnerabilities: [{VulnerabilityID: 'CVE-2099-1', PkgName: 'x', Severity: 'CRITICAL'}],
+          },
+        ],
+      }),
     });
-    const result = runCli(['paths', EXAMPLE, '--from', 'internet', '--to', 'cluster-admin', '-o', 'json', '--vulns', join(dir, 'other.json'), '--vulns', K8S_REPORT]);
+    const result = runCli([
+      'paths',
+      EXAMPLE,
+      '--from',
+      'internet',
+      '--to',
+      'cluster-admin',
+      '-o',
+      'json',
+      '--vulns',
+      join(dir, 'other.json'),
+      '--vulns',
+      K8S_REPORT,
+    ]);
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stderr).toContain('kubepath: warning: 1 of 3 scanned images match no container of the input (quay.io/other/thing:9.9): their vulnerabilities are not used');
+    expect(result.stderr).toContain(
+      'kubepath: warning: 1 of 3 scanned images match no container of the input (quay.io/other/thing:9.9): their vulnerabilities are not used',
+    );
   });
 });
 
 describe('reading Trivy reports', () => {
-  const image = (name: string, vulnerabilities: unknown[], extra: Record<string, unknown> = {}) => ({SchemaVersion: 2, ArtifactName: name, ArtifactType: 'container_image', Results: [{Target: `${name} (debian 12.8)`, Class: 'os-pkgs', Vulnerabilities: vulnerabilities}], ...extra});
+  const image = (name: string, vulnerabilities: unknown[], extra: Record<string, unknown> = {}) => ({
+    SchemaVersion: 2,
+    ArtifactName: name,
+    ArtifactType: 'container_image',
+    Results: [{Target: `${name} (debian 12.8)`, Class: 'os-pkgs', Vulnerabilities: vulnerabilities}],
+    ...extra,
+  });
   const critical = {VulnerabilityID: 'CVE-2099-7', PkgName: 'libx', InstalledVersion: '1', Severity: 'CRITICAL'};
 
   it('reads trivy image, trivy k8s (Metadata a list or one object, and the older Vulnerabilities list), arrays and concatenated reports', () => {
@@ -125,14 +185,37 @@ describe('reading Trivy reports', () => {
       'k8s.json': JSON.stringify({
         ClusterName: 'c',
         Resources: [
-          {Namespace: 'shop', Kind: 'Deployment', Name: 'web', Metadata: [{RepoTags: ['nginx:1.25'], RepoDigests: ['nginx@sha256:' + 'a'.repeat(64)]}], Results: [{Target: 'nginx:1.25 (debian 12.8)', Class: 'os-pkgs', Vulnerabilities: [critical]}]},
-          {Namespace: 'shop', Kind: 'Pod', Name: 'debug', Metadata: {RepoTags: ['busybox:1.36']}, Results: [{Target: 'busybox:1.36 (busybox 1.36.1)', Class: 'os-pkgs', Vulnerabilities: [critical]}]},
+          {
+            Namespace: 'shop',
+            Kind: 'Deployment',
+            Name: 'web',
+            Metadata: [{RepoTags: ['nginx:1.25'], RepoDigests: ['nginx@sha256:' + 'a'.repeat(64)]}],
+            Results: [{Target: 'nginx:1.25 (debian 12.8)', Class: 'os-pkgs', Vulnerabilities: [critical]}],
+          },
+          {
+            Namespace: 'shop',
+            Kind: 'Pod',
+            Name: 'debug',
+            Metadata: {RepoTags: ['busybox:1.36']},
+            Results: [{Target: 'busybox:1.36 (busybox 1.36.1)', Class: 'os-pkgs', Vulnerabilities: [critical]}],
+          },
           {Namespace: 'shop', Kind: 'Role', Name: 'r', Results: [{Target: 'Role/r', Class: 'config', Misconfigurations: [{ID: 'KSV041'}]}]},
           // Trivy's node checks are not images.
           {Kind: 'NodeInfo', Name: 'node-1', Results: [{Target: 'node-1', Class: 'os-pkgs', Vulnerabilities: [critical]}]},
         ],
       }),
-      'old-k8s.json': JSON.stringify({ClusterName: 'c', Vulnerabilities: [{Namespace: 'shop', Kind: 'Deployment', Name: 'web', Results: [{Target: 'nginx:1.25 (debian 12.8)', Class: 'os-pkgs', Vulnerabilities: [critical]}]}], Misconfigurations: []}),
+      'old-k8s.json': JSON.stringify({
+        ClusterName: 'c',
+        Vulnerabilities: [
+          {
+            Namespace: 'shop',
+            Kind: 'Deployment',
+            Name: 'web',
+            Results: [{Target: 'nginx:1.25 (debian 12.8)', Class: 'os-pkgs', Vulnerabilities: [critical]}],
+          },
+        ],
+        Misconfigurations: [],
+      }),
     });
     expect(readTrivyReport(join(dir, 'concatenated.json')).map((scan) => [scan.names, scan.vulnerabilities.length, scan.at])).toEqual([
       [['nginx:1.25'], 1, 'report 1'],
@@ -142,11 +225,20 @@ describe('reading Trivy reports', () => {
       [{namespace: 'shop', kind: 'Deployment', name: 'web'}, ['nginx:1.25', `nginx@sha256:${'a'.repeat(64)}`]],
       [{namespace: 'shop', kind: 'Pod', name: 'debug'}, ['busybox:1.36']],
     ]);
-    expect(readTrivyReport(join(dir, 'old-k8s.json'))[0]).toMatchObject({workload: {namespace: 'shop', kind: 'Deployment', name: 'web'}, names: ['nginx:1.25'], at: 'Vulnerabilities[0]'});
+    expect(readTrivyReport(join(dir, 'old-k8s.json'))[0]).toMatchObject({
+      workload: {namespace: 'shop', kind: 'Deployment', name: 'web'},
+      names: ['nginx:1.25'],
+      at: 'Vulnerabilities[0]',
+    });
   });
 
   it('CRITICAL, or HIGH with a network attack vector from any CVSS source, is exploitable; nothing else is', () => {
-    const vulnerability = (severity: 'CRITICAL' | 'HIGH' | 'MEDIUM', attackVectors: string[]) => ({id: 'x', severity, package: 'p', attackVectors});
+    const vulnerability = (severity: 'CRITICAL' | 'HIGH' | 'MEDIUM', attackVectors: string[]) => ({
+      id: 'x',
+      severity,
+      package: 'p',
+      attackVectors,
+    });
     expect(exploitability(vulnerability('CRITICAL', ['N', 'L']))).toBe('CRITICAL');
     expect(exploitability(vulnerability('CRITICAL', []))).toBe('CRITICAL');
     expect(exploitability(vulnerability('CRITICAL', ['L', 'P']))).toBeUndefined();
@@ -154,40 +246,73 @@ describe('reading Trivy reports', () => {
     expect(exploitability(vulnerability('HIGH', ['L']))).toBeUndefined();
     expect(exploitability(vulnerability('HIGH', []))).toBeUndefined();
     expect(exploitability(vulnerability('MEDIUM', ['N']))).toBeUndefined();
-    const dir = writeFiles({'r.json': JSON.stringify(image('nginx:1.25', [{...critical, Severity: 'HIGH', CVSS: {nvd: {V2Vector: 'AV:L/AC:L/Au:N/C:C/I:C/A:C'}, ghsa: {V3Vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H'}}}]))});
+    const dir = writeFiles({
+      'r.json': JSON.stringify(
+        image('nginx:1.25', [
+          {
+            ...critical,
+            Severity: 'HIGH',
+            CVSS: {nvd: {V2Vector: 'AV:L/AC:L/Au:N/C:C/I:C/A:C'}, ghsa: {V3Vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H'}},
+          },
+        ]),
+      ),
+    });
     expect(readTrivyReport(join(dir, 'r.json'))[0]!.vulnerabilities[0]!.attackVectors).toEqual(['L', 'N']);
   });
 
   it('matches a live pod by the digest its status records, and not a tag whose digest moved; a k8s resource only its own workload', async () => {
     const digest = (c: string) => `sha256:${c.repeat(64)}`;
-    const pod = (name: string, image: string, imageID: string, owner?: string) => [
-      'apiVersion: v1',
-      'kind: Pod',
-      'metadata:',
-      `  name: ${name}`,
-      '  namespace: shop',
-      ...(owner ? ['  ownerReferences:', '  - {apiVersion: apps/v1, kind: DaemonSet, name: ' + owner + ', controller: true}'] : []),
-      'spec:',
-      '  nodeName: n1',
-      `  containers: [{name: app, image: "${image}"}]`,
-      'status:',
-      '  podIP: 10.0.0.1',
-      `  containerStatuses: [{name: app, image: "${image}", imageID: "docker.io/library/nginx@${imageID}"}]`,
-    ].join('\n');
+    const pod = (name: string, image: string, imageID: string, owner?: string) =>
+      [
+        'apiVersion: v1',
+        'kind: Pod',
+        'metadata:',
+        `  name: ${name}`,
+        '  namespace: shop',
+        ...(owner ? ['  ownerReferences:', '  - {apiVersion: apps/v1, kind: DaemonSet, name: ' + owner + ', controller: true}'] : []),
+        'spec:',
+        '  nodeName: n1',
+        `  containers: [{name: app, image: "${image}"}]`,
+        'status:',
+        '  podIP: 10.0.0.1',
+        `  containerStatuses: [{name: app, image: "${image}", imageID: "docker.io/library/nginx@${imageID}"}]`,
+      ].join('\n');
     const dir = writeFiles({
-      'pods.yaml': [pod('current', 'nginx:1.25', digest('a')), pod('stale', 'nginx:1.25', digest('b')), pod('agent', 'nginx:1.25', digest('a'), 'agent')].join('\n---\n'),
-      'scan.json': JSON.stringify([image('nginx:1.25', [critical], {Metadata: {RepoTags: ['nginx:1.25'], RepoDigests: [`nginx@${digest('a')}`]}})]),
-      'k8s.json': JSON.stringify({ClusterName: 'c', Resources: [{Namespace: 'shop', Kind: 'DaemonSet', Name: 'agent', Metadata: [{RepoTags: ['nginx:1.25']}], Results: [{Target: 'nginx:1.25 (debian 12.8)', Class: 'os-pkgs', Vulnerabilities: [{...critical, VulnerabilityID: 'CVE-2099-8'}]}]}]}),
+      'pods.yaml': [
+        pod('current', 'nginx:1.25', digest('a')),
+        pod('stale', 'nginx:1.25', digest('b')),
+        pod('agent', 'nginx:1.25', digest('a'), 'agent'),
+      ].join('\n---\n'),
+      'scan.json': JSON.stringify([
+        image('nginx:1.25', [critical], {Metadata: {RepoTags: ['nginx:1.25'], RepoDigests: [`nginx@${digest('a')}`]}}),
+      ]),
+      'k8s.json': JSON.stringify({
+        ClusterName: 'c',
+        Resources: [
+          {
+            Namespace: 'shop',
+            Kind: 'DaemonSet',
+            Name: 'agent',
+            Metadata: [{RepoTags: ['nginx:1.25']}],
+            Results: [
+              {Target: 'nginx:1.25 (debian 12.8)', Class: 'os-pkgs', Vulnerabilities: [{...critical, VulnerabilityID: 'CVE-2099-8'}]},
+            ],
+          },
+        ],
+      }),
     });
     const model = buildModel((await loadInputs([join(dir, 'pods.yaml')])).snapshot);
-    expect(attachVulnerabilities(model, [...readTrivyReport(join(dir, 'scan.json')), ...readTrivyReport(join(dir, 'k8s.json'))])).toEqual([]);
-    const ids = (pod: string) => model.vulnerabilities.get(pod)?.containers.flatMap((container) => container.exploitable.map((v) => v.id)) ?? [];
+    expect(attachVulnerabilities(model, [...readTrivyReport(join(dir, 'scan.json')), ...readTrivyReport(join(dir, 'k8s.json'))])).toEqual(
+      [],
+    );
+    const ids = (pod: string) =>
+      model.vulnerabilities.get(pod)?.containers.flatMap((container) => container.exploitable.map((v) => v.id)) ?? [];
     expect(ids('pod:shop/current')).toEqual(['CVE-2099-7']);
     expect(ids('pod:shop/stale')).toEqual([]);
     expect(ids('pod:shop/agent')).toEqual(['CVE-2099-7', 'CVE-2099-8']);
   });
 
-  it('splits a workload\'s merged results by image, each from its OS result; reads no image names from a filesystem scan', async () => {
+  it("splits a workload's merged results by image, each from its OS result; reads no image names from a filesystem scan", async () => {
     const dir = writeFiles({
       'summary.json': JSON.stringify({
         ClusterName: 'c',
@@ -205,7 +330,12 @@ describe('reading Trivy reports', () => {
           },
         ],
       }),
-      'fs.json': JSON.stringify({SchemaVersion: 2, ArtifactName: '.', ArtifactType: 'filesystem', Results: [{Target: 'nginx:1.25 (debian 12.8)', Class: 'os-pkgs', Vulnerabilities: [critical]}]}),
+      'fs.json': JSON.stringify({
+        SchemaVersion: 2,
+        ArtifactName: '.',
+        ArtifactType: 'filesystem',
+        Results: [{Target: 'nginx:1.25 (debian 12.8)', Class: 'os-pkgs', Vulnerabilities: [critical]}],
+      }),
       'web.yaml': [
         'apiVersion: apps/v1',
         'kind: Deployment',
@@ -240,7 +370,11 @@ describe('reading Trivy reports', () => {
     const id = `sha256:${'c'.repeat(64)}`;
     const dir = writeFiles({
       'pod.yaml': `apiVersion: v1\nkind: Pod\nmetadata: {name: local, namespace: shop}\nspec:\n  nodeName: n1\n  containers: [{name: app, image: "acme/tool:dev"}]\nstatus:\n  podIP: 10.0.0.2\n  containerStatuses: [{name: app, image: "acme/tool:dev", imageID: "${id}"}]\n`,
-      'scan.json': JSON.stringify(image('acme/tool:other-tag', [critical], {Metadata: {ImageID: id, RepoTags: ['acme/tool:other-tag'], RepoDigests: [`acme/tool@sha256:${'d'.repeat(64)}`]}})),
+      'scan.json': JSON.stringify(
+        image('acme/tool:other-tag', [critical], {
+          Metadata: {ImageID: id, RepoTags: ['acme/tool:other-tag'], RepoDigests: [`acme/tool@sha256:${'d'.repeat(64)}`]},
+        }),
+      ),
     });
     const model = buildModel((await loadInputs([join(dir, 'pod.yaml')])).snapshot);
     expect(attachVulnerabilities(model, readTrivyReport(join(dir, 'scan.json')))).toEqual([]);
@@ -252,9 +386,21 @@ describe('reading Trivy reports', () => {
     const out = join(dir, 'out.json');
     const bad: Array<[string, string, RegExp]> = [
       ['syntax.json', '{"ArtifactName": "nginx",\n "Results": [}\n', /syntax\.json:2: /],
-      ['severity.json', JSON.stringify(image('nginx:1.25', [{...critical, Severity: 'SEVERE'}]), null, 2), /severity\.json:\d+: Results\[0\]\.Vulnerabilities\[0\]\.Severity: unknown severity "SEVERE" \(Trivy writes CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN\)$/],
-      ['type.json', JSON.stringify(image('nginx:1.25', [{...critical, VulnerabilityID: 7}]), null, 2), /type\.json:\d+: Results\[0\]\.Vulnerabilities\[0\]\.VulnerabilityID: expected a string, found number 7$/],
-      ['sarif.json', JSON.stringify({version: '2.1.0', runs: []}), /sarif\.json:1: \(report\): not a Trivy JSON report: expected ArtifactName and Results \(trivy image\) or ClusterName and Resources \(trivy k8s\)$/],
+      [
+        'severity.json',
+        JSON.stringify(image('nginx:1.25', [{...critical, Severity: 'SEVERE'}]), null, 2),
+        /severity\.json:\d+: Results\[0\]\.Vulnerabilities\[0\]\.Severity: unknown severity "SEVERE" \(Trivy writes CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN\)$/,
+      ],
+      [
+        'type.json',
+        JSON.stringify(image('nginx:1.25', [{...critical, VulnerabilityID: 7}]), null, 2),
+        /type\.json:\d+: Results\[0\]\.Vulnerabilities\[0\]\.VulnerabilityID: expected a string, found number 7$/,
+      ],
+      [
+        'sarif.json',
+        JSON.stringify({version: '2.1.0', runs: []}),
+        /sarif\.json:1: \(report\): not a Trivy JSON report: expected ArtifactName and Results \(trivy image\) or ClusterName and Resources \(trivy k8s\)$/,
+      ],
       ['missing.json', '', /missing\.json: cannot read: ENOENT$/],
     ];
     for (const [name, text, expected] of bad) {

@@ -13,7 +13,18 @@
  * processes can get.
  */
 import {spawn, spawnSync} from 'node:child_process';
-import {chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {writeOutput, writeOutputFolder} from '../src/output/write.js';
@@ -59,13 +70,21 @@ describe('writing an output file', () => {
     expect(readFileSync(join(dir, 'out.json'), 'utf8')).toBe('{"a":1}\n');
     expect(lstatSync(join(dir, 'out.json')).isFile()).toBe(true);
     expectUntouched(planted);
-    expect(readdirSync(dir).sort()).toEqual([...planted.links.keys()].map((link) => link.slice(dir.length + 1)).concat('out.json').sort());
+    expect(readdirSync(dir).sort()).toEqual(
+      [...planted.links.keys()]
+        .map((link) => link.slice(dir.length + 1))
+        .concat('out.json')
+        .sort(),
+    );
   });
 
   it('gives up with exit 2 when every name it can try is taken, writing nothing', async () => {
     const dir = tempDir();
     const randoms = ['taken0', 'taken1', 'taken2'];
-    const planted = plantLinks(dir, randoms.map((random) => `.out.json.${random}.tmp`));
+    const planted = plantLinks(
+      dir,
+      randoms.map((random) => `.out.json.${random}.tmp`),
+    );
     const attempt = writeOutput(['text\n'], join(dir, 'out.json'), {randomName: cycling(randoms)});
     await expect(attempt).rejects.toThrow(UsageError);
     await expect(attempt).rejects.toThrow(/temporary names beside it were all taken/);
@@ -138,7 +157,10 @@ describe('writing an output file', () => {
 });
 
 /** Runs writeOutput (built) in a child on a generator of `lines` lines of 1,000 characters; resolves with the bytes it sent to stdout and its peak memory. */
-function writeInChild(lines: number, outputFile?: string): Promise<{status: number | null; stdoutBytes: number; maxRssMiB: number; stderr: string}> {
+function writeInChild(
+  lines: number,
+  outputFile?: string,
+): Promise<{status: number | null; stdoutBytes: number; maxRssMiB: number; stderr: string}> {
   const script = [
     `import {writeOutput} from ${JSON.stringify(join(ROOT, 'dist', 'output', 'write.js'))};`,
     `function* lines() { for (let i = 0; i < ${lines}; i++) yield String(i % 10).repeat(999) + '\\n'; }`,
@@ -152,7 +174,9 @@ function writeInChild(lines: number, outputFile?: string): Promise<{status: numb
     child.stdout.on('data', (chunk: Buffer) => (stdoutBytes += chunk.length));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (status) => resolve({status, stdoutBytes, stderr, maxRssMiB: status === 0 ? (JSON.parse(stderr) as {maxRssMiB: number}).maxRssMiB : NaN}));
+    child.on('close', (status) =>
+      resolve({status, stdoutBytes, stderr, maxRssMiB: status === 0 ? (JSON.parse(stderr) as {maxRssMiB: number}).maxRssMiB : NaN}),
+    );
   });
 }
 
@@ -184,8 +208,11 @@ describe('output paths on the command line', () => {
     const dir = tempDir();
     const pidMax = Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8'));
     const lastPid = existsSync('/proc/sys/kernel/ns_last_pid') ? Number(readFileSync('/proc/sys/kernel/ns_last_pid', 'utf8')) : process.pid;
-    const pids = Array.from({length: 3000}, (_, i) => ((lastPid + 1 + i) % pidMax) || 1);
-    const planted = plantLinks(dir, pids.map((pid) => `.graph.json.${pid}.tmp`));
+    const pids = Array.from({length: 3000}, (_, i) => (lastPid + 1 + i) % pidMax || 1);
+    const planted = plantLinks(
+      dir,
+      pids.map((pid) => `.graph.json.${pid}.tmp`),
+    );
     const result = runCli(['graph', EXAMPLE, '--output-file', join(dir, 'graph.json')]);
     expect(result.status, result.stderr).toBe(0);
     expect(lstatSync(join(dir, 'graph.json')).isFile()).toBe(true);
@@ -254,7 +281,9 @@ describe('output paths on the command line', () => {
     expect(readdirSync(linked)).toEqual([]);
     // What the loader passes over is fine: a name starting with a dot, another extension.
     for (const name of ['.snapshot.json', 'report.html']) {
-      const args = name.endsWith('.html') ? ['report', folder, '--out', join(folder, name)] : ['collect', folder, '--out', join(folder, name)];
+      const args = name.endsWith('.html')
+        ? ['report', folder, '--out', join(folder, name)]
+        : ['collect', folder, '--out', join(folder, name)];
       const result = runCli(args);
       expect(result.status, `${args.join(' ')}: ${result.stderr}`).toBe(0);
     }
@@ -267,7 +296,10 @@ describe('output paths on the command line', () => {
     mkdirSync(join(dir, 'outside'));
     writeFileSync(join(dir, 'outside', 'real.yaml'), text);
     symlinkSync(join('..', 'outside', 'real.yaml'), join(dir, 'in', 'ext.yaml'));
-    for (const args of [['collect', join(dir, 'in'), '--out'], ['graph', join(dir, 'in'), '--output-file']]) {
+    for (const args of [
+      ['collect', join(dir, 'in'), '--out'],
+      ['graph', join(dir, 'in'), '--output-file'],
+    ]) {
       const result = runCli([...args, join(dir, 'outside', 'real.yaml')]);
       expect(result.status, result.stderr).toBe(2);
       expect(result.stderr).toMatch(/^kubepath: error: cannot write .*real\.yaml: it is .*in\/ext\.yaml, an input of this command\n$/);
@@ -299,7 +331,9 @@ describe('output paths on the command line', () => {
     for (const args of refused) {
       const result = await runCliAsync(args, {env});
       expect(result.status, `${args.join(' ')}: ${result.stderr}`).toBe(2);
-      expect(result.stderr, args.join(' ')).toMatch(/^kubepath: error: cannot write .*: it is (.*, )?a kubeconfig kubepath reads \(--kubeconfig, KUBECONFIG, ~\/\.kube\/config\)\n$/);
+      expect(result.stderr, args.join(' ')).toMatch(
+        /^kubepath: error: cannot write .*: it is (.*, )?a kubeconfig kubepath reads \(--kubeconfig, KUBECONFIG, ~\/\.kube\/config\)\n$/,
+      );
     }
     expect(server.requests).toEqual([]);
     for (const file of [kubeconfig, second, join(home, '.kube', 'config')]) expect(readFileSync(file, 'utf8'), file).toBe(text);
@@ -361,7 +395,11 @@ describe('output paths on the command line', () => {
 
   it('gives a new file the usual mode (0666 less the umask)', () => {
     const file = join(tempDir(), 'snapshot.json');
-    const result = spawnSync('sh', ['-c', 'umask 027 && exec "$0" "$@"', process.execPath, join(ROOT, 'bin', 'run.js'), 'collect', EXAMPLE, '--out', file], {encoding: 'utf8'});
+    const result = spawnSync(
+      'sh',
+      ['-c', 'umask 027 && exec "$0" "$@"', process.execPath, join(ROOT, 'bin', 'run.js'), 'collect', EXAMPLE, '--out', file],
+      {encoding: 'utf8'},
+    );
     expect(result.status, result.stderr).toBe(0);
     expect(statSync(file).mode & 0o777).toBe(0o640);
   });

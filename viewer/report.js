@@ -8,8 +8,18 @@
   'use strict';
   const data = JSON.parse(document.getElementById('kubepath-data').textContent);
   const SHAPES = {
-    Internet: 'diamond', EntryPoint: 'diamond', Pod: 'ellipse', ServiceAccount: 'round-rectangle', User: 'round-rectangle', Group: 'round-hexagon',
-    Secret: 'round-tag', Node: 'rectangle', ClusterAdmin: 'star', Workload: 'round-triangle', Service: 'round-pentagon', Namespace: 'barrel',
+    Internet: 'diamond',
+    EntryPoint: 'diamond',
+    Pod: 'ellipse',
+    ServiceAccount: 'round-rectangle',
+    User: 'round-rectangle',
+    Group: 'round-hexagon',
+    Secret: 'round-tag',
+    Node: 'rectangle',
+    ClusterAdmin: 'star',
+    Workload: 'round-triangle',
+    Service: 'round-pentagon',
+    Namespace: 'barrel',
   };
   const FAMILIES = {network: '#1a73e8', identity: '#188038', rbac: '#9334e6', escape: '#d93025'};
   const FAMILY_NAMES = {network: 'network', identity: 'identity and tokens', rbac: 'RBAC', escape: 'escape to node'};
@@ -39,10 +49,16 @@
   // The Kubernetes versions against upstream support: what is out of support stands out.
   const versions = document.getElementById('versions');
   const STATUS = {'end-of-life': 'out of support', maintenance: 'maintenance only', supported: 'supported', unknown: 'not judged'};
-  const versionLine = (what, support) => el('div', `${what}: ${STATUS[support.status]}: ${support.note}`, support.status === 'end-of-life' ? 'unsupported' : 'hint');
+  const versionLine = (what, support) =>
+    el('div', `${what}: ${STATUS[support.status]}: ${support.note}`, support.status === 'end-of-life' ? 'unsupported' : 'hint');
   const {controlPlane, kubelets} = data.versions;
-  versions.append(controlPlane ? versionLine(`Kubernetes ${controlPlane.version} (${controlPlane.from})`, controlPlane.support) : el('div', 'Kubernetes version unknown: give --kube-version to judge its support and the version-dependent edges.', 'hint'));
-  for (const kubelet of kubelets) versions.append(versionLine(`kubelet ${kubelet.version} on ${kubelet.nodes} node${kubelet.nodes === 1 ? '' : 's'}`, kubelet.support));
+  versions.append(
+    controlPlane
+      ? versionLine(`Kubernetes ${controlPlane.version} (${controlPlane.from})`, controlPlane.support)
+      : el('div', 'Kubernetes version unknown: give --kube-version to judge its support and the version-dependent edges.', 'hint'),
+  );
+  for (const kubelet of kubelets)
+    versions.append(versionLine(`kubelet ${kubelet.version} on ${kubelet.nodes} node${kubelet.nodes === 1 ? '' : 's'}`, kubelet.support));
   const gaps = document.getElementById('gaps');
   if (data.meta.coverageGaps.length === 0) gaps.append(el('span', 'Coverage: every kind the analysis reads was read.', 'hint'));
   else {
@@ -52,7 +68,9 @@
     gaps.append(list);
   }
   if (data.meta.skipped.length > 0) {
-    gaps.append(el('div', `Not analyzed: ${data.meta.skipped.map((skip) => `${skip.count} ${skip.kind} (${skip.apiVersion})`).join(', ')}.`, 'hint'));
+    gaps.append(
+      el('div', `Not analyzed: ${data.meta.skipped.map((skip) => `${skip.count} ${skip.kind} (${skip.apiVersion})`).join(', ')}.`, 'hint'),
+    );
   }
   const counts = document.getElementById('counts');
   for (const severity of data.severities) counts.append(el('span', `${data.counts[severity]} ${severity}`, `badge ${severity}`));
@@ -61,8 +79,29 @@
   const label = (node) => (node.namespace ? `${node.name}\n${node.namespace}` : node.name);
   // A pod whose images a --vulns report says are exploitable is drawn with a red ring.
   const exploitable = (node) => (node.details.exploitableVulnerabilities || []).length > 0;
-  const nodeElement = (node) => ({group: 'nodes', data: {id: node.id, label: label(node), kind: node.kind, shape: SHAPES[node.kind] || 'ellipse', namespace: node.namespace || '', exploitable: exploitable(node)}});
-  const edgeElement = (edge) => ({group: 'edges', data: {id: edge.id, source: edge.source, target: edge.target, label: edge.type, type: edge.type, colour: FAMILIES[edge.family], certainty: edge.certainty}});
+  const nodeElement = (node) => ({
+    group: 'nodes',
+    data: {
+      id: node.id,
+      label: label(node),
+      kind: node.kind,
+      shape: SHAPES[node.kind] || 'ellipse',
+      namespace: node.namespace || '',
+      exploitable: exploitable(node),
+    },
+  });
+  const edgeElement = (edge) => ({
+    group: 'edges',
+    data: {
+      id: edge.id,
+      source: edge.source,
+      target: edge.target,
+      label: edge.type,
+      type: edge.type,
+      colour: FAMILIES[edge.family],
+      certainty: edge.certainty,
+    },
+  });
   const elements = [];
   for (const id of drawnNodes) elements.push(nodeElement(nodesById.get(id)));
   for (const id of pathEdges) elements.push(edgeElement(edgesById.get(id)));
@@ -71,11 +110,37 @@
     container: document.getElementById('graph'),
     elements,
     style: [
-      {selector: 'node', style: {shape: 'data(shape)', label: 'data(label)', 'text-wrap': 'wrap', 'font-size': 10, 'text-valign': 'bottom', 'text-margin-y': 4, 'background-color': '#9aa0a6', width: 26, height: 26}},
+      {
+        selector: 'node',
+        style: {
+          shape: 'data(shape)',
+          label: 'data(label)',
+          'text-wrap': 'wrap',
+          'font-size': 10,
+          'text-valign': 'bottom',
+          'text-margin-y': 4,
+          'background-color': '#9aa0a6',
+          width: 26,
+          height: 26,
+        },
+      },
       {selector: 'node[kind = "Internet"], node[kind = "EntryPoint"]', style: {'background-color': '#202124'}},
       {selector: 'node[kind = "ClusterAdmin"], node[kind = "Secret"], node[kind = "Node"]', style: {'background-color': '#b3261e'}},
       {selector: 'node[?exploitable]', style: {'border-width': 3, 'border-color': '#d93025', 'border-style': 'double'}},
-      {selector: 'edge', style: {width: 2, 'line-color': 'data(colour)', 'target-arrow-color': 'data(colour)', 'target-arrow-shape': 'triangle', 'curve-style': 'bezier', label: 'data(label)', 'font-size': 8, 'text-rotation': 'autorotate', color: '#5f6368'}},
+      {
+        selector: 'edge',
+        style: {
+          width: 2,
+          'line-color': 'data(colour)',
+          'target-arrow-color': 'data(colour)',
+          'target-arrow-shape': 'triangle',
+          'curve-style': 'bezier',
+          label: 'data(label)',
+          'font-size': 8,
+          'text-rotation': 'autorotate',
+          color: '#5f6368',
+        },
+      },
       {selector: 'edge[certainty = "conditional"]', style: {'line-style': 'dashed'}},
       {selector: '.dimmed', style: {opacity: 0.12}},
       {selector: '.highlighted', style: {opacity: 1}},
@@ -98,14 +163,18 @@
   }
   legend.append(document.createTextNode(' (dashed: conditional)'), el('br'), el('strong', 'Nodes:'));
   for (const [kind, shape] of Object.entries(SHAPES)) legend.append(el('span', `${kind}: ${shape}`, 'shape'));
-  if ([...drawnNodes].some((id) => exploitable(nodesById.get(id)))) legend.append(el('span', 'red double ring: known exploitable vulnerabilities (--vulns)', 'shape'));
+  if ([...drawnNodes].some((id) => exploitable(nodesById.get(id))))
+    legend.append(el('span', 'red double ring: known exploitable vulnerabilities (--vulns)', 'shape'));
 
   // Details panel.
   const details = document.getElementById('details');
   // Values as a reader writes them: lists joined, maps as key=value, text as is.
   function asText(value) {
     if (Array.isArray(value)) return value.map(asText).join(', ');
-    if (value !== null && typeof value === 'object') return Object.entries(value).map(([key, item]) => `${key}=${asText(item)}`).join(', ');
+    if (value !== null && typeof value === 'object')
+      return Object.entries(value)
+        .map(([key, item]) => `${key}=${asText(item)}`)
+        .join(', ');
     return String(value);
   }
   function table(rows) {
@@ -130,15 +199,20 @@
     }
     // The changes that remove the drawn edges at this node.
     const fixes = new Set();
-    cy.getElementById(id).connectedEdges().forEach((edge) => {
-      for (const fix of edgesById.get(edge.id()).fixes) fixes.add(fix);
-    });
+    cy.getElementById(id)
+      .connectedEdges()
+      .forEach((edge) => {
+        for (const fix of edgesById.get(edge.id()).fixes) fixes.add(fix);
+      });
     details.append(el('h4', 'Fixes for the edges drawn at this node'));
     if (fixes.size === 0) details.append(el('p', 'None of them has a single change that removes it alone.', 'hint'));
     for (const fix of [...fixes].sort()) details.append(el('div', fix, 'fix'));
     const around = data.neighbours[id];
     if (around && around.edges.length > 0) {
-      const button = el('button', `Expand: ${around.edges.length} more attack edges${around.more ? ` (at least ${around.more} more not in this report)` : ''}`);
+      const button = el(
+        'button',
+        `Expand: ${around.edges.length} more attack edges${around.more ? ` (at least ${around.more} more not in this report)` : ''}`,
+      );
       button.id = 'expand';
       button.type = 'button';
       button.addEventListener('click', () => expand(id));
@@ -148,7 +222,18 @@
   function showEdge(id) {
     const edge = edgesById.get(id);
     details.replaceChildren(el('h3', `${edge.type}`));
-    details.append(table([['from', edge.source], ['to', edge.target], ['technique', edge.technique], ['family', FAMILY_NAMES[edge.family]], ['certainty', edge.certainty], ['cost', String(edge.cost)], ['MITRE ATT&CK', edge.mitre], ...Object.entries(edge.details)]));
+    details.append(
+      table([
+        ['from', edge.source],
+        ['to', edge.target],
+        ['technique', edge.technique],
+        ['family', FAMILY_NAMES[edge.family]],
+        ['certainty', edge.certainty],
+        ['cost', String(edge.cost)],
+        ['MITRE ATT&CK', edge.mitre],
+        ...Object.entries(edge.details),
+      ]),
+    );
     details.append(el('h4', 'Evidence'));
     const evidence = el('table');
     evidence.className = 'evidence';
@@ -157,12 +242,17 @@
     evidence.append(head);
     for (const item of data.evidence[edge.evidence]) {
       const tr = el('tr');
-      tr.append(el('td', item.object), el('td', item.field ?? ''), el('td', item.value === undefined ? '' : String(item.value)), el('td', item.note ?? ''));
+      tr.append(
+        el('td', item.object),
+        el('td', item.field ?? ''),
+        el('td', item.value === undefined ? '' : String(item.value)),
+        el('td', item.note ?? ''),
+      );
       evidence.append(tr);
     }
     details.append(evidence);
     details.append(el('h4', 'Fix'));
-    if (edge.fixes.length === 0) details.append(el('p', 'No single change removes this edge alone; see the path\'s fixes.', 'hint'));
+    if (edge.fixes.length === 0) details.append(el('p', "No single change removes this edge alone; see the path's fixes.", 'hint'));
     for (const fix of edge.fixes) details.append(el('div', fix, 'fix'));
   }
   cy.on('tap', 'node', (event) => showNode(event.target.id()));
@@ -174,7 +264,8 @@
     for (const edgeId of data.neighbours[id].edges) {
       const edge = edgesById.get(edgeId);
       if (!edge || cy.getElementById(edgeId).length > 0) continue;
-      for (const end of [edge.source, edge.target]) if (cy.getElementById(end).length === 0 && !added.some((e) => e.data.id === end)) added.push(nodeElement(nodesById.get(end)));
+      for (const end of [edge.source, edge.target])
+        if (cy.getElementById(end).length === 0 && !added.some((e) => e.data.id === end)) added.push(nodeElement(nodesById.get(end)));
       added.push(edgeElement(edge));
     }
     cy.add(added);
@@ -205,7 +296,13 @@
     if (finding.coverageGaps.length > 0) item.classList.add('uncertain');
     item.dataset.finding = String(index);
     item.append(el('span', finding.severity, `badge ${finding.severity}`), document.createTextNode(' '), el('span', finding.title));
-    item.append(el('div', `cost ${finding.cost}, ${finding.certainty}, ${finding.pathCount} path${finding.pathCount === 1 ? '' : 's'}; fix: ${finding.fixes.map((f) => f.action).join(' | ') || 'none single'}`, 'cost'));
+    item.append(
+      el(
+        'div',
+        `cost ${finding.cost}, ${finding.certainty}, ${finding.pathCount} path${finding.pathCount === 1 ? '' : 's'}; fix: ${finding.fixes.map((f) => f.action).join(' | ') || 'none single'}`,
+        'cost',
+      ),
+    );
     for (const gap of finding.coverageGaps) item.append(el('div', `may not hold: ${gap.text}`, 'gap'));
     item.addEventListener('click', () => {
       if (selected) selected.classList.remove('selected');
@@ -213,7 +310,17 @@
       item.classList.add('selected');
       highlight(finding.paths[0]);
       details.replaceChildren(el('h3', finding.title));
-      details.append(table([['severity', finding.severity], ['category', finding.category], ['cost', String(finding.cost)], ['certainty', finding.certainty], ['entry points', finding.entryPoints.join(', ')], ['paths found', String(finding.pathCount)], ['owner', finding.owner ? `team ${finding.owner.team} (${finding.owner.from})` : 'no team named']]));
+      details.append(
+        table([
+          ['severity', finding.severity],
+          ['category', finding.category],
+          ['cost', String(finding.cost)],
+          ['certainty', finding.certainty],
+          ['entry points', finding.entryPoints.join(', ')],
+          ['paths found', String(finding.pathCount)],
+          ['owner', finding.owner ? `team ${finding.owner.team} (${finding.owner.from})` : 'no team named'],
+        ]),
+      );
       details.append(el('h4', 'Steps'));
       const steps = el('ol');
       for (const id of finding.paths[0]) {
@@ -244,13 +351,25 @@
   for (const team of data.posture) {
     const block = el('details');
     block.dataset.team = team.team;
-    block.append(el('summary', `${team.team}: ${team.counts.baseline} baseline, ${team.counts.restricted} restricted, ${team.counts.hardening} hardening`));
+    block.append(
+      el(
+        'summary',
+        `${team.team}: ${team.counts.baseline} baseline, ${team.counts.restricted} restricted, ${team.counts.hardening} hardening`,
+      ),
+    );
     const checks = el('ul');
     for (const check of team.checks) {
       const item = el('li', `[${LEVELS[check.level]}] ${check.title} (${check.subjects.length})`, `posture-check ${check.level}`);
       item.addEventListener('click', () => {
         details.replaceChildren(el('h3', `${check.title} (team ${team.team})`));
-        details.append(table([['level', LEVELS[check.level]], ['check', check.rule], ['why', check.why], ['fix, e.g.', check.fix]]));
+        details.append(
+          table([
+            ['level', LEVELS[check.level]],
+            ['check', check.rule],
+            ['why', check.why],
+            ['fix, e.g.', check.fix],
+          ]),
+        );
         details.append(el('h4', `Workloads (${check.subjects.length})`));
         const list = el('ul');
         for (const subject of check.subjects) list.append(el('li', subject));

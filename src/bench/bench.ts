@@ -94,7 +94,12 @@ class UsageProblem extends Error {}
 function parseOptions(argv: string[]): Options {
   let values;
   try {
-    ({values} = parseArgs({args: argv, options: {sizes: {type: 'string'}, 'reach-sizes': {type: 'string'}, seed: {type: 'string'}, timeout: {type: 'string'}}, strict: true, allowPositionals: false}));
+    ({values} = parseArgs({
+      args: argv,
+      options: {sizes: {type: 'string'}, 'reach-sizes': {type: 'string'}, seed: {type: 'string'}, timeout: {type: 'string'}},
+      strict: true,
+      allowPositionals: false,
+    }));
   } catch (error) {
     throw new UsageProblem((error as Error).message.split('. ')[0]!);
   }
@@ -102,7 +107,8 @@ function parseOptions(argv: string[]): Options {
     if (text === undefined) return fallback;
     const counts = text === '' ? [] : text.split(',').map((s) => s.trim().replaceAll('_', ''));
     for (const count of counts) {
-      if (!/^\d+$/.test(count) || Number(count) < 1) throw new UsageProblem(`${flag} takes pod counts separated by commas, e.g. 1000,10000; not ${JSON.stringify(text)}`);
+      if (!/^\d+$/.test(count) || Number(count) < 1)
+        throw new UsageProblem(`${flag} takes pod counts separated by commas, e.g. 1000,10000; not ${JSON.stringify(text)}`);
     }
     return counts.map(Number);
   };
@@ -111,7 +117,8 @@ function parseOptions(argv: string[]): Options {
   const seed = values.seed ?? '1';
   if (!/^-?\d+$/.test(seed)) throw new UsageProblem(`--seed must be an integer, not ${JSON.stringify(seed)}`);
   const timeout = values.timeout ?? '1200';
-  if (!/^\d+$/.test(timeout) || Number(timeout) < 1) throw new UsageProblem(`--timeout must be a number of seconds, not ${JSON.stringify(timeout)}`);
+  if (!/^\d+$/.test(timeout) || Number(timeout) < 1)
+    throw new UsageProblem(`--timeout must be a number of seconds, not ${JSON.stringify(timeout)}`);
   return {sizes, reachSizes, seed: Number(seed), timeoutSeconds: Number(timeout)};
 }
 
@@ -120,7 +127,12 @@ function benchSize(pods: number, options: Options, timeTool: boolean, neo4j: Ben
   const file = join(folder, `cluster-${pods}.json`);
   try {
     progress(`${pods} pods: generating`);
-    const gen = run(process.execPath, [GENERATOR, '--pods', String(pods), '--seed', String(options.seed), '--out', file], timeTool, options.timeoutSeconds);
+    const gen = run(
+      process.execPath,
+      [GENERATOR, '--pods', String(pods), '--seed', String(options.seed), '--out', file],
+      timeTool,
+      options.timeoutSeconds,
+    );
     const row: Row = {pods, gen: gen.measured};
     if (gen.measured.failure) return row;
     row.fileMiB = statSync(file).size / MiB;
@@ -129,22 +141,32 @@ function benchSize(pods: number, options: Options, timeTool: boolean, neo4j: Ben
     if (row.pipeline && row.pipeline.snapshotPods !== pods) {
       progress(`warning: ${pods} pods generated but ${row.pipeline.snapshotPods} loaded`);
     }
-    progress(`${pods} pods: ${row.pipelineRun.failure ? `failed (${row.pipelineRun.failure})` : `${row.pipeline!.totalSeconds.toFixed(1)} s, ${peakOf(row)?.toFixed(0)} MB`}; computing reachability`);
+    progress(
+      `${pods} pods: ${row.pipelineRun.failure ? `failed (${row.pipelineRun.failure})` : `${row.pipeline!.totalSeconds.toFixed(1)} s, ${peakOf(row)?.toFixed(0)} MB`}; computing reachability`,
+    );
     [row.reach, row.reachRun] = runPipeline('reach', file, timeTool, options);
-    progress(`${pods} pods: ${row.reachRun.failure ? `reach failed (${row.reachRun.failure})` : `reach ${reachSeconds(row.reach)?.toFixed(1)} s, ${reachPeakOf(row)?.toFixed(0)} MB`}; building privilege edges`);
+    progress(
+      `${pods} pods: ${row.reachRun.failure ? `reach failed (${row.reachRun.failure})` : `reach ${reachSeconds(row.reach)?.toFixed(1)} s, ${reachPeakOf(row)?.toFixed(0)} MB`}; building privilege edges`,
+    );
     [row.privilege, row.privilegeRun] = runPipeline('privilege', file, timeTool, options);
-    progress(`${pods} pods: ${row.privilegeRun.failure ? `privilege failed (${row.privilegeRun.failure})` : `privilege edges ${row.privilege!.graphSeconds.toFixed(1)} s`}`);
+    progress(
+      `${pods} pods: ${row.privilegeRun.failure ? `privilege failed (${row.privilegeRun.failure})` : `privilege edges ${row.privilege!.graphSeconds.toFixed(1)} s`}`,
+    );
     if (ANALYZE_TARGETS.some((target) => target.pods === pods)) {
       progress(`${pods} pods: analyzing end to end`);
       [row.analysis, row.analysisRun] = runPipeline('analyze', file, timeTool, options);
-      progress(`${pods} pods: ${row.analysisRun.failure ? `analyze failed (${row.analysisRun.failure})` : `analyze ${row.analysis!.totalSeconds.toFixed(1)} s`}`);
+      progress(
+        `${pods} pods: ${row.analysisRun.failure ? `analyze failed (${row.analysisRun.failure})` : `analyze ${row.analysis!.totalSeconds.toFixed(1)} s`}`,
+      );
     }
     if (pods === REPORT_TARGET.pods) {
       progress(`${pods} pods: building the HTML report and opening it in Chromium`);
       [row.reported, row.reportRun] = runPipeline('report', file, timeTool, options);
       if (row.reported) {
         const open = run(process.execPath, [OPEN_REPORT, `${file}.report.html`], false, options.timeoutSeconds);
-        row.opened = open.measured.failure ? {failure: open.measured.failure} : (JSON.parse(open.result.stdout.trim().split('\n').pop()!) as {seconds: number; elements: number; errors: string[]});
+        row.opened = open.measured.failure
+          ? {failure: open.measured.failure}
+          : (JSON.parse(open.result.stdout.trim().split('\n').pop()!) as {seconds: number; elements: number; errors: string[]});
       }
     }
     if (pods === EXPORT_TARGET.pods && neo4j) {
@@ -152,7 +174,9 @@ function benchSize(pods: number, options: Options, timeTool: boolean, neo4j: Ben
       if ('failure' in neo4j) row.exportRun = {seconds: 0, failure: neo4j.failure};
       else [row.exported, row.exportRun] = runPipeline('export', file, timeTool, options, {[NEO4J_ENV]: JSON.stringify(neo4j.target)});
       const figures = row.exported?.exported;
-      progress(`${pods} pods: ${figures ? `export ${Math.round(itemsOf(figures) / figures.loadSeconds)} items/s` : `export failed (${row.exportRun.failure})`}`);
+      progress(
+        `${pods} pods: ${figures ? `export ${Math.round(itemsOf(figures) / figures.loadSeconds)} items/s` : `export failed (${row.exportRun.failure})`}`,
+      );
     }
     return row;
   } finally {
@@ -160,9 +184,21 @@ function benchSize(pods: number, options: Options, timeTool: boolean, neo4j: Ben
   }
 }
 
-function runPipeline(phase: Phase, file: string, timeTool: boolean, options: Options, env: Record<string, string> = {}): [PipelineFigures | undefined, Measured] {
+function runPipeline(
+  phase: Phase,
+  file: string,
+  timeTool: boolean,
+  options: Options,
+  env: Record<string, string> = {},
+): [PipelineFigures | undefined, Measured] {
   // The young generation the CLI runs with (bin/run.js).
-  const {result, measured} = run(process.execPath, [`--max-old-space-size=${CHILD_HEAP_MB}`, '--max-semi-space-size=64', PIPELINE, phase, file], timeTool, options.timeoutSeconds, env);
+  const {result, measured} = run(
+    process.execPath,
+    [`--max-old-space-size=${CHILD_HEAP_MB}`, '--max-semi-space-size=64', PIPELINE, phase, file],
+    timeTool,
+    options.timeoutSeconds,
+    env,
+  );
   if (measured.failure) return [undefined, measured];
   const line = result.stdout.trim().split('\n').pop() ?? '';
   try {
@@ -203,7 +239,9 @@ function table(rows: readonly Row[]): string {
       lines.push(`| ${whole(row.pods)} | – | failed: ${row.gen.failure} | | | | | | | |`);
     } else if (!p) {
       const failure = `failed after ${seconds(row.pipelineRun?.seconds)} s: ${row.pipelineRun?.failure ?? 'unknown'}`;
-      lines.push(`| ${whole(row.pods)} | ${whole(row.fileMiB)} | ${seconds(row.gen.seconds)} | ${failure.replaceAll('|', '/')} | – | – | – | ${whole(peakOf(row))} | – | – |`);
+      lines.push(
+        `| ${whole(row.pods)} | ${whole(row.fileMiB)} | ${seconds(row.gen.seconds)} | ${failure.replaceAll('|', '/')} | – | – | – | ${whole(peakOf(row))} | – | – |`,
+      );
     } else {
       lines.push(
         `| ${whole(row.pods)} | ${whole(row.fileMiB)} | ${seconds(row.gen.seconds)} | ${seconds(p.loadSeconds)} | ${seconds(p.modelSeconds)} | ${seconds(p.graphSeconds)} | ${seconds(p.totalSeconds)} | ${whole(peakOf(row))} | ${whole(p.graphNodes)} | ${whole(p.graphEdges)} |`,
@@ -217,12 +255,19 @@ function table(rows: readonly Row[]): string {
 function perRuleTable(rows: readonly Row[], figures: (row: Row) => PipelineFigures | undefined): string {
   const measured = rows.filter((row) => figures(row)?.rules);
   if (measured.length === 0) return '';
-  const lines = [`| rule | ${measured.map((row) => `${whole(row.pods)} pods s (edges)`).join(' | ')} |`, `|---|${measured.map(() => '---:').join('|')}|`];
+  const lines = [
+    `| rule | ${measured.map((row) => `${whole(row.pods)} pods s (edges)`).join(' | ')} |`,
+    `|---|${measured.map(() => '---:').join('|')}|`,
+  ];
   for (const {rule, perSource} of figures(measured[0]!)!.rules!) {
-    lines.push(`| ${rule}${perSource ? ' *' : ''} | ${measured.map((row) => {
-      const r = figures(row)!.rules!.find((x) => x.rule === rule);
-      return r ? `${seconds(r.seconds)} (${whole(r.edges)})` : '–';
-    }).join(' | ')} |`);
+    lines.push(
+      `| ${rule}${perSource ? ' *' : ''} | ${measured
+        .map((row) => {
+          const r = figures(row)!.rules!.find((x) => x.rule === rule);
+          return r ? `${seconds(r.seconds)} (${whole(r.edges)})` : '–';
+        })
+        .join(' | ')} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -232,12 +277,16 @@ function privilegeTable(rows: readonly Row[]): string {
   for (const row of rows) {
     const p = row.privilege;
     if (!p?.rules) {
-      lines.push(`| ${whole(row.pods)} | ${`failed: ${row.privilegeRun?.failure ?? row.gen.failure ?? 'not run'}`.replaceAll('|', '/')} | | | | ${whole(row.privilegeRun?.maxRssMiB)} |`);
+      lines.push(
+        `| ${whole(row.pods)} | ${`failed: ${row.privilegeRun?.failure ?? row.gen.failure ?? 'not run'}`.replaceAll('|', '/')} | | | | ${whole(row.privilegeRun?.maxRssMiB)} |`,
+      );
       continue;
     }
     const ruleSeconds = p.rules.reduce((sum, r) => sum + r.seconds, 0);
     const edges = p.rules.reduce((sum, r) => sum + r.edges, 0);
-    lines.push(`| ${whole(row.pods)} | ${seconds(p.rbacSeconds)} | ${seconds(ruleSeconds)} | ${seconds(p.graphSeconds)} | ${whole(edges)} | ${whole(row.privilegeRun?.maxRssMiB ?? p.maxRssMiB)} |`);
+    lines.push(
+      `| ${whole(row.pods)} | ${seconds(p.rbacSeconds)} | ${seconds(ruleSeconds)} | ${seconds(p.graphSeconds)} | ${whole(edges)} | ${whole(row.privilegeRun?.maxRssMiB ?? p.maxRssMiB)} |`,
+    );
   }
   return `${lines.join('\n')}\n\n${perRuleTable(rows, (row) => row.privilege)}`;
 }
@@ -258,7 +307,9 @@ function analyzeTable(rows: readonly Row[]): string {
     const a = row.analysis;
     const peak = row.analysisRun?.maxRssMiB ?? a?.maxRssMiB;
     if (!a?.analysis) {
-      lines.push(`| ${whole(row.pods)} | ${`failed: ${row.analysisRun?.failure ?? 'not run'}`.replaceAll('|', '/')} | | | | | | ${whole(peak)} |`);
+      lines.push(
+        `| ${whole(row.pods)} | ${`failed: ${row.analysisRun?.failure ?? 'not run'}`.replaceAll('|', '/')} | | | | | | ${whole(peak)} |`,
+      );
       continue;
     }
     lines.push(
@@ -272,7 +323,9 @@ function analyzeTable(rows: readonly Row[]): string {
     const peak = row.analysisRun.maxRssMiB ?? a?.maxRssMiB;
     const memory = 'rssMiB' in target ? ` and ${target.rssMiB / 1024} GB` : '';
     const ok = a !== undefined && a.totalSeconds < target.seconds && (!('rssMiB' in target) || (peak ?? Infinity) < target.rssMiB);
-    const query = a?.analysis ? `; one query ${seconds(a.analysis.querySeconds)} s (under ${QUERY_TARGET_SECONDS} s: ${verdict(a.analysis.querySeconds < QUERY_TARGET_SECONDS)})` : '';
+    const query = a?.analysis
+      ? `; one query ${seconds(a.analysis.querySeconds)} s (under ${QUERY_TARGET_SECONDS} s: ${verdict(a.analysis.querySeconds < QUERY_TARGET_SECONDS)})`
+      : '';
     return `- ${whole(target.pods)} pods end to end in under ${target.seconds} s${memory}: ${verdict(a ? ok : undefined)} (${a ? `${seconds(a.totalSeconds)} s, ` : ''}${whole(peak)} MB peak)${query}.`;
   });
   return `${lines.join('\n')}\n\n${notes.join('\n')}`;
@@ -283,14 +336,21 @@ const itemsOf = (figures: ExportFigures): number => figures.nodes + figures.rela
 function exportTable(rows: readonly Row[]): string {
   const measured = rows.filter((row) => row.exportRun);
   if (measured.length === 0) return `- ${whole(EXPORT_TARGET.pods)} pods: not measured in this run.`;
-  const lines = ['| pods | nodes | relationships | analysis to records s | first load s (items per s) | second load s | items per s | client peak RSS MB |', '|---:|---:|---:|---:|---:|---:|---:|---:|'];
+  const lines = [
+    '| pods | nodes | relationships | analysis to records s | first load s (items per s) | second load s | items per s | client peak RSS MB |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
   const notes: string[] = [];
   for (const row of measured) {
     const figures = row.exported?.exported;
     const peak = row.exportRun?.maxRssMiB ?? row.exported?.maxRssMiB;
     if (!figures) {
-      lines.push(`| ${whole(row.pods)} | ${`failed: ${row.exportRun?.failure ?? 'not run'}`.replaceAll('|', '/')} | | | | | | ${whole(peak)} |`);
-      notes.push(`- export of ${whole(row.pods)} pods at ${whole(EXPORT_TARGET.itemsPerSecond)} items per second or more: ${verdict(undefined)}.`);
+      lines.push(
+        `| ${whole(row.pods)} | ${`failed: ${row.exportRun?.failure ?? 'not run'}`.replaceAll('|', '/')} | | | | | | ${whole(peak)} |`,
+      );
+      notes.push(
+        `- export of ${whole(row.pods)} pods at ${whole(EXPORT_TARGET.itemsPerSecond)} items per second or more: ${verdict(undefined)}.`,
+      );
       continue;
     }
     const rate = itemsOf(figures) / figures.loadSeconds;
@@ -331,7 +391,9 @@ function reachTable(rows: readonly Row[]): string {
   for (const row of rows) {
     const r = row.reach?.reach;
     if (!r) {
-      lines.push(`| ${whole(row.pods)} | ${`failed: ${row.reachRun?.failure ?? row.gen.failure ?? 'not run'}`.replaceAll('|', '/')} | | | | | | ${whole(reachPeakOf(row))} |`);
+      lines.push(
+        `| ${whole(row.pods)} | ${`failed: ${row.reachRun?.failure ?? row.gen.failure ?? 'not run'}`.replaceAll('|', '/')} | | | | | | ${whole(reachPeakOf(row))} |`,
+      );
       continue;
     }
     lines.push(
@@ -355,7 +417,9 @@ function reachNotes(rows: readonly Row[]): string {
     const largeSeconds = reachSeconds(large.reach);
     const peak = reachPeakOf(large);
     const ok = largeSeconds !== undefined && largeSeconds < REACH_TARGET.seconds && (peak === undefined || peak < REACH_TARGET.rssMiB);
-    lines.push(`- ${whole(TARGET.pods)} pods in under ${REACH_TARGET.seconds} s and 4 GB: ${verdict(large.reachRun ? ok : undefined)} (${seconds(largeSeconds)} s, ${whole(peak)} MB peak for the whole run, loading included).`);
+    lines.push(
+      `- ${whole(TARGET.pods)} pods in under ${REACH_TARGET.seconds} s and 4 GB: ${verdict(large.reachRun ? ok : undefined)} (${seconds(largeSeconds)} s, ${whole(peak)} MB peak for the whole run, loading included).`,
+    );
   } else lines.push(`- ${whole(TARGET.pods)} pods: not measured in this run.`);
   const measured = rows.filter((row) => row.reach?.reach);
   if (measured.length >= 2) {
@@ -373,7 +437,9 @@ function reachOutputSection(measured: readonly ReachOutputFigures[]): string {
   const lines = ['| pods | lines | output MB | s | peak RSS MB |', '|---:|---:|---:|---:|---:|'];
   for (const figures of measured) {
     const size = figures.bytes === undefined ? undefined : figures.bytes / MiB;
-    const result = figures.failure ? `failed after ${seconds(figures.seconds)} s: ${figures.failure}`.replaceAll('|', '/') : seconds(figures.seconds);
+    const result = figures.failure
+      ? `failed after ${seconds(figures.seconds)} s: ${figures.failure}`.replaceAll('|', '/')
+      : seconds(figures.seconds);
     lines.push(`| ${whole(figures.pods)} | ${whole(figures.lines)} | ${whole(size)} | ${result} | ${whole(figures.maxRssMiB)} |`);
   }
   const target = measured.find((figures) => figures.pods === REACH_OUTPUT_TARGET_PODS);
@@ -401,9 +467,11 @@ function targetNotes(rows: readonly Row[]): string {
   const loadOk = largest.pipeline ? largest.pipeline.totalSeconds < TARGET.loadSeconds : largest.pipelineRun ? false : undefined;
   const peak = peakOf(largest);
   const rssOk = largest.pipeline ? (peak === undefined ? undefined : peak < TARGET.rssMiB) : largest.pipelineRun ? false : undefined;
-  lines.push(`- generate ${TARGET.pods.toLocaleString('en-US')} pods in under ${TARGET.genSeconds} s: ${verdict(genOk)} (${seconds(largest.gen.seconds)} s).`);
   lines.push(
-    `- load into the graph (load + model + graph) in under ${TARGET.loadSeconds} s: ${verdict(loadOk)} (${largest.pipeline ? `${seconds(largest.pipeline.totalSeconds)} s` : largest.pipelineRun?.failure ?? 'not run'}).`,
+    `- generate ${TARGET.pods.toLocaleString('en-US')} pods in under ${TARGET.genSeconds} s: ${verdict(genOk)} (${seconds(largest.gen.seconds)} s).`,
+  );
+  lines.push(
+    `- load into the graph (load + model + graph) in under ${TARGET.loadSeconds} s: ${verdict(loadOk)} (${largest.pipeline ? `${seconds(largest.pipeline.totalSeconds)} s` : (largest.pipelineRun?.failure ?? 'not run')}).`,
   );
   lines.push(`- and in under 3 GB peak RSS: ${verdict(rssOk)} (${whole(peak)} MB).`);
   return lines.join('\n');
@@ -418,7 +486,14 @@ function codeVersion(): string {
   return `${commit.stdout.trim()}${dirty.stdout.trim() ? ' with uncommitted changes under src/' : ''}`;
 }
 
-function markdown(rows: readonly Row[], reachOutputs: readonly ReachOutputFigures[], options: Options, timeTool: boolean, command: string, code: string): string {
+function markdown(
+  rows: readonly Row[],
+  reachOutputs: readonly ReachOutputFigures[],
+  options: Options,
+  timeTool: boolean,
+  command: string,
+  code: string,
+): string {
   const cpuList = cpus();
   const now = new Date();
   return `# kubepath benchmarks
@@ -566,7 +641,9 @@ async function main(): Promise<void> {
       progress(`${size} pods: collecting from the stand-in API server`);
       row.collected = await benchCollect(size, options.seed, timeTool, options.timeoutSeconds);
       const collected = row.collected.measured;
-      progress(`${size} pods: ${collected.failure ? `collect failed (${collected.failure})` : `collected in ${collected.seconds.toFixed(1)} s, ${Math.round(collected.maxRssMiB ?? 0)} MB`}`);
+      progress(
+        `${size} pods: ${collected.failure ? `collect failed (${collected.failure})` : `collected in ${collected.seconds.toFixed(1)} s, ${Math.round(collected.maxRssMiB ?? 0)} MB`}`,
+      );
       rows.push(row);
     }
   } finally {
@@ -579,12 +656,16 @@ async function main(): Promise<void> {
   for (const pods of options.reachSizes) {
     progress(`${pods} pods: reach -o txt, every connection`);
     const figures = await benchReachOutput(pods, options.seed, options.timeoutSeconds);
-    progress(`${pods} pods: ${figures.failure ? `reach output failed (${figures.failure})` : `${figures.lines} lines in ${figures.seconds?.toFixed(1)} s, ${Math.round(figures.maxRssMiB ?? 0)} MB`}`);
+    progress(
+      `${pods} pods: ${figures.failure ? `reach output failed (${figures.failure})` : `${figures.lines} lines in ${figures.seconds?.toFixed(1)} s, ${Math.round(figures.maxRssMiB ?? 0)} MB`}`,
+    );
     reachOutputs.push(figures);
   }
   const args = process.argv.slice(2);
   const command = `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`;
-  process.stdout.write(`${table(rows)}\n\n${targetNotes(rows)}\n\n${reachTable(rows)}\n\n${reachNotes(rows)}\n\n${exportTable(rows)}\n\n${reportTable(rows)}\n\n${collectSection(rows, COLLECT_TARGET)}\n\n${reachOutputSection(reachOutputs)}\n`);
+  process.stdout.write(
+    `${table(rows)}\n\n${targetNotes(rows)}\n\n${reachTable(rows)}\n\n${reachNotes(rows)}\n\n${exportTable(rows)}\n\n${reportTable(rows)}\n\n${collectSection(rows, COLLECT_TARGET)}\n\n${reachOutputSection(reachOutputs)}\n`,
+  );
   writeFileSync(BENCHMARKS_FILE, markdown(rows, reachOutputs, options, timeTool, command, code));
   progress(`wrote ${BENCHMARKS_FILE}`);
 }

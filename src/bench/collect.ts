@@ -33,9 +33,13 @@ export async function benchCollect(pods: number, seed: number, timeTool: boolean
   const folder = mkdtempSync(join(tmpdir(), 'kubepath-bench-collect-'));
   const kubeconfig = join(folder, 'kubeconfig');
   const out = join(folder, 'snapshot.json');
-  const server = spawn(process.execPath, [`--max-old-space-size=${SERVER_HEAP_MB}`, SERVER, '--pods', String(pods), '--seed', String(seed), '--kubeconfig', kubeconfig], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const server = spawn(
+    process.execPath,
+    [`--max-old-space-size=${SERVER_HEAP_MB}`, SERVER, '--pods', String(pods), '--seed', String(seed), '--kubeconfig', kubeconfig],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const serverErrors: string[] = [];
   server.stderr.setEncoding('utf8').on('data', (text: string) => serverErrors.push(text));
   try {
@@ -43,8 +47,14 @@ export async function benchCollect(pods: number, seed: number, timeTool: boolean
       createInterface({input: server.stdout}).on('line', (line) => line.startsWith('ready ') && resolve(true));
       server.on('exit', () => resolve(false));
     });
-    if (!ready) return {measured: {seconds: 0, failure: `the stand-in API server did not start: ${serverErrors.join('').trim().split('\n').pop() ?? ''}`}};
-    const {result, measured} = run(process.execPath, [CLI, 'collect', '--kubeconfig', kubeconfig, '--out', out], timeTool, timeoutSeconds, {HOME: folder, KUBECONFIG: ''});
+    if (!ready)
+      return {
+        measured: {seconds: 0, failure: `the stand-in API server did not start: ${serverErrors.join('').trim().split('\n').pop() ?? ''}`},
+      };
+    const {result, measured} = run(process.execPath, [CLI, 'collect', '--kubeconfig', kubeconfig, '--out', out], timeTool, timeoutSeconds, {
+      HOME: folder,
+      KUBECONFIG: '',
+    });
     const figures: CollectFigures = {measured};
     if (measured.failure) return figures;
     const wrote = /wrote (\d+) objects/.exec(result.stderr);
@@ -66,9 +76,15 @@ const seconds = (value: number): string => (value < 10 ? value.toFixed(2) : valu
 const whole = (value: number | undefined): string => (value === undefined ? '–' : Math.round(value).toLocaleString('en-US'));
 
 /** The table and the target's verdict (the collector issue: under 3 GB at 150k pods, by streaming pages). */
-export function collectSection(rows: ReadonlyArray<{pods: number; collected?: CollectFigures}>, target: {pods: number; rssMiB: number}): string {
+export function collectSection(
+  rows: ReadonlyArray<{pods: number; collected?: CollectFigures}>,
+  target: {pods: number; rssMiB: number},
+): string {
   const measured = rows.filter((row) => row.collected);
-  const lines = ['| pods | objects | collect s | objects per s | snapshot MB | requests | peak RSS MB |', '|---:|---:|---:|---:|---:|---:|---:|'];
+  const lines = [
+    '| pods | objects | collect s | objects per s | snapshot MB | requests | peak RSS MB |',
+    '|---:|---:|---:|---:|---:|---:|---:|',
+  ];
   for (const {pods, collected} of measured) {
     const m = collected!.measured;
     if (m.failure) {
@@ -76,11 +92,19 @@ export function collectSection(rows: ReadonlyArray<{pods: number; collected?: Co
       continue;
     }
     const objects = collected!.objects;
-    lines.push(`| ${whole(pods)} | ${whole(objects)} | ${seconds(m.seconds)} | ${objects === undefined ? '–' : whole(objects / m.seconds)} | ${whole(collected!.snapshotMiB)} | ${whole(collected!.requests)} | ${whole(m.maxRssMiB)} |`);
+    lines.push(
+      `| ${whole(pods)} | ${whole(objects)} | ${seconds(m.seconds)} | ${objects === undefined ? '–' : whole(objects / m.seconds)} | ${whole(collected!.snapshotMiB)} | ${whole(collected!.requests)} | ${whole(m.maxRssMiB)} |`,
+    );
   }
   const largest = measured.find((row) => row.pods === target.pods)?.collected;
-  const verdict =
-    !largest ? 'not measured in this run' : largest.measured.failure || largest.measured.maxRssMiB === undefined ? '**not measured**' : largest.measured.maxRssMiB < target.rssMiB ? '**met**' : '**missed**';
-  const detail = largest && !largest.measured.failure ? ` (${whole(largest.measured.maxRssMiB)} MB, ${seconds(largest.measured.seconds)} s)` : '';
+  const verdict = !largest
+    ? 'not measured in this run'
+    : largest.measured.failure || largest.measured.maxRssMiB === undefined
+      ? '**not measured**'
+      : largest.measured.maxRssMiB < target.rssMiB
+        ? '**met**'
+        : '**missed**';
+  const detail =
+    largest && !largest.measured.failure ? ` (${whole(largest.measured.maxRssMiB)} MB, ${seconds(largest.measured.seconds)} s)` : '';
   return `${lines.join('\n')}\n\n- collect ${whole(target.pods)} pods in under ${target.rssMiB / 1024} GB peak RSS: ${verdict}${detail}.`;
 }

@@ -98,11 +98,29 @@ export interface FakeApiServer {
 function selfSignedCertificate(): {key: string; cert: string} {
   const dir = mkdtempSync(join(tmpdir(), 'kubepath-fake-api-'));
   try {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
-      '-subj', '/CN=kubepath-fake-apiserver', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], {stdio: 'pipe'});
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=kubepath-fake-apiserver',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      {stdio: 'pipe'},
+    );
     return {key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8')};
   } finally {
     rmSync(dir, {recursive: true, force: true});
@@ -116,12 +134,36 @@ function status(code: number, reason: string, message: string, details?: Json): 
 /** An object as the API server stores it: managedFields added (with `bulk` in them); a Secret's data, and its last-applied copy, filled in. */
 function stored(object: FakeObject, bulk?: string): Json {
   const {kind: _kind, apiVersion: _apiVersion, ...item} = object;
-  const managedFields: Json[] = [{manager: 'kube-controller-manager', operation: 'Update', apiVersion: object.apiVersion, time: '2026-01-01T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1: {'f:metadata': {'f:labels': {}}}}];
-  if (bulk !== undefined) managedFields.push({manager: 'bulk', operation: 'Apply', apiVersion: object.apiVersion, fieldsType: 'FieldsV1', fieldsV1: {'f:metadata': {[`f:${bulk}`]: {}}}});
+  const managedFields: Json[] = [
+    {
+      manager: 'kube-controller-manager',
+      operation: 'Update',
+      apiVersion: object.apiVersion,
+      time: '2026-01-01T00:00:00Z',
+      fieldsType: 'FieldsV1',
+      fieldsV1: {'f:metadata': {'f:labels': {}}},
+    },
+  ];
+  if (bulk !== undefined)
+    managedFields.push({
+      manager: 'bulk',
+      operation: 'Apply',
+      apiVersion: object.apiVersion,
+      fieldsType: 'FieldsV1',
+      fieldsV1: {'f:metadata': {[`f:${bulk}`]: {}}},
+    });
   if (object.kind !== 'Secret') return {...item, metadata: {...object.metadata, managedFields}};
   const data = {value: fakeSecretValue(object)};
-  const lastApplied = JSON.stringify({apiVersion: 'v1', kind: 'Secret', metadata: {name: object.metadata.name, namespace: object.metadata.namespace}, data});
-  const annotations = {...(object.metadata.annotations as Json | undefined), 'kubectl.kubernetes.io/last-applied-configuration': lastApplied};
+  const lastApplied = JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {name: object.metadata.name, namespace: object.metadata.namespace},
+    data,
+  });
+  const annotations = {
+    ...(object.metadata.annotations as Json | undefined),
+    'kubectl.kubernetes.io/last-applied-configuration': lastApplied,
+  };
   return {...item, metadata: {...object.metadata, annotations, managedFields}, data};
 }
 
@@ -203,7 +245,11 @@ function routeOf(path: string): Route | undefined {
   const [, coreVersion, group, groupVersion, namespace, plural] = match;
   const resource = LIST_RESOURCES.find((r) => r.resource === plural && r.group === (group ?? ''));
   if (!resource || (namespace !== undefined && !resource.spec.namespaced)) return undefined;
-  return {resource, version: (coreVersion ?? groupVersion)!, namespace: namespace === undefined ? undefined : decodeURIComponent(namespace)};
+  return {
+    resource,
+    version: (coreVersion ?? groupVersion)!,
+    namespace: namespace === undefined ? undefined : decodeURIComponent(namespace),
+  };
 }
 
 /** `/api`, `/api/v1`, `/apis` and `/apis/<group>/<version>` as the server would answer them for what it serves; undefined for other paths. */
@@ -215,7 +261,12 @@ function discoveryDocument(path: string, servedVersions: (resource: ListResource
     groupVersion: group ? `${group}/${version}` : version,
     resources: served
       .filter((s) => s.resource.group === group && s.version === version)
-      .map((s) => ({name: s.resource.resource, kind: s.resource.spec.kind, namespaced: s.resource.spec.namespaced, verbs: ['get', 'list', 'watch']})),
+      .map((s) => ({
+        name: s.resource.resource,
+        kind: s.resource.spec.kind,
+        namespaced: s.resource.spec.namespaced,
+        verbs: ['get', 'list', 'watch'],
+      })),
   });
   if (path === '/api') return {kind: 'APIVersions', versions: ['v1']};
   if (path === '/api/v1') return resourceList('', 'v1');
@@ -225,7 +276,10 @@ function discoveryDocument(path: string, servedVersions: (resource: ListResource
       kind: 'APIGroupList',
       apiVersion: 'v1',
       groups: groups.map((name) => {
-        const versions = [...new Set(served.filter((s) => s.resource.group === name).map((s) => s.version))].map((version) => ({groupVersion: `${name}/${version}`, version}));
+        const versions = [...new Set(served.filter((s) => s.resource.group === name).map((s) => s.version))].map((version) => ({
+          groupVersion: `${name}/${version}`,
+          version,
+        }));
         return {name, versions, preferredVersion: versions[0]};
       }),
     };
@@ -235,7 +289,10 @@ function discoveryDocument(path: string, servedVersions: (resource: ListResource
   return undefined;
 }
 
-export async function startFakeApiServer(objects: Iterable<FakeObject>, options: {faults?: Faults; serverVersion?: string} = {}): Promise<FakeApiServer> {
+export async function startFakeApiServer(
+  objects: Iterable<FakeObject>,
+  options: {faults?: Faults; serverVersion?: string} = {},
+): Promise<FakeApiServer> {
   const faults = options.faults ?? {};
   const byKind = new Map<string, FakeObject[]>();
   for (const object of objects) {
@@ -260,7 +317,8 @@ export async function startFakeApiServer(objects: Iterable<FakeObject>, options:
     const query = Object.fromEntries(url.searchParams);
     const accept = String(req.headers.accept ?? '');
     const authorization = String(req.headers.authorization ?? '');
-    const record = (code: number): void => void requests.push({path: url.pathname, query, accept, authorization, status: code, at: Date.now()});
+    const record = (code: number): void =>
+      void requests.push({path: url.pathname, query, accept, authorization, status: code, at: Date.now()});
     const send = (code: number, body: Json, headers: Record<string, string> = {}): void => {
       record(code);
       res.writeHead(code, {'Content-Type': 'application/json', ...headers});
@@ -278,7 +336,11 @@ export async function startFakeApiServer(objects: Iterable<FakeObject>, options:
       faults.notServed?.includes(resource.spec.kind) ? [] : (faults.versions?.[resource.spec.kind] ?? [resource.versions[0]!]);
     const discovery = discoveryDocument(url.pathname, servedVersions);
     if (discovery) {
-      if (faults.discoveryForbidden && url.pathname.startsWith('/apis')) return send(403, status(403, 'Forbidden', `forbidden: User "system:serviceaccount:kubepath:collector" cannot get path "${url.pathname}"`));
+      if (faults.discoveryForbidden && url.pathname.startsWith('/apis'))
+        return send(
+          403,
+          status(403, 'Forbidden', `forbidden: User "system:serviceaccount:kubepath:collector" cannot get path "${url.pathname}"`),
+        );
       return send(200, discovery);
     }
     const route = routeOf(url.pathname);
@@ -289,13 +351,29 @@ export async function startFakeApiServer(objects: Iterable<FakeObject>, options:
     // Authorization comes before routing: a forbidden resource is forbidden whether served or not.
     if (faults.forbidden?.includes(kind)) {
       const scope = namespace === undefined ? 'at the cluster scope' : `in the namespace "${namespace}"`;
-      return send(403, status(403, 'Forbidden', `${resource.resource}${group ? `.${group}` : ''} is forbidden: User "system:serviceaccount:kubepath:collector" cannot list resource "${resource.resource}" in API group "${group}" ${scope}`, {kind: resource.resource}));
+      return send(
+        403,
+        status(
+          403,
+          'Forbidden',
+          `${resource.resource}${group ? `.${group}` : ''} is forbidden: User "system:serviceaccount:kubepath:collector" cannot list resource "${resource.resource}" in API group "${group}" ${scope}`,
+          {kind: resource.resource},
+        ),
+      );
     }
-    if (!servedVersions(resource).includes(version)) return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
+    if (!servedVersions(resource).includes(version))
+      return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
     const all = (byKind.get(kind) ?? []).filter((o) => namespace === undefined || o.metadata.namespace === namespace);
     const listKey = `${kind}/${namespace ?? ''}`;
     const expired = (): void =>
-      send(410, status(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.'));
+      send(
+        410,
+        status(
+          410,
+          'Expired',
+          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+        ),
+      );
     let offset = 0;
     if (query.continue !== undefined) {
       let decoded: {rv: string; start: number; kind: string; epoch: number};
@@ -310,36 +388,65 @@ export async function startFakeApiServer(objects: Iterable<FakeObject>, options:
     }
     const limit = Math.max(1, query.limit === undefined ? all.length : Number(query.limit));
     const page = Math.floor(offset / limit) + 1;
-    const fault = (spec: {kind: string; page: number} | undefined, name: string): boolean => spec?.kind === kind && spec.page === page && once(`${name}/${kind}/${namespace ?? ''}`);
-    const storm = faults.throttleAlways?.kinds.includes(kind) && page >= (faults.throttleAlways.fromPage ?? 1) ? faults.throttleAlways : undefined;
+    const fault = (spec: {kind: string; page: number} | undefined, name: string): boolean =>
+      spec?.kind === kind && spec.page === page && once(`${name}/${kind}/${namespace ?? ''}`);
+    const storm =
+      faults.throttleAlways?.kinds.includes(kind) && page >= (faults.throttleAlways.fromPage ?? 1) ? faults.throttleAlways : undefined;
     const throttled = fault(faults.throttle, 'throttle') ? faults.throttle : storm;
     if (throttled) {
-      return send(429, status(429, 'TooManyRequests', 'The API server is handling too many requests; please try again later.'), {'Retry-After': throttled.retryAfter});
+      return send(429, status(429, 'TooManyRequests', 'The API server is handling too many requests; please try again later.'), {
+        'Retry-After': throttled.retryAfter,
+      });
     }
-    if (fault(faults.serverError, 'error')) return send(500, status(500, 'InternalError', 'Internal error occurred: etcdserver: request timed out'));
+    if (fault(faults.serverError, 'error'))
+      return send(500, status(500, 'InternalError', 'Internal error occurred: etcdserver: request timed out'));
     if (query.continue !== undefined && fault(faults.expire, 'expire')) {
       epochs.set(listKey, (epochs.get(listKey) ?? 0) + 1);
       return expired();
     }
     const trickleMs = faults.trickle?.kinds.includes(kind) ? faults.trickle.intervalMs : undefined;
-    if (faults.hugePage?.kind === kind) return sendList({kind: `${kind}List`, apiVersion: 'v1', metadata: {}}, emptyItems(faults.hugePage.items), trickleMs);
+    if (faults.hugePage?.kind === kind)
+      return sendList({kind: `${kind}List`, apiVersion: 'v1', metadata: {}}, emptyItems(faults.hugePage.items), trickleMs);
     const slice = all.slice(offset, offset + limit);
     const padding = faults.longContinue?.kind === kind ? {padding: 'x'.repeat(faults.longContinue.bytes)} : {};
     const continueToken = (start: number): string =>
-      Buffer.from(JSON.stringify({rv: resourceVersion, start, kind, epoch: epochs.get(listKey) ?? 0, ...(faults.endless === kind ? {n: ++issued} : {}), ...padding})).toString('base64url');
+      Buffer.from(
+        JSON.stringify({
+          rv: resourceVersion,
+          start,
+          kind,
+          epoch: epochs.get(listKey) ?? 0,
+          ...(faults.endless === kind ? {n: ++issued} : {}),
+          ...padding,
+        }),
+      ).toString('base64url');
     const next =
-      faults.repeatContinue === kind && query.continue !== undefined ? query.continue
-      : faults.endless === kind ? continueToken((offset + limit) % Math.max(1, all.length))
-      : offset + limit < all.length ? continueToken(offset + limit)
-      : undefined;
-    const metadata: Json = {resourceVersion, ...(next ? {continue: next, remainingItemCount: Math.max(0, all.length - offset - limit)} : {})};
+      faults.repeatContinue === kind && query.continue !== undefined
+        ? query.continue
+        : faults.endless === kind
+          ? continueToken((offset + limit) % Math.max(1, all.length))
+          : offset + limit < all.length
+            ? continueToken(offset + limit)
+            : undefined;
+    const metadata: Json = {
+      resourceVersion,
+      ...(next ? {continue: next, remainingItemCount: Math.max(0, all.length - offset - limit)} : {}),
+    };
     const apiVersion = group ? `${group}/${version}` : version;
     const bulk = faults.bulky?.kind === kind ? 'x'.repeat(faults.bulky.bytes) : undefined;
     if (kind === 'Secret' && accept.includes('as=PartialObjectMetadataList') && !faults.ignoreMetadataOnly) {
-      const items = lazily(slice, (o) => ({apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadata', metadata: stored(o, bulk).metadata}));
+      const items = lazily(slice, (o) => ({
+        apiVersion: 'meta.k8s.io/v1',
+        kind: 'PartialObjectMetadata',
+        metadata: stored(o, bulk).metadata,
+      }));
       return sendList({kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata}, items, trickleMs);
     }
-    return sendList({kind: `${kind}List`, apiVersion, metadata}, lazily(slice, (o) => stored(o, bulk)), trickleMs);
+    return sendList(
+      {kind: `${kind}List`, apiVersion, metadata},
+      lazily(slice, (o) => stored(o, bulk)),
+      trickleMs,
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -36,13 +36,21 @@ function failureReason(result: SpawnSyncReturns<string>, timeoutSeconds: number)
   const ownLines = result.stderr
     .split('\n')
     .filter((line) => line.trim() !== '' && !/^\t/.test(line) && !/^Command (exited|terminated)/.test(line));
-  const oom = ownLines.find((line) => /heap out of memory|Reached heap limit|Invalid string length|ERR_STRING_TOO_LONG|Cannot create a string/.test(line));
+  const oom = ownLines.find((line) =>
+    /heap out of memory|Reached heap limit|Invalid string length|ERR_STRING_TOO_LONG|Cannot create a string/.test(line),
+  );
   const last = oom ?? ownLines[ownLines.length - 1] ?? '';
   const how = result.signal ? `killed by ${result.signal}` : `exit ${result.status}`;
   return `${how}${last ? `: ${last.trim().slice(0, 160)}` : ''}`;
 }
 
-export function run(command: string, args: string[], timeTool: boolean, timeoutSeconds: number, env: Record<string, string> = {}): {result: SpawnSyncReturns<string>; measured: Measured} {
+export function run(
+  command: string,
+  args: string[],
+  timeTool: boolean,
+  timeoutSeconds: number,
+  env: Record<string, string> = {},
+): {result: SpawnSyncReturns<string>; measured: Measured} {
   const started = performance.now();
   const spawnOptions = {encoding: 'utf8' as const, maxBuffer: 64 * MiB, timeout: timeoutSeconds * 1000, env: {...process.env, ...env}};
   const result = timeTool ? spawnSync(TIME, ['-v', command, ...args], spawnOptions) : spawnSync(command, args, spawnOptions);
@@ -52,4 +60,3 @@ export function run(command: string, args: string[], timeTool: boolean, timeoutS
   if (result.status !== 0 || result.error) measured.failure = failureReason(result, timeoutSeconds);
   return {result, measured};
 }
-

@@ -10,7 +10,9 @@ import {pathToFileURL} from 'node:url';
 import {chromium} from 'playwright-core';
 
 async function main(file: string): Promise<void> {
-  const executablePath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path): path is string => Boolean(path) && existsSync(path!));
+  const executablePath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
+    (path): path is string => Boolean(path) && existsSync(path!),
+  );
   if (!executablePath) throw new Error('no Chromium (install the Debian package chromium, or set CHROMIUM_PATH)');
   const browser = await chromium.launch({executablePath, args: ['--no-sandbox']});
   try {
@@ -22,9 +24,13 @@ async function main(file: string): Promise<void> {
     });
     const started = performance.now();
     await page.goto(pathToFileURL(file).href);
-    await page.waitForFunction(() => (globalThis as unknown as {kubepathReport?: unknown}).kubepathReport !== undefined, undefined, {timeout: 120_000});
+    await page.waitForFunction(() => (globalThis as unknown as {kubepathReport?: unknown}).kubepathReport !== undefined, undefined, {
+      timeout: 120_000,
+    });
     const seconds = (performance.now() - started) / 1000;
-    const elements = await page.evaluate(() => (globalThis as unknown as {kubepathReport: {cy: {elements: () => {length: number}}}}).kubepathReport.cy.elements().length);
+    const elements = await page.evaluate(
+      () => (globalThis as unknown as {kubepathReport: {cy: {elements: () => {length: number}}}}).kubepathReport.cy.elements().length,
+    );
     process.stdout.write(`${JSON.stringify({seconds, elements, errors})}\n`);
   } finally {
     await browser.close();

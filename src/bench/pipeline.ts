@@ -166,10 +166,19 @@ async function main(): Promise<void> {
     graphOrder = analysed.graph.order;
     graphSize = analysed.graph.size;
     const reported = performance.now();
-    const data = reportData(analysed, {cluster: file, version: 'bench', summary: summarize(model, analysed.graph, warnings, listedEdgeCounts(RULES, analysed.context))});
+    const data = reportData(analysed, {
+      cluster: file,
+      version: 'bench',
+      summary: summarize(model, analysed.graph, warnings, listedEdgeCounts(RULES, analysed.context)),
+    });
     const page = renderReport(data);
     writeFileSync(`${file}.report.html`, page);
-    report = {seconds: (performance.now() - reported) / 1000, bytes: Buffer.byteLength(page), nodes: data.nodes.length, edges: data.edges.length};
+    report = {
+      seconds: (performance.now() - reported) / 1000,
+      bytes: Buffer.byteLength(page),
+      nodes: data.nodes.length,
+      edges: data.edges.length,
+    };
   } else if (phase === 'export') {
     const target = JSON.parse(process.env[NEO4J_ENV] ?? 'null') as Neo4jTarget | null;
     if (!target) throw new Error(`the export phase needs ${NEO4J_ENV}`);
@@ -204,7 +213,9 @@ async function main(): Promise<void> {
     rules = privilegeEdges(context);
   } else if (phase === 'graph') {
     const perSource = new Set(RULES.filter((rule) => rule.sources).map((rule) => rule.id));
-    const graph = buildGraph(model, RULES, context, (rule, seconds, edges) => rules.push({rule, seconds, edges, ...(perSource.has(rule) ? {perSource: true} : {})}));
+    const graph = buildGraph(model, RULES, context, (rule, seconds, edges) =>
+      rules.push({rule, seconds, edges, ...(perSource.has(rule) ? {perSource: true} : {})}),
+    );
     graphOrder = graph.order;
     graphSize = graph.size;
   } else {
@@ -213,7 +224,13 @@ async function main(): Promise<void> {
     let classPairs = 0;
     for (const cls of engine.classes) classPairs += engine.reachableFrom(cls).count();
     const engineSeconds = (built - modelled) / 1000;
-    reach = {engineSeconds, sweepSeconds: (performance.now() - built) / 1000, classes: engine.classes.length, peers: engine.peers.length, classPairs};
+    reach = {
+      engineSeconds,
+      sweepSeconds: (performance.now() - built) / 1000,
+      classes: engine.classes.length,
+      peers: engine.peers.length,
+      classPairs,
+    };
   }
   // For analyze, the single query is timed on its own, after the findings.
   const graphed = performance.now() - (analysis?.querySeconds ?? 0) * 1000;

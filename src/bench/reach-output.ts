@@ -33,7 +33,11 @@ export interface CountedRun {
 }
 
 /** Runs the CLI with `args`, counting what it writes to stdout instead of keeping it. */
-export async function runCounted(args: readonly string[], timeoutSeconds: number, env: NodeJS.ProcessEnv = process.env): Promise<CountedRun> {
+export async function runCounted(
+  args: readonly string[],
+  timeoutSeconds: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CountedRun> {
   const folder = mkdtempSync(join(tmpdir(), 'kubepath-counted-'));
   const rssFile = join(folder, 'rss');
   try {
@@ -81,7 +85,12 @@ export async function benchReachOutput(pods: number, seed: number, timeoutSecond
   const folder = mkdtempSync(join(tmpdir(), 'kubepath-bench-reach-'));
   const file = join(folder, `cluster-${pods}.json`);
   try {
-    const generated = run(process.execPath, [GENERATOR, '--pods', String(pods), '--seed', String(seed), '--out', file], false, timeoutSeconds);
+    const generated = run(
+      process.execPath,
+      [GENERATOR, '--pods', String(pods), '--seed', String(seed), '--out', file],
+      false,
+      timeoutSeconds,
+    );
     if (generated.measured.failure) return {pods, failure: `generating: ${generated.measured.failure}`};
     const counted = await runCounted(['reach', file, '-o', 'txt'], timeoutSeconds);
     const figures: ReachOutputFigures = {pods, seconds: counted.seconds, bytes: counted.bytes, lines: counted.lines};

@@ -41,42 +41,97 @@ export const repeatable = {multiple: true, multipleNonGreedy: true} as const;
 
 export const verboseFlag = Flags.boolean({char: 'v', description: 'say more: name skipped kinds and every input file', default: false});
 /** The network plugin behaviour where the API leaves it open (docs/network.md). */
-export const cniFlag = Flags.string({description: 'network plugin behaviour where the API leaves it open (docs/network.md)', options: Object.keys(CNI_PROFILES), default: 'generic'});
+export const cniFlag = Flags.string({
+  description: 'network plugin behaviour where the API leaves it open (docs/network.md)',
+  options: Object.keys(CNI_PROFILES),
+  default: 'generic',
+});
 /** Path search's bound on steps (docs/paths.md). */
 export const maxDepthFlag = Flags.integer({description: 'the most steps a path may take', default: 12, min: 1, max: 100});
 /** Image vulnerability reports whose exploitable findings make network steps into their pods known flaws (docs/vulns.md). */
-export const vulnsFlag = Flags.string({...repeatable, description: 'Trivy JSON reports (trivy image or trivy k8s --format json): network steps into pods running images with critical or remotely exploitable vulnerabilities cost less (and are definite between pods) (repeatable)', helpValue: 'FILE'});
+export const vulnsFlag = Flags.string({
+  ...repeatable,
+  description:
+    'Trivy JSON reports (trivy image or trivy k8s --format json): network steps into pods running images with critical or remotely exploitable vulnerabilities cost less (and are definite between pods) (repeatable)',
+  helpValue: 'FILE',
+});
 /** The control plane's version, for manifests (or to override what the API server said): version-dependent edges and the support check follow it (docs/version.md). */
-export const kubeVersionFlag = Flags.string({description: 'the Kubernetes version of the cluster, for manifests or to override the API server\'s: version-dependent edges and the support check follow it', helpValue: '1.XX[.Z]'});
+export const kubeVersionFlag = Flags.string({
+  description:
+    "the Kubernetes version of the cluster, for manifests or to override the API server's: version-dependent edges and the support check follow it",
+  helpValue: '1.XX[.Z]',
+});
 /** What the model takes beyond the snapshot: vulnerability reports and the cluster version. */
 export const modelFlags = {vulns: vulnsFlag, 'kube-version': kubeVersionFlag};
 /** Where the analysis starts and what it aims at: `analyze`, and the exports and report that carry its findings. */
 export const analysisFlags = {
   ...modelFlags,
-  'assume-breach': Flags.string({...repeatable, description: 'also start from these pods, as if breached (repeatable); all: every pod at once, the cheapest paths from any of them', helpValue: 'SEL|all'}),
+  'assume-breach': Flags.string({
+    ...repeatable,
+    description: 'also start from these pods, as if breached (repeatable); all: every pod at once, the cheapest paths from any of them',
+    helpValue: 'SEL|all',
+  }),
   'crown-jewel': Flags.string({...repeatable, description: 'also treat these nodes as crown jewels (repeatable)', helpValue: 'SEL'}),
   'max-depth': maxDepthFlag,
   cni: cniFlag,
-  'trusted-registries': Flags.string({...repeatable, description: 'registries (or repository prefixes) images may come from; others are posture findings (repeatable, or comma-separated)', helpValue: 'REGISTRY'}),
-  'team-key': Flags.string({...repeatable, description: 'labels or annotations naming the owning team, looked up on the workload, its pods, then its namespace (repeatable)', default: [...DEFAULT_TEAM_KEYS], helpValue: 'KEY'}),
+  'trusted-registries': Flags.string({
+    ...repeatable,
+    description: 'registries (or repository prefixes) images may come from; others are posture findings (repeatable, or comma-separated)',
+    helpValue: 'REGISTRY',
+  }),
+  'team-key': Flags.string({
+    ...repeatable,
+    description: 'labels or annotations naming the owning team, looked up on the workload, its pods, then its namespace (repeatable)',
+    default: [...DEFAULT_TEAM_KEYS],
+    helpValue: 'KEY',
+  }),
 };
 /** Where the live cluster is read from when a command has no INPUT (docs/collect.md). */
 export const clusterSourceFlags = {
-  kubeconfig: Flags.string({description: 'with no INPUT, read the live cluster this kubeconfig names (default: KUBECONFIG, ~/.kube/config, else in-cluster)', helpValue: 'FILE'}),
+  kubeconfig: Flags.string({
+    description: 'with no INPUT, read the live cluster this kubeconfig names (default: KUBECONFIG, ~/.kube/config, else in-cluster)',
+    helpValue: 'FILE',
+  }),
   context: Flags.string({description: 'with no INPUT, the kubeconfig context to read', helpValue: 'NAME'}),
 };
 /** The collector's flags: cluster source, namespaces, page size, and what one list may take (docs/collect.md). */
 export const liveFlags = {
   ...clusterSourceFlags,
-  namespace: Flags.string({...repeatable, char: 'n', description: 'with no INPUT, list namespaced kinds in these namespaces only (repeatable)', helpValue: 'NS'}),
+  namespace: Flags.string({
+    ...repeatable,
+    char: 'n',
+    description: 'with no INPUT, list namespaced kinds in these namespaces only (repeatable)',
+    helpValue: 'NS',
+  }),
   // No default given to oclif, so that a --chunk-size given with INPUT files is noticed.
-  'chunk-size': Flags.integer({description: `with no INPUT, objects per page of each list (default: ${DEFAULT_CHUNK_SIZE})`, min: 1, max: 100_000}),
+  'chunk-size': Flags.integer({
+    description: `with no INPUT, objects per page of each list (default: ${DEFAULT_CHUNK_SIZE})`,
+    min: 1,
+    max: 100_000,
+  }),
   // The collection's and each list's bounds (src/collect/bounds.ts); one hit is a coverage gap.
-  'collect-timeout': Flags.string({description: `with no INPUT, the time the whole collection may take, every list included (default: ${formatDuration(DEFAULT_LIST_BOUNDS.collectTimeoutMs)})`, helpValue: 'SECONDS|15m'}),
-  'list-timeout': Flags.string({description: `with no INPUT, the time one list may take, every page and retry included (default: ${formatDuration(DEFAULT_LIST_BOUNDS.timeoutMs)})`, helpValue: 'SECONDS|10m'}),
-  'max-list-pages': Flags.integer({description: `with no INPUT, the most pages one list may have (default: ${DEFAULT_LIST_BOUNDS.maxPages})`, min: 1, helpValue: 'N'}),
-  'max-list-objects': Flags.integer({description: `with no INPUT, the most objects one list may have (default: ${DEFAULT_LIST_BOUNDS.maxObjects})`, min: 1, helpValue: 'N'}),
-  'max-list-bytes': Flags.string({description: `with no INPUT, the most bytes one list may send (default: ${formatSize(DEFAULT_LIST_BOUNDS.maxBytes)})`, helpValue: 'BYTES|512Mi'}),
+  'collect-timeout': Flags.string({
+    description: `with no INPUT, the time the whole collection may take, every list included (default: ${formatDuration(DEFAULT_LIST_BOUNDS.collectTimeoutMs)})`,
+    helpValue: 'SECONDS|15m',
+  }),
+  'list-timeout': Flags.string({
+    description: `with no INPUT, the time one list may take, every page and retry included (default: ${formatDuration(DEFAULT_LIST_BOUNDS.timeoutMs)})`,
+    helpValue: 'SECONDS|10m',
+  }),
+  'max-list-pages': Flags.integer({
+    description: `with no INPUT, the most pages one list may have (default: ${DEFAULT_LIST_BOUNDS.maxPages})`,
+    min: 1,
+    helpValue: 'N',
+  }),
+  'max-list-objects': Flags.integer({
+    description: `with no INPUT, the most objects one list may have (default: ${DEFAULT_LIST_BOUNDS.maxObjects})`,
+    min: 1,
+    helpValue: 'N',
+  }),
+  'max-list-bytes': Flags.string({
+    description: `with no INPUT, the most bytes one list may send (default: ${formatSize(DEFAULT_LIST_BOUNDS.maxBytes)})`,
+    helpValue: 'BYTES|512Mi',
+  }),
 };
 export interface LiveFlags extends ListBoundFlags {
   kubeconfig?: string | undefined;
@@ -109,7 +164,13 @@ export function outputFlags<F extends string>(
 ) {
   // Object.keys is typed string[]; a table's keys are its formats.
   const formats = Object.keys(renderers) as F[];
-  const output = Flags.option({char: 'o', description: 'output format', options: formats, helpValue: formatsOf(renderers), default: fallback})();
+  const output = Flags.option({
+    char: 'o',
+    description: 'output format',
+    options: formats,
+    helpValue: formatsOf(renderers),
+    default: fallback,
+  })();
   // oclif's types cannot give a generic F through a flag's own parse: the aliases are checked here and named `text` in KubepathCommand.parse.
   output.options = [...formats, ...aliases];
   return {
@@ -125,9 +186,7 @@ export const clusterFlag = Flags.string({description: 'the name this cluster goe
 function coverageWarnings(gaps: readonly CoverageGap[]): string[] {
   const notServed = gaps.filter((gap) => gap.reason === 'not-served').map((gap) => gap.kind);
   return [
-    ...gaps
-      .filter((gap) => gap.reason !== 'not-served')
-      .map((gap) => `coverage gap: ${describeGap(gapNote(gap))}; ${gap.message}`),
+    ...gaps.filter((gap) => gap.reason !== 'not-served').map((gap) => `coverage gap: ${describeGap(gapNote(gap))}; ${gap.message}`),
     ...(notServed.length > 0 ? [`not served by this cluster, so it holds none: ${notServed.join(', ')}`] : []),
   ];
 }
@@ -181,7 +240,12 @@ export abstract class KubepathCommand extends Command {
    * be read back as what the command reads, kubeconfigs included (src/output/write.ts);
    * stdout needs no check.
    */
-  protected checkOutput(path: string | undefined, inputs: readonly string[], flags: {vulns?: string[]; kubeconfig?: string}, kind: 'file' | 'folder' = 'file'): void {
+  protected checkOutput(
+    path: string | undefined,
+    inputs: readonly string[],
+    flags: {vulns?: string[]; kubeconfig?: string},
+    kind: 'file' | 'folder' = 'file',
+  ): void {
     if (path === undefined || (kind === 'file' && isStdout(path))) return;
     const kubeconfigs = [...(flags.kubeconfig === undefined ? [] : [flags.kubeconfig]), ...defaultKubeconfigFiles()];
     checkOutputPath(path, kind, {inputs, files: flags.vulns ?? [], kubeconfigs});
@@ -192,7 +256,11 @@ export abstract class KubepathCommand extends Command {
    * (or kubectl's defaults) name. The selector flags given are checked first, so a typo
    * costs no collection.
    */
-  protected async load(inputs: string[], live: LiveFlags = {}, selectors: Record<string, readonly string[] | undefined> = {}): Promise<LoadResult> {
+  protected async load(
+    inputs: string[],
+    live: LiveFlags = {},
+    selectors: Record<string, readonly string[] | undefined> = {},
+  ): Promise<LoadResult> {
     if (inputs.length === 0) this.refuseInputTakenAsFlagValue();
     for (const [flag, texts] of Object.entries(selectors)) checkSelectors(texts, flag);
     const result = inputs.length === 0 ? await this.collectLive(live) : await this.loadFiles(inputs, live);
@@ -205,7 +273,9 @@ export abstract class KubepathCommand extends Command {
    * when a flag took what looks like the INPUT as its value (`--assume-breach manifests/`).
    */
   private refuseInputTakenAsFlagValue(): void {
-    const taken = this.givenFlagValues.find(({flag, value}) => !PATH_VALUED_FLAGS.has(flag) && !(flag === 'assume-breach' && value === ALL_PODS) && looksLikeInput(value, flag));
+    const taken = this.givenFlagValues.find(
+      ({flag, value}) => !PATH_VALUED_FLAGS.has(flag) && !(flag === 'assume-breach' && value === ALL_PODS) && looksLikeInput(value, flag),
+    );
     if (taken) {
       throw new UsageError(
         `--${taken.flag} took ${taken.value} as its value, which looks like INPUT; with no INPUT kubepath would read the live cluster, so it stops here: give --${taken.flag} its own value, then INPUT`,
@@ -252,14 +322,17 @@ export abstract class KubepathCommand extends Command {
     const model = buildModel(snapshot);
     if (kubeVersion) {
       const told = model.kubernetesVersion;
-      if (told && told.minor !== kubeVersion.minor && !quiet) this.warning(`--kube-version ${kubeVersion.text} overrides ${describeVersion(told)}`);
+      if (told && told.minor !== kubeVersion.minor && !quiet)
+        this.warning(`--kube-version ${kubeVersion.text} overrides ${describeVersion(told)}`);
       model.kubernetesVersion = kubeVersion;
     }
     if (scans.length === 0) return model;
     const unmatched = attachVulnerabilities(model, scans);
     if (unmatched.length > 0 && !quiet) {
       const named = unmatched.slice(0, 3).map((scan) => scan.names[0] ?? `${scan.file} ${scan.at}`);
-      this.warning(`${unmatched.length} of ${scans.length} scanned images match no container of the input (${named.join(', ')}${unmatched.length > 3 ? ', ...' : ''}): their vulnerabilities are not used`);
+      this.warning(
+        `${unmatched.length} of ${scans.length} scanned images match no container of the input (${named.join(', ')}${unmatched.length > 3 ? ', ...' : ''}): their vulnerabilities are not used`,
+      );
     }
     return model;
   }
@@ -272,16 +345,34 @@ export abstract class KubepathCommand extends Command {
   }
 
   /** Loads INPUT... and analyses it as `analyze` does, with the analysis flags given. */
-  protected async analyzed(inputs: string[], flags: LiveFlags & {vulns?: string[]; 'kube-version'?: string; 'assume-breach'?: string[]; 'crown-jewel'?: string[]; 'max-depth': number; cni: string; 'team-key': string[]; 'trusted-registries'?: string[]}): Promise<LoadResult & {analysis: Analysis}> {
+  protected async analyzed(
+    inputs: string[],
+    flags: LiveFlags & {
+      vulns?: string[];
+      'kube-version'?: string;
+      'assume-breach'?: string[];
+      'crown-jewel'?: string[];
+      'max-depth': number;
+      cni: string;
+      'team-key': string[];
+      'trusted-registries'?: string[];
+    },
+  ): Promise<LoadResult & {analysis: Analysis}> {
     const given = this.modelInputs(flags);
-    const loaded = await this.load(inputs, flags, {'--assume-breach': flags['assume-breach']?.filter((text) => text !== ALL_PODS), '--crown-jewel': flags['crown-jewel']});
+    const loaded = await this.load(inputs, flags, {
+      '--assume-breach': flags['assume-breach']?.filter((text) => text !== ALL_PODS),
+      '--crown-jewel': flags['crown-jewel'],
+    });
     const analysis = analyze(this.modelOf(loaded.snapshot, given), {
       cni: CNI_PROFILES[flags.cni]!,
       assumeBreach: flags['assume-breach'],
       crownJewels: flags['crown-jewel'],
       maxDepth: flags['max-depth'],
       teamKeys: flags['team-key'],
-      trustedRegistries: (flags['trusted-registries'] ?? []).flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== ''),
+      trustedRegistries: (flags['trusted-registries'] ?? [])
+        .flatMap((value) => value.split(','))
+        .map((value) => value.trim())
+        .filter((value) => value !== ''),
     });
     return {...loaded, analysis};
   }
@@ -312,7 +403,11 @@ export abstract class KubepathCommand extends Command {
  * `--output-file`; colour for text written to stdout when it is a terminal
  * (src/output/colour.ts), never for a file.
  */
-export async function writeRendered<F extends string, T>(renderers: Record<F | 'json', Renderer<T>>, flags: {output: F; json: boolean; 'output-file'?: string | undefined}, output: T): Promise<void> {
+export async function writeRendered<F extends string, T>(
+  renderers: Record<F | 'json', Renderer<T>>,
+  flags: {output: F; json: boolean; 'output-file'?: string | undefined},
+  output: T,
+): Promise<void> {
   const outputFile = flags['output-file'];
   const palette = paletteFor(outputFile ? undefined : process.stdout);
   await writeOutput(chunksOf(renderers[flags.json ? 'json' : flags.output](output, palette)), outputFile);

@@ -34,7 +34,8 @@ import {ListReader, type ItemSink} from './list-reader.js';
 export type Json = Record<string, unknown>;
 
 /** What went wrong, as the collector needs to tell it apart. */
-export type FailureKind = 'credentials' | 'unauthorized' | 'forbidden' | 'not-found' | 'expired' | 'not-acceptable' | 'unreachable' | 'error' | BoundFailure;
+export type FailureKind =
+  'credentials' | 'unauthorized' | 'forbidden' | 'not-found' | 'expired' | 'not-acceptable' | 'unreachable' | 'error' | BoundFailure;
 
 export class ApiError extends Error {
   constructor(
@@ -61,7 +62,16 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = {attempts: 6, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 60_000, timeoutMs: 60_000};
 
 /** Network failures worth another try: the server or a load balancer dropped us. */
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', 'ECONNABORTED', 'ENETUNREACH', 'EHOSTUNREACH']);
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ECONNREFUSED',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+]);
 
 /** What reads a successful answer's body as it arrives, and what it made of it at the end. */
 interface BodyReader<R> {
@@ -139,7 +149,8 @@ class DocumentReader implements BodyReader<Json> {
     } catch {
       throw this.malformed("the API server's answer is not JSON");
     }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw this.malformed("the API server's answer is not a JSON object");
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw this.malformed("the API server's answer is not a JSON object");
     return body as Json;
   }
 }
@@ -168,7 +179,12 @@ export class ApiClient {
    * the list's other members come back with the sink that took the items of the try
    * that succeeded. `accept` asks for a representation.
    */
-  async getList<S extends ItemSink>(path: string, budget: ListBudget, accept: string, newSink: () => S): Promise<{list: Json; items: number; sink: S}> {
+  async getList<S extends ItemSink>(
+    path: string,
+    budget: ListBudget,
+    accept: string,
+    newSink: () => S,
+  ): Promise<{list: Json; items: number; sink: S}> {
     return this.getWithRetries(path, accept, budget, () => {
       const sink = newSink();
       const reader = new ListReader(sink, budget, this.malformed(path));
@@ -193,7 +209,12 @@ export class ApiClient {
         if (!TRANSIENT_CODES.has(code) || (!this.answered && code !== 'ECONNRESET') || attempt >= this.retry.attempts) {
           throw new ApiError('unreachable', undefined, `cannot reach the API server at ${this.target.server}: ${what}`);
         }
-        await this.retryAfter(this.backoff(attempt), budget, `${requestOf(path)}: ${what}`, `${requestOf(path)} failed (${what}), and its next try would come too late`);
+        await this.retryAfter(
+          this.backoff(attempt),
+          budget,
+          `${requestOf(path)}: ${what}`,
+          `${requestOf(path)} failed (${what}), and its next try would come too late`,
+        );
         continue;
       }
       this.answered = true;
@@ -204,8 +225,16 @@ export class ApiClient {
         const header = answer.headers['retry-after'];
         const asked = retryAfterMs(header);
         const wait = asked === undefined ? this.backoff(attempt) : Math.min(asked, this.retry.maxRetryAfterMs);
-        const late = asked === undefined ? `answered ${status}, and its next try would come too late` : `answered ${status} and asked to wait ${Math.round(wait / 1000)} s (Retry-After)`;
-        await this.retryAfter(wait, budget, `${requestOf(path)}: ${status}${asked === undefined ? '' : `, Retry-After ${clip(String(header), SERVER_TEXT_CHARS)}`}`, `${requestOf(path)} ${late}`);
+        const late =
+          asked === undefined
+            ? `answered ${status}, and its next try would come too late`
+            : `answered ${status} and asked to wait ${Math.round(wait / 1000)} s (Retry-After)`;
+        await this.retryAfter(
+          wait,
+          budget,
+          `${requestOf(path)}: ${status}${asked === undefined ? '' : `, Retry-After ${clip(String(header), SERVER_TEXT_CHARS)}`}`,
+          `${requestOf(path)} ${late}`,
+        );
         continue;
       }
       const message = `${requestOf(path)}: ${status} ${statusMessage(status, answer.body)}${retriable ? ` (after ${attempt} tries)` : ''}`;
@@ -233,7 +262,11 @@ export class ApiClient {
     try {
       await this.target.config.applyToHTTPSOptions(options);
     } catch (error) {
-      throw new ApiError('credentials', undefined, `cannot get credentials for context ${this.target.context} (${this.target.from}): ${(error as Error).message.split('\n')[0]}`);
+      throw new ApiError(
+        'credentials',
+        undefined,
+        `cannot get credentials for context ${this.target.context} (${this.target.from}): ${(error as Error).message.split('\n')[0]}`,
+      );
     }
     if (!this.target.config.getCurrentCluster()?.proxyUrl) options.agent = this.keepAliveAgent(options, url.protocol);
     options.headers = {...(options.headers as http.OutgoingHttpHeaders), Accept: accept, 'User-Agent': 'kubepath'};
@@ -276,7 +309,9 @@ export class ApiClient {
           if (settled) return;
           let answer: Answer<R>;
           try {
-            answer = reader ? {status, headers: res.headers, ok: true, result: reader.end()} : {status, headers: res.headers, ok: false, body: Buffer.concat(start)};
+            answer = reader
+              ? {status, headers: res.headers, ok: true, result: reader.end()}
+              : {status, headers: res.headers, ok: false, body: Buffer.concat(start)};
           } catch (error) {
             return fail(error);
           }
@@ -294,7 +329,15 @@ export class ApiClient {
 
   /** One keep-alive agent with the TLS settings client-node put into `options`; made again only if they change (a rotated client certificate). */
   private keepAliveAgent(options: https.RequestOptions, protocol: string): http.Agent {
-    const tls = {ca: options.ca, cert: options.cert, key: options.key, pfx: options.pfx, passphrase: options.passphrase, rejectUnauthorized: options.rejectUnauthorized, servername: options.servername};
+    const tls = {
+      ca: options.ca,
+      cert: options.cert,
+      key: options.key,
+      pfx: options.pfx,
+      passphrase: options.passphrase,
+      rejectUnauthorized: options.rejectUnauthorized,
+      servername: options.servername,
+    };
     const identity = JSON.stringify(tls);
     if (!this.agent || this.agentIdentity !== identity) {
       this.agent?.destroy();

@@ -37,7 +37,13 @@ const GiB = 1024 * MiB;
  * in 300 pages of 500, about 270 MB, read in seconds; the whole collection in about 17 s;
  * docs/collect.md), near enough to end a list, or a collection, that never would.
  */
-export const DEFAULT_LIST_BOUNDS: ListBounds = {collectTimeoutMs: 900_000, timeoutMs: 600_000, maxPages: 10_000, maxObjects: 1_000_000, maxBytes: 4 * GiB};
+export const DEFAULT_LIST_BOUNDS: ListBounds = {
+  collectTimeoutMs: 900_000,
+  timeoutMs: 600_000,
+  maxPages: 10_000,
+  maxObjects: 1_000_000,
+  maxBytes: 4 * GiB,
+};
 
 /**
  * The most bytes one object (an item of a list, or any other answer) may take as JSON.
@@ -83,21 +89,31 @@ export interface ListBoundFlags {
 /** The bounds the flags set, the others at their defaults. A time is seconds or has a unit (`90s`, `10m`, `1h`); a size is bytes or has one (`512Mi`, `4GiB`). */
 export function listBoundsOf(flags: ListBoundFlags): ListBounds {
   const duration = (bound: 'collectTimeoutMs' | 'timeoutMs', text: string | undefined): number =>
-    text === undefined ? DEFAULT_LIST_BOUNDS[bound] : quantity(BOUND_FLAGS[bound], text, DURATION_UNITS, 'a positive number of seconds, or of s, m or h (90s, 10m)');
+    text === undefined
+      ? DEFAULT_LIST_BOUNDS[bound]
+      : quantity(BOUND_FLAGS[bound], text, DURATION_UNITS, 'a positive number of seconds, or of s, m or h (90s, 10m)');
   const bytes = flags['max-list-bytes'];
   return {
     collectTimeoutMs: duration('collectTimeoutMs', flags['collect-timeout']),
     timeoutMs: duration('timeoutMs', flags['list-timeout']),
     maxPages: flags['max-list-pages'] ?? DEFAULT_LIST_BOUNDS.maxPages,
     maxObjects: flags['max-list-objects'] ?? DEFAULT_LIST_BOUNDS.maxObjects,
-    maxBytes: bytes === undefined ? DEFAULT_LIST_BOUNDS.maxBytes : quantity(BOUND_FLAGS.maxBytes, bytes, SIZE_UNITS, 'a positive number of bytes, or of Ki, Mi or Gi (512Mi, 4Gi)'),
+    maxBytes:
+      bytes === undefined
+        ? DEFAULT_LIST_BOUNDS.maxBytes
+        : quantity(BOUND_FLAGS.maxBytes, bytes, SIZE_UNITS, 'a positive number of bytes, or of Ki, Mi or Gi (512Mi, 4Gi)'),
   };
 }
 
 export const formatDuration = (ms: number): string => (ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`);
 
 export function formatSize(bytes: number): string {
-  for (const [unit, size] of [['GiB', GiB], ['MiB', MiB], ['KiB', KiB]] as const) if (bytes % size === 0) return `${bytes / size} ${unit}`;
+  for (const [unit, size] of [
+    ['GiB', GiB],
+    ['MiB', MiB],
+    ['KiB', KiB],
+  ] as const)
+    if (bytes % size === 0) return `${bytes / size} ${unit}`;
   return `${bytes.toLocaleString('en-US')} bytes`;
 }
 
@@ -138,7 +154,10 @@ export class ListBudget {
 
   /** The error that ends the list when its time (or the collection's) is up; `why` says what was under way. */
   timeout(why: string): ApiError {
-    const deadline = this.collectionDeadline < this.deadline ? `the collection's deadline, ${formatDuration(this.bounds.collectTimeoutMs)} (${BOUND_FLAGS.collectTimeoutMs}` : `its deadline, ${formatDuration(this.bounds.timeoutMs)} (${BOUND_FLAGS.timeoutMs}`;
+    const deadline =
+      this.collectionDeadline < this.deadline
+        ? `the collection's deadline, ${formatDuration(this.bounds.collectTimeoutMs)} (${BOUND_FLAGS.collectTimeoutMs}`
+        : `its deadline, ${formatDuration(this.bounds.timeoutMs)} (${BOUND_FLAGS.timeoutMs}`;
     return new ApiError('timeout', undefined, `${this.what} was cut off at ${deadline} raises it): ${why}`);
   }
 
@@ -150,13 +169,18 @@ export class ListBudget {
 
   /** Checks the `count`th item of the page under way before it is read: throws when the list would hold more objects than its bound. */
   item(count: number): void {
-    if (this.objects + count > this.bounds.maxObjects) throw this.tooLarge(`has more than ${this.bounds.maxObjects.toLocaleString('en-US')} objects`, 'maxObjects');
+    if (this.objects + count > this.bounds.maxObjects)
+      throw this.tooLarge(`has more than ${this.bounds.maxObjects.toLocaleString('en-US')} objects`, 'maxObjects');
   }
 
   /** Checks the size of one object (or value) still arriving: no object may be larger than MAX_OBJECT_BYTES. */
   objectBytes(bytes: number): void {
     if (bytes > MAX_OBJECT_BYTES) {
-      throw new ApiError('too-large', undefined, `${this.what} holds an object larger than ${formatSize(MAX_OBJECT_BYTES)}, which no API server stores (etcd's own limit is 1.5 MiB unless raised)`);
+      throw new ApiError(
+        'too-large',
+        undefined,
+        `${this.what} holds an object larger than ${formatSize(MAX_OBJECT_BYTES)}, which no API server stores (etcd's own limit is 1.5 MiB unless raised)`,
+      );
     }
   }
 
@@ -166,10 +190,15 @@ export class ListBudget {
     this.item(items);
     this.objects += items;
     if (token === undefined) return;
-    if (this.pages >= this.bounds.maxPages) throw this.tooLarge(`has more than ${this.bounds.maxPages.toLocaleString('en-US')} pages`, 'maxPages');
+    if (this.pages >= this.bounds.maxPages)
+      throw this.tooLarge(`has more than ${this.bounds.maxPages.toLocaleString('en-US')} pages`, 'maxPages');
     const digest = createHash('sha256').update(token).digest('base64');
     if (this.tokens.has(digest)) {
-      throw new ApiError('continue-loop', undefined, `${this.what} would never end: page ${this.pages} hands back a continue token the API server already gave in this list`);
+      throw new ApiError(
+        'continue-loop',
+        undefined,
+        `${this.what} would never end: page ${this.pages} hands back a continue token the API server already gave in this list`,
+      );
     }
     this.tokens.add(digest);
   }

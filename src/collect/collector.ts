@@ -155,7 +155,9 @@ class Collection {
     if (listGaps.size === this.tasks.length) {
       const gaps = this.tasks.map((task) => listGaps.get(task)!);
       const first = gaps.find((gap) => gap.reason !== 'not-served') ?? gaps[0];
-      throw new UsageError(`nothing could be read from ${target.server} (context ${target.context}): ${first?.message ?? 'no kinds to list'}`);
+      throw new UsageError(
+        `nothing could be read from ${target.server} (context ${target.context}): ${first?.message ?? 'no kinds to list'}`,
+      );
     }
     for (const {kind, namespace, count, first} of this.refused.values()) {
       const message = `${count} object${count === 1 ? '' : 's'} the API server sent could not be read and ${count === 1 ? 'is' : 'are'} left out; the first: ${first}`;
@@ -178,7 +180,10 @@ class Collection {
   private fatal(error: ApiError): UsageError | undefined {
     const {target} = this.client;
     if (error.failure === 'credentials') return new UsageError(error.message);
-    if (error.failure === 'unauthorized') return new UsageError(`the API server at ${target.server} refused the credentials of context ${target.context} (${target.from}): ${error.message}`);
+    if (error.failure === 'unauthorized')
+      return new UsageError(
+        `the API server at ${target.server} refused the credentials of context ${target.context} (${target.from}): ${error.message}`,
+      );
     return undefined;
   }
 
@@ -192,7 +197,8 @@ class Collection {
       if (!(error instanceof ApiError)) throw error;
       const fatal = this.fatal(error);
       if (fatal) throw fatal;
-      if (error.failure === 'unreachable' || error.failure === 'timeout') throw new UsageError(`${error.message} (context ${target.context} from ${target.from})`);
+      if (error.failure === 'unreachable' || error.failure === 'timeout')
+        throw new UsageError(`${error.message} (context ${target.context} from ${target.from})`);
       return undefined; // /version may be closed to this identity; the lists will tell
     }
   }
@@ -220,7 +226,9 @@ class Collection {
       if (!isRecord(group) || typeof group.name !== 'string' || !Array.isArray(group.versions)) continue;
       served.set(group.name, new Set(group.versions.flatMap((v) => (isRecord(v) && typeof v.version === 'string' ? [v.version] : []))));
     }
-    const wanted = new Set(LIST_RESOURCES.flatMap(({group, versions}) => versions.filter((v) => served.get(group)?.has(v)).map((v) => groupVersion(group, v))));
+    const wanted = new Set(
+      LIST_RESOURCES.flatMap(({group, versions}) => versions.filter((v) => served.get(group)?.has(v)).map((v) => groupVersion(group, v))),
+    );
     const discovery: Discovery = new Map();
     for (const gv of [...wanted].sort()) {
       const document = await read(gv === 'v1' ? '/api/v1' : `/apis/${gv}`);
@@ -248,7 +256,10 @@ class Collection {
       reason,
       message,
     });
-    const notServed = gap('not-served', `the API server does not serve ${resource.resource} in ${resource.group || 'the core group'} (looked for ${resource.versions.join(', ')})`);
+    const notServed = gap(
+      'not-served',
+      `the API server does not serve ${resource.resource} in ${resource.group || 'the core group'} (looked for ${resource.versions.join(', ')})`,
+    );
     const versions = this.versionsFor(resource, discovery);
     if (versions.length === 0) return notServed;
     const budget = this.budget(`the list of ${resource.resource}${task.namespace === undefined ? '' : ` in namespace ${task.namespace}`}`);
@@ -274,7 +285,10 @@ class Collection {
         if (error.failure === 'forbidden') return gap('forbidden', error.message);
         if (error.failure === 'not-found') return notServed;
         if (error.failure === 'not-acceptable') {
-          return gap('error', `${error.message}: the API server cannot list ${resource.resource} as metadata only, so none was read (kubepath never reads secret values)`);
+          return gap(
+            'error',
+            `${error.message}: the API server cannot list ${resource.resource} as metadata only, so none was read (kubepath never reads secret values)`,
+          );
         }
         return gap('error', error.message);
       }
@@ -283,7 +297,13 @@ class Collection {
   }
 
   /** The pages of one list (or the whole list in one answer), admitted as they come; the first version that answers is used. */
-  private async listFrom(task: ListTask, versions: readonly string[], paged: boolean, budget: ListBudget, read: (count: number) => void): Promise<void> {
+  private async listFrom(
+    task: ListTask,
+    versions: readonly string[],
+    paged: boolean,
+    budget: ListBudget,
+    read: (count: number) => void,
+  ): Promise<void> {
     let version: string | undefined;
     let first: Page | undefined;
     for (const candidate of versions) {
@@ -321,7 +341,12 @@ class Collection {
     const request = query.size > 0 ? `${path}?${query}` : path;
     const secrets = resource.spec.kind === 'Secret';
     const source = `${this.client.target.server}${path}`;
-    return this.client.getList(request, budget, secrets ? METADATA_ONLY : 'application/json', () => new PageItems(task, groupVersion(resource.group, version), source, requestOf(request)));
+    return this.client.getList(
+      request,
+      budget,
+      secrets ? METADATA_ONLY : 'application/json',
+      () => new PageItems(task, groupVersion(resource.group, version), source, requestOf(request)),
+    );
   }
 }
 
@@ -361,21 +386,36 @@ class PageItems implements ItemSink {
   /** A Secret list must say that it holds metadata only before any of its items is read; any other answer is dropped unread. */
   begin(members: Json): void {
     if (this.task.resource.spec.kind === 'Secret' && members.kind !== 'PartialObjectMetadataList') {
-      throw new ApiError('not-acceptable', undefined, `${this.request}: the answer is a ${clip(String(members.kind), 100)}, not metadata only`);
+      throw new ApiError(
+        'not-acceptable',
+        undefined,
+        `${this.request}: the answer is a ${clip(String(members.kind), 100)}, not metadata only`,
+      );
     }
   }
 
   item(value: unknown): void {
     if (!isRecord(value)) throw new ApiError('error', undefined, `${this.source}: an item that is not an object`);
     const {spec} = this.task.resource;
-    const admitted = admitObject(spec, spec.kind === 'Secret' ? secretFromMetadata(value) : {apiVersion: this.apiVersion, kind: spec.kind, ...value});
+    const admitted = admitObject(
+      spec,
+      spec.kind === 'Secret' ? secretFromMetadata(value) : {apiVersion: this.apiVersion, kind: spec.kind, ...value},
+    );
     if ('object' in admitted) {
       this.admitted.push(admitted.object);
       return;
     }
     const {at, detail} = admitted.problem;
-    const namespace = spec.namespaced && isRecord(admitted.metadata) && typeof admitted.metadata.namespace === 'string' ? admitted.metadata.namespace : undefined;
-    countRefused(this.refused, {kind: spec.kind, namespace, count: 1, first: `${describe(spec.kind, admitted.metadata)}: ${formatPath(at) || '(object)'}: ${detail}`});
+    const namespace =
+      spec.namespaced && isRecord(admitted.metadata) && typeof admitted.metadata.namespace === 'string'
+        ? admitted.metadata.namespace
+        : undefined;
+    countRefused(this.refused, {
+      kind: spec.kind,
+      namespace,
+      count: 1,
+      first: `${describe(spec.kind, admitted.metadata)}: ${formatPath(at) || '(object)'}: ${detail}`,
+    });
   }
 }
 

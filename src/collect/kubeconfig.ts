@@ -96,7 +96,8 @@ function inCluster(environment: Environment): {config: KubeConfig; from: string}
 }
 
 /** The files KUBECONFIG lists, in order. */
-const listedKubeconfigs = (environment: Environment): string[] => (environment.env.KUBECONFIG ?? '').split(delimiter).filter((file) => file !== '');
+const listedKubeconfigs = (environment: Environment): string[] =>
+  (environment.env.KUBECONFIG ?? '').split(delimiter).filter((file) => file !== '');
 const homeKubeconfig = (environment: Environment): string => join(environment.home, '.kube', 'config');
 
 /** Every file kubepath reads as a kubeconfig when no --kubeconfig is given (those KUBECONFIG lists, ~/.kube/config): no output may replace one. */
@@ -114,10 +115,13 @@ function loadConfig(options: TargetOptions, environment: Environment): {config: 
     // As kubectl: files KUBECONFIG lists that do not exist, or are empty, add nothing.
     const present = listed.filter((file) => existsSync(file));
     const configs = present.flatMap((file) => readKubeconfig(file, 'KUBECONFIG: ', true) ?? []);
-    if (configs.length > 0) return {config: configs.length === 1 ? configs[0]! : mergeFirstWins(configs), from: `KUBECONFIG (${present.join(delimiter)})`};
+    if (configs.length > 0)
+      return {config: configs.length === 1 ? configs[0]! : mergeFirstWins(configs), from: `KUBECONFIG (${present.join(delimiter)})`};
     const pod = inCluster(environment);
     if (pod) return pod;
-    throw new UsageError(`KUBECONFIG lists no kubeconfig with anything in it (${listed.join(delimiter)}), and this is not a pod with a service account`);
+    throw new UsageError(
+      `KUBECONFIG lists no kubeconfig with anything in it (${listed.join(delimiter)}), and this is not a pod with a service account`,
+    );
   }
   const homeConfig = homeKubeconfig(environment);
   if (existsSync(homeConfig)) return {config: readKubeconfig(homeConfig, '')!, from: homeConfig};
@@ -156,7 +160,9 @@ export function resolveTarget(options: TargetOptions, environment: Environment =
     throw new UsageError(`${from}: cluster ${cluster.name} has a server that is not a URL: ${server}`);
   }
   if (protocol !== 'https:' && !(protocol === 'http:' && cluster.skipTLSVerify)) {
-    throw new UsageError(`${from}: cluster ${cluster.name}: the server must be https:// (http:// only with insecure-skip-tls-verify): ${server}`);
+    throw new UsageError(
+      `${from}: cluster ${cluster.name}: the server must be https:// (http:// only with insecure-skip-tls-verify): ${server}`,
+    );
   }
   return {config, context: context.name, cluster: cluster.name, server, from};
 }

@@ -88,7 +88,10 @@ export class ListReader {
 
   /** The list's members but its items, and how many items it had; throws when the answer is incomplete or not a list. */
   end(): {list: Json; items: number} {
-    if (this.place !== 'end') throw this.malformed(this.place === 'start' ? "the API server's answer is empty" : "the API server's answer ends before its JSON does");
+    if (this.place !== 'end')
+      throw this.malformed(
+        this.place === 'start' ? "the API server's answer is empty" : "the API server's answer ends before its JSON does",
+      );
     if (this.items < 0) throw this.malformed("the API server's answer is not a list (it has no items)");
     return {list: Object.fromEntries(this.members), items: this.items};
   }

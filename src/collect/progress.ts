@@ -10,7 +10,8 @@ export function progressLine(stream: NodeJS.WriteStream = process.stderr): {upda
   const tty = stream.isTTY === true;
   let lastLogged = Date.now();
   let shown = false;
-  const text = (p: Progress): string => `kubepath: collecting: ${p.listsDone}/${p.listsTotal} lists done, ${p.objects.toLocaleString('en-US')} objects`;
+  const text = (p: Progress): string =>
+    `kubepath: collecting: ${p.listsDone}/${p.listsTotal} lists done, ${p.objects.toLocaleString('en-US')} objects`;
   return {
     update(progress) {
       if (tty) {

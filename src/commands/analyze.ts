@@ -25,9 +25,13 @@ interface AnalyzeOutput {
 
 export const RENDERERS = {
   text: ({analysis, summary, report, posture, verbose}, palette) =>
-    renderSummaryText(summary, verbose) + formatVersionsText(analysis.versions, palette) + formatFindingsText(report, palette) + formatPostureText(posture, palette),
+    renderSummaryText(summary, verbose) +
+    formatVersionsText(analysis.versions, palette) +
+    formatFindingsText(report, palette) +
+    formatPostureText(posture, palette),
   json: ({analysis, summary, report, posture}) => jsonChunks({...summary, versions: analysis.versions, ...report, posture}),
-  markdown: ({analysis, report, posture}) => findingsMarkdown(report) + versionsMarkdown(analysis.versions, codeSpan) + postureMarkdown(posture),
+  markdown: ({analysis, report, posture}) =>
+    findingsMarkdown(report) + versionsMarkdown(analysis.versions, codeSpan) + postureMarkdown(posture),
   sarif: ({analysis, sarif}) => jsonChunks(findingsSarif(analysis.findings, sarif)),
 } satisfies Renderers<AnalyzeOutput>;
 
@@ -47,7 +51,10 @@ export default class Analyze extends KubepathCommand {
   static override strict = false;
   static override flags = {
     ...outputFlags(RENDERERS, {default: 'text', aliases: ['table']}),
-    'fail-on': Flags.string({description: 'exit with code 3 when a finding is at or above this severity (for CI)', options: [...SEVERITIES]}),
+    'fail-on': Flags.string({
+      description: 'exit with code 3 when a finding is at or above this severity (for CI)',
+      options: [...SEVERITIES],
+    }),
     ...analysisFlags,
     ...liveFlags,
     verbose: verboseFlag,

@@ -35,7 +35,9 @@ export default class Contain extends KubepathCommand {
     const {argv, flags} = await this.parse(Contain);
     const [selector, ...inputs] = argv as string[];
     if (inputs.length === 0 && selector !== undefined && looksLikeInput(selector)) {
-      throw new UsageError(`SEL ${selector} looks like INPUT; with no INPUT kubepath would read the live cluster, so it stops here: contain SEL INPUT... names the pod or finding first`);
+      throw new UsageError(
+        `SEL ${selector} looks like INPUT; with no INPUT kubepath would read the live cluster, so it stops here: contain SEL INPUT... names the pod or finding first`,
+      );
     }
     this.checkOutput(flags['output-file'], inputs, flags);
     const {analysis} = await this.analyzed(inputs, flags);
@@ -43,8 +45,11 @@ export default class Contain extends KubepathCommand {
     const finding = findings.find((f) => f.id === selector);
     let pods: PodInfo[];
     if (finding) {
-      const landing = [finding.path.source, ...finding.path.steps.map((step) => step.to)].map((id) => model.podsById.get(id)).find((pod) => pod !== undefined);
-      if (!landing) throw new UsageError(`finding ${selector}: its path holds no pod to contain (it starts from an identity); use its fixes`);
+      const landing = [finding.path.source, ...finding.path.steps.map((step) => step.to)]
+        .map((id) => model.podsById.get(id))
+        .find((pod) => pod !== undefined);
+      if (!landing)
+        throw new UsageError(`finding ${selector}: its path holds no pod to contain (it starts from an identity); use its fixes`);
       pods = [landing];
     } else {
       const selected = new Set(selectNodes(graph, [selector!], 'SEL'));

@@ -25,7 +25,11 @@ export default class Diff extends KubepathCommand {
   };
   static override flags = {
     ...outputFlags(RENDERERS, {default: 'text', aliases: ['table']}),
-    'assume-breach': Flags.string({...repeatable, description: 'also start from these pods, as if breached (repeatable; must match in both)', helpValue: 'SEL'}),
+    'assume-breach': Flags.string({
+      ...repeatable,
+      description: 'also start from these pods, as if breached (repeatable; must match in both)',
+      helpValue: 'SEL',
+    }),
     'crown-jewel': Flags.string({...repeatable, description: 'also treat these nodes as crown jewels (repeatable)', helpValue: 'SEL'}),
     'fail-on': Flags.string({description: 'exit with code 3 when an added finding is at or above this severity', options: [...SEVERITIES]}),
     'max-depth': maxDepthFlag,
@@ -36,12 +40,20 @@ export default class Diff extends KubepathCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Diff);
     this.checkOutput(flags['output-file'], [args.before, args.after], flags);
-    const options = {cni: CNI_PROFILES[flags.cni]!, assumeBreach: flags['assume-breach'], crownJewels: flags['crown-jewel'], maxDepth: flags['max-depth']};
+    const options = {
+      cni: CNI_PROFILES[flags.cni]!,
+      assumeBreach: flags['assume-breach'],
+      crownJewels: flags['crown-jewel'],
+      maxDepth: flags['max-depth'],
+    };
     const given = this.modelInputs(flags);
     const before = (await this.load([args.before])).snapshot;
     const after = (await this.load([args.after])).snapshot;
     const [old, now] = [analyze(this.modelOf(before, given, true), options), analyze(this.modelOf(after, given), options)];
-    const diff = diffFindings(old.findings, now.findings, changedObjects(before, after), {before: pathHolds(old.moves), after: pathHolds(now.moves)});
+    const diff = diffFindings(old.findings, now.findings, changedObjects(before, after), {
+      before: pathHolds(old.moves),
+      after: pathHolds(now.moves),
+    });
     await writeRendered(RENDERERS, flags, diff);
     const added = diff.added.map((change) => change.finding);
     if (flags['fail-on'] && atOrAbove(added, flags['fail-on'] as Severity)) process.exitCode = FINDINGS_EXIT_CODE;

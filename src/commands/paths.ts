@@ -1,5 +1,16 @@
 import {Flags} from '@oclif/core';
-import {cniFlag, formatsOf, KubepathCommand, liveFlags, maxDepthFlag, outputFlags, verboseFlag, modelFlags, repeatable, writeRendered} from '../cli/base.js';
+import {
+  cniFlag,
+  formatsOf,
+  KubepathCommand,
+  liveFlags,
+  maxDepthFlag,
+  outputFlags,
+  verboseFlag,
+  modelFlags,
+  repeatable,
+  writeRendered,
+} from '../cli/base.js';
 import {createRuleContext} from '../engines/context.js';
 import {RULES} from '../edges/index.js';
 import {CNI_PROFILES} from '../engines/network/profile.js';
@@ -32,7 +43,7 @@ export const RENDERERS = {
 export default class Paths extends KubepathCommand {
   static override summary = 'Find the cheapest attack paths from one set of nodes to another';
   static override description = [
-    'Follows attack edges only (network reach, tokens, secrets, escapes, nodes, RBAC), cost being the sum of the edges\' attacker-effort costs (docs/edges/README.md); returns the K cheapest loop-free paths, cheapest first, each step with its evidence.',
+    "Follows attack edges only (network reach, tokens, secrets, escapes, nodes, RBAC), cost being the sum of the edges' attacker-effort costs (docs/edges/README.md); returns the K cheapest loop-free paths, cheapest first, each step with its evidence.",
     'SEL is a node id (pod:shop/web-0, sa:ci/deployer, cluster-admin, internet), a wildcard (pod:shop/*, node:*) or ns:NAME. With no path, says how far the sources get.',
   ].join('\n\n');
   static override usage = `paths INPUT... --from SEL --to SEL [--max-paths K] [--max-depth D] [--certainty any|definite] [-o ${formatsOf(RENDERERS)}]`;
@@ -48,7 +59,12 @@ export default class Paths extends KubepathCommand {
     to: Flags.string({...repeatable, description: 'what the attacker wants (repeatable)', required: true, helpValue: 'SEL'}),
     'max-paths': Flags.integer({description: 'how many paths (K)', default: 5, min: 1, max: 1000}),
     'max-depth': maxDepthFlag,
-    certainty: Flags.string({description: 'definite: follow only edges that need no assumption (no network hops, which assume an exploitable service, but into pods whose flaw a --vulns report names)', options: ['any', 'definite'], default: 'any'}),
+    certainty: Flags.string({
+      description:
+        'definite: follow only edges that need no assumption (no network hops, which assume an exploitable service, but into pods whose flaw a --vulns report names)',
+      options: ['any', 'definite'],
+      default: 'any',
+    }),
     ...outputFlags(RENDERERS, {default: 'text', aliases: ['table']}),
     cni: cniFlag,
     ...modelFlags,
@@ -66,9 +82,19 @@ export default class Paths extends KubepathCommand {
     const sources = selectNodes(graph, flags.from, '--from');
     const targets = new Set(selectNodes(graph, flags.to, '--to'));
     const moves = new AttackMoves(graph, context, RULES);
-    const options: SearchOptions = {maxPaths: flags['max-paths'], maxDepth: flags['max-depth'], definiteOnly: flags.certainty === 'definite'};
+    const options: SearchOptions = {
+      maxPaths: flags['max-paths'],
+      maxDepth: flags['max-depth'],
+      definiteOnly: flags.certainty === 'definite',
+    };
     const paths = cheapestPaths(moves, sources, targets, options);
     const json = pathsToJson(paths, paths.length === 0 ? reachedSummary(graph, reachedFrom(moves, sources, options)) : undefined);
-    await writeRendered(RENDERERS, flags, {paths, json, from: flags.from, to: flags.to, sarif: {version: this.config.version, locations: snapshot.locations}});
+    await writeRendered(RENDERERS, flags, {
+      paths,
+      json,
+      from: flags.from,
+      to: flags.to,
+      sarif: {version: this.config.version, locations: snapshot.locations},
+    });
   }
 }

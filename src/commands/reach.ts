@@ -66,8 +66,10 @@ export default class Reach extends KubepathCommand {
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Reach, explainAsRepeats(this.argv));
     this.checkOutput(flags['output-file'], argv as string[], flags);
-    if (flags.explain && flags.explain.length !== 2) throw new UsageError(`--explain takes two selectors, SRC and DST, not ${flags.explain.length}`);
-    if (flags.explain && (flags.from || flags.to)) throw new UsageError('--explain SRC DST names both ends already: leave out --from and --to');
+    if (flags.explain && flags.explain.length !== 2)
+      throw new UsageError(`--explain takes two selectors, SRC and DST, not ${flags.explain.length}`);
+    if (flags.explain && (flags.from || flags.to))
+      throw new UsageError('--explain SRC DST names both ends already: leave out --from and --to');
     const from = peerFilter(flags.explain ? [flags.explain[0]!] : flags.from);
     const to = peerFilter(flags.explain ? [flags.explain[1]!] : flags.to);
     const {snapshot} = await this.load(argv as string[], flags);

@@ -18,7 +18,7 @@ export default class Report extends KubepathCommand {
   static override summary = 'Write a self-contained HTML report that draws the risky paths';
   static override description = [
     'One static HTML file that works offline (no request to any server): the findings of `analyze` with the same flags, ranked; the graph of their paths, left to right from entry point to crown jewel; evidence and fixes for every node and edge; filters, search, a legend and the choke points (docs/report.md).',
-    'Only the reported paths are drawn, a workload\'s pods as one node; a node\'s other attack edges can be added from its panel. Set SOURCE_DATE_EPOCH for a fixed time in the header: the same input then gives the same bytes.',
+    "Only the reported paths are drawn, a workload's pods as one node; a node's other attack edges can be added from its panel. Set SOURCE_DATE_EPOCH for a fixed time in the header: the same input then gives the same bytes.",
   ].join('\n\n');
   static override usage = 'report INPUT... --out report.html [--assume-breach SEL|all] [--crown-jewel SEL] [--cluster NAME]';
   static override examples = ['<%= config.bin %> report examples/multi-tenant --out report.html'];

@@ -49,7 +49,8 @@ export default class WhoCan extends KubepathCommand {
     const {argv, flags} = await this.parse(WhoCan);
     const [verb, resource, ...inputs] = argv as string[];
     this.checkOutput(flags['output-file'], inputs, flags);
-    if (verb === undefined || resource === undefined) throw new UsageError('who-can needs a VERB and a RESOURCE, then INPUT...: e.g. who-can get secrets -n shop cluster.yaml');
+    if (verb === undefined || resource === undefined)
+      throw new UsageError('who-can needs a VERB and a RESOURCE, then INPUT...: e.g. who-can get secrets -n shop cluster.yaml');
     const {request, warnings} = parseWhoCanArguments(verb, resource, {namespace: flags.namespace, name: flags.name});
     for (const warning of warnings) this.warning(warning);
     const {snapshot} = await this.load(inputs, {kubeconfig: flags.kubeconfig, context: flags.context});

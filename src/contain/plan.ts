@@ -54,13 +54,21 @@ function preserve(pod: PodInfo): ContainmentStep {
     action: 'preserve',
     why: 'keep what the pod is before it changes: its spec and status, its logs, the events around it',
     commands: pod.representative
-      ? [`kubectl -n ${ns} get pods -l ${shellWord(Object.entries(pod.labels).map(([k, v]) => `${k}=${v}`).join(','))} -o yaml > ${shellWord(`${pod.name}.evidence.yaml`)}`]
+      ? [
+          `kubectl -n ${ns} get pods -l ${shellWord(
+            Object.entries(pod.labels)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(','),
+          )} -o yaml > ${shellWord(`${pod.name}.evidence.yaml`)}`,
+        ]
       : [
           `kubectl -n ${ns} get pod ${name} -o yaml > ${shellWord(`${pod.name}.evidence.yaml`)}`,
           `kubectl -n ${ns} logs ${name} --all-containers --timestamps > ${shellWord(`${pod.name}.logs.txt`)}`,
           `kubectl -n ${ns} get events --field-selector involvedObject.name=${pod.name} -o yaml > ${shellWord(`${pod.name}.events.yaml`)}`,
         ],
-    caveats: pod.representative ? ['the input has no live pod of this workload (manifests): the commands select its pods by their template labels'] : [],
+    caveats: pod.representative
+      ? ['the input has no live pod of this workload (manifests): the commands select its pods by their template labels']
+      : [],
   };
 }
 
@@ -80,12 +88,22 @@ function isolate(model: ClusterModel, pod: PodInfo): ContainmentStep {
     '',
   ].join('\n');
   // Policies that select the pod now and allow something: they still do while it keeps the labels they select by.
-  const allows = (policy: (typeof model.snapshot.objects.networkPolicies)[number]): boolean => (policy.spec?.ingress?.length ?? 0) + (policy.spec?.egress?.length ?? 0) > 0;
+  const allows = (policy: (typeof model.snapshot.objects.networkPolicies)[number]): boolean =>
+    (policy.spec?.ingress?.length ?? 0) + (policy.spec?.egress?.length ?? 0) > 0;
   const selecting = model.snapshot.objects.networkPolicies
-    .filter((policy) => policy.metadata.namespace === pod.namespace && allows(policy) && compileSelector(policy.spec?.podSelector ?? {})(pod.labels))
+    .filter(
+      (policy) =>
+        policy.metadata.namespace === pod.namespace && allows(policy) && compileSelector(policy.spec?.podSelector ?? {})(pod.labels),
+    )
     .map((policy) => `NetworkPolicy/${policy.metadata.namespace}/${policy.metadata.name}`)
     .sort(compareStrings);
-  const target = pod.representative ? `pods -l ${shellWord(Object.entries(pod.labels).map(([k, v]) => `${k}=${v}`).join(','))}` : `pod ${shellWord(pod.name)}`;
+  const target = pod.representative
+    ? `pods -l ${shellWord(
+        Object.entries(pod.labels)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(','),
+      )}`
+    : `pod ${shellWord(pod.name)}`;
   return {
     action: 'isolate',
     why: 'cut it off the network: a deny-all policy for quarantined pods, and the label that quarantines this one',
@@ -93,7 +111,9 @@ function isolate(model: ClusterModel, pod: PodInfo): ContainmentStep {
     manifest,
     caveats: [
       ...(selecting.length > 0
-        ? [`NetworkPolicies add up: these select the pod today and still allow what they allow while it keeps the labels they select by (remove them with kubectl label pod ... KEY-): ${selecting.join(', ')}`]
+        ? [
+            `NetworkPolicies add up: these select the pod today and still allow what they allow while it keeps the labels they select by (remove them with kubectl label pod ... KEY-): ${selecting.join(', ')}`,
+          ]
         : []),
       'where the cluster serves AdminNetworkPolicy, a Deny rule for the quarantine label overrides every NetworkPolicy',
       'a pod on the host network is not governed by NetworkPolicy at all',
@@ -105,7 +125,12 @@ function stop(pod: PodInfo): ContainmentStep {
   const ns = shellWord(pod.namespace);
   const workload = pod.workload;
   if (!workload) {
-    return {action: 'stop', why: 'no controller owns the pod: delete it once the evidence is kept', commands: [`kubectl -n ${ns} delete pod ${shellWord(pod.name)}`], caveats: []};
+    return {
+      action: 'stop',
+      why: 'no controller owns the pod: delete it once the evidence is kept',
+      commands: [`kubectl -n ${ns} delete pod ${shellWord(pod.name)}`],
+      caveats: [],
+    };
   }
   const ref = `${workload.kind.toLowerCase()}/${shellWord(workload.name)}`;
   switch (workload.kind) {
@@ -113,15 +138,30 @@ function stop(pod: PodInfo): ContainmentStep {
     case 'StatefulSet':
     case 'ReplicaSet':
     case 'ReplicationController':
-      return {action: 'stop', why: `scale its ${workload.kind} to zero, so that no replica takes its place`, commands: [`kubectl -n ${ns} scale ${ref} --replicas=0`], caveats: ['an autoscaler (HorizontalPodAutoscaler, KEDA) may scale it up again: pause it too']};
+      return {
+        action: 'stop',
+        why: `scale its ${workload.kind} to zero, so that no replica takes its place`,
+        commands: [`kubectl -n ${ns} scale ${ref} --replicas=0`],
+        caveats: ['an autoscaler (HorizontalPodAutoscaler, KEDA) may scale it up again: pause it too'],
+      };
     case 'CronJob':
     case 'Job':
-      return {action: 'stop', why: `suspend the ${workload.kind}, so that it starts nothing more`, commands: [`kubectl -n ${ns} patch ${ref} --type merge -p '{"spec":{"suspend":true}}'`], caveats: workload.kind === 'Job' ? ['suspending a Job stops its running pods'] : ['running Jobs of the CronJob go on: suspend or delete them as well']};
+      return {
+        action: 'stop',
+        why: `suspend the ${workload.kind}, so that it starts nothing more`,
+        commands: [`kubectl -n ${ns} patch ${ref} --type merge -p '{"spec":{"suspend":true}}'`],
+        caveats:
+          workload.kind === 'Job'
+            ? ['suspending a Job stops its running pods']
+            : ['running Jobs of the CronJob go on: suspend or delete them as well'],
+      };
     case 'DaemonSet':
       return {
         action: 'stop',
         why: 'a DaemonSet cannot be scaled: a node selector no node matches removes its pods from every node',
-        commands: [`kubectl -n ${ns} patch ${ref} --type merge -p '{"spec":{"template":{"spec":{"nodeSelector":{"${QUARANTINE_LABEL}":"no-node"}}}}}'`],
+        commands: [
+          `kubectl -n ${ns} patch ${ref} --type merge -p '{"spec":{"template":{"spec":{"nodeSelector":{"${QUARANTINE_LABEL}":"no-node"}}}}}'`,
+        ],
         caveats: ['remove the node selector to bring it back'],
       };
   }
@@ -130,15 +170,28 @@ function stop(pod: PodInfo): ContainmentStep {
 function revoke(model: ClusterModel, rbac: RbacEngine, pod: PodInfo): ContainmentStep {
   const account = `system:serviceaccount:${pod.namespace}:${pod.serviceAccount}`;
   const bindings = rbac.policy.bindings.filter(
-    (binding) => !binding.bootstrap && binding.subjects.some((s) => s.kind === 'ServiceAccount' && s.name === pod.serviceAccount && (s.namespace ?? binding.namespace) === pod.namespace),
+    (binding) =>
+      !binding.bootstrap &&
+      binding.subjects.some(
+        (s) => s.kind === 'ServiceAccount' && s.name === pod.serviceAccount && (s.namespace ?? binding.namespace) === pod.namespace,
+      ),
   );
   const commands = bindings.map((binding) =>
-    binding.kind === 'RoleBinding' ? `kubectl -n ${shellWord(binding.namespace!)} delete rolebinding ${shellWord(binding.name)}` : `kubectl delete clusterrolebinding ${shellWord(binding.name)}`,
+    binding.kind === 'RoleBinding'
+      ? `kubectl -n ${shellWord(binding.namespace!)} delete rolebinding ${shellWord(binding.name)}`
+      : `kubectl delete clusterrolebinding ${shellWord(binding.name)}`,
   );
   const tokenSecrets = model.snapshot.objects.secrets
-    .filter((secret) => secret.type === TOKEN_SECRET_TYPE && secret.metadata.namespace === pod.namespace && secret.metadata.annotations?.[SA_NAME_ANNOTATION] === pod.serviceAccount)
+    .filter(
+      (secret) =>
+        secret.type === TOKEN_SECRET_TYPE &&
+        secret.metadata.namespace === pod.namespace &&
+        secret.metadata.annotations?.[SA_NAME_ANNOTATION] === pod.serviceAccount,
+    )
     .map((secret) => `kubectl -n ${shellWord(pod.namespace)} delete secret ${shellWord(secret.metadata.name)}`);
-  const shared = model.pods.filter((other) => other !== pod && other.namespace === pod.namespace && other.serviceAccount === pod.serviceAccount).length;
+  const shared = model.pods.filter(
+    (other) => other !== pod && other.namespace === pod.namespace && other.serviceAccount === pod.serviceAccount,
+  ).length;
   return {
     action: 'revoke',
     why: `take away what a stolen token of ${account} allows: the bindings that name the account, and its long-lived token secrets`,
@@ -147,7 +200,11 @@ function revoke(model: ClusterModel, rbac: RbacEngine, pod: PodInfo): Containmen
       ...(bindings.length === 0 ? ['no binding of the input names the account directly'] : []),
       'grants to its groups (system:serviceaccounts, system:serviceaccounts:<ns>, system:authenticated) stay: removing them affects every account',
       `tokens already issued stay valid until they expire; deleting and recreating the ServiceAccount (kubectl -n ${shellWord(pod.namespace)} delete serviceaccount ${shellWord(pod.serviceAccount)}) invalidates its bound tokens at once`,
-      ...(shared > 0 ? [`${shared} other pod${shared === 1 ? '' : 's'} of ${pod.namespace} run${shared === 1 ? 's' : ''} as the same account and lose${shared === 1 ? 's' : ''} the same grants`] : []),
+      ...(shared > 0
+        ? [
+            `${shared} other pod${shared === 1 ? '' : 's'} of ${pod.namespace} run${shared === 1 ? 's' : ''} as the same account and lose${shared === 1 ? 's' : ''} the same grants`,
+          ]
+        : []),
     ],
   };
 }

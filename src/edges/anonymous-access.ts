@@ -19,7 +19,8 @@ export const anonymousAccess: EdgeRule<'MEMBER_OF'> = {
   type: 'MEMBER_OF',
   family: 'identity',
   mitre: 'T1078.001',
-  summary: 'Anyone who reaches the API server is system:anonymous, in system:unauthenticated: what an input binding grants them, the Internet holds',
+  summary:
+    'Anyone who reaches the API server is system:anonymous, in system:unauthenticated: what an input binding grants them, the Internet holds',
   fixes: noFixes,
   build({rbac}) {
     const edges: Array<AttackEdge<'MEMBER_OF'>> = [];

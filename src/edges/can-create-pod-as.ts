@@ -24,7 +24,10 @@ function creatorFacet(context: RuleContext): GrantFacet<ServiceAccountInfo> {
       const note = `a pod spec may name any service account of ${namespace} in serviceAccountName`;
       const found = new Map<string, Found>();
       for (const [source, creator] of creators(namespace)) {
-        found.set(source, {...creator, evidence: creator.evidence.map((item, i) => (i === 0 ? {...item, note: `${item.note}; ${note}`} : item))});
+        found.set(source, {
+          ...creator,
+          evidence: creator.evidence.map((item, i) => (i === 0 ? {...item, note: `${item.note}; ${note}`} : item)),
+        });
       }
       return found;
     },
@@ -36,5 +39,11 @@ export const canCreatePodAs: EdgeRule = {
   family: 'rbac',
   fixes: bindingFixes,
   summary: "create pods or any workload kind, or patch/update an existing workload, in the service account's namespace",
-  ...grantEdges<ServiceAccountInfo>({rule: RULE, cost: COST.deliberate, targets: ({model}) => [...model.serviceAccounts.values()], id: (account) => account.id, facets: (context) => [creatorFacet(context)]}),
+  ...grantEdges<ServiceAccountInfo>({
+    rule: RULE,
+    cost: COST.deliberate,
+    targets: ({model}) => [...model.serviceAccounts.values()],
+    id: (account) => account.id,
+    facets: (context) => [creatorFacet(context)],
+  }),
 };

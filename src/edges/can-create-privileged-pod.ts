@@ -52,19 +52,40 @@ function admittingFacet(context: RuleContext): GrantFacet<NodeInfo> {
       for (const namespace of model.namespaces.values()) {
         const level = namespace.labels[ENFORCE_LABEL];
         if (enforced && level !== undefined && level !== 'privileged') continue;
-        const where = {object: objectKey('Namespace', undefined, namespace.name), field: level ? `metadata.labels["${ENFORCE_LABEL}"]` : 'metadata.labels', ...(level ? {value: level} : {})};
+        const where = {
+          object: objectKey('Namespace', undefined, namespace.name),
+          field: level ? `metadata.labels["${ENFORCE_LABEL}"]` : 'metadata.labels',
+          ...(level ? {value: level} : {}),
+        };
         const admission: Evidence | undefined = !enforced
-          ? {...where, note: `Pod Security admission enforces nothing before Kubernetes 1.23, and the cluster runs ${describeVersion(version!)}; a PodSecurityPolicy, which kubepath does not read, may still refuse privileged pods`}
+          ? {
+              ...where,
+              note: `Pod Security admission enforces nothing before Kubernetes 1.23, and the cluster runs ${describeVersion(version!)}; a PodSecurityPolicy, which kubepath does not read, may still refuse privileged pods`,
+            }
           : namespace.declared
             ? level
               ? {...where, note: 'Pod Security admits privileged pods'}
-              : {...where, note: `no ${ENFORCE_LABEL} label: the cluster default applies, privileged unless the API server's AdmissionConfiguration sets another`}
+              : {
+                  ...where,
+                  note: `no ${ENFORCE_LABEL} label: the cluster default applies, privileged unless the API server's AdmissionConfiguration sets another`,
+                }
             : undefined;
         for (const [source, {certainty, evidence, escalated}] of creators(namespace.name)) {
           const withAdmission = admission
             ? [...evidence, admission]
-            : evidence.map((item, i) => (i === 0 ? {...item, note: `${item.note}; namespace ${namespace.name} is not in the input, so its Pod Security labels are unknown (assumed unset: privileged)`} : item));
-          const route: Route = {namespace: namespace.name, certainty: admission && enforced ? certainty : 'conditional', evidence: withAdmission};
+            : evidence.map((item, i) =>
+                i === 0
+                  ? {
+                      ...item,
+                      note: `${item.note}; namespace ${namespace.name} is not in the input, so its Pod Security labels are unknown (assumed unset: privileged)`,
+                    }
+                  : item,
+              );
+          const route: Route = {
+            namespace: namespace.name,
+            certainty: admission && enforced ? certainty : 'conditional',
+            evidence: withAdmission,
+          };
           if (escalated) route.escalated = true;
           const known = routes.get(source);
           if (known) known.push(route);
@@ -80,7 +101,12 @@ function admittingFacet(context: RuleContext): GrantFacet<NodeInfo> {
 
 /** The routes as one answer: definite and direct ones first, the first few spelled out, the rest by binding. */
 function combine(routes: Route[]): Found {
-  routes.sort((a, b) => Number(a.certainty !== 'definite') - Number(b.certainty !== 'definite') || Number(a.escalated ?? false) - Number(b.escalated ?? false) || compareStrings(a.namespace, b.namespace));
+  routes.sort(
+    (a, b) =>
+      Number(a.certainty !== 'definite') - Number(b.certainty !== 'definite') ||
+      Number(a.escalated ?? false) - Number(b.escalated ?? false) ||
+      compareStrings(a.namespace, b.namespace),
+  );
   const shown = routes.slice(0, ROUTES_SHOWN);
   const rest = routes.slice(ROUTES_SHOWN);
   // Every binding of every route stays named (bindingFixes reads the roleRef items), the rest with the namespaces it opens;
@@ -100,8 +126,14 @@ function combine(routes: Route[]): Found {
   const summaries = [...namespacesBy.values()].map(({item, namespaces, unknown}) => {
     const named = namespaces.slice(0, NAMESPACES_NAMED).join(', ');
     const more = namespaces.length > NAMESPACES_NAMED ? ` and ${namespaces.length - NAMESPACES_NAMED} more` : '';
-    const assumed = unknown > 0 ? ` (${unknown} of them conditional: not in the input, so Pod Security assumed unset, or the route is a re-template)` : '';
-    const summary: Evidence = {object: item.object, note: `also a route in ${namespaces.length} more admitting namespace${namespaces.length === 1 ? '' : 's'}: ${named}${more}${assumed}`};
+    const assumed =
+      unknown > 0
+        ? ` (${unknown} of them conditional: not in the input, so Pod Security assumed unset, or the route is a re-template)`
+        : '';
+    const summary: Evidence = {
+      object: item.object,
+      note: `also a route in ${namespaces.length} more admitting namespace${namespaces.length === 1 ? '' : 's'}: ${named}${more}${assumed}`,
+    };
     if (item.field !== undefined) summary.field = item.field;
     if (item.value !== undefined) summary.value = item.value;
     return summary;
@@ -118,6 +150,13 @@ export const canCreatePrivilegedPod: EdgeRule = {
   ...RULE,
   family: 'rbac',
   fixes: bindingFixes,
-  summary: 'Can run a pod of its design in a namespace whose Pod Security enforce level is privileged (or unset): a privileged pod on any node',
-  ...grantEdges<NodeInfo>({rule: RULE, cost: COST.deliberate, targets: ({model}) => [...model.nodes.values()], id: (node) => nodeId(node.name), facets: (context) => [admittingFacet(context)]}),
+  summary:
+    'Can run a pod of its design in a namespace whose Pod Security enforce level is privileged (or unset): a privileged pod on any node',
+  ...grantEdges<NodeInfo>({
+    rule: RULE,
+    cost: COST.deliberate,
+    targets: ({model}) => [...model.nodes.values()],
+    id: (node) => nodeId(node.name),
+    facets: (context) => [admittingFacet(context)],
+  }),
 };

@@ -48,7 +48,8 @@ export const canEscalate: EdgeRule<'CAN_ESCALATE'> = {
   type: 'CAN_ESCALATE',
   family: 'rbac',
   mitre: 'T1098',
-  summary: 'create clusterrolebindings plus bind on a cluster-admin-power ClusterRole, or escalate plus update on a ClusterRole bound to it cluster-wide',
+  summary:
+    'create clusterrolebindings plus bind on a cluster-admin-power ClusterRole, or escalate plus update on a ClusterRole bound to it cluster-wide',
   fixes: bindingFixes,
   build(context) {
     const answers = new Map<string, GrantsBySource>();
@@ -70,7 +71,11 @@ export const canEscalate: EdgeRule<'CAN_ESCALATE'> = {
     for (const role of adminRoles(context)) {
       for (const [source, binds] of ask('bind', 'clusterroles', role)) {
         const creates = creators.get(source);
-        if (creates) add(source, [[creates, 'create clusterrolebindings'], [binds, `bind ClusterRole/${role} (cluster-admin power) to itself cluster-wide`]]);
+        if (creates)
+          add(source, [
+            [creates, 'create clusterrolebindings'],
+            [binds, `bind ClusterRole/${role} (cluster-admin power) to itself cluster-wide`],
+          ]);
       }
     }
 
@@ -78,7 +83,11 @@ export const canEscalate: EdgeRule<'CAN_ESCALATE'> = {
       for (const role of roles) {
         const escalates = ask('escalate', 'clusterroles', role).get(source);
         const writes = mergeGrants(ask('update', 'clusterroles', role), ask('patch', 'clusterroles', role)).get(source);
-        if (escalates && writes) add(source, [[escalates, `escalate ClusterRole/${role}, which a ClusterRoleBinding grants it`], [writes, `update/patch ClusterRole/${role}: add * on *`]]);
+        if (escalates && writes)
+          add(source, [
+            [escalates, `escalate ClusterRole/${role}, which a ClusterRoleBinding grants it`],
+            [writes, `update/patch ClusterRole/${role}: add * on *`],
+          ]);
       }
     }
     return edges.list();

@@ -40,20 +40,44 @@ function routes(version: KubernetesVersion | undefined): Route[] {
   const getNote = version
     ? `a WebSocket upgrade is authorized as get before Kubernetes 1.35, and the cluster runs ${describeVersion(version)}`
     : 'get alone works through a WebSocket upgrade before Kubernetes 1.35 (AuthorizePodWebsocketUpgradeCreatePermission then also requires create)';
-  const getRoute = (subresource: string): Route => ({verb: 'get', resource: 'pods', subresource, certainty: websocketGet === false ? 'definite' : 'conditional', why: `get pods/${subresource}: ${getNote}`});
-  const ephemeral = (verb: string): Route => ({verb, resource: 'pods', subresource: 'ephemeralcontainers', certainty: 'definite', why: `${verb} pods/ephemeralcontainers: inject a debug container into the pod`});
+  const getRoute = (subresource: string): Route => ({
+    verb: 'get',
+    resource: 'pods',
+    subresource,
+    certainty: websocketGet === false ? 'definite' : 'conditional',
+    why: `get pods/${subresource}: ${getNote}`,
+  });
+  const ephemeral = (verb: string): Route => ({
+    verb,
+    resource: 'pods',
+    subresource: 'ephemeralcontainers',
+    certainty: 'definite',
+    why: `${verb} pods/ephemeralcontainers: inject a debug container into the pod`,
+  });
   return [
     {verb: 'create', resource: 'pods', subresource: 'exec', certainty: 'definite', why: 'create pods/exec: run a command in the pod'},
-    {verb: 'create', resource: 'pods', subresource: 'attach', certainty: 'definite', why: 'create pods/attach: attach to the running process'},
+    {
+      verb: 'create',
+      resource: 'pods',
+      subresource: 'attach',
+      certainty: 'definite',
+      why: 'create pods/attach: attach to the running process',
+    },
     ...(atLeast(version, 23) === false ? [] : [ephemeral('patch'), ephemeral('update')]),
     ...(websocketGet === true ? [] : [getRoute('exec'), getRoute('attach')]),
-    {verb: 'create', resource: 'nodes', subresource: 'proxy', certainty: 'definite', why: "create nodes/proxy: the kubelet's /exec endpoint on the pod's node"},
+    {
+      verb: 'create',
+      resource: 'nodes',
+      subresource: 'proxy',
+      certainty: 'definite',
+      why: "create nodes/proxy: the kubelet's /exec endpoint on the pod's node",
+    },
     {
       verb: 'get',
       resource: 'nodes',
       subresource: 'proxy',
       certainty: 'conditional',
-      why: "get nodes/proxy: the kubelet authorizes a WebSocket exec upgrade as get on nodes/proxy (true on current kubelets; may change)",
+      why: 'get nodes/proxy: the kubelet authorizes a WebSocket exec upgrade as get on nodes/proxy (true on current kubelets; may change)',
     },
   ];
 }
@@ -67,14 +91,32 @@ function routeFacets(context: RuleContext): Array<GrantFacet<PodInfo>> {
   const onNodes = new Map<string, Evidence>();
   const nodeEvidence = (name: string): Evidence => {
     let evidence = onNodes.get(name);
-    if (!evidence) onNodes.set(name, (evidence = {object: objectKey('Node', undefined, name), field: 'metadata.name', value: name, note: `nodes/proxy reaches the kubelet of node ${name}, which runs the pod`}));
+    if (!evidence)
+      onNodes.set(
+        name,
+        (evidence = {
+          object: objectKey('Node', undefined, name),
+          field: 'metadata.name',
+          value: name,
+          note: `nodes/proxy reaches the kubelet of node ${name}, which runs the pod`,
+        }),
+      );
     return evidence;
   };
   const runsOn = new Map<PodInfo, Evidence>();
   const podEvidence = (pod: PodInfo): Evidence | undefined => {
     if (model.nodes.get(pod.nodeName)?.declared) return undefined;
     let evidence = runsOn.get(pod);
-    if (!evidence) runsOn.set(pod, (evidence = {object: pod.source.object, field: `${pod.source.specPath}.nodeName`, value: pod.nodeName, note: `the pod runs on node ${pod.nodeName}`}));
+    if (!evidence)
+      runsOn.set(
+        pod,
+        (evidence = {
+          object: pod.source.object,
+          field: `${pod.source.specPath}.nodeName`,
+          value: pod.nodeName,
+          note: `the pod runs on node ${pod.nodeName}`,
+        }),
+      );
     return evidence;
   };
   return routes(model.kubernetesVersion).map((route) => {
@@ -94,7 +136,8 @@ function routeFacets(context: RuleContext): Array<GrantFacet<PodInfo>> {
       group: (pod) => ask.group(...scope(pod)),
       answer(pod) {
         const found = foundGrants(context, ask(...scope(pod)), route.certainty, () => route.why);
-        if (onNode && model.nodes.get(pod.nodeName)?.declared) for (const {evidence} of found.values()) evidence.push(nodeEvidence(pod.nodeName));
+        if (onNode && model.nodes.get(pod.nodeName)?.declared)
+          for (const {evidence} of found.values()) evidence.push(nodeEvidence(pod.nodeName));
         return found;
       },
       ...(onNode ? {targetEvidence: podEvidence} : {}),
@@ -106,6 +149,7 @@ export const canExec: EdgeRule = {
   ...RULE,
   family: 'rbac',
   fixes: bindingFixes,
-  summary: 'create pods/exec or pods/attach, patch pods/ephemeralcontainers, or nodes/proxy on the pod\'s node (get alone: conditional, version-dependent)',
+  summary:
+    "create pods/exec or pods/attach, patch pods/ephemeralcontainers, or nodes/proxy on the pod's node (get alone: conditional, version-dependent)",
   ...grantEdges<PodInfo>({rule: RULE, cost: COST.deliberate, targets: ({model}) => model.pods, id: (pod) => pod.id, facets: routeFacets}),
 };

@@ -36,7 +36,14 @@ function impersonated({model, rbac}: RuleContext): Impersonated[] {
 
 /** Users by name, service accounts by namespace and name (or their user name), groups by name for those who can also impersonate a user. */
 function impersonationFacets(context: RuleContext): Array<GrantFacet<Impersonated>> {
-  const ask = (resource: string) => namedGrants(context, (namespace, name) => ({verb: 'impersonate', group: '', resource, ...(namespace ? {namespace} : {}), ...(name ? {name} : {})}));
+  const ask = (resource: string) =>
+    namedGrants(context, (namespace, name) => ({
+      verb: 'impersonate',
+      group: '',
+      resource,
+      ...(namespace ? {namespace} : {}),
+      ...(name ? {name} : {}),
+    }));
   const [users, groups, accounts] = [ask('users'), ask('groups'), ask('serviceaccounts')];
   const username = ({identity}: Impersonated): string => identity.username ?? identity.name;
   const actAs = (named: boolean, who: string, any: string): string => (named ? who : any);
@@ -54,20 +61,35 @@ function impersonationFacets(context: RuleContext): Array<GrantFacet<Impersonate
       group: (target) => (target.identity.kind === 'User' ? users.group('', target.identity.name) : undefined),
       answer(target) {
         const named = users.group('', target.identity.name) !== users.group('', '');
-        return foundGrants(context, users('', target.identity.name), 'definite', () => `impersonate users: act as ${actAs(named, target.identity.name, 'any user')}`);
+        return foundGrants(
+          context,
+          users('', target.identity.name),
+          'definite',
+          () => `impersonate users: act as ${actAs(named, target.identity.name, 'any user')}`,
+        );
       },
     },
     {
-      group: ({identity}) => (identity.kind === 'ServiceAccount' ? `${accounts.group(identity.namespace!, identity.name)}\u0000${users.group('', identity.username!)}` : undefined),
+      group: ({identity}) =>
+        identity.kind === 'ServiceAccount'
+          ? `${accounts.group(identity.namespace!, identity.name)}\u0000${users.group('', identity.username!)}`
+          : undefined,
       answer(target) {
         const {namespace, name} = target.identity;
-        const named = accounts.group(namespace!, name) !== accounts.group(namespace!, '') || users.group('', username(target)) !== users.group('', '');
+        const named =
+          accounts.group(namespace!, name) !== accounts.group(namespace!, '') || users.group('', username(target)) !== users.group('', '');
         const answer = mergeGrants(accounts(namespace!, name), users('', username(target)));
-        return foundGrants(context, answer, 'definite', () => `impersonate serviceaccounts: act as ${actAs(named, username(target), `any service account of ${namespace}`)}`);
+        return foundGrants(
+          context,
+          answer,
+          'definite',
+          () => `impersonate serviceaccounts: act as ${actAs(named, username(target), `any service account of ${namespace}`)}`,
+        );
       },
     },
     {
-      group: ({identity}) => (identity.kind === 'Group' ? `${groups.group('', identity.name)}\u0000${identity.name === MASTERS_GROUP}` : undefined),
+      group: ({identity}) =>
+        identity.kind === 'Group' ? `${groups.group('', identity.name)}\u0000${identity.name === MASTERS_GROUP}` : undefined,
       answer({identity}) {
         const masters = identity.name === MASTERS_GROUP;
         const named = groups.group('', identity.name) !== groups.group('', '');
@@ -86,5 +108,11 @@ export const canImpersonate: EdgeRule = {
   family: 'rbac',
   fixes: bindingFixes,
   summary: 'impersonate on users, groups or serviceaccounts (resourceNames honoured): act as that identity',
-  ...grantEdges<Impersonated>({rule: RULE, cost: COST.inHand, targets: impersonated, id: (target) => target.id, facets: impersonationFacets}),
+  ...grantEdges<Impersonated>({
+    rule: RULE,
+    cost: COST.inHand,
+    targets: impersonated,
+    id: (target) => target.id,
+    facets: impersonationFacets,
+  }),
 };

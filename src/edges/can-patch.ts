@@ -31,7 +31,15 @@ function controllerEvidence(): (pod: PodInfo) => Evidence | undefined {
     const {kind, name, declared} = pod.workload!;
     if (declared) return undefined;
     let evidence = memo.get(pod.id);
-    if (!evidence) memo.set(pod.id, (evidence = {object: pod.source.object, field: 'metadata.ownerReferences', note: `the pod's top controller is ${kind}/${name}, which the input does not hold`}));
+    if (!evidence)
+      memo.set(
+        pod.id,
+        (evidence = {
+          object: pod.source.object,
+          field: 'metadata.ownerReferences',
+          note: `the pod's top controller is ${kind}/${name}, which the input does not hold`,
+        }),
+      );
     return evidence;
   };
 }
@@ -48,7 +56,9 @@ function patchFacets(context: RuleContext): Array<GrantFacet<PodInfo>> {
   const controller = (pod: PodInfo) => (pod.workload && pod.workload.kind !== 'Job' ? pod.workload : undefined);
   return VERBS.flatMap((verb): Array<GrantFacet<PodInfo>> => {
     const onPod = namedGrants(context, kindRequest(verb, 'Pod'));
-    const onWorkload = new Map((Object.keys(KINDS) as Array<keyof typeof KINDS>).map((kind) => [kind, namedGrants(context, kindRequest(verb, kind))]));
+    const onWorkload = new Map(
+      (Object.keys(KINDS) as Array<keyof typeof KINDS>).map((kind) => [kind, namedGrants(context, kindRequest(verb, kind))]),
+    );
     return [
       {
         group: (pod) => onPod.group(pod.namespace, podName(pod)),

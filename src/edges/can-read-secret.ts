@@ -18,7 +18,9 @@ import {secretReferences} from '../graph/pod-spec.js';
 
 const READ_VERBS = ['get', 'list', 'watch'] as const;
 
-const secretsRequest = (verb: string) => (namespace: string, name?: string): ResourceRequest => ({verb, group: '', resource: 'secrets', namespace, ...(name ? {name} : {})});
+const secretsRequest =
+  (verb: string) =>
+  (namespace: string, name?: string): ResourceRequest => ({verb, group: '', resource: 'secrets', namespace, ...(name ? {name} : {})});
 
 function describeRead(verbs: string[]): string {
   const listing = verbs.some((verb) => verb !== 'get');
@@ -55,10 +57,15 @@ function readFacet(context: RuleContext): GrantFacet<SecretTarget> {
   return {
     group: ({namespace, name, declared}) => `${asks.map((ask) => ask.group(namespace, name)).join('\u0000')}\u0000${declared}`,
     answer({namespace, name, declared}) {
-      const found = foundGrants(context, mergeGrants(...asks.map((ask) => ask(namespace, name))), declared ? 'definite' : 'conditional', (grant) =>
-        describeRead(grantedVerbs(grant, READ_VERBS)),
+      const found = foundGrants(
+        context,
+        mergeGrants(...asks.map((ask) => ask(namespace, name))),
+        declared ? 'definite' : 'conditional',
+        (grant) => describeRead(grantedVerbs(grant, READ_VERBS)),
       );
-      if (!declared) for (const {evidence} of found.values()) evidence[0] = {...evidence[0]!, note: `${evidence[0]!.note}; the Secret is not in the input, only referenced by a pod`};
+      if (!declared)
+        for (const {evidence} of found.values())
+          evidence[0] = {...evidence[0]!, note: `${evidence[0]!.note}; the Secret is not in the input, only referenced by a pod`};
       return found;
     },
   };
@@ -71,5 +78,11 @@ export const canReadSecret: EdgeRule = {
   family: 'rbac',
   fixes: bindingFixes,
   summary: 'get on the secret, or list/watch on secrets in its namespace (responses carry the data)',
-  ...grantEdges<SecretTarget>({rule: RULE, cost: COST.inHand, targets: secretTargets, id: (secret) => secret.id, facets: (context) => [readFacet(context)]}),
+  ...grantEdges<SecretTarget>({
+    rule: RULE,
+    cost: COST.inHand,
+    targets: secretTargets,
+    id: (secret) => secret.id,
+    facets: (context) => [readFacet(context)],
+  }),
 };

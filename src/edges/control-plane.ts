@@ -22,7 +22,8 @@ export const controlPlane: EdgeRule<'CONTROL_PLANE'> = {
   type: 'CONTROL_PLANE',
   family: 'escape',
   mitre: 'T1552.004',
-  summary: 'A node that runs the control plane (by role label or taint, or its kube-apiserver, etcd or controller-manager pods) holds cluster-admin credentials',
+  summary:
+    'A node that runs the control plane (by role label or taint, or its kube-apiserver, etcd or controller-manager pods) holds cluster-admin credentials',
   fixes: noFixes,
   build({model}) {
     const edges = new EdgeCollector(controlPlane);
@@ -32,7 +33,8 @@ export const controlPlane: EdgeRule<'CONTROL_PLANE'> = {
       const key = objectKey('Node', undefined, node.name);
       const labels = node.object?.metadata.labels ?? {};
       for (const role of CONTROL_PLANE_ROLES) {
-        if (role in labels) evidence.push({object: key, field: `metadata.labels["${role}"]`, value: labels[role]!, note: 'control-plane node role'});
+        if (role in labels)
+          evidence.push({object: key, field: `metadata.labels["${role}"]`, value: labels[role]!, note: 'control-plane node role'});
       }
       const taints = field(node.object, 'spec', 'taints');
       (Array.isArray(taints) ? taints : []).forEach((taint, index) => {
@@ -45,7 +47,12 @@ export const controlPlane: EdgeRule<'CONTROL_PLANE'> = {
         const component = pod.labels.component;
         if (pod.namespace === 'kube-system' && component !== undefined && CONTROL_PLANE_COMPONENTS.includes(component)) {
           const labelsPath = pod.source.specPath.replace(/spec$/, 'metadata.labels');
-          evidence.push({object: pod.source.object, field: `${labelsPath}.component`, value: component, note: `${component} runs on this node`});
+          evidence.push({
+            object: pod.source.object,
+            field: `${labelsPath}.component`,
+            value: component,
+            note: `${component} runs on this node`,
+          });
         }
       }
       if (evidence.length > 0) edges.add(nodeId(node.name), CLUSTER_ADMIN, {certainty: 'definite', cost: COST.inHand, evidence});

@@ -75,7 +75,12 @@ export function joinNotes(notes: readonly string[]): string {
  * where the type has some that are), and the key of the edge it is (by default its
  * source and target: a rule drawing several edges between two nodes keys them apart).
  */
-export type EdgeFind<T extends AttackEdgeType> = {certainty: Certainty; cost: number; evidence: Evidence[]; key?: string} & (unknown extends AttackEdgeDetailsOf<T>
+export type EdgeFind<T extends AttackEdgeType> = {
+  certainty: Certainty;
+  cost: number;
+  evidence: Evidence[];
+  key?: string;
+} & (unknown extends AttackEdgeDetailsOf<T>
   ? {attributes?: never}
   : // `{} extends` asks whether every attribute is optional, which is what the empty object type is for here
     // eslint-disable-next-line @typescript-eslint/no-empty-object-type
@@ -91,7 +96,11 @@ export class EdgeCollector<T extends AttackEdgeType> {
 
   constructor(private readonly rule: Pick<EdgeRule<T>, 'id' | 'type' | 'mitre'>) {}
 
-  add(source: string, target: string, {certainty, cost, evidence, attributes: details, key = `${source}\u0000${target}`}: EdgeFind<T>): void {
+  add(
+    source: string,
+    target: string,
+    {certainty, cost, evidence, attributes: details, key = `${source}\u0000${target}`}: EdgeFind<T>,
+  ): void {
     const existing = this.edges.get(key);
     if (existing) {
       const attributes = existing.attributes;

@@ -31,7 +31,10 @@ import {
 
 /** The techniques: how sure the escape is when its preconditions hold, and how it goes. */
 export const TECHNIQUES: Record<Escape, {certainty: Certainty; how: string}> = {
-  privileged: {certainty: 'definite', how: 'privileged: every capability and host device, no seccomp or AppArmor; mount the host disk, or use a cgroup release_agent'},
+  privileged: {
+    certainty: 'definite',
+    how: 'privileged: every capability and host device, no seccomp or AppArmor; mount the host disk, or use a cgroup release_agent',
+  },
   nsenter: {certainty: 'definite', how: "privileged in the host's PID namespace: nsenter -t 1 -a gives a root shell on the node"},
   'sys-ptrace': {
     certainty: 'conditional',
@@ -47,14 +50,26 @@ export const TECHNIQUES: Record<Escape, {certainty: Certainty; how: string}> = {
     how: 'DAC_READ_SEARCH: open_by_handle_at ("shocker") reads any file on the filesystem of a host bind mount such as /etc/hosts; root once it writes there too (DAC_OVERRIDE, kept by default)',
   },
   'host-process': {certainty: 'definite', how: 'a Windows HostProcess container runs as a process on the node'},
-  'host-path-write': {certainty: 'definite', how: 'writes host files that root runs or trusts: cron, systemd units, SSH keys, static pod manifests, binaries'},
-  'core-pattern': {certainty: 'definite', how: 'writes /proc/sys/kernel/core_pattern (or modprobe, binfmt_misc): the kernel runs the given program as root on the node'},
-  'runtime-socket': {certainty: 'definite', how: 'talks to the container runtime socket (read-only mounts too): starts a privileged container or execs into any container on the node'},
+  'host-path-write': {
+    certainty: 'definite',
+    how: 'writes host files that root runs or trusts: cron, systemd units, SSH keys, static pod manifests, binaries',
+  },
+  'core-pattern': {
+    certainty: 'definite',
+    how: 'writes /proc/sys/kernel/core_pattern (or modprobe, binfmt_misc): the kernel runs the given program as root on the node',
+  },
+  'runtime-socket': {
+    certainty: 'definite',
+    how: 'talks to the container runtime socket (read-only mounts too): starts a privileged container or execs into any container on the node',
+  },
   'kubelet-dir': {
     certainty: 'conditional',
     how: "writes the kubelet's directory: other pods' volumes, plugin and device-plugin sockets, its config; node root once a pod runs what was written or the kubelet restarts",
   },
-  'sysfs-write': {certainty: 'conditional', how: 'writes /sys: uevent_helper or a cgroup v1 release_agent runs a program as root (where the kernel offers them)'},
+  'sysfs-write': {
+    certainty: 'conditional',
+    how: 'writes /sys: uevent_helper or a cgroup v1 release_agent runs a program as root (where the kernel offers them)',
+  },
   'host-device': {certainty: 'conditional', how: "sees the node's /dev: the raw disks, where the device cgroup lets it open them"},
   'var-log-symlink': {
     certainty: 'conditional',
@@ -83,9 +98,24 @@ export const HOST_PATHS: readonly HostPathEntry[] = [
   ...['/etc/crontab', '/etc/cron.d', '/etc/cron.hourly', '/etc/cron.daily', '/etc/cron.weekly', '/etc/cron.monthly', '/var/spool/cron'].map(
     (path) => ({path, escape: 'host-path-write' as const, within: true, note: 'cron runs it as root'}),
   ),
-  ...['/etc/systemd', '/lib/systemd', '/usr/lib/systemd', '/etc/init.d', '/etc/rc.local'].map((path) => ({path, escape: 'host-path-write' as const, within: true, note: 'init runs it as root'})),
+  ...['/etc/systemd', '/lib/systemd', '/usr/lib/systemd', '/etc/init.d', '/etc/rc.local'].map((path) => ({
+    path,
+    escape: 'host-path-write' as const,
+    within: true,
+    note: 'init runs it as root',
+  })),
   {path: '/etc/kubernetes', escape: 'host-path-write', within: true, note: 'static pod manifests and the cluster PKI'},
-  ...['/root', '/etc/ssh', '/etc/passwd', '/etc/shadow', '/etc/sudoers', '/etc/sudoers.d', '/etc/ld.so.preload', '/etc/profile', '/etc/profile.d'].map((path) => ({
+  ...[
+    '/root',
+    '/etc/ssh',
+    '/etc/passwd',
+    '/etc/shadow',
+    '/etc/sudoers',
+    '/etc/sudoers.d',
+    '/etc/ld.so.preload',
+    '/etc/profile',
+    '/etc/profile.d',
+  ].map((path) => ({
     path,
     escape: 'host-path-write' as const,
     within: true,
@@ -111,8 +141,20 @@ export const HOST_PATHS: readonly HostPathEntry[] = [
   {path: '/var/log/pods', escape: 'var-log-symlink', note: "the kubelet's container log directory; the escape also needs get pods/log"},
   {path: '/sys', escape: 'sysfs-write', within: true},
   {path: '/dev', escape: 'host-device', within: true},
-  {path: '/home', escape: 'host-path-write', within: true, certainty: 'conditional', note: "users' SSH keys and shell profiles: a login as a node user, often with sudo"},
-  {path: '/boot', escape: 'host-path-write', within: true, certainty: 'conditional', note: 'the kernel and initrd: effective at the next boot'},
+  {
+    path: '/home',
+    escape: 'host-path-write',
+    within: true,
+    certainty: 'conditional',
+    note: "users' SSH keys and shell profiles: a login as a node user, often with sudo",
+  },
+  {
+    path: '/boot',
+    escape: 'host-path-write',
+    within: true,
+    certainty: 'conditional',
+    note: 'the kernel and initrd: effective at the next boot',
+  },
 ];
 
 const entryCache = new Map<string, HostPathEntry | undefined>();
@@ -121,7 +163,9 @@ const entryCache = new Map<string, HostPathEntry | undefined>();
 export function hostPathEntry(path: string, readOnly: boolean): HostPathEntry | undefined {
   const key = `${readOnly ? 'ro' : 'rw'}:${path}`;
   if (entryCache.has(key)) return entryCache.get(key);
-  const entry = HOST_PATHS.find((e) => (e.readOnly || !readOnly) && (isWithin(e.path, path) || (e.within === true && isWithin(path, e.path))));
+  const entry = HOST_PATHS.find(
+    (e) => (e.readOnly || !readOnly) && (isWithin(e.path, path) || (e.within === true && isWithin(path, e.path))),
+  );
   // Host paths repeat across pods; hostile input could make them all different, so the cache is bounded.
   if (entryCache.size < 10_000) entryCache.set(key, entry);
   return entry;
@@ -195,7 +239,8 @@ function containerFindings(model: ClusterModel, pod: PodInfo, ref: ContainerRef)
   // The container's setting wins over the pod's.
   const ownHostProcess = field(context, 'windowsOptions', 'hostProcess');
   if (ownHostProcess === true) found('host-process', [at(`${ref.path}.securityContext.windowsOptions.hostProcess`, true)]);
-  else if (ownHostProcess == null && podHostProcess === true) found('host-process', [at(`${pod.source.specPath}.securityContext.windowsOptions.hostProcess`, true)]);
+  else if (ownHostProcess == null && podHostProcess === true)
+    found('host-process', [at(`${pod.source.specPath}.securityContext.windowsOptions.hostProcess`, true)]);
   return findings;
 }
 
@@ -236,7 +281,11 @@ function asUser(pod: PodInfo, ref: ContainerRef, finding: Finding): Finding | un
       value: 'unset',
       note: `runs as root (nothing in the spec says otherwise; posture check run-as-root), and allowPrivilegeEscalation is ${escalation === false ? 'false' : 'not false'}: the technique needs root`,
     };
-    return {...finding, evidence: [...finding.evidence, root], reliesOn: ['run-as-root', ...(escalation === false ? [] : ['privilege-escalation'])]};
+    return {
+      ...finding,
+      evidence: [...finding.evidence, root],
+      reliesOn: ['run-as-root', ...(escalation === false ? [] : ['privilege-escalation'])],
+    };
   }
   if (noNewPrivileges(ref) && finding.escape !== 'runtime-socket') return undefined;
   const note =
@@ -257,12 +306,23 @@ function asUser(pod: PodInfo, ref: ContainerRef, finding: Finding): Finding | un
  * count). Its evidence, or undefined when no token may.
  */
 function ownLogReader(context: RuleContext, pod: PodInfo): Evidence[] | undefined {
-  const request = {verb: 'get', group: '', resource: 'pods', subresource: 'log', namespace: pod.namespace, ...(pod.representative ? {} : {name: pod.name})};
+  const request = {
+    verb: 'get',
+    group: '',
+    resource: 'pods',
+    subresource: 'log',
+    namespace: pod.namespace,
+    ...(pod.representative ? {} : {name: pod.name}),
+  };
   for (const token of podTokens(context.model, pod)) {
     const grant = context.rbac.can(token.serviceAccount, request)[0];
     if (!grant) continue;
     const evidence = grantEvidence(context, grant, `get pods/log for ${token.serviceAccount}, whose token the pod holds`);
-    if (evidence.length > 0) return [{...token.where, note: `${token.where.note ?? 'holds the token'}: ${token.serviceAccount} asks the kubelet for the planted log`}, ...evidence];
+    if (evidence.length > 0)
+      return [
+        {...token.where, note: `${token.where.note ?? 'holds the token'}: ${token.serviceAccount} asks the kubelet for the planted log`},
+        ...evidence,
+      ];
   }
   return undefined;
 }
@@ -275,7 +335,13 @@ function ownLogReader(context: RuleContext, pod: PodInfo): Evidence[] | undefine
 export function baselineFixes({from}: EdgeStep): Fix[] {
   const namespace = namespaceOfId(from);
   return namespace
-    ? [{id: `baseline:${namespace}`, action: `enforce Pod Security baseline on namespace ${namespace} (pod-security.kubernetes.io/enforce: baseline), moving what truly needs the host elsewhere`, object: `Namespace/${namespace}`}]
+    ? [
+        {
+          id: `baseline:${namespace}`,
+          action: `enforce Pod Security baseline on namespace ${namespace} (pod-security.kubernetes.io/enforce: baseline), moving what truly needs the host elsewhere`,
+          object: `Namespace/${namespace}`,
+        },
+      ]
     : [];
 }
 
@@ -284,13 +350,23 @@ export const escapesTo: EdgeRule<'ESCAPES_TO'> = {
   type: 'ESCAPES_TO',
   family: 'escape',
   mitre: 'T1611',
-  summary: 'A container escapes to its node: privileged, host namespaces with capabilities, dangerous capabilities, host paths, runtime sockets, /var/log with pods/log',
+  summary:
+    'A container escapes to its node: privileged, host namespaces with capabilities, dangerous capabilities, host paths, runtime sockets, /var/log with pods/log',
   fixes(step): Fix[] {
-    const {reliesOn, evidence: [first]} = step.attributes;
+    const {
+      reliesOn,
+      evidence: [first],
+    } = step.attributes;
     // An escape that needs root goes once the workload runs as non-root without privilege escalation.
     const hardening: Fix[] =
       reliesOn?.length && first
-        ? [{id: `harden:${first.object}`, action: `run ${first.object} as non-root without privilege escalation (securityContext runAsNonRoot: true, allowPrivilegeEscalation: false)`, object: first.object}]
+        ? [
+            {
+              id: `harden:${first.object}`,
+              action: `run ${first.object} as non-root without privilege escalation (securityContext runAsNonRoot: true, allowPrivilegeEscalation: false)`,
+              object: first.object,
+            },
+          ]
         : [];
     return [...hardening, ...baselineFixes(step)];
   },

@@ -151,7 +151,11 @@ function join(from: Joined | undefined, part: Evidence[]): Joined {
   if (!from) return {evidence: Object.freeze(compactEvidence(part)) as Evidence[], next: new Map(), attributes: {}};
   let joined = from.next.get(part);
   // Facets name the same binding and rule, each with what it allows there: compacted, each is named once with all of it.
-  if (!joined) from.next.set(part, (joined = {evidence: Object.freeze(compactEvidence([...from.evidence, ...part])) as Evidence[], next: new Map(), attributes: {}}));
+  if (!joined)
+    from.next.set(
+      part,
+      (joined = {evidence: Object.freeze(compactEvidence([...from.evidence, ...part])) as Evidence[], next: new Map(), attributes: {}}),
+    );
   return joined;
 }
 
@@ -314,7 +318,9 @@ class TargetCounter {
  * evidence arrays, and the attributes of edges with the same evidence, are frozen and
  * shared by the edges they explain.
  */
-export function grantEdges<T>(spec: GrantEdgeSpec<T>): Pick<EdgeRule, 'build' | 'sources' | 'edgesFrom' | 'countFrom' | 'groupsFrom' | 'groupsTo' | 'edgeBetween'> {
+export function grantEdges<T>(
+  spec: GrantEdgeSpec<T>,
+): Pick<EdgeRule, 'build' | 'sources' | 'edgesFrom' | 'countFrom' | 'groupsFrom' | 'groupsTo' | 'edgeBetween'> {
   const index = indexer(spec);
   const counter = new TargetCounter();
   return {
@@ -339,7 +345,11 @@ export function grantEdges<T>(spec: GrantEdgeSpec<T>): Pick<EdgeRule, 'build' | 
     edgesFrom(context, source) {
       const {ids, bySource} = index(context);
       const groups = bySource.get(source) ?? [];
-      const joiner = new EdgeJoiner(spec, ids, groups.reduce((sum, group) => sum + group.members.length, 0));
+      const joiner = new EdgeJoiner(
+        spec,
+        ids,
+        groups.reduce((sum, group) => sum + group.members.length, 0),
+      );
       for (const group of groups) joiner.add(group, group.answer.get(source)!);
       return joiner.edgesFrom(source);
     },

@@ -15,14 +15,31 @@ export const holdsToken: EdgeRule<'HOLDS_TOKEN'> = {
   family: 'identity',
   mitre: 'T1528',
   summary: 'A kubernetes.io/service-account-token Secret holds a token of the service account its annotation names',
-  fixes({attributes: {evidence: [first]}}): Fix[] {
-    return first ? [{id: `delete:${first.object}`, action: `delete the legacy service-account token ${first.object} (use short-lived tokens)`, object: first.object}] : [];
+  fixes({
+    attributes: {
+      evidence: [first],
+    },
+  }): Fix[] {
+    return first
+      ? [
+          {
+            id: `delete:${first.object}`,
+            action: `delete the legacy service-account token ${first.object} (use short-lived tokens)`,
+            object: first.object,
+          },
+        ]
+      : [];
   },
   build({model}) {
     const edges = new EdgeCollector(holdsToken);
     for (const secret of model.snapshot.objects.secrets) {
       const token = tokenSecretAccount(model, secret);
-      if (token) edges.add(secretId(secret.metadata.namespace!, secret.metadata.name), token.serviceAccount, {certainty: 'definite', cost: COST.byDefinition, evidence: [token.evidence]});
+      if (token)
+        edges.add(secretId(secret.metadata.namespace!, secret.metadata.name), token.serviceAccount, {
+          certainty: 'definite',
+          cost: COST.byDefinition,
+          evidence: [token.evidence],
+        });
     }
     return edges.list();
   },

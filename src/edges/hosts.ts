@@ -22,7 +22,11 @@ export const hosts: EdgeRule<'HOSTS'> = {
       const unscheduled = node === UNSCHEDULED;
       for (const pod of pods) {
         const evidence = unscheduled
-          ? {object: pod.source.object, field: `${pod.source.specPath}.nodeName`, note: 'no node: the pod may be scheduled onto any node, the one an attacker holds included'}
+          ? {
+              object: pod.source.object,
+              field: `${pod.source.specPath}.nodeName`,
+              note: 'no node: the pod may be scheduled onto any node, the one an attacker holds included',
+            }
           : {object: pod.source.object, field: `${pod.source.specPath}.nodeName`, value: node, note: 'runs on this node'};
         edges.add(nodeId(node), pod.id, {certainty: unscheduled ? 'conditional' : 'definite', cost: COST.inHand, evidence: [evidence]});
       }

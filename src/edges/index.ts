@@ -29,4 +29,26 @@ import {canEscalate} from './can-escalate.js';
 import {nodeCredentials} from './node-credentials.js';
 import type {EdgeRule} from './rule.js';
 
-export const RULES: readonly EdgeRule[] = [internetExposure, podNetworkReach, memberOf, anonymousAccess, usesToken, mountsSecret, holdsToken, escapesTo, stealsTokens, hosts, controlPlane, isClusterAdmin, canReadSecret, canExec, canCreatePodAs, canCreatePrivilegedPod, canPatch, canMintToken, canImpersonate, canEscalate, nodeCredentials];
+export const RULES: readonly EdgeRule[] = [
+  internetExposure,
+  podNetworkReach,
+  memberOf,
+  anonymousAccess,
+  usesToken,
+  mountsSecret,
+  holdsToken,
+  escapesTo,
+  stealsTokens,
+  hosts,
+  controlPlane,
+  isClusterAdmin,
+  canReadSecret,
+  canExec,
+  canCreatePodAs,
+  canCreatePrivilegedPod,
+  canPatch,
+  canMintToken,
+  canImpersonate,
+  canEscalate,
+  nodeCredentials,
+];

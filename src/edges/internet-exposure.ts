@@ -43,7 +43,10 @@ function admissions(context: RuleContext): (cls: NetworkClass, proxied: boolean)
         ? network.sourceAtoms.map((atom) => ({explanation: network.explain({kind: 'external', atom}, destination), controller: undefined}))
         : controllers.length === 0
           ? [{explanation: network.explain({kind: 'ingress-controller'}, destination), controller: undefined}]
-          : controllers.map((pod) => ({explanation: network.explain({kind: 'pod', cls: network.classOfPod(pod.id)!}, destination), controller: pod}));
+          : controllers.map((pod) => ({
+              explanation: network.explain({kind: 'pod', cls: network.classOfPod(pod.id)!}, destination),
+              controller: pod,
+            }));
       admission = {ports: explanations.reduce((ports, e) => ports.union(e.explanation.ports), PortSet.NONE), explanations};
       cache.set(key, admission);
     }
@@ -66,9 +69,23 @@ export const internetExposure: EdgeRule<'CAN_REACH'> = {
   type: 'CAN_REACH',
   family: 'network',
   mitre: 'T1190',
-  summary: 'The Internet reaches a pod through a LoadBalancer, NodePort, externalIP, Ingress, HTTPRoute, hostPort or the host network, and its ingress policies let the traffic in',
-  fixes({to, attributes: {evidence: [first]}}): Fix[] {
-    return first ? [{id: `unexpose:${first.object}`, action: `stop exposing ${to} through ${first.object} (or restrict its sources)`, object: first.object}] : [];
+  summary:
+    'The Internet reaches a pod through a LoadBalancer, NodePort, externalIP, Ingress, HTTPRoute, hostPort or the host network, and its ingress policies let the traffic in',
+  fixes({
+    to,
+    attributes: {
+      evidence: [first],
+    },
+  }): Fix[] {
+    return first
+      ? [
+          {
+            id: `unexpose:${first.object}`,
+            action: `stop exposing ${to} through ${first.object} (or restrict its sources)`,
+            object: first.object,
+          },
+        ]
+      : [];
   },
   build(context) {
     const {model, network} = context;
@@ -102,7 +119,11 @@ export const internetExposure: EdgeRule<'CAN_REACH'> = {
           way: exposure.way,
           via: exposure.via,
           ports: ports.format(),
-          evidence: uniqueEvidence([{object: exposure.via, field: exposure.field, value: ports.format(), note: exposure.detail}, ...policyEvidence, ...step.evidence]),
+          evidence: uniqueEvidence([
+            {object: exposure.via, field: exposure.field, value: ports.format(), note: exposure.detail},
+            ...policyEvidence,
+            ...step.evidence,
+          ]),
         },
       });
     }

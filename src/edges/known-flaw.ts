@@ -29,8 +29,7 @@ export function networkStepInto(model: ClusterModel, pod: PodInfo): NetworkStepT
   if (!hasKnownFlaw(model, pod.id)) return {...ASSUMED_FLAW, evidence: []};
   const evidence = model.vulnerabilities
     .get(pod.id)!
-    .containers
-    .filter((container) => container.exploitable.length > 0)
+    .containers.filter((container) => container.exploitable.length > 0)
     .map((container): Evidence => ({
       object: pod.source.object,
       field: container.field,

@@ -23,17 +23,28 @@ function podsByServiceAccount(model: ClusterModel): Map<string, Evidence> {
     pods.set(
       account,
       field
-        ? {object: pod.source.object, field: `${pod.source.specPath}.${field}`, value: pod.serviceAccount, note: 'the pod runs as this service account'}
-        : {object: pod.source.object, field: pod.source.specPath, note: "the pod names no service account, so it runs as its namespace's default"},
+        ? {
+            object: pod.source.object,
+            field: `${pod.source.specPath}.${field}`,
+            value: pod.serviceAccount,
+            note: 'the pod runs as this service account',
+          }
+        : {
+            object: pod.source.object,
+            field: pod.source.specPath,
+            note: "the pod names no service account, so it runs as its namespace's default",
+          },
     );
   }
   return pods;
 }
 
 function membershipNote(identity: Identity, group: string): string {
-  if (identity.kind === 'ServiceAccount') return `service account tokens authenticate as ${identity.username}, in ${identity.groups.join(', ')}`;
+  if (identity.kind === 'ServiceAccount')
+    return `service account tokens authenticate as ${identity.username}, in ${identity.groups.join(', ')}`;
   if (group === 'system:unauthenticated') return 'unauthenticated requests run as system:anonymous, in system:unauthenticated';
-  if (group === 'system:nodes') return 'kubelet credentials (system:node:<name>) carry the system:nodes group, as the Node authorizer requires';
+  if (group === 'system:nodes')
+    return 'kubelet credentials (system:node:<name>) carry the system:nodes group, as the Node authorizer requires';
   return 'every authenticated user is in system:authenticated';
 }
 
@@ -42,7 +53,8 @@ export const memberOf: EdgeRule<'MEMBER_OF'> = {
   type: 'MEMBER_OF',
   family: 'identity',
   mitre: 'T1078.004',
-  summary: 'A user or service account is in a group the authenticator assigns (system:serviceaccounts[:ns], system:authenticated, ...) that some binding names',
+  summary:
+    'A user or service account is in a group the authenticator assigns (system:serviceaccounts[:ns], system:authenticated, ...) that some binding names',
   fixes: noFixes,
   build({model, rbac}) {
     const runningPods = podsByServiceAccount(model);

@@ -18,11 +18,26 @@ export const mountsSecret: EdgeRule<'MOUNTS_SECRET'> = {
   family: 'identity',
   mitre: 'T1552.001',
   summary: "The pod's containers read a Secret: secret volume, projected secret source, secretKeyRef or envFrom secretRef",
-  fixes({to, attributes: {evidence: [first]}}): Fix[] {
-    return first ? [{id: `unmount:${first.object}:${to}`, action: `stop giving ${to} to ${first.object} (volume, env or envFrom)`, object: first.object}] : [];
+  fixes({
+    to,
+    attributes: {
+      evidence: [first],
+    },
+  }): Fix[] {
+    return first
+      ? [
+          {
+            id: `unmount:${first.object}:${to}`,
+            action: `stop giving ${to} to ${first.object} (volume, env or envFrom)`,
+            object: first.object,
+          },
+        ]
+      : [];
   },
   build({model}) {
-    const present = new Set(model.snapshot.objects.secrets.map((secret) => objectKey('Secret', secret.metadata.namespace, secret.metadata.name)));
+    const present = new Set(
+      model.snapshot.objects.secrets.map((secret) => objectKey('Secret', secret.metadata.namespace, secret.metadata.name)),
+    );
     const edges = new EdgeCollector(mountsSecret);
     for (const pod of model.pods) {
       for (const reference of secretReferences(pod)) {
@@ -30,9 +45,18 @@ export const mountsSecret: EdgeRule<'MOUNTS_SECRET'> = {
         const evidence = known
           ? reference.evidence
           : reference.evidence.map((item, i) =>
-              i > 0 ? item : {...item, note: `${item.note}; the Secret is not in the input: ${reference.optional ? 'optional, so the pod holds it only if it exists' : 'required, so it exists wherever the pod runs'}`},
+              i > 0
+                ? item
+                : {
+                    ...item,
+                    note: `${item.note}; the Secret is not in the input: ${reference.optional ? 'optional, so the pod holds it only if it exists' : 'required, so it exists wherever the pod runs'}`,
+                  },
             );
-        edges.add(pod.id, secretId(pod.namespace, reference.name), {certainty: known || !reference.optional ? 'definite' : 'conditional', cost: COST.inHand, evidence});
+        edges.add(pod.id, secretId(pod.namespace, reference.name), {
+          certainty: known || !reference.optional ? 'definite' : 'conditional',
+          cost: COST.inHand,
+          evidence,
+        });
       }
     }
     return edges.list();

@@ -23,7 +23,12 @@ function verdictEvidence(verdict: Verdict, side: 'egress' | 'ingress', pod: PodI
  * Evidence for an allowed connection: what let it out of the source and into the
  * destination, limited to verdicts about the `relevant` ports when given.
  */
-export function connectionEvidence(explanation: ConnectionExplanation, source: PodInfo | undefined, destination: PodInfo, relevant?: PortSet): Evidence[] {
+export function connectionEvidence(
+  explanation: ConnectionExplanation,
+  source: PodInfo | undefined,
+  destination: PodInfo,
+  relevant?: PortSet,
+): Evidence[] {
   const allows = (verdicts: Verdict[] | undefined) =>
     (verdicts ?? []).filter((v) => v.action === 'Allow' && (!relevant || !v.ports.intersect(relevant).isEmpty()));
   return [

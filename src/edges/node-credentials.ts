@@ -23,7 +23,8 @@ export const nodeCredentials: EdgeRule<'NODE_CREDENTIALS'> = {
   type: 'NODE_CREDENTIALS',
   family: 'identity',
   mitre: 'T1552.004',
-  summary: "Root on the node holds the kubelet's credential, user system:node:<name> in group system:nodes; drawn where an input binding names the user or the group",
+  summary:
+    "Root on the node holds the kubelet's credential, user system:node:<name> in group system:nodes; drawn where an input binding names the user or the group",
   fixes: noFixes,
   build({model, rbac}) {
     const edges = new EdgeCollector(nodeCredentials);
@@ -35,13 +36,29 @@ export const nodeCredentials: EdgeRule<'NODE_CREDENTIALS'> = {
       if (node.name === UNSCHEDULED || !named) continue; // no input binding names the user or its group: nothing beyond the Node authorizer
       const pod = model.podsByNode.get(node.name)?.[0];
       const where: Evidence | undefined = node.declared
-        ? {object: objectKey('Node', undefined, node.name), field: 'metadata.name', value: node.name, note: `the kubelet on this node authenticates as system:node:${node.name}, in group system:nodes`}
-        : pod && {object: pod.source.object, field: `${pod.source.specPath}.nodeName`, value: node.name, note: `a pod runs on node ${node.name}, whose kubelet authenticates as system:node:${node.name}`};
+        ? {
+            object: objectKey('Node', undefined, node.name),
+            field: 'metadata.name',
+            value: node.name,
+            note: `the kubelet on this node authenticates as system:node:${node.name}, in group system:nodes`,
+          }
+        : pod && {
+            object: pod.source.object,
+            field: `${pod.source.specPath}.nodeName`,
+            value: node.name,
+            note: `a pod runs on node ${node.name}, whose kubelet authenticates as system:node:${node.name}`,
+          };
       const binding: Evidence = {
         ...named,
-        note: namedUser ? 'this binding grants the kubelet identity RBAC rights beyond the Node authorizer' : `this binding grants every kubelet credential (group ${NODES_GROUP}) RBAC rights beyond the Node authorizer`,
+        note: namedUser
+          ? 'this binding grants the kubelet identity RBAC rights beyond the Node authorizer'
+          : `this binding grants every kubelet credential (group ${NODES_GROUP}) RBAC rights beyond the Node authorizer`,
       };
-      edges.add(nodeId(node.name), namedUser ? user : groupId(NODES_GROUP), {certainty: 'definite', cost: COST.inHand, evidence: where ? [where, binding] : [binding]});
+      edges.add(nodeId(node.name), namedUser ? user : groupId(NODES_GROUP), {
+        certainty: 'definite',
+        cost: COST.inHand,
+        evidence: where ? [where, binding] : [binding],
+      });
     }
     return edges.list();
   },

@@ -40,17 +40,20 @@ export interface PodCreator {
   escalated?: boolean;
 }
 
-export const kindRequest = (verb: string, kind: keyof typeof KINDS) => (namespace: string, name?: string): ResourceRequest => ({
-  verb,
-  ...KINDS[kind],
-  namespace,
-  ...(name ? {name} : {}),
-});
+export const kindRequest =
+  (verb: string, kind: keyof typeof KINDS) =>
+  (namespace: string, name?: string): ResourceRequest => ({
+    verb,
+    ...KINDS[kind],
+    namespace,
+    ...(name ? {name} : {}),
+  });
 
 /** What a new pod template of a workload does (a Job's is immutable: not asked). */
 export function retemplating(kind: WorkloadKind): {certainty: Certainty; when: string} {
   if (kind === 'CronJob') return {certainty: 'conditional', when: 'its next scheduled run creates the pod'};
-  if (kind === 'ReplicaSet' || kind === 'ReplicationController') return {certainty: 'definite', when: 'its next pods (scale it up) use the new template'};
+  if (kind === 'ReplicaSet' || kind === 'ReplicationController')
+    return {certainty: 'definite', when: 'its next pods (scale it up) use the new template'};
   return {certainty: 'definite', when: 'the new template rolls out'};
 }
 
@@ -68,7 +71,9 @@ export function podCreators(context: RuleContext): (namespace: string) => Readon
   if (known) return known;
   const kinds = Object.keys(KINDS) as Array<keyof typeof KINDS>;
   const creates = kinds.map((kind) => ({kind, ask: namedGrants(context, kindRequest('create', kind))}));
-  const writes = new Map(kinds.map((kind) => [kind, ['patch', 'update'].map((verb) => ({verb, ask: namedGrants(context, kindRequest(verb, kind))}))]));
+  const writes = new Map(
+    kinds.map((kind) => [kind, ['patch', 'update'].map((verb) => ({verb, ask: namedGrants(context, kindRequest(verb, kind))}))]),
+  );
   const workloads = new Map<string, Map<WorkloadKind, WorkloadInfo[]>>();
   for (const workload of context.model.workloads) {
     if (workload.kind === 'Job') continue;
@@ -95,7 +100,8 @@ export function podCreators(context: RuleContext): (namespace: string) => Readon
         }
       }
     };
-    for (const {kind, ask} of creates) add(ask(namespace, ''), 'definite', `create ${KINDS[kind].resource}: a new ${kind} with any pod template`);
+    for (const {kind, ask} of creates)
+      add(ask(namespace, ''), 'definite', `create ${KINDS[kind].resource}: a new ${kind} with any pod template`);
     for (const [kind, list] of workloads.get(namespace) ?? []) {
       const {certainty, when} = retemplating(kind);
       const others = list.length > 1 ? ` (or any other of the ${list.length} ${KINDS[kind].resource} of the namespace)` : '';

@@ -61,7 +61,9 @@ export function podReachEdge(context: RuleContext, source: string, target: strin
   if (!pod || !other || !cls || !otherClass || source === target) return undefined;
   if (nodeLocal(context, pod, other)) return nodeLocalEdge(context, pod, other);
   const explanation = network.explain({kind: 'pod', cls}, {kind: 'pod', cls: otherClass});
-  return explanation.ports.isEmpty() ? undefined : reachEdge(context, source, other, explanation.ports, connectionEvidence(explanation, pod, other));
+  return explanation.ports.isEmpty()
+    ? undefined
+    : reachEdge(context, source, other, explanation.ports, connectionEvidence(explanation, pod, other));
 }
 
 /** Per context, the host-networked pods of each node that count as the node: few, and every pod of the node reaches them. */
@@ -71,7 +73,11 @@ function nodeAddressPodsOn(context: RuleContext, nodeName: string): PodInfo[] {
   let byNode = nodeAddressPods.get(context);
   if (!byNode) {
     byNode = new Map();
-    for (const [name, pods] of context.model.podsByNode) byNode.set(name, pods.filter((pod) => context.network.classOfPod(pod.id)?.nodeNetwork));
+    for (const [name, pods] of context.model.podsByNode)
+      byNode.set(
+        name,
+        pods.filter((pod) => context.network.classOfPod(pod.id)?.nodeNetwork),
+      );
     nodeAddressPods.set(context, byNode);
   }
   return byNode.get(nodeName) ?? [];
@@ -81,7 +87,9 @@ function nodeAddressPodsOn(context: RuleContext, nodeName: string): PodInfo[] {
 export function nodeLocalNeighbours(context: RuleContext, pod: PodInfo): PodInfo[] {
   if (pod.nodeName === UNSCHEDULED) return [];
   // Node-local traffic needs one end to be the node: a host-networked pod reaches the whole node, any other pod its host-networked ones.
-  const candidates = context.network.classOfPod(pod.id)?.nodeNetwork ? (context.model.podsByNode.get(pod.nodeName) ?? []) : nodeAddressPodsOn(context, pod.nodeName);
+  const candidates = context.network.classOfPod(pod.id)?.nodeNetwork
+    ? (context.model.podsByNode.get(pod.nodeName) ?? [])
+    : nodeAddressPodsOn(context, pod.nodeName);
   return candidates.filter((other) => nodeLocal(context, pod, other));
 }
 
@@ -93,7 +101,15 @@ export const podNetworkReach: EdgeRule<'CAN_REACH'> = {
   summary: "A pod can connect to another pod: the source's egress and the destination's ingress policies both allow some port",
   fixes({to}): Fix[] {
     const namespace = namespaceOfId(to);
-    return namespace ? [{id: `deny-ingress:${namespace}`, action: `add a default-deny ingress NetworkPolicy in namespace ${namespace}, then allow only what its pods need`, object: `Namespace/${namespace}`}] : [];
+    return namespace
+      ? [
+          {
+            id: `deny-ingress:${namespace}`,
+            action: `add a default-deny ingress NetworkPolicy in namespace ${namespace}, then allow only what its pods need`,
+            object: `Namespace/${namespace}`,
+          },
+        ]
+      : [];
   },
   build: () => [],
   edgesFrom(context, source) {

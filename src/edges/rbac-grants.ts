@@ -29,7 +29,8 @@ import {pushTo} from '../util/group.js';
 /** Grants by the graph identity they draw from (the subject a binding names), in whoCan order. */
 export type GrantsBySource = Map<string, Grant[]>;
 
-const grantKey = (grant: Grant): string => (grant.kind === 'rbac' ? `${grant.binding}\u0000${grant.subjectIndex}\u0000${grant.ruleIndex}` : grant.kind);
+const grantKey = (grant: Grant): string =>
+  grant.kind === 'rbac' ? `${grant.binding}\u0000${grant.subjectIndex}\u0000${grant.ruleIndex}` : grant.kind;
 
 /** Whether the identity id is a graph node: a model service account or a subject some input binding names. */
 export function isIdentityNode(model: ClusterModel, rbac: RbacEngine, id: string): boolean {
@@ -54,7 +55,11 @@ export function grantsBySource({model, rbac}: RuleContext, request: ResourceRequ
   }
   // A source allowed outright needs no escalation: its escalation grants would only blur the evidence.
   for (const [source, grants] of bySource) {
-    if (grants.some(isEscalation) && !grants.every(isEscalation)) bySource.set(source, grants.filter((grant) => !isEscalation(grant)));
+    if (grants.some(isEscalation) && !grants.every(isEscalation))
+      bySource.set(
+        source,
+        grants.filter((grant) => !isEscalation(grant)),
+      );
   }
   return bySource;
 }
@@ -133,7 +138,12 @@ export function namedGrants(
 }
 
 /** An answer as facets give it (grant-groups.ts): each source's evidence, sources without any dropped. */
-export function foundGrants(context: RuleContext, answer: GrantsBySource, certainty: Certainty, what: (grant: Grant) => string): Map<string, Found> {
+export function foundGrants(
+  context: RuleContext,
+  answer: GrantsBySource,
+  certainty: Certainty,
+  what: (grant: Grant) => string,
+): Map<string, Found> {
   const found = new Map<string, Found>();
   for (const [source, grants] of answer) {
     const evidence = grantsEvidence(context, grants, what);
@@ -194,11 +204,16 @@ export function grantEvidence(context: RuleContext, grant: Grant, what: string):
   }
   const scope = grant.scope === 'cluster' ? 'cluster-wide' : `in namespace ${grant.scope}`;
   const rule = describeRule(grant);
-  const roleNote = grant.origin.bootstrap ? `; ${grant.role} is a built-in (bootstrap) role, not in the input, whose rules[${grant.ruleIndex}] grants ${rule}` : '';
+  const roleNote = grant.origin.bootstrap
+    ? `; ${grant.role} is a built-in (bootstrap) role, not in the input, whose rules[${grant.ruleIndex}] grants ${rule}`
+    : '';
   const named = grant.bindingBootstrap ? identityEvidence(model, rbac, grant.via) : undefined;
   if (grant.bindingBootstrap && !named) return [];
   const binding: Evidence = named
-    ? {...named, note: `the built-in binding ${grant.binding} (not in the input) grants ${grant.role} to ${grant.via} ${scope}${roleNote}, which allows: ${what}`}
+    ? {
+        ...named,
+        note: `the built-in binding ${grant.binding} (not in the input) grants ${grant.role} to ${grant.via} ${scope}${roleNote}, which allows: ${what}`,
+      }
     : {
         object: grant.binding,
         field: 'roleRef',
@@ -207,7 +222,15 @@ export function grantEvidence(context: RuleContext, grant: Grant, what: string):
       };
   if (grant.origin.bootstrap) return [binding];
   const via = grant.origin.role === grant.role ? '' : ` (aggregated into ${grant.role})`;
-  return [binding, {object: grant.origin.role, field: `rules[${grant.origin.rule}]`, value: rule, note: `the rule${via} that allows: ${permissionOf(what)}`}];
+  return [
+    binding,
+    {
+      object: grant.origin.role,
+      field: `rules[${grant.origin.rule}]`,
+      value: rule,
+      note: `the rule${via} that allows: ${permissionOf(what)}`,
+    },
+  ];
 }
 
 /**
@@ -216,7 +239,8 @@ export function grantEvidence(context: RuleContext, grant: Grant, what: string):
  */
 function escalatedEvidence(context: RuleContext, grant: RuleGrant, what: string): Evidence[] {
   const [create, bind] = grant.escalation!.grants;
-  const where = grant.scope === 'cluster' ? 'cluster-wide' : grant.escalation!.everyNamespace ? 'in every namespace' : `in namespace ${grant.scope}`;
+  const where =
+    grant.scope === 'cluster' ? 'cluster-wide' : grant.escalation!.everyNamespace ? 'in every namespace' : `in namespace ${grant.scope}`;
   const binding = grant.scope === 'cluster' ? 'ClusterRoleBinding' : 'RoleBinding';
   const steps = [
     ...grantEvidence(context, create!, `create ${binding.toLowerCase()}s`),
@@ -225,7 +249,16 @@ function escalatedEvidence(context: RuleContext, grant: RuleGrant, what: string)
   if (steps.length === 0) return [];
   const [first, ...rest] = steps;
   const escalation = `holds only after an escalation: ${grant.via} writes a ${binding} ${where} granting ${grant.role} to itself, whose rules[${grant.ruleIndex}] then allow ${what}`;
-  const rule: Evidence[] = grant.origin.bootstrap ? [] : [{object: grant.origin.role, field: `rules[${grant.origin.rule}]`, value: describeRule(grant), note: `the rule that, once bound, allows: ${permissionOf(what)}`}];
+  const rule: Evidence[] = grant.origin.bootstrap
+    ? []
+    : [
+        {
+          object: grant.origin.role,
+          field: `rules[${grant.origin.rule}]`,
+          value: describeRule(grant),
+          note: `the rule that, once bound, allows: ${permissionOf(what)}`,
+        },
+      ];
   return [{...first!, note: `${escalation}; ${first!.note}`}, ...rest, ...rule];
 }
 
@@ -257,5 +290,7 @@ function bindingsOf(evidence: readonly Evidence[]): string[] {
 /** The fixes of an RBAC edge: deleting its binding, when one binding grants it; none when it takes several. */
 export function bindingFixes({attributes: {evidence}}: EdgeStep): Fix[] {
   const bindings = bindingsOf(evidence);
-  return bindings.length === 1 ? [{id: `delete:${bindings[0]}`, action: `delete ${bindings[0]} (or narrow the rule it grants)`, object: bindings[0]!}] : [];
+  return bindings.length === 1
+    ? [{id: `delete:${bindings[0]}`, action: `delete ${bindings[0]} (or narrow the rule it grants)`, object: bindings[0]!}]
+    : [];
 }

@@ -127,7 +127,8 @@ export function listedEdgeCounts(rules: readonly EdgeRule[], context: RuleContex
   for (const rule of rules) {
     if (!rule.sources || !rule.edgesFrom) continue;
     let count = 0;
-    for (const source of rule.sources(context)) count += rule.countFrom ? rule.countFrom(context, source) : rule.edgesFrom(context, source).length;
+    for (const source of rule.sources(context))
+      count += rule.countFrom ? rule.countFrom(context, source) : rule.edgesFrom(context, source).length;
     if (count > 0) counts.set(rule.type, (counts.get(rule.type) ?? 0) + count);
   }
   return counts;

@@ -37,7 +37,11 @@ function tokensOnNode(model: ClusterModel, node: string): Map<string, Holder[]> 
       if (last?.pod === pod) {
         if (token.certainty === 'definite') last.certainty = 'definite';
       } else {
-        holders.push({pod, certainty: token.certainty, evidence: {...token.where, note: `holds a token of ${token.serviceAccount} (${token.via})`}});
+        holders.push({
+          pod,
+          certainty: token.certainty,
+          evidence: {...token.where, note: `holds a token of ${token.serviceAccount} (${token.via})`},
+        });
       }
       accounts.set(token.serviceAccount, holders);
     }
@@ -71,12 +75,26 @@ export const stealsTokens: EdgeRule<'STEALS_TOKENS'> = {
         const others = holders.filter((holder) => holder.pod !== pod);
         if (others.length === 0) continue;
         const shown = others.slice(0, MAX_HOLDERS_SHOWN).map((holder) => holder.evidence);
-        if (others.length > MAX_HOLDERS_SHOWN) shown[shown.length - 1] = {...shown[shown.length - 1]!, note: `${shown[shown.length - 1]!.note}; and ${others.length - MAX_HOLDERS_SHOWN} more pods`};
+        if (others.length > MAX_HOLDERS_SHOWN)
+          shown[shown.length - 1] = {
+            ...shown[shown.length - 1]!,
+            note: `${shown[shown.length - 1]!.note}; and ${others.length - MAX_HOLDERS_SHOWN} more pods`,
+          };
         const placement: Evidence[] = unscheduled
-          ? [{object: pod.source.object, field: `${pod.source.specPath}.nodeName`, note: 'no node: assumes the holders are scheduled onto the same node'}]
+          ? [
+              {
+                object: pod.source.object,
+                field: `${pod.source.specPath}.nodeName`,
+                note: 'no node: assumes the holders are scheduled onto the same node',
+              },
+            ]
           : [];
         const certain = asRoot && !unscheduled && others.some((holder) => holder.certainty === 'definite');
-        edges.add(pod.id, account, {certainty: certain ? 'definite' : 'conditional', cost: COST.inHand, evidence: [...reader, ...shown, ...placement]});
+        edges.add(pod.id, account, {
+          certainty: certain ? 'definite' : 'conditional',
+          cost: COST.inHand,
+          evidence: [...reader, ...shown, ...placement],
+        });
       }
     }
     return edges.list();

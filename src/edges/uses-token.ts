@@ -18,13 +18,22 @@ export const usesToken: EdgeRule<'USES_TOKEN'> = {
   summary: "The pod's service-account token is mounted in its containers (automount, or a projected serviceAccountToken source)",
   fixes({attributes: {evidence}}): Fix[] {
     const automount = evidence.find((item) => item.field?.endsWith('automountServiceAccountToken'));
-    return automount ? [{id: `automount:${automount.object}`, action: `set automountServiceAccountToken: false on ${automount.object}`, object: automount.object}] : [];
+    return automount
+      ? [
+          {
+            id: `automount:${automount.object}`,
+            action: `set automountServiceAccountToken: false on ${automount.object}`,
+            object: automount.object,
+          },
+        ]
+      : [];
   },
   build({model}) {
     const edges = new EdgeCollector(usesToken);
     for (const pod of model.pods) {
       for (const token of podTokens(model, pod)) {
-        if (token.via !== 'secret') edges.add(pod.id, token.serviceAccount, {certainty: token.certainty, cost: COST.inHand, evidence: token.evidence});
+        if (token.via !== 'secret')
+          edges.add(pod.id, token.serviceAccount, {certainty: token.certainty, cost: COST.inHand, evidence: token.evidence});
       }
     }
     return edges.list();

@@ -63,14 +63,21 @@ function cell(value: PropertyValue | undefined, type: ColumnType | undefined): s
 }
 
 /** One CSV file, a line at a time: fixed leading columns, then every property any row has, typed, in name order. */
-function* table<T extends {properties: Properties}>(fixed: string[], items: readonly T[], values: (item: T) => string[]): Generator<string> {
-  const names = [...new Set(items.flatMap((item) => Object.keys(item.properties)))].filter((name) => !FIXED_NAMES.has(name)).sort(compareStrings);
+function* table<T extends {properties: Properties}>(
+  fixed: string[],
+  items: readonly T[],
+  values: (item: T) => string[],
+): Generator<string> {
+  const names = [...new Set(items.flatMap((item) => Object.keys(item.properties)))]
+    .filter((name) => !FIXED_NAMES.has(name))
+    .sort(compareStrings);
   const columns = names.map((name) => {
     const type = columnType(items.map((item) => item.properties[name]).filter((value): value is PropertyValue => value !== undefined));
     return {name, type: type?.type, header: type ? `${name}:${type.type}${type.array ? '[]' : ''}` : `${name}:string`};
   });
   yield `${[...fixed, ...columns.map((column) => column.header)].join(',')}\n`;
-  for (const item of items) yield `${[...values(item).map(quote), ...columns.map((column) => cell(item.properties[column.name], column.type))].join(',')}\n`;
+  for (const item of items)
+    yield `${[...values(item).map(quote), ...columns.map((column) => cell(item.properties[column.name], column.type))].join(',')}\n`;
 }
 
 /** Properties the fixed columns carry. */
@@ -91,7 +98,13 @@ export function csvFiles(records: ExportRecords, {cluster}: {cluster: string}): 
   }));
   const relationshipFiles = relationships.map(([type, group]) => ({
     name: `relationships-${type}.csv`,
-    chunks: table([':START_ID', ':END_ID', ':TYPE', 'key', 'run'], group, (relationship) => [relationship.source, relationship.target, type, relationship.key, run]),
+    chunks: table([':START_ID', ':END_ID', ':TYPE', 'key', 'run'], group, (relationship) => [
+      relationship.source,
+      relationship.target,
+      type,
+      relationship.key,
+      run,
+    ]),
   }));
   const args = importArguments(
     nodeFiles.map((file) => file.name),

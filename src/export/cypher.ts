@@ -47,7 +47,9 @@ export const cypherName = (name: string): string => `\`${name.replace(/`/g, '``'
  * properties need no Eager pass over the batch.
  */
 export const createRelationships = (type: string, {rows, cluster, run}: Values, names: readonly string[]): string => {
-  const properties = names.filter((name) => name !== 'key' && name !== 'run').map((name) => `${cypherName(name)}: row.properties.${cypherName(name)}`);
+  const properties = names
+    .filter((name) => name !== 'key' && name !== 'run')
+    .map((name) => `${cypherName(name)}: row.properties.${cypherName(name)}`);
   return (
     // The element id finds the node; its cluster and id make sure it is still the one meant.
     `UNWIND ${rows} AS row MATCH (a) WHERE elementId(a) = row.a AND a.cluster = ${cluster} AND a.id = row.source ` +
@@ -86,7 +88,9 @@ export function cypherLiteral(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(cypherLiteral).join(', ')}]`;
   if (value !== null && typeof value === 'object') {
     // Keys in backticks (a backtick doubled), so any name is a key and nothing more.
-    return `{${Object.entries(value).map(([key, item]) => `${cypherName(key)}: ${cypherLiteral(item)}`).join(', ')}}`;
+    return `{${Object.entries(value)
+      .map(([key, item]) => `${cypherName(key)}: ${cypherLiteral(item)}`)
+      .join(', ')}}`;
   }
   throw new Error(`kubepath export: ${String(value)} has no Cypher literal`);
 }

@@ -36,18 +36,35 @@ export function findingsGraphJson({graph, findings, chokePoints}: FindingsInput)
   findings.forEach((finding, index) => {
     const {id, ...fields} = findingToJson(finding);
     const node = findingNodeId(finding.id);
-    nodes.push({id: node, kind: 'Finding', name: finding.title, findingId: id, rank: index + 1, source: finding.path.source, target: finding.path.target, ...fields});
+    nodes.push({
+      id: node,
+      kind: 'Finding',
+      name: finding.title,
+      findingId: id,
+      rank: index + 1,
+      source: finding.path.source,
+      target: finding.path.target,
+      ...fields,
+    });
     [finding.path.source, ...finding.path.steps.map((step) => step.to)].forEach((onPath, order) => {
       // `any pod` (--assume-breach all) is an entry point, not a node.
       if (graph.hasNode(onPath)) edges.push({source: node, target: onPath, type: 'FINDING_PATH', attack: false, order});
     });
     for (const fix of finding.fixes) {
-      if (!fixes.has(fix.id)) fixes.set(fix.id, {id: fixNodeId(fix.id), kind: 'Fix', name: fix.action, fixId: fix.id, action: fix.action, object: fix.object});
+      if (!fixes.has(fix.id))
+        fixes.set(fix.id, {id: fixNodeId(fix.id), kind: 'Fix', name: fix.action, fixId: fix.id, action: fix.action, object: fix.object});
       edges.push({source: fixNodeId(fix.id), target: node, type: 'CUTS', attack: false, paths: fix.paths, of: finding.paths});
     }
   });
   chokePoints.forEach((fix, index) => {
-    const node = fixes.get(fix.id) ?? {id: fixNodeId(fix.id), kind: 'Fix', name: fix.action, fixId: fix.id, action: fix.action, object: fix.object};
+    const node = fixes.get(fix.id) ?? {
+      id: fixNodeId(fix.id),
+      kind: 'Fix',
+      name: fix.action,
+      fixId: fix.id,
+      action: fix.action,
+      object: fix.object,
+    };
     fixes.set(fix.id, Object.assign(node, {chokePointRank: index + 1, chokePointPaths: fix.paths}));
   });
   nodes.push(...fixes.values());
@@ -69,4 +86,5 @@ function networkSteps(steps: readonly PathStep[]): Array<Record<string, unknown>
 }
 
 // `order` as fixed-width digits, so step 10 sorts after step 2.
-const edgeOrder = (edge: Record<string, unknown>): string => `${String(edge.source)}\u0000${String(edge.target)}\u0000${String(edge.type)}\u0000${String(edge.order ?? '').padStart(6, '0')}`;
+const edgeOrder = (edge: Record<string, unknown>): string =>
+  `${String(edge.source)}\u0000${String(edge.target)}\u0000${String(edge.type)}\u0000${String(edge.order ?? '').padStart(6, '0')}`;

@@ -16,7 +16,18 @@ import neo4j, {type Driver, type QueryStatistics, type Session} from 'neo4j-driv
 import {UsageError} from '../snapshot/errors.js';
 import {chunks} from '../util/group.js';
 import {InFlight} from '../util/in-flight.js';
-import {CONSTRAINT, createRelationships, mergeNodes, NODE_ELEMENTS, ROW_LABEL, ROW_TYPE, staleNodes, staleRelationships, wipe, wipeRelationships} from './cypher.js';
+import {
+  CONSTRAINT,
+  createRelationships,
+  mergeNodes,
+  NODE_ELEMENTS,
+  ROW_LABEL,
+  ROW_TYPE,
+  staleNodes,
+  staleRelationships,
+  wipe,
+  wipeRelationships,
+} from './cypher.js';
 import {BATCH_BYTES, recordBytes, type ExportRecords, type NodeRecord, type Properties, type RelationshipRecord} from './records.js';
 
 export interface Neo4jTarget {
@@ -42,7 +53,6 @@ export interface LoadCounts {
   run: string;
 }
 
-
 /** Relationship batches in flight at once. */
 const CONCURRENT_WRITES = 2;
 /** Tries of a relationship batch the server rolled back (deadlocks between the batches in flight). */
@@ -58,19 +68,27 @@ function explain(error: unknown, target: Neo4jTarget): never {
   const code = (error as {code?: string}).code ?? '';
   const message = error instanceof Error ? error.message : String(error);
   if (code === 'ServiceUnavailable' || code === 'SessionExpired') throw new UsageError(`cannot reach Neo4j at ${target.uri}: ${message}`);
-  if (code.startsWith('Neo.ClientError.Security.')) throw new UsageError(`Neo4j at ${target.uri} refused user ${JSON.stringify(target.user)}: ${message}`);
-  if (code === 'Neo.ClientError.Database.DatabaseNotFound') throw new UsageError(`Neo4j at ${target.uri} has no database ${JSON.stringify(target.database)}: ${message}`);
+  if (code.startsWith('Neo.ClientError.Security.'))
+    throw new UsageError(`Neo4j at ${target.uri} refused user ${JSON.stringify(target.user)}: ${message}`);
+  if (code === 'Neo.ClientError.Database.DatabaseNotFound')
+    throw new UsageError(`Neo4j at ${target.uri} has no database ${JSON.stringify(target.database)}: ${message}`);
   throw error;
 }
 
 /** The driver to the target, and the ways a load talks to the server through it: a session per statement. */
 class Connection {
-  private constructor(readonly target: Neo4jTarget, private readonly driver: Driver) {}
+  private constructor(
+    readonly target: Neo4jTarget,
+    private readonly driver: Driver,
+  ) {}
 
   /** The driver checks the URI at once; it connects on first use. */
   static open(target: Neo4jTarget): Connection {
     try {
-      return new Connection(target, neo4j.driver(target.uri, neo4j.auth.basic(target.user, target.password), {disableLosslessIntegers: true}));
+      return new Connection(
+        target,
+        neo4j.driver(target.uri, neo4j.auth.basic(target.user, target.password), {disableLosslessIntegers: true}),
+      );
     } catch (error) {
       throw new UsageError(`not a Neo4j URI: ${JSON.stringify(target.uri)} (${error instanceof Error ? error.message : String(error)})`);
     }
@@ -123,7 +141,12 @@ class Connection {
   }
 
   /** Runs a `... LIMIT $limit ... DELETE` statement until it deletes nothing more; how many it deleted, by the counter named. */
-  async deleteInBatches(cypher: string, counter: 'nodesDeleted' | 'relationshipsDeleted', limit: number, parameters: QueryParameters = {}): Promise<number> {
+  async deleteInBatches(
+    cypher: string,
+    counter: 'nodesDeleted' | 'relationshipsDeleted',
+    limit: number,
+    parameters: QueryParameters = {},
+  ): Promise<number> {
     let total = 0;
     for (;;) {
       const deleted = (await this.write(cypher, {...parameters, limit: neo4j.int(limit)}))[counter];
@@ -166,12 +189,17 @@ async function wipeAll(connection: Connection, {batchSize, progress}: Load): Pro
 }
 
 /** Merges the nodes batch by batch; the element id of each, by its kubepath id, for the relationships to join. */
-async function writeNodes(connection: Connection, nodes: readonly NodeRecord[], {cluster, run, batchSize, progress}: Load): Promise<Map<string, string>> {
+async function writeNodes(
+  connection: Connection,
+  nodes: readonly NodeRecord[],
+  {cluster, run, batchSize, progress}: Load,
+): Promise<Map<string, string>> {
   const elements = new Map<string, string>();
   let written = 0;
   for (const batch of chunks(nodes, batchSize, recordBytes, BATCH_BYTES)) {
     const rows = batch.map((node) => ({id: node.id, label: node.label, properties: withIntegers(node.properties)}));
-    for (const record of await connection.read(mergeNodes(ROW_LABEL, PARAMETERS) + NODE_ELEMENTS, {rows, cluster, run})) elements.set(record.get('id'), record.get('element'));
+    for (const record of await connection.read(mergeNodes(ROW_LABEL, PARAMETERS) + NODE_ELEMENTS, {rows, cluster, run}))
+      elements.set(record.get('id'), record.get('element'));
     written += batch.length;
     progress(`nodes ${written}/${nodes.length}`);
   }
@@ -179,7 +207,12 @@ async function writeNodes(connection: Connection, nodes: readonly NodeRecord[], 
 }
 
 /** Creates the relationships between the nodes' elements, two batches in flight. */
-async function writeRelationships(connection: Connection, relationships: readonly RelationshipRecord[], elements: ReadonlyMap<string, string>, {cluster, run, batchSize, progress}: Load): Promise<void> {
+async function writeRelationships(
+  connection: Connection,
+  relationships: readonly RelationshipRecord[],
+  elements: ReadonlyMap<string, string>,
+  {cluster, run, batchSize, progress}: Load,
+): Promise<void> {
   let written = 0;
   // Created, not merged, so batches never wait on one another's reads: two at once keep both the client and the server busy.
   const writes = new InFlight(CONCURRENT_WRITES);
@@ -187,11 +220,22 @@ async function writeRelationships(connection: Connection, relationships: readonl
   for (const relationship of relationships) for (const name in relationship.properties) names.add(name);
   const statement = createRelationships(ROW_TYPE, PARAMETERS, [...names].sort());
   for (const batch of chunks(relationships, batchSize, recordBytes, BATCH_BYTES)) {
-    const rows = batch.map(({source, target: end, type, key, properties}) => ({a: elements.get(source), source, b: elements.get(end), target: end, type, key, properties: withIntegers(properties)}));
+    const rows = batch.map(({source, target: end, type, key, properties}) => ({
+      a: elements.get(source),
+      source,
+      b: elements.get(end),
+      target: end,
+      type,
+      key,
+      properties: withIntegers(properties),
+    }));
     await writes.run(async () => {
       const created = (await connection.writeOnce(statement, {rows, cluster, run})).relationshipsCreated;
       // An end that is gone (another export or a --wipe of the same database at the same time) would drop a relationship unseen.
-      if (created !== rows.length) throw new UsageError(`Neo4j at ${connection.target.uri}: ${rows.length - created} relationships found no end node (did another export or --wipe run at the same time?); export again`);
+      if (created !== rows.length)
+        throw new UsageError(
+          `Neo4j at ${connection.target.uri}: ${rows.length - created} relationships found no end node (did another export or --wipe run at the same time?); export again`,
+        );
       written += batch.length;
       progress(`relationships ${written}/${relationships.length}`);
     });
@@ -202,7 +246,10 @@ async function writeRelationships(connection: Connection, relationships: readonl
 /** Deletes what earlier runs wrote for the cluster and this one did not, relationships first. */
 async function deleteStale(connection: Connection, {cluster, run, batchSize}: Load): Promise<LoadCounts['deleted']> {
   return {
-    relationships: await connection.deleteInBatches(staleRelationships(PARAMETERS, '$limit'), 'relationshipsDeleted', batchSize, {cluster, run}),
+    relationships: await connection.deleteInBatches(staleRelationships(PARAMETERS, '$limit'), 'relationshipsDeleted', batchSize, {
+      cluster,
+      run,
+    }),
     nodes: await connection.deleteInBatches(staleNodes(PARAMETERS, '$limit'), 'nodesDeleted', batchSize, {cluster, run}),
   };
 }
@@ -228,7 +275,12 @@ export async function loadIntoNeo4j(target: Neo4jTarget, records: ExportRecords,
 function withIntegers(properties: Properties): Record<string, unknown> {
   const converted: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(properties)) {
-    converted[name] = typeof value === 'number' && Number.isSafeInteger(value) ? neo4j.int(value) : Array.isArray(value) && value.every((item) => typeof item === 'number' && Number.isSafeInteger(item)) && value.length > 0 ? value.map((item) => neo4j.int(item as number)) : value;
+    converted[name] =
+      typeof value === 'number' && Number.isSafeInteger(value)
+        ? neo4j.int(value)
+        : Array.isArray(value) && value.every((item) => typeof item === 'number' && Number.isSafeInteger(item)) && value.length > 0
+          ? value.map((item) => neo4j.int(item as number))
+          : value;
   }
   return converted;
 }

@@ -18,7 +18,8 @@ import type {ExportRecords, Properties} from './records.js';
 export const SOURCE_KIND = 'Kubepath';
 
 const snake = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-const pascal = (type: string): string => type.toLowerCase().replace(/(^|_)([a-z0-9])/g, (_match, _sep, letter: string) => letter.toUpperCase());
+const pascal = (type: string): string =>
+  type.toLowerCase().replace(/(^|_)([a-z0-9])/g, (_match, _sep, letter: string) => letter.toUpperCase());
 
 function snakeProperties(properties: Properties, extra: Properties): Properties {
   const result: Properties = {};
@@ -31,7 +32,12 @@ export const openGraphEdgeKind = (type: string): string => `K8s${pascal(type)}`;
 
 export function openGraph(records: ExportRecords, {cluster}: {cluster: string}): Generator<string> {
   function* nodes(): Generator<unknown> {
-    for (const node of records.nodes) yield {id: openGraphId(cluster, node.id), kinds: [`K8s${node.label}`, 'K8sBase'], properties: snakeProperties(node.properties, {kubepath_id: node.id, cluster})};
+    for (const node of records.nodes)
+      yield {
+        id: openGraphId(cluster, node.id),
+        kinds: [`K8s${node.label}`, 'K8sBase'],
+        properties: snakeProperties(node.properties, {kubepath_id: node.id, cluster}),
+      };
   }
   function* edges(): Generator<unknown> {
     for (const edge of records.relationships) {

@@ -66,7 +66,11 @@ function identifier(text: string, what: string): string {
 function propertyValue(value: unknown): PropertyValue | undefined {
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) return value;
-  if (Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === typeof value[0] && ['string', 'number', 'boolean'].includes(typeof item))) {
+  if (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((item) => typeof item === typeof value[0] && ['string', 'number', 'boolean'].includes(typeof item))
+  ) {
     return value as PropertyValue;
   }
   return JSON.stringify(value);
@@ -87,12 +91,18 @@ const EDGE_KEYS = new Set(['source', 'target', 'type']);
 
 /** The records of a graph, nodes by id, relationships in `graph -o json` order. */
 export function exportRecords(json: GraphJson): ExportRecords {
-  const nodes = json.nodes.map((node) => ({id: String(node.id), label: identifier(String(node.kind), 'node kind'), properties: properties(node, NODE_KEYS)}));
+  const nodes = json.nodes.map((node) => ({
+    id: String(node.id),
+    label: identifier(String(node.kind), 'node kind'),
+    properties: properties(node, NODE_KEYS),
+  }));
   const seen = new Map<string, number>();
   const relationships = json.edges.map((edge) => {
     const type = identifier(String(edge.type), 'edge type');
     const evidence = Array.isArray(edge.evidence) ? (edge.evidence as Array<{object?: unknown}>) : [];
-    const objects = [...new Set(evidence.map((item) => item.object).filter((object): object is string => typeof object === 'string'))].sort(compareStrings);
+    const objects = [...new Set(evidence.map((item) => item.object).filter((object): object is string => typeof object === 'string'))].sort(
+      compareStrings,
+    );
     // The rule and, for escapes, the technique tell parallel edges apart; a counter the rare rest.
     const base = [edge.technique, edge.escape].filter((part) => typeof part === 'string').join(':') || type;
     const pair = `${edge.source}\u0000${edge.target}\u0000${type}\u0000${base}`;
@@ -100,7 +110,13 @@ export function exportRecords(json: GraphJson): ExportRecords {
     seen.set(pair, count + 1);
     const props = properties(edge, EDGE_KEYS);
     if (objects.length > 0) props.evidenceObjects = objects;
-    return {source: String(edge.source), target: String(edge.target), type, key: count === 0 ? base : `${base}#${count + 1}`, properties: props};
+    return {
+      source: String(edge.source),
+      target: String(edge.target),
+      type,
+      key: count === 0 ? base : `${base}#${count + 1}`,
+      properties: props,
+    };
   });
   return {nodes, relationships};
 }

@@ -46,11 +46,14 @@ function parseArguments(argv: string[]): Arguments | 'help' {
   }
   if (values.help) return 'help';
   if (values.pods === undefined) throw new UsageProblem('--pods is required: how many pods to generate');
-  if (!/^\d+$/.test(values.pods) || Number(values.pods) < 1) throw new UsageProblem(`--pods must be a positive integer, not ${JSON.stringify(values.pods)}`);
+  if (!/^\d+$/.test(values.pods) || Number(values.pods) < 1)
+    throw new UsageProblem(`--pods must be a positive integer, not ${JSON.stringify(values.pods)}`);
   const pods = Number(values.pods);
-  if (pods > MAX_PODS) throw new UsageProblem(`--pods ${pods} is too many: at most ${MAX_PODS} (Kubernetes supports ${MAX_SUPPORTED_PODS})`);
+  if (pods > MAX_PODS)
+    throw new UsageProblem(`--pods ${pods} is too many: at most ${MAX_PODS} (Kubernetes supports ${MAX_SUPPORTED_PODS})`);
   const seedText = values.seed ?? '1';
-  if (!/^-?\d+$/.test(seedText) || !Number.isSafeInteger(Number(seedText))) throw new UsageProblem(`--seed must be an integer, not ${JSON.stringify(seedText)}`);
+  if (!/^-?\d+$/.test(seedText) || !Number.isSafeInteger(Number(seedText)))
+    throw new UsageProblem(`--seed must be an integer, not ${JSON.stringify(seedText)}`);
   if (values.out === undefined || values.out === '') throw new UsageProblem('--out is required: a file to write, or - for stdout');
   return {pods, seed: Number(seedText), out: values.out};
 }
@@ -73,7 +76,9 @@ async function main(): Promise<void> {
     return;
   }
   if (args.pods > MAX_SUPPORTED_PODS) {
-    process.stderr.write(`kubepath gen: warning: ${args.pods} pods is beyond the ${MAX_SUPPORTED_PODS} Kubernetes supports; generating anyway\n`);
+    process.stderr.write(
+      `kubepath gen: warning: ${args.pods} pods is beyond the ${MAX_SUPPORTED_PODS} Kubernetes supports; generating anyway\n`,
+    );
   }
 
   const started = performance.now();

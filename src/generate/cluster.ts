@@ -154,7 +154,14 @@ function* nodeObjects(plan: ClusterPlan, random: Random, versions: ResourceVersi
         capacity: {cpu: String(cpu), 'ephemeral-storage': '104845292Ki', memory: `${memoryGi * 1024 * 1024}Ki`, pods: maxPods},
         allocatable: {cpu: `${cpu * 1000 - 90}m`, 'ephemeral-storage': '95551679124', memory: `${allocatableMemoryKi}Ki`, pods: maxPods},
         conditions: [
-          {type: 'Ready', status: 'True', lastHeartbeatTime: timestamp(random.int(1, 40)), lastTransitionTime: node.createdAt, reason: 'KubeletReady', message: 'kubelet is posting ready status'},
+          {
+            type: 'Ready',
+            status: 'True',
+            lastHeartbeatTime: timestamp(random.int(1, 40)),
+            lastTransitionTime: node.createdAt,
+            reason: 'KubeletReady',
+            message: 'kubelet is posting ready status',
+          },
         ],
         addresses: [
           {type: 'InternalIP', address: node.internalIP},
@@ -182,7 +189,11 @@ function* nodeObjects(plan: ClusterPlan, random: Random, versions: ResourceVersi
 function* serviceAccountObjects(plan: ClusterPlan, versions: ResourceVersions): Generator<KubeObject> {
   for (const ns of plan.namespaces) {
     for (const sa of ns.serviceAccounts) {
-      const object: KubeObject = {apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta({name: sa.name, namespace: ns.name, uid: sa.uid, createdAt: sa.createdAt}, versions)};
+      const object: KubeObject = {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: meta({name: sa.name, namespace: ns.name, uid: sa.uid, createdAt: sa.createdAt}, versions),
+      };
       if (sa.automount !== undefined) object.automountServiceAccountToken = sa.automount;
       if (sa.tokenSecret) object.secrets = [{name: sa.tokenSecret}];
       yield object;
@@ -198,16 +209,35 @@ function* secretObjects(plan: ClusterPlan, random: Random, versions: ResourceVer
       let annotations: Record<string, string> | undefined;
       let createdAt = timestamp(random.int(60, ns.ageSeconds));
       if (secret.serviceAccount) {
-        annotations = {'kubernetes.io/service-account.name': secret.serviceAccount.name, 'kubernetes.io/service-account.uid': secret.serviceAccount.uid};
+        annotations = {
+          'kubernetes.io/service-account.name': secret.serviceAccount.name,
+          'kubernetes.io/service-account.uid': secret.serviceAccount.uid,
+        };
         createdAt = secret.serviceAccount.createdAt;
       } else if (secret.release) {
-        labels = {modifiedAt: String(1_700_000_000 + random.int(0, 40_000_000)), name: secret.release.name, owner: 'helm', status: secret.release.status, version: String(secret.release.revision)};
+        labels = {
+          modifiedAt: String(1_700_000_000 + random.int(0, 40_000_000)),
+          name: secret.release.name,
+          owner: 'helm',
+          status: secret.release.status,
+          version: String(secret.release.revision),
+        };
       } else if (secret.type === 'kubernetes.io/tls') {
         const name = secret.name.replace(/-tls$/, '');
-        annotations = {'cert-manager.io/certificate-name': name, 'cert-manager.io/issuer-kind': 'ClusterIssuer', 'cert-manager.io/issuer-name': 'letsencrypt-prod', 'cert-manager.io/common-name': `${name}.${plan.dnsZone}`};
+        annotations = {
+          'cert-manager.io/certificate-name': name,
+          'cert-manager.io/issuer-kind': 'ClusterIssuer',
+          'cert-manager.io/issuer-name': 'letsencrypt-prod',
+          'cert-manager.io/common-name': `${name}.${plan.dnsZone}`,
+        };
         labels = {'controller.cert-manager.io/fao': 'true'};
       }
-      yield {apiVersion: 'v1', kind: 'Secret', metadata: meta({name: secret.name, namespace: ns.name, uid: random.uuid(), createdAt, labels, annotations}, versions), type: secret.type};
+      yield {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: meta({name: secret.name, namespace: ns.name, uid: random.uuid(), createdAt, labels, annotations}, versions),
+        type: secret.type,
+      };
     }
   }
 }
@@ -234,7 +264,8 @@ function previousTemplate(template: PodTemplate, revision: number): PodTemplate 
 }
 
 function* controllerObjects(plan: ClusterPlan, random: Random, versions: ResourceVersions): Generator<KubeObject> {
-  const workloads = (kind: WorkloadPlan['kind']): WorkloadPlan[] => plan.namespaces.flatMap((ns) => ns.workloads.filter((w) => w.kind === kind));
+  const workloads = (kind: WorkloadPlan['kind']): WorkloadPlan[] =>
+    plan.namespaces.flatMap((ns) => ns.workloads.filter((w) => w.kind === kind));
   const deployments = workloads('Deployment');
   for (const w of deployments) yield deploymentObject(w, podTemplate(w, plan), versions);
   for (const w of deployments) yield* replicaSetObjects(w, podTemplate(w, plan), versions);
@@ -251,7 +282,15 @@ function deploymentObject(w: WorkloadPlan, template: PodTemplate, versions: Reso
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: meta(
-      {name: w.name, namespace: w.namespace.name, uid: w.uid, generation: revision, createdAt: w.createdAt, labels: w.labels, annotations: {'deployment.kubernetes.io/revision': String(revision)}},
+      {
+        name: w.name,
+        namespace: w.namespace.name,
+        uid: w.uid,
+        generation: revision,
+        createdAt: w.createdAt,
+        labels: w.labels,
+        annotations: {'deployment.kubernetes.io/revision': String(revision)},
+      },
       versions,
     ),
     spec: {
@@ -262,7 +301,16 @@ function deploymentObject(w: WorkloadPlan, template: PodTemplate, versions: Reso
       revisionHistoryLimit: 10,
       progressDeadlineSeconds: 600,
     },
-    status: w.replicas === 0 ? {observedGeneration: revision} : {observedGeneration: revision, replicas: w.replicas, updatedReplicas: w.replicas, readyReplicas: w.replicas, availableReplicas: w.replicas},
+    status:
+      w.replicas === 0
+        ? {observedGeneration: revision}
+        : {
+            observedGeneration: revision,
+            replicas: w.replicas,
+            updatedReplicas: w.replicas,
+            readyReplicas: w.replicas,
+            availableReplicas: w.replicas,
+          },
   };
 }
 
@@ -301,7 +349,10 @@ function* replicaSetObjects(w: WorkloadPlan, template: PodTemplate, versions: Re
         selector: {matchLabels: {...w.selector, 'pod-template-hash': hash}},
         template: templateJson(current ? template : previousTemplate(template, revision), {'pod-template-hash': hash}),
       },
-      status: replicas === 0 ? {replicas: 0, observedGeneration: 2} : {replicas, fullyLabeledReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas, observedGeneration: 1},
+      status:
+        replicas === 0
+          ? {replicas: 0, observedGeneration: 2}
+          : {replicas, fullyLabeledReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas, observedGeneration: 1},
     };
   }
 }
@@ -321,16 +372,34 @@ function statefulSetObject(w: WorkloadPlan, template: PodTemplate, versions: Res
       apiVersion: 'v1',
       kind: 'PersistentVolumeClaim',
       metadata: {name: claim.name},
-      spec: {accessModes: ['ReadWriteOnce'], storageClassName: 'gp3', resources: {requests: {storage: claim.storage}}, volumeMode: 'Filesystem'},
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: 'gp3',
+        resources: {requests: {storage: claim.storage}},
+        volumeMode: 'Filesystem',
+      },
     }));
   }
   const revision = `${w.name}-${w.hash}`;
   return {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
-    metadata: meta({name: w.name, namespace: w.namespace.name, uid: w.uid, generation: 1, createdAt: w.createdAt, labels: w.labels}, versions),
+    metadata: meta(
+      {name: w.name, namespace: w.namespace.name, uid: w.uid, generation: 1, createdAt: w.createdAt, labels: w.labels},
+      versions,
+    ),
     spec,
-    status: {observedGeneration: 1, replicas: w.replicas, readyReplicas: w.replicas, currentReplicas: w.replicas, updatedReplicas: w.replicas, currentRevision: revision, updateRevision: revision, collisionCount: 0, availableReplicas: w.replicas},
+    status: {
+      observedGeneration: 1,
+      replicas: w.replicas,
+      readyReplicas: w.replicas,
+      currentReplicas: w.replicas,
+      updatedReplicas: w.replicas,
+      currentRevision: revision,
+      updateRevision: revision,
+      collisionCount: 0,
+      availableReplicas: w.replicas,
+    },
   };
 }
 
@@ -338,14 +407,33 @@ function daemonSetObject(w: WorkloadPlan, template: PodTemplate, nodes: number, 
   return {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
-    metadata: meta({name: w.name, namespace: w.namespace.name, uid: w.uid, generation: 1, createdAt: w.createdAt, labels: w.labels, annotations: {'deprecated.daemonset.template.generation': '1'}}, versions),
+    metadata: meta(
+      {
+        name: w.name,
+        namespace: w.namespace.name,
+        uid: w.uid,
+        generation: 1,
+        createdAt: w.createdAt,
+        labels: w.labels,
+        annotations: {'deprecated.daemonset.template.generation': '1'},
+      },
+      versions,
+    ),
     spec: {
       selector: {matchLabels: w.selector},
       template: templateJson(template),
       updateStrategy: {type: 'RollingUpdate', rollingUpdate: {maxUnavailable: 1, maxSurge: 0}},
       revisionHistoryLimit: 10,
     },
-    status: {currentNumberScheduled: nodes, numberMisscheduled: 0, desiredNumberScheduled: nodes, numberReady: nodes, observedGeneration: 1, updatedNumberScheduled: nodes, numberAvailable: nodes},
+    status: {
+      currentNumberScheduled: nodes,
+      numberMisscheduled: 0,
+      desiredNumberScheduled: nodes,
+      numberReady: nodes,
+      observedGeneration: 1,
+      updatedNumberScheduled: nodes,
+      numberAvailable: nodes,
+    },
   };
 }
 
@@ -357,7 +445,10 @@ function cronJobObject(w: WorkloadPlan, template: PodTemplate, versions: Resourc
   return {
     apiVersion: 'batch/v1',
     kind: 'CronJob',
-    metadata: meta({name: w.name, namespace: w.namespace.name, uid: w.uid, generation: 1, createdAt: w.createdAt, labels: w.labels}, versions),
+    metadata: meta(
+      {name: w.name, namespace: w.namespace.name, uid: w.uid, generation: 1, createdAt: w.createdAt, labels: w.labels},
+      versions,
+    ),
     spec: {
       schedule: w.schedule,
       concurrencyPolicy: 'Forbid',
@@ -371,7 +462,12 @@ function cronJobObject(w: WorkloadPlan, template: PodTemplate, versions: Resourc
 }
 
 function jobLabels(job: {name: string; uid: string}): Record<string, string> {
-  return {'batch.kubernetes.io/controller-uid': job.uid, 'batch.kubernetes.io/job-name': job.name, 'controller-uid': job.uid, 'job-name': job.name};
+  return {
+    'batch.kubernetes.io/controller-uid': job.uid,
+    'batch.kubernetes.io/job-name': job.name,
+    'controller-uid': job.uid,
+    'job-name': job.name,
+  };
 }
 
 function* jobObjects(w: WorkloadPlan, template: PodTemplate, versions: ResourceVersions, random: Random): Generator<KubeObject> {
@@ -383,7 +479,15 @@ function* jobObjects(w: WorkloadPlan, template: PodTemplate, versions: ResourceV
       apiVersion: 'batch/v1',
       kind: 'Job',
       metadata: meta(
-        {name: job.name, namespace: w.namespace.name, uid: job.uid, generation: 1, createdAt: timestamp(job.ageSeconds), labels, ownerReferences: [controllerRef('batch/v1', 'CronJob', w.name, w.uid)]},
+        {
+          name: job.name,
+          namespace: w.namespace.name,
+          uid: job.uid,
+          generation: 1,
+          createdAt: timestamp(job.ageSeconds),
+          labels,
+          ownerReferences: [controllerRef('batch/v1', 'CronJob', w.name, w.uid)],
+        },
         versions,
       ),
       spec: {
@@ -397,7 +501,12 @@ function* jobObjects(w: WorkloadPlan, template: PodTemplate, versions: ResourceV
       },
       status: running
         ? {startTime: timestamp(job.ageSeconds), active: 1, ready: 1, uncountedTerminatedPods: {}}
-        : {startTime: timestamp(job.ageSeconds), completionTime: timestamp(Math.max(0, job.ageSeconds - random.int(20, 600))), succeeded: 1, uncountedTerminatedPods: {}},
+        : {
+            startTime: timestamp(job.ageSeconds),
+            completionTime: timestamp(Math.max(0, job.ageSeconds - random.int(20, 600))),
+            succeeded: 1,
+            uncountedTerminatedPods: {},
+          },
     };
   }
 }
@@ -505,7 +614,14 @@ function* podObjects(plan: ClusterPlan, random: Random, versions: ResourceVersio
           const owner = controllerRef('apps/v1', 'ReplicaSet', `${w.name}-${w.hash}`, replicaSetUid(w, 0));
           const labels = {...template.labels, 'pod-template-hash': w.hash};
           for (let i = 0; i < w.replicas; i++) {
-            yield pod({name: uniqueName(`${w.name}-${w.hash}`), node: scheduler.pickWorker(), labels, owner, ageSeconds: podAge(), phase: 'Running'});
+            yield pod({
+              name: uniqueName(`${w.name}-${w.hash}`),
+              node: scheduler.pickWorker(),
+              labels,
+              owner,
+              ageSeconds: podAge(),
+              phase: 'Running',
+            });
           }
           break;
         }
@@ -513,8 +629,16 @@ function* podObjects(plan: ClusterPlan, random: Random, versions: ResourceVersio
           const owner = controllerRef('apps/v1', 'StatefulSet', w.name, w.uid);
           for (let i = 0; i < w.replicas; i++) {
             const name = `${w.name}-${i}`;
-            const labels = {...template.labels, 'apps.kubernetes.io/pod-index': String(i), 'controller-revision-hash': `${w.name}-${w.hash}`, 'statefulset.kubernetes.io/pod-name': name};
-            const claimVolumes = (template.claimTemplates ?? []).map((claim) => ({name: claim.name, persistentVolumeClaim: {claimName: `${claim.name}-${name}`}}));
+            const labels = {
+              ...template.labels,
+              'apps.kubernetes.io/pod-index': String(i),
+              'controller-revision-hash': `${w.name}-${w.hash}`,
+              'statefulset.kubernetes.io/pod-name': name,
+            };
+            const claimVolumes = (template.claimTemplates ?? []).map((claim) => ({
+              name: claim.name,
+              persistentVolumeClaim: {claimName: `${claim.name}-${name}`},
+            }));
             const placement: Partial<PodPlacement> = {hostname: name, subdomain: w.service?.headlessName ?? w.name};
             if (claimVolumes.length > 0) placement.claimVolumes = claimVolumes;
             yield pod({name, node: scheduler.pickWorker(), labels, owner, ageSeconds: podAge(), phase: 'Running', placement});
@@ -525,7 +649,15 @@ function* podObjects(plan: ClusterPlan, random: Random, versions: ResourceVersio
           const owner = controllerRef('apps/v1', 'DaemonSet', w.name, w.uid);
           const labels = {...template.labels, 'controller-revision-hash': w.hash, 'pod-template-generation': '1'};
           for (const node of plan.nodes) {
-            yield pod({name: uniqueName(w.name), node, labels, owner, ageSeconds: podAge(), phase: 'Running', placement: {pinToNode: true}});
+            yield pod({
+              name: uniqueName(w.name),
+              node,
+              labels,
+              owner,
+              ageSeconds: podAge(),
+              phase: 'Running',
+              placement: {pinToNode: true},
+            });
           }
           break;
         }
@@ -551,7 +683,8 @@ function* podObjects(plan: ClusterPlan, random: Random, versions: ResourceVersio
             'kubernetes.io/config.seen': timestamp(random.int(3600, 86_400 * 30)),
             'kubernetes.io/config.source': 'file',
           };
-          if (w.profile === 'kube-apiserver') annotations['kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint'] = `${node.internalIP}:6443`;
+          if (w.profile === 'kube-apiserver')
+            annotations['kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint'] = `${node.internalIP}:6443`;
           if (w.profile === 'etcd') annotations['kubeadm.kubernetes.io/etcd.advertise-client-urls'] = `https://${node.internalIP}:2379`;
           // A mirror pod is owned by its node: deleting the node deletes the mirror.
           const owner = {apiVersion: 'v1', kind: 'Node', name: node.name, uid: node.uid, controller: true};

@@ -60,7 +60,16 @@ export function* serviceObjects(plan: ClusterPlan, random: Random, versions: Res
       services.push({
         apiVersion: 'v1',
         kind: 'Service',
-        metadata: meta({name: 'kubernetes', namespace: 'default', uid: random.uuid(), createdAt: ns.createdAt, labels: {component: 'apiserver', provider: 'kubernetes'}}, versions),
+        metadata: meta(
+          {
+            name: 'kubernetes',
+            namespace: 'default',
+            uid: random.uuid(),
+            createdAt: ns.createdAt,
+            labels: {component: 'apiserver', provider: 'kubernetes'},
+          },
+          versions,
+        ),
         spec: {
           ports: [{name: 'https', protocol: 'TCP', port: 443, targetPort: 6443}],
           clusterIP: '10.96.0.1',
@@ -92,11 +101,24 @@ export function* serviceObjects(plan: ClusterPlan, random: Random, versions: Res
         if (type === 'ClusterIP') for (const port of specPorts) delete port.nodePort;
       }
       const clusterIP = service.name === 'kube-dns' ? '10.96.0.10' : clusterIPs.allocate();
-      const spec: Json = {ports: specPorts, selector: workload.selector, clusterIP, clusterIPs: [clusterIP], type, sessionAffinity: 'None', ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack'};
+      const spec: Json = {
+        ports: specPorts,
+        selector: workload.selector,
+        clusterIP,
+        clusterIPs: [clusterIP],
+        type,
+        sessionAffinity: 'None',
+        ipFamilies: ['IPv4'],
+        ipFamilyPolicy: 'SingleStack',
+      };
       if (type !== 'ClusterIP') spec.externalTrafficPolicy = workload.profile === 'ingress-nginx' ? 'Local' : 'Cluster';
-      if (type === 'LoadBalancer' && workload.profile !== 'ingress-nginx' && random.chance(0.5)) spec.loadBalancerSourceRanges = ['203.0.113.0/24', '198.51.100.0/24'];
+      if (type === 'LoadBalancer' && workload.profile !== 'ingress-nginx' && random.chance(0.5))
+        spec.loadBalancerSourceRanges = ['203.0.113.0/24', '198.51.100.0/24'];
       spec.internalTrafficPolicy = 'Cluster';
-      const status = type === 'LoadBalancer' ? {loadBalancer: {ingress: [{hostname: loadBalancerHostname(plan, `${ns.name}/${service.name}`)}]}} : {loadBalancer: {}};
+      const status =
+        type === 'LoadBalancer'
+          ? {loadBalancer: {ingress: [{hostname: loadBalancerHostname(plan, `${ns.name}/${service.name}`)}]}}
+          : {loadBalancer: {}};
       const labels = {...workload.labels};
       services.push({
         apiVersion: 'v1',
@@ -109,7 +131,10 @@ export function* serviceObjects(plan: ClusterPlan, random: Random, versions: Res
         services.push({
           apiVersion: 'v1',
           kind: 'Service',
-          metadata: meta({name: service.headlessName, namespace: ns.name, uid: random.uuid(), createdAt: workload.createdAt, labels}, versions),
+          metadata: meta(
+            {name: service.headlessName, namespace: ns.name, uid: random.uuid(), createdAt: workload.createdAt, labels},
+            versions,
+          ),
           spec: {
             ports: specPorts.map(({nodePort: _nodePort, ...port}) => port),
             selector: workload.selector,
@@ -210,7 +235,16 @@ function allowPolicy(plan: ClusterPlan, ns: NamespacePlan, workload: WorkloadPla
     if (workload.profile === 'datastore' && ns.labels.team) {
       // The team's other namespaces (staging and prod of one domain) may use its datastores.
       ingress.push({
-        from: [{namespaceSelector: {matchExpressions: [{key: 'team', operator: 'In', values: [ns.labels.team]}, {key: 'environment', operator: 'NotIn', values: ['dev', 'sandbox']}]}}],
+        from: [
+          {
+            namespaceSelector: {
+              matchExpressions: [
+                {key: 'team', operator: 'In', values: [ns.labels.team]},
+                {key: 'environment', operator: 'NotIn', values: ['dev', 'sandbox']},
+              ],
+            },
+          },
+        ],
         ports: [{protocol: 'TCP', port: main.containerPort}],
       });
     }
@@ -229,16 +263,29 @@ function namespacePolicies(plan: ClusterPlan, ns: NamespacePlan, random: Random)
   const exposed = ns.workloads.filter((w) => w.ports.length > 0 && w.kind !== 'Pod' && w.kind !== 'StaticPod');
   if (ns.networkPolicy === 'default-deny') {
     const denyEgress = random.chance(0.5);
-    policies.push({name: denyEgress ? 'default-deny-all' : 'default-deny-ingress', podSelector: {}, policyTypes: denyEgress ? ['Ingress', 'Egress'] : ['Ingress']});
+    policies.push({
+      name: denyEgress ? 'default-deny-all' : 'default-deny-ingress',
+      podSelector: {},
+      policyTypes: denyEgress ? ['Ingress', 'Egress'] : ['Ingress'],
+    });
     if (denyEgress) {
       const dns = systemSelector(plan, 'kube-system', 'coredns') ?? {matchLabels: {'k8s-app': 'kube-dns'}};
       policies.push({
         name: 'allow-dns-egress',
         podSelector: {},
         policyTypes: ['Egress'],
-        egress: [{to: [{...namespacePeer('kube-system'), podSelector: dns}], ports: [{protocol: 'UDP', port: 53}, {protocol: 'TCP', port: 53}]}],
+        egress: [
+          {
+            to: [{...namespacePeer('kube-system'), podSelector: dns}],
+            ports: [
+              {protocol: 'UDP', port: 53},
+              {protocol: 'TCP', port: 53},
+            ],
+          },
+        ],
       });
-      if (random.chance(0.6)) policies.push({name: 'allow-same-namespace-egress', podSelector: {}, policyTypes: ['Egress'], egress: [{to: [{podSelector: {}}]}]});
+      if (random.chance(0.6))
+        policies.push({name: 'allow-same-namespace-egress', podSelector: {}, policyTypes: ['Egress'], egress: [{to: [{podSelector: {}}]}]});
       if (random.chance(0.5)) {
         policies.push({
           name: 'allow-https-egress',
@@ -254,7 +301,9 @@ function namespacePolicies(plan: ClusterPlan, ns: NamespacePlan, random: Random)
           name: 'allow-managed-postgres',
           podSelector: podSelectorOf(dbClients.slice(0, 3), random),
           policyTypes: ['Egress'],
-          egress: [{to: [{ipBlock: {cidr: '10.20.0.0/16', except: ['10.20.99.0/24']}}], ports: [{protocol: 'TCP', port: 5432, endPort: 5439}]}],
+          egress: [
+            {to: [{ipBlock: {cidr: '10.20.0.0/16', except: ['10.20.99.0/24']}}], ports: [{protocol: 'TCP', port: 5432, endPort: 5439}]},
+          ],
         });
       }
     }
@@ -263,7 +312,9 @@ function namespacePolicies(plan: ClusterPlan, ns: NamespacePlan, random: Random)
     for (const workload of exposed) if (random.chance(0.3)) policies.push(allowPolicy(plan, ns, workload, random));
   }
   const seen = new Set<string>();
-  return policies.filter((p) => !seen.has(p.name as string) && seen.add(p.name as string)).sort((a, b) => compare(a.name as string, b.name as string));
+  return policies
+    .filter((p) => !seen.has(p.name as string) && seen.add(p.name as string))
+    .sort((a, b) => compare(a.name as string, b.name as string));
 }
 
 export function* networkPolicyObjects(plan: ClusterPlan, random: Random, versions: ResourceVersions): Generator<KubeObject> {

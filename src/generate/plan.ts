@@ -55,8 +55,18 @@ export type LabelStyle = 'recommended' | 'app';
 export type RiskyGrant = 'default-sa-admin' | 'secret-reader' | 'pod-exec' | 'namespace-cluster-admin';
 
 /** Container escapes and host access a risky pod carries. */
-export type Risk = 'privileged' | 'host-root' | 'host-pid' | 'docker-sock' | 'containerd-sock' | 'sys-admin' | 'host-network' | 'kubelet-pods';
-export const RISKS: readonly Risk[] = ['privileged', 'host-root', 'host-pid', 'docker-sock', 'containerd-sock', 'sys-admin', 'host-network', 'kubelet-pods'];
+export type Risk =
+  'privileged' | 'host-root' | 'host-pid' | 'docker-sock' | 'containerd-sock' | 'sys-admin' | 'host-network' | 'kubelet-pods';
+export const RISKS: readonly Risk[] = [
+  'privileged',
+  'host-root',
+  'host-pid',
+  'docker-sock',
+  'containerd-sock',
+  'sys-admin',
+  'host-network',
+  'kubelet-pods',
+];
 
 export interface ServiceAccountPlan {
   name: string;
@@ -69,11 +79,7 @@ export interface ServiceAccountPlan {
 }
 
 export type SecretType =
-  | 'Opaque'
-  | 'kubernetes.io/service-account-token'
-  | 'kubernetes.io/tls'
-  | 'kubernetes.io/dockerconfigjson'
-  | 'helm.sh/release.v1';
+  'Opaque' | 'kubernetes.io/service-account-token' | 'kubernetes.io/tls' | 'kubernetes.io/dockerconfigjson' | 'helm.sh/release.v1';
 
 export interface SecretPlan {
   name: string;
@@ -241,7 +247,9 @@ export function planCluster(options: GenerateOptions): ClusterPlan {
     clusterName: `${company}-${random.pick(['prod', 'shared', 'main', 'platform'])}-${region}`,
     company,
     dnsZone: `${company}.io`,
-    registry: random.chance(0.5) ? `registry.${company}.io` : `${random.int(100_000_000_000, 999_999_999_999)}.dkr.ecr.${region}.amazonaws.com`,
+    registry: random.chance(0.5)
+      ? `registry.${company}.io`
+      : `${random.int(100_000_000_000, 999_999_999_999)}.dkr.ecr.${region}.amazonaws.com`,
     region,
     nodes: [],
     controlPlanes: [],
@@ -288,7 +296,9 @@ function planNodes(plan: ClusterPlan, random: Random, zones: readonly string[]):
     // Each zone has its own /18 of the VPC, as subnets are laid out per zone.
     const host = Math.floor(index / zones.length) + 10;
     const internalIP = `10.0.${zoneIndex * 64 + (host >> 8)}.${host & 255}`;
-    const [pool, instanceTypes] = controlPlane ? (['control-plane', ['m6i.xlarge']] as const) : random.weighted(words.NODE_POOLS.map((p, i) => [p, [6, 2, 2, 2][i]!] as const));
+    const [pool, instanceTypes] = controlPlane
+      ? (['control-plane', ['m6i.xlarge']] as const)
+      : random.weighted(words.NODE_POOLS.map((p, i) => [p, [6, 2, 2, 2][i]!] as const));
     // Pod CIDRs come from 10.64.0.0/10, one /24 per node, as kube-controller-manager allocates them.
     const podPrefix = `10.${64 + (index >> 8)}.${index & 255}.`;
     plan.nodes.push({
@@ -430,7 +440,11 @@ function planNamespaces(plan: ClusterPlan, random: Random): void {
       for (let v = Math.max(1, revision - 1); v <= revision; v++) {
         const name = `sh.helm.release.v1.${release}.v${v}`;
         if (ns.secrets.some((s) => s.name === name)) continue;
-        ns.secrets.push({name, type: 'helm.sh/release.v1', release: {name: release, revision: v, status: v === revision ? 'deployed' : 'superseded'}});
+        ns.secrets.push({
+          name,
+          type: 'helm.sh/release.v1',
+          release: {name: release, revision: v, status: v === revision ? 'deployed' : 'superseded'},
+        });
       }
     }
   }
@@ -812,7 +826,10 @@ function planSystemWorkloads(plan: ClusterPlan, random: Random): void {
   const kubeSystem = systemNs('kube-system')!;
 
   // DaemonSets put one pod on every node; keep them to a tenth of the pods.
-  const daemonSets = DAEMON_SETS.filter((d) => systemNs(d.namespace)).slice(0, Math.min(3, Math.floor((DAEMONSET_SHARE * pods) / nodeCount)));
+  const daemonSets = DAEMON_SETS.filter((d) => systemNs(d.namespace)).slice(
+    0,
+    Math.min(3, Math.floor((DAEMONSET_SHARE * pods) / nodeCount)),
+  );
   const chosen: SystemWorkload[] = [...daemonSets];
   let used = daemonSets.length * nodeCount;
   const staticPods = pods >= 250 ? STATIC_PODS.length * plan.controlPlanes.length : 0;
@@ -849,7 +866,14 @@ function planSystemWorkloads(plan: ClusterPlan, random: Random): void {
   if (ciNs && pods >= 1000 && used + 2 <= SYSTEM_SHARE * pods) {
     for (let i = 0; i < 2; i++) {
       const name = `runner-${random.suffix(8)}-project-${random.int(100, 9999)}-concurrent-${i}`;
-      newWorkload(plan, ciNs, random, {kind: 'Pod', name, replicas: 1, profile: 'ci-build', image: 'docker.io/library/docker:27.1', selector: {pod: name}});
+      newWorkload(plan, ciNs, random, {
+        kind: 'Pod',
+        name,
+        replicas: 1,
+        profile: 'ci-build',
+        image: 'docker.io/library/docker:27.1',
+        selector: {pod: name},
+      });
     }
     addSecret(ciNs, 'gitlab-runner', 'Opaque');
   }
@@ -889,7 +913,8 @@ function planSystemWorkloads(plan: ClusterPlan, random: Random): void {
   ]) {
     addServiceAccount(kubeSystem, random, name);
   }
-  if (plan.namespaceByName.has('argocd')) addServiceAccount(plan.namespaceByName.get('argocd')!, random, 'argocd-applicationset-controller');
+  if (plan.namespaceByName.has('argocd'))
+    addServiceAccount(plan.namespaceByName.get('argocd')!, random, 'argocd-applicationset-controller');
   addSecret(kubeSystem, 'bootstrap-token-abcdef', 'Opaque');
   if (plan.namespaceByName.has('cert-manager')) addSecret(plan.namespaceByName.get('cert-manager')!, 'cert-manager-webhook-ca', 'Opaque');
   if (plan.namespaceByName.has('ingress-nginx')) addSecret(plan.namespaceByName.get('ingress-nginx')!, 'ingress-nginx-admission', 'Opaque');
@@ -919,9 +944,23 @@ function apportion(total: number, weights: readonly number[]): number[] {
 }
 
 const DEPLOYMENT_REPLICAS: ReadonlyArray<readonly [number, number]> = [
-  [1, 22], [2, 22], [3, 18], [4, 8], [5, 7], [6, 5], [7, 3], [8, 4], [9, 3], [10, 8],
+  [1, 22],
+  [2, 22],
+  [3, 18],
+  [4, 8],
+  [5, 7],
+  [6, 5],
+  [7, 3],
+  [8, 4],
+  [9, 3],
+  [10, 8],
 ];
-const STATEFUL_REPLICAS: ReadonlyArray<readonly [number, number]> = [[1, 35], [2, 10], [3, 45], [5, 10]];
+const STATEFUL_REPLICAS: ReadonlyArray<readonly [number, number]> = [
+  [1, 35],
+  [2, 10],
+  [3, 45],
+  [5, 10],
+];
 const LANGUAGE_PORTS: Record<string, number> = {go: 8080, java: 8080, node: 3000, python: 8000, rust: 8080, dotnet: 5000};
 
 function planTenantWorkloads(plan: ClusterPlan, random: Random): void {
@@ -942,7 +981,13 @@ function planTenantWorkloads(plan: ClusterPlan, random: Random): void {
         ['Pod', 3],
       ]);
       const wanted =
-        kind === 'Deployment' ? random.weighted(DEPLOYMENT_REPLICAS) : kind === 'StatefulSet' ? random.weighted(STATEFUL_REPLICAS) : kind === 'CronJob' ? random.int(1, 3) : 1;
+        kind === 'Deployment'
+          ? random.weighted(DEPLOYMENT_REPLICAS)
+          : kind === 'StatefulSet'
+            ? random.weighted(STATEFUL_REPLICAS)
+            : kind === 'CronJob'
+              ? random.int(1, 3)
+              : 1;
       const replicas = Math.min(wanted, remaining);
       remaining -= replicas;
       tenantWorkload(plan, ns, random, kind, replicas);
@@ -1002,10 +1047,17 @@ function tenantWorkload(plan: ClusterPlan, ns: NamespacePlan, random: Random, ki
       const base = component();
       const ports: PortPlan[] = [];
       if (serving) {
-        const port = role === 'grpc' ? 9090 : LANGUAGE_PORTS[language] ?? 8080;
-        ports.push({name: role === 'grpc' ? 'grpc' : 'http', containerPort: port, protocol: 'TCP', servicePort: role === 'grpc' ? 9090 : 80, namedTarget: random.chance(0.5)});
+        const port = role === 'grpc' ? 9090 : (LANGUAGE_PORTS[language] ?? 8080);
+        ports.push({
+          name: role === 'grpc' ? 'grpc' : 'http',
+          containerPort: port,
+          protocol: 'TCP',
+          servicePort: role === 'grpc' ? 9090 : 80,
+          namedTarget: random.chance(0.5),
+        });
       }
-      if (random.chance(serving ? 0.4 : 0.5)) ports.push({name: 'metrics', containerPort: 9102, protocol: 'TCP', servicePort: 9102, namedTarget: true});
+      if (random.chance(serving ? 0.4 : 0.5))
+        ports.push({name: 'metrics', containerPort: 9102, protocol: 'TCP', servicePort: 9102, namedTarget: true});
       workload = newWorkload(plan, ns, random, {
         kind: 'Deployment',
         name: `${base}-${role}`,
@@ -1014,7 +1066,11 @@ function tenantWorkload(plan: ClusterPlan, ns: NamespacePlan, random: Random, ki
         role,
         image: appImage(`${base}-${role}`),
         ports,
-        labels: random.chance(0.25) ? (ns.labelStyle === 'recommended' ? {'app.kubernetes.io/component': role, 'app.kubernetes.io/part-of': ns.domain} : {tier: serving ? 'frontend' : 'backend'}) : {},
+        labels: random.chance(0.25)
+          ? ns.labelStyle === 'recommended'
+            ? {'app.kubernetes.io/component': role, 'app.kubernetes.io/part-of': ns.domain}
+            : {tier: serving ? 'frontend' : 'backend'}
+          : {},
       });
       if (serving) {
         const type = random.weighted<ServicePlan['type']>([
@@ -1033,7 +1089,16 @@ function tenantWorkload(plan: ClusterPlan, ns: NamespacePlan, random: Random, ki
       if (random.chance(0.1)) workload.volumeSecret = addSecret(ns, `${workload.name}-tls`, 'kubernetes.io/tls');
       if (random.chance(0.12)) workload.sidecar = random.pick(words.SIDECARS);
       // Deployments keep earlier ReplicaSets (revisionHistoryLimit) scaled to zero.
-      for (let r = random.weighted<number>([[0, 75], [1, 20], [2, 5]]); r > 0; r--) workload.oldHashes.push(random.templateHash());
+      for (
+        let r = random.weighted<number>([
+          [0, 75],
+          [1, 20],
+          [2, 5],
+        ]);
+        r > 0;
+        r--
+      )
+        workload.oldHashes.push(random.templateHash());
     }
   }
 

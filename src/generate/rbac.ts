@@ -72,11 +72,41 @@ const VIEW_RULES: Rule[] = [
 const EDIT_RULES: Rule[] = [
   rule([''], ['pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy', 'secrets', 'services/proxy'], READ),
   rule([''], ['serviceaccounts'], ['impersonate']),
-  rule([''], ['pods', 'pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy'], ['create', 'delete', 'deletecollection', 'patch', 'update']),
+  rule(
+    [''],
+    ['pods', 'pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy'],
+    ['create', 'delete', 'deletecollection', 'patch', 'update'],
+  ),
   rule([''], ['pods/eviction'], ['create']),
-  rule([''], ['configmaps', 'endpoints', 'persistentvolumeclaims', 'replicationcontrollers', 'secrets', 'serviceaccounts', 'services', 'services/proxy'], WRITE),
+  rule(
+    [''],
+    [
+      'configmaps',
+      'endpoints',
+      'persistentvolumeclaims',
+      'replicationcontrollers',
+      'secrets',
+      'serviceaccounts',
+      'services',
+      'services/proxy',
+    ],
+    WRITE,
+  ),
   rule([''], ['serviceaccounts/token'], ['create']),
-  rule(['apps'], ['daemonsets', 'deployments', 'deployments/rollback', 'deployments/scale', 'replicasets', 'replicasets/scale', 'statefulsets', 'statefulsets/scale'], WRITE),
+  rule(
+    ['apps'],
+    [
+      'daemonsets',
+      'deployments',
+      'deployments/rollback',
+      'deployments/scale',
+      'replicasets',
+      'replicasets/scale',
+      'statefulsets',
+      'statefulsets/scale',
+    ],
+    WRITE,
+  ),
   rule(['batch'], ['cronjobs', 'jobs'], WRITE),
   rule(['networking.k8s.io'], ['ingresses', 'networkpolicies'], WRITE),
   ...VIEW_RULES,
@@ -97,7 +127,13 @@ function clusterRoleSpecs(plan: ClusterPlan): RoleSpec[] {
       annotations: AUTOUPDATE,
     },
     {name: 'admin', rules: ADMIN_RULES, labels: BOOTSTRAP_LABELS, annotations: AUTOUPDATE, aggregateFrom: 'admin'},
-    {name: 'edit', rules: EDIT_RULES, labels: {...BOOTSTRAP_LABELS, 'rbac.authorization.k8s.io/aggregate-to-admin': 'true'}, annotations: AUTOUPDATE, aggregateFrom: 'edit'},
+    {
+      name: 'edit',
+      rules: EDIT_RULES,
+      labels: {...BOOTSTRAP_LABELS, 'rbac.authorization.k8s.io/aggregate-to-admin': 'true'},
+      annotations: AUTOUPDATE,
+      aggregateFrom: 'edit',
+    },
     {
       name: 'view',
       rules: VIEW_RULES,
@@ -111,33 +147,84 @@ function clusterRoleSpecs(plan: ClusterPlan): RoleSpec[] {
       labels: BOOTSTRAP_LABELS,
       annotations: AUTOUPDATE,
     },
-    {name: 'system:discovery', rules: [{nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'], verbs: ['get']}], labels: BOOTSTRAP_LABELS, annotations: AUTOUPDATE},
-    {name: 'system:public-info-viewer', rules: [{nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'], verbs: ['get']}], labels: BOOTSTRAP_LABELS, annotations: AUTOUPDATE},
+    {
+      name: 'system:discovery',
+      rules: [
+        {
+          nonResourceURLs: [
+            '/api',
+            '/api/*',
+            '/apis',
+            '/apis/*',
+            '/healthz',
+            '/livez',
+            '/openapi',
+            '/openapi/*',
+            '/readyz',
+            '/version',
+            '/version/',
+          ],
+          verbs: ['get'],
+        },
+      ],
+      labels: BOOTSTRAP_LABELS,
+      annotations: AUTOUPDATE,
+    },
+    {
+      name: 'system:public-info-viewer',
+      rules: [{nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'], verbs: ['get']}],
+      labels: BOOTSTRAP_LABELS,
+      annotations: AUTOUPDATE,
+    },
     {
       name: 'system:node-proxier',
-      rules: [rule([''], ['endpoints', 'services'], ['list', 'watch']), rule([''], ['nodes'], READ), rule(['discovery.k8s.io'], ['endpointslices'], ['list', 'watch']), rule(['', 'events.k8s.io'], ['events'], ['create', 'patch', 'update'])],
+      rules: [
+        rule([''], ['endpoints', 'services'], ['list', 'watch']),
+        rule([''], ['nodes'], READ),
+        rule(['discovery.k8s.io'], ['endpointslices'], ['list', 'watch']),
+        rule(['', 'events.k8s.io'], ['events'], ['create', 'patch', 'update']),
+      ],
       labels: BOOTSTRAP_LABELS,
       annotations: AUTOUPDATE,
     },
     {
       name: 'system:kube-scheduler',
-      rules: [rule([''], ['pods'], ['delete', 'get', 'list', 'watch']), rule([''], ['bindings', 'pods/binding'], ['create']), rule([''], ['nodes'], READ), rule(['coordination.k8s.io'], ['leases'], ['create', 'get', 'update'])],
+      rules: [
+        rule([''], ['pods'], ['delete', 'get', 'list', 'watch']),
+        rule([''], ['bindings', 'pods/binding'], ['create']),
+        rule([''], ['nodes'], READ),
+        rule(['coordination.k8s.io'], ['leases'], ['create', 'get', 'update']),
+      ],
       labels: BOOTSTRAP_LABELS,
       annotations: AUTOUPDATE,
     },
     {
       name: 'system:kube-controller-manager',
-      rules: [rule([''], ['secrets', 'serviceaccounts'], ['create', 'get', 'update']), rule([''], ['serviceaccounts/token'], ['create']), rule(['*'], ['*'], ['list', 'watch']), rule(['coordination.k8s.io'], ['leases'], ['create', 'get', 'update'])],
+      rules: [
+        rule([''], ['secrets', 'serviceaccounts'], ['create', 'get', 'update']),
+        rule([''], ['serviceaccounts/token'], ['create']),
+        rule(['*'], ['*'], ['list', 'watch']),
+        rule(['coordination.k8s.io'], ['leases'], ['create', 'get', 'update']),
+      ],
       labels: BOOTSTRAP_LABELS,
       annotations: AUTOUPDATE,
     },
     {
       name: 'system:auth-delegator',
-      rules: [rule(['authentication.k8s.io'], ['tokenreviews'], ['create']), rule(['authorization.k8s.io'], ['subjectaccessreviews'], ['create'])],
+      rules: [
+        rule(['authentication.k8s.io'], ['tokenreviews'], ['create']),
+        rule(['authorization.k8s.io'], ['subjectaccessreviews'], ['create']),
+      ],
       labels: BOOTSTRAP_LABELS,
       annotations: AUTOUPDATE,
     },
-    {name: 'system:coredns', rules: [rule([''], ['endpoints', 'services', 'pods', 'namespaces'], ['list', 'watch']), rule(['discovery.k8s.io'], ['endpointslices'], ['list', 'watch'])]},
+    {
+      name: 'system:coredns',
+      rules: [
+        rule([''], ['endpoints', 'services', 'pods', 'namespaces'], ['list', 'watch']),
+        rule(['discovery.k8s.io'], ['endpointslices'], ['list', 'watch']),
+      ],
+    },
     {
       name: 'calico-node',
       rules: [
@@ -149,7 +236,14 @@ function clusterRoleSpecs(plan: ClusterPlan): RoleSpec[] {
         rule(['crd.projectcalico.org'], ['*'], ['get', 'list', 'watch', 'create', 'update']),
       ],
     },
-    {name: 'calico-kube-controllers', rules: [rule([''], ['nodes'], ['watch', 'list', 'get']), rule([''], ['pods'], ['get', 'list', 'watch']), rule(['crd.projectcalico.org'], ['*'], ['get', 'list', 'create', 'update', 'delete', 'watch'])]},
+    {
+      name: 'calico-kube-controllers',
+      rules: [
+        rule([''], ['nodes'], ['watch', 'list', 'get']),
+        rule([''], ['pods'], ['get', 'list', 'watch']),
+        rule(['crd.projectcalico.org'], ['*'], ['get', 'list', 'create', 'update', 'delete', 'watch']),
+      ],
+    },
     {name: 'system:metrics-server', rules: [rule([''], ['nodes/metrics'], ['get']), rule([''], ['pods', 'nodes'], READ)]},
     // Custom roles a platform team adds.
     {
@@ -173,9 +267,21 @@ function clusterRoleSpecs(plan: ClusterPlan): RoleSpec[] {
       ],
       labels: {'app.kubernetes.io/managed-by': 'platform-team'},
     },
-    {name: 'node-debugger', rules: [rule([''], ['nodes', 'nodes/proxy', 'nodes/log'], ['get', 'list', 'create']), rule([''], ['pods', 'pods/log'], READ)], labels: {'app.kubernetes.io/managed-by': 'platform-team'}},
-    {name: 'secrets-backup', rules: [rule([''], ['secrets', 'configmaps'], READ), rule([''], ['namespaces'], ['list'])], labels: {'app.kubernetes.io/managed-by': 'platform-team'}},
-    {name: 'support-impersonator', rules: [rule([''], ['users', 'groups', 'serviceaccounts'], ['impersonate']), rule([''], ['namespaces', 'pods'], READ)], labels: {'app.kubernetes.io/managed-by': 'platform-team'}},
+    {
+      name: 'node-debugger',
+      rules: [rule([''], ['nodes', 'nodes/proxy', 'nodes/log'], ['get', 'list', 'create']), rule([''], ['pods', 'pods/log'], READ)],
+      labels: {'app.kubernetes.io/managed-by': 'platform-team'},
+    },
+    {
+      name: 'secrets-backup',
+      rules: [rule([''], ['secrets', 'configmaps'], READ), rule([''], ['namespaces'], ['list'])],
+      labels: {'app.kubernetes.io/managed-by': 'platform-team'},
+    },
+    {
+      name: 'support-impersonator',
+      rules: [rule([''], ['users', 'groups', 'serviceaccounts'], ['impersonate']), rule([''], ['namespaces', 'pods'], READ)],
+      labels: {'app.kubernetes.io/managed-by': 'platform-team'},
+    },
   ];
   if (has('ingress-nginx')) {
     roles.push({
@@ -195,11 +301,37 @@ function clusterRoleSpecs(plan: ClusterPlan): RoleSpec[] {
   }
   if (has('monitoring')) {
     roles.push(
-      {name: 'prometheus-k8s', rules: [rule([''], ['nodes/metrics'], ['get']), rule([''], ['services', 'endpoints', 'pods'], READ), {nonResourceURLs: ['/metrics'], verbs: ['get']}], labels: {'app.kubernetes.io/part-of': 'kube-prometheus'}},
+      {
+        name: 'prometheus-k8s',
+        rules: [
+          rule([''], ['nodes/metrics'], ['get']),
+          rule([''], ['services', 'endpoints', 'pods'], READ),
+          {nonResourceURLs: ['/metrics'], verbs: ['get']},
+        ],
+        labels: {'app.kubernetes.io/part-of': 'kube-prometheus'},
+      },
       {
         name: 'kube-state-metrics',
         rules: [
-          rule([''], ['configmaps', 'secrets', 'nodes', 'pods', 'services', 'serviceaccounts', 'resourcequotas', 'replicationcontrollers', 'limitranges', 'persistentvolumeclaims', 'persistentvolumes', 'namespaces', 'endpoints'], ['list', 'watch']),
+          rule(
+            [''],
+            [
+              'configmaps',
+              'secrets',
+              'nodes',
+              'pods',
+              'services',
+              'serviceaccounts',
+              'resourcequotas',
+              'replicationcontrollers',
+              'limitranges',
+              'persistentvolumeclaims',
+              'persistentvolumes',
+              'namespaces',
+              'endpoints',
+            ],
+            ['list', 'watch'],
+          ),
           rule(['apps'], ['statefulsets', 'daemonsets', 'deployments', 'replicasets'], ['list', 'watch']),
           rule(['batch'], ['cronjobs', 'jobs'], ['list', 'watch']),
           rule(['networking.k8s.io'], ['networkpolicies', 'ingresses'], ['list', 'watch']),
@@ -210,15 +342,46 @@ function clusterRoleSpecs(plan: ClusterPlan): RoleSpec[] {
   }
   if (has('cert-manager')) {
     roles.push(
-      {name: 'cert-manager-controller-certificates', rules: [rule(['cert-manager.io'], ['certificates', 'certificaterequests'], [...READ, 'update']), rule([''], ['secrets'], [...READ, 'create', 'update', 'delete', 'patch'])], labels: {'app.kubernetes.io/name': 'cert-manager'}},
-      {name: 'cert-manager-cainjector', rules: [rule(['cert-manager.io'], ['certificates'], READ), rule([''], ['secrets'], READ), rule(['admissionregistration.k8s.io'], ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'], [...READ, 'update', 'patch'])], labels: {'app.kubernetes.io/name': 'cainjector'}},
+      {
+        name: 'cert-manager-controller-certificates',
+        rules: [
+          rule(['cert-manager.io'], ['certificates', 'certificaterequests'], [...READ, 'update']),
+          rule([''], ['secrets'], [...READ, 'create', 'update', 'delete', 'patch']),
+        ],
+        labels: {'app.kubernetes.io/name': 'cert-manager'},
+      },
+      {
+        name: 'cert-manager-cainjector',
+        rules: [
+          rule(['cert-manager.io'], ['certificates'], READ),
+          rule([''], ['secrets'], READ),
+          rule(
+            ['admissionregistration.k8s.io'],
+            ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'],
+            [...READ, 'update', 'patch'],
+          ),
+        ],
+        labels: {'app.kubernetes.io/name': 'cainjector'},
+      },
     );
   }
   if (has('argocd')) {
     // Argo CD's application controller manages everything: `*` on `*`, under its own name.
     roles.push(
-      {name: 'argocd-application-controller', rules: [rule(['*'], ['*'], ['*']), {nonResourceURLs: ['*'], verbs: ['*']}], labels: {'app.kubernetes.io/part-of': 'argocd'}},
-      {name: 'argocd-server', rules: [rule(['*'], ['*'], ['delete', 'get', 'patch']), rule([''], ['events'], ['list']), rule([''], ['pods', 'pods/log'], ['get'])], labels: {'app.kubernetes.io/part-of': 'argocd'}},
+      {
+        name: 'argocd-application-controller',
+        rules: [rule(['*'], ['*'], ['*']), {nonResourceURLs: ['*'], verbs: ['*']}],
+        labels: {'app.kubernetes.io/part-of': 'argocd'},
+      },
+      {
+        name: 'argocd-server',
+        rules: [
+          rule(['*'], ['*'], ['delete', 'get', 'patch']),
+          rule([''], ['events'], ['list']),
+          rule([''], ['pods', 'pods/log'], ['get']),
+        ],
+        labels: {'app.kubernetes.io/part-of': 'argocd'},
+      },
     );
   }
   return roles.sort((a, b) => compare(a.name, b.name));
@@ -231,46 +394,132 @@ function clusterBindingSpecs(plan: ClusterPlan): BindingSpec[] {
   const bindings: BindingSpec[] = [
     {name: 'cluster-admin', roleKind: 'ClusterRole', role: 'cluster-admin', subjects: [group('system:masters')], ...bootstrap},
     {name: 'kubeadm:cluster-admins', roleKind: 'ClusterRole', role: 'cluster-admin', subjects: [group('kubeadm:cluster-admins')]},
-    {name: 'system:basic-user', roleKind: 'ClusterRole', role: 'system:basic-user', subjects: [group('system:authenticated')], ...bootstrap},
+    {
+      name: 'system:basic-user',
+      roleKind: 'ClusterRole',
+      role: 'system:basic-user',
+      subjects: [group('system:authenticated')],
+      ...bootstrap,
+    },
     {name: 'system:discovery', roleKind: 'ClusterRole', role: 'system:discovery', subjects: [group('system:authenticated')], ...bootstrap},
-    {name: 'system:public-info-viewer', roleKind: 'ClusterRole', role: 'system:public-info-viewer', subjects: [group('system:authenticated'), group('system:unauthenticated')], ...bootstrap},
-    {name: 'system:kube-scheduler', roleKind: 'ClusterRole', role: 'system:kube-scheduler', subjects: [user('system:kube-scheduler')], ...bootstrap},
-    {name: 'system:kube-controller-manager', roleKind: 'ClusterRole', role: 'system:kube-controller-manager', subjects: [user('system:kube-controller-manager')], ...bootstrap},
-    {name: 'kubeadm:node-proxier', roleKind: 'ClusterRole', role: 'system:node-proxier', subjects: [serviceAccount('kube-system', 'kube-proxy')]},
+    {
+      name: 'system:public-info-viewer',
+      roleKind: 'ClusterRole',
+      role: 'system:public-info-viewer',
+      subjects: [group('system:authenticated'), group('system:unauthenticated')],
+      ...bootstrap,
+    },
+    {
+      name: 'system:kube-scheduler',
+      roleKind: 'ClusterRole',
+      role: 'system:kube-scheduler',
+      subjects: [user('system:kube-scheduler')],
+      ...bootstrap,
+    },
+    {
+      name: 'system:kube-controller-manager',
+      roleKind: 'ClusterRole',
+      role: 'system:kube-controller-manager',
+      subjects: [user('system:kube-controller-manager')],
+      ...bootstrap,
+    },
+    {
+      name: 'kubeadm:node-proxier',
+      roleKind: 'ClusterRole',
+      role: 'system:node-proxier',
+      subjects: [serviceAccount('kube-system', 'kube-proxy')],
+    },
     {name: 'system:coredns', roleKind: 'ClusterRole', role: 'system:coredns', subjects: [serviceAccount('kube-system', 'coredns')]},
     {name: 'calico-node', roleKind: 'ClusterRole', role: 'calico-node', subjects: [serviceAccount('kube-system', 'calico-node')]},
-    {name: 'calico-kube-controllers', roleKind: 'ClusterRole', role: 'calico-kube-controllers', subjects: [serviceAccount('kube-system', 'calico-kube-controllers')]},
-    {name: 'metrics-server:system:auth-delegator', roleKind: 'ClusterRole', role: 'system:auth-delegator', subjects: [serviceAccount('kube-system', 'metrics-server')]},
-    {name: 'system:metrics-server', roleKind: 'ClusterRole', role: 'system:metrics-server', subjects: [serviceAccount('kube-system', 'metrics-server')]},
-    {name: 'platform-admins', roleKind: 'ClusterRole', role: 'cluster-admin', subjects: [group('oidc:platform-admins'), user(`ops@${plan.dnsZone}`)]},
+    {
+      name: 'calico-kube-controllers',
+      roleKind: 'ClusterRole',
+      role: 'calico-kube-controllers',
+      subjects: [serviceAccount('kube-system', 'calico-kube-controllers')],
+    },
+    {
+      name: 'metrics-server:system:auth-delegator',
+      roleKind: 'ClusterRole',
+      role: 'system:auth-delegator',
+      subjects: [serviceAccount('kube-system', 'metrics-server')],
+    },
+    {
+      name: 'system:metrics-server',
+      roleKind: 'ClusterRole',
+      role: 'system:metrics-server',
+      subjects: [serviceAccount('kube-system', 'metrics-server')],
+    },
+    {
+      name: 'platform-admins',
+      roleKind: 'ClusterRole',
+      role: 'cluster-admin',
+      subjects: [group('oidc:platform-admins'), user(`ops@${plan.dnsZone}`)],
+    },
     {name: 'oncall-view', roleKind: 'ClusterRole', role: 'view', subjects: [group('oidc:oncall'), group('oidc:sre')]},
     {name: 'node-debuggers', roleKind: 'ClusterRole', role: 'node-debugger', subjects: [group('oidc:sre')]},
     {name: 'secrets-backup', roleKind: 'ClusterRole', role: 'secrets-backup', subjects: [serviceAccount('kube-system', 'backup-agent')]},
     {name: 'support-impersonator', roleKind: 'ClusterRole', role: 'support-impersonator', subjects: [group('oidc:support')]},
   ];
-  if (has('ci')) bindings.push({name: 'namespace-provisioner', roleKind: 'ClusterRole', role: 'namespace-provisioner', subjects: [serviceAccount('ci', 'deployer')]});
-  if (has('ingress-nginx')) bindings.push({name: 'ingress-nginx', roleKind: 'ClusterRole', role: 'ingress-nginx', subjects: [serviceAccount('ingress-nginx', 'ingress-nginx')]});
+  if (has('ci'))
+    bindings.push({
+      name: 'namespace-provisioner',
+      roleKind: 'ClusterRole',
+      role: 'namespace-provisioner',
+      subjects: [serviceAccount('ci', 'deployer')],
+    });
+  if (has('ingress-nginx'))
+    bindings.push({
+      name: 'ingress-nginx',
+      roleKind: 'ClusterRole',
+      role: 'ingress-nginx',
+      subjects: [serviceAccount('ingress-nginx', 'ingress-nginx')],
+    });
   if (has('monitoring')) {
     bindings.push(
       {name: 'prometheus-k8s', roleKind: 'ClusterRole', role: 'prometheus-k8s', subjects: [serviceAccount('monitoring', 'prometheus-k8s')]},
-      {name: 'kube-state-metrics', roleKind: 'ClusterRole', role: 'kube-state-metrics', subjects: [serviceAccount('monitoring', 'kube-state-metrics')]},
+      {
+        name: 'kube-state-metrics',
+        roleKind: 'ClusterRole',
+        role: 'kube-state-metrics',
+        subjects: [serviceAccount('monitoring', 'kube-state-metrics')],
+      },
     );
   }
   if (has('cert-manager')) {
     bindings.push(
-      {name: 'cert-manager-controller-certificates', roleKind: 'ClusterRole', role: 'cert-manager-controller-certificates', subjects: [serviceAccount('cert-manager', 'cert-manager')]},
-      {name: 'cert-manager-cainjector', roleKind: 'ClusterRole', role: 'cert-manager-cainjector', subjects: [serviceAccount('cert-manager', 'cert-manager-cainjector')]},
+      {
+        name: 'cert-manager-controller-certificates',
+        roleKind: 'ClusterRole',
+        role: 'cert-manager-controller-certificates',
+        subjects: [serviceAccount('cert-manager', 'cert-manager')],
+      },
+      {
+        name: 'cert-manager-cainjector',
+        roleKind: 'ClusterRole',
+        role: 'cert-manager-cainjector',
+        subjects: [serviceAccount('cert-manager', 'cert-manager-cainjector')],
+      },
     );
   }
   if (has('argocd')) {
     bindings.push(
-      {name: 'argocd-application-controller', roleKind: 'ClusterRole', role: 'argocd-application-controller', subjects: [serviceAccount('argocd', 'argocd-application-controller')]},
+      {
+        name: 'argocd-application-controller',
+        roleKind: 'ClusterRole',
+        role: 'argocd-application-controller',
+        subjects: [serviceAccount('argocd', 'argocd-application-controller')],
+      },
       {name: 'argocd-server', roleKind: 'ClusterRole', role: 'argocd-server', subjects: [serviceAccount('argocd', 'argocd-server')]},
     );
   }
   // The classic mistake: the dashboard's account made cluster-admin "to make it work".
   if (runs('kube-system', 'kubernetes-dashboard')) {
-    bindings.push({name: 'kubernetes-dashboard', roleKind: 'ClusterRole', role: 'cluster-admin', subjects: [serviceAccount('kube-system', 'kubernetes-dashboard')]});
+    bindings.push({
+      name: 'kubernetes-dashboard',
+      roleKind: 'ClusterRole',
+      role: 'cluster-admin',
+      subjects: [serviceAccount('kube-system', 'kubernetes-dashboard')],
+    });
   }
   return bindings.sort((a, b) => compare(a.name, b.name));
 }
@@ -285,23 +534,35 @@ function namespaceRoleSpecs(ns: NamespacePlan): RoleSpec[] {
   const add = (name: string, rules: Rule[]): void => void roles.push({name, namespace: ns.name, rules});
   switch (ns.name) {
     case 'kube-system':
-      add('extension-apiserver-authentication-reader', [rule([''], ['configmaps'], ['get', 'list', 'watch'], ['extension-apiserver-authentication'])]);
+      add('extension-apiserver-authentication-reader', [
+        rule([''], ['configmaps'], ['get', 'list', 'watch'], ['extension-apiserver-authentication']),
+      ]);
       add('kube-proxy', [rule([''], ['configmaps'], ['get'], ['kube-proxy'])]);
       add('kubeadm:nodes-kubeadm-config', [rule([''], ['configmaps'], ['get'], ['kubeadm-config'])]);
       add('system:controller:bootstrap-signer', [rule([''], ['secrets'], READ)]);
       break;
     case 'ingress-nginx':
-      add('ingress-nginx', [rule([''], ['namespaces'], ['get']), rule([''], ['configmaps', 'pods', 'secrets', 'endpoints'], READ), rule(['coordination.k8s.io'], ['leases'], ['get', 'update', 'create'])]);
+      add('ingress-nginx', [
+        rule([''], ['namespaces'], ['get']),
+        rule([''], ['configmaps', 'pods', 'secrets', 'endpoints'], READ),
+        rule(['coordination.k8s.io'], ['leases'], ['get', 'update', 'create']),
+      ]);
       break;
     case 'monitoring':
       add('prometheus-k8s-config', [rule([''], ['configmaps'], ['get'])]);
       break;
     case 'argocd':
-      add('argocd-server', [rule([''], ['secrets', 'configmaps'], [...READ, 'create', 'update', 'delete', 'patch']), rule(['argoproj.io'], ['applications', 'appprojects', 'applicationsets'], ['*'])]);
+      add('argocd-server', [
+        rule([''], ['secrets', 'configmaps'], [...READ, 'create', 'update', 'delete', 'patch']),
+        rule(['argoproj.io'], ['applications', 'appprojects', 'applicationsets'], ['*']),
+      ]);
       break;
     case 'ci':
       // The runner's Kubernetes executor starts build pods and execs into them.
-      add('gitlab-runner', [rule([''], ['pods', 'secrets', 'configmaps'], [...READ, 'create', 'delete', 'update', 'patch']), rule([''], ['pods/exec', 'pods/attach'], ['create', 'get', 'patch', 'delete'])]);
+      add('gitlab-runner', [
+        rule([''], ['pods', 'secrets', 'configmaps'], [...READ, 'create', 'delete', 'update', 'patch']),
+        rule([''], ['pods/exec', 'pods/attach'], ['create', 'get', 'patch', 'delete']),
+      ]);
       break;
   }
   if (!ns.system) {
@@ -316,7 +577,12 @@ function namespaceRoleSpecs(ns: NamespacePlan): RoleSpec[] {
     }
     add('developer', rules);
     if (ns.riskyGrant === 'secret-reader') add('secret-reader', [rule([''], ['secrets'], READ)]);
-    if (ns.riskyGrant === 'pod-exec') add('pod-manager', [rule([''], ['pods'], [...READ, 'create', 'delete', 'patch']), rule([''], ['pods/exec'], ['create']), rule(['apps'], ['deployments'], ['patch'])]);
+    if (ns.riskyGrant === 'pod-exec')
+      add('pod-manager', [
+        rule([''], ['pods'], [...READ, 'create', 'delete', 'patch']),
+        rule([''], ['pods/exec'], ['create']),
+        rule(['apps'], ['deployments'], ['patch']),
+      ]);
   }
   return roles.sort((a, b) => compare(a.name, b.name));
 }
@@ -328,10 +594,18 @@ function namespaceBindingSpecs(plan: ClusterPlan, ns: NamespacePlan): BindingSpe
   const runs = (name: string): boolean => ns.workloads.some((w) => w.name === name);
   switch (ns.name) {
     case 'kube-system':
-      if (runs('metrics-server')) add('metrics-server-auth-reader', 'Role', 'extension-apiserver-authentication-reader', [serviceAccount('kube-system', 'metrics-server')]);
+      if (runs('metrics-server'))
+        add('metrics-server-auth-reader', 'Role', 'extension-apiserver-authentication-reader', [
+          serviceAccount('kube-system', 'metrics-server'),
+        ]);
       add('kube-proxy', 'Role', 'kube-proxy', [group('system:bootstrappers:kubeadm:default-node-token')]);
-      add('kubeadm:nodes-kubeadm-config', 'Role', 'kubeadm:nodes-kubeadm-config', [group('system:bootstrappers:kubeadm:default-node-token'), group('system:nodes')]);
-      add('system:controller:bootstrap-signer', 'Role', 'system:controller:bootstrap-signer', [serviceAccount('kube-system', 'bootstrap-signer')]);
+      add('kubeadm:nodes-kubeadm-config', 'Role', 'kubeadm:nodes-kubeadm-config', [
+        group('system:bootstrappers:kubeadm:default-node-token'),
+        group('system:nodes'),
+      ]);
+      add('system:controller:bootstrap-signer', 'Role', 'system:controller:bootstrap-signer', [
+        serviceAccount('kube-system', 'bootstrap-signer'),
+      ]);
       break;
     case 'ingress-nginx':
       add('ingress-nginx', 'Role', 'ingress-nginx', [serviceAccount('ingress-nginx', 'ingress-nginx')]);
@@ -351,7 +625,9 @@ function namespaceBindingSpecs(plan: ClusterPlan, ns: NamespacePlan): BindingSpe
     add('developers', 'Role', 'developer', [group(`oidc:${team}`)]);
     if (ns.labels.tenant) add('tenant-admins', 'ClusterRole', 'admin', [group(`oidc:${team}-admins`)]);
     // CI deploys into every team namespace with one account from the ci namespace.
-    add('ci-deployer', 'ClusterRole', 'ci-deployer', [plan.namespaceByName.has('ci') ? serviceAccount('ci', 'deployer') : user(`ci-bot@${plan.dnsZone}`)]);
+    add('ci-deployer', 'ClusterRole', 'ci-deployer', [
+      plan.namespaceByName.has('ci') ? serviceAccount('ci', 'deployer') : user(`ci-bot@${plan.dnsZone}`),
+    ]);
     if (ns.environment === 'prod') add('sre-view', 'ClusterRole', 'view', [group('oidc:sre')]);
     const sa = grantee(ns);
     switch (ns.riskyGrant) {
@@ -374,24 +650,44 @@ function namespaceBindingSpecs(plan: ClusterPlan, ns: NamespacePlan): BindingSpe
   return bindings.sort((a, b) => compare(a.name, b.name));
 }
 
-function roleObject(kind: 'Role' | 'ClusterRole', spec: RoleSpec, random: Random, versions: ResourceVersions, createdAt: string): KubeObject {
+function roleObject(
+  kind: 'Role' | 'ClusterRole',
+  spec: RoleSpec,
+  random: Random,
+  versions: ResourceVersions,
+  createdAt: string,
+): KubeObject {
   const object: KubeObject = {
     apiVersion: RBAC_API,
     kind,
-    metadata: meta({name: spec.name, namespace: spec.namespace, uid: random.uuid(), createdAt, labels: spec.labels, annotations: spec.annotations}, versions),
+    metadata: meta(
+      {name: spec.name, namespace: spec.namespace, uid: random.uuid(), createdAt, labels: spec.labels, annotations: spec.annotations},
+      versions,
+    ),
   };
   if (spec.aggregateFrom) {
-    object.aggregationRule = {clusterRoleSelectors: [{matchLabels: {[`rbac.authorization.k8s.io/aggregate-to-${spec.aggregateFrom}`]: 'true'}}]};
+    object.aggregationRule = {
+      clusterRoleSelectors: [{matchLabels: {[`rbac.authorization.k8s.io/aggregate-to-${spec.aggregateFrom}`]: 'true'}}],
+    };
   }
   object.rules = spec.rules;
   return object;
 }
 
-function bindingObject(kind: 'RoleBinding' | 'ClusterRoleBinding', spec: BindingSpec, random: Random, versions: ResourceVersions, createdAt: string): KubeObject {
+function bindingObject(
+  kind: 'RoleBinding' | 'ClusterRoleBinding',
+  spec: BindingSpec,
+  random: Random,
+  versions: ResourceVersions,
+  createdAt: string,
+): KubeObject {
   return {
     apiVersion: RBAC_API,
     kind,
-    metadata: meta({name: spec.name, namespace: spec.namespace, uid: random.uuid(), createdAt, labels: spec.labels, annotations: spec.annotations}, versions),
+    metadata: meta(
+      {name: spec.name, namespace: spec.namespace, uid: random.uuid(), createdAt, labels: spec.labels, annotations: spec.annotations},
+      versions,
+    ),
     roleRef: {apiGroup: RBAC_GROUP, kind: spec.roleKind, name: spec.role},
     subjects: spec.subjects,
   };
@@ -400,7 +696,8 @@ function bindingObject(kind: 'RoleBinding' | 'ClusterRoleBinding', spec: Binding
 const CLUSTER_CREATED = timestamp(720 * 86_400);
 
 export function* roleObjects(plan: ClusterPlan, random: Random, versions: ResourceVersions): Generator<KubeObject> {
-  for (const ns of plan.namespaces) for (const spec of namespaceRoleSpecs(ns)) yield roleObject('Role', spec, random, versions, ns.createdAt);
+  for (const ns of plan.namespaces)
+    for (const spec of namespaceRoleSpecs(ns)) yield roleObject('Role', spec, random, versions, ns.createdAt);
 }
 
 export function* clusterRoleObjects(plan: ClusterPlan, random: Random, versions: ResourceVersions): Generator<KubeObject> {
@@ -408,7 +705,8 @@ export function* clusterRoleObjects(plan: ClusterPlan, random: Random, versions:
 }
 
 export function* roleBindingObjects(plan: ClusterPlan, random: Random, versions: ResourceVersions): Generator<KubeObject> {
-  for (const ns of plan.namespaces) for (const spec of namespaceBindingSpecs(plan, ns)) yield bindingObject('RoleBinding', spec, random, versions, ns.createdAt);
+  for (const ns of plan.namespaces)
+    for (const spec of namespaceBindingSpecs(plan, ns)) yield bindingObject('RoleBinding', spec, random, versions, ns.createdAt);
 }
 
 export function* clusterRoleBindingObjects(plan: ClusterPlan, random: Random, versions: ResourceVersions): Generator<KubeObject> {

@@ -150,7 +150,9 @@ function mount(name: string, mountPath: string, readOnly = false): Json {
 function containerPorts(workload: WorkloadPlan, hostNetwork = false): Json[] | undefined {
   if (workload.ports.length === 0) return undefined;
   return workload.ports.map((p) =>
-    hostNetwork ? {name: p.name, hostPort: p.containerPort, containerPort: p.containerPort, protocol: p.protocol} : {name: p.name, containerPort: p.containerPort, protocol: p.protocol},
+    hostNetwork
+      ? {name: p.name, hostPort: p.containerPort, containerPort: p.containerPort, protocol: p.protocol}
+      : {name: p.name, containerPort: p.containerPort, protocol: p.protocol},
   );
 }
 
@@ -222,9 +224,17 @@ function applicationTemplate(workload: WorkloadPlan): PodTemplate {
   const mounts: Json[] = [];
   const env: Json[] = [];
   const envFrom: Json[] = [];
-  const containerName = workload.profile === 'datastore' ? workload.role : workload.profile === 'adhoc' ? workload.name : workload.role === 'job' ? 'job' : workload.role;
+  const containerName =
+    workload.profile === 'datastore'
+      ? workload.role
+      : workload.profile === 'adhoc'
+        ? workload.name
+        : workload.role === 'job'
+          ? 'job'
+          : workload.role;
 
-  if (workload.profile !== 'adhoc' && random.chance(0.3)) env.push({name: 'LOG_LEVEL', value: random.pick(['info', 'info', 'warn', 'debug'])});
+  if (workload.profile !== 'adhoc' && random.chance(0.3))
+    env.push({name: 'LOG_LEVEL', value: random.pick(['info', 'info', 'warn', 'debug'])});
   if (workload.envSecret) {
     const variable = workload.profile === 'datastore' ? `${workload.role.toUpperCase()}_PASSWORD` : 'DATABASE_PASSWORD';
     env.push({name: variable, valueFrom: {secretKeyRef: {name: workload.envSecret, key: 'password'}}});
@@ -237,23 +247,37 @@ function applicationTemplate(workload: WorkloadPlan): PodTemplate {
   if (workload.profile === 'datastore') mounts.push(mount('data', `/bitnami/${workload.role}`));
 
   const restricted = ns.podSecurity === 'restricted';
-  let securityContext: Json | undefined = workload.hardened ? (restricted || random.chance(0.4) ? HARDENED_CONTAINER : BASIC_HARDENING) : undefined;
+  let securityContext: Json | undefined = workload.hardened
+    ? restricted || random.chance(0.4)
+      ? HARDENED_CONTAINER
+      : BASIC_HARDENING
+    : undefined;
   const parts = baseParts([]);
-  for (const risk of workload.risks) applyRisk(risk, parts, volumes, mounts, (patch) => (securityContext = {...(securityContext ?? {}), ...patch}));
+  for (const risk of workload.risks)
+    applyRisk(risk, parts, volumes, mounts, (patch) => (securityContext = {...(securityContext ?? {}), ...patch}));
   if (workload.hardened && ns.podSecurity === 'restricted') parts.securityContext = RESTRICTED_POD;
   else if (workload.profile === 'datastore') parts.securityContext = {fsGroup: 1001, runAsUser: 1001};
 
   const main = container({
     name: containerName,
     image: workload.image,
-    command: workload.profile === 'adhoc' ? ['sleep', 'infinity'] : workload.profile === 'cron' ? ['/app/bin/run', workload.name.slice(workload.name.lastIndexOf('-') + 1)] : undefined,
+    command:
+      workload.profile === 'adhoc'
+        ? ['sleep', 'infinity']
+        : workload.profile === 'cron'
+          ? ['/app/bin/run', workload.name.slice(workload.name.lastIndexOf('-') + 1)]
+          : undefined,
     ports: containerPorts(workload, parts.hostNetwork),
     envFrom: envFrom.length > 0 ? envFrom : undefined,
     env: env.length > 0 ? env : undefined,
     resources:
       workload.profile === 'adhoc'
         ? {}
-        : resources(random.pick(['50m', '100m', '250m', '500m', '1']), random.pick(['128Mi', '256Mi', '512Mi', '1Gi', '2Gi']), random.chance(0.3) ? random.pick(['512Mi', '1Gi', '2Gi', '4Gi']) : undefined),
+        : resources(
+            random.pick(['50m', '100m', '250m', '500m', '1']),
+            random.pick(['128Mi', '256Mi', '512Mi', '1Gi', '2Gi']),
+            random.chance(0.3) ? random.pick(['512Mi', '1Gi', '2Gi', '4Gi']) : undefined,
+          ),
     volumeMounts: mounts,
     securityContext,
     stdin: workload.profile === 'adhoc',
@@ -262,7 +286,14 @@ function applicationTemplate(workload: WorkloadPlan): PodTemplate {
   const containers = [main];
   if (workload.sidecar) {
     const [name, image] = workload.sidecar;
-    containers.push(container({name, image, resources: resources('50m', '64Mi', '128Mi'), securityContext: workload.hardened ? HARDENED_CONTAINER : undefined}));
+    containers.push(
+      container({
+        name,
+        image,
+        resources: resources('50m', '64Mi', '128Mi'),
+        securityContext: workload.hardened ? HARDENED_CONTAINER : undefined,
+      }),
+    );
   }
   parts.containers = containers;
   parts.volumes = volumes;
@@ -332,7 +363,13 @@ function staticPod(workload: WorkloadPlan, command: string[], volumes: Json[], m
         volumeMounts: mounts,
       }),
     ],
-    {volumes, hostNetwork: true, priorityClassName: 'system-node-critical', priority: 2000001000, tolerations: [{operator: 'Exists', effect: 'NoExecute'}]},
+    {
+      volumes,
+      hostNetwork: true,
+      priorityClassName: 'system-node-critical',
+      priority: 2000001000,
+      tolerations: [{operator: 'Exists', effect: 'NoExecute'}],
+    },
   );
   parts.securityContext = {seccompProfile: {type: 'RuntimeDefault'}};
   return {labels: {...workload.labels}, parts};
@@ -354,7 +391,11 @@ const SYSTEM_TEMPLATES: Partial<Record<WorkloadPlan['profile'], TemplateBuilder>
             ports: containerPorts(w),
             resources: resources('100m', '70Mi', '170Mi'),
             volumeMounts: [mount('config-volume', '/etc/coredns', true)],
-            securityContext: {allowPrivilegeEscalation: false, capabilities: {add: ['NET_BIND_SERVICE'], drop: ['ALL']}, readOnlyRootFilesystem: true},
+            securityContext: {
+              allowPrivilegeEscalation: false,
+              capabilities: {add: ['NET_BIND_SERVICE'], drop: ['ALL']},
+              readOnlyRootFilesystem: true,
+            },
           }),
         ],
         {
@@ -375,7 +416,13 @@ const SYSTEM_TEMPLATES: Partial<Record<WorkloadPlan['profile'], TemplateBuilder>
           container({
             name: 'metrics-server',
             image: w.image,
-            args: ['--cert-dir=/tmp', '--secure-port=10250', '--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname', '--kubelet-use-node-status-port', '--metric-resolution=15s'],
+            args: [
+              '--cert-dir=/tmp',
+              '--secure-port=10250',
+              '--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname',
+              '--kubelet-use-node-status-port',
+              '--metric-resolution=15s',
+            ],
             ports: containerPorts(w),
             resources: resources('100m', '200Mi'),
             volumeMounts: [mount('tmp-dir', '/tmp')],
@@ -435,7 +482,11 @@ const SYSTEM_TEMPLATES: Partial<Record<WorkloadPlan['profile'], TemplateBuilder>
             image: w.image,
             command: ['/usr/local/bin/kube-proxy', '--config=/var/lib/kube-proxy/config.conf', '--hostname-override=$(NODE_NAME)'],
             env: [fieldEnv('NODE_NAME', 'spec.nodeName')],
-            volumeMounts: [mount('kube-proxy', '/var/lib/kube-proxy'), mount('xtables-lock', '/run/xtables.lock'), mount('lib-modules', '/lib/modules', true)],
+            volumeMounts: [
+              mount('kube-proxy', '/var/lib/kube-proxy'),
+              mount('xtables-lock', '/run/xtables.lock'),
+              mount('lib-modules', '/lib/modules', true),
+            ],
             securityContext: {privileged: true},
           }),
         ],
@@ -520,7 +571,11 @@ const SYSTEM_TEMPLATES: Partial<Record<WorkloadPlan['profile'], TemplateBuilder>
             args: ['--path.procfs=/host/proc', '--path.sysfs=/host/sys', '--path.rootfs=/host/root', '--web.listen-address=0.0.0.0:9100'],
             ports: containerPorts(w, true),
             resources: resources('100m', '180Mi', '180Mi'),
-            volumeMounts: [mount('proc', '/host/proc', true), mount('sys', '/host/sys', true), {...mount('root', '/host/root', true), mountPropagation: 'HostToContainer'}],
+            volumeMounts: [
+              mount('proc', '/host/proc', true),
+              mount('sys', '/host/sys', true),
+              {...mount('root', '/host/root', true), mountPropagation: 'HostToContainer'},
+            ],
             securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true},
           }),
         ],
@@ -544,14 +599,23 @@ const SYSTEM_TEMPLATES: Partial<Record<WorkloadPlan['profile'], TemplateBuilder>
           container({
             name: 'prometheus',
             image: w.image,
-            args: ['--config.file=/etc/prometheus/config_out/prometheus.env.yaml', '--storage.tsdb.path=/prometheus', '--storage.tsdb.retention.time=15d', '--web.enable-lifecycle'],
+            args: [
+              '--config.file=/etc/prometheus/config_out/prometheus.env.yaml',
+              '--storage.tsdb.path=/prometheus',
+              '--storage.tsdb.retention.time=15d',
+              '--web.enable-lifecycle',
+            ],
             ports: containerPorts(w),
             resources: resources('500m', '2Gi', '8Gi'),
             volumeMounts: [mount('config-out', '/etc/prometheus/config_out', true), mount('prometheus-k8s-db', '/prometheus')],
             securityContext: HARDENED_CONTAINER,
           }),
         ],
-        {volumes: [{name: 'config-out', emptyDir: {medium: 'Memory'}}], securityContext: {fsGroup: 2000, runAsNonRoot: true, runAsUser: 1000}, terminationGracePeriodSeconds: 600},
+        {
+          volumes: [{name: 'config-out', emptyDir: {medium: 'Memory'}}],
+          securityContext: {fsGroup: 2000, runAsNonRoot: true, runAsUser: 1000},
+          terminationGracePeriodSeconds: 600,
+        },
       ),
     ),
     claimTemplates: [{name: 'prometheus-k8s-db', storage: '100Gi'}],
@@ -571,7 +635,10 @@ const SYSTEM_TEMPLATES: Partial<Record<WorkloadPlan['profile'], TemplateBuilder>
             securityContext: HARDENED_CONTAINER,
           }),
         ],
-        {volumes: [{name: 'config-volume', secret: {secretName: 'alertmanager-main', defaultMode: 420}}], securityContext: {fsGroup: 2000, runAsNonRoot: true, runAsUser: 1000}},
+        {
+          volumes: [{name: 'config-volume', secret: {secretName: 'alertmanager-main', defaultMode: 420}}],
+          securityContext: {fsGroup: 2000, runAsNonRoot: true, runAsUser: 1000},
+        },
       ),
     ),
     claimTemplates: [{name: 'alertmanager-main-db', storage: '10Gi'}],
@@ -637,7 +704,12 @@ const SYSTEM_TEMPLATES: Partial<Record<WorkloadPlan['profile'], TemplateBuilder>
             resources: resources('100m', '90Mi'),
             volumeMounts: [mount('webhook-cert', '/usr/local/certificates/', true)],
             // As upstream ships it: nginx binds 80 and 443 as user 101.
-            securityContext: {allowPrivilegeEscalation: true, capabilities: {add: ['NET_BIND_SERVICE'], drop: ['ALL']}, runAsNonRoot: true, runAsUser: 101},
+            securityContext: {
+              allowPrivilegeEscalation: true,
+              capabilities: {add: ['NET_BIND_SERVICE'], drop: ['ALL']},
+              runAsNonRoot: true,
+              runAsUser: 101,
+            },
           }),
         ],
         {
@@ -647,9 +719,11 @@ const SYSTEM_TEMPLATES: Partial<Record<WorkloadPlan['profile'], TemplateBuilder>
         },
       ),
     ),
-  'cert-manager': (w) => certManager(w, ['--v=2', '--cluster-resource-namespace=$(POD_NAMESPACE)', '--leader-election-namespace=kube-system']),
+  'cert-manager': (w) =>
+    certManager(w, ['--v=2', '--cluster-resource-namespace=$(POD_NAMESPACE)', '--leader-election-namespace=kube-system']),
   'cert-manager-cainjector': (w) => certManager(w, ['--v=2', '--leader-election-namespace=kube-system']),
-  'cert-manager-webhook': (w) => certManager(w, ['--v=2', '--secure-port=10250', '--dynamic-serving-ca-secret-name=cert-manager-webhook-ca']),
+  'cert-manager-webhook': (w) =>
+    certManager(w, ['--v=2', '--secure-port=10250', '--dynamic-serving-ca-secret-name=cert-manager-webhook-ca']),
   'gitlab-runner': (w) =>
     system(
       w,
@@ -709,7 +783,8 @@ const SYSTEM_TEMPLATES: Partial<Record<WorkloadPlan['profile'], TemplateBuilder>
   'argocd-server': (w) => argocd(w, ['/usr/local/bin/argocd-server', '--insecure']),
   'argocd-repo-server': (w) => argocd(w, ['/usr/local/bin/argocd-repo-server']),
   'argocd-redis': (w) => argocd(w, ['redis-server', '--protected-mode', 'no', '--save', '', '--appendonly', 'no']),
-  'argocd-application-controller': (w) => argocd(w, ['/usr/local/bin/argocd-application-controller', '--status-processors', '20', '--operation-processors', '10']),
+  'argocd-application-controller': (w) =>
+    argocd(w, ['/usr/local/bin/argocd-application-controller', '--status-processors', '20', '--operation-processors', '10']),
   etcd: (w) =>
     staticPod(
       w,
@@ -725,7 +800,10 @@ const SYSTEM_TEMPLATES: Partial<Record<WorkloadPlan['profile'], TemplateBuilder>
         '--peer-client-cert-auth=true',
         '--trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt',
       ],
-      [hostPath('etcd-certs', '/etc/kubernetes/pki/etcd', 'DirectoryOrCreate'), hostPath('etcd-data', '/var/lib/etcd', 'DirectoryOrCreate')],
+      [
+        hostPath('etcd-certs', '/etc/kubernetes/pki/etcd', 'DirectoryOrCreate'),
+        hostPath('etcd-data', '/var/lib/etcd', 'DirectoryOrCreate'),
+      ],
       [mount('etcd-data', '/var/lib/etcd'), mount('etcd-certs', '/etc/kubernetes/pki/etcd')],
       '100m',
     ),
@@ -766,13 +844,22 @@ const SYSTEM_TEMPLATES: Partial<Record<WorkloadPlan['profile'], TemplateBuilder>
         '--use-service-account-credentials=true',
       ],
       [CA_CERTS, PKI, hostPath('kubeconfig', '/etc/kubernetes/controller-manager.conf', 'FileOrCreate')],
-      [mount('ca-certs', '/etc/ssl/certs', true), mount('k8s-certs', '/etc/kubernetes/pki', true), mount('kubeconfig', '/etc/kubernetes/controller-manager.conf', true)],
+      [
+        mount('ca-certs', '/etc/ssl/certs', true),
+        mount('k8s-certs', '/etc/kubernetes/pki', true),
+        mount('kubeconfig', '/etc/kubernetes/controller-manager.conf', true),
+      ],
       '200m',
     ),
   'kube-scheduler': (w) =>
     staticPod(
       w,
-      ['kube-scheduler', '--authentication-kubeconfig=/etc/kubernetes/scheduler.conf', '--kubeconfig=/etc/kubernetes/scheduler.conf', '--leader-elect=true'],
+      [
+        'kube-scheduler',
+        '--authentication-kubeconfig=/etc/kubernetes/scheduler.conf',
+        '--kubeconfig=/etc/kubernetes/scheduler.conf',
+        '--leader-elect=true',
+      ],
       [hostPath('kubeconfig', '/etc/kubernetes/scheduler.conf', 'FileOrCreate')],
       [mount('kubeconfig', '/etc/kubernetes/scheduler.conf', true)],
       '100m',

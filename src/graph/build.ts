@@ -49,12 +49,17 @@ function addClusterNodes(graph: KubeGraph, model: ClusterModel): void {
   for (const ns of model.namespaces.values()) {
     addNode(graph, {id: ids.namespaceId(ns.name), kind: 'Namespace', name: ns.name}, {declared: ns.declared, labels: ns.labels});
   }
-  for (const node of model.nodes.values()) addNode(graph, {id: ids.nodeId(node.name), kind: 'Node', name: node.name}, {declared: node.declared});
+  for (const node of model.nodes.values())
+    addNode(graph, {id: ids.nodeId(node.name), kind: 'Node', name: node.name}, {declared: node.declared});
 }
 
 function addWorkloads(graph: KubeGraph, model: ClusterModel): void {
   for (const workload of model.workloads) {
-    addNamespaced(graph, {id: workload.id, kind: 'Workload', namespace: workload.namespace, name: workload.name}, {workloadKind: workload.kind, declared: workload.declared});
+    addNamespaced(
+      graph,
+      {id: workload.id, kind: 'Workload', namespace: workload.namespace, name: workload.name},
+      {workloadKind: workload.kind, declared: workload.declared},
+    );
   }
 }
 
@@ -68,8 +73,14 @@ function addServiceAccounts(graph: KubeGraph, model: ClusterModel): void {
 
 /** What `--vulns` reports say of a pod: how many vulnerabilities its images have, and the ids of those that let an attacker in, gravest first. */
 function vulnerabilityAttributes(scanned: PodVulnerabilities): Extra {
-  const extra: Extra = {vulnerabilities: uniqueVulnerabilities(scanned.containers.flatMap((container) => container.vulnerabilities)).length};
-  const exploitable = [...new Set(uniqueVulnerabilities(scanned.containers.flatMap((container) => container.exploitable)).map((vulnerability) => vulnerability.id))];
+  const extra: Extra = {
+    vulnerabilities: uniqueVulnerabilities(scanned.containers.flatMap((container) => container.vulnerabilities)).length,
+  };
+  const exploitable = [
+    ...new Set(
+      uniqueVulnerabilities(scanned.containers.flatMap((container) => container.exploitable)).map((vulnerability) => vulnerability.id),
+    ),
+  ];
   if (exploitable.length > 0) extra.exploitableVulnerabilities = exploitable;
   return extra;
 }
@@ -89,7 +100,11 @@ function podAttributes(pod: PodInfo, scanned: PodVulnerabilities | undefined): E
 /** Each pod, the node it runs on and the workload that controls it. */
 function addPods(graph: KubeGraph, model: ClusterModel): void {
   for (const pod of model.pods) {
-    addNamespaced(graph, {id: pod.id, kind: 'Pod', namespace: pod.namespace, name: pod.name}, podAttributes(pod, model.vulnerabilities.get(pod.id)));
+    addNamespaced(
+      graph,
+      {id: pod.id, kind: 'Pod', namespace: pod.namespace, name: pod.name},
+      podAttributes(pod, model.vulnerabilities.get(pod.id)),
+    );
     addContextEdge(graph, pod.id, ids.nodeId(pod.nodeName), 'RUNS_ON', {field: `${pod.source.specPath}.nodeName`});
     if (pod.workload) addContextEdge(graph, pod.workload.id, pod.id, 'CONTROLS', {representative: pod.representative});
   }
@@ -112,10 +127,14 @@ function addServices(graph: KubeGraph, model: ClusterModel): void {
 function addSecrets(graph: KubeGraph, model: ClusterModel): void {
   for (const secret of model.snapshot.objects.secrets) {
     const namespace = secret.metadata.namespace!;
-    addNamespaced(graph, {id: ids.secretId(namespace, secret.metadata.name), kind: 'Secret', namespace, name: secret.metadata.name}, {
-      secretType: secret.type ?? 'Opaque',
-      declared: true,
-    });
+    addNamespaced(
+      graph,
+      {id: ids.secretId(namespace, secret.metadata.name), kind: 'Secret', namespace, name: secret.metadata.name},
+      {
+        secretType: secret.type ?? 'Opaque',
+        declared: true,
+      },
+    );
   }
   // Secrets pods consume that the input lacks (manifests rarely carry them): MOUNTS_SECRET draws to these.
   for (const pod of model.pods) {
@@ -166,7 +185,11 @@ function addRbac(graph: KubeGraph, model: ClusterModel): void {
   const objects = model.snapshot.objects;
   for (const role of objects.roles) {
     const namespace = role.metadata.namespace!;
-    addNamespaced(graph, {id: ids.roleId(namespace, role.metadata.name), kind: 'Role', namespace, name: role.metadata.name}, {declared: true});
+    addNamespaced(
+      graph,
+      {id: ids.roleId(namespace, role.metadata.name), kind: 'Role', namespace, name: role.metadata.name},
+      {declared: true},
+    );
   }
   for (const role of objects.clusterRoles) {
     addNode(graph, {id: ids.clusterRoleId(role.metadata.name), kind: 'ClusterRole', name: role.metadata.name}, {declared: true});

@@ -24,7 +24,20 @@ export const CLUSTER_ADMIN = 'cluster-admin';
 export const UNSCHEDULED = '<unscheduled>';
 
 /** Id prefixes and how many components follow each. */
-const COMPONENTS = {node: 1, ns: 1, workload: 3, pod: 2, svc: 2, sa: 2, user: 1, group: 1, role: 2, clusterrole: 1, secret: 2, netpol: 2} as const;
+const COMPONENTS = {
+  node: 1,
+  ns: 1,
+  workload: 3,
+  pod: 2,
+  svc: 2,
+  sa: 2,
+  user: 1,
+  group: 1,
+  role: 2,
+  clusterrole: 1,
+  secret: 2,
+  netpol: 2,
+} as const;
 export type IdPrefix = keyof typeof COMPONENTS;
 export const ID_PREFIXES = Object.keys(COMPONENTS) as IdPrefix[];
 /** Free-form names, never split: `/` stays readable in them. */
@@ -49,7 +62,8 @@ function percentEncode(char: string): string {
   return bytes.map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join('');
 }
 
-const encodeComponent = (text: string, slash: boolean): string => (MAY_ESCAPE.test(text) ? text.replace(slash ? ESCAPED_WITH_SLASH : ESCAPED, percentEncode) : text);
+const encodeComponent = (text: string, slash: boolean): string =>
+  MAY_ESCAPE.test(text) ? text.replace(slash ? ESCAPED_WITH_SLASH : ESCAPED, percentEncode) : text;
 
 /** The byte `%XX` at `at` gives, or -1. */
 function byteAt(text: string, at: number): number {
@@ -60,13 +74,24 @@ function byteAt(text: string, at: number): number {
 function decodeComponent(text: string, slash: boolean): string | undefined {
   if (!text.includes('%')) return encodeComponent(text, slash) === text ? text : undefined;
   let decoded = '';
-  for (let at = 0; at < text.length; ) {
+  for (let at = 0; at < text.length;) {
     if (text[at] !== '%') {
       decoded += text[at++];
       continue;
     }
     const lead = byteAt(text, at);
-    const length = lead < 0 ? 0 : lead < 0x80 ? 1 : lead >= 0xc0 && lead < 0xe0 ? 2 : lead >= 0xe0 && lead < 0xf0 ? 3 : lead >= 0xf0 && lead < 0xf8 ? 4 : 0;
+    const length =
+      lead < 0
+        ? 0
+        : lead < 0x80
+          ? 1
+          : lead >= 0xc0 && lead < 0xe0
+            ? 2
+            : lead >= 0xe0 && lead < 0xf0
+              ? 3
+              : lead >= 0xf0 && lead < 0xf8
+                ? 4
+                : 0;
     if (length === 0) return undefined;
     let code = length === 1 ? lead : lead & [0, 0, 0x1f, 0x0f, 0x07][length]!;
     for (let next = 1; next < length; next++) {
@@ -111,7 +136,8 @@ export function namespaceOfId(id: string): string | undefined {
 
 export const namespaceId = (name: string): string => `ns:${part(name)}`;
 export const nodeId = (name: string): string => `node:${part(name)}`;
-export const workloadId = (namespace: string, kind: string, name: string): string => `workload:${part(namespace)}/${part(kind)}/${part(name)}`;
+export const workloadId = (namespace: string, kind: string, name: string): string =>
+  `workload:${part(namespace)}/${part(kind)}/${part(name)}`;
 export const podId = (namespace: string, name: string): string => `pod:${part(namespace)}/${part(name)}`;
 export const serviceId = (namespace: string, name: string): string => `svc:${part(namespace)}/${part(name)}`;
 export const serviceAccountId = (namespace: string, name: string): string => `sa:${part(namespace)}/${part(name)}`;

@@ -13,7 +13,16 @@
  *   service accounts that pods name; pods without a node on `<unscheduled>`.
  */
 import {objectKey, type Snapshot} from '../snapshot/snapshot.js';
-import {isObjectName, type NamespaceObject, type NodeObject, type PodObject, type PodSpec, type ServiceAccountObject, type Subject, type WorkloadObject} from '../snapshot/schema.js';
+import {
+  isObjectName,
+  type NamespaceObject,
+  type NodeObject,
+  type PodObject,
+  type PodSpec,
+  type ServiceAccountObject,
+  type Subject,
+  type WorkloadObject,
+} from '../snapshot/schema.js';
 import {groupBy} from '../util/group.js';
 import {compareStrings} from '../util/order.js';
 import {parseKubernetesVersion, type KubernetesVersion} from '../version/kubernetes.js';
@@ -216,7 +225,12 @@ class Workloads {
    * `report-28301` of CronJob `report` (`kubectl get pods,deploy` lists no ReplicaSets).
    */
   private impliedOwner(namespace: string, ref: ControllerRef): OwnerReference | undefined {
-    const [ownerKind, suffix] = ref.kind === 'ReplicaSet' ? (['Deployment', /^(.+)-[a-z0-9]{1,10}$/] as const) : ref.kind === 'Job' ? (['CronJob', /^(.+)-\d+$/] as const) : [];
+    const [ownerKind, suffix] =
+      ref.kind === 'ReplicaSet'
+        ? (['Deployment', /^(.+)-[a-z0-9]{1,10}$/] as const)
+        : ref.kind === 'Job'
+          ? (['CronJob', /^(.+)-\d+$/] as const)
+          : [];
     const owner = ownerKind && suffix.exec(ref.name)?.[1];
     return owner && this.controllers.has(objectKey(ownerKind, namespace, owner)) ? {kind: ownerKind, name: owner} : undefined;
   }
@@ -281,7 +295,11 @@ function collectNodes(snapshot: Snapshot, pods: readonly PodInfo[]): Map<string,
 }
 
 /** Declared service accounts, plus each namespace's `default` and every one a pod or a binding names. */
-function collectServiceAccounts(snapshot: Snapshot, namespaces: Iterable<string>, pods: readonly PodInfo[]): Map<string, ServiceAccountInfo> {
+function collectServiceAccounts(
+  snapshot: Snapshot,
+  namespaces: Iterable<string>,
+  pods: readonly PodInfo[],
+): Map<string, ServiceAccountInfo> {
   const serviceAccounts = new Map<string, ServiceAccountInfo>();
   const add = (namespace: string, name: string, object?: ServiceAccountObject): void => {
     const id = serviceAccountId(namespace, name);
@@ -304,7 +322,13 @@ function collectServiceAccounts(snapshot: Snapshot, namespaces: Iterable<string>
 export function buildModel(snapshot: Snapshot): ClusterModel {
   const workloads = new Workloads(controllersOf(snapshot.objects));
   const podsFound = inputPods(snapshot.objects, workloads);
-  const pods = [...podsFound, ...representativePods(workloads, podsFound.map((pod) => pod.id))].sort(byId);
+  const pods = [
+    ...podsFound,
+    ...representativePods(
+      workloads,
+      podsFound.map((pod) => pod.id),
+    ),
+  ].sort(byId);
   const namespaces = collectNamespaces(snapshot);
   const serverVersion = snapshot.source.serverVersion ? parseKubernetesVersion(snapshot.source.serverVersion, 'the API server') : undefined;
   return {
@@ -372,7 +396,10 @@ export function serviceAccountOfUser(username: string): {namespace: string; name
  * one no namespace can have (`a/b`) names the user `system:serviceaccount:a/b:<name>`
  * (subjectIdentity), which no service account is.
  */
-export function subjectServiceAccount(subject: Subject, bindingNamespace: string | undefined): {namespace: string; name: string} | undefined {
+export function subjectServiceAccount(
+  subject: Subject,
+  bindingNamespace: string | undefined,
+): {namespace: string; name: string} | undefined {
   if (subject.kind === 'ServiceAccount') {
     const namespace = subject.namespace || bindingNamespace;
     return namespace && isObjectName(namespace) ? {namespace, name: subject.name} : undefined;

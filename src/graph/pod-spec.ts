@@ -166,7 +166,8 @@ export function isPrivileged(ref: ContainerRef): boolean {
 export function nonRootEvidence(pod: PodInfo, ref: ContainerRef): Evidence | undefined {
   const own = ref.container.securityContext;
   const podLevel = pod.spec.securityContext;
-  const at = (set: unknown, field: string): string => (set !== undefined && set !== null ? `${ref.path}.securityContext.${field}` : `${pod.source.specPath}.securityContext.${field}`);
+  const at = (set: unknown, field: string): string =>
+    set !== undefined && set !== null ? `${ref.path}.securityContext.${field}` : `${pod.source.specPath}.securityContext.${field}`;
   const nonRoot = own?.runAsNonRoot ?? podLevel?.runAsNonRoot;
   if (nonRoot === true) return {object: pod.source.object, field: at(own?.runAsNonRoot, 'runAsNonRoot'), value: true};
   const user = own?.runAsUser ?? podLevel?.runAsUser;
@@ -203,13 +204,18 @@ export function appArmorUnconfined(pod: PodInfo, ref: ContainerRef, version: Kub
   // The appArmorProfile fields came with 1.30: older API servers drop them, and only the annotation counts.
   const fields = atLeast(version, 30) !== false;
   const own = fields ? field(ref.container.securityContext, 'appArmorProfile', 'type') : undefined;
-  if (own === 'Unconfined') return {object: pod.source.object, field: `${ref.path}.securityContext.appArmorProfile.type`, value: 'Unconfined'};
+  if (own === 'Unconfined')
+    return {object: pod.source.object, field: `${ref.path}.securityContext.appArmorProfile.type`, value: 'Unconfined'};
   if (fields && own == null && field(pod.spec.securityContext, 'appArmorProfile', 'type') === 'Unconfined') {
     return {object: pod.source.object, field: `${pod.source.specPath}.securityContext.appArmorProfile.type`, value: 'Unconfined'};
   }
   const key = `container.apparmor.security.beta.kubernetes.io/${ref.container.name ?? ''}`;
   if (own == null && podAnnotations(pod)[key] === 'unconfined') {
-    return {object: pod.source.object, field: `${pod.source.specPath.replace(/spec$/, 'metadata')}.annotations["${key}"]`, value: 'unconfined'};
+    return {
+      object: pod.source.object,
+      field: `${pod.source.specPath.replace(/spec$/, 'metadata')}.annotations["${key}"]`,
+      value: 'unconfined',
+    };
   }
   return undefined;
 }
@@ -219,7 +225,10 @@ export function appArmorFieldIgnored(pod: PodInfo, ref: ContainerRef, version: K
   if (atLeast(version, 30) !== false) return undefined;
   const field = appArmorUnconfined(pod, ref, undefined);
   if (!field?.field?.endsWith('appArmorProfile.type')) return undefined;
-  return {...field, note: `appArmorProfile is dropped by API servers before Kubernetes 1.30, and the cluster runs ${describeVersion(version!)}: AppArmor stays on`};
+  return {
+    ...field,
+    note: `appArmorProfile is dropped by API servers before Kubernetes 1.30, and the cluster runs ${describeVersion(version!)}: AppArmor stays on`,
+  };
 }
 
 /** The Kubernetes secret name rule (a DNS subdomain): the API server refuses pods naming anything else. */
@@ -244,22 +253,44 @@ export function secretReferences(pod: PodInfo): SecretReference[] {
   };
   for (const mount of mountsOf(pod)) {
     const {secret, projected} = mount.volume;
-    if (secret) add(secret.secretName, secret.optional, mountEvidence(pod, mount, `${mount.volumePath}.secret.secretName`, secret.secretName ?? '', 'secret volume'));
+    if (secret)
+      add(
+        secret.secretName,
+        secret.optional,
+        mountEvidence(pod, mount, `${mount.volumePath}.secret.secretName`, secret.secretName ?? '', 'secret volume'),
+      );
     (projected?.sources ?? []).forEach((source, index) => {
       const ref = source.secret;
-      if (ref) add(ref.name, ref.optional, mountEvidence(pod, mount, `${mount.volumePath}.projected.sources[${index}].secret.name`, ref.name ?? '', 'projected secret source'));
+      if (ref)
+        add(
+          ref.name,
+          ref.optional,
+          mountEvidence(
+            pod,
+            mount,
+            `${mount.volumePath}.projected.sources[${index}].secret.name`,
+            ref.name ?? '',
+            'projected secret source',
+          ),
+        );
     });
   }
   for (const ref of containersOf(pod)) {
     (ref.container.env ?? []).forEach((env, index) => {
       const key = env.valueFrom?.secretKeyRef;
       const note = `environment variable ${env.name ?? '?'} of container ${ref.container.name ?? '?'}`;
-      if (key) add(key.name, key.optional, [{object: pod.source.object, field: `${ref.path}.env[${index}].valueFrom.secretKeyRef.name`, value: key.name ?? '', note}]);
+      if (key)
+        add(key.name, key.optional, [
+          {object: pod.source.object, field: `${ref.path}.env[${index}].valueFrom.secretKeyRef.name`, value: key.name ?? '', note},
+        ]);
     });
     (ref.container.envFrom ?? []).forEach((envFrom, index) => {
       const secret = envFrom.secretRef;
       const note = `every key as an environment variable of container ${ref.container.name ?? '?'}`;
-      if (secret) add(secret.name, secret.optional, [{object: pod.source.object, field: `${ref.path}.envFrom[${index}].secretRef.name`, value: secret.name ?? '', note}]);
+      if (secret)
+        add(secret.name, secret.optional, [
+          {object: pod.source.object, field: `${ref.path}.envFrom[${index}].secretRef.name`, value: secret.name ?? '', note},
+        ]);
     });
   }
   return references;

@@ -100,7 +100,11 @@ function automount(model: ClusterModel, pod: PodInfo): TokenSource | undefined {
   } else if (saField != null) {
     if (!saField) return undefined;
     evidence.push({object: pod.source.object, field, note: 'unset: the service account decides'});
-    evidence.push({object: objectKey('ServiceAccount', pod.namespace, pod.serviceAccount), field: 'automountServiceAccountToken', value: true});
+    evidence.push({
+      object: objectKey('ServiceAccount', pod.namespace, pod.serviceAccount),
+      field: 'automountServiceAccountToken',
+      value: true,
+    });
   } else {
     const account = sa?.declared ? 'the service account leaves it unset too' : 'the service account is not in the input';
     evidence.push({object: pod.source.object, field, note: `unset, and ${account}: the default is true`});
@@ -108,7 +112,8 @@ function automount(model: ClusterModel, pod: PodInfo): TokenSource | undefined {
   // The admission plugin mounts the token into init and app containers, skipping those
   // that already mount something at exactly that path.
   const open = containersOf(pod).filter(
-    (ref) => !ref.path.includes('.ephemeralContainers[') && !(ref.container.volumeMounts ?? []).some((m) => m.mountPath === TOKEN_MOUNT_PATH),
+    (ref) =>
+      !ref.path.includes('.ephemeralContainers[') && !(ref.container.volumeMounts ?? []).some((m) => m.mountPath === TOKEN_MOUNT_PATH),
   );
   if (open.length === 0) return undefined;
   const where: Evidence = {
@@ -146,7 +151,13 @@ function findTokens(model: ClusterModel, pod: PodInfo): TokenSource[] {
       const secret = name ? tokenSecretIn(model, pod.namespace, name) : undefined;
       if (!secret) return;
       const evidence = mountEvidence(pod, mount, volumeField, name!, note);
-      sources.push({serviceAccount: secret.serviceAccount, via: 'secret', certainty: 'definite', evidence: [...evidence, secret.evidence], where: evidence[0]!});
+      sources.push({
+        serviceAccount: secret.serviceAccount,
+        via: 'secret',
+        certainty: 'definite',
+        evidence: [...evidence, secret.evidence],
+        where: evidence[0]!,
+      });
     };
     const {secret, projected} = mount.volume;
     (projected?.sources ?? []).forEach((source, index) => {
@@ -156,8 +167,20 @@ function findTokens(model: ClusterModel, pod: PodInfo): TokenSource[] {
         const note = definite
           ? `projected token of ${pod.serviceAccount} for the API server`
           : `projected token of ${pod.serviceAccount} for audience ${token.audience}: the API server accepts it only if that is one of its --api-audiences`;
-        const evidence = mountEvidence(pod, mount, `${mount.volumePath}.projected.sources[${index}].serviceAccountToken`, token.audience ?? 'API server', note);
-        sources.push({serviceAccount: own, via: 'projected', certainty: definite ? 'definite' : 'conditional', evidence, where: evidence[0]!});
+        const evidence = mountEvidence(
+          pod,
+          mount,
+          `${mount.volumePath}.projected.sources[${index}].serviceAccountToken`,
+          token.audience ?? 'API server',
+          note,
+        );
+        sources.push({
+          serviceAccount: own,
+          via: 'projected',
+          certainty: definite ? 'definite' : 'conditional',
+          evidence,
+          where: evidence[0]!,
+        });
       }
       legacy(source.secret?.name, `${mount.volumePath}.projected.sources[${index}].secret.name`, 'projected secret source');
     });

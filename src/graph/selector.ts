@@ -35,7 +35,8 @@ export function parseSelector(text: string): NodeSelector {
   const canonical = text.replace(/%[0-9a-f]{2}/gi, (escape) => escape.toUpperCase());
   const pattern = new RegExp(`^${escapeRegExp(canonical).replace(/\*/g, '.*')}$`);
   // `ns:shop` and `ns:team-*` pick the namespaces and everything in them.
-  if (prefix === 'ns') return {text, matches: (id, namespace) => pattern.test(id) || (namespace !== undefined && pattern.test(namespaceId(namespace)))};
+  if (prefix === 'ns')
+    return {text, matches: (id, namespace) => pattern.test(id) || (namespace !== undefined && pattern.test(namespaceId(namespace)))};
   return {text, matches: (id) => pattern.test(id)};
 }
 
@@ -51,7 +52,11 @@ export function checkSelectors(texts: readonly string[] | undefined, flag: strin
 }
 
 /** The graph nodes the selectors pick, in id order; a selector that picks nothing is a usage error naming the flag. */
-export function selectNodes(graph: {forEachNode(callback: (id: string, attributes: {namespace?: string}) => void): void}, texts: readonly string[], flag: string): string[] {
+export function selectNodes(
+  graph: {forEachNode(callback: (id: string, attributes: {namespace?: string}) => void): void},
+  texts: readonly string[],
+  flag: string,
+): string[] {
   const picked = new Set<string>();
   for (const text of texts) {
     const selector = parseSelector(text);

@@ -110,7 +110,10 @@ type Intersection<U> = (U extends unknown ? (union: U) => void : never) extends 
  * edge may carry any type's, as optional (so that code reading edges of every type,
  * the default, reads each type's details without a cast).
  */
-export type AttackEdgeAttributes<T extends AttackEdgeType = AttackEdgeType> = AttackEdgeCommon & {type: T} & Partial<Intersection<AttackEdgeDetails[keyof AttackEdgeDetails]>> & AttackEdgeDetailsOf<T>;
+export type AttackEdgeAttributes<T extends AttackEdgeType = AttackEdgeType> = AttackEdgeCommon & {type: T} & Partial<
+    Intersection<AttackEdgeDetails[keyof AttackEdgeDetails]>
+  > &
+  AttackEdgeDetailsOf<T>;
 
 export type EdgeAttributes = ContextEdgeAttributes | AttackEdgeAttributes;
 

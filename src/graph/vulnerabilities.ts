@@ -67,7 +67,10 @@ const NAMED = 3;
 export function describeExploitable(vulnerabilities: readonly Vulnerability[]): string {
   const named = vulnerabilities
     .slice(0, NAMED)
-    .map((v) => `${v.id} (${exploitability(v) ?? v.severity}; ${v.package}${v.installed ? ` ${v.installed}` : ''}${v.fixed ? `, fixed in ${v.fixed}` : ''})`);
+    .map(
+      (v) =>
+        `${v.id} (${exploitability(v) ?? v.severity}; ${v.package}${v.installed ? ` ${v.installed}` : ''}${v.fixed ? `, fixed in ${v.fixed}` : ''})`,
+    );
   const more = vulnerabilities.length - named.length;
   return `${named.join(', ')}${more > 0 ? `, and ${more} more` : ''}`;
 }

@@ -17,7 +17,9 @@ async function main(action: string | undefined): Promise<number> {
       pageCache: process.env.NEO4J_PAGECACHE,
       progress: say,
     });
-    say(`Neo4j ${server.version} answers (pid ${server.pid}); user ${server.user}, password as NEO4J_PASSWORD (default ${DEFAULT_PASSWORD}); stop: npm run neo4j -- stop`);
+    say(
+      `Neo4j ${server.version} answers (pid ${server.pid}); user ${server.user}, password as NEO4J_PASSWORD (default ${DEFAULT_PASSWORD}); stop: npm run neo4j -- stop`,
+    );
     process.stdout.write(`${server.uri}\n`);
     return 0;
   }

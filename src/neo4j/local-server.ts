@@ -49,7 +49,14 @@ const CACHE = join(ROOT, '.cache', 'neo4j');
 /** Where a server's store, log and state go (a folder per server), and the jars and launcher they share. */
 export function layout(dir = join(CACHE, 'server')) {
   const base = resolve(dir);
-  return {base, lib: join(CACHE, `lib-${NEO4J_VERSION}`), classes: join(CACHE, 'classes'), home: join(base, 'home'), state: join(base, 'server.json'), log: join(base, 'server.log')};
+  return {
+    base,
+    lib: join(CACHE, `lib-${NEO4J_VERSION}`),
+    classes: join(CACHE, 'classes'),
+    home: join(base, 'home'),
+    state: join(base, 'server.json'),
+    log: join(base, 'server.log'),
+  };
 }
 type Layout = ReturnType<typeof layout>;
 
@@ -59,7 +66,8 @@ export class LocalNeo4jError extends Error {}
 function run(command: string, args: string[], what: string): void {
   const result = spawnSync(command, args, {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']});
   if (result.error) throw new LocalNeo4jError(`${what}: cannot run ${command} (${result.error.message}); Java 17+ and Maven are needed`);
-  if (result.status !== 0) throw new LocalNeo4jError(`${what} failed (${command} exited ${result.status}):\n${tail(`${result.stdout}${result.stderr}`)}`);
+  if (result.status !== 0)
+    throw new LocalNeo4jError(`${what} failed (${command} exited ${result.status}):\n${tail(`${result.stdout}${result.stderr}`)}`);
 }
 
 const tail = (text: string): string => text.trim().split('\n').slice(-15).join('\n');
@@ -70,7 +78,11 @@ export function install(paths: Layout = layout(), progress: (line: string) => vo
   if (!existsSync(complete)) {
     rmSync(paths.lib, {recursive: true, force: true});
     progress(`fetching Neo4j ${NEO4J_VERSION} from Maven Central (about 125 MB, once)`);
-    run('mvn', ['-q', '-B', '-f', join(SOURCES, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${paths.lib}`], 'resolving Neo4j with Maven');
+    run(
+      'mvn',
+      ['-q', '-B', '-f', join(SOURCES, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${paths.lib}`],
+      'resolving Neo4j with Maven',
+    );
     writeFileSync(complete, `${NEO4J_VERSION}\n`);
   }
   const source = join(SOURCES, 'KubepathNeo4j.java');
@@ -119,7 +131,15 @@ function sizeBytes(size: string, what: string): number {
 
 /** Starts the server in the background and waits until Bolt answers; a server already running is reused. */
 export async function start(options: StartOptions = {}): Promise<LocalNeo4j> {
-  const {port = 7687, password = DEFAULT_PASSWORD, paths = layout(), progress = () => {}, timeoutSeconds = 180, heap = '1g', pageCache = '256m'} = options;
+  const {
+    port = 7687,
+    password = DEFAULT_PASSWORD,
+    paths = layout(),
+    progress = () => {},
+    timeoutSeconds = 180,
+    heap = '1g',
+    pageCache = '256m',
+  } = options;
   const already = running(paths);
   if (already) return already;
   if (password.length < 8) throw new LocalNeo4jError('the Neo4j password must have at least 8 characters (Neo4j refuses shorter ones)');
@@ -128,10 +148,23 @@ export async function start(options: StartOptions = {}): Promise<LocalNeo4j> {
   install(paths, progress);
   mkdirSync(paths.base, {recursive: true});
   const log = openSync(paths.log, 'w');
-  const child = spawn('java', [...memory, ...JVM_FLAGS, '-cp', [join(paths.lib, '*'), paths.classes].join(delimiter), 'KubepathNeo4j', paths.home, String(port), password], {
-    detached: true,
-    stdio: ['ignore', log, log],
-  });
+  const child = spawn(
+    'java',
+    [
+      ...memory,
+      ...JVM_FLAGS,
+      '-cp',
+      [join(paths.lib, '*'), paths.classes].join(delimiter),
+      'KubepathNeo4j',
+      paths.home,
+      String(port),
+      password,
+    ],
+    {
+      detached: true,
+      stdio: ['ignore', log, log],
+    },
+  );
   closeSync(log);
   let exited: number | null | undefined;
   child.on('exit', (code) => (exited = code));
@@ -164,7 +197,10 @@ export function admin(args: readonly string[], {paths = layout(), cwd}: {paths?:
     encoding: 'utf8',
     env: {...process.env, NEO4J_HOME: paths.home, NEO4J_CONF: join(paths.home, 'conf')},
   });
-  if (result.error || result.status !== 0) throw new LocalNeo4jError(`neo4j-admin ${args.slice(0, 3).join(' ')} failed (exit ${result.status}):\n${tail(`${result.stdout}${result.stderr}`)}`);
+  if (result.error || result.status !== 0)
+    throw new LocalNeo4jError(
+      `neo4j-admin ${args.slice(0, 3).join(' ')} failed (exit ${result.status}):\n${tail(`${result.stdout}${result.stderr}`)}`,
+    );
   return result.stdout;
 }
 

@@ -53,7 +53,11 @@ export const INGRESS_CONTROLLER: LineEnd = {name: '{ingress-controller}', endpoi
 export const byName = (ends: LineEnd[]): LineEnd[] => ends.sort((a, b) => compareStrings(a.name, b.name));
 
 /** Every allowed connection, sorted by source then destination, made as it is asked for. */
-export function* connectivityList(engine: NetworkEngine, ingressRoutes: IngressRoutes, options: ConnectivityOptions = {}): Generator<ConnectionLine> {
+export function* connectivityList(
+  engine: NetworkEngine,
+  ingressRoutes: IngressRoutes,
+  options: ConnectivityOptions = {},
+): Generator<ConnectionLine> {
   const from = options.from ?? (() => true);
   const to = options.to ?? (() => true);
   const sources = byName([

@@ -49,7 +49,10 @@ export function peerFilter(texts: readonly string[] | undefined): (PeerFilter & 
     const selector = parseSelector(text);
     return (peer) => {
       if (typeof peer === 'string') return selector.text === 'internet';
-      return (peer.workload !== undefined && selector.matches(peer.workload, peer.namespace)) || peer.pods.some((pod) => selector.matches(pod, peer.namespace));
+      return (
+        (peer.workload !== undefined && selector.matches(peer.workload, peer.namespace)) ||
+        peer.pods.some((pod) => selector.matches(pod, peer.namespace))
+      );
     };
   });
   return Object.assign((peer: Parameters<PeerFilter>[0]) => tests.some((test) => test(peer)), {texts});
@@ -67,7 +70,14 @@ export function checkFilterMatches(filter: (PeerFilter & {texts: readonly string
 }
 
 function verdictLines(verdicts: Verdict[] | undefined): VerdictLine[] | null {
-  return verdicts ? verdicts.map((v) => ({tier: v.tier, action: v.action, ports: v.ports.format(), by: v.rule ? `${v.rule.policy} ${v.rule.field}` : v.reason ?? ''})) : null;
+  return verdicts
+    ? verdicts.map((v) => ({
+        tier: v.tier,
+        action: v.action,
+        ports: v.ports.format(),
+        by: v.rule ? `${v.rule.policy} ${v.rule.field}` : (v.reason ?? ''),
+      }))
+    : null;
 }
 
 function connText(ports: PortSet): string {
@@ -75,8 +85,14 @@ function connText(ports: PortSet): string {
 }
 
 /** Every pair the filters pick, allowed or not, sorted by source then destination, explained as it is asked for. */
-export function* explainPairs(engine: NetworkEngine, routes: IngressRoutes, from: PeerFilter | undefined, to: PeerFilter | undefined): Generator<Explanation> {
-  const pick = (filter: PeerFilter | undefined) => byName((filter ? engine.peers.filter((peer) => filter(peer)) : engine.peers).map(peerEnd));
+export function* explainPairs(
+  engine: NetworkEngine,
+  routes: IngressRoutes,
+  from: PeerFilter | undefined,
+  to: PeerFilter | undefined,
+): Generator<Explanation> {
+  const pick = (filter: PeerFilter | undefined) =>
+    byName((filter ? engine.peers.filter((peer) => filter(peer)) : engine.peers).map(peerEnd));
   const outsideIn = !from || from('external');
   const sources = byName([...pick(from), ...(outsideIn ? [...engine.sourceAtoms.map(atomEnd), INGRESS_CONTROLLER] : [])]);
   const peerDestinations = pick(to);
@@ -88,7 +104,13 @@ export function* explainPairs(engine: NetworkEngine, routes: IngressRoutes, from
       const limit = limited ? routes.get(destination.peer!) : undefined;
       if (limited && !limit) continue;
       const {ports, egress, ingress} = engine.explain(source.endpoint, destination.endpoint);
-      yield {src: source.name, dst: destination.name, conn: connText(limit ? ports.intersect(limit) : ports), egress: verdictLines(egress), ingress: verdictLines(ingress)};
+      yield {
+        src: source.name,
+        dst: destination.name,
+        conn: connText(limit ? ports.intersect(limit) : ports),
+        egress: verdictLines(egress),
+        ingress: verdictLines(ingress),
+      };
     }
   }
 }
@@ -96,7 +118,9 @@ export function* explainPairs(engine: NetworkEngine, routes: IngressRoutes, from
 /** Each pair's connection line, then each side's verdicts, names and rules escaped, in chunks. */
 export function formatExplanations(explanations: Iterable<Explanation>): Generator<string> {
   const side = (title: string, lines: VerdictLine[] | null): string =>
-    lines === null ? '' : `  ${title}:\n${lines.map((l) => `    ${l.action.toLowerCase()} ${l.ports} [${l.tier}] ${safe(l.by)}\n`).join('')}`;
+    lines === null
+      ? ''
+      : `  ${title}:\n${lines.map((l) => `    ${l.action.toLowerCase()} ${l.ports} [${l.tier}] ${safe(l.by)}\n`).join('')}`;
   function* text(): Generator<string> {
     for (const e of explanations) {
       const [src, dst] = [safe(e.src), safe(e.dst)];

@@ -43,7 +43,9 @@ export function findingToJson(f: Finding): Record<string, unknown> {
 }
 
 export function findingsToJson(findings: readonly Finding[], entryPoints: readonly string[], choke: readonly RankedFix[]): FindingsJson {
-  const counts = Object.fromEntries(SEVERITIES.map((severity) => [severity, findings.filter((f) => f.severity === severity).length])) as Record<Severity, number>;
+  const counts = Object.fromEntries(
+    SEVERITIES.map((severity) => [severity, findings.filter((f) => f.severity === severity).length]),
+  ) as Record<Severity, number>;
   return {
     counts,
     entryPoints: [...entryPoints],
@@ -53,7 +55,10 @@ export function findingsToJson(findings: readonly Finding[], entryPoints: readon
 }
 
 export function formatFindingsText(json: FindingsJson, palette: Palette = PLAIN): string {
-  const lines = ['', `${palette.heading('Findings:')} ${SEVERITIES.map((severity) => `${json.counts[severity]} ${severity}`).join(', ')} (entry points: ${json.entryPoints.map(safe).join(', ') || 'none'})`];
+  const lines = [
+    '',
+    `${palette.heading('Findings:')} ${SEVERITIES.map((severity) => `${json.counts[severity]} ${severity}`).join(', ')} (entry points: ${json.entryPoints.map(safe).join(', ') || 'none'})`,
+  ];
   if (json.findings.length === 0) lines.push('  No entry point reaches a crown jewel.');
   if (json.chokePoints.length > 0) {
     const total = json.findings.reduce((sum, finding) => sum + (finding.paths as number), 0);
@@ -62,9 +67,14 @@ export function formatFindingsText(json: FindingsJson, palette: Palette = PLAIN)
   }
   json.findings.forEach((finding, index) => {
     const path = finding.path as {source: string; steps: Array<Record<string, unknown>>};
-    lines.push('', `${index + 1}. ${palette.severity(finding.severity as Severity, `[${String(finding.severity).toUpperCase()}]`)} ${safe(String(finding.title))}`);
+    lines.push(
+      '',
+      `${index + 1}. ${palette.severity(finding.severity as Severity, `[${String(finding.severity).toUpperCase()}]`)} ${safe(String(finding.title))}`,
+    );
     const owner = finding.owner as Ownership | undefined;
-    lines.push(`   cost ${finding.cost}, ${finding.certainty} after the entry, ${finding.paths} path${finding.paths === 1 ? '' : 's'} found through this root cause; entry points: ${(finding.entryPoints as string[]).map(safe).join(', ')}; owner: ${owner ? `team ${safe(owner.team)}` : 'no team'}`);
+    lines.push(
+      `   cost ${finding.cost}, ${finding.certainty} after the entry, ${finding.paths} path${finding.paths === 1 ? '' : 's'} found through this root cause; entry points: ${(finding.entryPoints as string[]).map(safe).join(', ')}; owner: ${owner ? `team ${safe(owner.team)}` : 'no team'}`,
+    );
     lines.push(`   ${[path.source, ...path.steps.map((s) => String(s.to))].map(safe).join(' -> ')}`);
     for (const fix of finding.fixes as RankedFix[]) lines.push(`   fix (cuts ${fix.paths} of ${finding.paths}): ${safe(fix.action)}`);
     for (const gap of finding.coverageGaps as GapNote[]) lines.push(`   ${palette.heading('may not hold:')} ${describeGap(gap, safe)}`);
@@ -89,7 +99,9 @@ export function formatDiffText(diff: FindingsDiff, palette: Palette = PLAIN): st
     for (const {finding, changedObjects} of changes) {
       lines.push(`  ${palette.severity(finding.severity, `[${finding.severity.toUpperCase()}]`)} ${safe(finding.title)}`);
       lines.push(`     ${[finding.path.source, ...finding.path.steps.map((s) => s.to)].map(safe).join(' -> ')}`);
-      lines.push(`     changed: ${changedObjects.map((c) => `${safe(c.object)} (${c.change})`).join(', ') || 'no changed object found on or near its paths'}`);
+      lines.push(
+        `     changed: ${changedObjects.map((c) => `${safe(c.object)} (${c.change})`).join(', ') || 'no changed object found on or near its paths'}`,
+      );
     }
   };
   section('Added', diff.added);

@@ -58,7 +58,9 @@ export function* graphEdges(graph: KubeGraph, listed?: ListedEdges): Generator<R
     return {edge: {source, target, type, attack, ...rest}, order: `${source}\u0000${target}\u0000${type}`, rest};
   };
   for (const source of sources) {
-    const entries = graph.hasNode(source) ? graph.mapOutEdges(source, (_key, attributes, from, target) => entry(from, target, attributes)) : [];
+    const entries = graph.hasNode(source)
+      ? graph.mapOutEdges(source, (_key, attributes, from, target) => entry(from, target, attributes))
+      : [];
     for (const rule of rulesOf.get(source) ?? []) {
       for (const {target, attributes} of rule.edgesFrom!(listed!.context, source)) entries.push(entry(source, target, attributes));
     }

@@ -56,7 +56,12 @@ interface Frame {
 
 /** JSON.stringify's view of a value: after `toJSON`, and undefined for what it leaves out (undefined, functions, symbols). */
 function prepared(value: unknown, key: string): unknown {
-  if (value !== null && typeof value === 'object' && !(value instanceof LazyArray) && typeof (value as {toJSON?: unknown}).toJSON === 'function') {
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    !(value instanceof LazyArray) &&
+    typeof (value as {toJSON?: unknown}).toJSON === 'function'
+  ) {
     value = (value as {toJSON: (key: string) => unknown}).toJSON(key);
   }
   return typeof value === 'function' || typeof value === 'symbol' ? undefined : value;

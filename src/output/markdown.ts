@@ -29,7 +29,9 @@ type Step = Record<string, unknown> & {evidence: Array<{object: string; field?: 
 function stepsMarkdown(steps: readonly Step[]): string[] {
   const lines: string[] = [];
   steps.forEach((step, i) => {
-    lines.push(`${i + 1}. ${codeSpan(String(step.from))} → ${codeSpan(String(step.to))} **${step.type}** (${step.technique}, ${step.certainty}, cost ${step.cost})`);
+    lines.push(
+      `${i + 1}. ${codeSpan(String(step.from))} → ${codeSpan(String(step.to))} **${step.type}** (${step.technique}, ${step.certainty}, cost ${step.cost})`,
+    );
     for (const item of step.evidence) {
       const parts = [codeSpan(item.object), ...(item.field ? [codeSpan(item.field)] : [])];
       const value = item.value === undefined ? '' : ` = ${codeSpan(JSON.stringify(item.value))}`;
@@ -70,10 +72,14 @@ export function findingsMarkdown(json: FindingsJson): string {
     const owner = finding.owner as {team: string} | undefined;
     lines.push('', `### ${index + 1}. ${finding.severity}: ${finding.category}${owner ? ` (team ${codeSpan(owner.team)})` : ''}`, '');
     const gaps = finding.coverageGaps as GapNote[];
-    for (const fix of finding.fixes as Array<{action: string; paths: number}>) lines.push(`- fix (cuts ${fix.paths} of ${finding.paths}): ${codeSpan(fix.action)}`);
+    for (const fix of finding.fixes as Array<{action: string; paths: number}>)
+      lines.push(`- fix (cuts ${fix.paths} of ${finding.paths}): ${codeSpan(fix.action)}`);
     for (const gap of gaps) lines.push(`- may not hold: ${describeGap(gap, codeSpan)}`);
     if ((finding.fixes as unknown[]).length + gaps.length > 0) lines.push('');
-    lines.push(`Path (cost ${finding.cost}, ${finding.certainty} after the entry, ${finding.paths} found through this root cause): ${chain(path)}`, '');
+    lines.push(
+      `Path (cost ${finding.cost}, ${finding.certainty} after the entry, ${finding.paths} found through this root cause): ${chain(path)}`,
+      '',
+    );
     lines.push(...stepsMarkdown(path.steps));
   });
   return `${lines.join('\n')}\n`;
@@ -83,11 +89,26 @@ export function pathsMarkdown(json: PathsJson, from: readonly string[], to: read
   const lines = [`## kubepath paths from ${from.map(codeSpan).join(', ')} to ${to.map(codeSpan).join(', ')}`, ''];
   if (json.paths.length === 0) {
     lines.push('No attack path.');
-    if (json.reached) lines.push('', `The sources reach ${json.reached.nodes} nodes: ${Object.entries(json.reached.byKind).map(([kind, count]) => `${count} ${kind}`).join(', ') || 'none'}.`);
+    if (json.reached)
+      lines.push(
+        '',
+        `The sources reach ${json.reached.nodes} nodes: ${
+          Object.entries(json.reached.byKind)
+            .map(([kind, count]) => `${count} ${kind}`)
+            .join(', ') || 'none'
+        }.`,
+      );
     return `${lines.join('\n')}\n`;
   }
   json.paths.forEach((path, index) => {
-    lines.push(`### Path ${index + 1} of ${json.paths.length}, cost ${path.cost}`, '', chain(path), '', ...stepsMarkdown(path.steps as Step[]), '');
+    lines.push(
+      `### Path ${index + 1} of ${json.paths.length}, cost ${path.cost}`,
+      '',
+      chain(path),
+      '',
+      ...stepsMarkdown(path.steps as Step[]),
+      '',
+    );
   });
   return `${lines.join('\n').trimEnd()}\n`;
 }
@@ -95,12 +116,19 @@ export function pathsMarkdown(json: PathsJson, from: readonly string[], to: read
 /** `analyze -o markdown`'s posture: per team, a table of the checks broken and the workloads breaking them. */
 export function postureMarkdown(json: PostureJson): string {
   const {counts} = json;
-  const lines = ['', `## Pod security posture`, '', `${counts.baseline} breaking baseline, ${counts.restricted} breaking restricted, ${counts.hardening} hardening.`];
+  const lines = [
+    '',
+    `## Pod security posture`,
+    '',
+    `${counts.baseline} breaking baseline, ${counts.restricted} breaking restricted, ${counts.hardening} hardening.`,
+  ];
   for (const [team, levels] of groupedPosture(json.findings)) {
     lines.push('', `### Team ${codeSpan(team)}`, '', '| level | check | workloads | fix (first) |', '|---|---|---|---|');
     for (const [level, rules] of levels) {
       for (const [, findings] of rules) {
-        lines.push(`| ${LEVEL_NAMES[level]} | ${findings[0]!.title} (${findings.length}) | ${cell(subjectList(findings, codeSpan))} | ${cell(codeSpan(findings[0]!.fixes[0] ?? ''))} |`);
+        lines.push(
+          `| ${LEVEL_NAMES[level]} | ${findings[0]!.title} (${findings.length}) | ${cell(subjectList(findings, codeSpan))} | ${cell(codeSpan(findings[0]!.fixes[0] ?? ''))} |`,
+        );
       }
     }
   }

@@ -61,14 +61,21 @@ export function formatPathsTable(json: PathsJson, from: readonly string[], to: r
     const reached = json.reached;
     if (reached) {
       const kinds = Object.entries(reached.byKind).map(([kind, count]) => `${count} ${kind}`);
-      lines.push(reached.nodes === 0 ? 'The sources reach nothing: no attack edge leaves them.' : `The sources reach ${reached.nodes} nodes: ${kinds.join(', ')}.`);
-      if (reached.notable.length > 0) lines.push('Among them, cheapest first:', ...reached.notable.map(({node, cost}) => `  ${safe(node)} (cost ${cost})`));
+      lines.push(
+        reached.nodes === 0
+          ? 'The sources reach nothing: no attack edge leaves them.'
+          : `The sources reach ${reached.nodes} nodes: ${kinds.join(', ')}.`,
+      );
+      if (reached.notable.length > 0)
+        lines.push('Among them, cheapest first:', ...reached.notable.map(({node, cost}) => `  ${safe(node)} (cost ${cost})`));
     }
     return `${lines.join('\n')}\n`;
   }
   json.paths.forEach((path, index) => {
     if (index > 0) lines.push('');
-    lines.push(`${palette.heading(`Path ${index + 1} of ${json.paths.length}, cost ${path.cost}:`)} ${[path.source, ...path.steps.map((s) => String(s.to))].map(safe).join(' -> ')}`);
+    lines.push(
+      `${palette.heading(`Path ${index + 1} of ${json.paths.length}, cost ${path.cost}:`)} ${[path.source, ...path.steps.map((s) => String(s.to))].map(safe).join(' -> ')}`,
+    );
     lines.push(...stepLines(path.steps, '  ', palette));
   });
   return `${lines.join('\n')}\n`;
@@ -78,7 +85,9 @@ export function formatPathsTable(json: PathsJson, from: readonly string[], to: r
 export function stepLines(steps: ReadonlyArray<Record<string, unknown>>, indent: string, palette: Palette = PLAIN): string[] {
   const lines: string[] = [];
   steps.forEach((step, i) => {
-    lines.push(`${indent}${i + 1}. ${safe(String(step.from))} -> ${safe(String(step.to))}  ${step.type} (${step.technique}), ${step.certainty}, cost ${step.cost}`);
+    lines.push(
+      `${indent}${i + 1}. ${safe(String(step.from))} -> ${safe(String(step.to))}  ${step.type} (${step.technique}), ${step.certainty}, cost ${step.cost}`,
+    );
     for (const item of step.evidence as Array<{object: string; field?: string; value?: unknown; note?: string}>) {
       const where = [item.object, item.field].filter(Boolean).join(' ');
       const value = item.value === undefined ? '' : ` = ${JSON.stringify(item.value)}`;

@@ -21,7 +21,10 @@ export interface PostureJson {
 }
 
 export function postureJson(findings: readonly PostureFinding[], teamKeys: readonly string[]): PostureJson {
-  const counts = Object.fromEntries(POSTURE_LEVELS.map((level) => [level, findings.filter((f) => f.level === level).length])) as Record<PostureLevel, number>;
+  const counts = Object.fromEntries(POSTURE_LEVELS.map((level) => [level, findings.filter((f) => f.level === level).length])) as Record<
+    PostureLevel,
+    number
+  >;
   return {teamKeys: [...teamKeys], counts, findings: [...findings]};
 }
 
@@ -39,7 +42,11 @@ export function groupedPosture(findings: readonly PostureFinding[]): Map<string,
   return teams;
 }
 
-export const LEVEL_NAMES: Record<PostureLevel, string> = {baseline: 'breaks baseline', restricted: 'breaks restricted', hardening: 'hardening'};
+export const LEVEL_NAMES: Record<PostureLevel, string> = {
+  baseline: 'breaks baseline',
+  restricted: 'breaks restricted',
+  hardening: 'hardening',
+};
 const SUBJECTS_SHOWN = 8;
 
 export function subjectList(findings: readonly PostureFinding[], name: (text: string) => string): string {
@@ -49,7 +56,10 @@ export function subjectList(findings: readonly PostureFinding[], name: (text: st
 
 export function formatPostureText(json: PostureJson, palette: Palette = PLAIN): string {
   const {counts} = json;
-  const lines = ['', `${palette.heading('Pod security posture:')} ${counts.baseline} breaking baseline, ${counts.restricted} breaking restricted, ${counts.hardening} hardening (by team: ${json.teamKeys.map(safe).join(', ')}; -o json for every field and fix)`];
+  const lines = [
+    '',
+    `${palette.heading('Pod security posture:')} ${counts.baseline} breaking baseline, ${counts.restricted} breaking restricted, ${counts.hardening} hardening (by team: ${json.teamKeys.map(safe).join(', ')}; -o json for every field and fix)`,
+  ];
   if (json.findings.length === 0) lines.push('  Every workload meets the restricted level and the hardening checks.');
   for (const [team, levels] of groupedPosture(json.findings)) {
     lines.push(`  ${palette.heading(`team ${safe(team)}`)}`);

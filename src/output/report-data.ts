@@ -50,7 +50,18 @@ export function familyOf(type: string): EdgeFamily {
 export const NEIGHBOURS_SHOWN = 25;
 
 /** Node attributes worth showing beside id, kind, name and namespace. */
-const NODE_DETAILS = ['workloadKind', 'serviceAccount', 'nodeName', 'images', 'vulnerabilities', 'exploitableVulnerabilities', 'secretType', 'serviceType', 'labels', 'declared'] as const;
+const NODE_DETAILS = [
+  'workloadKind',
+  'serviceAccount',
+  'nodeName',
+  'images',
+  'vulnerabilities',
+  'exploitableVulnerabilities',
+  'secretType',
+  'serviceType',
+  'labels',
+  'declared',
+] as const;
 
 export interface ReportNode {
   id: string;
@@ -152,9 +163,18 @@ function postureByTeam(findings: Analysis['posture']): ReportPostureTeam[] {
   const why = new Map(POSTURE_RULES.map((rule) => [rule.id, rule.why]));
   return [...groupedPosture(findings)].map(([team, levels]) => {
     const checks = [...levels.values()].flatMap((rules) =>
-      [...rules.values()].map((list) => ({rule: list[0]!.rule, title: list[0]!.title, level: list[0]!.level, why: why.get(list[0]!.rule) ?? '', fix: list[0]!.fixes[0] ?? '', subjects: list.map((f) => f.subject)})),
+      [...rules.values()].map((list) => ({
+        rule: list[0]!.rule,
+        title: list[0]!.title,
+        level: list[0]!.level,
+        why: why.get(list[0]!.rule) ?? '',
+        fix: list[0]!.fixes[0] ?? '',
+        subjects: list.map((f) => f.subject),
+      })),
     );
-    const counts = Object.fromEntries(POSTURE_LEVELS.map((level) => [level, checks.filter((c) => c.level === level).reduce((sum, c) => sum + c.subjects.length, 0)])) as Record<PostureLevel, number>;
+    const counts = Object.fromEntries(
+      POSTURE_LEVELS.map((level) => [level, checks.filter((c) => c.level === level).reduce((sum, c) => sum + c.subjects.length, 0)]),
+    ) as Record<PostureLevel, number>;
     return {team, counts, checks};
   });
 }
@@ -296,7 +316,8 @@ function neighbourCandidates({moves, context}: Analysis, node: string): Map<stri
       const key = edgeKey(from, to, {type: rule.type, technique: rule.id});
       const known = found.get(key);
       if (known) known.cost = Math.min(known.cost, cost);
-      else if (from !== to) found.set(key, {key, cost, step: () => ({from, to, attributes: between(context, from, to)!.attributes as AttackEdgeAttributes})});
+      else if (from !== to)
+        found.set(key, {key, cost, step: () => ({from, to, attributes: between(context, from, to)!.attributes as AttackEdgeAttributes})});
     };
     for (const move of rule.groupsFrom(context, node)) for (const target of move.group.targets) lazy(node, target, move.cost);
     for (const group of rule.groupsTo(context, node)) for (const {source, cost} of group.sources) lazy(source, node, cost);
@@ -331,7 +352,12 @@ interface Merged {
  * in a Deployment's many pods reached the same way); their edges are redirected to it and
  * those that then coincide (same ends, type, technique) drawn once.
  */
-function mergeReplicas(nodes: readonly ReportNode[], edges: readonly ReportEdge[], drawn: ReadonlySet<string>, evidence: EvidenceTable): Merged {
+function mergeReplicas(
+  nodes: readonly ReportNode[],
+  edges: readonly ReportEdge[],
+  drawn: ReadonlySet<string>,
+  evidence: EvidenceTable,
+): Merged {
   const byWorkload = new Map<string, ReportNode[]>();
   for (const node of nodes) {
     const workload = node.details.workload;
@@ -365,9 +391,17 @@ function mergeReplicas(nodes: readonly ReportNode[], edges: readonly ReportEdge[
 function replicaNode(workload: string, pods: readonly ReportNode[]): ReportNode {
   const [first] = pods;
   const shared: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(first!.details)) if (pods.every((pod) => JSON.stringify(pod.details[name]) === JSON.stringify(value))) shared[name] = value;
+  for (const [name, value] of Object.entries(first!.details))
+    if (pods.every((pod) => JSON.stringify(pod.details[name]) === JSON.stringify(value))) shared[name] = value;
   const name = `${parseId(workload)?.components.at(-1) ?? workload} (${pods.length} pods)`;
-  return {id: `replicas:${workload}`, kind: 'Pod', name, namespace: first!.namespace, details: {...shared, workload}, replicas: pods.map((pod) => pod.id)};
+  return {
+    id: `replicas:${workload}`,
+    kind: 'Pod',
+    name,
+    namespace: first!.namespace,
+    details: {...shared, workload},
+    replicas: pods.map((pod) => pod.id),
+  };
 }
 
 /** One edge for every pod's: each pod's evidence and fixes are kept (any one pod left open keeps the path). */
@@ -461,7 +495,10 @@ export function reportData(analysis: Analysis, options: ReportOptions): ReportDa
     meta: reportMeta(options),
     versions: analysis.versions,
     severities: SEVERITIES,
-    counts: Object.fromEntries(SEVERITIES.map((severity) => [severity, findings.filter((f) => f.severity === severity).length])) as Record<Severity, number>,
+    counts: Object.fromEntries(SEVERITIES.map((severity) => [severity, findings.filter((f) => f.severity === severity).length])) as Record<
+      Severity,
+      number
+    >,
     entryPoints: analysis.entryPoints,
     chokePoints: chokePoints.map((fix) => ({action: fix.action, object: fix.object, paths: fix.paths})),
     findings: reportFindings(findings, drawnId),

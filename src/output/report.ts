@@ -45,7 +45,10 @@ const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(
 export function renderReport(data: ReportData): string {
   const scripts = {
     CYTOSCAPE: inlineScript('cytoscape', read(require.resolve('cytoscape/dist/cytoscape.min.js'))),
-    DAGRE: inlineScript('cytoscape-dagre', read(join(dirname(require.resolve('cytoscape-dagre/package.json')), 'dist', 'cytoscape-dagre.min.js'))),
+    DAGRE: inlineScript(
+      'cytoscape-dagre',
+      read(join(dirname(require.resolve('cytoscape-dagre/package.json')), 'dist', 'cytoscape-dagre.min.js')),
+    ),
     VIEWER: inlineScript('viewer', read(`${VIEWER}report.js`)),
   };
   const style = read(`${VIEWER}report.css`);

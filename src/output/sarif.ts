@@ -83,7 +83,13 @@ function codeFlow(path: AttackPath, context: SarifContext): Record<string, unkno
 }
 
 function ruleFor(id: string, name: string, text: string, technique: string, tags: string[]): Rule {
-  return {id, name, shortDescription: {text}, helpUri: `${INFORMATION_URI}/blob/main/docs/edges/${technique}.md`, properties: {tags: ['security', 'kubernetes', ...tags]}};
+  return {
+    id,
+    name,
+    shortDescription: {text},
+    helpUri: `${INFORMATION_URI}/blob/main/docs/edges/${technique}.md`,
+    properties: {tags: ['security', 'kubernetes', ...tags]},
+  };
 }
 
 function log(context: SarifContext, rules: Rule[], results: Array<Record<string, unknown>>): Record<string, unknown> {
@@ -103,7 +109,16 @@ export function findingsSarif(findings: readonly Finding[], context: SarifContex
     const technique = finding.rootCause.attributes.technique;
     const ruleId = `${finding.category}/${technique}`;
     if (!rules.has(ruleId)) {
-      rules.set(ruleId, ruleFor(ruleId, `${finding.category} via ${technique}`, `An entry point reaches ${finding.category} through ${technique}`, technique, [finding.category, technique]));
+      rules.set(
+        ruleId,
+        ruleFor(
+          ruleId,
+          `${finding.category} via ${technique}`,
+          `An entry point reaches ${finding.category} through ${technique}`,
+          technique,
+          [finding.category, technique],
+        ),
+      );
     }
     const fixes = finding.fixes.map((fix) => `fix (cuts ${fix.paths} of ${finding.paths}): ${fix.action}`);
     return {
@@ -113,10 +128,20 @@ export function findingsSarif(findings: readonly Finding[], context: SarifContex
       locations: [locationOf(finding.rootCause, context, describeStep(finding.rootCause))],
       codeFlows: [codeFlow(finding.path, context)],
       partialFingerprints: {kubepathFinding: finding.id},
-      properties: {'security-severity': SECURITY_SEVERITY[finding.severity], severity: finding.severity, category: finding.category, cost: finding.path.cost, entryPoints: finding.entryPoints},
+      properties: {
+        'security-severity': SECURITY_SEVERITY[finding.severity],
+        severity: finding.severity,
+        category: finding.category,
+        cost: finding.path.cost,
+        entryPoints: finding.entryPoints,
+      },
     };
   });
-  return log(context, [...rules.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), results);
+  return log(
+    context,
+    [...rules.values()].sort((a, b) => (a.id < b.id ? -1 : 1)),
+    results,
+  );
 }
 
 /** `paths -o sarif`: a result per path, cheapest first, located at its first step. */

@@ -37,7 +37,12 @@ function countBy<T>(items: Iterable<T>, key: (item: T) => string): Record<string
 }
 
 /** `listed`: how many edges of each type rules are asked for per source, which the graph does not hold; counted with its own. */
-export function summarize(model: ClusterModel, graph: KubeGraph, warnings: readonly string[], listed: ReadonlyMap<string, number> = new Map()): LoadSummary {
+export function summarize(
+  model: ClusterModel,
+  graph: KubeGraph,
+  warnings: readonly string[],
+  listed: ReadonlyMap<string, number> = new Map(),
+): LoadSummary {
   const {snapshot} = model;
   const objects: Record<string, number> = {};
   for (const spec of KINDS) {
@@ -98,7 +103,9 @@ export function renderSummaryText(summary: LoadSummary, verbose: boolean): strin
   const source = summary.source;
   if (source.mode === 'live') {
     const version = source.serverVersion ? `, ${safe(source.serverVersion)}` : '';
-    lines.push(`kubepath: live snapshot of ${safe(source.server ?? '?')} (context ${safe(source.context ?? '?')}${version}) taken ${source.collectedAt === undefined ? 'at an unknown time' : safe(source.collectedAt)}`);
+    lines.push(
+      `kubepath: live snapshot of ${safe(source.server ?? '?')} (context ${safe(source.context ?? '?')}${version}) taken ${source.collectedAt === undefined ? 'at an unknown time' : safe(source.collectedAt)}`,
+    );
   } else {
     lines.push(`kubepath: ${source.mode} snapshot from ${inputs.length} input file${inputs.length === 1 ? '' : 's'}`);
   }
@@ -119,9 +126,13 @@ export function renderSummaryText(summary: LoadSummary, verbose: boolean): strin
   lines.push(...table(Object.entries(summary.graph.edgesByType).map(([type, count]) => [type, String(count)])));
   const skippedTotal = summary.skipped.reduce((sum, s) => sum + s.count, 0);
   if (skippedTotal > 0) {
-    lines.push('', `Skipped ${skippedTotal} object${skippedTotal === 1 ? '' : 's'} of kinds kubepath does not read${verbose ? ':' : ' (--verbose names them)'}`);
+    lines.push(
+      '',
+      `Skipped ${skippedTotal} object${skippedTotal === 1 ? '' : 's'} of kinds kubepath does not read${verbose ? ':' : ' (--verbose names them)'}`,
+    );
     // Appended one by one: a file can name more kinds than a call takes arguments.
-    if (verbose) for (const line of table(summary.skipped.map((s) => [`${safe(s.apiVersion)} ${safe(s.kind)}`, String(s.count)]))) lines.push(line);
+    if (verbose)
+      for (const line of table(summary.skipped.map((s) => [`${safe(s.apiVersion)} ${safe(s.kind)}`, String(s.count)]))) lines.push(line);
   }
   if (summary.coverageGaps.length > 0) {
     lines.push('', 'Coverage gaps (kinds kubepath could not read, and what that may change):');

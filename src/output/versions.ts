@@ -11,14 +11,25 @@ import type {SupportVerdict} from '../version/support.js';
 import {PLAIN, type Palette} from './colour.js';
 import {safe} from './escape.js';
 
-const STATUS_WORDS: Record<SupportVerdict['status'], string> = {'end-of-life': 'OUT OF SUPPORT', maintenance: 'maintenance only', supported: 'supported', unknown: 'not judged'};
+const STATUS_WORDS: Record<SupportVerdict['status'], string> = {
+  'end-of-life': 'OUT OF SUPPORT',
+  maintenance: 'maintenance only',
+  supported: 'supported',
+  unknown: 'not judged',
+};
 
 /** The lines, without headings: `control plane v1.31.2 (the API server): OUT OF SUPPORT: ...`. */
 function versionLines(versions: ClusterVersions, name: (text: string) => string): string[] {
   const lines: string[] = [];
   const {controlPlane} = versions;
-  if (controlPlane) lines.push(`control plane ${name(controlPlane.version)} (${controlPlane.from}): ${STATUS_WORDS[controlPlane.support.status]}: ${controlPlane.support.note}`);
-  else lines.push('control plane: version unknown (the input does not say; give --kube-version to judge its support and the version-dependent edges)');
+  if (controlPlane)
+    lines.push(
+      `control plane ${name(controlPlane.version)} (${controlPlane.from}): ${STATUS_WORDS[controlPlane.support.status]}: ${controlPlane.support.note}`,
+    );
+  else
+    lines.push(
+      'control plane: version unknown (the input does not say; give --kube-version to judge its support and the version-dependent edges)',
+    );
   for (const kubelet of versions.kubelets) {
     const more = kubelet.nodes - kubelet.examples.length;
     const nodes = `${kubelet.nodes} node${kubelet.nodes === 1 ? '' : 's'}: ${kubelet.examples.map(name).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;

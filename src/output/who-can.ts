@@ -43,7 +43,14 @@ function row(identity: string, grant: Grant): string[] {
 
 export function formatWhoCanTable(request: RbacRequest, entries: readonly WhoCanEntry[]): string {
   if (entries.length === 0) return `No identity can ${safe(describeRequest(request))}.\n`;
-  const rows = [['IDENTITY', 'BINDING', 'ROLE', 'RULE', 'SCOPE', 'VIA'], ...entries.flatMap(({identity, grants}) => grants.map((g) => row(identity.id, g).map(safe)))];
+  const rows = [
+    ['IDENTITY', 'BINDING', 'ROLE', 'RULE', 'SCOPE', 'VIA'],
+    ...entries.flatMap(({identity, grants}) => grants.map((g) => row(identity.id, g).map(safe))),
+  ];
   const widths = rows[0]!.map((_h, column) => rows.reduce((widest, cells) => Math.max(widest, cells[column]!.length), 0));
-  return rows.map((cells) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ')).join('\n') + '\n';
+  return (
+    rows
+      .map((cells) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  '))
+      .join('\n') + '\n'
+  );
 }

@@ -16,7 +16,20 @@
  * folder, a link, a device or any other non-regular file, or that is (or would be read
  * back as) one of the command's inputs or a kubeconfig, is refused with exit 2.
  */
-import {chmodSync, closeSync, constants, fchmodSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmSync, write} from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  fchmodSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  write,
+} from 'node:fs';
 import {randomBytes} from 'node:crypto';
 import {once} from 'node:events';
 import {basename, dirname, join, resolve} from 'node:path';
@@ -135,14 +148,21 @@ export function checkOutputPath(path: string, kind: 'file' | 'folder', reads: Co
   const place = placeOf(path);
   const folders = reads.inputs.filter((input) => input !== STDIN && isFolder(input)).map((folder) => ({folder, ...walkFolder(folder)}));
   const read = [
-    ...[...reads.inputs, ...reads.files, ...folders.flatMap((walked) => walked.files)].map((file) => ({file, is: 'an input of this command'})),
+    ...[...reads.inputs, ...reads.files, ...folders.flatMap((walked) => walked.files)].map((file) => ({
+      file,
+      is: 'an input of this command',
+    })),
     ...reads.kubeconfigs.map((file) => ({file, is: 'a kubeconfig kubepath reads (--kubeconfig, KUBECONFIG, ~/.kube/config)'})),
   ];
   const overwritten = read.find(({file}) => file !== STDIN && placeOf(file) === place);
-  if (overwritten !== undefined) throw new UsageError(`cannot write ${path}: it is ${overwritten.file === path ? '' : `${overwritten.file}, `}${overwritten.is}`);
-  const readBack = kind === 'file' && readsAsManifest(basename(place)) ? folders.find((walked) => walked.folders.has(dirname(place))) : undefined;
+  if (overwritten !== undefined)
+    throw new UsageError(`cannot write ${path}: it is ${overwritten.file === path ? '' : `${overwritten.file}, `}${overwritten.is}`);
+  const readBack =
+    kind === 'file' && readsAsManifest(basename(place)) ? folders.find((walked) => walked.folders.has(dirname(place))) : undefined;
   if (readBack !== undefined) {
-    throw new UsageError(`cannot write ${path}: it is inside the input folder ${readBack.folder}, which would read it back as input next time; write it elsewhere`);
+    throw new UsageError(
+      `cannot write ${path}: it is inside the input folder ${readBack.folder}, which would read it back as input next time; write it elsewhere`,
+    );
   }
 }
 
@@ -171,7 +191,8 @@ function replacedMode(path: string, kind: 'file' | 'folder'): number | undefined
   if (!isFolder(folder)) throw new UsageError(`cannot write ${path}: the folder ${folder} does not exist`);
   if (kind === 'file' && /[\\/]$/.test(path)) throw new UsageError(`cannot write ${path}: it names a folder`);
   // The temporary goes in dirname(path): for `.` or `dir/..` that is the target itself or inside it.
-  if (kind === 'folder' && ['.', '..'].includes(basename(path))) throw new UsageError(`cannot write ${path}: name the folder by its own name, not . or ..`);
+  if (kind === 'folder' && ['.', '..'].includes(basename(path)))
+    throw new UsageError(`cannot write ${path}: name the folder by its own name, not . or ..`);
   let stats;
   try {
     stats = lstatSync(path);
@@ -196,7 +217,12 @@ function replacedMode(path: string, kind: 'file' | 'folder'): number | undefined
  * with EEXIST on a name taken by anything, a link included), fills it, and renames it
  * over the target. Whatever fails or signals on the way, the temporary goes.
  */
-async function replaceWhole(target: string, kind: 'file' | 'folder', options: WriteOptions, create: (temporary: string) => {fill: () => Promise<void>}): Promise<void> {
+async function replaceWhole(
+  target: string,
+  kind: 'file' | 'folder',
+  options: WriteOptions,
+  create: (temporary: string) => {fill: () => Promise<void>},
+): Promise<void> {
   const names = options.randomName ?? randomName;
   // Listening before the temporary exists: a signal between its creation and its registration would otherwise kill at once and leave it.
   holdSignals();
@@ -204,7 +230,8 @@ async function replaceWhole(target: string, kind: 'file' | 'folder', options: Wr
   try {
     let created: {fill: () => Promise<void>} | undefined;
     for (let attempt = 0; created === undefined; attempt++) {
-      if (attempt === NAME_ATTEMPTS) throw new UsageError(`cannot write ${target}: ${NAME_ATTEMPTS} random temporary names beside it were all taken`);
+      if (attempt === NAME_ATTEMPTS)
+        throw new UsageError(`cannot write ${target}: ${NAME_ATTEMPTS} random temporary names beside it were all taken`);
       const candidate = join(dirname(target), temporaryName(basename(target), names()));
       try {
         created = create(candidate);
@@ -272,7 +299,7 @@ async function writeAll(fd: number, chunks: Iterable<string>, target: string): P
   for (const block of blocks(chunks, FILE_BLOCK)) {
     const bytes = Buffer.from(block);
     try {
-      for (let offset = 0; offset < bytes.length; ) offset += (await writeAsync(fd, bytes, offset)).bytesWritten;
+      for (let offset = 0; offset < bytes.length;) offset += (await writeAsync(fd, bytes, offset)).bytesWritten;
     } catch (error) {
       throw cannotWrite(target, error);
     }

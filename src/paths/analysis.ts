@@ -61,7 +61,13 @@ export function analyze(model: ClusterModel, options: AnalysisOptions): Analysis
   const assumeBreach = selected.length > 0 ? selectNodes(graph, selected, '--assume-breach') : [];
   const crownJewels = options.crownJewels?.length ? selectNodes(graph, options.crownJewels, '--crown-jewel') : [];
   const moves = new AttackMoves(graph, context, RULES);
-  const found = findings(moves, {assumeBreach, anyPod, crownJewels, pathsPerEntry: 5, search: {maxDepth: options.maxDepth, definiteOnly: false}});
+  const found = findings(moves, {
+    assumeBreach,
+    anyPod,
+    crownJewels,
+    pathsPerEntry: 5,
+    search: {maxDepth: options.maxDepth, definiteOnly: false},
+  });
   const entryPoints = [...(graph.hasNode(INTERNET) ? [INTERNET] : []), ...assumeBreach, ...(anyPod ? [ANY_POD] : [])];
   const posture = postureFindings(context, {teamKeys: options.teamKeys, trustedRegistries: options.trustedRegistries});
   const teamKeys = options.teamKeys ?? DEFAULT_TEAM_KEYS;

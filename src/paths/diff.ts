@@ -76,7 +76,9 @@ const pathKey = (path: AttackPath): string => [path.source, ...path.steps.map((s
 const RBAC_KINDS = new Set(['ClusterRole', 'ClusterRoleBinding']);
 
 function attribute(finding: Finding, changed: ReadonlyMap<string, Change>): ChangedObject[] {
-  const named = new Set(finding.allPaths.flatMap((path) => path.steps.flatMap((step) => step.attributes.evidence.map((item) => item.object))));
+  const named = new Set(
+    finding.allPaths.flatMap((path) => path.steps.flatMap((step) => step.attributes.evidence.map((item) => item.object))),
+  );
   let objects = [...named].filter((object) => changed.has(object));
   if (objects.length === 0) {
     const namespaces = new Set(
@@ -100,15 +102,24 @@ export function diffFindings(
   holds: {before: PathHolds; after: PathHolds},
 ): FindingsDiff {
   const [old, now] = [new Map(before.map((f) => [f.id, f])), new Map(after.map((f) => [f.id, f]))];
-  const unique = (findings: readonly Finding[]) => [...new Map(findings.flatMap((f) => f.allPaths.map((path) => [pathKey(path), path] as const))).values()];
+  const unique = (findings: readonly Finding[]) => [
+    ...new Map(findings.flatMap((f) => f.allPaths.map((path) => [pathKey(path), path] as const))).values(),
+  ];
   return {
-    added: after.filter((f) => !old.has(f.id) && !holds.before(f.path)).map((finding) => ({finding, changedObjects: attribute(finding, changed)})),
-    removed: before.filter((f) => !now.has(f.id) && !holds.after(f.path)).map((finding) => ({finding, changedObjects: attribute(finding, changed)})),
+    added: after
+      .filter((f) => !old.has(f.id) && !holds.before(f.path))
+      .map((finding) => ({finding, changedObjects: attribute(finding, changed)})),
+    removed: before
+      .filter((f) => !now.has(f.id) && !holds.after(f.path))
+      .map((finding) => ({finding, changedObjects: attribute(finding, changed)})),
     severityChanged: after.flatMap((f) => {
       const was = old.get(f.id);
       return was && was.severity !== f.severity ? [{id: f.id, before: was.severity, after: f.severity}] : [];
     }),
-    paths: {added: unique(after).filter((path) => !holds.before(path)).length, removed: unique(before).filter((path) => !holds.after(path)).length},
+    paths: {
+      added: unique(after).filter((path) => !holds.before(path)).length,
+      removed: unique(before).filter((path) => !holds.after(path)).length,
+    },
   };
 }
 

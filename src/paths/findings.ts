@@ -84,13 +84,18 @@ export function crownJewels(graph: KubeGraph, marked: readonly string[] = []): M
   });
   const named = new Set(marked);
   graph.forEachNode((id, attributes) => {
-    const category = categoryOf(id, attributes, named.has(id) || labelOf(attributes) === 'true' || markedNamespaces.has(attributes.namespace ?? '\u0000'));
+    const category = categoryOf(
+      id,
+      attributes,
+      named.has(id) || labelOf(attributes) === 'true' || markedNamespaces.has(attributes.namespace ?? '\u0000'),
+    );
     if (category) jewels.get(category)!.add(id);
   });
   return jewels;
 }
 
-const labelOf = (attributes: NodeAttributes): string | undefined => (attributes.labels as Record<string, string> | undefined)?.[CROWN_JEWEL_LABEL];
+const labelOf = (attributes: NodeAttributes): string | undefined =>
+  (attributes.labels as Record<string, string> | undefined)?.[CROWN_JEWEL_LABEL];
 
 function categoryOf(id: string, attributes: NodeAttributes, marked: boolean): JewelCategory | undefined {
   if (id === CLUSTER_ADMIN) return 'cluster-admin';
@@ -107,7 +112,10 @@ function categoryOf(id: string, attributes: NodeAttributes, marked: boolean): Je
  * that move cuts them all.
  */
 function rootCause(path: AttackPath): PathStep {
-  return path.steps.find((step) => step.attributes.type !== 'CAN_REACH' && step.attributes.type !== 'MEMBER_OF') ?? path.steps[path.steps.length - 1]!;
+  return (
+    path.steps.find((step) => step.attributes.type !== 'CAN_REACH' && step.attributes.type !== 'MEMBER_OF') ??
+    path.steps[path.steps.length - 1]!
+  );
 }
 
 /** docs/findings.md: what is reached, from where. */
@@ -119,14 +127,22 @@ export function severityOf(category: JewelCategory, fromInternet: boolean): Seve
 const stepKey = (step: PathStep): string => `${step.from} ${step.attributes.technique} ${step.to}`;
 
 function titleOf(category: JewelCategory, path: AttackPath, cause: PathStep): string {
-  const what = {'cluster-admin': 'cluster-admin', node: `root on ${path.target}`, secret: `Secret ${path.target}`, 'kube-system': `${path.target} in kube-system`, marked: `crown jewel ${path.target}`}[category];
+  const what = {
+    'cluster-admin': 'cluster-admin',
+    node: `root on ${path.target}`,
+    secret: `Secret ${path.target}`,
+    'kube-system': `${path.target} in kube-system`,
+    marked: `crown jewel ${path.target}`,
+  }[category];
   return `${path.source} reaches ${what}: ${cause.from} ${cause.attributes.type} ${cause.to}`;
 }
 
 /** Per category, then entry point: the cheapest paths, grouped by root cause, ranked. */
 export function findings(moves: AttackMoves, options: FindingsOptions): Finding[] {
   const jewels = crownJewels(moves.graph, options.crownJewels);
-  const entries = [...(moves.graph.hasNode(INTERNET) ? [INTERNET] : []), ...[...options.assumeBreach].sort(compareStrings)].map((entry) => ({entry, sources: [entry]}));
+  const entries = [...(moves.graph.hasNode(INTERNET) ? [INTERNET] : []), ...[...options.assumeBreach].sort(compareStrings)].map(
+    (entry) => ({entry, sources: [entry]}),
+  );
   if (options.anyPod) entries.push({entry: ANY_POD, sources: moves.context.model.pods.map((pod) => pod.id).sort(compareStrings)});
   const byKey = new Map<string, Finding>();
   // A finding's id names its category, so categories are independent: one at a time, its bounds
@@ -146,25 +162,51 @@ export function findings(moves: AttackMoves, options: FindingsOptions): Finding[
         const certainty = path.steps.slice(1).every((step) => step.attributes.certainty === 'definite') ? 'definite' : 'conditional';
         const known = byKey.get(id);
         if (!known) {
-          byKey.set(id, {id, severity, category, title: titleOf(category, path, cause), entryPoints: [path.source], path, paths: 1, allPaths: [path], fixes: [], rootCause: cause, certainty, coverageGaps: []});
+          byKey.set(id, {
+            id,
+            severity,
+            category,
+            title: titleOf(category, path, cause),
+            entryPoints: [path.source],
+            path,
+            paths: 1,
+            allPaths: [path],
+            fixes: [],
+            rootCause: cause,
+            certainty,
+            coverageGaps: [],
+          });
           continue;
         }
         known.paths++;
         known.allPaths.push(path);
         if (!known.entryPoints.includes(path.source)) known.entryPoints.push(path.source);
         // The finding keeps its gravest entry, then its cheapest path.
-        if (SEVERITIES.indexOf(severity) < SEVERITIES.indexOf(known.severity) || (severity === known.severity && path.cost < known.path.cost)) {
+        if (
+          SEVERITIES.indexOf(severity) < SEVERITIES.indexOf(known.severity) ||
+          (severity === known.severity && path.cost < known.path.cost)
+        ) {
           Object.assign(known, {severity, path, certainty, title: titleOf(category, path, cause)});
         }
       }
     }
   }
   return [...byKey.values()]
-    .map((finding) => ({...finding, entryPoints: [...finding.entryPoints].sort(compareStrings), fixes: rankFixes(finding.allPaths, 3), coverageGaps: gapsOnPaths(finding.allPaths, moves.context.model.snapshot.coverage.gaps)}))
-    .sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || a.path.cost - b.path.cost || compareStrings(a.id, b.id));
+    .map((finding) => ({
+      ...finding,
+      entryPoints: [...finding.entryPoints].sort(compareStrings),
+      fixes: rankFixes(finding.allPaths, 3),
+      coverageGaps: gapsOnPaths(finding.allPaths, moves.context.model.snapshot.coverage.gaps),
+    }))
+    .sort(
+      (a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || a.path.cost - b.path.cost || compareStrings(a.id, b.id),
+    );
 }
 
 /** The changes that cut the most paths of all findings: the cluster's choke points. */
 export function chokePoints(found: readonly Finding[], limit = 10): RankedFix[] {
-  return rankFixes(found.flatMap((finding) => finding.allPaths), limit);
+  return rankFixes(
+    found.flatMap((finding) => finding.allPaths),
+    limit,
+  );
 }

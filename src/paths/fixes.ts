@@ -11,7 +11,6 @@ import type {EdgeRule, Fix} from '../edges/rule.js';
 import {compareStrings} from '../util/order.js';
 import type {AttackPath, PathStep} from './search.js';
 
-
 export interface RankedFix extends Fix {
   /** How many of the given paths it cuts. */
   paths: number;

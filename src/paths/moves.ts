@@ -60,13 +60,18 @@ export class AttackMoves {
     return this.adjacent(this.inEdges, node, 'forEachInEdge');
   }
 
-  private adjacent(cache: Map<string, readonly AttackStep[]>, node: string, method: 'forEachOutEdge' | 'forEachInEdge'): readonly AttackStep[] {
+  private adjacent(
+    cache: Map<string, readonly AttackStep[]>,
+    node: string,
+    method: 'forEachOutEdge' | 'forEachInEdge',
+  ): readonly AttackStep[] {
     let steps = cache.get(node);
     if (!steps) {
       const found: AttackStep[] = [];
       if (this.graph.hasNode(node)) {
         this.graph[method](node, (_key, attributes, source, target) => {
-          if (attributes.attack) found.push({node: method === 'forEachOutEdge' ? target : source, attributes: attributes as AttackEdgeAttributes});
+          if (attributes.attack)
+            found.push({node: method === 'forEachOutEdge' ? target : source, attributes: attributes as AttackEdgeAttributes});
         });
       }
       cache.set(node, (steps = found.length > 0 ? found : NONE));

@@ -137,7 +137,8 @@ export function distancesTo(moves: AttackMoves, targets: Iterable<string>, defin
         }
       }
     } else if (groups.get(item) === cost) {
-      for (const {source, cost: moveCost, certainty} of item.sources) if (!definiteOnly || certainty === 'definite') relax(source, cost + moveCost);
+      for (const {source, cost: moveCost, certainty} of item.sources)
+        if (!definiteOnly || certainty === 'definite') relax(source, cost + moveCost);
     }
   }
   return {
@@ -217,7 +218,15 @@ class MoveOrder {
     const found: Move[] = [];
     for (const {node: target, attributes} of this.moves.edgesOutOf(node)) {
       const bound = this.distances.node(target);
-      if (bound < Infinity) found.push({estimate: attributes.cost + bound, cost: attributes.cost, certainty: attributes.certainty, technique: attributes.technique, target, attributes});
+      if (bound < Infinity)
+        found.push({
+          estimate: attributes.cost + bound,
+          cost: attributes.cost,
+          certainty: attributes.certainty,
+          technique: attributes.technique,
+          target,
+          attributes,
+        });
     }
     for (const {rule, group, cost, certainty} of this.moves.groupsFrom(node)) {
       const relay = this.groupRelay(rule, group);
@@ -226,7 +235,8 @@ class MoveOrder {
     for (const pod of this.moves.nodeLocal(node)) {
       const bound = this.distances.node(pod);
       const step = this.moves.stepInto(this.moves.classOf(pod)!);
-      if (bound < Infinity) found.push({estimate: step.cost + bound, cost: step.cost, certainty: step.certainty, technique: NETWORK_TECHNIQUE, target: pod});
+      if (bound < Infinity)
+        found.push({estimate: step.cost + bound, cost: step.cost, certainty: step.certainty, technique: NETWORK_TECHNIQUE, target: pod});
     }
     // Stable: equal estimates keep the graph's, then the rules', order.
     found.sort((a, b) => a.estimate - b.estimate);
@@ -261,13 +271,18 @@ class MoveOrder {
 
   groupRelay(rule: EdgeRule, group: MoveGroup): Relay {
     let relay = this.groupRelays.get(group);
-    if (!relay) this.groupRelays.set(group, (relay = {targets: group.targets, technique: rule.id, rule, bound: this.distances.group(group)}));
+    if (!relay)
+      this.groupRelays.set(group, (relay = {targets: group.targets, technique: rule.id, rule, bound: this.distances.group(group)}));
     return relay;
   }
 
   classRelay(index: number): Relay {
     let relay = this.classRelays.get(index);
-    if (!relay) this.classRelays.set(index, (relay = {targets: this.moves.classes()[index]!.pods, technique: NETWORK_TECHNIQUE, bound: this.distances.cls(index)}));
+    if (!relay)
+      this.classRelays.set(
+        index,
+        (relay = {targets: this.moves.classes()[index]!.pods, technique: NETWORK_TECHNIQUE, bound: this.distances.cls(index)}),
+      );
     return relay;
   }
 }
@@ -436,14 +451,17 @@ class AStar {
     const relay = cursor.banned ? {...shared, banned: cursor.banned} : shared;
     const known = this.relayLabels.get(relay);
     if (known && known.cost <= cost) return;
-    if (this.push(cost, cost + relay.bound, {kind: 'relay', relay})) this.relayLabels.set(relay, {cost, hops: cursor.hops, from: cursor.node, expanded: false});
+    if (this.push(cost, cost + relay.bound, {kind: 'relay', relay}))
+      this.relayLabels.set(relay, {cost, hops: cursor.hops, from: cursor.node, expanded: false});
   }
 
   /** Queues the cursor at the estimate of its next move, if it has one. */
   private advance(cursor: MoveCursor | NetworkCursor): void {
     let estimate: number | undefined;
-    if (cursor.kind === 'moves') estimate = cursor.index < cursor.moves.length ? cursor.cost + cursor.moves[cursor.index]!.estimate : undefined;
-    else estimate = cursor.index < cursor.classes!.length ? cursor.cost + this.order.classEstimate(cursor.classes![cursor.index]!) : undefined;
+    if (cursor.kind === 'moves')
+      estimate = cursor.index < cursor.moves.length ? cursor.cost + cursor.moves[cursor.index]!.estimate : undefined;
+    else
+      estimate = cursor.index < cursor.classes!.length ? cursor.cost + this.order.classEstimate(cursor.classes![cursor.index]!) : undefined;
     if (estimate !== undefined) this.push(cursor.cost, estimate, cursor);
   }
 
@@ -458,7 +476,12 @@ class AStar {
     if (this.request.options.definiteOnly && move.certainty !== 'definite') return;
     if (move.relay) this.relaxRelay(move.relay, cost + move.cost, cursor);
     else if (!banned?.has(moveKey(move.target!, move.technique))) {
-      this.relax(move.target!, cost + move.cost, hops, move.attributes ? {from: node, edge: {source: node, target: move.target!, attributes: move.attributes}} : {from: node});
+      this.relax(
+        move.target!,
+        cost + move.cost,
+        hops,
+        move.attributes ? {from: node, edge: {source: node, target: move.target!, attributes: move.attributes}} : {from: node},
+      );
     }
   }
 }
@@ -477,7 +500,8 @@ function pathTo(moves: AttackMoves, labels: Map<string, Label>, target: string):
 }
 
 const costOf = (steps: readonly PathStep[]): number => steps.reduce((sum, step) => sum + step.attributes.cost, 0);
-const pathKey = (path: AttackPath): string => [path.source, ...path.steps.map((s) => `${s.attributes.technique}\u0000${s.to}`)].join('\u0001');
+const pathKey = (path: AttackPath): string =>
+  [path.source, ...path.steps.map((s) => `${s.attributes.technique}\u0000${s.to}`)].join('\u0001');
 const nodesOf = (path: AttackPath): string[] => [path.source, ...path.steps.map((s) => s.to)];
 
 /** The cheapest path from the sources to a target, if any costs at most the request's limit. */
@@ -530,7 +554,8 @@ export function cheapestPaths(
       const banned = new Set<string>();
       for (const path of accepted) {
         const pathNodes = nodesOf(path);
-        if (pathNodes.length > i + 1 && root.every((node, j) => pathNodes[j] === node)) banned.add(moveKey(pathNodes[i + 1]!, path.steps[i]!.attributes.technique));
+        if (pathNodes.length > i + 1 && root.every((node, j) => pathNodes[j] === node))
+          banned.add(moveKey(pathNodes[i + 1]!, path.steps[i]!.attributes.technique));
       }
       const restrictions: Restrictions = {nodes: new Set(root.slice(0, i)), moves: new Map([[nodes[i]!, banned]])};
       const rootCost = costOf(previous.steps.slice(0, i));

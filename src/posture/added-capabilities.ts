@@ -3,7 +3,21 @@ import {capabilityName, containersOf} from '../graph/pod-spec.js';
 import type {PostureRule} from './rule.js';
 
 /** What PSS baseline lets a container add: the container runtimes' usual defaults. */
-export const BASELINE_CAPABILITIES = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
+export const BASELINE_CAPABILITIES = new Set([
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
+]);
 
 export const addedCapabilities: PostureRule = {
   id: 'added-capabilities',
@@ -15,7 +29,12 @@ export const addedCapabilities: PostureRule = {
       (ref.container.securityContext?.capabilities?.add ?? []).flatMap((added, index) => {
         if (BASELINE_CAPABILITIES.has(capabilityName(added))) return [];
         const fieldPath = `${ref.path}.securityContext.capabilities.add[${index}]`;
-        return [{evidence: {object: pod.source.object, field: fieldPath, value: added, note: `adds ${capabilityName(added)}`}, fix: `remove ${added} from ${ref.path}.securityContext.capabilities.add`}];
+        return [
+          {
+            evidence: {object: pod.source.object, field: fieldPath, value: added, note: `adds ${capabilityName(added)}`},
+            fix: `remove ${added} from ${ref.path}.securityContext.capabilities.add`,
+          },
+        ];
       }),
     ),
 };

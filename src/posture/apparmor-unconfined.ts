@@ -10,6 +10,13 @@ export const apparmorUnconfined: PostureRule = {
   check: (pod, {model}) =>
     containersOf(pod).flatMap((ref) => {
       const evidence = appArmorUnconfined(pod, ref, model.kubernetesVersion);
-      return evidence ? [{evidence: {...evidence, note: 'AppArmor is off'}, fix: `set ${evidence.field} to RuntimeDefault (remove the annotation; set securityContext.appArmorProfile.type)`}] : [];
+      return evidence
+        ? [
+            {
+              evidence: {...evidence, note: 'AppArmor is off'},
+              fix: `set ${evidence.field} to RuntimeDefault (remove the annotation; set securityContext.appArmorProfile.type)`,
+            },
+          ]
+        : [];
     }),
 };

@@ -14,14 +14,25 @@ export const capabilitiesNotDropped: PostureRule = {
       const violations: Violation[] = [];
       if (!(capabilities?.drop ?? []).some((name) => capabilityName(name) === 'ALL')) {
         const fieldPath = `${ref.path}.securityContext.capabilities.drop`;
-        violations.push({evidence: {object: pod.source.object, field: fieldPath, value: capabilities?.drop ? JSON.stringify(capabilities.drop) : 'unset', note: 'does not drop ALL'}, fix: `set ${fieldPath}: [ALL]`});
+        violations.push({
+          evidence: {
+            object: pod.source.object,
+            field: fieldPath,
+            value: capabilities?.drop ? JSON.stringify(capabilities.drop) : 'unset',
+            note: 'does not drop ALL',
+          },
+          fix: `set ${fieldPath}: [ALL]`,
+        });
       }
       // Those beyond the baseline's list are added-capabilities' (baseline) findings.
       (capabilities?.add ?? []).forEach((added, index) => {
         const name = capabilityName(added);
         if (name === 'NET_BIND_SERVICE' || !BASELINE_CAPABILITIES.has(name)) return;
         const fieldPath = `${ref.path}.securityContext.capabilities.add[${index}]`;
-        violations.push({evidence: {object: pod.source.object, field: fieldPath, value: added, note: `adds ${name}`}, fix: `remove ${added} from ${ref.path}.securityContext.capabilities.add`});
+        violations.push({
+          evidence: {object: pod.source.object, field: fieldPath, value: added, note: `adds ${name}`},
+          fix: `remove ${added} from ${ref.path}.securityContext.capabilities.add`,
+        });
       });
       return violations;
     }),

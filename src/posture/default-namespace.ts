@@ -8,6 +8,11 @@ export const defaultNamespace: PostureRule = {
   why: 'default is where everything lands unnamed: its service account, policies and RBAC are rarely scoped to one application',
   check: (pod) =>
     pod.namespace === 'default'
-      ? [{evidence: {object: pod.source.object, field: 'metadata.namespace', value: 'default', note: 'in the default namespace'}, fix: 'move it into a namespace of its own, with its own service account and policies'}]
+      ? [
+          {
+            evidence: {object: pod.source.object, field: 'metadata.namespace', value: 'default', note: 'in the default namespace'},
+            fix: 'move it into a namespace of its own, with its own service account and policies',
+          },
+        ]
       : [],
 };

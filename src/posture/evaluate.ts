@@ -104,7 +104,12 @@ export function ownerOf(model: ClusterModel, pod: PodInfo, keys: readonly string
  * names one (where the attacker lands, or the breached pod, when its team is named),
  * else of the first namespace on it that names a team.
  */
-export function pathOwner(model: ClusterModel, nodes: readonly string[], namespaceOf: (id: string) => string | undefined, keys: readonly string[]): Ownership | undefined {
+export function pathOwner(
+  model: ClusterModel,
+  nodes: readonly string[],
+  namespaceOf: (id: string) => string | undefined,
+  keys: readonly string[],
+): Ownership | undefined {
   for (const id of nodes) {
     const pod = model.podsById.get(id);
     const owner = pod && ownerOf(model, pod, keys);
@@ -125,7 +130,9 @@ export interface PostureOptions {
 
 export function postureFindings(ruleContext: RuleContext, options: PostureOptions = {}): PostureFinding[] {
   const teamKeys = options.teamKeys ?? DEFAULT_TEAM_KEYS;
-  const context: PostureContext = Object.assign(Object.create(ruleContext) as RuleContext, {trustedRegistries: options.trustedRegistries ?? []});
+  const context: PostureContext = Object.assign(Object.create(ruleContext) as RuleContext, {
+    trustedRegistries: options.trustedRegistries ?? [],
+  });
   const findings: PostureFinding[] = [];
   for (const subject of subjects(context.model)) {
     const owner = ownerOf(context.model, subject.pod, teamKeys);

@@ -3,7 +3,7 @@ import type {PostureRule, Violation} from './rule.js';
 
 const WHAT = {
   hostNetwork: "shares the node's network: its interfaces, localhost services and the kubelet's port, past every NetworkPolicy",
-  hostPID: "sees every process on the node: their environments and open files; with ptrace, their memory",
+  hostPID: 'sees every process on the node: their environments and open files; with ptrace, their memory',
   hostIPC: "shares the node's IPC namespace: other processes' shared memory",
 } as const;
 
@@ -17,7 +17,10 @@ export const hostNamespaces: PostureRule = {
     for (const key of ['hostNetwork', 'hostPID', 'hostIPC'] as const) {
       if (pod.spec[key] !== true) continue;
       const fieldPath = `${pod.source.specPath}.${key}`;
-      violations.push({evidence: {object: pod.source.object, field: fieldPath, value: true, note: WHAT[key]}, fix: `remove ${fieldPath} (or set it to false)`});
+      violations.push({
+        evidence: {object: pod.source.object, field: fieldPath, value: true, note: WHAT[key]},
+        fix: `remove ${fieldPath} (or set it to false)`,
+      });
     }
     return violations;
   },

@@ -11,6 +11,11 @@ export const hostPath: PostureRule = {
       const path = volume.hostPath?.path;
       if (volume.hostPath === undefined || volume.hostPath === null) return [];
       const fieldPath = `${pod.source.specPath}.volumes[${index}].hostPath.path`;
-      return [{evidence: {object: pod.source.object, field: fieldPath, value: path ?? '', note: `volume ${volume.name ?? index} is a host path`}, fix: `replace volume ${volume.name ?? index} (${pod.source.specPath}.volumes[${index}]) with an emptyDir, configMap or persistentVolumeClaim`}];
+      return [
+        {
+          evidence: {object: pod.source.object, field: fieldPath, value: path ?? '', note: `volume ${volume.name ?? index} is a host path`},
+          fix: `replace volume ${volume.name ?? index} (${pod.source.specPath}.volumes[${index}]) with an emptyDir, configMap or persistentVolumeClaim`,
+        },
+      ];
     }),
 };

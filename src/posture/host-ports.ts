@@ -12,7 +12,12 @@ export const hostPorts: PostureRule = {
       (ref.container.ports ?? []).flatMap((port, index) => {
         if (!port.hostPort) return [];
         const fieldPath = `${ref.path}.ports[${index}].hostPort`;
-        return [{evidence: {object: pod.source.object, field: fieldPath, value: port.hostPort, note: "listens on the node's address"}, fix: `remove ${fieldPath}; expose the port through a Service`}];
+        return [
+          {
+            evidence: {object: pod.source.object, field: fieldPath, value: port.hostPort, note: "listens on the node's address"},
+            fix: `remove ${fieldPath}; expose the port through a Service`,
+          },
+        ];
       }),
     ),
 };

@@ -11,6 +11,9 @@ export const imageLatest: PostureRule = {
     imageViolations(pod, (image, _written, fieldPath) =>
       image.digest || (image.tag !== undefined && image.tag !== 'latest')
         ? undefined
-        : {note: image.tag ? 'the latest tag' : 'no tag: latest', fix: `pin ${fieldPath} to a version and its digest (${image.registry}/${image.repository}:<version>@sha256:...)`},
+        : {
+            note: image.tag ? 'the latest tag' : 'no tag: latest',
+            fix: `pin ${fieldPath} to a version and its digest (${image.registry}/${image.repository}:<version>@sha256:...)`,
+          },
     ),
 };

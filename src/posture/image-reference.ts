@@ -18,7 +18,10 @@ export function trustedBy(image: ImageReference, entry: string): boolean {
  * One violation per container whose image `judge` faults: the three image checks
  * differ only in what they ask of the parsed reference.
  */
-export function imageViolations(pod: PodInfo, judge: (image: ImageReference, written: string, fieldPath: string) => {note: string; fix: string} | undefined): Violation[] {
+export function imageViolations(
+  pod: PodInfo,
+  judge: (image: ImageReference, written: string, fieldPath: string) => {note: string; fix: string} | undefined,
+): Violation[] {
   return containersOf(pod).flatMap((ref) => {
     const written = ref.container.image;
     if (!written) return [];

@@ -9,6 +9,8 @@ export const imageWithoutDigest: PostureRule = {
   why: 'a tag can be pushed again: the registry, or whoever can push to it, decides what the next pod runs',
   check: (pod) =>
     imageViolations(pod, (image, written, fieldPath) =>
-      image.digest || image.tag === undefined || image.tag === 'latest' ? undefined : {note: `tag ${image.tag}, no digest`, fix: `pin ${fieldPath} to its digest (${written}@sha256:...)`},
+      image.digest || image.tag === undefined || image.tag === 'latest'
+        ? undefined
+        : {note: `tag ${image.tag}, no digest`, fix: `pin ${fieldPath} to its digest (${written}@sha256:...)`},
     ),
 };

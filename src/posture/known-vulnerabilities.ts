@@ -30,10 +30,16 @@ export const knownVulnerabilities: PostureRule = {
       const upgrades = [...new Set(exploitable.filter((v) => v.fixed).map((v) => `${v.package} to ${v.fixed}`))].sort(compareStrings);
       return [
         {
-          evidence: {object: pod.source.object, field: `${path}.image`, value: container.image ?? '', note: describeExploitable(exploitable)},
-          fix: upgrades.length > 0
-            ? `rebuild or upgrade the image of ${path}: ${upgrades.join(', ')}`
-            : `no fixed version is published for ${exploitable.map((v) => v.id).join(', ')}: keep ${path} off the network paths (kubepath contain) until one is`,
+          evidence: {
+            object: pod.source.object,
+            field: `${path}.image`,
+            value: container.image ?? '',
+            note: describeExploitable(exploitable),
+          },
+          fix:
+            upgrades.length > 0
+              ? `rebuild or upgrade the image of ${path}: ${upgrades.join(', ')}`
+              : `no fixed version is published for ${exploitable.map((v) => v.id).join(', ')}: keep ${path} off the network paths (kubepath contain) until one is`,
         },
       ];
     });

@@ -12,6 +12,16 @@ export const privilegeEscalation: PostureRule = {
       const value = ref.container.securityContext?.allowPrivilegeEscalation;
       if (value === false) return [];
       const fieldPath = `${ref.path}.securityContext.allowPrivilegeEscalation`;
-      return [{evidence: {object: pod.source.object, field: fieldPath, value: value ?? 'unset', note: value === true ? 'allowed' : 'not set: allowed by default'}, fix: `set ${fieldPath}: false`}];
+      return [
+        {
+          evidence: {
+            object: pod.source.object,
+            field: fieldPath,
+            value: value ?? 'unset',
+            note: value === true ? 'allowed' : 'not set: allowed by default',
+          },
+          fix: `set ${fieldPath}: false`,
+        },
+      ];
     }),
 };

@@ -12,6 +12,11 @@ export const procMount: PostureRule = {
       const value = ref.container.securityContext?.procMount;
       if (value === undefined || value === null || value === 'Default') return [];
       const fieldPath = `${ref.path}.securityContext.procMount`;
-      return [{evidence: {object: pod.source.object, field: fieldPath, value, note: '/proc is not masked'}, fix: `remove ${fieldPath} (or set it to Default)`}];
+      return [
+        {
+          evidence: {object: pod.source.object, field: fieldPath, value, note: '/proc is not masked'},
+          fix: `remove ${fieldPath} (or set it to Default)`,
+        },
+      ];
     }),
 };

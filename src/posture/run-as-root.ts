@@ -19,7 +19,9 @@ export const runAsRoot: PostureRule = {
       if (nonRoot.value === true) continue;
       // Unset everywhere: one fix at the pod level covers every container.
       const where = nonRoot.set ? nonRoot : {...nonRoot, field: `${pod.source.specPath}.securityContext.runAsNonRoot`};
-      const note = nonRoot.set ? `runAsNonRoot is false for ${containerName(ref)}` : `runAsNonRoot is not set for ${containerName(ref)}: the image's user decides`;
+      const note = nonRoot.set
+        ? `runAsNonRoot is false for ${containerName(ref)}`
+        : `runAsNonRoot is not set for ${containerName(ref)}: the image's user decides`;
       if (!violations.has(where.field)) violations.set(where.field, {evidence: at(pod, where, note), fix: `set ${where.field}: true`});
     }
     return [...violations.values()];

@@ -19,13 +19,19 @@ export function effective(pod: PodInfo, ref: ContainerRef, ...path: string[]): E
   const own = field(ref.container.securityContext, ...path);
   if (own !== undefined && own !== null) return {value: own, field: `${ref.path}.securityContext.${path.join('.')}`, set: true};
   const podLevel = field(pod.spec.securityContext, ...path);
-  if (podLevel !== undefined && podLevel !== null) return {value: podLevel, field: `${pod.source.specPath}.securityContext.${path.join('.')}`, set: true};
+  if (podLevel !== undefined && podLevel !== null)
+    return {value: podLevel, field: `${pod.source.specPath}.securityContext.${path.join('.')}`, set: true};
   return {value: undefined, field: `${ref.path}.securityContext.${path.join('.')}`, set: false};
 }
 
 /** Evidence for a field that is set (its value) or missing (`unset`, with the note saying so). */
 export function at(pod: PodInfo, where: Effective, note: string): Evidence {
-  const value = where.set && (typeof where.value === 'string' || typeof where.value === 'number' || typeof where.value === 'boolean') ? where.value : where.set ? JSON.stringify(where.value) : 'unset';
+  const value =
+    where.set && (typeof where.value === 'string' || typeof where.value === 'number' || typeof where.value === 'boolean')
+      ? where.value
+      : where.set
+        ? JSON.stringify(where.value)
+        : 'unset';
   return {object: pod.source.object, field: where.field, value, note};
 }
 

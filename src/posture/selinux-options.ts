@@ -17,12 +17,18 @@ export const selinuxOptions: PostureRule = {
       if (options === undefined || options === null) return;
       const type = field(options, 'type');
       if (typeof type === 'string' && !ALLOWED_TYPES.has(type)) {
-        violations.set(`${base}.type`, {evidence: {object: pod.source.object, field: `${base}.type`, value: type, note: `SELinux type ${type} is not a container type`}, fix: `remove ${base}.type (or set container_t)`});
+        violations.set(`${base}.type`, {
+          evidence: {object: pod.source.object, field: `${base}.type`, value: type, note: `SELinux type ${type} is not a container type`},
+          fix: `remove ${base}.type (or set container_t)`,
+        });
       }
       for (const key of ['user', 'role']) {
         const value = field(options, key);
         if (typeof value === 'string' && value !== '') {
-          violations.set(`${base}.${key}`, {evidence: {object: pod.source.object, field: `${base}.${key}`, value, note: `a custom SELinux ${key}`}, fix: `remove ${base}.${key}`});
+          violations.set(`${base}.${key}`, {
+            evidence: {object: pod.source.object, field: `${base}.${key}`, value, note: `a custom SELinux ${key}`},
+            fix: `remove ${base}.${key}`,
+          });
         }
       }
     };

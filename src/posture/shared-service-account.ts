@@ -36,9 +36,17 @@ export const sharedServiceAccount: PostureRule = {
     const applications = accountUsers(context.model).get(account);
     if (!applications || applications.size < 2) return [];
     const own = applicationOf(pod);
-    const others = [...applications.entries()].filter(([application]) => application !== own).map(([, user]) => user).sort();
+    const others = [...applications.entries()]
+      .filter(([application]) => application !== own)
+      .map(([, user]) => user)
+      .sort();
     const shown = others.slice(0, 3).join(', ') + (others.length > 3 ? ` and ${others.length - 3} more` : '');
     const fieldPath = `${pod.source.specPath}.serviceAccountName`;
-    return [{evidence: {object: pod.source.object, field: fieldPath, value: pod.serviceAccount, note: `${account} is also used by ${shown}`}, fix: `give it a service account of its own (set ${fieldPath})`}];
+    return [
+      {
+        evidence: {object: pod.source.object, field: fieldPath, value: pod.serviceAccount, note: `${account} is also used by ${shown}`},
+        fix: `give it a service account of its own (set ${fieldPath})`,
+      },
+    ];
   },
 };

@@ -13,7 +13,10 @@ function grantedAnything(rbac: RbacEngine, account: string): boolean {
   if (!known.has(account)) {
     // Bootstrap bindings give every account discovery and self-review: not a reason to hold a token.
     const rules = rbac.rulesOf(account);
-    known.set(account, rules.privileged !== undefined || rules.scopes.some((scope) => scope.grants.some((grant) => !grant.bindingBootstrap)));
+    known.set(
+      account,
+      rules.privileged !== undefined || rules.scopes.some((scope) => scope.grants.some((grant) => !grant.bindingBootstrap)),
+    );
   }
   return known.get(account)!;
 }
@@ -28,6 +31,11 @@ export const unneededToken: PostureRule = {
     const token = podTokens(context.model, pod).find((source) => source.serviceAccount === own && source.via !== 'secret');
     if (!token) return [];
     if (grantedAnything(context.rbac, own)) return [];
-    return [{evidence: {...token.where, note: `${token.where.note ?? 'holds the token'}: ${own} is granted nothing by any binding of the input`}, fix: `set ${pod.source.specPath}.automountServiceAccountToken: false`}];
+    return [
+      {
+        evidence: {...token.where, note: `${token.where.note ?? 'holds the token'}: ${own} is granted nothing by any binding of the input`},
+        fix: `set ${pod.source.specPath}.automountServiceAccountToken: false`,
+      },
+    ];
   },
 };

@@ -13,7 +13,10 @@ export const untrustedRegistry: PostureRule = {
     return imageViolations(pod, (image, _written, fieldPath) =>
       trusted.some((entry) => trustedBy(image, entry))
         ? undefined
-        : {note: `from ${image.registry}/${image.repository}, outside ${trusted.join(', ')}`, fix: `mirror the image into a trusted registry and point ${fieldPath} there`},
+        : {
+            note: `from ${image.registry}/${image.repository}, outside ${trusted.join(', ')}`,
+            fix: `mirror the image into a trusted registry and point ${fieldPath} there`,
+          },
     );
   },
 };

@@ -13,6 +13,11 @@ export const volumeTypes: PostureRule = {
       const type = Object.keys(volume).find((key) => key !== 'name');
       if (type === undefined || type === 'hostPath' || ALLOWED.has(type)) return [];
       const fieldPath = `${pod.source.specPath}.volumes[${index}].${type}`;
-      return [{evidence: {object: pod.source.object, field: fieldPath, value: type, note: `volume ${volume.name ?? index} is of type ${type}`}, fix: `replace volume ${volume.name ?? index} with a persistentVolumeClaim`}];
+      return [
+        {
+          evidence: {object: pod.source.object, field: fieldPath, value: type, note: `volume ${volume.name ?? index} is of type ${type}`},
+          fix: `replace volume ${volume.name ?? index} with a persistentVolumeClaim`,
+        },
+      ];
     }),
 };

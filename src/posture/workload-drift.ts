@@ -30,16 +30,21 @@ function facts(pod: PodInfo): Map<string, {field: string; value: string}> {
   const spec = pod.source.specPath;
   found.set('serviceAccount', {field: `${spec}.serviceAccountName`, value: pod.serviceAccount});
   found.set('securityContext', {field: `${spec}.securityContext`, value: canonicalJson(pod.spec.securityContext ?? {})});
-  for (const key of ['hostNetwork', 'hostPID', 'hostIPC'] as const) found.set(key, {field: `${spec}.${key}`, value: String(pod.spec[key] === true)});
+  for (const key of ['hostNetwork', 'hostPID', 'hostIPC'] as const)
+    found.set(key, {field: `${spec}.${key}`, value: String(pod.spec[key] === true)});
   for (const kind of ['containers', 'initContainers'] as const) {
     (pod.spec[kind] ?? []).forEach((container, index) => {
       const name = container.name ?? String(index);
       found.set(`${kind}/${name}/image`, {field: `${spec}.${kind}[${index}].image`, value: container.image ?? ''});
-      found.set(`${kind}/${name}/securityContext`, {field: `${spec}.${kind}[${index}].securityContext`, value: canonicalJson(container.securityContext ?? {})});
+      found.set(`${kind}/${name}/securityContext`, {
+        field: `${spec}.${kind}[${index}].securityContext`,
+        value: canonicalJson(container.securityContext ?? {}),
+      });
     });
   }
   const labelsAt = pod.representative ? spec.replace(/\.spec$/, '.metadata.labels') : 'metadata.labels';
-  for (const [key, value] of Object.entries(pod.labels)) if (!CONTROLLER_LABELS.has(key)) found.set(`label/${key}`, {field: `${labelsAt}["${key}"]`, value});
+  for (const [key, value] of Object.entries(pod.labels))
+    if (!CONTROLLER_LABELS.has(key)) found.set(`label/${key}`, {field: `${labelsAt}["${key}"]`, value});
   return found;
 }
 
@@ -56,7 +61,12 @@ function differences(pod: PodInfo, reference: PodInfo, against: string): Violati
     // A container the reference lacks was injected at admission (a service mesh's sidecar): pods cannot gain one later.
     if (theirs === undefined && /^(containers|initContainers)\//.test(key)) continue;
     const field = mine?.field ?? theirs!.field.replace(reference.source.specPath, pod.source.specPath);
-    const note = theirs === undefined ? `not in ${against}` : mine === undefined ? `missing; ${against} has ${theirs.value}` : `${against} has ${theirs.value}`;
+    const note =
+      theirs === undefined
+        ? `not in ${against}`
+        : mine === undefined
+          ? `missing; ${against} has ${theirs.value}`
+          : `${against} has ${theirs.value}`;
     violations.push({evidence: {object: pod.source.object, field, value: mine?.value ?? 'unset', note}, fix});
   }
   return violations;
@@ -81,6 +91,8 @@ export const workloadDrift: PostureRule = {
     if (variants.size < 2) return [];
     const [majority] = [...variants.values()].sort((a, b) => b.length - a.length || compareStrings(a[0]!.id, b[0]!.id));
     const agreeing = new Set(majority);
-    return live.filter((pod) => !agreeing.has(pod)).flatMap((pod) => differences(pod, majority![0]!, `the other pods of ${workload.kind} ${workload.namespace}/${workload.name}`));
+    return live
+      .filter((pod) => !agreeing.has(pod))
+      .flatMap((pod) => differences(pod, majority![0]!, `the other pods of ${workload.kind} ${workload.namespace}/${workload.name}`));
   },
 };

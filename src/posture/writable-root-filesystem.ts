@@ -12,6 +12,11 @@ export const writableRootFilesystem: PostureRule = {
       const value = ref.container.securityContext?.readOnlyRootFilesystem;
       if (value === true) return [];
       const fieldPath = `${ref.path}.securityContext.readOnlyRootFilesystem`;
-      return [{evidence: {object: pod.source.object, field: fieldPath, value: value ?? 'unset', note: 'the root filesystem is writable'}, fix: `set ${fieldPath}: true (mount an emptyDir where the program writes)`}];
+      return [
+        {
+          evidence: {object: pod.source.object, field: fieldPath, value: value ?? 'unset', note: 'the root filesystem is writable'},
+          fix: `set ${fieldPath}: true (mount an emptyDir where the program writes)`,
+        },
+      ];
     }),
 };

@@ -13,7 +13,15 @@ import {MAX_OBJECT_NESTING, nestingProblem, tooDeepDetail} from './nesting.js';
 import {isRecord, redactObject} from './redact.js';
 import {SNAPSHOT_API_VERSION, SNAPSHOT_KIND, SNAPSHOT_VERSION} from './schema.js';
 import {compareStrings} from '../util/order.js';
-import {objectKey, snapshotObjects, type CoverageGap, type InputRecord, type Location, type Snapshot, type SnapshotSource} from './snapshot.js';
+import {
+  objectKey,
+  snapshotObjects,
+  type CoverageGap,
+  type InputRecord,
+  type Location,
+  type Snapshot,
+  type SnapshotSource,
+} from './snapshot.js';
 
 type Json = Record<string, unknown>;
 const MAX_DUPLICATE_WARNINGS = 10;
@@ -67,7 +75,9 @@ export function admitObject(spec: KindSpec, raw: Json): {object: Json} | {proble
   }
   const issue = checked.error.issues[0]!;
   const at = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-  const detail = issue.message.replace(/^Invalid input: (expected \w+), received undefined$/, 'missing ($1)').replace(/^Invalid input: /, '');
+  const detail = issue.message
+    .replace(/^Invalid input: (expected \w+), received undefined$/, 'missing ($1)')
+    .replace(/^Invalid input: /, '');
   return {problem: {at, detail}, metadata: object.metadata};
 }
 

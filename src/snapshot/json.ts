@@ -97,7 +97,14 @@ class JsonTooDeep extends JsonRangeError {
  * a chunk, else member by member (recording where each piece began). Returns the value
  * and where it stopped.
  */
-function parseAt(bytes: Buffer, at: number, end: number, chunk: number, offsets: WeakMap<object, number>, depth: number): [unknown, number] {
+function parseAt(
+  bytes: Buffer,
+  at: number,
+  end: number,
+  chunk: number,
+  offsets: WeakMap<object, number>,
+  depth: number,
+): [unknown, number] {
   const stop = valueEnd(bytes, at, end, at + chunk, MAX_NESTING - depth);
   if (stop === at) throw new JsonRangeError(at, 'expected a value');
   if (stop >= 0) {
@@ -205,7 +212,9 @@ function firstSyntaxError(bytes: Buffer, start: number, end: number): {offset: n
     if (byte === 0x74) return literal('true');
     if (byte === 0x66) return literal('false');
     if (byte === 0x6e) return literal('null');
-    const number = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(Buffer.from(bytes.subarray(at, Math.min(at + 64, end))).toString('latin1'));
+    const number = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(
+      Buffer.from(bytes.subarray(at, Math.min(at + 64, end))).toString('latin1'),
+    );
     if (!number) fail(`expected a value, found ${describeAt()}`);
     at += number![0].length;
   };
@@ -224,7 +233,15 @@ function firstSyntaxError(bytes: Buffer, start: number, end: number): {offset: n
  * Finds lines inside a parsed value: exactly, by parsing the text again with positions,
  * when the value is small; else at the nearest enclosing piece whose offset was recorded.
  */
-function locator(bytes: Buffer, span: Span, start: number, end: number, startLine: number, value: unknown, offsets: WeakMap<object, number>): (path: DocPath) => number {
+function locator(
+  bytes: Buffer,
+  span: Span,
+  start: number,
+  end: number,
+  startLine: number,
+  value: unknown,
+  offsets: WeakMap<object, number>,
+): (path: DocPath) => number {
   let exact: ((path: DocPath) => number) | undefined;
   return (path) => {
     if (end - start <= EXACT_LINES_BYTES) {
@@ -256,7 +273,12 @@ export function parseJsonBytes(file: string, bytes: Buffer, chunk = JSON_CHUNK_B
  * The values of a JSON input (JSON Lines can hold many), or of one span of it (a large
  * YAML document that is JSON), each parsed and checked as it is asked for.
  */
-export function* jsonDocuments(file: string, bytes: Buffer, chunk = JSON_CHUNK_BYTES, span: Span = {start: 0, end: bytes.length, line: 1}): Generator<InputDocument> {
+export function* jsonDocuments(
+  file: string,
+  bytes: Buffer,
+  chunk = JSON_CHUNK_BYTES,
+  span: Span = {start: 0, end: bytes.length, line: 1},
+): Generator<InputDocument> {
   const offsets = new WeakMap<object, number>();
   const {end} = span;
   // Documents come in order: count lines onwards from the previous one.
@@ -270,7 +292,9 @@ export function* jsonDocuments(file: string, bytes: Buffer, chunk = JSON_CHUNK_B
     } catch (error) {
       if (error instanceof JsonTooDeep) throw tooDeep(file, lineAt(bytes, span, error.offset));
       if (!(error instanceof JsonRangeError)) throw error;
-      const found = error.reparse ? firstSyntaxError(bytes, error.offset, valueEnd(bytes, error.offset, end)) : {offset: error.offset, problem: error.message};
+      const found = error.reparse
+        ? firstSyntaxError(bytes, error.offset, valueEnd(bytes, error.offset, end))
+        : {offset: error.offset, problem: error.message};
       throw new InputError(file, lineAt(bytes, span, found.offset), `invalid JSON: ${found.problem}`);
     }
     for (; countedTo < at; countedTo++) if (bytes[countedTo] === 0x0a) countedLine++;

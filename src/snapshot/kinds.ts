@@ -299,7 +299,6 @@ export const KINDS = [
     hides: 'secrets are known only from the pods that mount them; token secrets and secret readers there may be missing',
     decidesReach: false,
   },
-
 ] as const satisfies readonly KindRow[];
 
 /** One row of KINDS; its `key` is a field of `SnapshotObjects`. */

@@ -46,7 +46,11 @@ type Json = Record<string, unknown>;
 
 function tooLarge(name: string, limit: number, size?: number): InputError {
   const most = limit === MAX_INPUT_BYTES ? '2 GiB' : `${limit} bytes`;
-  return new InputError(name, undefined, `${size === undefined ? '' : `${size} bytes, `}larger than the ${most} kubepath reads from one input; split it (one kubectl get per namespace or kind)`);
+  return new InputError(
+    name,
+    undefined,
+    `${size === undefined ? '' : `${size} bytes, `}larger than the ${most} kubepath reads from one input; split it (one kubectl get per namespace or kind)`,
+  );
 }
 
 /** All of a stream (stdin, a pipe), refused as soon as it passes `limit` bytes (leaving the loop closes the stream). */
@@ -72,7 +76,8 @@ async function readInput(file: string, name: string, options: LoadOptions): Prom
     if (file === STDIN) return await (options.readStdin ?? (() => readStream(process.stdin, name, limit)))();
     const stats = statSync(file);
     if (stats.isFIFO() || stats.isSocket()) return await readStream(createReadStream(file), name, limit);
-    if (!stats.isFile()) throw new InputError(name, undefined, 'not a file or a pipe (a device, say): kubepath reads files, folders, pipes and stdin');
+    if (!stats.isFile())
+      throw new InputError(name, undefined, 'not a file or a pipe (a device, say): kubepath reads files, folders, pipes and stdin');
     if (stats.size > limit) throw tooLarge(name, limit, stats.size);
     return readFileSync(file);
   } catch (error) {
@@ -144,14 +149,7 @@ function looksLikeKubernetes(value: unknown): boolean {
 }
 
 /** Checks one Kubernetes object and hands it to the builder; returns 1 if kept. */
-function addObject(
-  builder: SnapshotBuilder,
-  file: string,
-  doc: InputDocument,
-  path: DocPath,
-  raw: Json,
-  savedLocation?: Location,
-): number {
+function addObject(builder: SnapshotBuilder, file: string, doc: InputDocument, path: DocPath, raw: Json, savedLocation?: Location): number {
   const kind = raw.kind as string;
   const apiVersion = raw.apiVersion as string;
   const spec = kindSpecFor(kind, apiVersion);
@@ -162,7 +160,11 @@ function addObject(
   const admitted = admitObject(spec, raw);
   if ('problem' in admitted) {
     const {at, detail} = admitted.problem;
-    throw new InputError(file, doc.lineOf([...path, ...at]), `${describe(kind, admitted.metadata)}: ${formatPath(at) || '(object)'}: ${detail}`);
+    throw new InputError(
+      file,
+      doc.lineOf([...path, ...at]),
+      `${describe(kind, admitted.metadata)}: ${formatPath(at) || '(object)'}: ${detail}`,
+    );
   }
   const {object} = admitted;
   // Where lines are costly (JSON), only a document's own start line is recorded.
@@ -185,12 +187,14 @@ function addValue(builder: SnapshotBuilder, file: string, doc: InputDocument, pa
     return kept;
   }
   // Lines are looked up only for errors: for JSON that means parsing the text again.
-  if (!isRecord(value)) throw new InputError(file, doc.lineOf(path), 'not a Kubernetes object: expected a mapping with apiVersion and kind');
+  if (!isRecord(value))
+    throw new InputError(file, doc.lineOf(path), 'not a Kubernetes object: expected a mapping with apiVersion and kind');
   if (typeof value.kind !== 'string' || value.kind === '') {
     throw new InputError(file, doc.lineOf(path), 'not a Kubernetes object: it has no kind');
   }
   if (typeof value.apiVersion !== 'string' || value.apiVersion === '') {
-    const problem = value.apiVersion === undefined || value.apiVersion === '' ? 'has no apiVersion' : 'has an apiVersion that is not a string';
+    const problem =
+      value.apiVersion === undefined || value.apiVersion === '' ? 'has no apiVersion' : 'has an apiVersion that is not a string';
     throw new InputError(file, doc.lineOf(path), `not a Kubernetes object: ${value.kind} ${problem}`);
   }
   const streamed = path.length === 0 ? doc.items : undefined;
@@ -235,7 +239,11 @@ function addSnapshot(builder: SnapshotBuilder, file: string, doc: InputDocument,
   if (!envelope.success) {
     const issue = envelope.error.issues[0]!;
     const at = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-    throw new InputError(file, doc.lineOf(at), `kubepath snapshot: ${formatPath(at) || '(document)'}: ${issue.message.replace(/^Invalid input: /, '')}`);
+    throw new InputError(
+      file,
+      doc.lineOf(at),
+      `kubepath snapshot: ${formatPath(at) || '(document)'}: ${issue.message.replace(/^Invalid input: /, '')}`,
+    );
   }
   const saved = envelope.data;
   let kept = 0;

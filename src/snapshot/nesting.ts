@@ -34,8 +34,18 @@ export function tooDeep(file: string, line: number | undefined, throughAliases =
  * can make it). The walk stops at the bound, so it cannot overflow the stack.
  */
 export function nestingProblem(value: unknown, depth: number, levels: number): Array<string | number> | undefined;
-export function nestingProblem(value: unknown, depth: number, levels: number, findCycles: true): Array<string | number> | 'cycle' | undefined;
-export function nestingProblem(value: unknown, depth: number, levels: number, findCycles = false): Array<string | number> | 'cycle' | undefined {
+export function nestingProblem(
+  value: unknown,
+  depth: number,
+  levels: number,
+  findCycles: true,
+): Array<string | number> | 'cycle' | undefined;
+export function nestingProblem(
+  value: unknown,
+  depth: number,
+  levels: number,
+  findCycles = false,
+): Array<string | number> | 'cycle' | undefined {
   const open = findCycles ? new Set<object>() : undefined;
   const walk = (node: object, level: number): Array<string | number> | 'cycle' | undefined => {
     if (open?.has(node)) return 'cycle';

@@ -54,7 +54,10 @@ export function isRecord(value: unknown): value is Json {
 
 /** Where each workload kind the snapshot keeps (kinds.ts) holds its pod template. */
 const POD_TEMPLATES: ReadonlyMap<string, readonly string[]> = new Map([
-  ...['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController'].map((kind): [string, string[]] => [kind, ['spec', 'template']]),
+  ...['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController'].map((kind): [string, string[]] => [
+    kind,
+    ['spec', 'template'],
+  ]),
   ['CronJob', ['spec', 'jobTemplate', 'spec', 'template']],
 ]);
 
@@ -66,7 +69,11 @@ const LIFECYCLE_HOOKS = ['postStart', 'preStop'] as const;
 export function redactObject(object: Json): Json {
   const redacted = updateIn(object, ['metadata'], redactMetadata);
   if (object.kind === 'Secret') {
-    const kept: Json = {apiVersion: object.apiVersion, kind: object.kind, metadata: updateIn(redacted, ['metadata'], redactSecretAnnotations).metadata};
+    const kept: Json = {
+      apiVersion: object.apiVersion,
+      kind: object.kind,
+      metadata: updateIn(redacted, ['metadata'], redactSecretAnnotations).metadata,
+    };
     if (object.type !== undefined) kept.type = object.type;
     return kept;
   }
@@ -109,7 +116,10 @@ function redactPodTemplate(template: Json): Json {
 }
 
 function redactPodSpec(spec: Json): Json {
-  const withContainers = CONTAINER_LISTS.reduce((redacted, list) => updateKey(redacted, list, (containers) => updateEach(containers, redactContainer)), spec);
+  const withContainers = CONTAINER_LISTS.reduce(
+    (redacted, list) => updateKey(redacted, list, (containers) => updateEach(containers, redactContainer)),
+    spec,
+  );
   return updateKey(withContainers, 'volumes', (volumes) => updateEach(volumes, redactVolume));
 }
 
@@ -133,7 +143,9 @@ function redactContainer(container: Json): Json {
 /** A probe or lifecycle hook: what it runs, and the values of the HTTP headers it sends. */
 function redactHandler(handler: Json): Json {
   const withoutCommand = updateIn(handler, ['exec'], (exec) => omit(exec, ['command']));
-  return updateIn(withoutCommand, ['httpGet'], (httpGet) => updateKey(httpGet, 'httpHeaders', (headers) => updateEach(headers, (header) => omit(header, ['value']))));
+  return updateIn(withoutCommand, ['httpGet'], (httpGet) =>
+    updateKey(httpGet, 'httpHeaders', (headers) => updateEach(headers, (header) => omit(header, ['value']))),
+  );
 }
 
 function redactMetadata(metadata: Json): Json {

@@ -117,9 +117,7 @@ const container = z.looseObject({
       }),
     )
     .nullish(),
-  envFrom: z
-    .array(z.looseObject({secretRef: z.looseObject({name: z.string().nullish(), optional: optionalBool}).nullish()}))
-    .nullish(),
+  envFrom: z.array(z.looseObject({secretRef: z.looseObject({name: z.string().nullish(), optional: optionalBool}).nullish()})).nullish(),
 });
 export type Container = z.infer<typeof container>;
 
@@ -245,7 +243,9 @@ export const endpointSliceSchema = kubeObject('EndpointSlice', {
 });
 
 const ingressBackend = z.looseObject({
-  service: z.looseObject({name: z.string(), port: z.looseObject({number: z.number().int().nullish(), name: z.string().nullish()}).nullish()}).nullish(),
+  service: z
+    .looseObject({name: z.string(), port: z.looseObject({number: z.number().int().nullish(), name: z.string().nullish()}).nullish()})
+    .nullish(),
   // extensions/v1beta1 and networking.k8s.io/v1beta1 spelling
   serviceName: z.string().nullish(),
   servicePort: intOrString.nullish(),
@@ -295,10 +295,19 @@ export const httpRouteSchema = kubeObject('HTTPRoute', {
   spec: z
     .looseObject({
       parentRefs: z
-        .array(z.looseObject({group: z.string().nullish(), kind: z.string().nullish(), name: z.string().nullish(), namespace: z.string().nullish()}))
+        .array(
+          z.looseObject({
+            group: z.string().nullish(),
+            kind: z.string().nullish(),
+            name: z.string().nullish(),
+            namespace: z.string().nullish(),
+          }),
+        )
         .nullish(),
       hostnames: z.array(z.string()).nullish(),
-      rules: z.array(z.looseObject({backendRefs: z.array(httpBackendRef).nullish(), filters: z.array(httpRouteFilter).nullish()})).nullish(),
+      rules: z
+        .array(z.looseObject({backendRefs: z.array(httpBackendRef).nullish(), filters: z.array(httpRouteFilter).nullish()}))
+        .nullish(),
     })
     .nullish(),
 });
@@ -315,7 +324,9 @@ export const referenceGrantSchema = kubeObject('ReferenceGrant', {
 const protocol = z.enum(['TCP', 'UDP', 'SCTP']);
 const portNumber = z.number().int().min(1, 'a port is 1 to 65535').max(65535, 'a port is 1 to 65535');
 /** An IANA service name, as the API requires of named ports: at most 15 characters, with a letter. */
-const portName = z.string().regex(/^(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/, 'a port name is 1 to 15 lower-case letters, digits and dashes, with a letter');
+const portName = z
+  .string()
+  .regex(/^(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/, 'a port name is 1 to 15 lower-case letters, digits and dashes, with a letter');
 
 const networkPolicyPort = z.looseObject({
   protocol: protocol.nullish(),
@@ -331,12 +342,14 @@ const networkPolicyPeer = z.looseObject({
 
 export const networkPolicySchema = kubeObject('NetworkPolicy', {
   // A policy without a spec selects every pod of its namespace for ingress: a deny-all.
-  spec: z.looseObject({
-    podSelector: labelSelector.nullish(),
-    policyTypes: z.array(z.enum(['Ingress', 'Egress'])).nullish(),
-    ingress: z.array(z.looseObject({from: z.array(networkPolicyPeer).nullish(), ports: z.array(networkPolicyPort).nullish()})).nullish(),
-    egress: z.array(z.looseObject({to: z.array(networkPolicyPeer).nullish(), ports: z.array(networkPolicyPort).nullish()})).nullish(),
-  }).nullish(),
+  spec: z
+    .looseObject({
+      podSelector: labelSelector.nullish(),
+      policyTypes: z.array(z.enum(['Ingress', 'Egress'])).nullish(),
+      ingress: z.array(z.looseObject({from: z.array(networkPolicyPeer).nullish(), ports: z.array(networkPolicyPort).nullish()})).nullish(),
+      egress: z.array(z.looseObject({to: z.array(networkPolicyPeer).nullish(), ports: z.array(networkPolicyPort).nullish()})).nullish(),
+    })
+    .nullish(),
 });
 
 // AdminNetworkPolicy and BaselineAdminNetworkPolicy (policy.networking.k8s.io/v1alpha1),
@@ -375,8 +388,14 @@ const adminRule = <Peers extends z.ZodRawShape>(peers: Peers) =>
   z.looseObject({name: z.string().nullish(), action: z.enum(['Allow', 'Deny', 'Pass']), ...peers, ports: z.array(adminPort).nullish()});
 const adminPolicySpec = z.looseObject({
   subject: adminSubject,
-  ingress: z.array(adminRule({from: z.array(adminIngressPeer).min(1, 'from needs at least one peer')})).max(100).nullish(),
-  egress: z.array(adminRule({to: z.array(adminEgressPeer).min(1, 'to needs at least one peer')})).max(100).nullish(),
+  ingress: z
+    .array(adminRule({from: z.array(adminIngressPeer).min(1, 'from needs at least one peer')}))
+    .max(100)
+    .nullish(),
+  egress: z
+    .array(adminRule({to: z.array(adminEgressPeer).min(1, 'to needs at least one peer')}))
+    .max(100)
+    .nullish(),
 });
 export const adminNetworkPolicySchema = kubeObject('AdminNetworkPolicy', {
   spec: adminPolicySpec.extend({priority: z.number().int().min(0).max(1000)}),
@@ -408,15 +427,17 @@ const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-
 // As the API server validates a binding's subjects (pkg/apis/rbac/validation): one of three kinds, a
 // non-empty name, a ServiceAccount's name a DNS subdomain. A User or Group name may be any other string,
 // and a ServiceAccount's namespace is not checked at all (src/graph/model.ts says what such a subject names).
-const subject = z.looseObject({
-  kind: z.enum(['User', 'Group', 'ServiceAccount']),
-  name: z.string().min(1, 'a subject needs a name'),
-  namespace: z.string().nullish(),
-  apiGroup: z.string().nullish(),
-}).refine((s) => s.kind !== 'ServiceAccount' || DNS_SUBDOMAIN.test(s.name), {
-  path: ['name'],
-  message: 'a ServiceAccount subject names a service account: lower-case letters, digits, - and ., at most 253 characters',
-});
+const subject = z
+  .looseObject({
+    kind: z.enum(['User', 'Group', 'ServiceAccount']),
+    name: z.string().min(1, 'a subject needs a name'),
+    namespace: z.string().nullish(),
+    apiGroup: z.string().nullish(),
+  })
+  .refine((s) => s.kind !== 'ServiceAccount' || DNS_SUBDOMAIN.test(s.name), {
+    path: ['name'],
+    message: 'a ServiceAccount subject names a service account: lower-case letters, digits, - and ., at most 253 characters',
+  });
 export type Subject = z.infer<typeof subject>;
 const roleRef = z.looseObject({kind: z.enum(['Role', 'ClusterRole']), name: objectName, apiGroup: z.string().nullish()});
 
@@ -460,10 +481,4 @@ export type JobObject = z.infer<typeof jobSchema>;
 export type CronJobObject = z.infer<typeof cronJobSchema>;
 export type ReplicationControllerObject = z.infer<typeof replicationControllerSchema>;
 export type WorkloadObject =
-  | DeploymentObject
-  | StatefulSetObject
-  | DaemonSetObject
-  | ReplicaSetObject
-  | JobObject
-  | CronJobObject
-  | ReplicationControllerObject;
+  DeploymentObject | StatefulSetObject | DaemonSetObject | ReplicaSetObject | JobObject | CronJobObject | ReplicationControllerObject;

@@ -64,7 +64,8 @@ const YAML_OPTIONS = {
     schema: 'yaml-1.1',
     resolveKnownTags: false,
     merge: true,
-    customTags: (tags: Tags) => tags.filter((tag) => typeof tag === 'string' || (tag.format !== 'TIME' && tag.tag !== 'tag:yaml.org,2002:timestamp')),
+    customTags: (tags: Tags) =>
+      tags.filter((tag) => typeof tag === 'string' || (tag.format !== 'TIME' && tag.tag !== 'tag:yaml.org,2002:timestamp')),
   }),
 } as const;
 
@@ -161,7 +162,12 @@ class TextLines {
   /** The line (1-based) of an offset. */
   at(offset: number): number {
     if (offset < this.offset) return this.before(offset);
-    for (let newline = this.text.indexOf('\n', this.offset); newline >= 0 && newline < offset; newline = this.text.indexOf('\n', newline + 1)) this.line++;
+    for (
+      let newline = this.text.indexOf('\n', this.offset);
+      newline >= 0 && newline < offset;
+      newline = this.text.indexOf('\n', newline + 1)
+    )
+      this.line++;
     this.offset = offset;
     return this.line;
   }
@@ -169,7 +175,8 @@ class TextLines {
   private before(offset: number): number {
     if (!this.starts) {
       this.starts = [0];
-      for (let newline = this.text.indexOf('\n'); newline >= 0; newline = this.text.indexOf('\n', newline + 1)) this.starts.push(newline + 1);
+      for (let newline = this.text.indexOf('\n'); newline >= 0; newline = this.text.indexOf('\n', newline + 1))
+        this.starts.push(newline + 1);
     }
     // The last line that starts at or before the offset.
     let [low, high] = [0, this.starts.length - 1];
@@ -429,7 +436,11 @@ function* jsonDocument(file: string, bytes: Buffer, span: Span, chunk: number): 
     }
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
-    throw new InputError(error.file, error.line, `${error.detail} (a YAML document over ${mebibytes(chunk)} that opens with { or [ is read as JSON)`);
+    throw new InputError(
+      error.file,
+      error.line,
+      `${error.detail} (a YAML document over ${mebibytes(chunk)} that opens with { or [ is read as JSON)`,
+    );
   }
 }
 
@@ -447,7 +458,7 @@ const NOT_KIND = /^(?!(?:kind|<<)[ \t]*:|\.\.\.)[\w./$-]/;
 function mayHoldKind(bytes: Buffer, span: Span): boolean {
   const content = contentStart(bytes, span);
   if (!content || content.at !== lineStart(bytes, content.at) || isEntryAt(bytes, content.at, span.end, 0)) return true;
-  for (let at = content.at; at < span.end; ) {
+  for (let at = content.at; at < span.end;) {
     const next = nextLine(bytes, at, span.end);
     if (bytes[at] !== SPACE && bytes[at] !== TAB) {
       const head = bytes.toString('latin1', at, Math.min(next, at + 16));
@@ -552,8 +563,20 @@ function listLayout(bytes: Buffer, span: Span, chunk: number): ListLayout | {too
  * (the entries cut out, line numbers kept), its entries read part by part as the
  * loader asks for them.
  */
-function readList(file: string, bytes: Buffer, span: Span, layout: ListLayout | {tooLarge: number}, chunk: number, expansion: AliasExpansion): InputDocument {
-  if ('tooLarge' in layout) throw new InputError(file, layout.tooLarge, `a single list item over ${mebibytes(chunk)}, too large to read (the API server stores objects of at most 1.5 MiB)`);
+function readList(
+  file: string,
+  bytes: Buffer,
+  span: Span,
+  layout: ListLayout | {tooLarge: number},
+  chunk: number,
+  expansion: AliasExpansion,
+): InputDocument {
+  if ('tooLarge' in layout)
+    throw new InputError(
+      file,
+      layout.tooLarge,
+      `a single list item over ${mebibytes(chunk)}, too large to read (the API server stores objects of at most 1.5 MiB)`,
+    );
   const head = `${bytes.toString('utf8', span.start, layout.itemsLineEnd)}${bytes.toString('utf8', layout.entriesEnd, span.end)}`;
   // Lines of the head past the `items:` line come after the entries in the input.
   let headLines = 1;
@@ -563,7 +586,11 @@ function readList(file: string, bytes: Buffer, span: Span, layout: ListLayout | 
   const itemsLine = placement.line(headLines - 1);
   // The parser must see the same top level: one mapping whose `items` is on the line found.
   if (!header || more.length > 0 || !isMapping(header.value) || header.value.items !== null || header.lineOf(['items']) !== itemsLine) {
-    throw new InputError(file, span.line, 'a YAML document too large to read whole, whose top level is not one mapping with `items:` at column 0');
+    throw new InputError(
+      file,
+      span.line,
+      'a YAML document too large to read whole, whose top level is not one mapping with `items:` at column 0',
+    );
   }
   const {items: _entries, ...value} = header.value;
   return {
@@ -580,18 +607,29 @@ function isMapping(value: unknown): value is Record<string, unknown> {
 }
 
 /** The entries of a large list, one document each, parsed a part at a time. */
-function* listEntries(file: string, bytes: Buffer, parts: ListLayout['parts'], chunk: number, expansion: AliasExpansion): Generator<InputDocument> {
+function* listEntries(
+  file: string,
+  bytes: Buffer,
+  parts: ListLayout['parts'],
+  chunk: number,
+  expansion: AliasExpansion,
+): Generator<InputDocument> {
   let index = 0;
   for (const part of parts) {
     const placement: Placement = {line: (l) => part.line + l - 1, depth: 1, pieceOf: chunk};
     const [parsed, ...more] = parseText(file, bytes.toString('utf8', part.start, part.end), placement, expansion);
     if (!parsed || more.length > 0 || !Array.isArray(parsed.value) || parsed.value.length !== part.entries) {
-      throw new InputError(file, part.line, 'list items that cannot be read apart from each other (a document too large to read whole is read a few items at a time)');
+      throw new InputError(
+        file,
+        part.line,
+        'list items that cannot be read apart from each other (a document too large to read whole is read a few items at a time)',
+      );
     }
     const entries = parsed.value as unknown[];
     for (let k = 0; k < entries.length; k++, index++) {
       const at = index;
-      const lineOf = (path: DocPath): number => (path[0] === 'items' && path[1] === at ? parsed.lineOf([k, ...path.slice(2)]) : parsed.lineOf([k]));
+      const lineOf = (path: DocPath): number =>
+        path[0] === 'items' && path[1] === at ? parsed.lineOf([k, ...path.slice(2)]) : parsed.lineOf([k]);
       yield {value: entries[k], line: parsed.lineOf([k]), lineOf, cheapLines: true};
     }
   }

@@ -32,8 +32,16 @@ export function clusterVersions(model: ClusterModel, asOf: Date): ClusterVersion
     byVersion.set(parsed.text, group);
   }
   const kubelets = [...byVersion.values()]
-    .sort((a, b) => a.parsed.minor - b.parsed.minor || (a.parsed.patch ?? 0) - (b.parsed.patch ?? 0) || compareStrings(a.parsed.text, b.parsed.text))
-    .map(({parsed, nodes}) => ({version: parsed.text, nodes: nodes.length, examples: nodes.sort(compareStrings).slice(0, NAMED_NODES), support: supportOf(parsed.minor, asOf)}));
+    .sort(
+      (a, b) =>
+        a.parsed.minor - b.parsed.minor || (a.parsed.patch ?? 0) - (b.parsed.patch ?? 0) || compareStrings(a.parsed.text, b.parsed.text),
+    )
+    .map(({parsed, nodes}) => ({
+      version: parsed.text,
+      nodes: nodes.length,
+      examples: nodes.sort(compareStrings).slice(0, NAMED_NODES),
+      support: supportOf(parsed.minor, asOf),
+    }));
   return {
     ...(version ? {controlPlane: {version: version.text, from: version.from, support: supportOf(version.minor, asOf)}} : {}),
     kubelets,

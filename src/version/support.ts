@@ -71,21 +71,43 @@ function maintenanceFrom(endOfLife: string): string {
 
 export function supportOf(minor: number, asOf: Date): SupportVerdict {
   const today = day(asOf);
-  const supportedMinors = RELEASES.filter((release) => release.released <= today && today <= release.endOfLife).map((release) => `1.${release.minor}`);
+  const supportedMinors = RELEASES.filter((release) => release.released <= today && today <= release.endOfLife).map(
+    (release) => `1.${release.minor}`,
+  );
   const release = RELEASES.find((known) => known.minor === minor);
   const newest = RELEASES[RELEASES.length - 1]!;
   if (!release) {
-    if (minor > newest.minor) return {status: 'unknown', asOf: today, supportedMinors, note: `1.${minor} is newer than kubepath's support table (1.${newest.minor}): its support is not judged`};
+    if (minor > newest.minor)
+      return {
+        status: 'unknown',
+        asOf: today,
+        supportedMinors,
+        note: `1.${minor} is newer than kubepath's support table (1.${newest.minor}): its support is not judged`,
+      };
     const oldest = RELEASES[0]!;
-    return {status: 'end-of-life', asOf: today, supportedMinors, note: `1.${minor} is older than 1.${oldest.minor}, which reached end of life on ${oldest.endOfLife}: no security fixes for years`};
+    return {
+      status: 'end-of-life',
+      asOf: today,
+      supportedMinors,
+      note: `1.${minor} is older than 1.${oldest.minor}, which reached end of life on ${oldest.endOfLife}: no security fixes for years`,
+    };
   }
   const base = {asOf: today, endOfLife: release.endOfLife, supportedMinors};
   if (today > release.endOfLife) {
-    const upgrade = supportedMinors.length > 0 ? `${supportedMinors.join(', ')} on ${today}` : `newer than kubepath's table, 1.${newest.minor}`;
-    return {...base, status: 'end-of-life', note: `1.${minor} reached end of life on ${release.endOfLife}: no security fixes since; upgrade to a supported minor (${upgrade})`};
+    const upgrade =
+      supportedMinors.length > 0 ? `${supportedMinors.join(', ')} on ${today}` : `newer than kubepath's table, 1.${newest.minor}`;
+    return {
+      ...base,
+      status: 'end-of-life',
+      note: `1.${minor} reached end of life on ${release.endOfLife}: no security fixes since; upgrade to a supported minor (${upgrade})`,
+    };
   }
   if (today >= maintenanceFrom(release.endOfLife)) {
-    return {...base, status: 'maintenance', note: `1.${minor} is in maintenance (critical fixes only) and reaches end of life on ${release.endOfLife}: plan the upgrade`};
+    return {
+      ...base,
+      status: 'maintenance',
+      note: `1.${minor} is in maintenance (critical fixes only) and reaches end of life on ${release.endOfLife}: plan the upgrade`,
+    };
   }
   return {...base, status: 'supported', note: `1.${minor} is supported until ${release.endOfLife}`};
 }

@@ -49,7 +49,8 @@ const workloadKey = (namespace: string | undefined, kind: string, name: string):
 /** The digests the runtime pulled for a live pod's containers, by container name. */
 function pulledDigests(pod: PodInfo): Map<string, string> {
   const pulled = new Map<string, string>();
-  const status = pod.object?.status as {containerStatuses?: unknown; initContainerStatuses?: unknown; ephemeralContainerStatuses?: unknown} | null | undefined;
+  const status = pod.object?.status as
+    {containerStatuses?: unknown; initContainerStatuses?: unknown; ephemeralContainerStatuses?: unknown} | null | undefined;
   for (const list of [status?.containerStatuses, status?.initContainerStatuses, status?.ephemeralContainerStatuses]) {
     if (!Array.isArray(list)) continue;
     for (const entry of list as Array<{name?: unknown; imageID?: unknown}>) {
@@ -72,7 +73,8 @@ export function attachVulnerabilities(model: ClusterModel, scans: readonly Scann
   const byWorkload = new Map<string, Known[]>();
   const byIdentity = new Map<string, Known[]>();
   for (const entry of known) {
-    if (entry.scan.workload) pushTo(byWorkload, workloadKey(entry.scan.workload.namespace, entry.scan.workload.kind, entry.scan.workload.name), entry);
+    if (entry.scan.workload)
+      pushTo(byWorkload, workloadKey(entry.scan.workload.namespace, entry.scan.workload.kind, entry.scan.workload.name), entry);
     else for (const key of [...entry.names, ...entry.digests]) pushTo(byIdentity, key, entry);
   }
   const used = new Set<ScannedImage>();
@@ -92,7 +94,10 @@ export function attachVulnerabilities(model: ClusterModel, scans: readonly Scann
         digests.size > 0 && entry.digests.size > 0 ? [...digests].some((value) => entry.digests.has(value)) : entry.names.has(name);
       const candidates = new Set([name, ...digests].flatMap((key) => byIdentity.get(key) ?? []));
       // A workload's report that names no image is about all of its containers.
-      const found = [...[...candidates].filter(matches), ...scoped.filter((entry) => entry.names.size + entry.digests.size === 0 || matches(entry))];
+      const found = [
+        ...[...candidates].filter(matches),
+        ...scoped.filter((entry) => entry.names.size + entry.digests.size === 0 || matches(entry)),
+      ];
       if (found.length === 0) continue;
       for (const {scan} of found) used.add(scan);
       const sorted = uniqueVulnerabilities(found.flatMap(({scan}) => scan.vulnerabilities));
@@ -105,7 +110,8 @@ export function attachVulnerabilities(model: ClusterModel, scans: readonly Scann
         exploitable: sorted.filter((vulnerability) => exploitability(vulnerability) !== undefined),
       });
     }
-    if (containers.length > 0) model.vulnerabilities.set(pod.id, {containers, exploitable: containers.some((container) => container.exploitable.length > 0)});
+    if (containers.length > 0)
+      model.vulnerabilities.set(pod.id, {containers, exploitable: containers.some((container) => container.exploitable.length > 0)});
   }
   return scans.filter((scan) => !used.has(scan));
 }

@@ -155,7 +155,9 @@ function readResults(reader: Reader, owner: Json, path: DocPath): ResultGroup[] 
     const image = target && reader.string(result, 'Class', resultPath) === 'os-pkgs' ? OS_TARGET.exec(target)?.[1] : undefined;
     if (image || groups.length === 0) groups.push({...(image ? {image} : {}), vulnerabilities: []});
     const group = groups[groups.length - 1]!;
-    reader.list(result, 'Vulnerabilities', resultPath).forEach((item, at) => group.vulnerabilities.push(readVulnerability(reader, item, [...resultPath, 'Vulnerabilities', at])));
+    reader
+      .list(result, 'Vulnerabilities', resultPath)
+      .forEach((item, at) => group.vulnerabilities.push(readVulnerability(reader, item, [...resultPath, 'Vulnerabilities', at])));
   });
   return groups;
 }
@@ -175,8 +177,16 @@ function readImageReport(reader: Reader, report: Json, path: DocPath): ScannedIm
   // Only an image scan names images: a filesystem, repository or SBOM scan matches no container.
   const image = type === undefined || type === 'container_image';
   const metadata = image ? readMetadata(reader, report.Metadata, [...path, 'Metadata']) : {names: [], ids: []};
-  const names = image ? [...(artifact ? [artifact] : []), ...metadata.names, ...groups.flatMap((group) => (group.image ? [group.image] : []))] : [];
-  return {file: reader.file, at: reader.at(path), names: [...new Set(names)], ids: metadata.ids, vulnerabilities: groups.flatMap((group) => group.vulnerabilities)};
+  const names = image
+    ? [...(artifact ? [artifact] : []), ...metadata.names, ...groups.flatMap((group) => (group.image ? [group.image] : []))]
+    : [];
+  return {
+    file: reader.file,
+    at: reader.at(path),
+    names: [...new Set(names)],
+    ids: metadata.ids,
+    vulnerabilities: groups.flatMap((group) => group.vulnerabilities),
+  };
 }
 
 /** Kinds whose pods a `trivy k8s` resource's images run in; node and cluster resources are Trivy's own checks. */
@@ -191,18 +201,39 @@ function readResource(reader: Reader, value: unknown, path: DocPath): ScannedIma
   if (!WORKLOAD_RESOURCES.has(kind)) return [];
   const namespace = reader.string(resource, 'Namespace', path);
   const metadata = resource.Metadata;
-  const entries = Array.isArray(metadata) ? metadata.map((item, index) => readMetadata(reader, item, [...path, 'Metadata', index])) : [readMetadata(reader, metadata, [...path, 'Metadata'])];
+  const entries = Array.isArray(metadata)
+    ? metadata.map((item, index) => readMetadata(reader, item, [...path, 'Metadata', index]))
+    : [readMetadata(reader, metadata, [...path, 'Metadata'])];
   const groups = readResults(reader, resource, path);
   const workload = {...(namespace ? {namespace} : {}), kind, name};
-  const image = (names: string[], ids: string[], vulnerabilities: Vulnerability[]): ScannedImage => ({file: reader.file, at: reader.at(path), names: [...new Set(names)], ids, workload, vulnerabilities});
+  const image = (names: string[], ids: string[], vulnerabilities: Vulnerability[]): ScannedImage => ({
+    file: reader.file,
+    at: reader.at(path),
+    names: [...new Set(names)],
+    ids,
+    workload,
+    vulnerabilities,
+  });
   if (groups.filter((group) => group.image).length <= 1) {
-    return [image([...entries.flatMap((entry) => entry.names), ...groups.flatMap((group) => (group.image ? [group.image] : []))], entries.flatMap((entry) => entry.ids), groups.flatMap((group) => group.vulnerabilities))];
+    return [
+      image(
+        [...entries.flatMap((entry) => entry.names), ...groups.flatMap((group) => (group.image ? [group.image] : []))],
+        entries.flatMap((entry) => entry.ids),
+        groups.flatMap((group) => group.vulnerabilities),
+      ),
+    ];
   }
   // Results before the first OS result (none, as Trivy writes them) go with the first image.
-  const [first, ...rest] = groups[0]!.image ? groups : [{...groups[1]!, vulnerabilities: [...groups[0]!.vulnerabilities, ...groups[1]!.vulnerabilities]}, ...groups.slice(2)];
+  const [first, ...rest] = groups[0]!.image
+    ? groups
+    : [{...groups[1]!, vulnerabilities: [...groups[0]!.vulnerabilities, ...groups[1]!.vulnerabilities]}, ...groups.slice(2)];
   return [first!, ...rest].map((group) => {
     const paired = entries.filter((entry) => entry.names.includes(group.image!));
-    return image([group.image!, ...paired.flatMap((entry) => entry.names)], paired.flatMap((entry) => entry.ids), group.vulnerabilities);
+    return image(
+      [group.image!, ...paired.flatMap((entry) => entry.names)],
+      paired.flatMap((entry) => entry.ids),
+      group.vulnerabilities,
+    );
   });
 }
 
@@ -217,7 +248,8 @@ function readReport(reader: Reader, value: unknown, path: DocPath, images: Scann
     // `--report all` writes Resources, `--report summary` Findings; reports before Trivy 0.32 Vulnerabilities.
     for (const key of ['Resources', 'Findings', 'Vulnerabilities']) {
       reader.list(report, key, path).forEach((item, index) => {
-        for (const image of readResource(reader, item, [...path, key, index])) if (image.vulnerabilities.length > 0 || image.names.length > 0) images.push(image);
+        for (const image of readResource(reader, item, [...path, key, index]))
+          if (image.vulnerabilities.length > 0 || image.names.length > 0) images.push(image);
       });
     }
     return;
@@ -234,7 +266,9 @@ export function readTrivyReport(file: string, bytes: Buffer = readBytes(file)): 
   const images: ScannedImage[] = [];
   const documents = parseJsonBytes(file, bytes);
   if (documents.length === 0) throw new InputError(file, undefined, 'empty: expected a Trivy JSON report');
-  documents.forEach((doc, index) => readReport(new Reader(file, doc, documents.length > 1 ? `report ${index + 1}` : undefined), doc.value, [], images));
+  documents.forEach((doc, index) =>
+    readReport(new Reader(file, doc, documents.length > 1 ? `report ${index + 1}` : undefined), doc.value, [], images),
+  );
   return images;
 }
 

@@ -15,14 +15,21 @@ declare module 'vitest' {
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
-const found = (): string | undefined => [process.env.CHROMIUM_PATH, ...CANDIDATES].find((path): path is string => path !== undefined && path !== '' && existsSync(path));
+const found = (): string | undefined =>
+  [process.env.CHROMIUM_PATH, ...CANDIDATES].find((path): path is string => path !== undefined && path !== '' && existsSync(path));
 
 function aptGet(args: string[]): void {
   const root = process.getuid?.() === 0;
   const [command, prefix] = root ? ['apt-get', []] : ['sudo', ['-n', 'apt-get']];
-  const result = spawnSync(command, [...prefix, ...args], {encoding: 'utf8', env: {...process.env, DEBIAN_FRONTEND: 'noninteractive'}, timeout: 900_000});
+  const result = spawnSync(command, [...prefix, ...args], {
+    encoding: 'utf8',
+    env: {...process.env, DEBIAN_FRONTEND: 'noninteractive'},
+    timeout: 900_000,
+  });
   if (result.status !== 0) {
-    throw new Error(`installing Chromium for the report tests: ${command} ${[...prefix, ...args].join(' ')} failed (${result.error?.message ?? `exit ${result.status}`}):\n${`${result.stdout}${result.stderr}`.trim().split('\n').slice(-10).join('\n')}`);
+    throw new Error(
+      `installing Chromium for the report tests: ${command} ${[...prefix, ...args].join(' ')} failed (${result.error?.message ?? `exit ${result.status}`}):\n${`${result.stdout}${result.stderr}`.trim().split('\n').slice(-10).join('\n')}`,
+    );
   }
 }
 

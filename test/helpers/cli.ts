@@ -53,13 +53,18 @@ export function runCli(args: string[], options: CliOptions = {}): CliResult {
 /** As runCli, without blocking this process: for tests that serve the CLI from here (the fake API server). */
 export function runCliAsync(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), ...args], {cwd: options.cwd ?? ROOT, env: cliEnvironment(options.env)});
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: cliEnvironment(options.env),
+    });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.on('error', reject);
-    child.on('close', (status) => resolvePromise({status, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8')}));
+    child.on('close', (status) =>
+      resolvePromise({status, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8')}),
+    );
     child.stdin.end(options.input ?? '');
   });
 }
@@ -71,7 +76,11 @@ export function tempDir(prefix = 'kubepath-test-'): string {
 /** A cluster from the seeded generator (dist/generate/cli.js), as a `kind: List` JSON file in a temporary folder. */
 export function generatedCluster(pods: number, seed: number): string {
   const file = join(tempDir(), `cluster-${pods}-${seed}.json`);
-  const result = spawnSync(process.execPath, [join(ROOT, 'dist', 'generate', 'cli.js'), '--pods', String(pods), '--seed', String(seed), '--out', file], {encoding: 'utf8'});
+  const result = spawnSync(
+    process.execPath,
+    [join(ROOT, 'dist', 'generate', 'cli.js'), '--pods', String(pods), '--seed', String(seed), '--out', file],
+    {encoding: 'utf8'},
+  );
   if (result.status !== 0) throw new Error(result.stderr);
   return file;
 }

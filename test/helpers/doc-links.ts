@@ -120,7 +120,8 @@ export function markdownProblems(root: string): string[] {
       const linked = file_ === '' ? path : isAbsolute(file_) ? file_ : resolve(dirname(path), decodeURI(file_));
       if (!inside(root, linked)) say(index, `links outside the repository: ${target}`);
       else if (!existsSync(linked)) say(index, `links to a file the repository does not have: ${target}`);
-      else if (anchor !== undefined && linked.endsWith('.md') && !anchorsIn(linked).has(anchor)) say(index, `links to a heading ${relative(root, linked)} does not have: ${target}`);
+      else if (anchor !== undefined && linked.endsWith('.md') && !anchorsIn(linked).has(anchor))
+        say(index, `links to a heading ${relative(root, linked)} does not have: ${target}`);
     }
 
     // Named files: links are checked above, so only the text around them counts here.
@@ -130,7 +131,9 @@ export function markdownProblems(root: string): string[] {
     }
     for (const match of named.matchAll(MARKDOWN_NAME)) {
       const name = match[1]!;
-      const found = [resolve(dirname(path), name), resolve(root, name)].some((candidate) => inside(root, candidate) && existsSync(candidate) && statSync(candidate).isFile());
+      const found = [resolve(dirname(path), name), resolve(root, name)].some(
+        (candidate) => inside(root, candidate) && existsSync(candidate) && statSync(candidate).isFile(),
+      );
       if (!found) say(match.index, `names a Markdown file the repository does not have: ${name}`);
     }
   }

@@ -49,7 +49,8 @@ export function expectedExport(inputs: string[], flags: string[] = []): Expected
       edges.push({source: `fix:${fix.id}`, target: `finding:${finding.id}`, type: 'CUTS'});
     }
     for (const step of finding.path.steps) {
-      if (step.technique === 'POD_NETWORK_REACH') network.set(`${step.from} ${step.to}`, {source: step.from, target: step.to, type: step.type});
+      if (step.technique === 'POD_NETWORK_REACH')
+        network.set(`${step.from} ${step.to}`, {source: step.from, target: step.to, type: step.type});
     }
   }
   for (const fix of fixes) nodes.push({id: `fix:${fix}`, kind: 'Fix'});

@@ -17,7 +17,10 @@ export async function closeServed(): Promise<void> {
   await Promise.all(served.splice(0).map((server) => server.close()));
 }
 
-export async function serveFake(objects: readonly FakeObject[], faults: Faults = {}): Promise<{server: FakeApiServer; kubeconfig: string; dir: string}> {
+export async function serveFake(
+  objects: readonly FakeObject[],
+  faults: Faults = {},
+): Promise<{server: FakeApiServer; kubeconfig: string; dir: string}> {
   const server = await startFakeApiServer(objects, {faults});
   served.push(server);
   const dir = tempDir();
@@ -49,10 +52,17 @@ export async function collectFake(objects: readonly FakeObject[], faults: Faults
   const out = join(dir, 'snapshot.json');
   const peaks = join(dir, 'peak-rss');
   const started = Date.now();
-  const result = await runCliAsync(['collect', '--kubeconfig', kubeconfig, '--out', out, ...args], {env: {NODE_OPTIONS: `--import=${MAX_RSS_HOOK}`, KUBEPATH_BENCH_RSS_FILE: peaks}});
+  const result = await runCliAsync(['collect', '--kubeconfig', kubeconfig, '--out', out, ...args], {
+    env: {NODE_OPTIONS: `--import=${MAX_RSS_HOOK}`, KUBEPATH_BENCH_RSS_FILE: peaks},
+  });
   const seconds = (Date.now() - started) / 1000;
   // A process killed (out of memory, say) reports nothing: then the peak is unknown, NaN.
-  const peakKiB = existsSync(peaks) ? readFileSync(peaks, 'utf8').trim().split('\n').map((line) => Number(line.split(' ')[1])) : [Number.NaN];
+  const peakKiB = existsSync(peaks)
+    ? readFileSync(peaks, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => Number(line.split(' ')[1]))
+    : [Number.NaN];
   const snapshot = result.status === 0 ? (JSON.parse(readFileSync(out, 'utf8')) as Snapshot) : undefined;
   return {api, result, snapshot, out, kubeconfig, dir, seconds, peakMiB: Math.max(...peakKiB) / 1024};
 }

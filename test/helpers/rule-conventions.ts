@@ -25,8 +25,10 @@ export function ruleConventionProblems(rules: ReadonlyArray<{id: string}>, root:
       for (const section of DOC_SECTIONS) if (!text.includes(section)) problems.push(`${id}: docs/edges/${id}.md lacks "${section}"`);
     }
     const fixtures = existsSync(join(fixturesDir, id)) ? readdirSync(join(fixturesDir, id)) : [];
-    if (!fixtures.some((f) => /^positive\..+\.ya?ml$/.test(f))) problems.push(`${id}: no fixture test/fixtures/edges/${id}/positive.*.yaml`);
-    if (!fixtures.some((f) => /^negative\..+\.ya?ml$/.test(f))) problems.push(`${id}: no fixture test/fixtures/edges/${id}/negative.*.yaml`);
+    if (!fixtures.some((f) => /^positive\..+\.ya?ml$/.test(f)))
+      problems.push(`${id}: no fixture test/fixtures/edges/${id}/positive.*.yaml`);
+    if (!fixtures.some((f) => /^negative\..+\.ya?ml$/.test(f)))
+      problems.push(`${id}: no fixture test/fixtures/edges/${id}/negative.*.yaml`);
   }
   if (existsSync(docsDir)) {
     for (const file of readdirSync(docsDir)) {

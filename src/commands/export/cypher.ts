@@ -9,7 +9,9 @@ export default class ExportCypher extends KubepathCommand {
   static override description =
     'The graph and findings `export neo4j` writes, as the statements it runs, values as escaped literals, each batch one :begin/:commit transaction: for loading into Neo4j without kubepath at hand. The same input gives the same bytes; loading it again changes nothing (docs/export.md).';
   static override usage = 'export cypher INPUT... --out FILE [--cluster NAME] [--batch-size N]';
-  static override examples = ['<%= config.bin %> export cypher examples/multi-tenant --out graph.cypher && cypher-shell -u neo4j -f graph.cypher'];
+  static override examples = [
+    '<%= config.bin %> export cypher examples/multi-tenant --out graph.cypher && cypher-shell -u neo4j -f graph.cypher',
+  ];
   // INPUT... is variadic: files, folders and `-`.
   static override strict = false;
   static override flags = {

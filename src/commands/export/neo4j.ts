@@ -22,7 +22,9 @@ export default class ExportNeo4j extends KubepathCommand {
     'The password comes from --password or NEO4J_PASSWORD. `npm run neo4j` starts a local server without Docker.',
   ].join('\n\n');
   static override usage = 'export neo4j INPUT... --uri bolt://HOST:7687 --user U [--password P] [--database D] [--cluster NAME] [--wipe]';
-  static override examples = ['NEO4J_PASSWORD=kubepath-local <%= config.bin %> export neo4j examples/multi-tenant --uri bolt://127.0.0.1:7687 --user neo4j --cluster demo'];
+  static override examples = [
+    'NEO4J_PASSWORD=kubepath-local <%= config.bin %> export neo4j examples/multi-tenant --uri bolt://127.0.0.1:7687 --user neo4j --cluster demo',
+  ];
   // INPUT... is variadic: files, folders and `-`.
   static override strict = false;
   static override flags = {

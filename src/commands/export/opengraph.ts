@@ -6,7 +6,8 @@ import {writeOutput} from '../../output/write.js';
 
 export default class ExportOpenGraph extends KubepathCommand {
   static override summary = 'Write the attack graph as BloodHound CE OpenGraph JSON';
-  static override description = 'The graph and the findings of `analyze` with the same flags. Nodes with kinds K8s<Kind> and K8sBase, edges with kinds K8s<EdgeType> in PascalCase, properties in snake_case, for uploading into BloodHound CE (docs/export.md).';
+  static override description =
+    'The graph and the findings of `analyze` with the same flags. Nodes with kinds K8s<Kind> and K8sBase, edges with kinds K8s<EdgeType> in PascalCase, properties in snake_case, for uploading into BloodHound CE (docs/export.md).';
   static override usage = 'export opengraph INPUT... --out FILE [--cluster NAME]';
   static override examples = ['<%= config.bin %> export opengraph examples/multi-tenant --out kubepath-opengraph.json'];
   // INPUT... is variadic: files, folders and `-`.

@@ -35,7 +35,8 @@ export function blockRanges(cidr: string, except: readonly string[] = []): Addre
   let ranges: AddressRange[] = [whole];
   for (const [i, hole] of except.map(parseCidr).entries()) {
     if (!hole) continue;
-    if (hole[0] < whole[0] || hole[1] > whole[1]) throw new Error(`except ${JSON.stringify(except[i])} is not inside cidr ${JSON.stringify(cidr)}`);
+    if (hole[0] < whole[0] || hole[1] > whole[1])
+      throw new Error(`except ${JSON.stringify(except[i])} is not inside cidr ${JSON.stringify(cidr)}`);
     ranges = ranges.flatMap(([first, last]): AddressRange[] => {
       if (hole[1] < first || hole[0] > last) return [[first, last]];
       const pieces: AddressRange[] = [];

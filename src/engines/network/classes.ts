@@ -78,7 +78,12 @@ function atomOf(atoms: readonly AddressRange[], address: number): number {
  * @param keys label keys that selectors read
  * @param atoms the address atoms ipBlocks cut; only read when the profile lets ipBlocks match pods
  */
-export function buildClasses(model: ClusterModel, profile: CniProfile, keys: ReadonlySet<string>, atoms: readonly AddressRange[]): ClassIndex {
+export function buildClasses(
+  model: ClusterModel,
+  profile: CniProfile,
+  keys: ReadonlySet<string>,
+  atoms: readonly AddressRange[],
+): ClassIndex {
   const sortedKeys = [...keys].sort();
   const byKey = new Map<string, {namespace: string; pods: PodInfo[]; address: number | undefined; knownFlaw: boolean}>();
   for (const pod of model.pods) {

@@ -132,7 +132,9 @@ interface CompiledTiers {
 
 function compileTiers(model: ClusterModel): CompiledTiers {
   const objects = model.snapshot.objects;
-  const networkPolicies = objects.networkPolicies.map((p) => compileNetworkPolicy(p, invalidAt(model, objectKey('NetworkPolicy', p.metadata.namespace ?? undefined, p.metadata.name))));
+  const networkPolicies = objects.networkPolicies.map((p) =>
+    compileNetworkPolicy(p, invalidAt(model, objectKey('NetworkPolicy', p.metadata.namespace ?? undefined, p.metadata.name))),
+  );
   const nodes = nodeAddresses(model);
   const admin = objects.adminNetworkPolicies
     .map((p) => compileAdminPolicy(p, invalidAt(model, `AdminNetworkPolicy/${p.metadata.name}`), nodes))
@@ -157,8 +159,15 @@ interface ExternalAtoms {
 
 function externalAtoms({admin, networkPolicies, baseline}: CompiledTiers): ExternalAtoms {
   const ingressBlocks = blocksOf(networkPolicies.flatMap((p) => p.ingress));
-  const egressBlocks = [...blocksOf(networkPolicies.flatMap((p) => p.egress)), ...blocksOf([...admin, ...baseline].flatMap((p) => p.egress))];
-  return {sources: addressAtoms(ingressBlocks), destinations: addressAtoms(egressBlocks), both: addressAtoms([...ingressBlocks, ...egressBlocks])};
+  const egressBlocks = [
+    ...blocksOf(networkPolicies.flatMap((p) => p.egress)),
+    ...blocksOf([...admin, ...baseline].flatMap((p) => p.egress)),
+  ];
+  return {
+    sources: addressAtoms(ingressBlocks),
+    destinations: addressAtoms(egressBlocks),
+    both: addressAtoms([...ingressBlocks, ...egressBlocks]),
+  };
 }
 
 /** What an admin tier decided among the ports left to it: the ports of each action. */
@@ -253,13 +262,20 @@ class DirectionEvaluator {
         if (ports.isEmpty()) continue;
         allowed = allowed.union(ports);
         const granted = rest.intersect(ports);
-        if (record && !granted.isEmpty()) record.push({tier: 'NetworkPolicy', action: 'Allow', ports: granted, rule: {policy: rule.policy, field: rule.field}});
+        if (record && !granted.isEmpty())
+          record.push({tier: 'NetworkPolicy', action: 'Allow', ports: granted, rule: {policy: rule.policy, field: rule.field}});
       }
     }
     const denied = rest.subtract(allowed);
     if (record && !denied.isEmpty()) {
       const policies = selecting.map((p) => p.id);
-      record.push({tier: 'NetworkPolicy', action: 'Deny', ports: denied, policies, reason: `isolated for ${this.direction} by ${policies.join(', ')}, and no rule of theirs allows these`});
+      record.push({
+        tier: 'NetworkPolicy',
+        action: 'Deny',
+        ports: denied,
+        policies,
+        reason: `isolated for ${this.direction} by ${policies.join(', ')}, and no rule of theirs allows these`,
+      });
     }
     return rest.intersect(allowed);
   }
@@ -327,7 +343,10 @@ class Engine implements NetworkEngine {
     if (this.hasAdminTiers) {
       // Admin tiers decide port by port and rule by rule; evaluate each destination class exactly.
       const from: Endpoint = {kind: 'pod', cls: source};
-      return ClassSet.of(this.classes.length, this.classes.filter((d) => !this.connection(from, {kind: 'pod', cls: d}).isEmpty()).map((d) => d.index));
+      return ClassSet.of(
+        this.classes.length,
+        this.classes.filter((d) => !this.connection(from, {kind: 'pod', cls: d}).isEmpty()).map((d) => d.index),
+      );
     }
     this.bulk ??= new BulkReachability(this.index, this.profile, this.selection);
     return this.bulk.reachableFrom(source);

@@ -74,7 +74,9 @@ interface ServiceIndex {
 }
 
 function indexServices(model: ClusterModel): ServiceIndex {
-  const byName = new Map(model.snapshot.objects.services.map((service) => [`${service.metadata.namespace}/${service.metadata.name}`, service]));
+  const byName = new Map(
+    model.snapshot.objects.services.map((service) => [`${service.metadata.namespace}/${service.metadata.name}`, service]),
+  );
   const selected = new Map<ServiceObject, readonly PodInfo[]>();
   let byLabel: Map<string, PodInfo[]> | undefined;
   return {
@@ -108,7 +110,9 @@ function podsSelectedBy(byLabel: Map<string, PodInfo[]>, service: ServiceObject)
   const pairs = Object.entries(service.spec?.selector ?? {});
   if (service.spec?.type === 'ExternalName' || pairs.length === 0) return [];
   const namespace = service.metadata.namespace!;
-  const candidates = pairs.map(([key, value]) => byLabel.get(labelKey(namespace, key, value)) ?? []).reduce((a, b) => (b.length < a.length ? b : a));
+  const candidates = pairs
+    .map(([key, value]) => byLabel.get(labelKey(namespace, key, value)) ?? [])
+    .reduce((a, b) => (b.length < a.length ? b : a));
   const selects = compileLabelMap(service.spec?.selector);
   return candidates.filter((pod) => selects(pod.labels));
 }
@@ -275,7 +279,11 @@ function ingressBackends(ingress: IngressObject): Array<{backend: IngressBackend
 }
 
 /** v1 `service: {name, port: {number | name}}` or legacy `serviceName`/`servicePort`; always a Service of the Ingress's namespace. */
-function ingressServicePort(services: ServiceIndex, namespace: string, backend: IngressBackend): {service: ServiceObject; servicePort: ServicePort} | undefined {
+function ingressServicePort(
+  services: ServiceIndex,
+  namespace: string,
+  backend: IngressBackend,
+): {service: ServiceObject; servicePort: ServicePort} | undefined {
   const name = backend.service?.name ?? backend.serviceName;
   const wanted = backend.service?.port?.number ?? backend.service?.port?.name ?? backend.servicePort;
   const service = name ? services.find(namespace, name) : undefined;
@@ -331,7 +339,9 @@ function routeBackendRefs(route: HTTPRouteObject): RouteBackendRef[] {
   return (route.spec?.rules ?? []).flatMap((rule, i) => {
     const at = `spec.rules[${i}]`;
     const forwarded = (rule.backendRefs ?? []).flatMap((ref, j) =>
-      ref.weight === 0 ? [] : [{ref, field: `${at}.backendRefs[${j}]`, mirror: false}, ...mirrorRefs(ref.filters, `${at}.backendRefs[${j}]`)],
+      ref.weight === 0
+        ? []
+        : [{ref, field: `${at}.backendRefs[${j}]`, mirror: false}, ...mirrorRefs(ref.filters, `${at}.backendRefs[${j}]`)],
     );
     return [...mirrorRefs(rule.filters, at), ...forwarded];
   });
@@ -367,7 +377,9 @@ function grantFor(grants: readonly ReferenceGrantObject[], from: string, namespa
     (candidate) =>
       candidate.metadata.namespace === namespace &&
       (candidate.spec?.from ?? []).some((peer) => peer.group === GATEWAY_GROUP && peer.kind === 'HTTPRoute' && peer.namespace === from) &&
-      (candidate.spec?.to ?? []).some((target) => (target.group ?? '') === '' && target.kind === 'Service' && (!target.name || target.name === service)),
+      (candidate.spec?.to ?? []).some(
+        (target) => (target.group ?? '') === '' && target.kind === 'Service' && (!target.name || target.name === service),
+      ),
   );
   return grant ? objectKey('ReferenceGrant', namespace, grant.metadata.name) : undefined;
 }
@@ -406,7 +418,10 @@ function hostNetworkExposures(pod: PodInfo): Exposure[] {
   if (pod.spec.hostNetwork !== true) return [];
   const declared = servingContainers(pod.spec)
     .flatMap((container) => container.ports ?? [])
-    .reduce((ports, port) => (port.containerPort == null ? ports : ports.union(PortSet.range(port.protocol ?? 'TCP', port.containerPort))), PortSet.NONE);
+    .reduce(
+      (ports, port) => (port.containerPort == null ? ports : ports.union(PortSet.range(port.protocol ?? 'TCP', port.containerPort))),
+      PortSet.NONE,
+    );
   const ports = declared.isEmpty() ? PortSet.ALL : declared;
   const listens = declared.isEmpty() ? 'no ports declared, so any port may be open' : `declared ports ${declared.format()}`;
   return [

@@ -13,7 +13,12 @@
  * reject is reported, not guessed.
  */
 import {compileSelector, type LabelMatcher, type Labels} from '../selectors.js';
-import type {AdminNetworkPolicyObject, BaselineAdminNetworkPolicyObject, LabelSelector, NetworkPolicyObject} from '../../snapshot/schema.js';
+import type {
+  AdminNetworkPolicyObject,
+  BaselineAdminNetworkPolicyObject,
+  LabelSelector,
+  NetworkPolicyObject,
+} from '../../snapshot/schema.js';
 import {blockRanges, type AddressRange} from './addresses.js';
 import {PortSet, type Protocol} from './ports.js';
 import type {CniProfile} from './profile.js';
@@ -54,10 +59,7 @@ export type Endpoint = {kind: 'pod'; cls: NetworkClass} | {kind: 'external'; ato
 
 /** A rule's peer: pods by selectors, addresses by block, or nothing kubepath can match. */
 export type PodsPeer = {kind: 'pods'; namespaces: string | LabelMatcher; pods: LabelMatcher | undefined};
-export type Peer =
-  | PodsPeer
-  | {kind: 'block'; ranges: AddressRange[]}
-  | {kind: 'nothing'};
+export type Peer = PodsPeer | {kind: 'block'; ranges: AddressRange[]} | {kind: 'nothing'};
 
 export interface NamedPort {
   name: string;
@@ -146,7 +148,10 @@ function selector(value: LabelSelector, field: string, invalid: Invalid): LabelM
       invalid(`${field}.matchExpressions[${i}].operator`, `unknown selector operator ${JSON.stringify(expression.operator)}`);
     }
     if (needsValues !== (expression.values?.length ?? 0) > 0) {
-      invalid(`${field}.matchExpressions[${i}]`, needsValues ? `${expression.operator} needs values` : `${expression.operator} takes no values`);
+      invalid(
+        `${field}.matchExpressions[${i}]`,
+        needsValues ? `${expression.operator} needs values` : `${expression.operator} takes no values`,
+      );
     }
   }
   return compileSelector(value);
@@ -270,7 +275,8 @@ function podsPeer(pods: AdminPodsSelector, field: string, invalid: Invalid): Pod
 function adminPeer(peer: AdminPeerSpec, field: string, invalid: Invalid, nodeAddresses: NodeAddresses): Peer {
   // Traffic to nodes is traffic to their addresses, outside the pod network.
   if (peer.nodes) return {kind: 'block', ranges: nodeAddresses(selector(peer.nodes, `${field}.nodes`, invalid))};
-  if (peer.networks) return {kind: 'block', ranges: peer.networks.flatMap((cidr, i) => cidrRanges(cidr, [], `${field}.networks[${i}]`, invalid))};
+  if (peer.networks)
+    return {kind: 'block', ranges: peer.networks.flatMap((cidr, i) => cidrRanges(cidr, [], `${field}.networks[${i}]`, invalid))};
   if (peer.namespaces) return {kind: 'pods', namespaces: selector(peer.namespaces, `${field}.namespaces`, invalid), pods: undefined};
   if (peer.pods) return podsPeer(peer.pods, `${field}.pods`, invalid);
   return {kind: 'nothing'}; // `domainNames` peers (FQDNs) match no pod and no address kubepath knows
@@ -282,7 +288,8 @@ function adminPorts(ports: readonly AdminPortSpec[] | null | undefined): PortMat
   const named: NamedPort[] = [];
   for (const entry of ports) {
     if (entry.portNumber) numeric = numeric.union(PortSet.range(entry.portNumber.protocol ?? 'TCP', entry.portNumber.port));
-    else if (entry.portRange) numeric = numeric.union(PortSet.range(entry.portRange.protocol ?? 'TCP', entry.portRange.start, entry.portRange.end));
+    else if (entry.portRange)
+      numeric = numeric.union(PortSet.range(entry.portRange.protocol ?? 'TCP', entry.portRange.start, entry.portRange.end));
     else if (entry.namedPort) named.push({name: entry.namedPort, protocol: undefined});
   }
   return {numeric, named};
@@ -310,7 +317,8 @@ export function compileAdminPolicy(policy: AdminPolicyObject, invalid: Invalid, 
     (list ?? []).map((rule, i) => {
       const field = `spec.${direction}[${i}]`;
       const allowed = kind === 'AdminNetworkPolicy' ? ADMIN_ACTIONS : ['Allow', 'Deny'];
-      if (!allowed.includes(rule.action)) invalid(`${field}.action`, `${kind} action must be one of ${allowed.join(', ')}, not ${JSON.stringify(rule.action)}`);
+      if (!allowed.includes(rule.action))
+        invalid(`${field}.action`, `${kind} action must be one of ${allowed.join(', ')}, not ${JSON.stringify(rule.action)}`);
       const peerField = direction === 'ingress' ? 'from' : 'to';
       return {
         policy: id,

@@ -52,7 +52,10 @@ export class BulkReachability {
     this.classes = index.classes;
     this.size = this.classes.length;
     this.everything = ClassSet.all(this.size);
-    this.openIngress = ClassSet.of(this.size, this.classes.filter((c) => selection.isolating.ingress[c.index]!.length === 0).map((c) => c.index));
+    this.openIngress = ClassSet.of(
+      this.size,
+      this.classes.filter((c) => selection.isolating.ingress[c.index]!.length === 0).map((c) => c.index),
+    );
     this.admittedBy = this.classes.map(() => []);
     this.indexIngressRules();
   }
@@ -132,8 +135,12 @@ export class BulkReachability {
     const key = `${port.name}/${port.protocol ?? '*'}`;
     let set = this.namedClasses.get(key);
     if (!set) {
-      const carries = (c: NetworkClass): boolean => c.ports.some((p) => p.name === port.name && (port.protocol === undefined || port.protocol === p.protocol));
-      set = ClassSet.of(this.size, this.classes.filter((c) => this.openIngress.has(c.index) && carries(c)).map((c) => c.index));
+      const carries = (c: NetworkClass): boolean =>
+        c.ports.some((p) => p.name === port.name && (port.protocol === undefined || port.protocol === p.protocol));
+      set = ClassSet.of(
+        this.size,
+        this.classes.filter((c) => this.openIngress.has(c.index) && carries(c)).map((c) => c.index),
+      );
       this.namedClasses.set(key, set);
     }
     return set;

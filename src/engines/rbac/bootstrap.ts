@@ -39,7 +39,14 @@
  * authorized by the Node authorizer (and NodeRestriction admission), which is not
  * RBAC and is not evaluated here.
  */
-import type {ClusterRoleBindingObject, ClusterRoleObject, PolicyRule, RoleBindingObject, RoleObject, Subject} from '../../snapshot/schema.js';
+import type {
+  ClusterRoleBindingObject,
+  ClusterRoleObject,
+  PolicyRule,
+  RoleBindingObject,
+  RoleObject,
+  Subject,
+} from '../../snapshot/schema.js';
 
 export const BOOTSTRAP_VERSION = 'v1.30';
 export const BOOTSTRAP_LABEL = {'kubernetes.io/bootstrapping': 'rbac-defaults'} as const;
@@ -91,20 +98,49 @@ const CLUSTER_ROLES: readonly ClusterRoleData[] = [
       rule([CORE], ['pods/eviction'], ['create']),
       rule(
         [CORE],
-        ['configmaps', 'events', 'persistentvolumeclaims', 'replicationcontrollers', 'replicationcontrollers/scale', 'secrets', 'serviceaccounts', 'services', 'services/proxy'],
+        [
+          'configmaps',
+          'events',
+          'persistentvolumeclaims',
+          'replicationcontrollers',
+          'replicationcontrollers/scale',
+          'secrets',
+          'serviceaccounts',
+          'services',
+          'services/proxy',
+        ],
         WRITE,
       ),
       rule([CORE], ['serviceaccounts/token'], ['create']),
       rule(
         ['apps'],
-        ['daemonsets', 'deployments', 'deployments/rollback', 'deployments/scale', 'replicasets', 'replicasets/scale', 'statefulsets', 'statefulsets/scale'],
+        [
+          'daemonsets',
+          'deployments',
+          'deployments/rollback',
+          'deployments/scale',
+          'replicasets',
+          'replicasets/scale',
+          'statefulsets',
+          'statefulsets/scale',
+        ],
         WRITE,
       ),
       rule(['autoscaling'], ['horizontalpodautoscalers'], WRITE),
       rule(['batch'], ['cronjobs', 'jobs'], WRITE),
       rule(
         ['extensions'],
-        ['daemonsets', 'deployments', 'deployments/rollback', 'deployments/scale', 'ingresses', 'networkpolicies', 'replicasets', 'replicasets/scale', 'replicationcontrollers/scale'],
+        [
+          'daemonsets',
+          'deployments',
+          'deployments/rollback',
+          'deployments/scale',
+          'ingresses',
+          'networkpolicies',
+          'replicasets',
+          'replicasets/scale',
+          'replicationcontrollers/scale',
+        ],
         WRITE,
       ),
       rule(['policy'], ['poddisruptionbudgets'], WRITE),
@@ -118,12 +154,33 @@ const CLUSTER_ROLES: readonly ClusterRoleData[] = [
     rules: [
       rule(
         [CORE],
-        ['configmaps', 'endpoints', 'persistentvolumeclaims', 'persistentvolumeclaims/status', 'pods', 'replicationcontrollers', 'replicationcontrollers/scale', 'serviceaccounts', 'services', 'services/status'],
+        [
+          'configmaps',
+          'endpoints',
+          'persistentvolumeclaims',
+          'persistentvolumeclaims/status',
+          'pods',
+          'replicationcontrollers',
+          'replicationcontrollers/scale',
+          'serviceaccounts',
+          'services',
+          'services/status',
+        ],
         READ,
       ),
       rule(
         [CORE],
-        ['bindings', 'events', 'limitranges', 'namespaces/status', 'pods/log', 'pods/status', 'replicationcontrollers/status', 'resourcequotas', 'resourcequotas/status'],
+        [
+          'bindings',
+          'events',
+          'limitranges',
+          'namespaces/status',
+          'pods/log',
+          'pods/status',
+          'replicationcontrollers/status',
+          'resourcequotas',
+          'resourcequotas/status',
+        ],
         READ,
       ),
       rule([CORE], ['namespaces'], READ),
@@ -172,7 +229,10 @@ const CLUSTER_ROLES: readonly ClusterRoleData[] = [
   },
   {
     name: 'system:auth-delegator',
-    rules: [rule(['authentication.k8s.io'], ['tokenreviews'], ['create']), rule(['authorization.k8s.io'], ['subjectaccessreviews'], ['create'])],
+    rules: [
+      rule(['authentication.k8s.io'], ['tokenreviews'], ['create']),
+      rule(['authorization.k8s.io'], ['subjectaccessreviews'], ['create']),
+    ],
   },
   {
     name: 'system:basic-user',
@@ -195,7 +255,12 @@ const CLUSTER_ROLES: readonly ClusterRoleData[] = [
   })),
   {
     name: 'system:discovery',
-    rules: [urls(['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'], ['get'])],
+    rules: [
+      urls(
+        ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'],
+        ['get'],
+      ),
+    ],
   },
   {
     name: 'system:heapster',
@@ -281,10 +346,17 @@ const CLUSTER_ROLES: readonly ClusterRoleData[] = [
       rule(['node.k8s.io'], ['runtimeclasses'], READ),
     ],
   },
-  {name: 'system:node-bootstrapper', rules: [rule(['certificates.k8s.io'], ['certificatesigningrequests'], ['create', 'get', 'list', 'watch'])]},
+  {
+    name: 'system:node-bootstrapper',
+    rules: [rule(['certificates.k8s.io'], ['certificatesigningrequests'], ['create', 'get', 'list', 'watch'])],
+  },
   {
     name: 'system:node-problem-detector',
-    rules: [rule([CORE], ['nodes'], ['get']), rule([CORE], ['nodes/status'], ['patch']), rule([CORE, 'events.k8s.io'], ['events'], EVENT_WRITE)],
+    rules: [
+      rule([CORE], ['nodes'], ['get']),
+      rule([CORE], ['nodes/status'], ['patch']),
+      rule([CORE, 'events.k8s.io'], ['events'], EVENT_WRITE),
+    ],
   },
   {
     name: 'system:node-proxier',
@@ -309,7 +381,9 @@ const CLUSTER_ROLES: readonly ClusterRoleData[] = [
   {
     name: 'system:service-account-issuer-discovery',
     // The slash-ended forms (what the OpenAPI document names) since v1.28, kubernetes/kubernetes#117511.
-    rules: [urls(['/.well-known/openid-configuration', '/.well-known/openid-configuration/', '/openid/v1/jwks', '/openid/v1/jwks/'], ['get'])],
+    rules: [
+      urls(['/.well-known/openid-configuration', '/.well-known/openid-configuration/', '/openid/v1/jwks', '/openid/v1/jwks/'], ['get']),
+    ],
   },
   {
     name: 'system:volume-scheduler',
@@ -358,7 +432,12 @@ const CONTROLLER_ROLES: ReadonlyArray<{controller: string; rules: PolicyRule[]}>
         ['certificates.k8s.io'],
         ['signers'],
         ['sign'],
-        ['kubernetes.io/kube-apiserver-client', 'kubernetes.io/kube-apiserver-client-kubelet', 'kubernetes.io/kubelet-serving', 'kubernetes.io/legacy-unknown'],
+        [
+          'kubernetes.io/kube-apiserver-client',
+          'kubernetes.io/kube-apiserver-client-kubelet',
+          'kubernetes.io/kubelet-serving',
+          'kubernetes.io/legacy-unknown',
+        ],
       ),
       rule(['authorization.k8s.io'], ['subjectaccessreviews'], ['create']),
       events(),
@@ -542,7 +621,11 @@ const CONTROLLER_ROLES: ReadonlyArray<{controller: string; rules: PolicyRule[]}>
   },
   {
     controller: 'pod-garbage-collector',
-    rules: [rule([CORE], ['pods'], ['delete', 'list', 'watch']), rule([CORE], ['nodes'], ['get', 'list']), rule([CORE], ['pods/status'], ['patch'])],
+    rules: [
+      rule([CORE], ['pods'], ['delete', 'list', 'watch']),
+      rule([CORE], ['nodes'], ['get', 'list']),
+      rule([CORE], ['pods/status'], ['patch']),
+    ],
   },
   {controller: 'pv-protection-controller', rules: [rule([CORE], ['persistentvolumes'], ['get', 'list', 'update', 'watch']), events()]},
   {
@@ -574,11 +657,19 @@ const CONTROLLER_ROLES: ReadonlyArray<{controller: string; rules: PolicyRule[]}>
     rules: [rule(['*'], ['*'], ['list', 'watch']), rule([CORE], ['resourcequotas/status'], ['update']), events()],
   },
   {controller: 'root-ca-cert-publisher', rules: [rule([CORE], ['configmaps'], ['create', 'update']), events()]},
-  {controller: 'route-controller', rules: [rule([CORE], ['nodes'], ['list', 'watch']), rule([CORE], ['nodes/status'], ['patch']), events()]},
+  {
+    controller: 'route-controller',
+    rules: [rule([CORE], ['nodes'], ['list', 'watch']), rule([CORE], ['nodes/status'], ['patch']), events()],
+  },
   {controller: 'service-account-controller', rules: [rule([CORE], ['serviceaccounts'], ['create']), events()]},
   {
     controller: 'service-controller',
-    rules: [rule([CORE], ['services'], READ), rule([CORE], ['services/status'], ['patch', 'update']), rule([CORE], ['nodes'], ['list', 'watch']), events()],
+    rules: [
+      rule([CORE], ['services'], READ),
+      rule([CORE], ['services/status'], ['patch', 'update']),
+      rule([CORE], ['nodes'], ['list', 'watch']),
+      events(),
+    ],
   },
   {
     controller: 'statefulset-controller',
@@ -627,7 +718,10 @@ const CLUSTER_ROLE_BINDINGS: ReadonlyArray<{name: string; subjects: Subject[]}> 
   {name: 'system:service-account-issuer-discovery', subjects: [group('system:serviceaccounts')]},
   {name: 'system:volume-scheduler', subjects: [user('system:kube-scheduler')]},
   // controller-role-bindings.yaml: each controller role to its kube-system ServiceAccount.
-  ...CONTROLLER_ROLES.map(({controller}) => ({name: CONTROLLER_ROLE_PREFIX + controller, subjects: [serviceAccount('kube-system', controller)]})),
+  ...CONTROLLER_ROLES.map(({controller}) => ({
+    name: CONTROLLER_ROLE_PREFIX + controller,
+    subjects: [serviceAccount('kube-system', controller)],
+  })),
 ];
 
 const NAMESPACE_ROLES: ReadonlyArray<{namespace: string; name: string; rules: PolicyRule[]}> = [
@@ -640,9 +734,17 @@ const NAMESPACE_ROLES: ReadonlyArray<{namespace: string; name: string; rules: Po
       rule([CORE, 'events.k8s.io'], ['events'], EVENT_WRITE),
     ],
   },
-  {namespace: 'kube-system', name: 'extension-apiserver-authentication-reader', rules: [rule([CORE], ['configmaps'], READ, ['extension-apiserver-authentication'])]},
+  {
+    namespace: 'kube-system',
+    name: 'extension-apiserver-authentication-reader',
+    rules: [rule([CORE], ['configmaps'], READ, ['extension-apiserver-authentication'])],
+  },
   {namespace: 'kube-system', name: 'system:controller:bootstrap-signer', rules: [rule([CORE], ['secrets'], READ)]},
-  {namespace: 'kube-system', name: 'system:controller:cloud-provider', rules: [rule([CORE], ['configmaps'], ['create', 'get', 'list', 'watch'])]},
+  {
+    namespace: 'kube-system',
+    name: 'system:controller:cloud-provider',
+    rules: [rule([CORE], ['configmaps'], ['create', 'get', 'list', 'watch'])],
+  },
   {
     namespace: 'kube-system',
     name: 'system:controller:token-cleaner',
@@ -651,16 +753,36 @@ const NAMESPACE_ROLES: ReadonlyArray<{namespace: string; name: string; rules: Po
 ];
 
 const NAMESPACE_ROLE_BINDINGS: ReadonlyArray<{namespace: string; name: string; role: string; subjects: Subject[]}> = [
-  {namespace: 'kube-public', name: 'system:controller:bootstrap-signer', role: 'system:controller:bootstrap-signer', subjects: [serviceAccount('kube-system', 'bootstrap-signer')]},
+  {
+    namespace: 'kube-public',
+    name: 'system:controller:bootstrap-signer',
+    role: 'system:controller:bootstrap-signer',
+    subjects: [serviceAccount('kube-system', 'bootstrap-signer')],
+  },
   {
     namespace: 'kube-system',
     name: 'system::extension-apiserver-authentication-reader',
     role: 'extension-apiserver-authentication-reader',
     subjects: [user('system:kube-controller-manager'), user('system:kube-scheduler')],
   },
-  {namespace: 'kube-system', name: 'system:controller:bootstrap-signer', role: 'system:controller:bootstrap-signer', subjects: [serviceAccount('kube-system', 'bootstrap-signer')]},
-  {namespace: 'kube-system', name: 'system:controller:cloud-provider', role: 'system:controller:cloud-provider', subjects: [serviceAccount('kube-system', 'cloud-provider')]},
-  {namespace: 'kube-system', name: 'system:controller:token-cleaner', role: 'system:controller:token-cleaner', subjects: [serviceAccount('kube-system', 'token-cleaner')]},
+  {
+    namespace: 'kube-system',
+    name: 'system:controller:bootstrap-signer',
+    role: 'system:controller:bootstrap-signer',
+    subjects: [serviceAccount('kube-system', 'bootstrap-signer')],
+  },
+  {
+    namespace: 'kube-system',
+    name: 'system:controller:cloud-provider',
+    role: 'system:controller:cloud-provider',
+    subjects: [serviceAccount('kube-system', 'cloud-provider')],
+  },
+  {
+    namespace: 'kube-system',
+    name: 'system:controller:token-cleaner',
+    role: 'system:controller:token-cleaner',
+    subjects: [serviceAccount('kube-system', 'token-cleaner')],
+  },
 ];
 
 export interface BootstrapPolicy {
@@ -676,10 +798,18 @@ const roleRef = (kind: 'Role' | 'ClusterRole', name: string) => ({apiGroup: 'rba
 /** The bootstrap policy as API objects, fresh on every call (callers may keep references). */
 export function bootstrapPolicy(): BootstrapPolicy {
   return {
-    clusterRoles: [...CLUSTER_ROLES, ...CONTROLLER_ROLES.map(({controller, rules}): ClusterRoleData => ({name: CONTROLLER_ROLE_PREFIX + controller, rules}))].map((role) => {
+    clusterRoles: [
+      ...CLUSTER_ROLES,
+      ...CONTROLLER_ROLES.map(({controller, rules}): ClusterRoleData => ({name: CONTROLLER_ROLE_PREFIX + controller, rules})),
+    ].map((role) => {
       const labels: Record<string, string> = {...BOOTSTRAP_LABEL};
       for (const target of role.aggregatesInto ?? []) labels[AGGREGATE(target)] = 'true';
-      const object: ClusterRoleObject = {apiVersion: API_VERSION, kind: 'ClusterRole', metadata: {name: role.name, labels}, rules: structuredClone(role.rules)};
+      const object: ClusterRoleObject = {
+        apiVersion: API_VERSION,
+        kind: 'ClusterRole',
+        metadata: {name: role.name, labels},
+        rules: structuredClone(role.rules),
+      };
       if (role.aggregatesFrom) object.aggregationRule = {clusterRoleSelectors: [{matchLabels: {[AGGREGATE(role.aggregatesFrom)]: 'true'}}]};
       return object;
     }),

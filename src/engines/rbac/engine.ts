@@ -131,7 +131,10 @@ interface SubjectRef {
  * Identities: the model's service accounts, then every subject of a binding that can
  * grant, input bindings before bootstrap ones; and the first subject naming each.
  */
-function listIdentities(model: ClusterModel, bindings: readonly ResolvedBinding[]): {identities: Map<string, Identity>; namedBy: Map<string, SubjectRef>} {
+function listIdentities(
+  model: ClusterModel,
+  bindings: readonly ResolvedBinding[],
+): {identities: Map<string, Identity>; namedBy: Map<string, SubjectRef>} {
   const identities = new Map<string, Identity>();
   const namedBy = new Map<string, SubjectRef>();
   for (const sa of model.serviceAccounts.values()) identities.set(sa.id, serviceAccountIdentity(sa.namespace, sa.name, 'input'));
@@ -315,13 +318,15 @@ class Engine implements RbacEngine {
 
   private resolve(identity: Identity | string): Identity {
     if (typeof identity === 'string') return this.byId.get(identity) ?? identityFromId(identity);
-    if (typeof identity?.id !== 'string' || !Array.isArray(identity.groups)) throw new TypeError('kubepath rbac: an identity has an id and groups');
+    if (typeof identity?.id !== 'string' || !Array.isArray(identity.groups))
+      throw new TypeError('kubepath rbac: an identity has an id and groups');
     return identity;
   }
 }
 
 export function buildRbacEngine(model: ClusterModel, options: RbacEngineOptions = {}): RbacEngine {
-  if (!model?.snapshot?.objects || !(model.serviceAccounts instanceof Map)) throw new TypeError('kubepath rbac: buildRbacEngine expects a ClusterModel');
+  if (!model?.snapshot?.objects || !(model.serviceAccounts instanceof Map))
+    throw new TypeError('kubepath rbac: buildRbacEngine expects a ClusterModel');
   const bootstrap = options.bootstrap ?? true;
   return new Engine(model, enginePolicy(model, bootstrap, options.escalations ?? false), bootstrap ? BOOTSTRAP_VERSION : undefined);
 }

@@ -39,7 +39,8 @@ export interface Escalation {
 const ANY_NAMESPACE = '\u0000any';
 
 const hasAll = (list: readonly string[]): boolean => list.includes('*');
-const adminPower = (role: ResolvedRole): boolean => role.rules.some(({rule}) => hasAll(rule.verbs) && hasAll(rule.resources) && hasAll(rule.apiGroups));
+const adminPower = (role: ResolvedRole): boolean =>
+  role.rules.some(({rule}) => hasAll(rule.verbs) && hasAll(rule.resources) && hasAll(rule.apiGroups));
 
 /**
  * Subjects of bindings whose role has some `bind` rule on roles or clusterroles, the only
@@ -68,7 +69,10 @@ function escalationBinding(by: string, grants: Grant[], role: ResolvedRole, name
   const kind = namespace === undefined ? 'ClusterRoleBinding' : 'RoleBinding';
   const name = `kubepath-escalation:${by}:${role.key}`;
   const identity = identityFromId(by);
-  const subject = identity.kind === 'ServiceAccount' ? {kind: identity.kind, namespace: identity.namespace!, name: identity.name} : {kind: identity.kind, name: identity.name, apiGroup: RBAC_GROUP};
+  const subject =
+    identity.kind === 'ServiceAccount'
+      ? {kind: identity.kind, namespace: identity.namespace!, name: identity.name}
+      : {kind: identity.kind, name: identity.name, apiGroup: RBAC_GROUP};
   const binding: ResolvedBinding = {
     key: namespace === undefined || everyNamespace ? `${kind}/${name}` : `${kind}/${namespace}/${name}`,
     kind,
@@ -94,7 +98,7 @@ export function escalationBindings(model: ClusterModel, engine: RbacEngine): Res
   const mayBind = (by: string, namespace: string | undefined, localOnly: boolean): boolean =>
     (!localOnly && clusterBinders.has(by)) || (namespace !== undefined && binders.get(namespace)?.has(by) === true);
   const admins = new Set(engine.whoCan({verb: '*', group: '*', resource: '*'}).map((entry) => entry.identity.id));
-  const inGraph = (id: string): boolean => model.serviceAccounts.has(id) || (engine.namedBy(id)?.binding.bootstrap === false);
+  const inGraph = (id: string): boolean => model.serviceAccounts.has(id) || engine.namedBy(id)?.binding.bootstrap === false;
   const roles = [...engine.policy.roles.values()].filter((role) => role.rules.length > 0);
   const added: ResolvedBinding[] = [];
 
@@ -107,7 +111,10 @@ export function escalationBindings(model: ClusterModel, engine: RbacEngine): Res
    * every namespace already, only bind grants of this namespace count.
    */
   const escalate = (namespace: string | undefined, local: ReadonlySet<string> = new Set()): Set<string> => {
-    const creators = namespace === undefined ? engine.whoCan({verb: 'create', group: RBAC_GROUP, resource: 'clusterrolebindings'}) : engine.whoCan({verb: 'create', group: RBAC_GROUP, resource: 'rolebindings', namespace});
+    const creators =
+      namespace === undefined
+        ? engine.whoCan({verb: 'create', group: RBAC_GROUP, resource: 'clusterrolebindings'})
+        : engine.whoCan({verb: 'create', group: RBAC_GROUP, resource: 'rolebindings', namespace});
     const done = new Set<string>();
     for (const {grants} of creators) {
       for (const create of grants) {
@@ -117,7 +124,13 @@ export function escalationBindings(model: ClusterModel, engine: RbacEngine): Res
         const bindable = roles.flatMap((role) => {
           if (role.kind === 'Role' && role.key.split('/')[1] !== namespace) return [];
           const resource = role.kind === 'ClusterRole' ? 'clusterroles' : 'roles';
-          const binds = engine.can(by, {verb: 'bind', group: RBAC_GROUP, resource, name: role.name, ...(namespace === undefined ? {} : {namespace})});
+          const binds = engine.can(by, {
+            verb: 'bind',
+            group: RBAC_GROUP,
+            resource,
+            name: role.name,
+            ...(namespace === undefined ? {} : {namespace}),
+          });
           const bind = local.has(by) ? binds.find((grant) => grant.scope === namespace) : binds[0];
           return bind ? [{role, bind}] : [];
         });

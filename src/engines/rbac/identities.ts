@@ -48,14 +48,27 @@ export interface Identity {
 
 export function serviceAccountIdentity(namespace: string, name: string, source: IdentitySource = 'unlisted'): Identity {
   const groups = [AUTHENTICATED_GROUP, SERVICE_ACCOUNTS_GROUP, `${SERVICE_ACCOUNTS_GROUP}:${namespace}`].sort();
-  return {id: serviceAccountId(namespace, name), kind: 'ServiceAccount', name, namespace, username: `${SERVICE_ACCOUNT_USER_PREFIX}${namespace}:${name}`, groups, source};
+  return {
+    id: serviceAccountId(namespace, name),
+    kind: 'ServiceAccount',
+    name,
+    namespace,
+    username: `${SERVICE_ACCOUNT_USER_PREFIX}${namespace}:${name}`,
+    groups,
+    source,
+  };
 }
 
 /** A user; a service account's user name gives that service account. */
 export function userIdentity(name: string, source: IdentitySource = 'unlisted'): Identity {
   const account = serviceAccountOfUser(name);
   if (account) return serviceAccountIdentity(account.namespace, account.name, source);
-  const groups = name === ANONYMOUS_USER ? [UNAUTHENTICATED_GROUP] : name.startsWith('system:node:') ? [AUTHENTICATED_GROUP, NODES_GROUP] : [AUTHENTICATED_GROUP];
+  const groups =
+    name === ANONYMOUS_USER
+      ? [UNAUTHENTICATED_GROUP]
+      : name.startsWith('system:node:')
+        ? [AUTHENTICATED_GROUP, NODES_GROUP]
+        : [AUTHENTICATED_GROUP];
   return {id: userId(name), kind: 'User', name, username: name, groups, source};
 }
 

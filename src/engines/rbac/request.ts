@@ -74,9 +74,12 @@ export function requestProblem(request: RbacRequest): string | undefined {
     return undefined;
   }
   if (typeof request.group !== 'string') return 'a resource request needs an API group ("" for the core group)';
-  if (!segment(request.resource)) return `a resource is one non-empty path segment, not ${JSON.stringify(request.resource)}: put a subresource in subresource`;
-  if (request.subresource !== undefined && !segment(request.subresource)) return `a subresource is one non-empty path segment, not ${JSON.stringify(request.subresource)}`;
-  if (request.namespace !== undefined && !segment(request.namespace)) return `a namespace is a non-empty name, not ${JSON.stringify(request.namespace)}`;
+  if (!segment(request.resource))
+    return `a resource is one non-empty path segment, not ${JSON.stringify(request.resource)}: put a subresource in subresource`;
+  if (request.subresource !== undefined && !segment(request.subresource))
+    return `a subresource is one non-empty path segment, not ${JSON.stringify(request.subresource)}`;
+  if (request.namespace !== undefined && !segment(request.namespace))
+    return `a namespace is a non-empty name, not ${JSON.stringify(request.namespace)}`;
   if (request.name !== undefined && !segment(request.name)) return `a name is non-empty and has no /, not ${JSON.stringify(request.name)}`;
   if (isNamespaceObjectRequest(request) && request.namespace && request.namespace !== request.name) {
     return `a request on namespace ${request.name} is made in that namespace, not in ${request.namespace}`;

@@ -128,12 +128,16 @@ export function parseWhoCanArguments(verb: string, resource: string, options: {n
     const dot = qualified.indexOf('.');
     let name = dot < 0 ? qualified : qualified.slice(0, dot);
     let group = dot < 0 ? undefined : qualified.slice(dot + 1);
-    if (group === '') throw new UsageError(`"${resource}" names no API group after the dot: write RESOURCE for the core group or RESOURCE.GROUP`);
+    if (group === '')
+      throw new UsageError(`"${resource}" names no API group after the dot: write RESOURCE for the core group or RESOURCE.GROUP`);
     const known = group === undefined ? ALIASES.get(name) : undefined;
     if (known) name = known;
     if (group === undefined) {
       group = known ? BUILT_IN[known]!.group : '';
-      if (!known && name !== '*') warnings.push(`${name} is not a built-in resource kubepath knows: taking it to be in the core API group (write RESOURCE.GROUP to name another)`);
+      if (!known && name !== '*')
+        warnings.push(
+          `${name} is not a built-in resource kubepath knows: taking it to be in the core API group (write RESOURCE.GROUP to name another)`,
+        );
     }
     const info = BUILT_IN[name];
     if (options.namespace !== undefined && info && info.group === group && !info.namespaced && name !== 'namespaces') {

@@ -18,7 +18,14 @@
 import {compileSelector, type LabelMatcher} from '../selectors.js';
 import type {Escalation} from './escalation.js';
 import {objectKey} from '../../snapshot/snapshot.js';
-import type {ClusterRoleBindingObject, ClusterRoleObject, PolicyRule, RoleBindingObject, RoleObject, Subject} from '../../snapshot/schema.js';
+import type {
+  ClusterRoleBindingObject,
+  ClusterRoleObject,
+  PolicyRule,
+  RoleBindingObject,
+  RoleObject,
+  Subject,
+} from '../../snapshot/schema.js';
 import type {SnapshotObjects} from '../../snapshot/snapshot.js';
 import {compareStrings} from '../../util/order.js';
 import {bootstrapPolicy} from './bootstrap.js';
@@ -88,7 +95,10 @@ function withBootstrap<T extends {metadata: {name: string; namespace?: string}}>
 ): Array<{object: T; bootstrap: boolean}> {
   const keyOf = (object: T) => objectKey(kind, object.metadata.namespace, object.metadata.name);
   const present = new Set(input.map(keyOf));
-  return [...input.map((object) => ({object, bootstrap: false})), ...builtIn.filter((o) => !present.has(keyOf(o))).map((object) => ({object, bootstrap: true}))];
+  return [
+    ...input.map((object) => ({object, bootstrap: false})),
+    ...builtIn.filter((o) => !present.has(keyOf(o))).map((object) => ({object, bootstrap: true})),
+  ];
 }
 
 function ownRules(key: string, rules: readonly PolicyRule[] | null | undefined, bootstrap: boolean): EffectiveRule[] {
@@ -147,7 +157,16 @@ export function resolvePolicy(objects: RbacObjects, options: {bootstrap: boolean
   for (const {object, bootstrap} of withBootstrap<RoleObject>('Role', objects.roles, builtIn.roles)) {
     const {name, namespace} = object.metadata;
     const key = objectKey('Role', namespace, name);
-    roles.set(key, {key, kind: 'Role', namespace: namespace!, name, bootstrap, labels: object.metadata.labels ?? {}, aggregated: false, rules: ownRules(key, object.rules, bootstrap)});
+    roles.set(key, {
+      key,
+      kind: 'Role',
+      namespace: namespace!,
+      name,
+      bootstrap,
+      labels: object.metadata.labels ?? {},
+      aggregated: false,
+      rules: ownRules(key, object.rules, bootstrap),
+    });
   }
   const clusterRoles: ResolvedRole[] = [];
   for (const {object, bootstrap} of withBootstrap<ClusterRoleObject>('ClusterRole', objects.clusterRoles, builtIn.clusterRoles)) {
@@ -155,7 +174,15 @@ export function resolvePolicy(objects: RbacObjects, options: {bootstrap: boolean
     const key = objectKey('ClusterRole', undefined, name);
     // An aggregationRule, even one without selectors, means the controller owns the rules.
     const aggregated = object.aggregationRule != null;
-    const role: ResolvedRole = {key, kind: 'ClusterRole', name, bootstrap, labels: object.metadata.labels ?? {}, aggregated, rules: aggregated ? [] : ownRules(key, object.rules, bootstrap)};
+    const role: ResolvedRole = {
+      key,
+      kind: 'ClusterRole',
+      name,
+      bootstrap,
+      labels: object.metadata.labels ?? {},
+      aggregated,
+      rules: aggregated ? [] : ownRules(key, object.rules, bootstrap),
+    };
     if (aggregated) selectorsOf.set(key, (object.aggregationRule!.clusterRoleSelectors ?? []).map(compileSelector));
     roles.set(key, role);
     clusterRoles.push(role);
@@ -184,8 +211,10 @@ export function resolvePolicy(objects: RbacObjects, options: {bootstrap: boolean
     if (namespace !== undefined) binding.namespace = namespace;
     bindings.push(binding);
   };
-  for (const {object, bootstrap} of withBootstrap('ClusterRoleBinding', objects.clusterRoleBindings, builtIn.clusterRoleBindings)) addBinding('ClusterRoleBinding', object, bootstrap);
-  for (const {object, bootstrap} of withBootstrap('RoleBinding', objects.roleBindings, builtIn.roleBindings)) addBinding('RoleBinding', object, bootstrap);
+  for (const {object, bootstrap} of withBootstrap('ClusterRoleBinding', objects.clusterRoleBindings, builtIn.clusterRoleBindings))
+    addBinding('ClusterRoleBinding', object, bootstrap);
+  for (const {object, bootstrap} of withBootstrap('RoleBinding', objects.roleBindings, builtIn.roleBindings))
+    addBinding('RoleBinding', object, bootstrap);
 
   return {
     roles: new Map([...roles.entries()].sort(([a], [b]) => compareStrings(a, b))),
