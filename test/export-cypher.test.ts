@@ -5,12 +5,12 @@
  * nodes and relationships with the same properties, hostile values verbatim. The same
  * input gives the same bytes, and loading the script again changes nothing.
  */
-import {readFileSync, writeFileSync} from 'node:fs';
+import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import neo4j, {type Transaction} from 'neo4j-driver';
 import {describe, expect, inject, it} from 'vitest';
 import {cypherLiteral} from '../src/export/cypher.js';
-import {expectedExport} from './helpers/export-expected.js';
+import {expectedExport, hostilePodFile} from './helpers/export-expected.js';
 import {EXAMPLE, runCli, tempDir} from './helpers/cli.js';
 
 function driver() {
@@ -111,21 +111,7 @@ describe('kubepath export cypher', () => {
 
   it('keeps hostile values as data', async () => {
     const hostile = `x' }) DETACH DELETE n // \\ {braces} "quotes" \`ticks\`\u2028`;
-    const file = join(tempDir(), 'hostile.yaml');
-    writeFileSync(
-      file,
-      [
-        'apiVersion: v1',
-        'kind: Pod',
-        'metadata:',
-        '  name: web',
-        '  namespace: evil',
-        `  labels: {app: ${JSON.stringify(hostile)}}`,
-        'spec:',
-        `  containers: [{name: app, image: ${JSON.stringify(`r.example/${hostile}`)}}]`,
-        '',
-      ].join('\n'),
-    );
+    const file = hostilePodFile(hostile, `r.example/${hostile}`);
     await runScript(script([file], 'script-hostile'));
     const db = driver();
     try {

@@ -14,7 +14,7 @@ import {beforeAll, describe, expect, inject, it} from 'vitest';
 import {loadIntoNeo4j} from '../src/export/neo4j-live.js';
 import {layout, start, stop} from '../src/neo4j/local-server.js';
 import {EXAMPLE, runCli, tempDir} from './helpers/cli.js';
-import {countBy, expectedExport, type ExpectedExport} from './helpers/export-expected.js';
+import {countBy, expectedExport, type ExpectedExport, hostilePodFile} from './helpers/export-expected.js';
 
 const server = () => inject('neo4j');
 
@@ -147,21 +147,7 @@ describe('kubepath export neo4j', () => {
 
   it('stores hostile labels and images verbatim, as data: nothing runs', async () => {
     const hostile = `x" }) DETACH DELETE n // {braces} 'quotes' \`ticks\``;
-    const file = join(tempDir(), 'hostile.yaml');
-    writeFileSync(
-      file,
-      [
-        'apiVersion: v1',
-        'kind: Pod',
-        'metadata:',
-        '  name: web',
-        '  namespace: evil',
-        `  labels: {app: ${JSON.stringify(hostile)}}`,
-        'spec:',
-        `  containers: [{name: app, image: ${JSON.stringify(`registry.example/${hostile}`)}}]`,
-        '',
-      ].join('\n'),
-    );
+    const file = hostilePodFile(hostile, `registry.example/${hostile}`);
     const result = exportTo('hostile', [file]);
     expect(result.status, result.stderr).toBe(0);
     const [pod] = await query<{labels: string; images: string[]}>(

@@ -5,11 +5,11 @@
  * edge of `kubepath graph`, ends that exist, lowercase property names, hostile values as
  * data, the same bytes every time.
  */
-import {readFileSync, writeFileSync} from 'node:fs';
+import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {z} from 'zod';
-import {expectedExport} from './helpers/export-expected.js';
+import {expectedExport, hostilePodFile} from './helpers/export-expected.js';
 import {EXAMPLE, runCli, tempDir} from './helpers/cli.js';
 
 const notTag = (text: string) => !/^[Tt][Aa][Gg](?:_|$)/.test(text);
@@ -93,21 +93,7 @@ describe('kubepath export opengraph', () => {
 
   it('keeps hostile values as data', () => {
     const hostile = `</script><img src=x onerror=alert(1)> "quotes" \u0000`;
-    const file = join(tempDir(), 'hostile.yaml');
-    writeFileSync(
-      file,
-      [
-        'apiVersion: v1',
-        'kind: Pod',
-        'metadata:',
-        '  name: web',
-        '  namespace: evil',
-        `  labels: {app: ${JSON.stringify(hostile)}}`,
-        'spec:',
-        '  containers: [{name: app, image: nginx}]',
-        '',
-      ].join('\n'),
-    );
+    const file = hostilePodFile(hostile, 'nginx');
     const json = payload.parse(JSON.parse(exported([file])));
     const pod = json.graph.nodes!.find((n) => n.id === 'k8s://default/pod:evil/web')!;
     expect(JSON.parse(pod.properties!.labels as string)).toEqual({app: hostile});

@@ -5,8 +5,10 @@
  * FINDING_PATH edge to each node of a finding's path, a CUTS edge per fix of a finding,
  * and the pod-to-pod CAN_REACH steps of the findings' paths (docs/export.md).
  */
+import {writeFileSync} from 'node:fs';
+import {join} from 'node:path';
 import {expect} from 'vitest';
-import {runCli} from './cli.js';
+import {runCli, tempDir} from './cli.js';
 
 type Item = Record<string, unknown>;
 interface Step {
@@ -63,3 +65,20 @@ export const countBy = (items: readonly Item[], key: string): Record<string, num
   for (const item of items) counts[String(item[key])] = (counts[String(item[key])] ?? 0) + 1;
   return counts;
 };
+
+/** A manifest of the pod evil/web whose label and image carry a hostile string, then any further YAML documents. */
+export function hostilePodFile(hostile: string, image: string, ...documents: string[]): string {
+  const file = join(tempDir(), 'hostile.yaml');
+  const pod = [
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata:',
+    '  name: web',
+    '  namespace: evil',
+    `  labels: {app: ${JSON.stringify(hostile)}}`,
+    'spec:',
+    `  containers: [{name: app, image: ${JSON.stringify(image)}}]`,
+  ];
+  writeFileSync(file, [...pod, ...documents.flatMap((document) => ['---', document]), ''].join('\n'));
+  return file;
+}
