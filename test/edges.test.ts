@@ -30,6 +30,7 @@ describe('edge rule conventions', () => {
     writeFileSync(join(root, 'docs', 'edges', 'HALF_DONE.md'), '# HALF_DONE\n## Preconditions\n');
     writeFileSync(join(root, 'test', 'fixtures', 'edges', 'HALF_DONE', 'positive.basic.yaml'), '');
     writeFileSync(join(root, 'docs', 'edges', 'ORPHAN.md'), DOC_SECTIONS.join('\n'));
+    writeFileSync(join(root, 'docs', 'edges', 'README.md'), '| [HALF_DONE](HALF_DONE.md) | `HOSTS` | half done |\n');
     expect(ruleConventionProblems([{id: 'MISSING'}, {id: 'HALF_DONE'}, {id: 'bad-id'}], root)).toEqual([
       'HALF_DONE: docs/edges/HALF_DONE.md lacks "## Evidence"',
       'HALF_DONE: docs/edges/HALF_DONE.md lacks "## Fix"',
@@ -38,10 +39,12 @@ describe('edge rule conventions', () => {
       'MISSING: no doc page docs/edges/MISSING.md',
       'MISSING: no fixture test/fixtures/edges/MISSING/negative.*.yaml',
       'MISSING: no fixture test/fixtures/edges/MISSING/positive.*.yaml',
+      'MISSING: no row in the table of docs/edges/README.md',
       'bad-id: a rule id is upper-snake case',
       'bad-id: no doc page docs/edges/bad-id.md',
       'bad-id: no fixture test/fixtures/edges/bad-id/negative.*.yaml',
       'bad-id: no fixture test/fixtures/edges/bad-id/positive.*.yaml',
+      'bad-id: no row in the table of docs/edges/README.md',
       'docs/edges/ORPHAN.md: no rule ORPHAN in src/edges/index.ts',
     ]);
   });

@@ -12,6 +12,7 @@ import {LIST_RESOURCES} from '../src/collect/resources.js';
 import {gapNote} from '../src/paths/coverage.js';
 import {SnapshotBuilder} from '../src/snapshot/builder.js';
 import {KINDS, kindNamed} from '../src/snapshot/kinds.js';
+import {objectKey, parseObjectKey} from '../src/snapshot/snapshot.js';
 import {ROOT} from './helpers/cli.js';
 
 const distinct = (values: readonly string[]): string[] => [...new Set(values)];
@@ -50,5 +51,18 @@ describe('KINDS', () => {
       .filter(([, group]) => group !== 'group')
       .flatMap(([, group, resources]) => resources!.split(', ').map((resource) => `${group === 'core' ? '' : group}/${resource}`));
     expect(documented.sort()).toEqual(LIST_RESOURCES.map((r) => `${r.group}/${r.resource}`).sort());
+  });
+});
+
+describe('objectKey', () => {
+  it('splits back into the kind, namespace and name it was made of', () => {
+    for (const [kind, namespace, name] of [
+      ['Pod', 'shop', 'web-0'],
+      ['Node', undefined, 'worker-1'],
+      ['ClusterRole', undefined, 'system:aggregate-to-edit'],
+      ['Role', 'kube-system', 'extension-apiserver-authentication-reader'],
+    ] as const) {
+      expect(parseObjectKey(objectKey(kind, namespace, name))).toEqual(namespace === undefined ? {kind, name} : {kind, namespace, name});
+    }
   });
 });

@@ -7,7 +7,8 @@
  */
 import {ANONYMOUS_USER, UNAUTHENTICATED_GROUP} from '../engines/rbac/identities.js';
 import {groupId, INTERNET, userId} from '../graph/ids.js';
-import {COST, noFixes, type AttackEdge, type EdgeRule} from './rule.js';
+import {COST, noFixes, type EdgeRule} from './rule.js';
+import {EdgeCollector} from './edge-collector.js';
 import {namingSubject} from './rbac-grants.js';
 
 const HOW =
@@ -23,24 +24,19 @@ export const anonymousAccess: EdgeRule<'MEMBER_OF'> = {
     'Anyone who reaches the API server is system:anonymous, in system:unauthenticated: what an input binding grants them, the Internet holds',
   fixes: noFixes,
   build({rbac}) {
-    const edges: Array<AttackEdge<'MEMBER_OF'>> = [];
-    for (const target of [userId(ANONYMOUS_USER), groupId(UNAUTHENTICATED_GROUP)]) {
+    const edges = new EdgeCollector(anonymousAccess);
+    for (const [target, name] of [
+      [userId(ANONYMOUS_USER), ANONYMOUS_USER],
+      [groupId(UNAUTHENTICATED_GROUP), UNAUTHENTICATED_GROUP],
+    ] as const) {
       const named = namingSubject(rbac, target);
       if (!named) continue; // only an input binding grants anything beyond the built-in discovery
-      edges.push({
-        source: INTERNET,
-        target,
-        attributes: {
-          type: 'MEMBER_OF',
-          attack: true,
-          technique: 'ANONYMOUS_ACCESS',
-          mitre: 'T1078.001',
-          certainty: 'conditional',
-          cost: COST.inHand,
-          evidence: [{...named, note: `this binding grants ${target.slice(target.indexOf(':') + 1)}: ${HOW}`}],
-        },
+      edges.add(INTERNET, target, {
+        certainty: 'conditional',
+        cost: COST.inHand,
+        evidence: [{...named, note: `this binding grants ${name}: ${HOW}`}],
       });
     }
-    return edges;
+    return edges.list();
   },
 };

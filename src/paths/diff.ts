@@ -16,7 +16,7 @@ import {namespaceOfId} from '../graph/ids.js';
 import type {Snapshot} from '../snapshot/snapshot.js';
 import {KINDS} from '../snapshot/kinds.js';
 import type {ObjectMeta} from '../snapshot/schema.js';
-import {objectKey} from '../snapshot/snapshot.js';
+import {objectKey, parseObjectKey} from '../snapshot/snapshot.js';
 import {canonicalJson, compareStrings} from '../util/order.js';
 import type {Finding} from './findings.js';
 import type {AttackPath} from './search.js';
@@ -85,8 +85,8 @@ function attribute(finding: Finding, changed: ReadonlyMap<string, Change>): Chan
       finding.allPaths.flatMap((path) => [path.source, ...path.steps.map((s) => s.to)]).flatMap((node) => namespaceOfId(node) ?? []),
     );
     objects = [...changed.keys()].filter((key) => {
-      const [kind, namespace] = key.split('/');
-      return RBAC_KINDS.has(kind!) || (key.split('/').length === 3 && namespaces.has(namespace!));
+      const {kind, namespace} = parseObjectKey(key);
+      return RBAC_KINDS.has(kind) || (namespace !== undefined && namespaces.has(namespace));
     });
   }
   return objects.sort(compareStrings).map((object) => ({object, change: changed.get(object)!}));

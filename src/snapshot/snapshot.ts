@@ -71,6 +71,12 @@ export function objectKey(kind: string, namespace: string | undefined, name: str
   return namespace === undefined ? `${kind}/${name}` : `${kind}/${namespace}/${name}`;
 }
 
+/** The parts of an objectKey: Kubernetes names and kinds hold no `/`, so the key splits back unambiguously. */
+export function parseObjectKey(key: string): {kind: string; namespace?: string; name: string} {
+  const [kind = '', ...rest] = key.split('/');
+  return rest.length === 2 ? {kind, namespace: rest[0]!, name: rest[1]!} : {kind, name: rest.join('/')};
+}
+
 /**
  * A snapshot's objects from a list per kind. The one place untyped objects take their
  * kind's type: each list must hold only objects its kind's schema admitted (builder.ts).

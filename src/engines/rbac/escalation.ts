@@ -122,7 +122,7 @@ export function escalationBindings(model: ClusterModel, engine: RbacEngine): Res
         if (done.has(by) || dominant.has(by) || !mayBind(by, namespace, local.has(by)) || admins.has(by) || !inGraph(by)) continue;
         done.add(by);
         const bindable = roles.flatMap((role) => {
-          if (role.kind === 'Role' && role.key.split('/')[1] !== namespace) return [];
+          if (role.kind === 'Role' && role.namespace !== namespace) return [];
           const resource = role.kind === 'ClusterRole' ? 'clusterroles' : 'roles';
           const binds = engine.can(by, {
             verb: 'bind',
