@@ -347,7 +347,7 @@
 
   // Posture: per team, each check broken with the workloads breaking it; a check's details on click.
   const posture = document.getElementById('posture');
-  const LEVELS = {baseline: 'breaks baseline', restricted: 'breaks restricted', hardening: 'hardening'};
+  const LEVELS = data.postureLevels;
   for (const team of data.posture) {
     const block = el('details');
     block.dataset.team = team.team;

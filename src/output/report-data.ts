@@ -14,8 +14,9 @@
  *   no path takes, for expanding it on demand (pod-to-pod network reach aside: that is
  *   `kubepath reach`);
  * - `evidence`: each distinct evidence list once (one grant explains many edges);
- * - `severities` and each coverage gap's `text`: the order and the sentences kubepath
- *   shows them in, so that the viewer, which runs none of kubepath's code, copies none.
+ * - `severities`, `postureLevels` and each coverage gap's `text`: the order, the names and
+ *   the sentences kubepath shows them in, so that the viewer, which runs none of
+ *   kubepath's code, copies none.
  *
  * Deterministic: sorted, and the time is SOURCE_DATE_EPOCH's when set.
  */
@@ -26,7 +27,7 @@ import type {AttackEdgeAttributes, Evidence} from '../graph/types.js';
 import {analysisTime} from '../util/source-date.js';
 import {POSTURE_RULES} from '../posture/index.js';
 import {POSTURE_LEVELS, type PostureLevel} from '../posture/rule.js';
-import {groupedPosture} from './posture.js';
+import {groupedPosture, LEVEL_NAMES} from './posture.js';
 import type {ClusterVersions} from '../version/cluster.js';
 import type {LoadSummary} from './summary.js';
 import {describeGap, type GapNote} from '../paths/coverage.js';
@@ -136,6 +137,8 @@ export interface ReportData {
   evidence: Evidence[][];
   /** Pod security posture by team, each check with the workloads that break it (src/posture). */
   posture: ReportPostureTeam[];
+  /** What each posture level is called, as the text and Markdown outputs call it. */
+  postureLevels: Record<PostureLevel, string>;
 }
 
 /** Per drawn node, the edge ids (into `edges`) of undrawn neighbours, and how many more there are. */
@@ -507,5 +510,6 @@ export function reportData(analysis: Analysis, options: ReportOptions): ReportDa
     neighbours: Object.fromEntries(Object.entries(neighbours).filter(([, list]) => list.edges.length > 0 || list.more > 0)),
     evidence: keptEvidence,
     posture: postureByTeam(analysis.posture),
+    postureLevels: LEVEL_NAMES,
   };
 }
