@@ -48,7 +48,7 @@
     `graph of ${data.meta.graph.nodes} nodes and ${data.meta.graph.edges} edges; entry points: ${data.entryPoints.join(', ') || 'none'}; kubepath ${data.meta.version}`;
   // The Kubernetes versions against upstream support: what is out of support stands out.
   const versions = document.getElementById('versions');
-  const STATUS = {'end-of-life': 'out of support', maintenance: 'maintenance only', supported: 'supported', unknown: 'not judged'};
+  const STATUS = data.supportWords;
   const versionLine = (what, support) =>
     el('div', `${what}: ${STATUS[support.status]}: ${support.note}`, support.status === 'end-of-life' ? 'unsupported' : 'hint');
   const {controlPlane, kubelets} = data.versions;

@@ -14,7 +14,7 @@
  *   no path takes, for expanding it on demand (pod-to-pod network reach aside: that is
  *   `kubepath reach`);
  * - `evidence`: each distinct evidence list once (one grant explains many edges);
- * - `severities`, `postureLevels` and each coverage gap's `text`: the order, the names and
+ * - `severities`, `postureLevels`, `supportWords` and each coverage gap's `text`: the order, the names and
  *   the sentences kubepath shows them in, so that the viewer, which runs none of
  *   kubepath's code, copies none.
  *
@@ -29,6 +29,8 @@ import {POSTURE_RULES} from '../posture/index.js';
 import {POSTURE_LEVELS, type PostureLevel} from '../posture/rule.js';
 import {groupedPosture, LEVEL_NAMES} from './posture.js';
 import type {ClusterVersions} from '../version/cluster.js';
+import type {SupportVerdict} from '../version/support.js';
+import {SUPPORT_WORDS} from './versions.js';
 import type {LoadSummary} from './summary.js';
 import {describeGap, type GapNote} from '../paths/coverage.js';
 import type {Ownership} from '../posture/evaluate.js';
@@ -125,6 +127,8 @@ export interface ReportData {
   };
   /** The control plane's and kubelets' versions against upstream support (src/version). */
   versions: ClusterVersions;
+  /** What each support status is called, as the text output calls it. */
+  supportWords: Record<SupportVerdict['status'], string>;
   /** The severities, gravest first: the order the page lists `counts` in. */
   severities: readonly Severity[];
   counts: Record<Severity, number>;
@@ -497,6 +501,7 @@ export function reportData(analysis: Analysis, options: ReportOptions): ReportDa
   return {
     meta: reportMeta(options),
     versions: analysis.versions,
+    supportWords: SUPPORT_WORDS,
     severities: SEVERITIES,
     counts: Object.fromEntries(SEVERITIES.map((severity) => [severity, findings.filter((f) => f.severity === severity).length])) as Record<
       Severity,

@@ -11,12 +11,16 @@ import type {SupportVerdict} from '../version/support.js';
 import {PLAIN, type Palette} from './colour.js';
 import {safe} from './escape.js';
 
-const STATUS_WORDS: Record<SupportVerdict['status'], string> = {
-  'end-of-life': 'OUT OF SUPPORT',
+/** What each support status is called (the report's page too); text shouts the end of life. */
+export const SUPPORT_WORDS: Record<SupportVerdict['status'], string> = {
+  'end-of-life': 'out of support',
   maintenance: 'maintenance only',
   supported: 'supported',
   unknown: 'not judged',
 };
+
+const statusWord = ({status}: SupportVerdict): string =>
+  status === 'end-of-life' ? SUPPORT_WORDS[status].toUpperCase() : SUPPORT_WORDS[status];
 
 /** The lines, without headings: `control plane v1.31.2 (the API server): OUT OF SUPPORT: ...`. */
 function versionLines(versions: ClusterVersions, name: (text: string) => string): string[] {
@@ -24,7 +28,7 @@ function versionLines(versions: ClusterVersions, name: (text: string) => string)
   const {controlPlane} = versions;
   if (controlPlane)
     lines.push(
-      `control plane ${name(controlPlane.version)} (${controlPlane.from}): ${STATUS_WORDS[controlPlane.support.status]}: ${controlPlane.support.note}`,
+      `control plane ${name(controlPlane.version)} (${controlPlane.from}): ${statusWord(controlPlane.support)}: ${controlPlane.support.note}`,
     );
   else
     lines.push(
@@ -33,7 +37,7 @@ function versionLines(versions: ClusterVersions, name: (text: string) => string)
   for (const kubelet of versions.kubelets) {
     const more = kubelet.nodes - kubelet.examples.length;
     const nodes = `${kubelet.nodes} node${kubelet.nodes === 1 ? '' : 's'}: ${kubelet.examples.map(name).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
-    lines.push(`kubelet ${name(kubelet.version)} (${nodes}): ${STATUS_WORDS[kubelet.support.status]}: ${kubelet.support.note}`);
+    lines.push(`kubelet ${name(kubelet.version)} (${nodes}): ${statusWord(kubelet.support)}: ${kubelet.support.note}`);
   }
   return lines;
 }
