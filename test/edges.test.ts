@@ -9,7 +9,7 @@ import {describe, expect, it} from 'vitest';
 import {createRuleContext} from '../src/engines/context.js';
 import {RULES} from '../src/edges/index.js';
 import {CNI_PROFILES} from '../src/engines/network/profile.js';
-import {noFixes, ruleEdges, type AttackEdge, type EdgeRule} from '../src/edges/rule.js';
+import {EDGE_FAMILIES, noFixes, ruleEdges, type AttackEdge, type EdgeRule} from '../src/edges/rule.js';
 import {usesToken} from '../src/edges/uses-token.js';
 import {buildModel, type ClusterModel} from '../src/graph/model.js';
 import {loadInputs} from '../src/snapshot/load.js';
@@ -58,6 +58,12 @@ describe('edge rule conventions', () => {
     // @ts-expect-error a family is one of the report's
     const unknownFamily: EdgeRule<'HOSTS'> = {...rule, family: 'colourful', fixes: noFixes};
     expect([withoutFamily, withoutFixes, unknownFamily].map((r) => r.id)).toEqual(['HALF_DONE', 'HALF_DONE', 'HALF_DONE']);
+  });
+
+  it('the report viewer has a colour for every edge family, and none for a family that does not exist', () => {
+    const colours = /const FAMILIES = \{([^}]*)\}/.exec(readFileSync(join(ROOT, 'viewer', 'report.js'), 'utf8'))![1]!;
+    const families = [...colours.matchAll(/(\w+):/g)].map((match) => match[1]);
+    expect(families.sort()).toEqual(Object.keys(EDGE_FAMILIES).sort());
   });
 
   it('rules that draw one edge type share its family (the report colours edges by type)', () => {

@@ -22,7 +22,7 @@
     Namespace: 'barrel',
   };
   const FAMILIES = {network: '#1a73e8', identity: '#188038', rbac: '#9334e6', escape: '#d93025'};
-  const FAMILY_NAMES = {network: 'network', identity: 'identity and tokens', rbac: 'RBAC', escape: 'escape to node'};
+  const FAMILY_NAMES = data.familyNames;
 
   const nodesById = new Map(data.nodes.map((node) => [node.id, node]));
   const edgesById = new Map(data.edges.map((edge) => [edge.id, edge]));

@@ -14,7 +14,7 @@
  *   no path takes, for expanding it on demand (pod-to-pod network reach aside: that is
  *   `kubepath reach`);
  * - `evidence`: each distinct evidence list once (one grant explains many edges);
- * - `severities`, `postureLevels`, `supportWords` and each coverage gap's `text`: the order, the names and
+ * - `severities`, `familyNames`, `postureLevels`, `supportWords` and each coverage gap's `text`: the order, the names and
  *   the sentences kubepath shows them in, so that the viewer, which runs none of
  *   kubepath's code, copies none.
  *
@@ -22,7 +22,7 @@
  */
 import {parseId} from '../graph/ids.js';
 import {RULES} from '../edges/index.js';
-import type {EdgeFamily} from '../edges/rule.js';
+import {EDGE_FAMILIES, type EdgeFamily} from '../edges/rule.js';
 import type {AttackEdgeAttributes, Evidence} from '../graph/types.js';
 import {analysisTime} from '../util/source-date.js';
 import {POSTURE_RULES} from '../posture/index.js';
@@ -127,6 +127,8 @@ export interface ReportData {
   };
   /** The control plane's and kubelets' versions against upstream support (src/version). */
   versions: ClusterVersions;
+  /** What each edge family is called (the viewer holds only their colours). */
+  familyNames: typeof EDGE_FAMILIES;
   /** What each support status is called, as the text output calls it. */
   supportWords: Record<SupportVerdict['status'], string>;
   /** The severities, gravest first: the order the page lists `counts` in. */
@@ -501,6 +503,7 @@ export function reportData(analysis: Analysis, options: ReportOptions): ReportDa
   return {
     meta: reportMeta(options),
     versions: analysis.versions,
+    familyNames: EDGE_FAMILIES,
     supportWords: SUPPORT_WORDS,
     severities: SEVERITIES,
     counts: Object.fromEntries(SEVERITIES.map((severity) => [severity, findings.filter((f) => f.severity === severity).length])) as Record<
