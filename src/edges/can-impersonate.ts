@@ -1,9 +1,9 @@
 /**
  * CAN_IMPERSONATE: an identity sends requests as another one (`Impersonate-User`,
  * `Impersonate-Group` headers), with the `impersonate` verb (group `""`) on `users`
- * (by user name), `serviceaccounts` (by namespace and name; or `users` named
- * `system:serviceaccount:<ns>:<name>`) or `groups` (by group name); resourceNames
- * are honoured. Impersonating a group also requires impersonating some user, so a
+ * (by user name), `serviceaccounts` (by namespace and name: for a user name
+ * `system:serviceaccount:<ns>:<name>` the API server asks this, never `users`) or
+ * `groups` (by group name); resourceNames are honoured. Impersonating a group also requires impersonating some user, so a
  * group edge needs a user or service-account impersonation of the same subject.
  * `system:masters` is allowed everything before RBAC: impersonating it is drawn to
  * the group when it is a graph node (IS_CLUSTER_ADMIN follows), else straight to
@@ -15,7 +15,7 @@ import {compareStrings} from '../util/order.js';
 import {grantEdges, type GrantFacet} from './grant-groups.js';
 import type {RuleContext} from '../engines/context.js';
 import {COST, type EdgeRule} from './rule.js';
-import {bindingFixes, foundGrants, isIdentityNode, mergeGrants, namedGrants} from './rbac-grants.js';
+import {bindingFixes, foundGrants, isIdentityNode, namedGrants} from './rbac-grants.js';
 
 /** An identity that can be acted as, and the node its edges go to. */
 interface Impersonated {
@@ -34,7 +34,7 @@ function impersonated({model, rbac}: RuleContext): Impersonated[] {
   return targets.sort((a, b) => compareStrings(a.id, b.id));
 }
 
-/** Users by name, service accounts by namespace and name (or their user name), groups by name for those who can also impersonate a user. */
+/** Users by name, service accounts by namespace and name, groups by name for those who can also impersonate a user. */
 function impersonationFacets(context: RuleContext): Array<GrantFacet<Impersonated>> {
   const ask = (resource: string) =>
     namedGrants(context, (namespace, name) => ({
@@ -51,10 +51,8 @@ function impersonationFacets(context: RuleContext): Array<GrantFacet<Impersonate
   const userImpersonators = new Set(users('', '').keys());
   for (const {identity} of impersonated(context)) {
     if (identity.kind === 'User') for (const source of users('', identity.name).keys()) userImpersonators.add(source);
-    if (identity.kind === 'ServiceAccount') {
+    if (identity.kind === 'ServiceAccount')
       for (const source of accounts(identity.namespace!, identity.name).keys()) userImpersonators.add(source);
-      for (const source of users('', identity.username!).keys()) userImpersonators.add(source);
-    }
   }
   return [
     {
@@ -70,18 +68,13 @@ function impersonationFacets(context: RuleContext): Array<GrantFacet<Impersonate
       },
     },
     {
-      group: ({identity}) =>
-        identity.kind === 'ServiceAccount'
-          ? `${accounts.group(identity.namespace!, identity.name)}\u0000${users.group('', identity.username!)}`
-          : undefined,
+      group: ({identity}) => (identity.kind === 'ServiceAccount' ? accounts.group(identity.namespace!, identity.name) : undefined),
       answer(target) {
         const {namespace, name} = target.identity;
-        const named =
-          accounts.group(namespace!, name) !== accounts.group(namespace!, '') || users.group('', username(target)) !== users.group('', '');
-        const answer = mergeGrants(accounts(namespace!, name), users('', username(target)));
+        const named = accounts.group(namespace!, name) !== accounts.group(namespace!, '');
         return foundGrants(
           context,
-          answer,
+          accounts(namespace!, name),
           'definite',
           () => `impersonate serviceaccounts: act as ${actAs(named, username(target), `any service account of ${namespace}`)}`,
         );
