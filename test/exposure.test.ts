@@ -393,7 +393,7 @@ describe('HTTPRoute', () => {
 });
 
 describe('hostPort and hostNetwork', () => {
-  it('hostPort: the containerPort with its protocol, on a regular container; loopback host IPs and init containers do not count', async () => {
+  it('hostPort: the containerPort with its protocol, on a regular container, quoting the hostPort; loopback host IPs and init containers do not count', async () => {
     const found = await expose(
       doc(`apiVersion: v1
 kind: Pod
@@ -417,6 +417,7 @@ spec:
         ports: 'UDP 8125',
         via: 'Pod/ops/agent',
         field: 'spec.containers[1].ports[1].hostPort',
+        value: '18125',
         detail: 'hostPort 18125 of the node -> containerPort 8125 (UDP) of container agent',
         proxied: false,
       },
@@ -426,6 +427,7 @@ spec:
         ports: 'TCP 9000',
         via: 'Pod/ops/agent',
         field: 'spec.containers[1].ports[3].hostPort',
+        value: '9000',
         detail: 'hostPort 9000 on 10.0.0.5 of the node -> containerPort 9000 (TCP) of container agent',
         proxied: false,
       },
@@ -465,6 +467,7 @@ spec:
         ports: 'TCP 53,9153,UDP 53',
         via: 'Pod/kube-system/dns',
         field: 'spec.hostNetwork',
+        value: 'true',
         detail: "hostNetwork: true: listens on the node's addresses; declared ports TCP 53,9153,UDP 53",
         proxied: false,
       },

@@ -120,7 +120,7 @@ export const internetExposure: EdgeRule<'CAN_REACH'> = {
           via: exposure.via,
           ports: ports.format(),
           evidence: uniqueEvidence([
-            {object: exposure.via, field: exposure.field, value: ports.format(), note: exposure.detail},
+            {object: exposure.via, field: exposure.field, value: exposure.value ?? ports.format(), note: exposure.detail},
             ...policyEvidence,
             ...step.evidence,
           ]),

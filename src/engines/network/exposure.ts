@@ -40,6 +40,8 @@ export interface Exposure {
   field: string;
   /** One human line. */
   detail: string;
+  /** The field's own value, where the field is not the ports reached (a hostPort's number, hostNetwork's `true`). */
+  value?: string;
   /** Only for Service-based ways: the Service's externalTrafficPolicy (default Cluster). */
   externalTrafficPolicy?: 'Cluster' | 'Local';
   /** For Ingress/HTTPRoute: the traffic reaches the pod from the ingress controller / gateway, not straight from the client. */
@@ -401,6 +403,7 @@ function hostPortExposures(pod: PodInfo): Exposure[] {
           ports: PortSet.range(protocol, port.containerPort),
           via: pod.source.object,
           field: `${pod.source.specPath}.containers[${i}].ports[${j}].hostPort`,
+          value: String(port.hostPort),
           detail: `hostPort ${port.hostPort}${onAddress} of the node -> containerPort ${port.containerPort} (${protocol}) of container ${container.name ?? i}`,
           proxied: false,
         },
@@ -431,6 +434,7 @@ function hostNetworkExposures(pod: PodInfo): Exposure[] {
       ports,
       via: pod.source.object,
       field: `${pod.source.specPath}.hostNetwork`,
+      value: 'true',
       detail: `hostNetwork: true: listens on the node's addresses; ${listens}`,
       proxied: false,
     },
