@@ -172,12 +172,12 @@ function externalAtoms({admin, networkPolicies, baseline}: CompiledTiers): Exter
 
 /** What an admin tier decided among the ports left to it: the ports of each action. */
 type TierDecision = Readonly<Record<RuleAction, PortSet>> & {
-  /** Ports no longer open after the tier: it left `open.subtract(closed)` undecided. */
-  readonly closed: PortSet;
+  /** Every port the tier decided (Allow, Deny and Pass together): it left `open.subtract(decided)` to the next. */
+  readonly decided: PortSet;
 };
 
 /** What a tier without policies decides: nothing (shared, so that the per-pair path allocates nothing for it). */
-const NOTHING_DECIDED: TierDecision = {Allow: PortSet.NONE, Deny: PortSet.NONE, Pass: PortSet.NONE, closed: PortSet.NONE};
+const NOTHING_DECIDED: TierDecision = Object.freeze({Allow: PortSet.NONE, Deny: PortSet.NONE, Pass: PortSet.NONE, decided: PortSet.NONE});
 
 /** Named ports resolve at the destination: the other end for egress, the subject itself for ingress. */
 function destinationOf(direction: Direction, subject: NetworkClass, other: Endpoint): NetworkClass | undefined {
@@ -201,19 +201,25 @@ class AdminTier {
   decide(open: PortSet, subject: NetworkClass, other: Endpoint, record: Verdict[] | undefined): TierDecision {
     if (this.policies.length === 0) return NOTHING_DECIDED; // most clusters have no admin policies: keep the per-pair path light
     const destination = destinationOf(this.direction, subject, other);
-    const decisions: Record<RuleAction, PortSet> = {Allow: PortSet.NONE, Deny: PortSet.NONE, Pass: PortSet.NONE};
-    let closed = PortSet.ALL.subtract(open);
+    const decision: Record<RuleAction | 'decided', PortSet> = {
+      Allow: PortSet.NONE,
+      Deny: PortSet.NONE,
+      Pass: PortSet.NONE,
+      decided: PortSet.NONE,
+    };
+    let closed = PortSet.ALL.subtract(open); // not open to this tier, or decided by an earlier rule
     for (const policy of this.policies) {
       if (!policy.subject(subject)) continue;
       for (const rule of policy[this.direction]) {
         const ports = rulePorts(rule, other, destination, this.profile).subtract(closed);
         if (ports.isEmpty()) continue;
-        decisions[rule.action] = decisions[rule.action].union(ports);
+        decision[rule.action] = decision[rule.action].union(ports);
+        decision.decided = decision.decided.union(ports);
         closed = closed.union(ports);
         record?.push({tier: this.name, action: rule.action, ports, rule: {policy: rule.policy, field: rule.field}});
       }
     }
-    return {...decisions, closed};
+    return decision;
   }
 }
 
@@ -242,17 +248,17 @@ class DirectionEvaluator {
   /** What `subject` allows in this direction towards or from `other`. */
   allowed(subject: NetworkClass, other: Endpoint, record: Verdict[] | undefined): PortSet {
     const admin = this.admin.decide(PortSet.ALL, subject, other, record);
-    const rest = PortSet.ALL.subtract(admin.closed).union(admin.Pass);
+    const rest = PortSet.ALL.subtract(admin.decided).union(admin.Pass);
     // NetworkPolicy tier: once a policy isolates the pod in this direction, it decides everything left.
-    if (this.isolating[subject.index]!.length > 0) return admin.Allow.union(this.isolated(rest, subject, other, record));
+    if (this.isolating[subject.index]!.length > 0) return admin.Allow.union(this.allowedWhenIsolated(rest, subject, other, record));
     // Baseline tier, then the default: allow.
     const baseline = this.baseline.decide(rest, subject, other, record);
-    if (record) this.recordDefault(rest.subtract(baseline.closed), subject, record);
+    if (record) this.recordDefault(rest.subtract(baseline.decided), subject, record);
     return admin.Allow.union(rest.subtract(baseline.Deny));
   }
 
   /** Of the `rest` ports, those some rule of the policies isolating `subject` allows. */
-  private isolated(rest: PortSet, subject: NetworkClass, other: Endpoint, record: Verdict[] | undefined): PortSet {
+  private allowedWhenIsolated(rest: PortSet, subject: NetworkClass, other: Endpoint, record: Verdict[] | undefined): PortSet {
     const selecting = this.isolating[subject.index]!;
     const destination = destinationOf(this.direction, subject, other);
     let allowed = PortSet.NONE;
@@ -298,6 +304,7 @@ class Engine implements NetworkEngine {
   readonly destinationAtoms: readonly AddressRange[];
   private readonly index: ClassIndex;
   private readonly selection: ClassSelection;
+  /** Whether an AdminNetworkPolicy or a BaselineAdminNetworkPolicy is present: the class sweep then gives way to exact evaluation. */
   private readonly hasAdminTiers: boolean;
   private readonly egress: DirectionEvaluator;
   private readonly ingress: DirectionEvaluator;

@@ -4,7 +4,7 @@
  *
  * NetworkPolicy v1 and AdminNetworkPolicy / BaselineAdminNetworkPolicy (v1alpha1)
  * turned once into rules with structured peers, so that the engine can both test one
- * connection and compute whole sets of classes (see engine.ts), and `--explain` can
+ * connection and compute whole sets of classes (engine.ts, sweep.ts), and `--explain` can
  * name the rule behind every verdict. The semantics follow the API definitions (see
  * docs/network.md): policyTypes defaulting, empty versus absent selectors and peers,
  * AND within one peer and OR across peers, a podSelector-only peer meaning the
@@ -80,6 +80,9 @@ export type RuleAction = 'Allow' | 'Deny' | 'Pass';
 /** The two sides a policy governs: traffic into its pods, and traffic out of them. */
 export type Direction = 'ingress' | 'egress';
 
+/** The field of a rule that lists its peers, per direction. */
+const PEER_FIELD = {ingress: 'from', egress: 'to'} as const satisfies Record<Direction, string>;
+
 export interface PolicyRule {
   /** `NetworkPolicy/ns/name`, `AdminNetworkPolicy/name`: the snapshot key of the policy. */
   policy: string;
@@ -119,13 +122,14 @@ export function resolvePorts(match: PortMatch, destination: NetworkClass | undef
   let set = match.numeric;
   if (!destination) return set;
   for (const entry of match.named) {
-    for (const port of destination.ports) {
-      if (port.name === entry.name && (entry.protocol === undefined || entry.protocol === port.protocol)) {
-        set = set.union(PortSet.range(port.protocol, port.port));
-      }
-    }
+    for (const port of destination.ports) if (carriesNamedPort(port, entry)) set = set.union(PortSet.range(port.protocol, port.port));
   }
   return set;
+}
+
+/** Whether a container port is the one a rule names (by name, and protocol when the rule gives one). */
+export function carriesNamedPort(port: NetworkClass['ports'][number], named: NamedPort): boolean {
+  return port.name === named.name && (named.protocol === undefined || named.protocol === port.protocol);
 }
 
 /** The ports a rule allows between `other` and the destination class, if it matches at all. */
@@ -219,7 +223,7 @@ export function compileNetworkPolicy(policy: NetworkPolicyObject, invalid: Inval
   const rules = (list: readonly NpRuleSpec[] | null | undefined, direction: Direction): PolicyRule[] =>
     (list ?? []).map((rule, i) => {
       const field = `spec.${direction}[${i}]`;
-      const peerField = direction === 'ingress' ? 'from' : 'to';
+      const peerField = PEER_FIELD[direction];
       const peers = rule[peerField];
       return {
         policy: id,
@@ -311,7 +315,7 @@ export function compileAdminPolicy(policy: AdminPolicyObject, invalid: Invalid, 
   }
   const rules = <R extends AdminRuleSpec>(
     list: readonly R[] | null | undefined,
-    direction: 'ingress' | 'egress',
+    direction: Direction,
     peersOf: (rule: R) => readonly AdminPeerSpec[],
   ): PolicyRule[] =>
     (list ?? []).map((rule, i) => {
@@ -319,7 +323,7 @@ export function compileAdminPolicy(policy: AdminPolicyObject, invalid: Invalid, 
       const allowed = kind === 'AdminNetworkPolicy' ? ADMIN_ACTIONS : ['Allow', 'Deny'];
       if (!allowed.includes(rule.action))
         invalid(`${field}.action`, `${kind} action must be one of ${allowed.join(', ')}, not ${JSON.stringify(rule.action)}`);
-      const peerField = direction === 'ingress' ? 'from' : 'to';
+      const peerField = PEER_FIELD[direction];
       return {
         policy: id,
         field,

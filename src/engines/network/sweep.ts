@@ -11,7 +11,17 @@
  */
 import type {ClassIndex} from './classes.js';
 import {ClassSet} from './classset.js';
-import {podsPeerMatches, resolvePorts, type NamedPort, type NetworkClass, type Peer, type PolicyRule, type PortMatch} from './policies.js';
+import {
+  carriesNamedPort,
+  peerMatches,
+  podsPeerMatches,
+  resolvePorts,
+  type NamedPort,
+  type NetworkClass,
+  type Peer,
+  type PolicyRule,
+  type PortMatch,
+} from './policies.js';
 import {PortSet} from './ports.js';
 import type {CniProfile} from './profile.js';
 import type {ClassSelection} from './selection.js';
@@ -116,10 +126,7 @@ export class BulkReachability {
     const {classes, index} = this;
     if (peer.kind === 'block') {
       if (!this.profile.ipBlockMatchesPods) return;
-      for (const cls of classes) {
-        const address = cls.address;
-        if (address !== undefined && peer.ranges.some(([a, b]) => a <= address && address <= b)) into.add(cls.index);
-      }
+      for (const cls of classes) if (peerMatches(peer, {kind: 'pod', cls}, this.profile)) into.add(cls.index);
       return;
     }
     if (peer.kind === 'nothing') return;
@@ -135,8 +142,7 @@ export class BulkReachability {
     const key = `${port.name}/${port.protocol ?? '*'}`;
     let set = this.namedClasses.get(key);
     if (!set) {
-      const carries = (c: NetworkClass): boolean =>
-        c.ports.some((p) => p.name === port.name && (port.protocol === undefined || port.protocol === p.protocol));
+      const carries = (c: NetworkClass): boolean => c.ports.some((p) => carriesNamedPort(p, port));
       set = ClassSet.of(
         this.size,
         this.classes.filter((c) => this.openIngress.has(c.index) && carries(c)).map((c) => c.index),
