@@ -170,6 +170,7 @@ interface Label {
 
 /** One move to many nodes at one cost: a grant group of a rule, or a network class's pods. */
 interface Relay {
+  kind: 'relay';
   targets: readonly string[];
   technique: string;
   /** The grouped rule; none for network. */
@@ -272,7 +273,10 @@ class MoveOrder {
   groupRelay(rule: EdgeRule, group: MoveGroup): Relay {
     let relay = this.groupRelays.get(group);
     if (!relay)
-      this.groupRelays.set(group, (relay = {targets: group.targets, technique: rule.id, rule, bound: this.distances.group(group)}));
+      this.groupRelays.set(
+        group,
+        (relay = {kind: 'relay', targets: group.targets, technique: rule.id, rule, bound: this.distances.group(group)}),
+      );
     return relay;
   }
 
@@ -281,7 +285,12 @@ class MoveOrder {
     if (!relay)
       this.classRelays.set(
         index,
-        (relay = {targets: this.moves.classes()[index]!.pods, technique: NETWORK_TECHNIQUE, bound: this.distances.cls(index)}),
+        (relay = {
+          kind: 'relay',
+          targets: this.moves.classes()[index]!.pods,
+          technique: NETWORK_TECHNIQUE,
+          bound: this.distances.cls(index),
+        }),
       );
     return relay;
   }
@@ -319,8 +328,8 @@ interface NetworkCursor extends CursorAt {
   classes?: Int32Array;
 }
 
-/** What A*'s queue holds: nodes to settle, relays to expand, and cursors over a settled node's moves. */
-type Queued = {kind: 'node'; node: string} | {kind: 'relay'; relay: Relay} | MoveCursor | NetworkCursor;
+/** What A*'s queue holds: nodes to settle (by id: a push allocates nothing), relays to expand, and cursors over a settled node's moves. */
+type Queued = string | Relay | MoveCursor | NetworkCursor;
 
 /** One search: from the sources to the first target reached (see AStar). */
 interface SearchRequest {
@@ -374,12 +383,13 @@ class AStar {
     for (const source of this.request.sources) this.relax(source, 0, 0, {});
     for (let entry = this.heap.pop(); entry; entry = this.heap.pop()) {
       const item = entry.item;
+      if (typeof item === 'string') {
+        if (this.settle(item)) return item;
+        continue;
+      }
       switch (item.kind) {
-        case 'node':
-          if (this.settle(item.node)) return item.node;
-          break;
         case 'relay':
-          this.expandRelay(item.relay, -entry.tie);
+          this.expandRelay(item, -entry.tie);
           break;
         case 'network':
           // First up: the class's destinations, in their real order.
@@ -443,7 +453,7 @@ class AStar {
   private relax(node: string, cost: number, hops: number, how: Omit<Label, 'cost' | 'hops'>): void {
     const known = this.labels.get(node);
     if ((known && known.cost <= cost) || (this.restricted && this.restrictions.nodes.has(node))) return;
-    if (this.push(cost, cost + this.request.distances.node(node), {kind: 'node', node})) this.labels.set(node, {cost, hops, ...how});
+    if (this.push(cost, cost + this.request.distances.node(node), node)) this.labels.set(node, {cost, hops, ...how});
   }
 
   /** The spur node's own relays leave out the moves earlier paths took from it. */
@@ -451,7 +461,7 @@ class AStar {
     const relay = cursor.banned ? {...shared, banned: cursor.banned} : shared;
     const known = this.relayLabels.get(relay);
     if (known && known.cost <= cost) return;
-    if (this.push(cost, cost + relay.bound, {kind: 'relay', relay}))
+    if (this.push(cost, cost + relay.bound, relay))
       this.relayLabels.set(relay, {cost, hops: cursor.hops, from: cursor.node, expanded: false});
   }
 
