@@ -194,7 +194,7 @@ function runPipeline(
   // The young generation the CLI runs with (bin/run.js).
   const {result, measured} = run(
     process.execPath,
-    [`--max-old-space-size=${CHILD_HEAP_MB}`, '--max-semi-space-size=64', PIPELINE, phase, file],
+    [`--max-old-space-size=${CHILD_HEAP_MB}`, '--max-semi-space-size=32', PIPELINE, phase, file],
     timeTool,
     options.timeoutSeconds,
     env,
@@ -508,7 +508,7 @@ Written by \`npm run bench\` (src/bench/bench.ts); rerun it to refresh this page
 
 Each cluster is generated with seed ${options.seed} (\`node dist/generate/cli.js --pods N --seed ${options.seed}\`:
 one \`kind: List\` JSON document, as \`kubectl get -o json\` writes it). The pipeline then runs in a
-fresh Node process (\`--max-old-space-size=${CHILD_HEAP_MB} --max-semi-space-size=64\`, the young generation the CLI runs with): \`loadInputs\` (read, parse, redact,
+fresh Node process (\`--max-old-space-size=${CHILD_HEAP_MB} --max-semi-space-size=32\`, the young generation the CLI runs with): \`loadInputs\` (read, parse, redact,
 validate), \`buildModel\`, \`buildGraph\`. "total s" is load + model + graph; "peak RSS MB" is that
 process's maximum resident set size${timeTool ? ' from `/usr/bin/time -v`' : ' from process.resourceUsage()'}. MB are 2^20 bytes.
 
