@@ -12,6 +12,7 @@ import {CNI_PROFILES} from '../src/engines/network/profile.js';
 import {EDGE_FAMILIES, noFixes, ruleEdges, type AttackEdge, type EdgeRule} from '../src/edges/rule.js';
 import {usesToken} from '../src/edges/uses-token.js';
 import {buildModel, type ClusterModel} from '../src/graph/model.js';
+import {ATTACK_EDGE_TYPES} from '../src/graph/types.js';
 import {loadInputs} from '../src/snapshot/load.js';
 import {ROOT, tempDir} from './helpers/cli.js';
 import {DOC_SECTIONS, expectedEdges, ruleConventionProblems} from './helpers/rule-conventions.js';
@@ -70,6 +71,10 @@ describe('edge rule conventions', () => {
     const families = new Map<string, Set<string>>();
     for (const rule of RULES) families.set(rule.type, (families.get(rule.type) ?? new Set()).add(rule.family));
     expect([...families].filter(([, family]) => family.size > 1)).toEqual([]);
+  });
+
+  it('every attack edge type has a rule that draws it, so it has a family', () => {
+    expect(ATTACK_EDGE_TYPES.filter((type) => !RULES.some((rule) => rule.type === type))).toEqual([]);
   });
 
   it('reads the expected edges a fixture declares', () => {

@@ -3,8 +3,9 @@
  * `Impersonate-Group` headers), with the `impersonate` verb (group `""`) on `users`
  * (by user name), `serviceaccounts` (by namespace and name: for a user name
  * `system:serviceaccount:<ns>:<name>` the API server asks this, never `users`) or
- * `groups` (by group name); resourceNames are honoured. Impersonating a group also requires impersonating some user, so a
- * group edge needs a user or service-account impersonation of the same subject.
+ * `groups` (by group name); resourceNames are honoured. Impersonating a group also
+ * requires impersonating some user, so a group edge needs a user or service-account
+ * impersonation of the same subject.
  * `system:masters` is allowed everything before RBAC: impersonating it is drawn to
  * the group when it is a graph node (IS_CLUSTER_ADMIN follows), else straight to
  * cluster-admin. Asked per identity (grant-groups.ts). See docs/edges/CAN_IMPERSONATE.md.

@@ -20,6 +20,7 @@
 import type {AttackEdgeAttributes, Certainty, Evidence} from '../graph/types.js';
 import {pushTo} from '../util/group.js';
 import {compareStrings} from '../util/order.js';
+import {perObject} from '../util/memo.js';
 import {compactEvidence} from './edge-collector.js';
 import type {RuleContext} from '../engines/context.js';
 import {COST, type AttackEdge, type EdgeRule, type MoveGroup} from './rule.js';
@@ -78,16 +79,6 @@ interface Index<T> {
 type EdgeSpec = Pick<GrantEdgeSpec<unknown>, 'rule' | 'cost'>;
 
 const costOf = (spec: EdgeSpec, grant: Found): number => spec.cost + (grant.escalated ? ESCALATION_COST : 0);
-
-/** Who has what toward which group, worked out once per rule and context. */
-function indexer<T>(spec: GrantEdgeSpec<T>): (context: RuleContext) => Index<T> {
-  const indexes = new WeakMap<RuleContext, Index<T>>();
-  return (context) => {
-    let index = indexes.get(context);
-    if (!index) indexes.set(context, (index = buildIndex(spec, context)));
-    return index;
-  };
-}
 
 function buildIndex<T>(spec: GrantEdgeSpec<T>, context: RuleContext): Index<T> {
   const targets = spec.targets(context);
@@ -321,7 +312,8 @@ class TargetCounter {
 export function grantEdges<T>(
   spec: GrantEdgeSpec<T>,
 ): Pick<EdgeRule, 'build' | 'sources' | 'edgesFrom' | 'countFrom' | 'groupsFrom' | 'groupsTo' | 'edgeBetween'> {
-  const index = indexer(spec);
+  // Who has what toward which group, worked out once per rule and context.
+  const index = perObject((context: RuleContext) => buildIndex(spec, context));
   const counter = new TargetCounter();
   return {
     build: () => [],

@@ -25,7 +25,7 @@ export interface AttackEdge<T extends AttackEdgeType = AttackEdgeType> {
  */
 export const COST = {byDefinition: 0, inHand: 1, deliberate: 2, needsFlaw: 3} as const;
 
-/** What kind of move an edge is, by the name the report shows it under; cloud identities come next. */
+/** What kind of move an edge is, by the name the report shows it under. */
 export const EDGE_FAMILIES = {network: 'network', identity: 'identity and tokens', rbac: 'RBAC', escape: 'escape to node'} as const;
 export type EdgeFamily = keyof typeof EDGE_FAMILIES;
 

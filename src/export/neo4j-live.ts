@@ -12,7 +12,7 @@
  * and this one did not are deleted at the end, so exporting again replaces rather than
  * duplicates.
  */
-import neo4j, {type Driver, type QueryStatistics, type Session} from 'neo4j-driver';
+import neo4j, {type Driver, type QueryResult, type QueryStatistics, type Record as Neo4jRecord, type Session} from 'neo4j-driver';
 import {UsageError} from '../snapshot/errors.js';
 import {chunks} from '../util/group.js';
 import {InFlight} from '../util/in-flight.js';
@@ -106,7 +106,7 @@ class Connection {
     return (await this.execute(cypher, parameters)).summary.counters.updates();
   }
 
-  async read(cypher: string, parameters: QueryParameters) {
+  async read(cypher: string, parameters: QueryParameters): Promise<Neo4jRecord[]> {
     return (await this.execute(cypher, parameters)).records;
   }
 
@@ -159,7 +159,7 @@ class Connection {
     return this.driver.session({database: this.target.database, defaultAccessMode: neo4j.session.WRITE});
   }
 
-  private async execute(cypher: string, parameters: QueryParameters) {
+  private async execute(cypher: string, parameters: QueryParameters): Promise<QueryResult> {
     const s = this.session();
     try {
       return await s.executeWrite((tx) => tx.run(cypher, parameters));

@@ -2,10 +2,11 @@
  * kubepath graph build
  * ====================
  *
- * The cluster model as one graphology MultiDirectedGraph: the nodes of docs/interface.md, the context
- * edges that describe the cluster, then the attack edges of every rule (identity
- * membership, MEMBER_OF, is one: src/edges/member-of.ts). Insertion follows the
- * model's sorted order, so the graph is the same for the same snapshot.
+ * The cluster model as one graphology MultiDirectedGraph: the nodes of
+ * docs/interface.md, the context edges that describe the cluster, then the attack
+ * edges of every rule (identity membership, MEMBER_OF, is one: src/edges/member-of.ts).
+ * Insertion follows the model's sorted order, so the graph is the same for the same
+ * snapshot.
  */
 import {MultiDirectedGraph} from 'graphology';
 import {compileLabelMap, compileSelector} from '../engines/selectors.js';
@@ -130,10 +131,7 @@ function addSecrets(graph: KubeGraph, model: ClusterModel): void {
     addNamespaced(
       graph,
       {id: ids.secretId(namespace, secret.metadata.name), kind: 'Secret', namespace, name: secret.metadata.name},
-      {
-        secretType: secret.type ?? 'Opaque',
-        declared: true,
-      },
+      {secretType: secret.type ?? 'Opaque', declared: true},
     );
   }
   // Secrets pods consume that the input lacks (manifests rarely carry them): MOUNTS_SECRET draws to these.

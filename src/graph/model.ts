@@ -12,7 +12,7 @@
  *   label the control plane would set; each namespace's `default` service account;
  *   service accounts that pods name; pods without a node on `<unscheduled>`.
  */
-import {objectKey, type Snapshot} from '../snapshot/snapshot.js';
+import {objectKey, parseObjectKey, type Snapshot} from '../snapshot/snapshot.js';
 import {
   isObjectName,
   type NamespaceObject,
@@ -269,7 +269,7 @@ function representativePods(workloads: Workloads, inputIds: Iterable<string>): P
   const podIds = new Set(inputIds);
   const representatives: PodInfo[] = [];
   for (const [key, object] of [...workloads.controllers.entries()].sort(([a], [b]) => compareStrings(a, b))) {
-    const kind = key.slice(0, key.indexOf('/')) as WorkloadKind;
+    const kind = parseObjectKey(key).kind as WorkloadKind;
     const namespace = object.metadata.namespace!;
     const workload = workloads.topController(namespace, {kind, name: object.metadata.name})!;
     if (workload.pods.length > 0) continue;

@@ -14,16 +14,16 @@
  *   no path takes, for expanding it on demand (pod-to-pod network reach aside: that is
  *   `kubepath reach`);
  * - `evidence`: each distinct evidence list once (one grant explains many edges);
- * - `severities`, `familyNames`, `postureLevels`, `supportWords` and each coverage gap's `text`: the order, the names and
- *   the sentences kubepath shows them in, so that the viewer, which runs none of
- *   kubepath's code, copies none.
+ * - `severities`, `familyNames`, `postureLevels`, `supportWords` and each coverage
+ *   gap's `text`: the order, the names and the sentences kubepath shows them in, so
+ *   that the viewer, which runs none of kubepath's code, copies none.
  *
  * Deterministic: sorted, and the time is SOURCE_DATE_EPOCH's when set.
  */
 import {parseId} from '../graph/ids.js';
 import {RULES} from '../edges/index.js';
 import {EDGE_FAMILIES, type EdgeFamily} from '../edges/rule.js';
-import type {AttackEdgeAttributes, Evidence} from '../graph/types.js';
+import type {AttackEdgeAttributes, AttackEdgeType, Evidence} from '../graph/types.js';
 import {analysisTime} from '../util/source-date.js';
 import {POSTURE_RULES} from '../posture/index.js';
 import {POSTURE_LEVELS, type PostureLevel} from '../posture/rule.js';
@@ -41,9 +41,9 @@ import type {PathStep} from '../paths/search.js';
 import {compareStrings} from '../util/order.js';
 import {pushTo} from '../util/group.js';
 
-/** Each edge type's family, its rules' (test/edges.test.ts checks they agree), for colour in the drawing. */
-const FAMILIES = new Map<string, EdgeFamily>(RULES.map((rule) => [rule.type, rule.family]));
-export function familyOf(type: string): EdgeFamily {
+/** Each edge type's family, its rules' (test/edges.test.ts checks every type has rules, and that they agree), for colour in the drawing. */
+const FAMILIES = new Map<AttackEdgeType, EdgeFamily>(RULES.map((rule) => [rule.type, rule.family]));
+function familyOf(type: AttackEdgeType): EdgeFamily {
   const family = FAMILIES.get(type);
   if (!family) throw new Error(`no rule draws ${type} edges`);
   return family;
@@ -193,7 +193,6 @@ function reportTime(summary: LoadSummary): string {
   return analysisTime(summary.source.collectedAt);
 }
 
-/** Builds the report's data from an analysis: findings, their paths' subgraph, neighbours to expand. */
 /**
  * What makes edges one drawn edge: their ends, type and technique, and an escape's
  * technique. The same for a path's step, a rule's edge asked for, and an edge merged.
@@ -225,7 +224,7 @@ class EvidenceTable {
   }
 
   /** Only the lists the edges use, renumbered in their order (edges merged or cut from lists leave theirs); the edges take the new numbers. */
-  keptBy(edges: readonly ReportEdge[]): Evidence[][] {
+  renumberKept(edges: readonly ReportEdge[]): Evidence[][] {
     const kept: Evidence[][] = [];
     const renumbered = new Map<number, number>();
     for (const edge of edges) {
@@ -499,7 +498,7 @@ export function reportData(analysis: Analysis, options: ReportOptions): ReportDa
     const id = drawn.byKey.get(stepKey(step))?.id;
     return id && (merged.edgeAlias.get(id) ?? id);
   };
-  const keptEvidence = evidence.keptBy(edges);
+  const keptEvidence = evidence.renumberKept(edges);
   return {
     meta: reportMeta(options),
     versions: analysis.versions,
